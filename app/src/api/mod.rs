@@ -1,0 +1,5 @@
+//! Server functions, one file per context. Each is one line of substance:
+//! who is asking, then a service call (see `server::respond`).
+
+pub mod account;
+pub mod organization;

@@ -1,0 +1,93 @@
+//! The signed-in user's organization: overview, members, invitations,
+//! suppliers, outbox and audit trail.
+
+use crate::model::{
+    AppError, AuditEventDto, InvitationDto, InvitationId, InvitationSent, MemberDto, MembershipId,
+    OrgOverview, OutboxDto, SupplierDto, SupplierInvited,
+};
+use leptos::prelude::*;
+#[cfg(feature = "ssr")]
+use crate::server::{
+    respond::as_actor,
+    services::{admin, invitations, members, suppliers},
+    session::RequestInfo,
+};
+
+#[server(endpoint = "organization_overview")]
+pub async fn organization_overview() -> Result<OrgOverview, AppError> {
+    as_actor(|actor, state| async move { members::overview(&actor, &state).await }).await
+}
+
+#[server(endpoint = "list_members")]
+pub async fn list_members() -> Result<Vec<MemberDto>, AppError> {
+    as_actor(|actor, state| async move { members::list(&actor, &state).await }).await
+}
+
+#[server(endpoint = "change_member_role")]
+pub async fn change_member_role(membership_id: MembershipId, role: String) -> Result<(), AppError> {
+    as_actor(|actor, state| async move {
+        let role = crate::model::Role::parse(&role)?;
+        members::change_role(&actor, &state, membership_id, role, &RequestInfo::current()).await
+    })
+    .await
+}
+
+#[server(endpoint = "set_member_active")]
+pub async fn set_member_active(membership_id: MembershipId, active: bool) -> Result<(), AppError> {
+    as_actor(|actor, state| async move {
+        members::set_active(&actor, &state, membership_id, active, &RequestInfo::current()).await
+    })
+    .await
+}
+
+#[server(endpoint = "list_invitations")]
+pub async fn list_invitations() -> Result<Vec<InvitationDto>, AppError> {
+    as_actor(|actor, state| async move { invitations::list(&actor, &state).await }).await
+}
+
+#[server(endpoint = "invite_member")]
+pub async fn invite_member(email: String, role: String) -> Result<InvitationSent, AppError> {
+    as_actor(|actor, state| async move {
+        invitations::invite(&actor, &state, &email, &role, &RequestInfo::current()).await
+    })
+    .await
+}
+
+#[server(endpoint = "renew_invitation")]
+pub async fn renew_invitation(invitation_id: InvitationId) -> Result<InvitationSent, AppError> {
+    as_actor(|actor, state| async move {
+        invitations::renew(&actor, &state, invitation_id, &RequestInfo::current()).await
+    })
+    .await
+}
+
+#[server(endpoint = "revoke_invitation")]
+pub async fn revoke_invitation(invitation_id: InvitationId) -> Result<(), AppError> {
+    as_actor(|actor, state| async move {
+        invitations::revoke(&actor, &state, invitation_id, &RequestInfo::current()).await
+    })
+    .await
+}
+
+#[server(endpoint = "list_suppliers")]
+pub async fn list_suppliers() -> Result<Vec<SupplierDto>, AppError> {
+    as_actor(|actor, state| async move { suppliers::list(&actor, &state).await }).await
+}
+
+#[server(endpoint = "invite_supplier")]
+pub async fn invite_supplier(name: String, kind: String, admin_email: String) -> Result<SupplierInvited, AppError> {
+    as_actor(|actor, state| async move {
+        suppliers::invite(&actor, &state, &name, &kind, &admin_email, &RequestInfo::current()).await
+    })
+    .await
+}
+
+#[server(endpoint = "list_outbox")]
+pub async fn list_outbox() -> Result<Vec<OutboxDto>, AppError> {
+    as_actor(|actor, state| async move { admin::outbox(&actor, &state).await }).await
+}
+
+#[server(endpoint = "list_audit_events")]
+pub async fn list_audit_events() -> Result<Vec<AuditEventDto>, AppError> {
+    as_actor(|actor, state| async move { admin::audit_log(&actor, &state).await }).await
+}

@@ -1,0 +1,121 @@
+//! Pieces every page uses: the signed-in layout, error and field messages.
+
+use crate::api::account::{current_user, SwitchOrganization};
+use crate::model::{AppError, Me, Permission};
+use leptos::{either::Either, prelude::*};
+use leptos_router::components::{Outlet, Redirect, A};
+
+/// The frame of every signed-in page: loads who is signed in, then shows the
+/// navigation for their role and the page. Anonymous visitors go to /login.
+#[component]
+pub fn AppLayout() -> impl IntoView {
+    let me = Resource::new(|| (), |_| current_user());
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match me.await {
+                    Ok(me) => {
+                        provide_context(me.clone());
+                        Either::Left(view! {
+                            <TopBar me=me/>
+                            <main class="page" id="main">
+                                <Outlet/>
+                            </main>
+                        })
+                    }
+                    Err(e) => Either::Right(match e {
+                        AppError::Unauthenticated => Either::Left(view! { <Redirect path="/login"/> }),
+                        other => Either::Right(view! {
+                            <main class="page"><ErrorBox error=other/></main>
+                        }),
+                    }),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn TopBar(me: Me) -> impl IntoView {
+    let switch = ServerAction::<SwitchOrganization>::new();
+    let is_owner = me.org_kinds.contains(&crate::model::OrgKind::AssetOwner);
+    let admin = me.may(Permission::ManageMembers);
+    let kinds = me.org_kinds.iter().map(|k| k.label()).collect::<Vec<_>>().join(" · ");
+    let others: Vec<_> = me.memberships.iter().filter(|m| m.id != me.org_id).cloned().collect();
+    view! {
+        <a class="skip" href="#main">"Skip to content"</a>
+        <header class="topbar">
+            <div class="topbar-inner">
+                <A href="/" attr:class="brand">"Pactline"</A>
+                <nav aria-label="Main">
+                    <A href="/" exact=true>"Home"</A>
+                    <A href="/members">"Members"</A>
+                    {is_owner.then(|| view! { <A href="/suppliers">"Suppliers"</A> })}
+                    {admin.then(|| view! {
+                        <A href="/activity">"Activity"</A>
+                        <A href="/outbox">"Outbox"</A>
+                    })}
+                </nav>
+                <div class="who">
+                    <span class="org" title=kinds.clone()>
+                        <strong data-testid="org-name">{me.org_name.clone()}</strong>
+                        <span class="role-badge" data-testid="my-role">{me.role.label()}</span>
+                    </span>
+                    {(!others.is_empty()).then(|| view! {
+                        <ActionForm action=switch attr:class="switch">
+                            <label class="sr-only" for="switch-org">"Switch organization"</label>
+                            <select id="switch-org" name="org_id">
+                                {others.iter().map(|o| view! {
+                                    <option value=o.id.0.to_string()>{o.name.clone()}</option>
+                                }).collect_view()}
+                            </select>
+                            <button type="submit" class="link">"Switch"</button>
+                        </ActionForm>
+                    })}
+                    <A href="/account">{me.display_name.clone()}</A>
+                    <form method="post" action="/auth/logout" class="inline">
+                        <button type="submit" class="link">"Sign out"</button>
+                    </form>
+                </div>
+            </div>
+        </header>
+    }
+}
+
+/// A whole-form error, e.g. a conflict or a validation summary.
+#[component]
+pub fn ErrorBox(error: AppError) -> impl IntoView {
+    view! { <div class="alert error" role="alert">{error.to_string()}</div> }
+}
+
+/// The outcome of a server action as a message under its form.
+pub fn action_error<T, S>(value: S) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+{
+    move || match value.get() {
+        // Field errors are shown next to their fields.
+        Some(Err(AppError::Validation { fields, .. })) if !fields.is_empty() => None,
+        Some(Err(e)) => Some(view! { <div class="alert error" role="alert">{e.to_string()}</div> }),
+        _ => None,
+    }
+}
+
+/// The message for one field of the last failed submission, if any.
+pub fn field_error<T, S>(value: S, field: &'static str) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+{
+    move || {
+        value.get().and_then(|r| r.err()).and_then(|e| e.field(field)).map(|m| {
+            view! { <p class="field-error" id=format!("{field}-error")>{m}</p> }
+        })
+    }
+}
+
+/// The signed-in user, inside `AppLayout`.
+pub fn use_me() -> Me {
+    expect_context::<Me>()
+}

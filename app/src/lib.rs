@@ -1,0 +1,80 @@
+//! Pactline's isomorphic crate: the UI, the server functions and the types
+//! they share. Server-only code lives in `server`, gated once here.
+
+#![recursion_limit = "256"]
+
+pub mod api;
+pub mod components;
+pub mod model;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{ParentRoute, Route, Router, Routes},
+    path,
+};
+
+/// The HTML document around every page. On the server it also sets the
+/// Content-Security-Policy with a fresh nonce for Leptos' inline scripts.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    {
+        leptos::nonce::provide_nonce();
+        if let (Some(nonce), Some(resp)) = (
+            leptos::nonce::use_nonce(),
+            use_context::<leptos_axum::ResponseOptions>(),
+        ) {
+            let csp = format!(
+                "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+                 style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; \
+                 frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+            );
+            if let Ok(v) = http::HeaderValue::from_str(&csp) {
+                resp.insert_header(http::header::CONTENT_SECURITY_POLICY, v);
+            }
+        }
+    }
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/pactline.css"/>
+        <Title formatter=|t: String| if t.is_empty() { "Pactline".to_string() } else { format!("{t} · Pactline") }/>
+        <Router>
+            <Routes fallback=pages::NotFound>
+                <Route path=path!("/login") view=pages::auth::LoginPage/>
+                <Route path=path!("/forgot") view=pages::auth::ForgotPage/>
+                <Route path=path!("/reset/:token") view=pages::auth::ResetPage/>
+                <Route path=path!("/invite/:token") view=pages::auth::AcceptInvitePage/>
+                <ParentRoute path=path!("") view=components::AppLayout>
+                    <Route path=path!("") view=pages::home::HomePage/>
+                    <Route path=path!("members") view=pages::members::MembersPage/>
+                    <Route path=path!("suppliers") view=pages::suppliers::SuppliersPage/>
+                    <Route path=path!("account") view=pages::account::AccountPage/>
+                    <Route path=path!("outbox") view=pages::admin::OutboxPage/>
+                    <Route path=path!("activity") view=pages::admin::ActivityPage/>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,392 @@
+//! Organizations, members and invitations as the UI sees them.
+
+use super::AppError;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+macro_rules! id_type {
+    ($($name:ident),*) => {$(
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub i64);
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { self.0.fmt(f) }
+        }
+    )*};
+}
+id_type!(OrgId, UserId, MembershipId, InvitationId);
+
+/// What an organization is to the others on Pactline. One organization can be
+/// several kinds (an integrator that also ships products).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrgKind {
+    AssetOwner,
+    ProductSupplier,
+    ServiceProvider,
+    Assessor,
+}
+
+impl OrgKind {
+    pub const ALL: [OrgKind; 4] = [
+        OrgKind::AssetOwner,
+        OrgKind::ProductSupplier,
+        OrgKind::ServiceProvider,
+        OrgKind::Assessor,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrgKind::AssetOwner => "asset_owner",
+            OrgKind::ProductSupplier => "product_supplier",
+            OrgKind::ServiceProvider => "service_provider",
+            OrgKind::Assessor => "assessor",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            OrgKind::AssetOwner => "Asset owner",
+            OrgKind::ProductSupplier => "Product supplier",
+            OrgKind::ServiceProvider => "Service provider",
+            OrgKind::Assessor => "Assessor",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Self, AppError> {
+        Self::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s.trim())
+            .ok_or_else(|| {
+                AppError::invalid(
+                    "kind",
+                    "Choose one of: asset_owner, product_supplier, service_provider, assessor.",
+                )
+            })
+    }
+
+    /// Kinds stored as a comma-separated list; unknown entries are ignored.
+    pub fn parse_list(s: &str) -> Vec<OrgKind> {
+        let mut kinds: Vec<OrgKind> = s
+            .split(',')
+            .filter_map(|k| OrgKind::parse(k).ok())
+            .collect();
+        kinds.sort();
+        kinds.dedup();
+        kinds
+    }
+
+    pub fn join(kinds: &[OrgKind]) -> String {
+        kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(",")
+    }
+
+    /// The kinds an asset owner may invite as suppliers.
+    pub fn is_supplier(self) -> bool {
+        matches!(self, OrgKind::ProductSupplier | OrgKind::ServiceProvider)
+    }
+}
+
+/// A member's role inside their organization.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    Reviewer,
+    Contributor,
+    Viewer,
+}
+
+/// Things a role may do inside its own organization. Whether the object belongs
+/// to the organization is the scoped queries' business, not this table's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Permission {
+    ViewMembers,
+    ManageMembers,
+    InviteSuppliers,
+    ViewOutbox,
+    ViewAuditLog,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::Admin, Role::Reviewer, Role::Contributor, Role::Viewer];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Reviewer => "reviewer",
+            Role::Contributor => "contributor",
+            Role::Viewer => "viewer",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Admin => "Admin",
+            Role::Reviewer => "Reviewer",
+            Role::Contributor => "Contributor",
+            Role::Viewer => "Viewer",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Self, AppError> {
+        Self::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s.trim())
+            .ok_or_else(|| {
+                AppError::invalid("role", "Choose one of: admin, reviewer, contributor, viewer.")
+            })
+    }
+
+    /// Whether this role may do `p`, given the kinds of its organization.
+    pub fn may(self, p: Permission, kinds: &[OrgKind]) -> bool {
+        match p {
+            Permission::ViewMembers => true,
+            Permission::ManageMembers | Permission::ViewOutbox | Permission::ViewAuditLog => {
+                self == Role::Admin
+            }
+            Permission::InviteSuppliers => {
+                self == Role::Admin && kinds.contains(&OrgKind::AssetOwner)
+            }
+        }
+    }
+}
+
+/// A validated, normalised e-mail address (trimmed, lower-case).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(raw: &str) -> Result<Self, AppError> {
+        let s = raw.trim().to_lowercase();
+        let bad = || AppError::invalid("email", "Enter an e-mail address like name@example.com.");
+        if s.is_empty() || s.len() > 254 || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(bad());
+        }
+        let (local, domain) = s.split_once('@').ok_or_else(bad)?;
+        if local.is_empty()
+            || domain.len() < 3
+            || !domain.contains('.')
+            || domain.contains('@')
+            || domain.starts_with('.')
+            || domain.ends_with('.')
+            || s.contains(['<', '>', ',', ';', '"', '\\'])
+        {
+            return Err(bad());
+        }
+        Ok(Email(s))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A trimmed, non-empty, single-line name of bounded length.
+pub fn parse_name(field: &str, raw: &str, max: usize) -> Result<String, AppError> {
+    let s = raw.trim();
+    if s.is_empty() {
+        return Err(AppError::invalid(field, "This field is required."));
+    }
+    if s.chars().count() > max {
+        return Err(AppError::invalid(field, format!("Use at most {max} characters.")));
+    }
+    if s.chars().any(|c| c.is_control()) {
+        return Err(AppError::invalid(field, "Use a single line without control characters."));
+    }
+    Ok(s.to_string())
+}
+
+/// Another organization as a member of one sees it in a list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgChoice {
+    pub id: OrgId,
+    pub name: String,
+    pub role: Role,
+}
+
+/// Who is signed in, in which organization.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub user_id: UserId,
+    pub email: String,
+    pub display_name: String,
+    pub org_id: OrgId,
+    pub org_name: String,
+    pub org_kinds: Vec<OrgKind>,
+    pub role: Role,
+    pub memberships: Vec<OrgChoice>,
+}
+
+impl Me {
+    pub fn may(&self, p: Permission) -> bool {
+        self.role.may(p, &self.org_kinds)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgOverview {
+    pub id: OrgId,
+    pub name: String,
+    pub kinds: Vec<OrgKind>,
+    pub active_members: u64,
+    pub pending_invitations: u64,
+    pub suppliers: u64,
+    pub customers: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberDto {
+    pub id: MembershipId,
+    pub user_id: UserId,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub is_active: bool,
+    pub is_self: bool,
+    pub joined: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InvitationStatus {
+    Pending,
+    Accepted,
+    Expired,
+    Revoked,
+}
+
+impl InvitationStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            InvitationStatus::Pending => "Pending",
+            InvitationStatus::Accepted => "Accepted",
+            InvitationStatus::Expired => "Expired",
+            InvitationStatus::Revoked => "Revoked",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationDto {
+    pub id: InvitationId,
+    pub email: String,
+    pub role: Role,
+    pub status: InvitationStatus,
+    pub created_at: String,
+    pub expires_at: String,
+}
+
+/// The answer to creating or renewing an invitation. `link` is present only
+/// when no SMTP server is configured: it is then shown once to the admin, who
+/// passes it on; it is never stored in readable form.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationSent {
+    pub invitation: InvitationDto,
+    pub emailed: bool,
+    pub link: Option<String>,
+}
+
+/// What an invitee sees before accepting.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationPreview {
+    pub org_name: String,
+    pub email: String,
+    pub role: Role,
+    /// The address already has a Pactline account: accepting asks for its password.
+    pub existing_account: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SupplierDto {
+    pub org_id: OrgId,
+    pub name: String,
+    pub kinds: Vec<OrgKind>,
+    pub since: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SupplierInvited {
+    pub supplier: SupplierDto,
+    /// Set when a new organization was created and its first admin invited.
+    pub invitation: Option<InvitationSent>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxDto {
+    pub id: i64,
+    pub purpose: String,
+    pub recipient: String,
+    pub subject: String,
+    pub created_at: String,
+    pub status: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEventDto {
+    pub seq: i64,
+    pub occurred_at: String,
+    pub actor: String,
+    pub action: String,
+    pub object: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_parse_and_print_alike() {
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.as_str()).unwrap(), r);
+        }
+        assert!(Role::parse("owner").is_err());
+        assert!(Role::parse("").is_err());
+    }
+
+    #[test]
+    fn only_admins_manage_members() {
+        let kinds = [OrgKind::AssetOwner];
+        assert!(Role::Admin.may(Permission::ManageMembers, &kinds));
+        for r in [Role::Reviewer, Role::Contributor, Role::Viewer] {
+            assert!(!r.may(Permission::ManageMembers, &kinds), "{r:?}");
+            assert!(!r.may(Permission::ViewAuditLog, &kinds), "{r:?}");
+            assert!(r.may(Permission::ViewMembers, &kinds), "{r:?}");
+        }
+    }
+
+    #[test]
+    fn only_asset_owner_admins_invite_suppliers() {
+        assert!(Role::Admin.may(Permission::InviteSuppliers, &[OrgKind::AssetOwner]));
+        assert!(!Role::Admin.may(Permission::InviteSuppliers, &[OrgKind::ProductSupplier]));
+        assert!(!Role::Reviewer.may(Permission::InviteSuppliers, &[OrgKind::AssetOwner]));
+        assert!(Role::Admin.may(
+            Permission::InviteSuppliers,
+            &[OrgKind::ServiceProvider, OrgKind::AssetOwner]
+        ));
+    }
+
+    #[test]
+    fn kinds_round_trip_through_storage() {
+        let kinds = OrgKind::parse_list("service_provider,product_supplier,bogus,product_supplier");
+        assert_eq!(kinds, vec![OrgKind::ProductSupplier, OrgKind::ServiceProvider]);
+        assert_eq!(OrgKind::parse_list(&OrgKind::join(&kinds)), kinds);
+    }
+
+    #[test]
+    fn emails_are_normalised_and_checked() {
+        assert_eq!(Email::parse("  Ada@Example.COM ").unwrap().as_str(), "ada@example.com");
+        for bad in ["", "ada", "ada@", "@example.com", "ada@example", "a b@example.com", "a@b@c.com", "<a@b.com>", "a@.com"] {
+            assert!(Email::parse(bad).is_err(), "{bad}");
+        }
+        assert!(Email::parse(&format!("{}@example.com", "a".repeat(250))).is_err());
+    }
+
+    #[test]
+    fn names_are_trimmed_and_bounded() {
+        assert_eq!(parse_name("name", "  Acme  ", 10).unwrap(), "Acme");
+        assert!(parse_name("name", "   ", 10).is_err());
+        assert!(parse_name("name", "x".repeat(11).as_str(), 10).is_err());
+        assert!(parse_name("name", "a\nb", 10).is_err());
+    }
+}

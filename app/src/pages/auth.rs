@@ -1,0 +1,188 @@
+//! Pages for people who are not signed in: sign in, forgotten password,
+//! reset link, invitation link.
+
+use crate::api::account::{get_invitation, AcceptInvitation, RequestPasswordReset, ResetPassword};
+use crate::components::{action_error, field_error, ErrorBox};
+use crate::model::{PASSWORD_MAX, PASSWORD_MIN};
+use leptos::{either::Either, prelude::*};
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+fn login_message(code: &str, minutes: Option<String>) -> Option<(&'static str, String)> {
+    match code {
+        "invalid" => Some(("error", "The e-mail address or password is not right.".into())),
+        "throttled" => Some((
+            "error",
+            format!(
+                "Too many failed attempts. Try again in {} minute(s).",
+                minutes.unwrap_or_else(|| "a few".into())
+            ),
+        )),
+        "signed_out" => Some(("info", "You are signed out.".into())),
+        "reset" => Some(("info", "Your password was changed. Sign in with the new one.".into())),
+        "forbidden" => Some(("error", "That request came from another site and was refused. Sign in here.".into())),
+        _ => None,
+    }
+}
+
+/// Works without JavaScript: a plain form posted to /auth/login.
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let query = use_query_map();
+    let message = move || {
+        let q = query.read();
+        q.get("error")
+            .or_else(|| q.get("notice"))
+            .and_then(|c| login_message(&c, q.get("minutes")))
+            .map(|(class, text)| view! { <div class=format!("alert {class}") role="alert">{text}</div> })
+    };
+    view! {
+        <Title text="Sign in"/>
+        <main class="auth-page">
+            <div class="card auth-card">
+                <h1 class="brand-title">"Pactline"</h1>
+                <p class="muted">"IEC 62443 requirements between asset owners and their suppliers."</p>
+                {message}
+                <form method="post" action="/auth/login" class="stack">
+                    <label for="email">"E-mail address"</label>
+                    <input id="email" name="email" type="email" autocomplete="username" required maxlength="254"/>
+                    <label for="password">"Password"</label>
+                    <input id="password" name="password" type="password" autocomplete="current-password" required maxlength="1024"/>
+                    <button type="submit" class="primary">"Sign in"</button>
+                </form>
+                <p class="small"><a href="/forgot">"Forgot your password?"</a></p>
+            </div>
+        </main>
+    }
+}
+
+#[component]
+pub fn ForgotPage() -> impl IntoView {
+    let action = ServerAction::<RequestPasswordReset>::new();
+    let value = action.value();
+    view! {
+        <Title text="Forgot password"/>
+        <main class="auth-page">
+            <div class="card auth-card">
+                <h1>"Reset your password"</h1>
+                {move || if matches!(value.get(), Some(Ok(()))) {
+                    Either::Left(view! {
+                        <div class="alert info" role="status">
+                            "If that address belongs to an account, we have sent it a link to choose a new password. The link works once, for one hour."
+                        </div>
+                        <p><a href="/login">"Back to sign in"</a></p>
+                    })
+                } else {
+                    Either::Right(view! {
+                        <p class="muted">"Enter the e-mail address of your account. We will send you a link."</p>
+                        <ActionForm action=action attr:class="stack">
+                            <label for="email">"E-mail address"</label>
+                            <input id="email" name="email" type="email" required maxlength="254" autocomplete="username"/>
+                            {field_error(value, "email")}
+                            {action_error(value)}
+                            <button type="submit" class="primary">"Send reset link"</button>
+                        </ActionForm>
+                        <p class="small"><a href="/login">"Back to sign in"</a></p>
+                    })
+                }}
+            </div>
+        </main>
+    }
+}
+
+#[component]
+pub fn ResetPage() -> impl IntoView {
+    let params = use_params_map();
+    let token = move || params.read().get("token").unwrap_or_default();
+    let action = ServerAction::<ResetPassword>::new();
+    let value = action.value();
+    view! {
+        <Title text="Choose a new password"/>
+        <main class="auth-page">
+            <div class="card auth-card">
+                <h1>"Choose a new password"</h1>
+                {move || if matches!(value.get(), Some(Ok(()))) {
+                    Either::Left(view! {
+                        <div class="alert info" role="status">"Your password was changed and every session of yours was signed out."</div>
+                        <p><a href="/login?notice=reset">"Sign in"</a></p>
+                    })
+                } else {
+                    Either::Right(view! {
+                        <ActionForm action=action attr:class="stack">
+                            <input type="hidden" name="token" value=token/>
+                            {field_error(value, "token")}
+                            <label for="password">"New password"</label>
+                            <input id="password" name="password" type="password" required
+                                minlength=PASSWORD_MIN.to_string() maxlength=PASSWORD_MAX.to_string()
+                                autocomplete="new-password" aria-describedby="password-help"/>
+                            <p class="help" id="password-help">"At least 12 characters. A few unrelated words work well."</p>
+                            {field_error(value, "password")}
+                            {action_error(value)}
+                            <button type="submit" class="primary">"Set password"</button>
+                        </ActionForm>
+                    })
+                }}
+            </div>
+        </main>
+    }
+}
+
+#[component]
+pub fn AcceptInvitePage() -> impl IntoView {
+    let params = use_params_map();
+    let token = move || params.read().get("token").unwrap_or_default();
+    let preview = Resource::new(token, |t| get_invitation(t));
+    let action = ServerAction::<AcceptInvitation>::new();
+    let value = action.value();
+    view! {
+        <Title text="Accept invitation"/>
+        <main class="auth-page">
+            <div class="card auth-card">
+                <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                    {move || Suspend::new(async move {
+                        match preview.await {
+                            Err(e) => Either::Left(view! {
+                                <h1>"Invitation"</h1>
+                                <ErrorBox error=e/>
+                                <p><a href="/login">"Go to sign in"</a></p>
+                            }),
+                            Ok(p) => {
+                                let existing = p.existing_account;
+                                Either::Right(view! {
+                                    <h1>"Join " {p.org_name.clone()}</h1>
+                                    <p>"You are invited as " <strong>{p.role.label()}</strong> " with the address " <strong data-testid="invite-email">{p.email.clone()}</strong> "."</p>
+                                    <ActionForm action=action attr:class="stack">
+                                        <input type="hidden" name="token" value=token/>
+                                        {field_error(value, "token")}
+                                        {if existing {
+                                            Either::Left(view! {
+                                                <p class="muted">"This address already has a Pactline account. Enter its password to add the membership."</p>
+                                                <input type="hidden" name="display_name" value=""/>
+                                                <label for="password">"Password of your account"</label>
+                                                <input id="password" name="password" type="password" required autocomplete="current-password"/>
+                                            })
+                                        } else {
+                                            Either::Right(view! {
+                                                <label for="display_name">"Your name"</label>
+                                                <input id="display_name" name="display_name" required maxlength="200" autocomplete="name"/>
+                                                {field_error(value, "display_name")}
+                                                <label for="password">"Choose a password"</label>
+                                                <input id="password" name="password" type="password" required
+                                                    minlength=PASSWORD_MIN.to_string() maxlength=PASSWORD_MAX.to_string()
+                                                    autocomplete="new-password" aria-describedby="password-help"/>
+                                                <p class="help" id="password-help">"At least 12 characters. A few unrelated words work well."</p>
+                                            })
+                                        }}
+                                        {field_error(value, "password")}
+                                        {action_error(value)}
+                                        <button type="submit" class="primary">"Accept and continue"</button>
+                                    </ActionForm>
+                                })
+                            }
+                        }
+                    })}
+                </Suspense>
+            </div>
+        </main>
+    }
+}

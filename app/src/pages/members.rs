@@ -1,0 +1,213 @@
+//! Members of the organization: roles, deactivation, invitations.
+
+use crate::api::organization::{
+    list_invitations, list_members, ChangeMemberRole, InviteMember, RenewInvitation,
+    RevokeInvitation, SetMemberActive,
+};
+use crate::components::{action_error, field_error, use_me, ErrorBox};
+use crate::model::{AppError, InvitationSent, InvitationStatus, MemberDto, Permission, Role};
+use leptos::{either::Either, prelude::*};
+use leptos_meta::Title;
+
+#[component]
+pub fn MembersPage() -> impl IntoView {
+    let me = use_me();
+    let admin = me.may(Permission::ManageMembers);
+    let change_role = ServerAction::<ChangeMemberRole>::new();
+    let set_active = ServerAction::<SetMemberActive>::new();
+    let invite = ServerAction::<InviteMember>::new();
+    let renew = ServerAction::<RenewInvitation>::new();
+    let revoke = ServerAction::<RevokeInvitation>::new();
+    let members = Resource::new(
+        move || (change_role.version().get(), set_active.version().get(), invite.version().get()),
+        |_| list_members(),
+    );
+    let invitations = Resource::new(
+        move || (invite.version().get(), renew.version().get(), revoke.version().get(), set_active.version().get()),
+        move |_| async move { if admin { list_invitations().await } else { Ok(vec![]) } },
+    );
+    let row_errors = move || {
+        [change_role.value().get().and_then(|r| r.err()), set_active.value().get().and_then(|r| r.err())]
+            .into_iter()
+            .flatten()
+            .next()
+            .map(|e| view! { <ErrorBox error=e/> })
+    };
+    view! {
+        <Title text="Members"/>
+        <h1>"Members of " {me.org_name.clone()}</h1>
+        {row_errors}
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match members.await {
+                    Err(e) => Either::Left(view! { <ErrorBox error=e/> }),
+                    Ok(list) => Either::Right(view! {
+                        <table class="table" data-testid="members">
+                            <thead><tr>
+                                <th scope="col">"Name"</th><th scope="col">"E-mail"</th><th scope="col">"Role"</th>
+                                <th scope="col">"Status"</th><th scope="col">"Member since"</th>
+                                {admin.then(|| view! { <th scope="col"><span class="sr-only">"Actions"</span></th> })}
+                            </tr></thead>
+                            <tbody>
+                                {list.into_iter().map(|m| member_row(m, admin, change_role, set_active)).collect_view()}
+                            </tbody>
+                        </table>
+                    }),
+                }
+            })}
+        </Transition>
+        {admin.then(|| view! {
+            <InviteForm action=invite/>
+            <section class="card">
+                <h2>"Invitations"</h2>
+                <SentLink value=Signal::derive(move || renew.value().get())/>
+                {action_error(renew.value())}
+                {action_error(revoke.value())}
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        match invitations.await {
+                            Err(e) => Either::Left(view! { <ErrorBox error=e/> }),
+                            Ok(list) if list.is_empty() => Either::Right(Either::Left(view! { <p class="muted">"No invitations yet."</p> })),
+                            Ok(list) => Either::Right(Either::Right(view! {
+                                <table class="table" data-testid="invitations">
+                                    <thead><tr><th scope="col">"E-mail"</th><th scope="col">"Role"</th><th scope="col">"Status"</th><th scope="col">"Expires"</th><th scope="col"><span class="sr-only">"Actions"</span></th></tr></thead>
+                                    <tbody>
+                                        {list.into_iter().map(|i| {
+                                            let open = matches!(i.status, InvitationStatus::Pending | InvitationStatus::Expired | InvitationStatus::Revoked);
+                                            let pending = i.status == InvitationStatus::Pending;
+                                            let id = i.id.0;
+                                            view! {
+                                                <tr>
+                                                    <td>{i.email.clone()}</td>
+                                                    <td>{i.role.label()}</td>
+                                                    <td><span class=format!("status {}", i.status.label().to_lowercase())>{i.status.label()}</span></td>
+                                                    <td>{i.expires_at.clone()}</td>
+                                                    <td class="actions">
+                                                        {open.then(|| view! {
+                                                            <ActionForm action=renew attr:class="inline">
+                                                                <input type="hidden" name="invitation_id" value=id.to_string()/>
+                                                                <button type="submit" class="small">"New link"</button>
+                                                            </ActionForm>
+                                                        })}
+                                                        {pending.then(|| view! {
+                                                            <ActionForm action=revoke attr:class="inline">
+                                                                <input type="hidden" name="invitation_id" value=id.to_string()/>
+                                                                <button type="submit" class="small danger">"Revoke"</button>
+                                                            </ActionForm>
+                                                        })}
+                                                    </td>
+                                                </tr>
+                                            }
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            })),
+                        }
+                    })}
+                </Transition>
+            </section>
+        })}
+    }
+}
+
+fn member_row(
+    m: MemberDto,
+    admin: bool,
+    change_role: ServerAction<ChangeMemberRole>,
+    set_active: ServerAction<SetMemberActive>,
+) -> impl IntoView {
+    let id = m.id.0;
+    let testid = format!("member-{}", m.email);
+    let status = if m.is_active { "Active" } else { "Deactivated" };
+    view! {
+        <tr class:inactive=!m.is_active data-testid=testid>
+            <td>{m.display_name.clone()} {m.is_self.then(|| view! { <span class="muted">" (you)"</span> })}</td>
+            <td>{m.email.clone()}</td>
+            <td>
+                {if admin && m.is_active {
+                    Either::Left(view! {
+                        <ActionForm action=change_role attr:class="inline">
+                            <input type="hidden" name="membership_id" value=id.to_string()/>
+                            <label class="sr-only" for=format!("role-{id}")>"Role of " {m.email.clone()}</label>
+                            <select id=format!("role-{id}") name="role">
+                                {Role::ALL.iter().map(|r| view! {
+                                    <option value=r.as_str() selected=*r == m.role>{r.label()}</option>
+                                }).collect_view()}
+                            </select>
+                            <button type="submit" class="small">"Save"</button>
+                        </ActionForm>
+                    })
+                } else {
+                    Either::Right(view! { <span class="role-badge">{m.role.label()}</span> })
+                }}
+            </td>
+            <td>{status}</td>
+            <td>{m.joined.clone()}</td>
+            {admin.then(|| view! {
+                <td class="actions">
+                    {(!m.is_self).then(|| view! {
+                        <ActionForm action=set_active attr:class="inline">
+                            <input type="hidden" name="membership_id" value=id.to_string()/>
+                            <input type="hidden" name="active" value=(!m.is_active).to_string()/>
+                            <button type="submit" class=if m.is_active { "small danger" } else { "small" }>
+                                {if m.is_active { "Deactivate" } else { "Reactivate" }}
+                            </button>
+                        </ActionForm>
+                    })}
+                </td>
+            })}
+        </tr>
+    }
+}
+
+#[component]
+fn InviteForm(action: ServerAction<InviteMember>) -> impl IntoView {
+    let value = action.value();
+    view! {
+        <section class="card">
+            <h2>"Invite a colleague"</h2>
+            <ActionForm action=action attr:class="grid-form">
+                <div>
+                    <label for="invite-email">"E-mail address"</label>
+                    <input id="invite-email" name="email" type="email" required maxlength="254"/>
+                    {field_error(value, "email")}
+                </div>
+                <div>
+                    <label for="invite-role">"Role"</label>
+                    <select id="invite-role" name="role">
+                        {Role::ALL.iter().map(|r| view! {
+                            <option value=r.as_str() selected=*r == Role::Contributor>{r.label()}</option>
+                        }).collect_view()}
+                    </select>
+                    {field_error(value, "role")}
+                </div>
+                <div class="form-end"><button type="submit" class="primary">"Send invitation"</button></div>
+            </ActionForm>
+            {action_error(value)}
+            <SentLink value=Signal::derive(move || value.get())/>
+        </section>
+    }
+}
+
+/// After an invitation was sent: confirms the e-mail, or shows the link once
+/// when no mail server is configured.
+#[component]
+pub fn SentLink(#[prop(into)] value: Signal<Option<Result<InvitationSent, AppError>>>) -> impl IntoView {
+    move || match value.get() {
+        Some(Ok(sent)) => Some(match sent.link {
+            None => view! {
+                <div class="alert info" role="status">"Invitation e-mailed to " {sent.invitation.email.clone()} "."</div>
+            }
+            .into_any(),
+            Some(link) => view! {
+                <div class="alert info" role="status">
+                    <p>"No mail server is configured, so pass this single-use link to " <strong>{sent.invitation.email.clone()}</strong>
+                       " yourself. It is shown only now and is valid until " {sent.invitation.expires_at.clone()} "."</p>
+                    <p><code class="link" data-testid="invitation-link">{link}</code></p>
+                </div>
+            }
+            .into_any(),
+        }),
+        _ => None,
+    }
+}

@@ -1,0 +1,153 @@
+//! Configuration from the environment, with defaults that work on a laptop.
+
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SmtpSecurity {
+    /// Implicit TLS (usually port 465).
+    Tls,
+    /// STARTTLS upgrade (usually port 587).
+    StartTls,
+    /// Plain text: only for a relay on localhost.
+    None,
+}
+
+#[derive(Clone)]
+pub struct SmtpConfig {
+    pub host: String,
+    pub port: u16,
+    pub security: SmtpSecurity,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    pub from: String,
+}
+
+impl std::fmt::Debug for SmtpConfig {
+    // Never print the password.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpConfig")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("security", &self.security)
+            .field("username", &self.username)
+            .field("from", &self.from)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub database_url: String,
+    pub addr: SocketAddr,
+    pub data_dir: PathBuf,
+    /// Where users reach Pactline; links in e-mails start with it.
+    pub base_url: String,
+    pub secure_cookies: bool,
+    pub session_idle: Duration,
+    pub session_absolute: Duration,
+    pub smtp: Option<SmtpConfig>,
+    /// Take the client address from `X-Forwarded-For` (only behind a proxy you run).
+    pub trust_proxy: bool,
+    /// Password hashes computed at once; the rest wait, so hashing never takes
+    /// every core from the request handlers.
+    pub hash_concurrency: usize,
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn env_bool(name: &str) -> Result<Option<bool>, String> {
+    match env(name).as_deref().map(str::to_ascii_lowercase).as_deref() {
+        None => Ok(None),
+        Some("1" | "true" | "yes" | "on") => Ok(Some(true)),
+        Some("0" | "false" | "no" | "off") => Ok(Some(false)),
+        Some(other) => Err(format!("{name} must be true or false, not {other:?}")),
+    }
+}
+
+fn env_parse<T: std::str::FromStr>(name: &str, default: T) -> Result<T, String> {
+    match env(name) {
+        None => Ok(default),
+        Some(v) => v
+            .parse()
+            .map_err(|_| format!("{name} has an invalid value {v:?}")),
+    }
+}
+
+impl Config {
+    /// Reads the `PACTLINE_*`, `DATABASE_URL` and `SMTP_*` variables.
+    pub fn from_env() -> Result<Self, String> {
+        let data_dir = PathBuf::from(env("PACTLINE_DATA_DIR").unwrap_or_else(|| "data".into()));
+        let database_url = env("DATABASE_URL").unwrap_or_else(|| {
+            format!("sqlite://{}?mode=rwc", data_dir.join("pactline.db").display())
+        });
+        let addr: SocketAddr = env_parse("PACTLINE_ADDR", "127.0.0.1:3000".parse().unwrap())?;
+        let base_url = env("PACTLINE_BASE_URL")
+            .unwrap_or_else(|| format!("http://{addr}"))
+            .trim_end_matches('/')
+            .to_string();
+        let secure_cookies =
+            env_bool("PACTLINE_SECURE_COOKIES")?.unwrap_or(base_url.starts_with("https://"));
+        let smtp = match env("SMTP_HOST") {
+            None => None,
+            Some(host) => {
+                let security = match env("SMTP_SECURITY").as_deref().unwrap_or("starttls") {
+                    "tls" => SmtpSecurity::Tls,
+                    "starttls" => SmtpSecurity::StartTls,
+                    "none" => SmtpSecurity::None,
+                    other => {
+                        return Err(format!(
+                            "SMTP_SECURITY must be tls, starttls or none, not {other:?}"
+                        ))
+                    }
+                };
+                let default_port = match security {
+                    SmtpSecurity::Tls => 465,
+                    SmtpSecurity::StartTls => 587,
+                    SmtpSecurity::None => 25,
+                };
+                Some(SmtpConfig {
+                    host,
+                    port: env_parse("SMTP_PORT", default_port)?,
+                    security,
+                    username: env("SMTP_USERNAME"),
+                    password: env("SMTP_PASSWORD"),
+                    from: env("SMTP_FROM")
+                        .ok_or("SMTP_FROM is required when SMTP_HOST is set")?,
+                })
+            }
+        };
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        Ok(Config {
+            database_url,
+            addr,
+            data_dir,
+            base_url,
+            secure_cookies,
+            session_idle: Duration::from_secs(60 * env_parse("PACTLINE_SESSION_IDLE_MINUTES", 120u64)?),
+            session_absolute: Duration::from_secs(
+                3600 * env_parse("PACTLINE_SESSION_ABSOLUTE_HOURS", 12u64)?,
+            ),
+            smtp,
+            trust_proxy: env_bool("PACTLINE_TRUST_PROXY")?.unwrap_or(false),
+            hash_concurrency: env_parse("PACTLINE_HASH_CONCURRENCY", (cores / 2).max(1))?,
+        })
+    }
+
+    /// A configuration for tests and tools: a given database, no SMTP.
+    pub fn for_database(database_url: &str) -> Self {
+        Config {
+            database_url: database_url.to_string(),
+            addr: "127.0.0.1:0".parse().unwrap(),
+            data_dir: PathBuf::from("data"),
+            base_url: "http://127.0.0.1:3000".into(),
+            secure_cookies: false,
+            session_idle: Duration::from_secs(7200),
+            session_absolute: Duration::from_secs(12 * 3600),
+            smtp: None,
+            trust_proxy: false,
+            hash_concurrency: 1,
+        }
+    }
+}

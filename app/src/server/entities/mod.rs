@@ -1,0 +1,14 @@
+//! sea-orm entities, one per table. Tenant data among them is loaded only
+//! through `server::scoped`.
+
+pub mod audit_chain;
+pub mod audit_event;
+pub mod invitation;
+pub mod login_attempt;
+pub mod membership;
+pub mod organization;
+pub mod outbox;
+pub mod password_reset;
+pub mod session;
+pub mod supplier_link;
+pub mod user;

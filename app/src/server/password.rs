@@ -1,0 +1,143 @@
+//! Password hashing (argon2id) and the password policy.
+//!
+//! Hashing is deliberately expensive, so it runs on blocking threads and at
+//! most `hash_concurrency` at once: a burst of logins queues here instead of
+//! starving every other request of CPU.
+
+use crate::model::{check_password_shape, AppError};
+use argon2::{
+    password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
+    Algorithm, Argon2, Params, Version,
+};
+use std::sync::{Arc, OnceLock};
+use tokio::sync::Semaphore;
+
+/// OWASP's minimum for argon2id: 19 MiB, 2 passes, 1 lane.
+fn argon2() -> Argon2<'static> {
+    Argon2::new(
+        Algorithm::Argon2id,
+        Version::V0x13,
+        Params::new(19 * 1024, 2, 1, None).expect("valid argon2 parameters"),
+    )
+}
+
+fn hash_blocking(password: &str) -> Result<String, argon2::password_hash::Error> {
+    let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
+    Ok(argon2().hash_password(password.as_bytes(), &salt)?.to_string())
+}
+
+fn verify_blocking(password: &str, hash: &str) -> bool {
+    match PasswordHash::new(hash) {
+        Ok(parsed) => argon2().verify_password(password.as_bytes(), &parsed).is_ok(),
+        Err(_) => false,
+    }
+}
+
+/// Compared against when the account does not exist, so that an unknown
+/// e-mail costs the same time as a wrong password.
+fn dummy_hash() -> &'static str {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    DUMMY.get_or_init(|| hash_blocking(&crate::server::tokens::new_token()).expect("hash"))
+}
+
+#[derive(Clone)]
+pub struct Hasher {
+    permits: Arc<Semaphore>,
+}
+
+impl Hasher {
+    pub fn new(concurrency: usize) -> Self {
+        // Pay for the dummy hash at start-up, not in the first login.
+        let _ = dummy_hash();
+        Hasher {
+            permits: Arc::new(Semaphore::new(concurrency.max(1))),
+        }
+    }
+
+    async fn run<T: Send + 'static>(&self, f: impl FnOnce() -> T + Send + 'static) -> T {
+        let _permit = self.permits.acquire().await.expect("semaphore never closed");
+        tokio::task::spawn_blocking(f).await.expect("hashing task panicked")
+    }
+
+    pub async fn hash(&self, password: &str) -> Result<String, AppError> {
+        let password = password.to_owned();
+        self.run(move || hash_blocking(&password))
+            .await
+            .map_err(|e| {
+                tracing::error!(error = %e, "password hashing failed");
+                AppError::Internal { request_id: "hash".into() }
+            })
+    }
+
+    /// Verifies against `hash`, or against a dummy when there is no account.
+    pub async fn verify(&self, password: &str, hash: Option<String>) -> bool {
+        let password = password.to_owned();
+        let known = hash.is_some();
+        let ok = self
+            .run(move || verify_blocking(&password, hash.as_deref().unwrap_or(dummy_hash())))
+            .await;
+        known && ok
+    }
+}
+
+/// The whole policy: length 12–128, and not a common or easily guessed
+/// password (zxcvbn's dictionaries of leaked passwords, names and patterns;
+/// `context` holds words such as the user's e-mail that make it guessable).
+pub fn check_policy(password: &str, context: &[&str]) -> Result<(), AppError> {
+    check_password_shape(password).map_err(|m| AppError::invalid("password", m))?;
+    let estimate = zxcvbn::zxcvbn(password, context);
+    if u8::from(estimate.score()) < 3 {
+        return Err(AppError::invalid(
+            "password",
+            "This password is too common or too easy to guess. Try a few unrelated words.",
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn common_passwords_are_rejected() {
+        for p in ["password1234", "123456789012", "qwertyuiop12", "Password1234!", "iloveyou1234"] {
+            assert!(check_policy(p, &[]).is_err(), "{p} should be rejected");
+        }
+    }
+
+    #[test]
+    fn passwords_built_from_the_users_email_are_rejected() {
+        assert!(check_policy("ada.lovelace2024", &["ada.lovelace@example.com", "ada", "lovelace"]).is_err());
+    }
+
+    #[test]
+    fn long_unusual_passphrases_pass_without_composition_rules() {
+        assert!(check_policy("copper kettle drifts at noon", &[]).is_ok());
+        assert!(check_policy("gravel-orchid-tandem-87", &[]).is_ok());
+    }
+
+    #[test]
+    fn length_is_checked_first() {
+        let e = check_policy("x7#Qz!", &[]).unwrap_err();
+        assert!(e.field("password").unwrap().contains("at least 12"));
+        assert!(check_policy(&"correct horse ".repeat(10), &[]).is_err());
+    }
+
+    #[test]
+    fn hashes_are_argon2id_and_verify() {
+        let h = hash_blocking("copper kettle drifts at noon").unwrap();
+        assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{h}");
+        assert!(verify_blocking("copper kettle drifts at noon", &h));
+        assert!(!verify_blocking("copper kettle drifts at noon!", &h));
+        assert!(!verify_blocking("anything", "not a hash"));
+    }
+
+    #[tokio::test]
+    async fn unknown_accounts_never_verify() {
+        let hasher = Hasher::new(1);
+        assert!(!hasher.verify("whatever it is", None).await);
+        let h = hasher.hash("copper kettle drifts at noon").await.unwrap();
+        assert!(hasher.verify("copper kettle drifts at noon", Some(h)).await);
+    }
+}

@@ -1,0 +1,57 @@
+//! The shape of every server function: who is asking, then a service call,
+//! then the HTTP status that matches the outcome.
+
+use super::{session::RequestInfo, Actor, AppState};
+use crate::model::AppError;
+use std::future::Future;
+
+/// Logs an unexpected error with context and returns the opaque `Internal`
+/// error with the request id the user can quote.
+pub fn internal(e: impl std::fmt::Display) -> AppError {
+    let request_id = leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|p| {
+            p.headers
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        })
+        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    tracing::error!(error = %e, request_id = %request_id, "internal error");
+    AppError::Internal { request_id }
+}
+
+fn set_status<T>(result: &Result<T, AppError>) {
+    if let Err(e) = result {
+        if let Some(resp) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            resp.set_status(http::StatusCode::from_u16(e.status()).unwrap_or(http::StatusCode::BAD_REQUEST));
+        }
+    }
+}
+
+/// Runs `f` as the signed-in actor; `Unauthenticated` without a session.
+pub async fn as_actor<T, F, Fut>(f: F) -> Result<T, AppError>
+where
+    F: FnOnce(Actor, AppState) -> Fut,
+    Fut: Future<Output = Result<T, AppError>>,
+{
+    let result = match (Actor::current().await, AppState::current()) {
+        (Ok(actor), Ok(state)) => f(actor, state).await,
+        (Err(e), _) | (_, Err(e)) => Err(e),
+    };
+    set_status(&result);
+    result
+}
+
+/// Runs `f` for anyone, signed in or not (invitation links, password reset).
+pub async fn as_anyone<T, F, Fut>(f: F) -> Result<T, AppError>
+where
+    F: FnOnce(AppState, RequestInfo) -> Fut,
+    Fut: Future<Output = Result<T, AppError>>,
+{
+    let result = match AppState::current() {
+        Ok(state) => f(state, RequestInfo::current()).await,
+        Err(e) => Err(e),
+    };
+    set_status(&result);
+    result
+}

@@ -1,0 +1,249 @@
+//! Operator tasks (the first organization and admin) and the admin views of
+//! an organization: its outbox and its audit trail.
+
+use super::{suppliers::name_key, ts};
+use crate::model::{
+    parse_name, AppError, AuditEventDto, Email, OrgId, OrgKind, OutboxDto, Permission, Role, UserId,
+};
+use crate::server::{
+    audit::{self, Event, Who},
+    db,
+    entities::{audit_event, membership, organization, outbox, user},
+    password::check_policy,
+    respond::internal,
+    scoped::scoped,
+    Actor, AppState,
+};
+use chrono::Utc;
+use sea_orm::sea_query::ExprTrait;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use serde_json::json;
+
+/// Creates an organization with its first admin (a new account). Used by
+/// `pactline admin create` and by the demo data.
+pub async fn create_org_with_admin(
+    state: &AppState,
+    org_name: &str,
+    kinds: &[OrgKind],
+    email: &str,
+    display_name: &str,
+    password: &str,
+    who: &Who,
+) -> Result<(OrgId, UserId), AppError> {
+    let org_name = parse_name("org", org_name, 200)?;
+    let email = Email::parse(email)?;
+    let display_name = parse_name("name", display_name, 200)?;
+    if kinds.is_empty() {
+        return Err(AppError::invalid("kind", "Give the organization at least one kind."));
+    }
+    check_policy(password, &[email.as_str(), &display_name])?;
+    let hash = state.hasher.hash(password).await?;
+    let now = Utc::now();
+    let txn = db::write_txn(&state.db).await.map_err(internal)?;
+    let key = name_key(&org_name);
+    if organization::Entity::find()
+        .filter(organization::Column::NameKey.eq(key.as_str()))
+        .one(&txn)
+        .await
+        .map_err(internal)?
+        .is_some()
+    {
+        return Err(AppError::invalid("org", format!("An organization named {org_name} already exists.")));
+    }
+    if user::Entity::find()
+        .filter(user::Column::Email.eq(email.as_str()))
+        .one(&txn)
+        .await
+        .map_err(internal)?
+        .is_some()
+    {
+        return Err(AppError::invalid("email", format!("An account for {} already exists.", email.as_str())));
+    }
+    let org = organization::ActiveModel {
+        name: Set(org_name),
+        name_key: Set(key),
+        kinds: Set(OrgKind::join(kinds)),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(internal)?;
+    let u = user::ActiveModel {
+        email: Set(email.as_str().to_string()),
+        display_name: Set(display_name),
+        password_hash: Set(hash),
+        is_active: Set(true),
+        created_at: Set(now),
+        password_changed_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(internal)?;
+    let m = membership::ActiveModel {
+        user_id: Set(u.id),
+        organization_id: Set(org.id),
+        role: Set(Role::Admin.as_str().into()),
+        is_active: Set(true),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(internal)?;
+    audit::record(
+        &txn,
+        who,
+        Event {
+            org: Some(OrgId(org.id)),
+            action: "organization.created",
+            object_type: "organization",
+            object_id: org.id.to_string(),
+            before: None,
+            after: Some(json!({"name": org.name, "kinds": org.kinds, "admin": u.email, "membership": m.id})),
+        },
+    )
+    .await
+    .map_err(internal)?;
+    txn.commit().await.map_err(internal)?;
+    Ok((OrgId(org.id), UserId(u.id)))
+}
+
+/// Adds an existing or new account to an organization with a role, without
+/// an invitation (operator and demo use only; users go through invitations).
+pub async fn add_member(
+    state: &AppState,
+    org: OrgId,
+    email: &str,
+    display_name: &str,
+    password: &str,
+    role: Role,
+    who: &Who,
+) -> Result<UserId, AppError> {
+    let email = Email::parse(email)?;
+    let display_name = parse_name("name", display_name, 200)?;
+    check_policy(password, &[email.as_str(), &display_name])?;
+    let hash = state.hasher.hash(password).await?;
+    let now = Utc::now();
+    let txn = db::write_txn(&state.db).await.map_err(internal)?;
+    let u = user::ActiveModel {
+        email: Set(email.as_str().to_string()),
+        display_name: Set(display_name),
+        password_hash: Set(hash),
+        is_active: Set(true),
+        created_at: Set(now),
+        password_changed_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(internal)?;
+    let m = membership::ActiveModel {
+        user_id: Set(u.id),
+        organization_id: Set(org.0),
+        role: Set(role.as_str().into()),
+        is_active: Set(true),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(internal)?;
+    audit::record(
+        &txn,
+        who,
+        Event {
+            org: Some(org),
+            action: "membership.created",
+            object_type: "membership",
+            object_id: m.id.to_string(),
+            before: None,
+            after: Some(json!({"user": u.email, "role": m.role})),
+        },
+    )
+    .await
+    .map_err(internal)?;
+    txn.commit().await.map_err(internal)?;
+    Ok(UserId(u.id))
+}
+
+pub async fn outbox(actor: &Actor, state: &AppState) -> Result<Vec<OutboxDto>, AppError> {
+    actor.require(Permission::ViewOutbox)?;
+    let rows = scoped::<outbox::Entity>(actor)
+        .order_by_desc(outbox::Column::Id)
+        .limit(200)
+        .all(&state.db)
+        .await
+        .map_err(internal)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| OutboxDto {
+            id: r.id,
+            purpose: r.purpose,
+            recipient: r.recipient,
+            subject: r.subject,
+            created_at: ts(r.created_at),
+            status: match (r.sent_at, r.last_error) {
+                (Some(t), _) => format!("Sent {}", ts(t)),
+                (None, Some(e)) => format!("Not sent: {e}"),
+                (None, None) => "Queued".into(),
+            },
+        })
+        .collect())
+}
+
+pub async fn audit_log(actor: &Actor, state: &AppState) -> Result<Vec<AuditEventDto>, AppError> {
+    actor.require(Permission::ViewAuditLog)?;
+    let rows = scoped::<audit_event::Entity>(actor)
+        .order_by_desc(audit_event::Column::Seq)
+        .limit(200)
+        .all(&state.db)
+        .await
+        .map_err(internal)?;
+    let users = user::Entity::find()
+        .filter(user::Column::Id.is_in(rows.iter().filter_map(|r| r.actor_user_id)))
+        .all(&state.db)
+        .await
+        .map_err(internal)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| AuditEventDto {
+            seq: r.seq,
+            occurred_at: ts(r.occurred_at),
+            actor: r
+                .actor_user_id
+                .and_then(|id| users.iter().find(|u| u.id == id))
+                .map(|u| u.email.clone())
+                .unwrap_or_else(|| "system".into()),
+            action: r.action,
+            object: format!("{} {}", r.object_type, r.object_id),
+            before: r.before,
+            after: r.after,
+        })
+        .collect())
+}
+
+/// Deletes expired sessions, login attempts older than a day and reset links
+/// past their expiry. Audit events and invitations are kept.
+pub async fn purge_expired(state: &AppState) -> Result<u64, sea_orm::DbErr> {
+    use crate::server::entities::{login_attempt, password_reset, session};
+    let now = Utc::now();
+    let idle = chrono::Duration::from_std(state.config.session_idle).unwrap_or(chrono::Duration::hours(2));
+    let mut n = session::Entity::delete_many()
+        .filter(session::Column::ExpiresAt.lt(now).or(session::Column::LastSeenAt.lt(now - idle)))
+        .exec(&state.db)
+        .await?
+        .rows_affected;
+    n += login_attempt::Entity::delete_many()
+        .filter(login_attempt::Column::CreatedAt.lt(now - chrono::Duration::days(1)))
+        .exec(&state.db)
+        .await?
+        .rows_affected;
+    n += password_reset::Entity::delete_many()
+        .filter(password_reset::Column::ExpiresAt.lt(now - chrono::Duration::days(1)))
+        .exec(&state.db)
+        .await?
+        .rows_affected;
+    Ok(n)
+}

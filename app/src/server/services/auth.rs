@@ -1,0 +1,358 @@
+//! Signing in and out, passwords, password reset, switching organization.
+
+use crate::model::{check_password_shape, AppError, Email, Me, OrgChoice, OrgId, Role, UserId};
+use crate::server::{
+    audit::{self, Event, Who},
+    db,
+    entities::{membership, organization, password_reset, user},
+    mail::Mail,
+    password::check_policy,
+    respond::internal,
+    session::{self, RequestInfo},
+    throttle, tokens, Actor, AppState,
+};
+use chrono::{Duration, Utc};
+use sea_orm::{
+    sea_query::Expr, ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set,
+};
+use serde_json::json;
+
+const BAD_LOGIN: &str = "The e-mail address or password is not right.";
+pub const RESET_VALID_MINUTES: i64 = 60;
+
+fn rate_limited(until: chrono::DateTime<Utc>) -> AppError {
+    let now = Utc::now();
+    let minutes = throttle::minutes_until(until, now);
+    AppError::RateLimited {
+        message: format!(
+            "Too many failed attempts. Try again in {minutes} minute{}.",
+            if minutes == 1 { "" } else { "s" }
+        ),
+        retry_after_secs: (until - now).num_seconds().max(1) as u64,
+    }
+}
+
+/// Checks the credentials and starts a session; returns its token.
+/// Unknown accounts, wrong passwords and inactive accounts all get the same
+/// message after the same amount of work.
+#[tracing::instrument(skip_all, fields(client = %info.client_addr))]
+pub async fn login(state: &AppState, email: &str, password: &str, info: &RequestInfo) -> Result<String, AppError> {
+    let key: String = email.trim().to_lowercase().chars().take(254).collect();
+    if let Some(until) = throttle::check(&state.db, &key, &info.client_addr).await.map_err(internal)? {
+        return Err(rate_limited(until));
+    }
+    let found = match Email::parse(&key) {
+        Ok(e) => user::Entity::find()
+            .filter(user::Column::Email.eq(e.as_str()))
+            .one(&state.db)
+            .await
+            .map_err(internal)?,
+        Err(_) => None,
+    };
+    let membership = match &found {
+        Some(u) if u.is_active => membership::Entity::find()
+            .filter(membership::Column::UserId.eq(u.id))
+            .filter(membership::Column::IsActive.eq(true))
+            .order_by_asc(membership::Column::Id)
+            .one(&state.db)
+            .await
+            .map_err(internal)?,
+        _ => None,
+    };
+    // Bounded input: argon2 of a megabyte is a denial of service.
+    let password = if password.len() > 1024 { "" } else { password };
+    let verified = state
+        .hasher
+        .verify(password, found.as_ref().map(|u| u.password_hash.clone()))
+        .await;
+    let (Some(user), Some(m), true) = (found, membership, verified) else {
+        throttle::record(&state.db, &key, &info.client_addr, false).await.map_err(internal)?;
+        return Err(AppError::Validation { message: BAD_LOGIN.into(), fields: vec![] });
+    };
+    let txn = db::write_txn(&state.db).await.map_err(internal)?;
+    throttle::record(&txn, &key, &info.client_addr, true).await.map_err(internal)?;
+    let token = session::create(&txn, state, UserId(user.id), OrgId(m.organization_id), &info.client_addr)
+        .await
+        .map_err(internal)?;
+    audit::record(
+        &txn,
+        &Who::user(UserId(user.id), &info.request_id),
+        Event {
+            org: Some(OrgId(m.organization_id)),
+            action: "session.login",
+            object_type: "user",
+            object_id: user.id.to_string(),
+            before: None,
+            after: Some(json!({"client_addr": info.client_addr})),
+        },
+    )
+    .await
+    .map_err(internal)?;
+    txn.commit().await.map_err(internal)?;
+    Ok(token)
+}
+
+/// Ends the session behind `token`, if any.
+pub async fn logout(state: &AppState, token: &str, actor: Option<&Actor>, info: &RequestInfo) -> Result<(), AppError> {
+    let txn = db::write_txn(&state.db).await.map_err(internal)?;
+    session::destroy(&txn, token).await.map_err(internal)?;
+    if let Some(a) = actor {
+        audit::record(
+            &txn,
+            &Who::user(a.user_id(), &info.request_id),
+            Event {
+                org: Some(a.org_id()),
+                action: "session.logout",
+                object_type: "user",
+                object_id: a.user_id().to_string(),
+                before: None,
+                after: None,
+            },
+        )
+        .await
+        .map_err(internal)?;
+    }
+    txn.commit().await.map_err(internal)
+}
+
+pub async fn me(actor: &Actor, state: &AppState) -> Result<Me, AppError> {
+    let db = &state.db;
+    let user = user::Entity::find_by_id(actor.user_id().0)
+        .one(db)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::Unauthenticated)?;
+    let memberships = membership::Entity::find()
+        .filter(membership::Column::UserId.eq(user.id))
+        .filter(membership::Column::IsActive.eq(true))
+        .order_by_asc(membership::Column::Id)
+        .all(db)
+        .await
+        .map_err(internal)?;
+    let orgs = organization::Entity::find()
+        .filter(organization::Column::Id.is_in(memberships.iter().map(|m| m.organization_id)))
+        .all(db)
+        .await
+        .map_err(internal)?;
+    let name_of = |id: i64| orgs.iter().find(|o| o.id == id).map(|o| o.name.clone()).unwrap_or_default();
+    Ok(Me {
+        user_id: actor.user_id(),
+        email: user.email,
+        display_name: user.display_name,
+        org_id: actor.org_id(),
+        org_name: name_of(actor.org_id().0),
+        org_kinds: actor.kinds().to_vec(),
+        role: actor.role(),
+        memberships: memberships
+            .iter()
+            .filter_map(|m| {
+                Role::parse(&m.role).ok().map(|role| OrgChoice {
+                    id: OrgId(m.organization_id),
+                    name: name_of(m.organization_id),
+                    role,
+                })
+            })
+            .collect(),
+    })
+}
+
+pub async fn switch_org(actor: &Actor, state: &AppState, org_id: OrgId) -> Result<(), AppError> {
+    let m = membership::Entity::find()
+        .filter(membership::Column::UserId.eq(actor.user_id().0))
+        .filter(membership::Column::OrganizationId.eq(org_id.0))
+        .filter(membership::Column::IsActive.eq(true))
+        .one(&state.db)
+        .await
+        .map_err(internal)?;
+    if m.is_none() {
+        return Err(AppError::NotFound);
+    }
+    session::switch_org(&state.db, actor, org_id).await.map_err(internal)
+}
+
+/// Changes the actor's own password; every other session of theirs ends.
+pub async fn change_password(
+    actor: &Actor,
+    state: &AppState,
+    current: &str,
+    new: &str,
+    info: &RequestInfo,
+) -> Result<(), AppError> {
+    let db = &state.db;
+    let user = user::Entity::find_by_id(actor.user_id().0)
+        .one(db)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::Unauthenticated)?;
+    if let Some(until) = throttle::check(db, &user.email, &info.client_addr).await.map_err(internal)? {
+        return Err(rate_limited(until));
+    }
+    if current.len() > 1024 || !state.hasher.verify(current, Some(user.password_hash.clone())).await {
+        throttle::record(db, &user.email, &info.client_addr, false).await.map_err(internal)?;
+        return Err(AppError::invalid("current_password", "Your current password is not right."));
+    }
+    if current == new {
+        return Err(AppError::invalid("new_password", "Choose a password different from the current one."));
+    }
+    check_policy(new, &[&user.email, &user.display_name])
+        .map_err(|e| AppError::invalid("new_password", e.field("password").unwrap_or_default()))?;
+    let hash = state.hasher.hash(new).await?;
+    let txn = db::write_txn(db).await.map_err(internal)?;
+    let mut am: user::ActiveModel = user.clone().into();
+    am.password_hash = Set(hash);
+    am.password_changed_at = Set(Utc::now());
+    am.update(&txn).await.map_err(internal)?;
+    let ended = session::destroy_for_user(&txn, actor.user_id(), Some(actor.session_hash()))
+        .await
+        .map_err(internal)?;
+    audit::record(
+        &txn,
+        &Who::user(actor.user_id(), &info.request_id),
+        Event {
+            org: Some(actor.org_id()),
+            action: "user.password_changed",
+            object_type: "user",
+            object_id: user.id.to_string(),
+            before: None,
+            after: Some(json!({"other_sessions_ended": ended})),
+        },
+    )
+    .await
+    .map_err(internal)?;
+    txn.commit().await.map_err(internal)
+}
+
+/// Sends a single-use reset link if the address belongs to an active
+/// account. Answers the same either way, and does the work in the
+/// background so the response time tells nothing.
+pub async fn request_reset(state: &AppState, email: &str, info: &RequestInfo) -> Result<(), AppError> {
+    let email = Email::parse(email)?;
+    let state = state.clone();
+    let info = info.clone();
+    tokio::spawn(async move {
+        if let Err(e) = send_reset(&state, &email, &info).await {
+            tracing::error!(error = %e, request_id = %info.request_id, "password reset mail failed");
+        }
+    });
+    Ok(())
+}
+
+async fn send_reset(state: &AppState, email: &Email, info: &RequestInfo) -> Result<(), sea_orm::DbErr> {
+    let db = &state.db;
+    let Some(user) = user::Entity::find()
+        .filter(user::Column::Email.eq(email.as_str()))
+        .filter(user::Column::IsActive.eq(true))
+        .one(db)
+        .await?
+    else {
+        return Ok(());
+    };
+    let now = Utc::now();
+    // At most three links an hour per account: the mailbox owner is not flooded.
+    let recent = password_reset::Entity::find()
+        .filter(password_reset::Column::UserId.eq(user.id))
+        .filter(password_reset::Column::CreatedAt.gt(now - Duration::hours(1)))
+        .count(db)
+        .await?;
+    if recent >= 3 {
+        tracing::warn!(user = user.id, "password reset requests throttled");
+        return Ok(());
+    }
+    let token = tokens::new_token();
+    let txn = db::write_txn(db).await?;
+    password_reset::ActiveModel {
+        user_id: Set(user.id),
+        token_hash: Set(tokens::hash_token(&token)),
+        created_at: Set(now),
+        expires_at: Set(now + Duration::minutes(RESET_VALID_MINUTES)),
+        used_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        &Who { user_id: None, request_id: info.request_id.clone() },
+        Event {
+            org: None,
+            action: "user.password_reset_requested",
+            object_type: "user",
+            object_id: user.id.to_string(),
+            before: None,
+            after: Some(json!({"client_addr": info.client_addr})),
+        },
+    )
+    .await?;
+    let link = format!("{}/reset/{token}", state.config.base_url);
+    let body = format!(
+        "Hello {},\n\nsomeone (hopefully you) asked to reset your Pactline password.\n\
+         Open this link within {RESET_VALID_MINUTES} minutes to choose a new one; it works once:\n\n{link}\n\n\
+         If you did not ask for this, ignore this message: your password stays as it is.\n",
+        user.display_name
+    );
+    let redacted = body.replace(&link, "[single-use reset link withheld]");
+    state
+        .mailer
+        .send(&txn, None, "password_reset", Mail { to: user.email.clone(), subject: "Reset your Pactline password".into(), body }, &redacted)
+        .await?;
+    txn.commit().await
+}
+
+/// Sets a new password from a reset link. Every session of the user ends.
+pub async fn reset_password(state: &AppState, token: &str, new: &str, info: &RequestInfo) -> Result<(), AppError> {
+    let invalid = || AppError::invalid("token", "This reset link is invalid, expired or already used. Ask for a new one.");
+    if !tokens::looks_like_token(token) {
+        return Err(invalid());
+    }
+    check_password_shape(new).map_err(|m| AppError::invalid("password", m))?;
+    let db = &state.db;
+    let now = Utc::now();
+    let reset = password_reset::Entity::find()
+        .filter(password_reset::Column::TokenHash.eq(tokens::hash_token(token)))
+        .one(db)
+        .await
+        .map_err(internal)?
+        .filter(|r| r.used_at.is_none() && r.expires_at > now)
+        .ok_or_else(invalid)?;
+    let user = user::Entity::find_by_id(reset.user_id)
+        .one(db)
+        .await
+        .map_err(internal)?
+        .filter(|u| u.is_active)
+        .ok_or_else(invalid)?;
+    check_policy(new, &[&user.email, &user.display_name])?;
+    let hash = state.hasher.hash(new).await?;
+    let txn = db::write_txn(db).await.map_err(internal)?;
+    // Single use, even when two requests race with the same link.
+    let claimed = password_reset::Entity::update_many()
+        .col_expr(password_reset::Column::UsedAt, Expr::value(Some(now)))
+        .filter(password_reset::Column::Id.eq(reset.id))
+        .filter(password_reset::Column::UsedAt.is_null())
+        .exec(&txn)
+        .await
+        .map_err(internal)?;
+    if claimed.rows_affected != 1 {
+        return Err(invalid());
+    }
+    let mut am: user::ActiveModel = user.clone().into();
+    am.password_hash = Set(hash);
+    am.password_changed_at = Set(now);
+    am.update(&txn).await.map_err(internal)?;
+    let ended = session::destroy_for_user(&txn, UserId(user.id), None).await.map_err(internal)?;
+    audit::record(
+        &txn,
+        &Who::user(UserId(user.id), &info.request_id),
+        Event {
+            org: None,
+            action: "user.password_reset",
+            object_type: "user",
+            object_id: user.id.to_string(),
+            before: None,
+            after: Some(json!({"sessions_ended": ended})),
+        },
+    )
+    .await
+    .map_err(internal)?;
+    txn.commit().await.map_err(internal)
+}

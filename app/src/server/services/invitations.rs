@@ -1,0 +1,442 @@
+//! Invitations into an organization: single-use, expiring links whose token
+//! the database keeps only as a hash.
+
+use super::ts;
+use crate::model::{
+    check_password_shape, parse_name, AppError, Email, InvitationDto, InvitationId, InvitationPreview,
+    InvitationSent, InvitationStatus, OrgId, Permission, Role, UserId,
+};
+use crate::server::{
+    audit::{self, Event, Who},
+    db,
+    entities::{invitation, membership, organization, user},
+    mail::Mail,
+    password::check_policy,
+    respond::internal,
+    scoped::{find_owned, scoped},
+    session::{self, RequestInfo},
+    tokens, Actor, AppState,
+};
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{
+    sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+use serde_json::json;
+
+pub const VALID_DAYS: i64 = 7;
+
+/// The status of an invitation at `now`. Pure, unit-tested.
+pub fn status_at(
+    accepted_at: Option<DateTime<Utc>>,
+    revoked_at: Option<DateTime<Utc>>,
+    expires_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> InvitationStatus {
+    match (accepted_at, revoked_at) {
+        (Some(_), _) => InvitationStatus::Accepted,
+        (None, Some(_)) => InvitationStatus::Revoked,
+        (None, None) if expires_at <= now => InvitationStatus::Expired,
+        (None, None) => InvitationStatus::Pending,
+    }
+}
+
+fn dto(i: &invitation::Model) -> InvitationDto {
+    InvitationDto {
+        id: InvitationId(i.id),
+        email: i.email.clone(),
+        role: Role::parse(&i.role).unwrap_or(Role::Viewer),
+        status: status_at(i.accepted_at, i.revoked_at, i.expires_at, Utc::now()),
+        created_at: ts(i.created_at),
+        expires_at: ts(i.expires_at),
+    }
+}
+
+pub async fn list(actor: &Actor, state: &AppState) -> Result<Vec<InvitationDto>, AppError> {
+    actor.require(Permission::ManageMembers)?;
+    let rows = scoped::<invitation::Entity>(actor)
+        .order_by_desc(invitation::Column::Id)
+        .limit(200)
+        .all(&state.db)
+        .await
+        .map_err(internal)?;
+    Ok(rows.iter().map(dto).collect())
+}
+
+/// Mails the link (or, without SMTP, returns it for the admin to pass on).
+async fn send_link<C: ConnectionTrait>(
+    conn: &C,
+    state: &AppState,
+    org: OrgId,
+    org_name: &str,
+    inviter: &str,
+    row: &invitation::Model,
+    token: &str,
+) -> Result<InvitationSent, AppError> {
+    let link = format!("{}/invite/{token}", state.config.base_url);
+    let body = format!(
+        "Hello,\n\n{inviter} invites you to join {org_name} on Pactline as {role}.\n\
+         Open this link to accept (valid until {until}; it works once):\n\n{link}\n",
+        role = Role::parse(&row.role).map(|r| r.label()).unwrap_or("member"),
+        until = ts(row.expires_at),
+    );
+    let redacted = body.replace(&link, "[single-use invitation link withheld]");
+    let mail = Mail { to: row.email.clone(), subject: format!("Invitation to {org_name} on Pactline"), body };
+    state
+        .mailer
+        .send(conn, Some(org), "invitation", mail, &redacted)
+        .await
+        .map_err(internal)?;
+    let emailed = state.mailer.delivers();
+    Ok(InvitationSent { invitation: dto(row), emailed, link: (!emailed).then_some(link) })
+}
+
+/// Creates an invitation in `org` (inside the caller's transaction) and sends it.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn create_in<C: ConnectionTrait>(
+    conn: &C,
+    state: &AppState,
+    who: &Who,
+    inviter: &str,
+    org: &organization::Model,
+    email: &Email,
+    role: Role,
+) -> Result<InvitationSent, AppError> {
+    let existing_member = user::Entity::find()
+        .filter(user::Column::Email.eq(email.as_str()))
+        .one(conn)
+        .await
+        .map_err(internal)?;
+    if let Some(u) = existing_member {
+        let m = membership::Entity::find()
+            .filter(membership::Column::UserId.eq(u.id))
+            .filter(membership::Column::OrganizationId.eq(org.id))
+            .filter(membership::Column::IsActive.eq(true))
+            .one(conn)
+            .await
+            .map_err(internal)?;
+        if m.is_some() {
+            return Err(AppError::invalid("email", format!("{} is already a member.", email.as_str())));
+        }
+    }
+    let now = Utc::now();
+    let pending = invitation::Entity::find()
+        .filter(invitation::Column::OrganizationId.eq(org.id))
+        .filter(invitation::Column::Email.eq(email.as_str()))
+        .filter(invitation::Column::AcceptedAt.is_null())
+        .filter(invitation::Column::RevokedAt.is_null())
+        .filter(invitation::Column::ExpiresAt.gt(now))
+        .one(conn)
+        .await
+        .map_err(internal)?;
+    if pending.is_some() {
+        return Err(AppError::invalid(
+            "email",
+            format!("{} already has a pending invitation. Renew its link in the list below instead.", email.as_str()),
+        ));
+    }
+    let token = tokens::new_token();
+    let row = invitation::ActiveModel {
+        organization_id: Set(org.id),
+        email: Set(email.as_str().to_string()),
+        role: Set(role.as_str().to_string()),
+        token_hash: Set(tokens::hash_token(&token)),
+        invited_by: Set(who.user_id.map(|u| u.0)),
+        created_at: Set(now),
+        expires_at: Set(now + Duration::days(VALID_DAYS)),
+        accepted_at: Set(None),
+        revoked_at: Set(None),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await
+    .map_err(internal)?;
+    audit::record(
+        conn,
+        who,
+        Event {
+            org: Some(OrgId(org.id)),
+            action: "invitation.created",
+            object_type: "invitation",
+            object_id: row.id.to_string(),
+            before: None,
+            after: Some(json!({"email": row.email, "role": row.role})),
+        },
+    )
+    .await
+    .map_err(internal)?;
+    send_link(conn, state, OrgId(org.id), &org.name, inviter, &row, &token).await
+}
+
+pub async fn invite(
+    actor: &Actor,
+    state: &AppState,
+    email: &str,
+    role: &str,
+    info: &RequestInfo,
+) -> Result<InvitationSent, AppError> {
+    actor.require(Permission::ManageMembers)?;
+    let email = Email::parse(email)?;
+    let role = Role::parse(role)?;
+    let txn = db::write_txn(&state.db).await.map_err(internal)?;
+    let org = organization::Entity::find_by_id(actor.org_id().0)
+        .one(&txn)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    let who = Who::user(actor.user_id(), &info.request_id);
+    let sent = create_in(&txn, state, &who, actor.email(), &org, &email, role).await?;
+    txn.commit().await.map_err(internal)?;
+    Ok(sent)
+}
+
+/// Issues a fresh link for a pending, expired or revoked invitation; the old
+/// link stops working.
+pub async fn renew(actor: &Actor, state: &AppState, id: InvitationId, info: &RequestInfo) -> Result<InvitationSent, AppError> {
+    actor.require(Permission::ManageMembers)?;
+    let txn = db::write_txn(&state.db).await.map_err(internal)?;
+    let row = find_owned::<invitation::Entity, _>(&txn, actor, id.0).await?;
+    if row.accepted_at.is_some() {
+        return Err(AppError::Conflict("This invitation was already accepted.".into()));
+    }
+    let org = organization::Entity::find_by_id(actor.org_id().0)
+        .one(&txn)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    let token = tokens::new_token();
+    let now = Utc::now();
+    let mut am: invitation::ActiveModel = row.into();
+    am.token_hash = Set(tokens::hash_token(&token));
+    am.expires_at = Set(now + Duration::days(VALID_DAYS));
+    am.revoked_at = Set(None);
+    let row = am.update(&txn).await.map_err(internal)?;
+    audit::record(
+        &txn,
+        &Who::user(actor.user_id(), &info.request_id),
+        Event {
+            org: Some(actor.org_id()),
+            action: "invitation.renewed",
+            object_type: "invitation",
+            object_id: row.id.to_string(),
+            before: None,
+            after: Some(json!({"expires_at": row.expires_at})),
+        },
+    )
+    .await
+    .map_err(internal)?;
+    let sent = send_link(&txn, state, actor.org_id(), &org.name, actor.email(), &row, &token).await?;
+    txn.commit().await.map_err(internal)?;
+    Ok(sent)
+}
+
+pub async fn revoke(actor: &Actor, state: &AppState, id: InvitationId, info: &RequestInfo) -> Result<(), AppError> {
+    actor.require(Permission::ManageMembers)?;
+    let txn = db::write_txn(&state.db).await.map_err(internal)?;
+    let row = find_owned::<invitation::Entity, _>(&txn, actor, id.0).await?;
+    if row.accepted_at.is_some() {
+        return Err(AppError::Conflict("This invitation was already accepted.".into()));
+    }
+    if row.revoked_at.is_some() {
+        return Ok(());
+    }
+    let mut am: invitation::ActiveModel = row.into();
+    am.revoked_at = Set(Some(Utc::now()));
+    am.update(&txn).await.map_err(internal)?;
+    audit::record(
+        &txn,
+        &Who::user(actor.user_id(), &info.request_id),
+        Event {
+            org: Some(actor.org_id()),
+            action: "invitation.revoked",
+            object_type: "invitation",
+            object_id: id.to_string(),
+            before: None,
+            after: None,
+        },
+    )
+    .await
+    .map_err(internal)?;
+    txn.commit().await.map_err(internal)
+}
+
+fn invalid_link() -> AppError {
+    AppError::invalid(
+        "token",
+        "This invitation link is invalid, expired or already used. Ask the person who invited you for a new one.",
+    )
+}
+
+async fn pending_by_token<C: ConnectionTrait>(conn: &C, token: &str) -> Result<invitation::Model, AppError> {
+    if !tokens::looks_like_token(token) {
+        return Err(invalid_link());
+    }
+    let row = invitation::Entity::find()
+        .filter(invitation::Column::TokenHash.eq(tokens::hash_token(token)))
+        .one(conn)
+        .await
+        .map_err(internal)?
+        .ok_or_else(invalid_link)?;
+    if status_at(row.accepted_at, row.revoked_at, row.expires_at, Utc::now()) != InvitationStatus::Pending {
+        return Err(invalid_link());
+    }
+    Ok(row)
+}
+
+pub async fn preview(state: &AppState, token: &str) -> Result<InvitationPreview, AppError> {
+    let row = pending_by_token(&state.db, token).await?;
+    let org = organization::Entity::find_by_id(row.organization_id)
+        .one(&state.db)
+        .await
+        .map_err(internal)?
+        .ok_or_else(invalid_link)?;
+    let existing = user::Entity::find()
+        .filter(user::Column::Email.eq(row.email.as_str()))
+        .one(&state.db)
+        .await
+        .map_err(internal)?;
+    Ok(InvitationPreview {
+        org_name: org.name,
+        email: row.email,
+        role: Role::parse(&row.role).unwrap_or(Role::Viewer),
+        existing_account: existing.is_some(),
+    })
+}
+
+/// Accepts an invitation: creates the account (or, for an existing account,
+/// checks its password), adds the membership and starts a session in the
+/// organization. Returns the session token.
+pub async fn accept(
+    state: &AppState,
+    token: &str,
+    display_name: &str,
+    password: &str,
+    info: &RequestInfo,
+) -> Result<String, AppError> {
+    let db = &state.db;
+    let row = pending_by_token(db, token).await?;
+    let existing = user::Entity::find()
+        .filter(user::Column::Email.eq(row.email.as_str()))
+        .one(db)
+        .await
+        .map_err(internal)?;
+    let new_hash = match &existing {
+        Some(u) => {
+            let ok = password.len() <= 1024 && state.hasher.verify(password, Some(u.password_hash.clone())).await;
+            if !ok || !u.is_active {
+                return Err(AppError::invalid(
+                    "password",
+                    format!("Enter the current password of your Pactline account {}.", u.email),
+                ));
+            }
+            None
+        }
+        None => {
+            let name = parse_name("display_name", display_name, 200)?;
+            check_password_shape(password).map_err(|m| AppError::invalid("password", m))?;
+            check_policy(password, &[&row.email, &name])?;
+            Some((name, state.hasher.hash(password).await?))
+        }
+    };
+    let now = Utc::now();
+    let txn = db::write_txn(db).await.map_err(internal)?;
+    // Single use, even when the link is opened twice at once.
+    let claimed = invitation::Entity::update_many()
+        .col_expr(invitation::Column::AcceptedAt, Expr::value(Some(now)))
+        .filter(invitation::Column::Id.eq(row.id))
+        .filter(invitation::Column::AcceptedAt.is_null())
+        .filter(invitation::Column::RevokedAt.is_null())
+        .exec(&txn)
+        .await
+        .map_err(internal)?;
+    if claimed.rows_affected != 1 {
+        return Err(invalid_link());
+    }
+    let user_id = match (existing, new_hash) {
+        (Some(u), _) => u.id,
+        (None, Some((name, hash))) => {
+            user::ActiveModel {
+                email: Set(row.email.clone()),
+                display_name: Set(name),
+                password_hash: Set(hash),
+                is_active: Set(true),
+                created_at: Set(now),
+                password_changed_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await
+            .map_err(internal)?
+            .id
+        }
+        (None, None) => unreachable!("a new account always has a password hash"),
+    };
+    let prior = membership::Entity::find()
+        .filter(membership::Column::UserId.eq(user_id))
+        .filter(membership::Column::OrganizationId.eq(row.organization_id))
+        .one(&txn)
+        .await
+        .map_err(internal)?;
+    let membership_id = match prior {
+        Some(m) if m.is_active => {
+            return Err(AppError::Conflict("You are already a member of this organization.".into()))
+        }
+        Some(m) => {
+            let mut am: membership::ActiveModel = m.into();
+            am.is_active = Set(true);
+            am.role = Set(row.role.clone());
+            am.update(&txn).await.map_err(internal)?.id
+        }
+        None => {
+            membership::ActiveModel {
+                user_id: Set(user_id),
+                organization_id: Set(row.organization_id),
+                role: Set(row.role.clone()),
+                is_active: Set(true),
+                created_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await
+            .map_err(internal)?
+            .id
+        }
+    };
+    audit::record(
+        &txn,
+        &Who::user(UserId(user_id), &info.request_id),
+        Event {
+            org: Some(OrgId(row.organization_id)),
+            action: "invitation.accepted",
+            object_type: "membership",
+            object_id: membership_id.to_string(),
+            before: None,
+            after: Some(json!({"invitation": row.id, "user_id": user_id, "role": row.role})),
+        },
+    )
+    .await
+    .map_err(internal)?;
+    let session = session::create(&txn, state, UserId(user_id), OrgId(row.organization_id), &info.client_addr)
+        .await
+        .map_err(internal)?;
+    txn.commit().await.map_err(internal)?;
+    Ok(session)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invitation_status_follows_its_dates() {
+        let now = Utc::now();
+        let later = now + Duration::days(1);
+        let earlier = now - Duration::days(1);
+        assert_eq!(status_at(None, None, later, now), InvitationStatus::Pending);
+        assert_eq!(status_at(None, None, earlier, now), InvitationStatus::Expired);
+        assert_eq!(status_at(None, None, now, now), InvitationStatus::Expired);
+        assert_eq!(status_at(None, Some(earlier), later, now), InvitationStatus::Revoked);
+        assert_eq!(status_at(Some(earlier), None, earlier, now), InvitationStatus::Accepted);
+        assert_eq!(status_at(Some(earlier), Some(earlier), later, now), InvitationStatus::Accepted);
+    }
+}

@@ -1,0 +1,194 @@
+//! An organization's members and their roles.
+
+use super::ts;
+use crate::model::{AppError, MemberDto, MembershipId, OrgOverview, Permission, Role, UserId};
+use crate::server::{
+    audit::{self, Event, Who},
+    db,
+    entities::{invitation, membership, organization, supplier_link, user},
+    respond::internal,
+    scoped::{find_owned, scoped},
+    session::{self, RequestInfo},
+    Actor, AppState,
+};
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set,
+};
+use serde_json::json;
+
+pub async fn overview(actor: &Actor, state: &AppState) -> Result<OrgOverview, AppError> {
+    let db = &state.db;
+    let org = organization::Entity::find_by_id(actor.org_id().0)
+        .one(db)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    let active_members = scoped::<membership::Entity>(actor)
+        .filter(membership::Column::IsActive.eq(true))
+        .count(db)
+        .await
+        .map_err(internal)?;
+    let pending_invitations = scoped::<invitation::Entity>(actor)
+        .filter(invitation::Column::AcceptedAt.is_null())
+        .filter(invitation::Column::RevokedAt.is_null())
+        .filter(invitation::Column::ExpiresAt.gt(Utc::now()))
+        .count(db)
+        .await
+        .map_err(internal)?;
+    let suppliers = scoped::<supplier_link::Entity>(actor).count(db).await.map_err(internal)?;
+    // Asset owners that count this organization among their suppliers: the
+    // number only, never who else they work with.
+    let customers = supplier_link::Entity::find()
+        .filter(supplier_link::Column::SupplierOrgId.eq(actor.org_id().0))
+        .count(db)
+        .await
+        .map_err(internal)?;
+    Ok(OrgOverview {
+        id: actor.org_id(),
+        name: org.name,
+        kinds: actor.kinds().to_vec(),
+        active_members,
+        pending_invitations,
+        suppliers,
+        customers,
+    })
+}
+
+pub async fn list(actor: &Actor, state: &AppState) -> Result<Vec<MemberDto>, AppError> {
+    actor.require(Permission::ViewMembers)?;
+    let db = &state.db;
+    let memberships = scoped::<membership::Entity>(actor)
+        .order_by_asc(membership::Column::Id)
+        .all(db)
+        .await
+        .map_err(internal)?;
+    let users = user::Entity::find()
+        .filter(user::Column::Id.is_in(memberships.iter().map(|m| m.user_id)))
+        .all(db)
+        .await
+        .map_err(internal)?;
+    let mut out: Vec<MemberDto> = memberships
+        .into_iter()
+        .filter_map(|m| {
+            let u = users.iter().find(|u| u.id == m.user_id)?;
+            Some(MemberDto {
+                id: MembershipId(m.id),
+                user_id: UserId(u.id),
+                email: u.email.clone(),
+                display_name: u.display_name.clone(),
+                role: Role::parse(&m.role).ok()?,
+                is_active: m.is_active && u.is_active,
+                is_self: u.id == actor.user_id().0,
+                joined: ts(m.created_at),
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| b.is_active.cmp(&a.is_active).then(a.display_name.to_lowercase().cmp(&b.display_name.to_lowercase())));
+    Ok(out)
+}
+
+async fn other_active_admins<C: ConnectionTrait>(conn: &C, actor: &Actor, except: i64) -> Result<u64, AppError> {
+    scoped::<membership::Entity>(actor)
+        .filter(membership::Column::Role.eq(Role::Admin.as_str()))
+        .filter(membership::Column::IsActive.eq(true))
+        .filter(membership::Column::Id.ne(except))
+        .count(conn)
+        .await
+        .map_err(internal)
+}
+
+fn member_json(m: &membership::Model) -> serde_json::Value {
+    json!({"user_id": m.user_id, "role": m.role, "is_active": m.is_active})
+}
+
+pub async fn change_role(
+    actor: &Actor,
+    state: &AppState,
+    id: MembershipId,
+    role: Role,
+    info: &RequestInfo,
+) -> Result<(), AppError> {
+    actor.require(Permission::ManageMembers)?;
+    let txn = db::write_txn(&state.db).await.map_err(internal)?;
+    let m = find_owned::<membership::Entity, _>(&txn, actor, id.0).await?;
+    if m.role == role.as_str() {
+        return Ok(());
+    }
+    if m.role == Role::Admin.as_str() && m.is_active && other_active_admins(&txn, actor, m.id).await? == 0 {
+        return Err(AppError::invalid(
+            "role",
+            "An organization needs at least one active admin. Make someone else admin first.",
+        ));
+    }
+    let before = member_json(&m);
+    let mut am: membership::ActiveModel = m.into();
+    am.role = Set(role.as_str().to_string());
+    let after = am.update(&txn).await.map_err(internal)?;
+    audit::record(
+        &txn,
+        &Who::user(actor.user_id(), &info.request_id),
+        Event {
+            org: Some(actor.org_id()),
+            action: "membership.role_changed",
+            object_type: "membership",
+            object_id: id.to_string(),
+            before: Some(before),
+            after: Some(member_json(&after)),
+        },
+    )
+    .await
+    .map_err(internal)?;
+    txn.commit().await.map_err(internal)
+}
+
+/// Deactivates or reactivates a member. Deactivation ends their sessions in
+/// this organization at once.
+pub async fn set_active(
+    actor: &Actor,
+    state: &AppState,
+    id: MembershipId,
+    active: bool,
+    info: &RequestInfo,
+) -> Result<(), AppError> {
+    actor.require(Permission::ManageMembers)?;
+    let txn = db::write_txn(&state.db).await.map_err(internal)?;
+    let m = find_owned::<membership::Entity, _>(&txn, actor, id.0).await?;
+    if m.is_active == active {
+        return Ok(());
+    }
+    if !active {
+        if m.user_id == actor.user_id().0 {
+            return Err(AppError::invalid("member", "You cannot deactivate yourself. Ask another admin."));
+        }
+        if m.role == Role::Admin.as_str() && other_active_admins(&txn, actor, m.id).await? == 0 {
+            return Err(AppError::invalid("member", "An organization needs at least one active admin."));
+        }
+    }
+    let before = member_json(&m);
+    let user_id = UserId(m.user_id);
+    let mut am: membership::ActiveModel = m.into();
+    am.is_active = Set(active);
+    let after = am.update(&txn).await.map_err(internal)?;
+    let ended = if active {
+        0
+    } else {
+        session::destroy_for_membership(&txn, user_id, actor.org_id()).await.map_err(internal)?
+    };
+    audit::record(
+        &txn,
+        &Who::user(actor.user_id(), &info.request_id),
+        Event {
+            org: Some(actor.org_id()),
+            action: if active { "membership.reactivated" } else { "membership.deactivated" },
+            object_type: "membership",
+            object_id: id.to_string(),
+            before: Some(before),
+            after: Some(json!({"member": member_json(&after), "sessions_ended": ended})),
+        },
+    )
+    .await
+    .map_err(internal)?;
+    txn.commit().await.map_err(internal)
+}

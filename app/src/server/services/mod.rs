@@ -1,0 +1,15 @@
+//! Services hold the rules, one module per context. Each public function
+//! takes `&Actor` first (or is explicitly anonymous) and returns DTOs.
+
+pub mod admin;
+pub mod auth;
+pub mod invitations;
+pub mod members;
+pub mod suppliers;
+
+use chrono::{DateTime, Utc};
+
+/// How times are shown: minutes, UTC, unambiguous.
+pub fn ts(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M UTC").to_string()
+}

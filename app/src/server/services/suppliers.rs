@@ -1,0 +1,182 @@
+//! An asset owner's suppliers: inviting a supplier organization (creating it
+//! with its first admin) and listing those it works with.
+
+use super::{invitations, ts};
+use crate::model::{
+    parse_name, AppError, Email, OrgId, OrgKind, Permission, Role, SupplierDto, SupplierInvited,
+};
+use crate::server::{
+    audit::{self, Event, Who},
+    db,
+    entities::{organization, supplier_link},
+    respond::internal,
+    scoped::scoped,
+    session::RequestInfo,
+    Actor, AppState,
+};
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use serde_json::json;
+
+/// The key under which organization names are unique: case and spacing do
+/// not make a different organization.
+pub fn name_key(name: &str) -> String {
+    name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+fn require_asset_owner(actor: &Actor) -> Result<(), AppError> {
+    if actor.kinds().contains(&OrgKind::AssetOwner) {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+pub async fn list(actor: &Actor, state: &AppState) -> Result<Vec<SupplierDto>, AppError> {
+    require_asset_owner(actor)?;
+    let links = scoped::<supplier_link::Entity>(actor)
+        .order_by_asc(supplier_link::Column::Id)
+        .all(&state.db)
+        .await
+        .map_err(internal)?;
+    let orgs = organization::Entity::find()
+        .filter(organization::Column::Id.is_in(links.iter().map(|l| l.supplier_org_id)))
+        .all(&state.db)
+        .await
+        .map_err(internal)?;
+    let mut out: Vec<SupplierDto> = links
+        .iter()
+        .filter_map(|l| {
+            let o = orgs.iter().find(|o| o.id == l.supplier_org_id)?;
+            Some(SupplierDto {
+                org_id: OrgId(o.id),
+                name: o.name.clone(),
+                kinds: OrgKind::parse_list(&o.kinds),
+                since: ts(l.created_at),
+            })
+        })
+        .collect();
+    out.sort_by_key(|s| s.name.to_lowercase());
+    Ok(out)
+}
+
+/// Adds a supplier. A new organization is created with `admin_email` invited
+/// as its first admin; an organization of that name already on Pactline is
+/// linked as it is (its own admins manage its members).
+pub async fn invite(
+    actor: &Actor,
+    state: &AppState,
+    name: &str,
+    kind: &str,
+    admin_email: &str,
+    info: &RequestInfo,
+) -> Result<SupplierInvited, AppError> {
+    actor.require(Permission::InviteSuppliers)?;
+    let name = parse_name("name", name, 200)?;
+    let kind = OrgKind::parse(kind)?;
+    if !kind.is_supplier() {
+        return Err(AppError::invalid("kind", "Choose product_supplier or service_provider."));
+    }
+    let email = Email::parse(admin_email).map_err(|_| {
+        AppError::invalid("admin_email", "Enter the e-mail address of the supplier's first admin, like name@example.com.")
+    })?;
+    let key = name_key(&name);
+    let now = Utc::now();
+    let who = Who::user(actor.user_id(), &info.request_id);
+    let txn = db::write_txn(&state.db).await.map_err(internal)?;
+    let existing = organization::Entity::find()
+        .filter(organization::Column::NameKey.eq(key.as_str()))
+        .one(&txn)
+        .await
+        .map_err(internal)?;
+    if existing.as_ref().is_some_and(|o| o.id == actor.org_id().0) {
+        return Err(AppError::invalid("name", "That is your own organization."));
+    }
+    let (org, invitation) = match existing {
+        Some(org) => {
+            let linked = scoped::<supplier_link::Entity>(actor)
+                .filter(supplier_link::Column::SupplierOrgId.eq(org.id))
+                .one(&txn)
+                .await
+                .map_err(internal)?;
+            if linked.is_some() {
+                return Err(AppError::invalid("name", format!("{} is already one of your suppliers.", org.name)));
+            }
+            (org, None)
+        }
+        None => {
+            let org = organization::ActiveModel {
+                name: Set(name.clone()),
+                name_key: Set(key),
+                kinds: Set(OrgKind::join(&[kind])),
+                created_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await
+            .map_err(internal)?;
+            audit::record(
+                &txn,
+                &who,
+                Event {
+                    org: Some(OrgId(org.id)),
+                    action: "organization.created",
+                    object_type: "organization",
+                    object_id: org.id.to_string(),
+                    before: None,
+                    after: Some(json!({"name": org.name, "kinds": org.kinds, "invited_by_org": actor.org_id().0})),
+                },
+            )
+            .await
+            .map_err(internal)?;
+            let sent = invitations::create_in(&txn, state, &who, actor.email(), &org, &email, Role::Admin).await?;
+            (org, Some(sent))
+        }
+    };
+    let link = supplier_link::ActiveModel {
+        owner_org_id: Set(actor.org_id().0),
+        supplier_org_id: Set(org.id),
+        created_by: Set(Some(actor.user_id().0)),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(internal)?;
+    audit::record(
+        &txn,
+        &who,
+        Event {
+            org: Some(actor.org_id()),
+            action: "supplier.linked",
+            object_type: "organization",
+            object_id: org.id.to_string(),
+            before: None,
+            after: Some(json!({"name": org.name, "new_organization": invitation.is_some()})),
+        },
+    )
+    .await
+    .map_err(internal)?;
+    txn.commit().await.map_err(internal)?;
+    Ok(SupplierInvited {
+        supplier: SupplierDto {
+            org_id: OrgId(org.id),
+            name: org.name,
+            kinds: OrgKind::parse_list(&org.kinds),
+            since: ts(link.created_at),
+        },
+        invitation,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::name_key;
+
+    #[test]
+    fn names_differing_in_case_or_spacing_are_the_same_organization() {
+        assert_eq!(name_key("  Helix   Controls "), "helix controls");
+        assert_eq!(name_key("HELIX controls"), name_key("Helix Controls"));
+        assert_ne!(name_key("Helix Controls"), name_key("Helix Control"));
+    }
+}

@@ -1,0 +1,339 @@
+//! Sessions stored in the database, and the `Actor` they yield.
+//!
+//! The browser holds a random session id in an HttpOnly cookie; the database
+//! holds only its SHA-256. A session is bound to one organization of the user
+//! (switchable) and dies on logout, idle or absolute timeout, password change,
+//! deactivation of the membership or of the user.
+//!
+//! `Actor` can only be built here, from a live session. Services take `&Actor`
+//! first and read the organization from it, never from client input.
+
+use super::{
+    entities::{membership, organization, session, user},
+    tokens, AppState,
+};
+use crate::model::{AppError, Email, OrgId, OrgKind, Permission, Role, UserId};
+use axum::{
+    extract::{Request, State},
+    middleware::Next,
+    response::Response,
+};
+use chrono::Utc;
+use http::{header, HeaderMap, HeaderValue};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set,
+};
+use std::net::SocketAddr;
+
+/// Who is asking: a user, acting in one organization with one role.
+#[derive(Clone, Debug)]
+pub struct Actor {
+    user_id: UserId,
+    email: String,
+    org_id: OrgId,
+    role: Role,
+    kinds: Vec<OrgKind>,
+    session_hash: String,
+}
+
+impl Actor {
+    pub fn user_id(&self) -> UserId {
+        self.user_id
+    }
+    pub fn email(&self) -> &str {
+        &self.email
+    }
+    pub fn org_id(&self) -> OrgId {
+        self.org_id
+    }
+    pub fn role(&self) -> Role {
+        self.role
+    }
+    pub fn kinds(&self) -> &[OrgKind] {
+        &self.kinds
+    }
+    pub(crate) fn session_hash(&self) -> &str {
+        &self.session_hash
+    }
+    pub fn may(&self, p: Permission) -> bool {
+        self.role.may(p, &self.kinds)
+    }
+
+    /// Refuses with NotFound: a feature one may not use is, to them, not there.
+    pub fn require(&self, p: Permission) -> Result<(), AppError> {
+        if self.may(p) {
+            Ok(())
+        } else {
+            Err(AppError::NotFound)
+        }
+    }
+
+    /// The actor of the request being handled (server function or page render).
+    pub async fn current() -> Result<Actor, AppError> {
+        let parts: Option<http::request::Parts> = leptos::prelude::use_context();
+        parts
+            .and_then(|p| p.extensions.get::<SessionActor>().cloned())
+            .and_then(|s| s.0)
+            .ok_or(AppError::Unauthenticated)
+    }
+}
+
+/// The request extension the session middleware leaves for handlers.
+#[derive(Clone, Debug)]
+pub struct SessionActor(pub Option<Actor>);
+
+/// Facts about the request that services record (audit, throttling).
+#[derive(Clone, Debug)]
+pub struct RequestInfo {
+    pub client_addr: String,
+    pub request_id: String,
+}
+
+impl RequestInfo {
+    pub fn from_parts(headers: &HeaderMap, extensions: &http::Extensions, trust_proxy: bool) -> Self {
+        let forwarded = trust_proxy
+            .then(|| headers.get("x-forwarded-for"))
+            .flatten()
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty() && v.len() <= 64);
+        let client_addr = forwarded.unwrap_or_else(|| {
+            extensions
+                .get::<axum::extract::ConnectInfo<SocketAddr>>()
+                .map(|c| c.0.ip().to_string())
+                .unwrap_or_else(|| "unknown".into())
+        });
+        let request_id = headers
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("-")
+            .chars()
+            .take(64)
+            .collect();
+        RequestInfo { client_addr, request_id }
+    }
+
+    /// The request being handled, inside a server function.
+    pub fn current() -> Self {
+        let trust = AppState::current().map(|s| s.config.trust_proxy).unwrap_or(false);
+        match leptos::prelude::use_context::<http::request::Parts>() {
+            Some(p) => Self::from_parts(&p.headers, &p.extensions, trust),
+            None => RequestInfo { client_addr: "unknown".into(), request_id: "-".into() },
+        }
+    }
+}
+
+pub fn cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-pactline_session"
+    } else {
+        "pactline_session"
+    }
+}
+
+fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+/// The Set-Cookie header that hands a new session to the browser.
+pub fn set_cookie(state: &AppState, token: &str) -> HeaderValue {
+    let cfg = &state.config;
+    let secure = if cfg.secure_cookies { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+        cookie_name(cfg.secure_cookies),
+        cfg.session_absolute.as_secs()
+    ))
+    .expect("token is URL-safe")
+}
+
+pub fn clear_cookie(state: &AppState) -> HeaderValue {
+    let secure = if state.config.secure_cookies { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}",
+        cookie_name(state.config.secure_cookies)
+    ))
+    .expect("static cookie")
+}
+
+pub fn token_from_headers(state: &AppState, headers: &HeaderMap) -> Option<String> {
+    cookie_value(headers, cookie_name(state.config.secure_cookies)).filter(|t| tokens::looks_like_token(t))
+}
+
+/// Starts a session for `user_id` in `org_id`; returns the token for the cookie.
+/// A fresh random id every time: logging in never reuses an earlier session id.
+pub async fn create<C: ConnectionTrait>(
+    conn: &C,
+    state: &AppState,
+    user_id: UserId,
+    org_id: OrgId,
+    client_addr: &str,
+) -> Result<String, DbErr> {
+    let token = tokens::new_token();
+    let now = Utc::now();
+    session::ActiveModel {
+        id_hash: Set(tokens::hash_token(&token)),
+        user_id: Set(user_id.0),
+        organization_id: Set(org_id.0),
+        created_at: Set(now),
+        last_seen_at: Set(now),
+        expires_at: Set(now + state.config.session_absolute),
+        client_addr: Set(client_addr.chars().take(64).collect()),
+    }
+    .insert(conn)
+    .await?;
+    Ok(token)
+}
+
+pub async fn destroy<C: ConnectionTrait>(conn: &C, token: &str) -> Result<(), DbErr> {
+    session::Entity::delete_by_id(tokens::hash_token(token)).exec(conn).await?;
+    Ok(())
+}
+
+/// Ends every session of a user, but `keep` (the one making the change).
+pub async fn destroy_for_user<C: ConnectionTrait>(
+    conn: &C,
+    user_id: UserId,
+    keep: Option<&str>,
+) -> Result<u64, DbErr> {
+    let mut q = session::Entity::delete_many().filter(session::Column::UserId.eq(user_id.0));
+    if let Some(keep) = keep {
+        q = q.filter(session::Column::IdHash.ne(keep));
+    }
+    Ok(q.exec(conn).await?.rows_affected)
+}
+
+/// Ends the sessions a user has in one organization.
+pub async fn destroy_for_membership<C: ConnectionTrait>(
+    conn: &C,
+    user_id: UserId,
+    org_id: OrgId,
+) -> Result<u64, DbErr> {
+    Ok(session::Entity::delete_many()
+        .filter(session::Column::UserId.eq(user_id.0))
+        .filter(session::Column::OrganizationId.eq(org_id.0))
+        .exec(conn)
+        .await?
+        .rows_affected)
+}
+
+/// Moves a session to another organization of the same user.
+pub async fn switch_org<C: ConnectionTrait>(conn: &C, actor: &Actor, org_id: OrgId) -> Result<(), DbErr> {
+    session::Entity::update_many()
+        .col_expr(session::Column::OrganizationId, sea_orm::sea_query::Expr::value(org_id.0))
+        .filter(session::Column::IdHash.eq(actor.session_hash()))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// Looks a session token up: the session must be within both timeouts, the
+/// user active, and the membership in the session's organization active.
+pub async fn resolve(state: &AppState, token: &str) -> Result<Option<Actor>, DbErr> {
+    let db = &state.db;
+    let hash = tokens::hash_token(token);
+    let Some(s) = session::Entity::find_by_id(hash.clone()).one(db).await? else {
+        return Ok(None);
+    };
+    let now = Utc::now();
+    let idle_deadline = s.last_seen_at + state.config.session_idle;
+    if now >= s.expires_at || now >= idle_deadline {
+        session::Entity::delete_by_id(hash).exec(db).await?;
+        return Ok(None);
+    }
+    let Some(u) = user::Entity::find_by_id(s.user_id).one(db).await? else {
+        return Ok(None);
+    };
+    let m = membership::Entity::find()
+        .filter(membership::Column::UserId.eq(s.user_id))
+        .filter(membership::Column::OrganizationId.eq(s.organization_id))
+        .one(db)
+        .await?;
+    let (Some(m), true) = (m, u.is_active) else {
+        session::Entity::delete_by_id(hash).exec(db).await?;
+        return Ok(None);
+    };
+    if !m.is_active {
+        session::Entity::delete_by_id(hash).exec(db).await?;
+        return Ok(None);
+    }
+    let Some(org) = organization::Entity::find_by_id(s.organization_id).one(db).await? else {
+        return Ok(None);
+    };
+    // Sliding idle timeout, written at most once a minute per session.
+    if now - s.last_seen_at > chrono::Duration::seconds(60) {
+        session::Entity::update_many()
+            .col_expr(session::Column::LastSeenAt, sea_orm::sea_query::Expr::value(now))
+            .filter(session::Column::IdHash.eq(hash.clone()))
+            .exec(db)
+            .await?;
+    }
+    let Ok(role) = Role::parse(&m.role) else {
+        tracing::error!(membership = m.id, role = %m.role, "unknown role in database");
+        return Ok(None);
+    };
+    Ok(Some(Actor {
+        user_id: UserId(u.id),
+        email: u.email,
+        org_id: OrgId(org.id),
+        role,
+        kinds: OrgKind::parse_list(&org.kinds),
+        session_hash: hash,
+    }))
+}
+
+/// Axum middleware: resolves the session cookie once per request and leaves
+/// a `SessionActor` in the request extensions for handlers and server functions.
+pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let actor = match token_from_headers(&state, req.headers()) {
+        None => None,
+        Some(token) => match resolve(&state, &token).await {
+            Ok(a) => a,
+            Err(e) => {
+                tracing::error!(error = %e, "session lookup failed");
+                None
+            }
+        },
+    };
+    req.extensions_mut().insert(SessionActor(actor));
+    next.run(req).await
+}
+
+/// For tools and tests that act as a given member without an HTTP request
+/// (the CLI, demo seeding). Loads the membership like a session would.
+pub async fn actor_for(state: &AppState, email: &str, org_id: OrgId) -> Result<Option<Actor>, DbErr> {
+    let Ok(email) = Email::parse(email) else { return Ok(None) };
+    let Some(u) = user::Entity::find()
+        .filter(user::Column::Email.eq(email.as_str()))
+        .one(&state.db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let m = membership::Entity::find()
+        .filter(membership::Column::UserId.eq(u.id))
+        .filter(membership::Column::OrganizationId.eq(org_id.0))
+        .filter(membership::Column::IsActive.eq(true))
+        .one(&state.db)
+        .await?;
+    let org = organization::Entity::find_by_id(org_id.0).one(&state.db).await?;
+    Ok(match (m, org) {
+        (Some(m), Some(org)) => Role::parse(&m.role).ok().map(|role| Actor {
+            user_id: UserId(u.id),
+            email: u.email,
+            org_id,
+            role,
+            kinds: OrgKind::parse_list(&org.kinds),
+            session_hash: String::new(),
+        }),
+        _ => None,
+    })
+}

@@ -1,0 +1,35 @@
+//! What every request handler can reach: the database, configuration, mailer
+//! and password hasher.
+
+use super::{config::Config, mail::Mailer, password::Hasher};
+use crate::model::AppError;
+use sea_orm::DatabaseConnection;
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub config: Arc<Config>,
+    pub mailer: Mailer,
+    pub hasher: Hasher,
+}
+
+impl AppState {
+    pub fn new(db: DatabaseConnection, config: Config, mailer: Mailer) -> Self {
+        let hasher = Hasher::new(config.hash_concurrency);
+        AppState {
+            db,
+            config: Arc::new(config),
+            mailer,
+            hasher,
+        }
+    }
+
+    /// The state inside a server function or page render.
+    pub fn current() -> Result<Self, AppError> {
+        leptos::prelude::use_context::<AppState>().ok_or_else(|| {
+            tracing::error!("AppState missing from the Leptos context");
+            AppError::Internal { request_id: "state".into() }
+        })
+    }
+}

@@ -1,0 +1,18 @@
+//! Pactline's database schema, as sea-orm migrations.
+//!
+//! One file per change, named `mYYYYMMDD_NNNNNN_<what>.rs`. The same migrations
+//! produce identical schemas on SQLite and PostgreSQL; nothing here may use a
+//! feature only one of them has.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261128_000001_foundation;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261128_000001_foundation::Migration)]
+    }
+}

@@ -1,0 +1,113 @@
+//! The `pactline` server: the axum router around the Leptos app, its
+//! middleware (request ids, tracing, CSRF, security headers, body limits),
+//! the sign-in routes and the health check.
+
+pub mod routes;
+pub mod security;
+
+use app::server::{config::Config, db, mail::Mailer, session, AppState};
+use axum::{extract::FromRef, routing::{get, post}, Router};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::time::Duration;
+use tower_http::{
+    limit::RequestBodyLimitLayer,
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    trace::TraceLayer,
+};
+
+/// Largest request body accepted (uploads get their own limits later).
+pub const BODY_LIMIT: usize = 256 * 1024;
+
+#[derive(Clone)]
+pub struct ServerState {
+    pub leptos_options: LeptosOptions,
+    pub app: AppState,
+}
+
+impl FromRef<ServerState> for LeptosOptions {
+    fn from_ref(s: &ServerState) -> Self {
+        s.leptos_options.clone()
+    }
+}
+
+impl FromRef<ServerState> for AppState {
+    fn from_ref(s: &ServerState) -> Self {
+        s.app.clone()
+    }
+}
+
+/// Connects, migrates and builds the application state.
+pub async fn init_state(config: Config, mailer: Option<Mailer>) -> Result<AppState, String> {
+    let db = db::connect(&config.database_url)
+        .await
+        .map_err(|e| format!("cannot open the database: {e}"))?;
+    db::migrate(&db).await.map_err(|e| format!("migration failed: {e}"))?;
+    let mailer = match mailer {
+        Some(m) => m,
+        None => Mailer::from_config(config.smtp.as_ref())?,
+    };
+    Ok(AppState::new(db, config, mailer))
+}
+
+/// The whole HTTP application.
+pub fn router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
+    let routes = generate_route_list(app::App);
+    let state = ServerState { leptos_options: leptos_options.clone(), app: app_state.clone() };
+    let ctx_state = app_state.clone();
+    let ctx_state2 = app_state.clone();
+    let x_request_id = http::HeaderName::from_static("x-request-id");
+
+    Router::new()
+        .route("/healthz", get(routes::healthz))
+        .route("/auth/login", post(routes::login))
+        .route("/auth/logout", post(routes::logout))
+        .route(
+            "/api/{*fn_name}",
+            post(move |req: axum::extract::Request| {
+                let st = ctx_state.clone();
+                leptos_axum::handle_server_fns_with_context(move || provide_context(st.clone()), req)
+            })
+            .get(move |req: axum::extract::Request| {
+                let st = ctx_state2.clone();
+                leptos_axum::handle_server_fns_with_context(move || provide_context(st.clone()), req)
+            }),
+        )
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            {
+                let st = app_state.clone();
+                move || provide_context(st.clone())
+            },
+            {
+                let options = leptos_options.clone();
+                move || app::shell(options.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler::<ServerState, _>(app::shell))
+        .layer(axum::middleware::from_fn_with_state(app_state.clone(), session::layer))
+        .layer(axum::middleware::from_fn(security::csrf))
+        .layer(axum::middleware::from_fn(security::headers))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(security::span_for)
+                .on_response(tower_http::trace::DefaultOnResponse::new().level(tracing::Level::DEBUG)),
+        )
+        .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
+        .layer(SetRequestIdLayer::new(x_request_id, MakeRequestUuid))
+        .with_state(state)
+}
+
+/// Deletes what has expired: sessions, old login attempts, used or expired
+/// reset links. Runs every ten minutes in `serve`.
+pub async fn housekeeping(state: AppState) {
+    let mut tick = tokio::time::interval(Duration::from_secs(600));
+    loop {
+        tick.tick().await;
+        if let Err(e) = app::server::services::admin::purge_expired(&state).await {
+            tracing::warn!(error = %e, "housekeeping failed");
+        }
+    }
+}

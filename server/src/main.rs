@@ -1,0 +1,181 @@
+//! `pactline`: serve the portal, migrate the database, create the first
+//! organization, seed demo data.
+
+use app::model::{OrgKind, Role};
+use app::server::{audit, config::Config, demo, services::admin, AppState};
+use clap::{Parser, Subcommand};
+use leptos::prelude::LeptosOptions;
+use std::io::Read;
+use std::net::SocketAddr;
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(name = "pactline", about = "IEC 62443 requirements portal", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web application (the default). Migrates first, and seeds
+    /// demo data into an empty database unless PACTLINE_DEMO=false.
+    Serve,
+    /// Bring the database schema up to date and exit.
+    Migrate,
+    /// Operator tasks.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// Demo data.
+    Demo {
+        #[command(subcommand)]
+        command: DemoCommand,
+    },
+    /// The audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an organization and its first admin. The password is read from
+    /// PACTLINE_ADMIN_PASSWORD or, if unset, from the first line of stdin.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        org: String,
+        /// asset_owner, product_supplier, service_provider or assessor; repeat or comma-separate for several.
+        #[arg(long, value_delimiter = ',', required = true)]
+        kind: Vec<String>,
+        /// The admin's display name (defaults to the part of the e-mail before @).
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum DemoCommand {
+    /// Seed the demo organizations into an empty database.
+    Seed,
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Re-compute the hash chain and report the first broken event, if any.
+    Verify,
+}
+
+fn fail(msg: impl std::fmt::Display) -> ! {
+    eprintln!("error: {msg}");
+    std::process::exit(1);
+}
+
+fn leptos_options(addr: SocketAddr) -> LeptosOptions {
+    let site_root = std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into());
+    LeptosOptions::builder()
+        .output_name("pactline")
+        .site_root(site_root)
+        .site_pkg_dir("pkg")
+        .site_addr(addr)
+        .build()
+}
+
+async fn state(config: Config) -> AppState {
+    pactline::init_state(config, None).await.unwrap_or_else(|e| fail(e))
+}
+
+fn read_password() -> String {
+    if let Ok(p) = std::env::var("PACTLINE_ADMIN_PASSWORD") {
+        return p;
+    }
+    let mut input = String::new();
+    std::io::stdin()
+        .take(4096)
+        .read_to_string(&mut input)
+        .unwrap_or_else(|e| fail(format!("cannot read the password from stdin: {e}")));
+    input.lines().next().unwrap_or("").to_string()
+}
+
+#[tokio::main]
+async fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_env("PACTLINE_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn")),
+        )
+        .with_target(false)
+        .init();
+    let cli = Cli::parse();
+    let config = Config::from_env().unwrap_or_else(|e| fail(e));
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(config).await,
+        Command::Migrate => {
+            state(config).await;
+            println!("database is up to date");
+        }
+        Command::Admin { command: AdminCommand::Create { email, org, kind, name } } => {
+            let kinds: Vec<OrgKind> = kind
+                .iter()
+                .map(|k| OrgKind::parse(k).unwrap_or_else(|e| fail(e)))
+                .collect();
+            let password = read_password();
+            let name = name.unwrap_or_else(|| email.split('@').next().unwrap_or(&email).to_string());
+            let st = state(config).await;
+            match admin::create_org_with_admin(&st, &org, &kinds, &email, &name, &password, &audit::Who::system("cli")).await {
+                Ok((org_id, _)) => println!("created organization {org} (id {org_id}) with admin {email} ({})", Role::Admin.label()),
+                Err(e) => fail(match e.field("password").or(e.field("email")).or(e.field("org")) {
+                    Some(m) => m,
+                    None => e.to_string(),
+                }),
+            }
+        }
+        Command::Demo { command: DemoCommand::Seed } => {
+            let st = state(config).await;
+            match demo::seed(&st).await {
+                Ok(true) => print!("{}", demo::logins_table()),
+                Ok(false) => println!("the database already has organizations; demo data not added"),
+                Err(e) => fail(e),
+            }
+        }
+        Command::Audit { command: AuditCommand::Verify } => {
+            let st = state(config).await;
+            match audit::verify(&st.db).await {
+                Ok(Ok(n)) => println!("audit trail intact: {n} events"),
+                Ok(Err(seq)) => fail(format!("audit trail broken at event {seq}")),
+                Err(e) => fail(e),
+            }
+        }
+    }
+}
+
+async fn serve(config: Config) {
+    let addr = config.addr;
+    let demo_enabled = std::env::var("PACTLINE_DEMO").map(|v| v != "false" && v != "0").unwrap_or(true);
+    let st = state(config).await;
+    if demo_enabled {
+        match demo::seed(&st).await {
+            Ok(true) => tracing::info!("seeded demo data into the empty database"),
+            Ok(false) => {}
+            Err(e) => fail(format!("demo data: {e}")),
+        }
+    }
+    if demo::present(&st).await {
+        println!("{}", demo::logins_table());
+    }
+    tokio::spawn(pactline::housekeeping(st.clone()));
+    let app = pactline::router(st, leptos_options(addr));
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .unwrap_or_else(|e| fail(format!("cannot listen on {addr}: {e}")));
+    println!("Pactline is serving http://{addr}");
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .unwrap_or_else(|e| fail(e));
+}

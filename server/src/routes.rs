@@ -1,0 +1,99 @@
+//! Plain HTTP routes outside Leptos: sign in and out (plain forms, so they
+//! work without JavaScript) and the health check.
+
+use app::server::{
+    db,
+    services::auth,
+    session::{self, RequestInfo, SessionActor},
+    AppState,
+};
+use app::model::AppError;
+use axum::{
+    extract::{FromRef, FromRequestParts, State},
+    http::{header, HeaderMap, StatusCode},
+    response::{IntoResponse, Redirect, Response},
+    Extension, Form, Json,
+};
+use http::request::Parts;
+use serde::Deserialize;
+
+pub async fn healthz(State(state): State<AppState>) -> Response {
+    if db::ping(&state.db).await {
+        (StatusCode::OK, Json(serde_json::json!({"status": "ok", "database": "ok"}))).into_response()
+    } else {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(serde_json::json!({"status": "unavailable", "database": "unreachable"})),
+        )
+            .into_response()
+    }
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    email: String,
+    password: String,
+}
+
+/// The client address and request id, as services record them.
+pub struct Info(pub RequestInfo);
+
+impl<S> FromRequestParts<S> for Info
+where
+    AppState: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let trust_proxy = AppState::from_ref(state).config.trust_proxy;
+        Ok(Info(RequestInfo::from_parts(&parts.headers, &parts.extensions, trust_proxy)))
+    }
+}
+
+/// POST /auth/login: sets the session cookie and goes home, or back to the
+/// form with the reason.
+pub async fn login(
+    State(state): State<AppState>,
+    Info(info): Info,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    match auth::login(&state, &form.email, &form.password, &info).await {
+        Ok(token) => (
+            [(header::SET_COOKIE, session::set_cookie(&state, &token))],
+            Redirect::to("/"),
+        )
+            .into_response(),
+        Err(AppError::RateLimited { retry_after_secs, .. }) => {
+            let minutes = retry_after_secs.div_ceil(60).max(1);
+            let mut res = Redirect::to(&format!("/login?error=throttled&minutes={minutes}")).into_response();
+            res.headers_mut().insert(header::RETRY_AFTER, retry_after_secs.into());
+            res
+        }
+        Err(AppError::Validation { .. }) => Redirect::to("/login?error=invalid").into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "login failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response()
+        }
+    }
+}
+
+/// POST /auth/logout: ends the session on the server and clears the cookie.
+pub async fn logout(
+    State(state): State<AppState>,
+    Info(info): Info,
+    Extension(actor): Extension<SessionActor>,
+    headers: HeaderMap,
+) -> Response {
+    if let Some(token) = session::token_from_headers(&state, &headers) {
+        let actor = actor.0;
+        if let Err(e) = auth::logout(&state, &token, actor.as_ref(), &info).await {
+            tracing::error!(error = %e, "logout failed");
+        }
+    }
+    (
+        [(header::SET_COOKIE, session::clear_cookie(&state))],
+        Redirect::to("/login?notice=signed_out"),
+    )
+        .into_response()
+}
