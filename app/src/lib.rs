@@ -14,7 +14,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{ParentRoute, Route, Router, Routes},
-    path,
+    path, SsrMode,
 };
 
 /// The HTML document around every page. On the server it also sets the
@@ -54,25 +54,36 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// Pages render in `SsrMode::Async`: the server waits for their data, so the
+/// status code (404 for what is not yours, a redirect to sign in) is right,
+/// and every page works before (or without) JavaScript.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    // Marks the page as interactive once hydrated (effects run only in the
+    // browser); end-to-end tests wait for it before using forms.
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
     view! {
         <Stylesheet id="leptos" href="/pkg/pactline.css"/>
         <Title formatter=|t: String| if t.is_empty() { "Pactline".to_string() } else { format!("{t} · Pactline") }/>
         <Router>
             <Routes fallback=pages::NotFound>
-                <Route path=path!("/login") view=pages::auth::LoginPage/>
-                <Route path=path!("/forgot") view=pages::auth::ForgotPage/>
-                <Route path=path!("/reset/:token") view=pages::auth::ResetPage/>
-                <Route path=path!("/invite/:token") view=pages::auth::AcceptInvitePage/>
-                <ParentRoute path=path!("") view=components::AppLayout>
-                    <Route path=path!("") view=pages::home::HomePage/>
-                    <Route path=path!("members") view=pages::members::MembersPage/>
-                    <Route path=path!("suppliers") view=pages::suppliers::SuppliersPage/>
-                    <Route path=path!("account") view=pages::account::AccountPage/>
-                    <Route path=path!("outbox") view=pages::admin::OutboxPage/>
-                    <Route path=path!("activity") view=pages::admin::ActivityPage/>
+                <Route path=path!("/login") view=pages::auth::LoginPage ssr=SsrMode::Async/>
+                <Route path=path!("/forgot") view=pages::auth::ForgotPage ssr=SsrMode::Async/>
+                <Route path=path!("/reset/:token") view=pages::auth::ResetPage ssr=SsrMode::Async/>
+                <Route path=path!("/invite/:token") view=pages::auth::AcceptInvitePage ssr=SsrMode::Async/>
+                <ParentRoute path=path!("") view=components::AppLayout ssr=SsrMode::Async>
+                    <Route path=path!("") view=pages::home::HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("members") view=pages::members::MembersPage ssr=SsrMode::Async/>
+                    <Route path=path!("suppliers") view=pages::suppliers::SuppliersPage ssr=SsrMode::Async/>
+                    <Route path=path!("account") view=pages::account::AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("outbox") view=pages::admin::OutboxPage ssr=SsrMode::Async/>
+                    <Route path=path!("activity") view=pages::admin::ActivityPage ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -6,7 +6,11 @@ use sea_orm_migration::{prelude::*, schema::*};
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-fn fk(name: &str, from: (&'static str, &'static str), to: (&'static str, &'static str)) -> ForeignKeyCreateStatement {
+fn fk(
+    name: &str,
+    from: (&'static str, &'static str),
+    to: (&'static str, &'static str),
+) -> ForeignKeyCreateStatement {
     ForeignKey::create()
         .name(name)
         .from(from.0, from.1)
@@ -15,7 +19,12 @@ fn fk(name: &str, from: (&'static str, &'static str), to: (&'static str, &'stati
         .to_owned()
 }
 
-fn index(name: &str, table: &'static str, cols: &[&'static str], unique: bool) -> IndexCreateStatement {
+fn index(
+    name: &str,
+    table: &'static str,
+    cols: &[&'static str],
+    unique: bool,
+) -> IndexCreateStatement {
     let mut idx = Index::create();
     idx.name(name).table(table);
     for c in cols {
@@ -65,13 +74,33 @@ impl MigrationTrait for Migration {
                 .col(string_len("role", 20))
                 .col(boolean("is_active"))
                 .col(timestamp_with_time_zone("created_at"))
-                .foreign_key(&mut fk("fk_memberships_user", ("memberships", "user_id"), ("users", "id")))
-                .foreign_key(&mut fk("fk_memberships_org", ("memberships", "organization_id"), ("organizations", "id")))
+                .foreign_key(&mut fk(
+                    "fk_memberships_user",
+                    ("memberships", "user_id"),
+                    ("users", "id"),
+                ))
+                .foreign_key(&mut fk(
+                    "fk_memberships_org",
+                    ("memberships", "organization_id"),
+                    ("organizations", "id"),
+                ))
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("ux_memberships_user_org", "memberships", &["user_id", "organization_id"], true)).await?;
-        m.create_index(index("ix_memberships_org", "memberships", &["organization_id"], false)).await?;
+        m.create_index(index(
+            "ux_memberships_user_org",
+            "memberships",
+            &["user_id", "organization_id"],
+            true,
+        ))
+        .await?;
+        m.create_index(index(
+            "ix_memberships_org",
+            "memberships",
+            &["organization_id"],
+            false,
+        ))
+        .await?;
 
         m.create_table(
             Table::create()
@@ -86,11 +115,21 @@ impl MigrationTrait for Migration {
                 .col(timestamp_with_time_zone("expires_at"))
                 .col(timestamp_with_time_zone_null("accepted_at"))
                 .col(timestamp_with_time_zone_null("revoked_at"))
-                .foreign_key(&mut fk("fk_invitations_org", ("invitations", "organization_id"), ("organizations", "id")))
+                .foreign_key(&mut fk(
+                    "fk_invitations_org",
+                    ("invitations", "organization_id"),
+                    ("organizations", "id"),
+                ))
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("ix_invitations_org", "invitations", &["organization_id"], false)).await?;
+        m.create_index(index(
+            "ix_invitations_org",
+            "invitations",
+            &["organization_id"],
+            false,
+        ))
+        .await?;
 
         // An asset owner's suppliers: which organizations it has invited or linked.
         m.create_table(
@@ -101,13 +140,33 @@ impl MigrationTrait for Migration {
                 .col(big_integer("supplier_org_id"))
                 .col(big_integer_null("created_by"))
                 .col(timestamp_with_time_zone("created_at"))
-                .foreign_key(&mut fk("fk_supplier_links_owner", ("supplier_links", "owner_org_id"), ("organizations", "id")))
-                .foreign_key(&mut fk("fk_supplier_links_supplier", ("supplier_links", "supplier_org_id"), ("organizations", "id")))
+                .foreign_key(&mut fk(
+                    "fk_supplier_links_owner",
+                    ("supplier_links", "owner_org_id"),
+                    ("organizations", "id"),
+                ))
+                .foreign_key(&mut fk(
+                    "fk_supplier_links_supplier",
+                    ("supplier_links", "supplier_org_id"),
+                    ("organizations", "id"),
+                ))
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("ux_supplier_links", "supplier_links", &["owner_org_id", "supplier_org_id"], true)).await?;
-        m.create_index(index("ix_supplier_links_supplier", "supplier_links", &["supplier_org_id"], false)).await?;
+        m.create_index(index(
+            "ux_supplier_links",
+            "supplier_links",
+            &["owner_org_id", "supplier_org_id"],
+            true,
+        ))
+        .await?;
+        m.create_index(index(
+            "ix_supplier_links_supplier",
+            "supplier_links",
+            &["supplier_org_id"],
+            false,
+        ))
+        .await?;
 
         m.create_table(
             Table::create()
@@ -119,12 +178,21 @@ impl MigrationTrait for Migration {
                 .col(timestamp_with_time_zone("last_seen_at"))
                 .col(timestamp_with_time_zone("expires_at"))
                 .col(string_len("client_addr", 64))
-                .foreign_key(&mut fk("fk_sessions_user", ("sessions", "user_id"), ("users", "id")))
-                .foreign_key(&mut fk("fk_sessions_org", ("sessions", "organization_id"), ("organizations", "id")))
+                .foreign_key(&mut fk(
+                    "fk_sessions_user",
+                    ("sessions", "user_id"),
+                    ("users", "id"),
+                ))
+                .foreign_key(&mut fk(
+                    "fk_sessions_org",
+                    ("sessions", "organization_id"),
+                    ("organizations", "id"),
+                ))
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("ix_sessions_user", "sessions", &["user_id"], false)).await?;
+        m.create_index(index("ix_sessions_user", "sessions", &["user_id"], false))
+            .await?;
 
         m.create_table(
             Table::create()
@@ -135,7 +203,11 @@ impl MigrationTrait for Migration {
                 .col(timestamp_with_time_zone("created_at"))
                 .col(timestamp_with_time_zone("expires_at"))
                 .col(timestamp_with_time_zone_null("used_at"))
-                .foreign_key(&mut fk("fk_password_resets_user", ("password_resets", "user_id"), ("users", "id")))
+                .foreign_key(&mut fk(
+                    "fk_password_resets_user",
+                    ("password_resets", "user_id"),
+                    ("users", "id"),
+                ))
                 .to_owned(),
         )
         .await?;
@@ -151,8 +223,20 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("ix_login_attempts_email", "login_attempts", &["email", "created_at"], false)).await?;
-        m.create_index(index("ix_login_attempts_addr", "login_attempts", &["client_addr", "created_at"], false)).await?;
+        m.create_index(index(
+            "ix_login_attempts_email",
+            "login_attempts",
+            &["email", "created_at"],
+            false,
+        ))
+        .await?;
+        m.create_index(index(
+            "ix_login_attempts_addr",
+            "login_attempts",
+            &["client_addr", "created_at"],
+            false,
+        ))
+        .await?;
 
         m.create_table(
             Table::create()
@@ -169,7 +253,13 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("ix_outbox_org", "outbox", &["organization_id", "created_at"], false)).await?;
+        m.create_index(index(
+            "ix_outbox_org",
+            "outbox",
+            &["organization_id", "created_at"],
+            false,
+        ))
+        .await?;
 
         // The audit trail is a hash chain: each event stores the hash of the one
         // before it, and `audit_chain` holds the head. Events are only ever inserted.
@@ -210,7 +300,13 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("ix_audit_events_org", "audit_events", &["organization_id", "occurred_at"], false)).await?;
+        m.create_index(index(
+            "ix_audit_events_org",
+            "audit_events",
+            &["organization_id", "occurred_at"],
+            false,
+        ))
+        .await?;
 
         Ok(())
     }

@@ -6,7 +6,11 @@ pub mod routes;
 pub mod security;
 
 use app::server::{config::Config, db, mail::Mailer, session, AppState};
-use axum::{extract::FromRef, routing::{get, post}, Router};
+use axum::{
+    extract::FromRef,
+    routing::{get, post},
+    Router,
+};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::time::Duration;
@@ -42,7 +46,9 @@ pub async fn init_state(config: Config, mailer: Option<Mailer>) -> Result<AppSta
     let db = db::connect(&config.database_url)
         .await
         .map_err(|e| format!("cannot open the database: {e}"))?;
-    db::migrate(&db).await.map_err(|e| format!("migration failed: {e}"))?;
+    db::migrate(&db)
+        .await
+        .map_err(|e| format!("migration failed: {e}"))?;
     let mailer = match mailer {
         Some(m) => m,
         None => Mailer::from_config(config.smtp.as_ref())?,
@@ -53,7 +59,10 @@ pub async fn init_state(config: Config, mailer: Option<Mailer>) -> Result<AppSta
 /// The whole HTTP application.
 pub fn router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
     let routes = generate_route_list(app::App);
-    let state = ServerState { leptos_options: leptos_options.clone(), app: app_state.clone() };
+    let state = ServerState {
+        leptos_options: leptos_options.clone(),
+        app: app_state.clone(),
+    };
     let ctx_state = app_state.clone();
     let ctx_state2 = app_state.clone();
     let x_request_id = http::HeaderName::from_static("x-request-id");
@@ -66,11 +75,17 @@ pub fn router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
             "/api/{*fn_name}",
             post(move |req: axum::extract::Request| {
                 let st = ctx_state.clone();
-                leptos_axum::handle_server_fns_with_context(move || provide_context(st.clone()), req)
+                leptos_axum::handle_server_fns_with_context(
+                    move || provide_context(st.clone()),
+                    req,
+                )
             })
             .get(move |req: axum::extract::Request| {
                 let st = ctx_state2.clone();
-                leptos_axum::handle_server_fns_with_context(move || provide_context(st.clone()), req)
+                leptos_axum::handle_server_fns_with_context(
+                    move || provide_context(st.clone()),
+                    req,
+                )
             }),
         )
         .leptos_routes_with_context(
@@ -85,15 +100,22 @@ pub fn router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
                 move || app::shell(options.clone())
             },
         )
-        .fallback(leptos_axum::file_and_error_handler::<ServerState, _>(app::shell))
-        .layer(axum::middleware::from_fn_with_state(app_state.clone(), session::layer))
+        .fallback(leptos_axum::file_and_error_handler::<ServerState, _>(
+            app::shell,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            app_state.clone(),
+            session::layer,
+        ))
         .layer(axum::middleware::from_fn(security::csrf))
         .layer(axum::middleware::from_fn(security::headers))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(security::span_for)
-                .on_response(tower_http::trace::DefaultOnResponse::new().level(tracing::Level::DEBUG)),
+                .on_response(
+                    tower_http::trace::DefaultOnResponse::new().level(tracing::Level::DEBUG),
+                ),
         )
         .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
         .layer(SetRequestIdLayer::new(x_request_id, MakeRequestUuid))

@@ -86,7 +86,9 @@ fn leptos_options(addr: SocketAddr) -> LeptosOptions {
 }
 
 async fn state(config: Config) -> AppState {
-    pactline::init_state(config, None).await.unwrap_or_else(|e| fail(e))
+    pactline::init_state(config, None)
+        .await
+        .unwrap_or_else(|e| fail(e))
 }
 
 fn read_password() -> String {
@@ -105,7 +107,8 @@ fn read_password() -> String {
 async fn main() {
     tracing_subscriber::fmt()
         .with_env_filter(
-            EnvFilter::try_from_env("PACTLINE_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn")),
+            EnvFilter::try_from_env("PACTLINE_LOG")
+                .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn")),
         )
         .with_target(false)
         .init();
@@ -117,31 +120,61 @@ async fn main() {
             state(config).await;
             println!("database is up to date");
         }
-        Command::Admin { command: AdminCommand::Create { email, org, kind, name } } => {
+        Command::Admin {
+            command:
+                AdminCommand::Create {
+                    email,
+                    org,
+                    kind,
+                    name,
+                },
+        } => {
             let kinds: Vec<OrgKind> = kind
                 .iter()
                 .map(|k| OrgKind::parse(k).unwrap_or_else(|e| fail(e)))
                 .collect();
             let password = read_password();
-            let name = name.unwrap_or_else(|| email.split('@').next().unwrap_or(&email).to_string());
+            let name =
+                name.unwrap_or_else(|| email.split('@').next().unwrap_or(&email).to_string());
             let st = state(config).await;
-            match admin::create_org_with_admin(&st, &org, &kinds, &email, &name, &password, &audit::Who::system("cli")).await {
-                Ok((org_id, _)) => println!("created organization {org} (id {org_id}) with admin {email} ({})", Role::Admin.label()),
-                Err(e) => fail(match e.field("password").or(e.field("email")).or(e.field("org")) {
-                    Some(m) => m,
-                    None => e.to_string(),
-                }),
+            match admin::create_org_with_admin(
+                &st,
+                &org,
+                &kinds,
+                &email,
+                &name,
+                &password,
+                &audit::Who::system("cli"),
+            )
+            .await
+            {
+                Ok((org_id, _)) => println!(
+                    "created organization {org} (id {org_id}) with admin {email} ({})",
+                    Role::Admin.label()
+                ),
+                Err(e) => fail(
+                    match e.field("password").or(e.field("email")).or(e.field("org")) {
+                        Some(m) => m,
+                        None => e.to_string(),
+                    },
+                ),
             }
         }
-        Command::Demo { command: DemoCommand::Seed } => {
+        Command::Demo {
+            command: DemoCommand::Seed,
+        } => {
             let st = state(config).await;
             match demo::seed(&st).await {
                 Ok(true) => print!("{}", demo::logins_table()),
-                Ok(false) => println!("the database already has organizations; demo data not added"),
+                Ok(false) => {
+                    println!("the database already has organizations; demo data not added")
+                }
                 Err(e) => fail(e),
             }
         }
-        Command::Audit { command: AuditCommand::Verify } => {
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => {
             let st = state(config).await;
             match audit::verify(&st.db).await {
                 Ok(Ok(n)) => println!("audit trail intact: {n} events"),
@@ -154,7 +187,9 @@ async fn main() {
 
 async fn serve(config: Config) {
     let addr = config.addr;
-    let demo_enabled = std::env::var("PACTLINE_DEMO").map(|v| v != "false" && v != "0").unwrap_or(true);
+    let demo_enabled = std::env::var("PACTLINE_DEMO")
+        .map(|v| v != "false" && v != "0")
+        .unwrap_or(true);
     let st = state(config).await;
     if demo_enabled {
         match demo::seed(&st).await {
@@ -172,10 +207,13 @@ async fn serve(config: Config) {
         .await
         .unwrap_or_else(|e| fail(format!("cannot listen on {addr}: {e}")));
     println!("Pactline is serving http://{addr}");
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .unwrap_or_else(|e| fail(e));
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+    .unwrap_or_else(|e| fail(e));
 }

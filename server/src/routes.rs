@@ -1,13 +1,13 @@
 //! Plain HTTP routes outside Leptos: sign in and out (plain forms, so they
 //! work without JavaScript) and the health check.
 
+use app::model::AppError;
 use app::server::{
     db,
     services::auth,
     session::{self, RequestInfo, SessionActor},
     AppState,
 };
-use app::model::AppError;
 use axum::{
     extract::{FromRef, FromRequestParts, State},
     http::{header, HeaderMap, StatusCode},
@@ -19,7 +19,11 @@ use serde::Deserialize;
 
 pub async fn healthz(State(state): State<AppState>) -> Response {
     if db::ping(&state.db).await {
-        (StatusCode::OK, Json(serde_json::json!({"status": "ok", "database": "ok"}))).into_response()
+        (
+            StatusCode::OK,
+            Json(serde_json::json!({"status": "ok", "database": "ok"})),
+        )
+            .into_response()
     } else {
         (
             StatusCode::SERVICE_UNAVAILABLE,
@@ -47,7 +51,11 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let trust_proxy = AppState::from_ref(state).config.trust_proxy;
-        Ok(Info(RequestInfo::from_parts(&parts.headers, &parts.extensions, trust_proxy)))
+        Ok(Info(RequestInfo::from_parts(
+            &parts.headers,
+            &parts.extensions,
+            trust_proxy,
+        )))
     }
 }
 
@@ -64,10 +72,14 @@ pub async fn login(
             Redirect::to("/"),
         )
             .into_response(),
-        Err(AppError::RateLimited { retry_after_secs, .. }) => {
+        Err(AppError::RateLimited {
+            retry_after_secs, ..
+        }) => {
             let minutes = retry_after_secs.div_ceil(60).max(1);
-            let mut res = Redirect::to(&format!("/login?error=throttled&minutes={minutes}")).into_response();
-            res.headers_mut().insert(header::RETRY_AFTER, retry_after_secs.into());
+            let mut res =
+                Redirect::to(&format!("/login?error=throttled&minutes={minutes}")).into_response();
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, retry_after_secs.into());
             res
         }
         Err(AppError::Validation { .. }) => Redirect::to("/login?error=invalid").into_response(),

@@ -1,14 +1,23 @@
 //! Cross-site request forgery protection, security headers, and a tracing
 //! span per request that never records secrets.
 
-use axum::{extract::Request, middleware::Next, response::{IntoResponse, Redirect, Response}};
+use axum::{
+    extract::Request,
+    middleware::Next,
+    response::{IntoResponse, Redirect, Response},
+};
 use http::{header, HeaderValue, Method, StatusCode};
 
 /// Whether a state-changing request may proceed. Browsers tell us where a
 /// request comes from: `Sec-Fetch-Site` (all current browsers) or, failing
 /// that, `Origin`. Requests with neither are not from a browser (curl, API
 /// clients) and carry no ambient cookie risk. Pure, so it is unit-tested.
-pub fn same_origin_allowed(method: &Method, host: Option<&str>, sec_fetch_site: Option<&str>, origin: Option<&str>) -> bool {
+pub fn same_origin_allowed(
+    method: &Method,
+    host: Option<&str>,
+    sec_fetch_site: Option<&str>,
+    origin: Option<&str>,
+) -> bool {
     if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
         return true;
     }
@@ -30,7 +39,12 @@ pub fn same_origin_allowed(method: &Method, host: Option<&str>, sec_fetch_site: 
 pub async fn csrf(req: Request, next: Next) -> Response {
     let h = req.headers();
     let get = |name: &str| h.get(name).and_then(|v| v.to_str().ok());
-    if same_origin_allowed(req.method(), get("host"), get("sec-fetch-site"), get("origin")) {
+    if same_origin_allowed(
+        req.method(),
+        get("host"),
+        get("sec-fetch-site"),
+        get("origin"),
+    ) {
         return next.run(req).await;
     }
     tracing::warn!(method = %req.method(), path = %req.uri().path(), "cross-site request refused");
@@ -51,12 +65,21 @@ pub async fn headers(req: Request, next: Next) -> Response {
         }
     };
     // Pages set their own CSP with a script nonce; everything else gets the strictest.
-    set(header::CONTENT_SECURITY_POLICY, "default-src 'none'; frame-ancestors 'none'; base-uri 'none'");
+    set(
+        header::CONTENT_SECURITY_POLICY,
+        "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
+    );
     set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(header::X_FRAME_OPTIONS, "DENY");
     set(header::REFERRER_POLICY, "same-origin");
-    set(header::HeaderName::from_static("cross-origin-opener-policy"), "same-origin");
-    set(header::HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=()");
+    set(
+        header::HeaderName::from_static("cross-origin-opener-policy"),
+        "same-origin",
+    );
+    set(
+        header::HeaderName::from_static("permissions-policy"),
+        "camera=(), microphone=(), geolocation=()",
+    );
     res
 }
 
@@ -85,25 +108,65 @@ mod tests {
 
     #[test]
     fn safe_methods_always_pass() {
-        assert!(same_origin_allowed(&Method::GET, None, Some("cross-site"), Some("https://evil.example")));
+        assert!(same_origin_allowed(
+            &Method::GET,
+            None,
+            Some("cross-site"),
+            Some("https://evil.example")
+        ));
     }
 
     #[test]
     fn fetch_metadata_decides_when_present() {
         let post = Method::POST;
-        assert!(same_origin_allowed(&post, Some("a"), Some("same-origin"), None));
+        assert!(same_origin_allowed(
+            &post,
+            Some("a"),
+            Some("same-origin"),
+            None
+        ));
         assert!(same_origin_allowed(&post, Some("a"), Some("none"), None));
-        assert!(!same_origin_allowed(&post, Some("a"), Some("cross-site"), None));
-        assert!(!same_origin_allowed(&post, Some("a"), Some("same-site"), None));
+        assert!(!same_origin_allowed(
+            &post,
+            Some("a"),
+            Some("cross-site"),
+            None
+        ));
+        assert!(!same_origin_allowed(
+            &post,
+            Some("a"),
+            Some("same-site"),
+            None
+        ));
     }
 
     #[test]
     fn origin_must_match_host_without_fetch_metadata() {
         let post = Method::POST;
-        assert!(same_origin_allowed(&post, Some("127.0.0.1:3000"), None, Some("http://127.0.0.1:3000")));
-        assert!(!same_origin_allowed(&post, Some("127.0.0.1:3000"), None, Some("http://evil.example")));
-        assert!(!same_origin_allowed(&post, Some("127.0.0.1:3000"), None, Some("null")));
-        assert!(same_origin_allowed(&post, Some("127.0.0.1:3000"), None, None));
+        assert!(same_origin_allowed(
+            &post,
+            Some("127.0.0.1:3000"),
+            None,
+            Some("http://127.0.0.1:3000")
+        ));
+        assert!(!same_origin_allowed(
+            &post,
+            Some("127.0.0.1:3000"),
+            None,
+            Some("http://evil.example")
+        ));
+        assert!(!same_origin_allowed(
+            &post,
+            Some("127.0.0.1:3000"),
+            None,
+            Some("null")
+        ));
+        assert!(same_origin_allowed(
+            &post,
+            Some("127.0.0.1:3000"),
+            None,
+            None
+        ));
     }
 
     #[test]

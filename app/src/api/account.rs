@@ -2,12 +2,12 @@
 //! and the anonymous flows that lead to an account (invitations, reset).
 
 use crate::model::{AppError, InvitationPreview, Me, OrgId};
-use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use crate::server::{
     respond::{as_actor, as_anyone},
     services::{auth, invitations},
 };
+use leptos::prelude::*;
 
 #[server(endpoint = "me")]
 pub async fn current_user() -> Result<Me, AppError> {
@@ -25,7 +25,10 @@ pub async fn switch_organization(org_id: OrgId) -> Result<(), AppError> {
 }
 
 #[server(endpoint = "change_password")]
-pub async fn change_password(current_password: String, new_password: String) -> Result<(), AppError> {
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+) -> Result<(), AppError> {
     as_actor(|actor, state| async move {
         let info = crate::server::session::RequestInfo::current();
         auth::change_password(&actor, &state, &current_password, &new_password, &info).await
@@ -40,7 +43,10 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
 
 #[server(endpoint = "reset_password")]
 pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
-    as_anyone(|state, info| async move { auth::reset_password(&state, &token, &password, &info).await }).await
+    as_anyone(
+        |state, info| async move { auth::reset_password(&state, &token, &password, &info).await },
+    )
+    .await
 }
 
 #[server(endpoint = "get_invitation")]
@@ -51,11 +57,18 @@ pub async fn get_invitation(token: String) -> Result<InvitationPreview, AppError
 /// Accepts an invitation and signs the user in (the session cookie is set on
 /// this response).
 #[server(endpoint = "accept_invitation")]
-pub async fn accept_invitation(token: String, display_name: String, password: String) -> Result<(), AppError> {
+pub async fn accept_invitation(
+    token: String,
+    display_name: String,
+    password: String,
+) -> Result<(), AppError> {
     as_anyone(|state, info| async move {
         let session = invitations::accept(&state, &token, &display_name, &password, &info).await?;
         if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
-            resp.append_header(http::header::SET_COOKIE, crate::server::session::set_cookie(&state, &session));
+            resp.append_header(
+                http::header::SET_COOKIE,
+                crate::server::session::set_cookie(&state, &session),
+            );
         }
         leptos_axum::redirect("/");
         Ok(())

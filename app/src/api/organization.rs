@@ -5,13 +5,13 @@ use crate::model::{
     AppError, AuditEventDto, InvitationDto, InvitationId, InvitationSent, MemberDto, MembershipId,
     OrgOverview, OutboxDto, SupplierDto, SupplierInvited,
 };
-use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use crate::server::{
     respond::as_actor,
     services::{admin, invitations, members, suppliers},
     session::RequestInfo,
 };
+use leptos::prelude::*;
 
 #[server(endpoint = "organization_overview")]
 pub async fn organization_overview() -> Result<OrgOverview, AppError> {
@@ -35,7 +35,14 @@ pub async fn change_member_role(membership_id: MembershipId, role: String) -> Re
 #[server(endpoint = "set_member_active")]
 pub async fn set_member_active(membership_id: MembershipId, active: bool) -> Result<(), AppError> {
     as_actor(|actor, state| async move {
-        members::set_active(&actor, &state, membership_id, active, &RequestInfo::current()).await
+        members::set_active(
+            &actor,
+            &state,
+            membership_id,
+            active,
+            &RequestInfo::current(),
+        )
+        .await
     })
     .await
 }
@@ -75,9 +82,21 @@ pub async fn list_suppliers() -> Result<Vec<SupplierDto>, AppError> {
 }
 
 #[server(endpoint = "invite_supplier")]
-pub async fn invite_supplier(name: String, kind: String, admin_email: String) -> Result<SupplierInvited, AppError> {
+pub async fn invite_supplier(
+    name: String,
+    kind: String,
+    admin_email: String,
+) -> Result<SupplierInvited, AppError> {
     as_actor(|actor, state| async move {
-        suppliers::invite(&actor, &state, &name, &kind, &admin_email, &RequestInfo::current()).await
+        suppliers::invite(
+            &actor,
+            &state,
+            &name,
+            &kind,
+            &admin_email,
+            &RequestInfo::current(),
+        )
+        .await
     })
     .await
 }

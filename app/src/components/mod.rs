@@ -24,7 +24,11 @@ pub fn AppLayout() -> impl IntoView {
                         })
                     }
                     Err(e) => Either::Right(match e {
-                        AppError::Unauthenticated => Either::Left(view! { <Redirect path="/login"/> }),
+                        AppError::Unauthenticated => {
+                            #[cfg(feature = "ssr")]
+                            leptos_axum::redirect("/login");
+                            Either::Left(view! { <Redirect path="/login"/> })
+                        }
                         other => Either::Right(view! {
                             <main class="page"><ErrorBox error=other/></main>
                         }),
@@ -40,8 +44,18 @@ fn TopBar(me: Me) -> impl IntoView {
     let switch = ServerAction::<SwitchOrganization>::new();
     let is_owner = me.org_kinds.contains(&crate::model::OrgKind::AssetOwner);
     let admin = me.may(Permission::ManageMembers);
-    let kinds = me.org_kinds.iter().map(|k| k.label()).collect::<Vec<_>>().join(" · ");
-    let others: Vec<_> = me.memberships.iter().filter(|m| m.id != me.org_id).cloned().collect();
+    let kinds = me
+        .org_kinds
+        .iter()
+        .map(|k| k.label())
+        .collect::<Vec<_>>()
+        .join(" · ");
+    let others: Vec<_> = me
+        .memberships
+        .iter()
+        .filter(|m| m.id != me.org_id)
+        .cloned()
+        .collect();
     view! {
         <a class="skip" href="#main">"Skip to content"</a>
         <header class="topbar">
@@ -109,9 +123,13 @@ where
     S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
 {
     move || {
-        value.get().and_then(|r| r.err()).and_then(|e| e.field(field)).map(|m| {
-            view! { <p class="field-error" id=format!("{field}-error")>{m}</p> }
-        })
+        value
+            .get()
+            .and_then(|r| r.err())
+            .and_then(|e| e.field(field))
+            .map(|m| {
+                view! { <p class="field-error" id=format!("{field}-error")>{m}</p> }
+            })
     }
 }
 

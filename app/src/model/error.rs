@@ -1,10 +1,10 @@
 //! The one error type that crosses the wire.
 
-use serde::{Deserialize, Serialize};
 use leptos::server_fn::{
     codec::JsonEncoding,
     error::{FromServerFnError, ServerFnErrorErr},
 };
+use serde::{Deserialize, Serialize};
 
 /// A problem with one input field, phrased so the user knows what to fix.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,7 +27,10 @@ pub enum AppError {
     #[error("{0}")]
     Conflict(String),
     #[error("{message}")]
-    RateLimited { message: String, retry_after_secs: u64 },
+    RateLimited {
+        message: String,
+        retry_after_secs: u64,
+    },
     #[error("Something went wrong on our side (reference {request_id}). Please try again; if it persists, tell your administrator the reference.")]
     Internal { request_id: String },
     /// Transport problems: the request never reached the service, or its answer

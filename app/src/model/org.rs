@@ -77,7 +77,11 @@ impl OrgKind {
     }
 
     pub fn join(kinds: &[OrgKind]) -> String {
-        kinds.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(",")
+        kinds
+            .iter()
+            .map(|k| k.as_str())
+            .collect::<Vec<_>>()
+            .join(",")
     }
 
     /// The kinds an asset owner may invite as suppliers.
@@ -133,7 +137,10 @@ impl Role {
             .into_iter()
             .find(|r| r.as_str() == s.trim())
             .ok_or_else(|| {
-                AppError::invalid("role", "Choose one of: admin, reviewer, contributor, viewer.")
+                AppError::invalid(
+                    "role",
+                    "Choose one of: admin, reviewer, contributor, viewer.",
+                )
             })
     }
 
@@ -188,10 +195,16 @@ pub fn parse_name(field: &str, raw: &str, max: usize) -> Result<String, AppError
         return Err(AppError::invalid(field, "This field is required."));
     }
     if s.chars().count() > max {
-        return Err(AppError::invalid(field, format!("Use at most {max} characters.")));
+        return Err(AppError::invalid(
+            field,
+            format!("Use at most {max} characters."),
+        ));
     }
     if s.chars().any(|c| c.is_control()) {
-        return Err(AppError::invalid(field, "Use a single line without control characters."));
+        return Err(AppError::invalid(
+            field,
+            "Use a single line without control characters.",
+        ));
     }
     Ok(s.to_string())
 }
@@ -369,14 +382,30 @@ mod tests {
     #[test]
     fn kinds_round_trip_through_storage() {
         let kinds = OrgKind::parse_list("service_provider,product_supplier,bogus,product_supplier");
-        assert_eq!(kinds, vec![OrgKind::ProductSupplier, OrgKind::ServiceProvider]);
+        assert_eq!(
+            kinds,
+            vec![OrgKind::ProductSupplier, OrgKind::ServiceProvider]
+        );
         assert_eq!(OrgKind::parse_list(&OrgKind::join(&kinds)), kinds);
     }
 
     #[test]
     fn emails_are_normalised_and_checked() {
-        assert_eq!(Email::parse("  Ada@Example.COM ").unwrap().as_str(), "ada@example.com");
-        for bad in ["", "ada", "ada@", "@example.com", "ada@example", "a b@example.com", "a@b@c.com", "<a@b.com>", "a@.com"] {
+        assert_eq!(
+            Email::parse("  Ada@Example.COM ").unwrap().as_str(),
+            "ada@example.com"
+        );
+        for bad in [
+            "",
+            "ada",
+            "ada@",
+            "@example.com",
+            "ada@example",
+            "a b@example.com",
+            "a@b@c.com",
+            "<a@b.com>",
+            "a@.com",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }
         assert!(Email::parse(&format!("{}@example.com", "a".repeat(250))).is_err());

@@ -10,7 +10,10 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 fn login_message(code: &str, minutes: Option<String>) -> Option<(&'static str, String)> {
     match code {
-        "invalid" => Some(("error", "The e-mail address or password is not right.".into())),
+        "invalid" => Some((
+            "error",
+            "The e-mail address or password is not right.".into(),
+        )),
         "throttled" => Some((
             "error",
             format!(
@@ -19,8 +22,14 @@ fn login_message(code: &str, minutes: Option<String>) -> Option<(&'static str, S
             ),
         )),
         "signed_out" => Some(("info", "You are signed out.".into())),
-        "reset" => Some(("info", "Your password was changed. Sign in with the new one.".into())),
-        "forbidden" => Some(("error", "That request came from another site and was refused. Sign in here.".into())),
+        "reset" => Some((
+            "info",
+            "Your password was changed. Sign in with the new one.".into(),
+        )),
+        "forbidden" => Some((
+            "error",
+            "That request came from another site and was refused. Sign in here.".into(),
+        )),
         _ => None,
     }
 }

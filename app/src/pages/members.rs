@@ -19,19 +19,41 @@ pub fn MembersPage() -> impl IntoView {
     let renew = ServerAction::<RenewInvitation>::new();
     let revoke = ServerAction::<RevokeInvitation>::new();
     let members = Resource::new(
-        move || (change_role.version().get(), set_active.version().get(), invite.version().get()),
+        move || {
+            (
+                change_role.version().get(),
+                set_active.version().get(),
+                invite.version().get(),
+            )
+        },
         |_| list_members(),
     );
     let invitations = Resource::new(
-        move || (invite.version().get(), renew.version().get(), revoke.version().get(), set_active.version().get()),
-        move |_| async move { if admin { list_invitations().await } else { Ok(vec![]) } },
+        move || {
+            (
+                invite.version().get(),
+                renew.version().get(),
+                revoke.version().get(),
+                set_active.version().get(),
+            )
+        },
+        move |_| async move {
+            if admin {
+                list_invitations().await
+            } else {
+                Ok(vec![])
+            }
+        },
     );
     let row_errors = move || {
-        [change_role.value().get().and_then(|r| r.err()), set_active.value().get().and_then(|r| r.err())]
-            .into_iter()
-            .flatten()
-            .next()
-            .map(|e| view! { <ErrorBox error=e/> })
+        [
+            change_role.value().get().and_then(|r| r.err()),
+            set_active.value().get().and_then(|r| r.err()),
+        ]
+        .into_iter()
+        .flatten()
+        .next()
+        .map(|e| view! { <ErrorBox error=e/> })
     };
     view! {
         <Title text="Members"/>
@@ -192,8 +214,11 @@ fn InviteForm(action: ServerAction<InviteMember>) -> impl IntoView {
 /// After an invitation was sent: confirms the e-mail, or shows the link once
 /// when no mail server is configured.
 #[component]
-pub fn SentLink(#[prop(into)] value: Signal<Option<Result<InvitationSent, AppError>>>) -> impl IntoView {
-    move || match value.get() {
+pub fn SentLink(
+    #[prop(into)] value: Signal<Option<Result<InvitationSent, AppError>>>,
+) -> impl IntoView {
+    move || {
+        match value.get() {
         Some(Ok(sent)) => Some(match sent.link {
             None => view! {
                 <div class="alert info" role="status">"Invitation e-mailed to " {sent.invitation.email.clone()} "."</div>
@@ -209,5 +234,6 @@ pub fn SentLink(#[prop(into)] value: Signal<Option<Result<InvitationSent, AppErr
             .into_any(),
         }),
         _ => None,
+    }
     }
 }

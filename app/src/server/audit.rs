@@ -12,7 +12,8 @@ use super::{
 use crate::model::{OrgId, UserId};
 use chrono::{DateTime, SecondsFormat, Utc};
 use sea_orm::{
-    sea_query::{Expr, ExprTrait}, ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, QueryOrder, Set,
+    sea_query::{Expr, ExprTrait},
+    ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, QueryOrder, Set,
 };
 use serde_json::Value;
 
@@ -25,10 +26,16 @@ pub struct Who {
 
 impl Who {
     pub fn user(user_id: UserId, request_id: &str) -> Self {
-        Who { user_id: Some(user_id), request_id: request_id.to_string() }
+        Who {
+            user_id: Some(user_id),
+            request_id: request_id.to_string(),
+        }
     }
     pub fn system(what: &str) -> Self {
-        Who { user_id: None, request_id: what.to_string() }
+        Who {
+            user_id: None,
+            request_id: what.to_string(),
+        }
     }
 }
 
@@ -78,7 +85,10 @@ pub async fn record<C: ConnectionTrait>(conn: &C, who: &Who, ev: Event<'_>) -> R
     // PostgreSQL, write lock on SQLite), so concurrent events queue up and
     // never fork the chain.
     audit_chain::Entity::update_many()
-        .col_expr(audit_chain::Column::Seq, Expr::col(audit_chain::Column::Seq).add(1))
+        .col_expr(
+            audit_chain::Column::Seq,
+            Expr::col(audit_chain::Column::Seq).add(1),
+        )
         .exec(conn)
         .await?;
     let head = audit_chain::Entity::find_by_id(1)
@@ -86,7 +96,8 @@ pub async fn record<C: ConnectionTrait>(conn: &C, who: &Who, ev: Event<'_>) -> R
         .await?
         .ok_or_else(|| DbErr::Custom("audit chain head missing".into()))?;
     // Microsecond precision, so that what is hashed is what both databases store.
-    let now = DateTime::<Utc>::from_timestamp_micros(Utc::now().timestamp_micros()).expect("valid time");
+    let now =
+        DateTime::<Utc>::from_timestamp_micros(Utc::now().timestamp_micros()).expect("valid time");
     let before = ev.before.map(|v| v.to_string());
     let after = ev.after.map(|v| v.to_string());
     let actor = who.user_id.map(|u| u.0);
@@ -155,7 +166,9 @@ pub async fn verify<C: ConnectionTrait>(conn: &C) -> Result<Result<u64, i64>, Db
     }
     let head = audit_chain::Entity::find_by_id(1).one(conn).await?;
     match head {
-        Some(h) if h.head_hash == prev && h.seq == events.len() as i64 => Ok(Ok(events.len() as u64)),
+        Some(h) if h.head_hash == prev && h.seq == events.len() as i64 => {
+            Ok(Ok(events.len() as u64))
+        }
         _ => Ok(Err(events.len() as i64 + 1)),
     }
 }
@@ -167,13 +180,111 @@ mod tests {
     #[test]
     fn hash_covers_every_field() {
         let at = Utc::now();
-        let base = event_hash("p", 1, &at, Some(1), Some(2), "a", "t", "o", Some("{}"), None);
-        assert_ne!(base, event_hash("q", 1, &at, Some(1), Some(2), "a", "t", "o", Some("{}"), None));
-        assert_ne!(base, event_hash("p", 2, &at, Some(1), Some(2), "a", "t", "o", Some("{}"), None));
-        assert_ne!(base, event_hash("p", 1, &at, None, Some(2), "a", "t", "o", Some("{}"), None));
-        assert_ne!(base, event_hash("p", 1, &at, Some(1), Some(3), "a", "t", "o", Some("{}"), None));
-        assert_ne!(base, event_hash("p", 1, &at, Some(1), Some(2), "b", "t", "o", Some("{}"), None));
-        assert_ne!(base, event_hash("p", 1, &at, Some(1), Some(2), "a", "t", "o", None, Some("{}")));
-        assert_eq!(base, event_hash("p", 1, &at, Some(1), Some(2), "a", "t", "o", Some("{}"), None));
+        let base = event_hash(
+            "p",
+            1,
+            &at,
+            Some(1),
+            Some(2),
+            "a",
+            "t",
+            "o",
+            Some("{}"),
+            None,
+        );
+        assert_ne!(
+            base,
+            event_hash(
+                "q",
+                1,
+                &at,
+                Some(1),
+                Some(2),
+                "a",
+                "t",
+                "o",
+                Some("{}"),
+                None
+            )
+        );
+        assert_ne!(
+            base,
+            event_hash(
+                "p",
+                2,
+                &at,
+                Some(1),
+                Some(2),
+                "a",
+                "t",
+                "o",
+                Some("{}"),
+                None
+            )
+        );
+        assert_ne!(
+            base,
+            event_hash("p", 1, &at, None, Some(2), "a", "t", "o", Some("{}"), None)
+        );
+        assert_ne!(
+            base,
+            event_hash(
+                "p",
+                1,
+                &at,
+                Some(1),
+                Some(3),
+                "a",
+                "t",
+                "o",
+                Some("{}"),
+                None
+            )
+        );
+        assert_ne!(
+            base,
+            event_hash(
+                "p",
+                1,
+                &at,
+                Some(1),
+                Some(2),
+                "b",
+                "t",
+                "o",
+                Some("{}"),
+                None
+            )
+        );
+        assert_ne!(
+            base,
+            event_hash(
+                "p",
+                1,
+                &at,
+                Some(1),
+                Some(2),
+                "a",
+                "t",
+                "o",
+                None,
+                Some("{}")
+            )
+        );
+        assert_eq!(
+            base,
+            event_hash(
+                "p",
+                1,
+                &at,
+                Some(1),
+                Some(2),
+                "a",
+                "t",
+                "o",
+                Some("{}"),
+                None
+            )
+        );
     }
 }

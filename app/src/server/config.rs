@@ -80,7 +80,10 @@ impl Config {
     pub fn from_env() -> Result<Self, String> {
         let data_dir = PathBuf::from(env("PACTLINE_DATA_DIR").unwrap_or_else(|| "data".into()));
         let database_url = env("DATABASE_URL").unwrap_or_else(|| {
-            format!("sqlite://{}?mode=rwc", data_dir.join("pactline.db").display())
+            format!(
+                "sqlite://{}?mode=rwc",
+                data_dir.join("pactline.db").display()
+            )
         });
         let addr: SocketAddr = env_parse("PACTLINE_ADDR", "127.0.0.1:3000".parse().unwrap())?;
         let base_url = env("PACTLINE_BASE_URL")
@@ -113,19 +116,22 @@ impl Config {
                     security,
                     username: env("SMTP_USERNAME"),
                     password: env("SMTP_PASSWORD"),
-                    from: env("SMTP_FROM")
-                        .ok_or("SMTP_FROM is required when SMTP_HOST is set")?,
+                    from: env("SMTP_FROM").ok_or("SMTP_FROM is required when SMTP_HOST is set")?,
                 })
             }
         };
-        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        let cores = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2);
         Ok(Config {
             database_url,
             addr,
             data_dir,
             base_url,
             secure_cookies,
-            session_idle: Duration::from_secs(60 * env_parse("PACTLINE_SESSION_IDLE_MINUTES", 120u64)?),
+            session_idle: Duration::from_secs(
+                60 * env_parse("PACTLINE_SESSION_IDLE_MINUTES", 120u64)?,
+            ),
             session_absolute: Duration::from_secs(
                 3600 * env_parse("PACTLINE_SESSION_ABSOLUTE_HOURS", 12u64)?,
             ),

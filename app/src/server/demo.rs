@@ -9,11 +9,7 @@ use super::{
     AppState,
 };
 use crate::model::{AppError, OrgKind, Role};
-use crate::server::{
-    db,
-    entities::supplier_link,
-    respond::internal,
-};
+use crate::server::{db, entities::supplier_link, respond::internal};
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
 
@@ -27,21 +23,87 @@ pub struct DemoLogin {
 }
 
 pub const DEMO_LOGINS: &[DemoLogin] = &[
-    DemoLogin { org: "Northwind Water Utility", kind: OrgKind::AssetOwner, role: Role::Admin, email: "olivia.admin@northwind.example", name: "Olivia Brandt", password: "reservoir-lantern-42" },
-    DemoLogin { org: "Northwind Water Utility", kind: OrgKind::AssetOwner, role: Role::Reviewer, email: "rahul.reviewer@northwind.example", name: "Rahul Mehta", password: "reservoir-compass-17" },
-    DemoLogin { org: "Northwind Water Utility", kind: OrgKind::AssetOwner, role: Role::Contributor, email: "carla.contributor@northwind.example", name: "Carla Jensen", password: "reservoir-meadow-93" },
-    DemoLogin { org: "Helix Controls", kind: OrgKind::ProductSupplier, role: Role::Admin, email: "hana.admin@helix.example", name: "Hana Novak", password: "helix-copper-orbit-58" },
-    DemoLogin { org: "Helix Controls", kind: OrgKind::ProductSupplier, role: Role::Contributor, email: "hugo.contributor@helix.example", name: "Hugo Lind", password: "helix-velvet-canyon-24" },
-    DemoLogin { org: "Ostrava Automation", kind: OrgKind::ProductSupplier, role: Role::Admin, email: "olga.admin@ostrava.example", name: "Olga Dvorak", password: "ostrava-granite-tulip-61" },
-    DemoLogin { org: "Ostrava Automation", kind: OrgKind::ProductSupplier, role: Role::Contributor, email: "otto.contributor@ostrava.example", name: "Otto Maier", password: "ostrava-harbor-pepper-35" },
-    DemoLogin { org: "Delta Integration Services", kind: OrgKind::ServiceProvider, role: Role::Admin, email: "dana.admin@delta.example", name: "Dana Okafor", password: "delta-saffron-bridge-77" },
-    DemoLogin { org: "Delta Integration Services", kind: OrgKind::ServiceProvider, role: Role::Contributor, email: "dev.contributor@delta.example", name: "Dev Sharma", password: "delta-marble-falcon-19" },
+    DemoLogin {
+        org: "Northwind Water Utility",
+        kind: OrgKind::AssetOwner,
+        role: Role::Admin,
+        email: "olivia.admin@northwind.example",
+        name: "Olivia Brandt",
+        password: "reservoir-lantern-42",
+    },
+    DemoLogin {
+        org: "Northwind Water Utility",
+        kind: OrgKind::AssetOwner,
+        role: Role::Reviewer,
+        email: "rahul.reviewer@northwind.example",
+        name: "Rahul Mehta",
+        password: "reservoir-compass-17",
+    },
+    DemoLogin {
+        org: "Northwind Water Utility",
+        kind: OrgKind::AssetOwner,
+        role: Role::Contributor,
+        email: "carla.contributor@northwind.example",
+        name: "Carla Jensen",
+        password: "reservoir-meadow-93",
+    },
+    DemoLogin {
+        org: "Helix Controls",
+        kind: OrgKind::ProductSupplier,
+        role: Role::Admin,
+        email: "hana.admin@helix.example",
+        name: "Hana Novak",
+        password: "helix-copper-orbit-58",
+    },
+    DemoLogin {
+        org: "Helix Controls",
+        kind: OrgKind::ProductSupplier,
+        role: Role::Contributor,
+        email: "hugo.contributor@helix.example",
+        name: "Hugo Lind",
+        password: "helix-velvet-canyon-24",
+    },
+    DemoLogin {
+        org: "Ostrava Automation",
+        kind: OrgKind::ProductSupplier,
+        role: Role::Admin,
+        email: "olga.admin@ostrava.example",
+        name: "Olga Dvorak",
+        password: "ostrava-granite-tulip-61",
+    },
+    DemoLogin {
+        org: "Ostrava Automation",
+        kind: OrgKind::ProductSupplier,
+        role: Role::Contributor,
+        email: "otto.contributor@ostrava.example",
+        name: "Otto Maier",
+        password: "ostrava-harbor-pepper-35",
+    },
+    DemoLogin {
+        org: "Delta Integration Services",
+        kind: OrgKind::ServiceProvider,
+        role: Role::Admin,
+        email: "dana.admin@delta.example",
+        name: "Dana Okafor",
+        password: "delta-saffron-bridge-77",
+    },
+    DemoLogin {
+        org: "Delta Integration Services",
+        kind: OrgKind::ServiceProvider,
+        role: Role::Contributor,
+        email: "dev.contributor@delta.example",
+        name: "Dev Sharma",
+        password: "delta-marble-falcon-19",
+    },
 ];
 
 /// Seeds the demo data into an empty database. Returns false (and does
 /// nothing) when the database already has organizations.
 pub async fn seed(state: &AppState) -> Result<bool, AppError> {
-    let orgs = organization::Entity::find().count(&state.db).await.map_err(internal)?;
+    let orgs = organization::Entity::find()
+        .count(&state.db)
+        .await
+        .map_err(internal)?;
     if orgs > 0 {
         return Ok(false);
     }
@@ -50,12 +112,34 @@ pub async fn seed(state: &AppState) -> Result<bool, AppError> {
     for login in DEMO_LOGINS {
         match created.iter().find(|(name, _)| *name == login.org) {
             None => {
-                assert_eq!(login.role, Role::Admin, "each demo organization starts with its admin");
-                let (org, _) = create_org_with_admin(state, login.org, &[login.kind], login.email, login.name, login.password, &who).await?;
+                assert_eq!(
+                    login.role,
+                    Role::Admin,
+                    "each demo organization starts with its admin"
+                );
+                let (org, _) = create_org_with_admin(
+                    state,
+                    login.org,
+                    &[login.kind],
+                    login.email,
+                    login.name,
+                    login.password,
+                    &who,
+                )
+                .await?;
                 created.push((login.org, org));
             }
             Some((_, org)) => {
-                add_member(state, *org, login.email, login.name, login.password, login.role, &who).await?;
+                add_member(
+                    state,
+                    *org,
+                    login.email,
+                    login.name,
+                    login.password,
+                    login.role,
+                    &who,
+                )
+                .await?;
             }
         }
     }

@@ -37,19 +37,29 @@ pub enum Mailer {
 
 impl Mailer {
     pub fn from_config(smtp: Option<&SmtpConfig>) -> Result<Self, String> {
-        let Some(c) = smtp else { return Ok(Mailer::Log) };
+        let Some(c) = smtp else {
+            return Ok(Mailer::Log);
+        };
         let builder = match c.security {
             SmtpSecurity::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&c.host),
             SmtpSecurity::StartTls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&c.host),
-            SmtpSecurity::None => Ok(AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&c.host)),
+            SmtpSecurity::None => Ok(AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(
+                &c.host,
+            )),
         }
         .map_err(|e| format!("SMTP_HOST {}: {e}", c.host))?;
         let mut builder = builder.port(c.port);
         if let (Some(u), Some(p)) = (&c.username, &c.password) {
             builder = builder.credentials(Credentials::new(u.clone(), p.clone()));
         }
-        let from: Mailbox = c.from.parse().map_err(|e| format!("SMTP_FROM {:?}: {e}", c.from))?;
-        Ok(Mailer::Smtp { transport: Arc::new(builder.build()), from })
+        let from: Mailbox = c
+            .from
+            .parse()
+            .map_err(|e| format!("SMTP_FROM {:?}: {e}", c.from))?;
+        Ok(Mailer::Smtp {
+            transport: Arc::new(builder.build()),
+            from,
+        })
     }
 
     pub fn memory() -> (Self, Arc<Mutex<Vec<Mail>>>) {
@@ -91,7 +101,11 @@ impl Mailer {
         let mut row: outbox::ActiveModel = row.into();
         match outcome {
             Ok(true) => row.sent_at = Set(Some(Utc::now())),
-            Ok(false) => row.last_error = Set(Some("No SMTP server configured; written to the server log.".into())),
+            Ok(false) => {
+                row.last_error = Set(Some(
+                    "No SMTP server configured; written to the server log.".into(),
+                ))
+            }
             Err(e) => {
                 tracing::warn!(purpose, error = %e, "mail delivery failed");
                 row.last_error = Set(Some(e));

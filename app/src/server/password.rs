@@ -23,12 +23,16 @@ fn argon2() -> Argon2<'static> {
 
 fn hash_blocking(password: &str) -> Result<String, argon2::password_hash::Error> {
     let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
-    Ok(argon2().hash_password(password.as_bytes(), &salt)?.to_string())
+    Ok(argon2()
+        .hash_password(password.as_bytes(), &salt)?
+        .to_string())
 }
 
 fn verify_blocking(password: &str, hash: &str) -> bool {
     match PasswordHash::new(hash) {
-        Ok(parsed) => argon2().verify_password(password.as_bytes(), &parsed).is_ok(),
+        Ok(parsed) => argon2()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok(),
         Err(_) => false,
     }
 }
@@ -55,8 +59,14 @@ impl Hasher {
     }
 
     async fn run<T: Send + 'static>(&self, f: impl FnOnce() -> T + Send + 'static) -> T {
-        let _permit = self.permits.acquire().await.expect("semaphore never closed");
-        tokio::task::spawn_blocking(f).await.expect("hashing task panicked")
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .expect("semaphore never closed");
+        tokio::task::spawn_blocking(f)
+            .await
+            .expect("hashing task panicked")
     }
 
     pub async fn hash(&self, password: &str) -> Result<String, AppError> {
@@ -65,7 +75,9 @@ impl Hasher {
             .await
             .map_err(|e| {
                 tracing::error!(error = %e, "password hashing failed");
-                AppError::Internal { request_id: "hash".into() }
+                AppError::Internal {
+                    request_id: "hash".into(),
+                }
             })
     }
 
@@ -85,7 +97,29 @@ impl Hasher {
 /// `context` holds words such as the user's e-mail that make it guessable).
 pub fn check_policy(password: &str, context: &[&str]) -> Result<(), AppError> {
     check_password_shape(password).map_err(|m| AppError::invalid("password", m))?;
-    let estimate = zxcvbn::zxcvbn(password, context);
+    // Words of the user's own name and address, which an attacker tries first.
+    let words: Vec<String> = context
+        .iter()
+        .flat_map(|c| c.split(|ch: char| !ch.is_alphanumeric()))
+        .filter(|w| w.chars().count() >= 3)
+        .map(str::to_lowercase)
+        .collect();
+    let mut rest = password.to_lowercase();
+    for w in &words {
+        rest = rest.replace(w.as_str(), "");
+    }
+    if rest.chars().filter(|c| c.is_alphabetic()).count() < 6 {
+        return Err(AppError::invalid(
+            "password",
+            "This password is mostly your name or e-mail address. Try a few unrelated words.",
+        ));
+    }
+    let word_refs: Vec<&str> = words
+        .iter()
+        .map(String::as_str)
+        .chain(context.iter().copied())
+        .collect();
+    let estimate = zxcvbn::zxcvbn(password, &word_refs);
     if u8::from(estimate.score()) < 3 {
         return Err(AppError::invalid(
             "password",
@@ -101,14 +135,24 @@ mod tests {
 
     #[test]
     fn common_passwords_are_rejected() {
-        for p in ["password1234", "123456789012", "qwertyuiop12", "Password1234!", "iloveyou1234"] {
+        for p in [
+            "password1234",
+            "123456789012",
+            "qwertyuiop12",
+            "Password1234!",
+            "iloveyou1234",
+        ] {
             assert!(check_policy(p, &[]).is_err(), "{p} should be rejected");
         }
     }
 
     #[test]
     fn passwords_built_from_the_users_email_are_rejected() {
-        assert!(check_policy("ada.lovelace2024", &["ada.lovelace@example.com", "ada", "lovelace"]).is_err());
+        assert!(check_policy(
+            "ada.lovelace2024",
+            &["ada.lovelace@example.com", "ada", "lovelace"]
+        )
+        .is_err());
     }
 
     #[test]

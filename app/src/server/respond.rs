@@ -20,10 +20,20 @@ pub fn internal(e: impl std::fmt::Display) -> AppError {
     AppError::Internal { request_id }
 }
 
+/// Server-function calls answer with the error's status. A page render
+/// answers 404 for what is not found, and leaves `Unauthenticated` to the
+/// page's redirect to the sign-in form.
 fn set_status<T>(result: &Result<T, AppError>) {
     if let Err(e) = result {
+        let is_page = leptos::prelude::use_context::<http::request::Parts>()
+            .is_some_and(|p| !p.uri.path().starts_with("/api/"));
+        if is_page && *e == AppError::Unauthenticated {
+            return;
+        }
         if let Some(resp) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-            resp.set_status(http::StatusCode::from_u16(e.status()).unwrap_or(http::StatusCode::BAD_REQUEST));
+            resp.set_status(
+                http::StatusCode::from_u16(e.status()).unwrap_or(http::StatusCode::BAD_REQUEST),
+            );
         }
     }
 }

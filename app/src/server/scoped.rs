@@ -6,9 +6,7 @@ use super::{
     Actor,
 };
 use crate::model::AppError;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PrimaryKeyTrait, QueryFilter, Select,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PrimaryKeyTrait, QueryFilter, Select};
 
 /// An entity whose rows belong to exactly one organization.
 pub trait TenantScoped: EntityTrait {

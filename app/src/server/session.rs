@@ -90,7 +90,11 @@ pub struct RequestInfo {
 }
 
 impl RequestInfo {
-    pub fn from_parts(headers: &HeaderMap, extensions: &http::Extensions, trust_proxy: bool) -> Self {
+    pub fn from_parts(
+        headers: &HeaderMap,
+        extensions: &http::Extensions,
+        trust_proxy: bool,
+    ) -> Self {
         let forwarded = trust_proxy
             .then(|| headers.get("x-forwarded-for"))
             .flatten()
@@ -111,15 +115,23 @@ impl RequestInfo {
             .chars()
             .take(64)
             .collect();
-        RequestInfo { client_addr, request_id }
+        RequestInfo {
+            client_addr,
+            request_id,
+        }
     }
 
     /// The request being handled, inside a server function.
     pub fn current() -> Self {
-        let trust = AppState::current().map(|s| s.config.trust_proxy).unwrap_or(false);
+        let trust = AppState::current()
+            .map(|s| s.config.trust_proxy)
+            .unwrap_or(false);
         match leptos::prelude::use_context::<http::request::Parts>() {
             Some(p) => Self::from_parts(&p.headers, &p.extensions, trust),
-            None => RequestInfo { client_addr: "unknown".into(), request_id: "-".into() },
+            None => RequestInfo {
+                client_addr: "unknown".into(),
+                request_id: "-".into(),
+            },
         }
     }
 }
@@ -156,7 +168,11 @@ pub fn set_cookie(state: &AppState, token: &str) -> HeaderValue {
 }
 
 pub fn clear_cookie(state: &AppState) -> HeaderValue {
-    let secure = if state.config.secure_cookies { "; Secure" } else { "" };
+    let secure = if state.config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
     HeaderValue::from_str(&format!(
         "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}",
         cookie_name(state.config.secure_cookies)
@@ -165,7 +181,8 @@ pub fn clear_cookie(state: &AppState) -> HeaderValue {
 }
 
 pub fn token_from_headers(state: &AppState, headers: &HeaderMap) -> Option<String> {
-    cookie_value(headers, cookie_name(state.config.secure_cookies)).filter(|t| tokens::looks_like_token(t))
+    cookie_value(headers, cookie_name(state.config.secure_cookies))
+        .filter(|t| tokens::looks_like_token(t))
 }
 
 /// Starts a session for `user_id` in `org_id`; returns the token for the cookie.
@@ -194,7 +211,9 @@ pub async fn create<C: ConnectionTrait>(
 }
 
 pub async fn destroy<C: ConnectionTrait>(conn: &C, token: &str) -> Result<(), DbErr> {
-    session::Entity::delete_by_id(tokens::hash_token(token)).exec(conn).await?;
+    session::Entity::delete_by_id(tokens::hash_token(token))
+        .exec(conn)
+        .await?;
     Ok(())
 }
 
@@ -226,9 +245,16 @@ pub async fn destroy_for_membership<C: ConnectionTrait>(
 }
 
 /// Moves a session to another organization of the same user.
-pub async fn switch_org<C: ConnectionTrait>(conn: &C, actor: &Actor, org_id: OrgId) -> Result<(), DbErr> {
+pub async fn switch_org<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    org_id: OrgId,
+) -> Result<(), DbErr> {
     session::Entity::update_many()
-        .col_expr(session::Column::OrganizationId, sea_orm::sea_query::Expr::value(org_id.0))
+        .col_expr(
+            session::Column::OrganizationId,
+            sea_orm::sea_query::Expr::value(org_id.0),
+        )
         .filter(session::Column::IdHash.eq(actor.session_hash()))
         .exec(conn)
         .await?;
@@ -265,13 +291,19 @@ pub async fn resolve(state: &AppState, token: &str) -> Result<Option<Actor>, DbE
         session::Entity::delete_by_id(hash).exec(db).await?;
         return Ok(None);
     }
-    let Some(org) = organization::Entity::find_by_id(s.organization_id).one(db).await? else {
+    let Some(org) = organization::Entity::find_by_id(s.organization_id)
+        .one(db)
+        .await?
+    else {
         return Ok(None);
     };
     // Sliding idle timeout, written at most once a minute per session.
     if now - s.last_seen_at > chrono::Duration::seconds(60) {
         session::Entity::update_many()
-            .col_expr(session::Column::LastSeenAt, sea_orm::sea_query::Expr::value(now))
+            .col_expr(
+                session::Column::LastSeenAt,
+                sea_orm::sea_query::Expr::value(now),
+            )
             .filter(session::Column::IdHash.eq(hash.clone()))
             .exec(db)
             .await?;
@@ -309,8 +341,14 @@ pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) 
 
 /// For tools and tests that act as a given member without an HTTP request
 /// (the CLI, demo seeding). Loads the membership like a session would.
-pub async fn actor_for(state: &AppState, email: &str, org_id: OrgId) -> Result<Option<Actor>, DbErr> {
-    let Ok(email) = Email::parse(email) else { return Ok(None) };
+pub async fn actor_for(
+    state: &AppState,
+    email: &str,
+    org_id: OrgId,
+) -> Result<Option<Actor>, DbErr> {
+    let Ok(email) = Email::parse(email) else {
+        return Ok(None);
+    };
     let Some(u) = user::Entity::find()
         .filter(user::Column::Email.eq(email.as_str()))
         .one(&state.db)
@@ -324,7 +362,9 @@ pub async fn actor_for(state: &AppState, email: &str, org_id: OrgId) -> Result<O
         .filter(membership::Column::IsActive.eq(true))
         .one(&state.db)
         .await?;
-    let org = organization::Entity::find_by_id(org_id.0).one(&state.db).await?;
+    let org = organization::Entity::find_by_id(org_id.0)
+        .one(&state.db)
+        .await?;
     Ok(match (m, org) {
         (Some(m), Some(org)) => Role::parse(&m.role).ok().map(|role| Actor {
             user_id: UserId(u.id),

@@ -29,7 +29,9 @@ impl AppState {
     pub fn current() -> Result<Self, AppError> {
         leptos::prelude::use_context::<AppState>().ok_or_else(|| {
             tracing::error!("AppState missing from the Leptos context");
-            AppError::Internal { request_id: "state".into() }
+            AppError::Internal {
+                request_id: "state".into(),
+            }
         })
     }
 }

@@ -16,7 +16,11 @@ pub const MAX_FAILURES_PER_ADDRESS: usize = 20;
 
 /// Given the times of recent failures (newest first), when the next attempt
 /// is allowed, if not now. Pure, so the rule is tested without a database.
-pub fn blocked_until(failures_newest_first: &[DateTime<Utc>], max: usize, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+pub fn blocked_until(
+    failures_newest_first: &[DateTime<Utc>],
+    max: usize,
+    now: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
     let window = Duration::minutes(WINDOW_MINUTES);
     let recent: Vec<_> = failures_newest_first
         .iter()
@@ -62,10 +66,30 @@ async fn failures<C: ConnectionTrait>(
 }
 
 /// When the next attempt for this account or address is allowed, if not now.
-pub async fn check<C: ConnectionTrait>(conn: &C, email: &str, client_addr: &str) -> Result<Option<DateTime<Utc>>, DbErr> {
+pub async fn check<C: ConnectionTrait>(
+    conn: &C,
+    email: &str,
+    client_addr: &str,
+) -> Result<Option<DateTime<Utc>>, DbErr> {
     let now = Utc::now();
-    let by_account = failures(conn, login_attempt::Column::Email, email, MAX_FAILURES_PER_ACCOUNT, now, true).await?;
-    let by_addr = failures(conn, login_attempt::Column::ClientAddr, client_addr, MAX_FAILURES_PER_ADDRESS, now, false).await?;
+    let by_account = failures(
+        conn,
+        login_attempt::Column::Email,
+        email,
+        MAX_FAILURES_PER_ACCOUNT,
+        now,
+        true,
+    )
+    .await?;
+    let by_addr = failures(
+        conn,
+        login_attempt::Column::ClientAddr,
+        client_addr,
+        MAX_FAILURES_PER_ADDRESS,
+        now,
+        false,
+    )
+    .await?;
     Ok([
         blocked_until(&by_account, MAX_FAILURES_PER_ACCOUNT, now),
         blocked_until(&by_addr, MAX_FAILURES_PER_ADDRESS, now),
@@ -75,7 +99,12 @@ pub async fn check<C: ConnectionTrait>(conn: &C, email: &str, client_addr: &str)
     .max())
 }
 
-pub async fn record<C: ConnectionTrait>(conn: &C, email: &str, client_addr: &str, succeeded: bool) -> Result<(), DbErr> {
+pub async fn record<C: ConnectionTrait>(
+    conn: &C,
+    email: &str,
+    client_addr: &str,
+    succeeded: bool,
+) -> Result<(), DbErr> {
     login_attempt::ActiveModel {
         email: Set(email.chars().take(254).collect()),
         client_addr: Set(client_addr.chars().take(64).collect()),
@@ -104,7 +133,10 @@ mod tests {
         let now = Utc::now();
         let f: Vec<_> = (1..=5).map(|i| now - Duration::minutes(i)).collect();
         let until = blocked_until(&f, 5, now).unwrap();
-        assert_eq!(until, now - Duration::minutes(5) + Duration::minutes(WINDOW_MINUTES));
+        assert_eq!(
+            until,
+            now - Duration::minutes(5) + Duration::minutes(WINDOW_MINUTES)
+        );
         assert_eq!(minutes_until(until, now), 10);
     }
 

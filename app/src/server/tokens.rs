@@ -30,7 +30,9 @@ pub fn hash_token(token: &str) -> String {
 
 /// A token as it may arrive in a URL or cookie: anything else is not looked up.
 pub fn looks_like_token(s: &str) -> bool {
-    s.len() == 43 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    s.len() == 43
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 #[cfg(test)]

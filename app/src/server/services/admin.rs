@@ -16,7 +16,9 @@ use crate::server::{
 };
 use chrono::Utc;
 use sea_orm::sea_query::ExprTrait;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
 use serde_json::json;
 
 /// Creates an organization with its first admin (a new account). Used by
@@ -34,7 +36,10 @@ pub async fn create_org_with_admin(
     let email = Email::parse(email)?;
     let display_name = parse_name("name", display_name, 200)?;
     if kinds.is_empty() {
-        return Err(AppError::invalid("kind", "Give the organization at least one kind."));
+        return Err(AppError::invalid(
+            "kind",
+            "Give the organization at least one kind.",
+        ));
     }
     check_policy(password, &[email.as_str(), &display_name])?;
     let hash = state.hasher.hash(password).await?;
@@ -48,7 +53,10 @@ pub async fn create_org_with_admin(
         .map_err(internal)?
         .is_some()
     {
-        return Err(AppError::invalid("org", format!("An organization named {org_name} already exists.")));
+        return Err(AppError::invalid(
+            "org",
+            format!("An organization named {org_name} already exists."),
+        ));
     }
     if user::Entity::find()
         .filter(user::Column::Email.eq(email.as_str()))
@@ -57,7 +65,10 @@ pub async fn create_org_with_admin(
         .map_err(internal)?
         .is_some()
     {
-        return Err(AppError::invalid("email", format!("An account for {} already exists.", email.as_str())));
+        return Err(AppError::invalid(
+            "email",
+            format!("An account for {} already exists.", email.as_str()),
+        ));
     }
     let org = organization::ActiveModel {
         name: Set(org_name),
@@ -101,7 +112,9 @@ pub async fn create_org_with_admin(
             object_type: "organization",
             object_id: org.id.to_string(),
             before: None,
-            after: Some(json!({"name": org.name, "kinds": org.kinds, "admin": u.email, "membership": m.id})),
+            after: Some(
+                json!({"name": org.name, "kinds": org.kinds, "admin": u.email, "membership": m.id}),
+            ),
         },
     )
     .await
@@ -229,9 +242,14 @@ pub async fn audit_log(actor: &Actor, state: &AppState) -> Result<Vec<AuditEvent
 pub async fn purge_expired(state: &AppState) -> Result<u64, sea_orm::DbErr> {
     use crate::server::entities::{login_attempt, password_reset, session};
     let now = Utc::now();
-    let idle = chrono::Duration::from_std(state.config.session_idle).unwrap_or(chrono::Duration::hours(2));
+    let idle =
+        chrono::Duration::from_std(state.config.session_idle).unwrap_or(chrono::Duration::hours(2));
     let mut n = session::Entity::delete_many()
-        .filter(session::Column::ExpiresAt.lt(now).or(session::Column::LastSeenAt.lt(now - idle)))
+        .filter(
+            session::Column::ExpiresAt
+                .lt(now)
+                .or(session::Column::LastSeenAt.lt(now - idle)),
+        )
         .exec(&state.db)
         .await?
         .rows_affected;

@@ -37,9 +37,17 @@ fn rate_limited(until: chrono::DateTime<Utc>) -> AppError {
 /// Unknown accounts, wrong passwords and inactive accounts all get the same
 /// message after the same amount of work.
 #[tracing::instrument(skip_all, fields(client = %info.client_addr))]
-pub async fn login(state: &AppState, email: &str, password: &str, info: &RequestInfo) -> Result<String, AppError> {
+pub async fn login(
+    state: &AppState,
+    email: &str,
+    password: &str,
+    info: &RequestInfo,
+) -> Result<String, AppError> {
     let key: String = email.trim().to_lowercase().chars().take(254).collect();
-    if let Some(until) = throttle::check(&state.db, &key, &info.client_addr).await.map_err(internal)? {
+    if let Some(until) = throttle::check(&state.db, &key, &info.client_addr)
+        .await
+        .map_err(internal)?
+    {
         return Err(rate_limited(until));
     }
     let found = match Email::parse(&key) {
@@ -67,14 +75,27 @@ pub async fn login(state: &AppState, email: &str, password: &str, info: &Request
         .verify(password, found.as_ref().map(|u| u.password_hash.clone()))
         .await;
     let (Some(user), Some(m), true) = (found, membership, verified) else {
-        throttle::record(&state.db, &key, &info.client_addr, false).await.map_err(internal)?;
-        return Err(AppError::Validation { message: BAD_LOGIN.into(), fields: vec![] });
+        throttle::record(&state.db, &key, &info.client_addr, false)
+            .await
+            .map_err(internal)?;
+        return Err(AppError::Validation {
+            message: BAD_LOGIN.into(),
+            fields: vec![],
+        });
     };
     let txn = db::write_txn(&state.db).await.map_err(internal)?;
-    throttle::record(&txn, &key, &info.client_addr, true).await.map_err(internal)?;
-    let token = session::create(&txn, state, UserId(user.id), OrgId(m.organization_id), &info.client_addr)
+    throttle::record(&txn, &key, &info.client_addr, true)
         .await
         .map_err(internal)?;
+    let token = session::create(
+        &txn,
+        state,
+        UserId(user.id),
+        OrgId(m.organization_id),
+        &info.client_addr,
+    )
+    .await
+    .map_err(internal)?;
     audit::record(
         &txn,
         &Who::user(UserId(user.id), &info.request_id),
@@ -94,7 +115,12 @@ pub async fn login(state: &AppState, email: &str, password: &str, info: &Request
 }
 
 /// Ends the session behind `token`, if any.
-pub async fn logout(state: &AppState, token: &str, actor: Option<&Actor>, info: &RequestInfo) -> Result<(), AppError> {
+pub async fn logout(
+    state: &AppState,
+    token: &str,
+    actor: Option<&Actor>,
+    info: &RequestInfo,
+) -> Result<(), AppError> {
     let txn = db::write_txn(&state.db).await.map_err(internal)?;
     session::destroy(&txn, token).await.map_err(internal)?;
     if let Some(a) = actor {
@@ -135,7 +161,12 @@ pub async fn me(actor: &Actor, state: &AppState) -> Result<Me, AppError> {
         .all(db)
         .await
         .map_err(internal)?;
-    let name_of = |id: i64| orgs.iter().find(|o| o.id == id).map(|o| o.name.clone()).unwrap_or_default();
+    let name_of = |id: i64| {
+        orgs.iter()
+            .find(|o| o.id == id)
+            .map(|o| o.name.clone())
+            .unwrap_or_default()
+    };
     Ok(Me {
         user_id: actor.user_id(),
         email: user.email,
@@ -168,7 +199,9 @@ pub async fn switch_org(actor: &Actor, state: &AppState, org_id: OrgId) -> Resul
     if m.is_none() {
         return Err(AppError::NotFound);
     }
-    session::switch_org(&state.db, actor, org_id).await.map_err(internal)
+    session::switch_org(&state.db, actor, org_id)
+        .await
+        .map_err(internal)
 }
 
 /// Changes the actor's own password; every other session of theirs ends.
@@ -185,15 +218,31 @@ pub async fn change_password(
         .await
         .map_err(internal)?
         .ok_or(AppError::Unauthenticated)?;
-    if let Some(until) = throttle::check(db, &user.email, &info.client_addr).await.map_err(internal)? {
+    if let Some(until) = throttle::check(db, &user.email, &info.client_addr)
+        .await
+        .map_err(internal)?
+    {
         return Err(rate_limited(until));
     }
-    if current.len() > 1024 || !state.hasher.verify(current, Some(user.password_hash.clone())).await {
-        throttle::record(db, &user.email, &info.client_addr, false).await.map_err(internal)?;
-        return Err(AppError::invalid("current_password", "Your current password is not right."));
+    if current.len() > 1024
+        || !state
+            .hasher
+            .verify(current, Some(user.password_hash.clone()))
+            .await
+    {
+        throttle::record(db, &user.email, &info.client_addr, false)
+            .await
+            .map_err(internal)?;
+        return Err(AppError::invalid(
+            "current_password",
+            "Your current password is not right.",
+        ));
     }
     if current == new {
-        return Err(AppError::invalid("new_password", "Choose a password different from the current one."));
+        return Err(AppError::invalid(
+            "new_password",
+            "Choose a password different from the current one.",
+        ));
     }
     check_policy(new, &[&user.email, &user.display_name])
         .map_err(|e| AppError::invalid("new_password", e.field("password").unwrap_or_default()))?;
@@ -226,7 +275,11 @@ pub async fn change_password(
 /// Sends a single-use reset link if the address belongs to an active
 /// account. Answers the same either way, and does the work in the
 /// background so the response time tells nothing.
-pub async fn request_reset(state: &AppState, email: &str, info: &RequestInfo) -> Result<(), AppError> {
+pub async fn request_reset(
+    state: &AppState,
+    email: &str,
+    info: &RequestInfo,
+) -> Result<(), AppError> {
     let email = Email::parse(email)?;
     let state = state.clone();
     let info = info.clone();
@@ -238,7 +291,11 @@ pub async fn request_reset(state: &AppState, email: &str, info: &RequestInfo) ->
     Ok(())
 }
 
-async fn send_reset(state: &AppState, email: &Email, info: &RequestInfo) -> Result<(), sea_orm::DbErr> {
+async fn send_reset(
+    state: &AppState,
+    email: &Email,
+    info: &RequestInfo,
+) -> Result<(), sea_orm::DbErr> {
     let db = &state.db;
     let Some(user) = user::Entity::find()
         .filter(user::Column::Email.eq(email.as_str()))
@@ -273,7 +330,10 @@ async fn send_reset(state: &AppState, email: &Email, info: &RequestInfo) -> Resu
     .await?;
     audit::record(
         &txn,
-        &Who { user_id: None, request_id: info.request_id.clone() },
+        &Who {
+            user_id: None,
+            request_id: info.request_id.clone(),
+        },
         Event {
             org: None,
             action: "user.password_reset_requested",
@@ -294,14 +354,34 @@ async fn send_reset(state: &AppState, email: &Email, info: &RequestInfo) -> Resu
     let redacted = body.replace(&link, "[single-use reset link withheld]");
     state
         .mailer
-        .send(&txn, None, "password_reset", Mail { to: user.email.clone(), subject: "Reset your Pactline password".into(), body }, &redacted)
+        .send(
+            &txn,
+            None,
+            "password_reset",
+            Mail {
+                to: user.email.clone(),
+                subject: "Reset your Pactline password".into(),
+                body,
+            },
+            &redacted,
+        )
         .await?;
     txn.commit().await
 }
 
 /// Sets a new password from a reset link. Every session of the user ends.
-pub async fn reset_password(state: &AppState, token: &str, new: &str, info: &RequestInfo) -> Result<(), AppError> {
-    let invalid = || AppError::invalid("token", "This reset link is invalid, expired or already used. Ask for a new one.");
+pub async fn reset_password(
+    state: &AppState,
+    token: &str,
+    new: &str,
+    info: &RequestInfo,
+) -> Result<(), AppError> {
+    let invalid = || {
+        AppError::invalid(
+            "token",
+            "This reset link is invalid, expired or already used. Ask for a new one.",
+        )
+    };
     if !tokens::looks_like_token(token) {
         return Err(invalid());
     }
@@ -339,7 +419,9 @@ pub async fn reset_password(state: &AppState, token: &str, new: &str, info: &Req
     am.password_hash = Set(hash);
     am.password_changed_at = Set(now);
     am.update(&txn).await.map_err(internal)?;
-    let ended = session::destroy_for_user(&txn, UserId(user.id), None).await.map_err(internal)?;
+    let ended = session::destroy_for_user(&txn, UserId(user.id), None)
+        .await
+        .map_err(internal)?;
     audit::record(
         &txn,
         &Who::user(UserId(user.id), &info.request_id),

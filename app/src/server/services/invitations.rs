@@ -3,8 +3,8 @@
 
 use super::ts;
 use crate::model::{
-    check_password_shape, parse_name, AppError, Email, InvitationDto, InvitationId, InvitationPreview,
-    InvitationSent, InvitationStatus, OrgId, Permission, Role, UserId,
+    check_password_shape, parse_name, AppError, Email, InvitationDto, InvitationId,
+    InvitationPreview, InvitationSent, InvitationStatus, OrgId, Permission, Role, UserId,
 };
 use crate::server::{
     audit::{self, Event, Who},
@@ -77,18 +77,28 @@ async fn send_link<C: ConnectionTrait>(
     let body = format!(
         "Hello,\n\n{inviter} invites you to join {org_name} on Pactline as {role}.\n\
          Open this link to accept (valid until {until}; it works once):\n\n{link}\n",
-        role = Role::parse(&row.role).map(|r| r.label()).unwrap_or("member"),
+        role = Role::parse(&row.role)
+            .map(|r| r.label())
+            .unwrap_or("member"),
         until = ts(row.expires_at),
     );
     let redacted = body.replace(&link, "[single-use invitation link withheld]");
-    let mail = Mail { to: row.email.clone(), subject: format!("Invitation to {org_name} on Pactline"), body };
+    let mail = Mail {
+        to: row.email.clone(),
+        subject: format!("Invitation to {org_name} on Pactline"),
+        body,
+    };
     state
         .mailer
         .send(conn, Some(org), "invitation", mail, &redacted)
         .await
         .map_err(internal)?;
     let emailed = state.mailer.delivers();
-    Ok(InvitationSent { invitation: dto(row), emailed, link: (!emailed).then_some(link) })
+    Ok(InvitationSent {
+        invitation: dto(row),
+        emailed,
+        link: (!emailed).then_some(link),
+    })
 }
 
 /// Creates an invitation in `org` (inside the caller's transaction) and sends it.
@@ -116,7 +126,10 @@ pub(crate) async fn create_in<C: ConnectionTrait>(
             .await
             .map_err(internal)?;
         if m.is_some() {
-            return Err(AppError::invalid("email", format!("{} is already a member.", email.as_str())));
+            return Err(AppError::invalid(
+                "email",
+                format!("{} is already a member.", email.as_str()),
+            ));
         }
     }
     let now = Utc::now();
@@ -132,7 +145,10 @@ pub(crate) async fn create_in<C: ConnectionTrait>(
     if pending.is_some() {
         return Err(AppError::invalid(
             "email",
-            format!("{} already has a pending invitation. Renew its link in the list below instead.", email.as_str()),
+            format!(
+                "{} already has a pending invitation. Renew its link in the list below instead.",
+                email.as_str()
+            ),
         ));
     }
     let token = tokens::new_token();
@@ -192,12 +208,19 @@ pub async fn invite(
 
 /// Issues a fresh link for a pending, expired or revoked invitation; the old
 /// link stops working.
-pub async fn renew(actor: &Actor, state: &AppState, id: InvitationId, info: &RequestInfo) -> Result<InvitationSent, AppError> {
+pub async fn renew(
+    actor: &Actor,
+    state: &AppState,
+    id: InvitationId,
+    info: &RequestInfo,
+) -> Result<InvitationSent, AppError> {
     actor.require(Permission::ManageMembers)?;
     let txn = db::write_txn(&state.db).await.map_err(internal)?;
     let row = find_owned::<invitation::Entity, _>(&txn, actor, id.0).await?;
     if row.accepted_at.is_some() {
-        return Err(AppError::Conflict("This invitation was already accepted.".into()));
+        return Err(AppError::Conflict(
+            "This invitation was already accepted.".into(),
+        ));
     }
     let org = organization::Entity::find_by_id(actor.org_id().0)
         .one(&txn)
@@ -225,17 +248,33 @@ pub async fn renew(actor: &Actor, state: &AppState, id: InvitationId, info: &Req
     )
     .await
     .map_err(internal)?;
-    let sent = send_link(&txn, state, actor.org_id(), &org.name, actor.email(), &row, &token).await?;
+    let sent = send_link(
+        &txn,
+        state,
+        actor.org_id(),
+        &org.name,
+        actor.email(),
+        &row,
+        &token,
+    )
+    .await?;
     txn.commit().await.map_err(internal)?;
     Ok(sent)
 }
 
-pub async fn revoke(actor: &Actor, state: &AppState, id: InvitationId, info: &RequestInfo) -> Result<(), AppError> {
+pub async fn revoke(
+    actor: &Actor,
+    state: &AppState,
+    id: InvitationId,
+    info: &RequestInfo,
+) -> Result<(), AppError> {
     actor.require(Permission::ManageMembers)?;
     let txn = db::write_txn(&state.db).await.map_err(internal)?;
     let row = find_owned::<invitation::Entity, _>(&txn, actor, id.0).await?;
     if row.accepted_at.is_some() {
-        return Err(AppError::Conflict("This invitation was already accepted.".into()));
+        return Err(AppError::Conflict(
+            "This invitation was already accepted.".into(),
+        ));
     }
     if row.revoked_at.is_some() {
         return Ok(());
@@ -267,7 +306,10 @@ fn invalid_link() -> AppError {
     )
 }
 
-async fn pending_by_token<C: ConnectionTrait>(conn: &C, token: &str) -> Result<invitation::Model, AppError> {
+async fn pending_by_token<C: ConnectionTrait>(
+    conn: &C,
+    token: &str,
+) -> Result<invitation::Model, AppError> {
     if !tokens::looks_like_token(token) {
         return Err(invalid_link());
     }
@@ -277,7 +319,9 @@ async fn pending_by_token<C: ConnectionTrait>(conn: &C, token: &str) -> Result<i
         .await
         .map_err(internal)?
         .ok_or_else(invalid_link)?;
-    if status_at(row.accepted_at, row.revoked_at, row.expires_at, Utc::now()) != InvitationStatus::Pending {
+    if status_at(row.accepted_at, row.revoked_at, row.expires_at, Utc::now())
+        != InvitationStatus::Pending
+    {
         return Err(invalid_link());
     }
     Ok(row)
@@ -322,11 +366,18 @@ pub async fn accept(
         .map_err(internal)?;
     let new_hash = match &existing {
         Some(u) => {
-            let ok = password.len() <= 1024 && state.hasher.verify(password, Some(u.password_hash.clone())).await;
+            let ok = password.len() <= 1024
+                && state
+                    .hasher
+                    .verify(password, Some(u.password_hash.clone()))
+                    .await;
             if !ok || !u.is_active {
                 return Err(AppError::invalid(
                     "password",
-                    format!("Enter the current password of your Pactline account {}.", u.email),
+                    format!(
+                        "Enter the current password of your Pactline account {}.",
+                        u.email
+                    ),
                 ));
             }
             None
@@ -379,7 +430,9 @@ pub async fn accept(
         .map_err(internal)?;
     let membership_id = match prior {
         Some(m) if m.is_active => {
-            return Err(AppError::Conflict("You are already a member of this organization.".into()))
+            return Err(AppError::Conflict(
+                "You are already a member of this organization.".into(),
+            ))
         }
         Some(m) => {
             let mut am: membership::ActiveModel = m.into();
@@ -416,9 +469,15 @@ pub async fn accept(
     )
     .await
     .map_err(internal)?;
-    let session = session::create(&txn, state, UserId(user_id), OrgId(row.organization_id), &info.client_addr)
-        .await
-        .map_err(internal)?;
+    let session = session::create(
+        &txn,
+        state,
+        UserId(user_id),
+        OrgId(row.organization_id),
+        &info.client_addr,
+    )
+    .await
+    .map_err(internal)?;
     txn.commit().await.map_err(internal)?;
     Ok(session)
 }
@@ -433,10 +492,22 @@ mod tests {
         let later = now + Duration::days(1);
         let earlier = now - Duration::days(1);
         assert_eq!(status_at(None, None, later, now), InvitationStatus::Pending);
-        assert_eq!(status_at(None, None, earlier, now), InvitationStatus::Expired);
+        assert_eq!(
+            status_at(None, None, earlier, now),
+            InvitationStatus::Expired
+        );
         assert_eq!(status_at(None, None, now, now), InvitationStatus::Expired);
-        assert_eq!(status_at(None, Some(earlier), later, now), InvitationStatus::Revoked);
-        assert_eq!(status_at(Some(earlier), None, earlier, now), InvitationStatus::Accepted);
-        assert_eq!(status_at(Some(earlier), Some(earlier), later, now), InvitationStatus::Accepted);
+        assert_eq!(
+            status_at(None, Some(earlier), later, now),
+            InvitationStatus::Revoked
+        );
+        assert_eq!(
+            status_at(Some(earlier), None, earlier, now),
+            InvitationStatus::Accepted
+        );
+        assert_eq!(
+            status_at(Some(earlier), Some(earlier), later, now),
+            InvitationStatus::Accepted
+        );
     }
 }

@@ -37,7 +37,10 @@ pub async fn overview(actor: &Actor, state: &AppState) -> Result<OrgOverview, Ap
         .count(db)
         .await
         .map_err(internal)?;
-    let suppliers = scoped::<supplier_link::Entity>(actor).count(db).await.map_err(internal)?;
+    let suppliers = scoped::<supplier_link::Entity>(actor)
+        .count(db)
+        .await
+        .map_err(internal)?;
     // Asset owners that count this organization among their suppliers: the
     // number only, never who else they work with.
     let customers = supplier_link::Entity::find()
@@ -85,11 +88,21 @@ pub async fn list(actor: &Actor, state: &AppState) -> Result<Vec<MemberDto>, App
             })
         })
         .collect();
-    out.sort_by(|a, b| b.is_active.cmp(&a.is_active).then(a.display_name.to_lowercase().cmp(&b.display_name.to_lowercase())));
+    out.sort_by(|a, b| {
+        b.is_active.cmp(&a.is_active).then(
+            a.display_name
+                .to_lowercase()
+                .cmp(&b.display_name.to_lowercase()),
+        )
+    });
     Ok(out)
 }
 
-async fn other_active_admins<C: ConnectionTrait>(conn: &C, actor: &Actor, except: i64) -> Result<u64, AppError> {
+async fn other_active_admins<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    except: i64,
+) -> Result<u64, AppError> {
     scoped::<membership::Entity>(actor)
         .filter(membership::Column::Role.eq(Role::Admin.as_str()))
         .filter(membership::Column::IsActive.eq(true))
@@ -116,7 +129,10 @@ pub async fn change_role(
     if m.role == role.as_str() {
         return Ok(());
     }
-    if m.role == Role::Admin.as_str() && m.is_active && other_active_admins(&txn, actor, m.id).await? == 0 {
+    if m.role == Role::Admin.as_str()
+        && m.is_active
+        && other_active_admins(&txn, actor, m.id).await? == 0
+    {
         return Err(AppError::invalid(
             "role",
             "An organization needs at least one active admin. Make someone else admin first.",
@@ -160,10 +176,16 @@ pub async fn set_active(
     }
     if !active {
         if m.user_id == actor.user_id().0 {
-            return Err(AppError::invalid("member", "You cannot deactivate yourself. Ask another admin."));
+            return Err(AppError::invalid(
+                "member",
+                "You cannot deactivate yourself. Ask another admin.",
+            ));
         }
         if m.role == Role::Admin.as_str() && other_active_admins(&txn, actor, m.id).await? == 0 {
-            return Err(AppError::invalid("member", "An organization needs at least one active admin."));
+            return Err(AppError::invalid(
+                "member",
+                "An organization needs at least one active admin.",
+            ));
         }
     }
     let before = member_json(&m);
@@ -174,14 +196,20 @@ pub async fn set_active(
     let ended = if active {
         0
     } else {
-        session::destroy_for_membership(&txn, user_id, actor.org_id()).await.map_err(internal)?
+        session::destroy_for_membership(&txn, user_id, actor.org_id())
+            .await
+            .map_err(internal)?
     };
     audit::record(
         &txn,
         &Who::user(actor.user_id(), &info.request_id),
         Event {
             org: Some(actor.org_id()),
-            action: if active { "membership.reactivated" } else { "membership.deactivated" },
+            action: if active {
+                "membership.reactivated"
+            } else {
+                "membership.deactivated"
+            },
             object_type: "membership",
             object_id: id.to_string(),
             before: Some(before),

@@ -21,7 +21,10 @@ use serde_json::json;
 /// The key under which organization names are unique: case and spacing do
 /// not make a different organization.
 pub fn name_key(name: &str) -> String {
-    name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 fn require_asset_owner(actor: &Actor) -> Result<(), AppError> {
@@ -75,10 +78,16 @@ pub async fn invite(
     let name = parse_name("name", name, 200)?;
     let kind = OrgKind::parse(kind)?;
     if !kind.is_supplier() {
-        return Err(AppError::invalid("kind", "Choose product_supplier or service_provider."));
+        return Err(AppError::invalid(
+            "kind",
+            "Choose product_supplier or service_provider.",
+        ));
     }
     let email = Email::parse(admin_email).map_err(|_| {
-        AppError::invalid("admin_email", "Enter the e-mail address of the supplier's first admin, like name@example.com.")
+        AppError::invalid(
+            "admin_email",
+            "Enter the e-mail address of the supplier's first admin, like name@example.com.",
+        )
     })?;
     let key = name_key(&name);
     let now = Utc::now();
@@ -100,7 +109,10 @@ pub async fn invite(
                 .await
                 .map_err(internal)?;
             if linked.is_some() {
-                return Err(AppError::invalid("name", format!("{} is already one of your suppliers.", org.name)));
+                return Err(AppError::invalid(
+                    "name",
+                    format!("{} is already one of your suppliers.", org.name),
+                ));
             }
             (org, None)
         }
@@ -129,7 +141,9 @@ pub async fn invite(
             )
             .await
             .map_err(internal)?;
-            let sent = invitations::create_in(&txn, state, &who, actor.email(), &org, &email, Role::Admin).await?;
+            let sent =
+                invitations::create_in(&txn, state, &who, actor.email(), &org, &email, Role::Admin)
+                    .await?;
             (org, Some(sent))
         }
     };

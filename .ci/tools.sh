@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Installs what building and testing Pactline needs, when it is missing.
+# Idempotent and quick when everything is there. Nothing is downloaded but
+# from the package registries (crates, npm, Debian).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_e2e=${1:-all}   # "all" or "build" (no browser, no PostgreSQL)
+log() { printf '==> %s\n' "$*"; }
+
+apt_updated=0
+apt_install() {
+  if [ "$apt_updated" = 0 ]; then
+    log "apt-get update"
+    apt-get update -qq >/dev/null
+    apt_updated=1
+  fi
+  log "apt-get install $*"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+# Rust target for the browser bundle.
+if ! rustup target list --installed 2>/dev/null | grep -q '^wasm32-unknown-unknown$'; then
+  log "rustup target add wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# cargo-leptos 0.3.10 (0.3.11 needs a newer rustc than this toolchain).
+if ! cargo leptos --version 2>/dev/null | grep -q '0\.3\.10'; then
+  log "cargo install cargo-leptos 0.3.10 (about 10 minutes)"
+  cargo install cargo-leptos --locked --version 0.3.10
+fi
+
+# wasm-bindgen CLI: exactly the version in Cargo.lock.
+wbg=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock)
+if ! wasm-bindgen --version 2>/dev/null | grep -q " $wbg\$"; then
+  log "cargo install wasm-bindgen-cli $wbg (about 8 minutes)"
+  # Not --locked: its lock file names a crate version the registry lacks.
+  cargo install wasm-bindgen-cli --version "$wbg" --force
+fi
+
+command -v wasm-opt >/dev/null || apt_install binaryen
+
+if [ "$want_e2e" = all ]; then
+  command -v chromium >/dev/null || apt_install chromium
+  command -v pg_ctlcluster >/dev/null || apt_install postgresql
+  if [ ! -d end2end/node_modules/@playwright/test ]; then
+    log "npm ci (Playwright, without its browser download)"
+    (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+  fi
+fi

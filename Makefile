@@ -1,0 +1,41 @@
+# Pactline: `make run` and `make test` do all the set-up on a fresh machine.
+SHELL := /bin/bash
+export CARGO_TARGET_DIR ?= $(HOME)/.cache/pactline/target
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+BIN := $(CARGO_TARGET_DIR)/debug/pactline
+RELEASE_BIN := $(CARGO_TARGET_DIR)/release/pactline
+
+.PHONY: run build tools test test-rust test-e2e bench lint audit clean
+
+## run: install what is missing, build, migrate, seed demo data, serve :3000
+run: build
+	LEPTOS_SITE_ROOT=target/site $(BIN) serve
+
+build:
+	@.ci/tools.sh build
+	cargo leptos build
+
+tools:
+	@.ci/tools.sh all
+
+## test: every suite (Rust on SQLite and PostgreSQL, Playwright), then a summary
+test:
+	@.ci/tools.sh all
+	@.ci/test.sh
+
+## bench: release build, then the HTTP benchmarks (figures printed at the end)
+bench:
+	@.ci/tools.sh build
+	cargo leptos build --release
+	cargo build --release -p pactline --bench http
+	PACTLINE_BIN=$(RELEASE_BIN) cargo bench -p pactline --bench http
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets --features app/ssr -- -D warnings
+
+audit:
+	cargo audit --no-fetch --db ../shared/advisory-db
+
+clean:
+	rm -rf target/site data/pactline.db*

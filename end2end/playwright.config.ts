@@ -1,0 +1,54 @@
+import { defineConfig, devices } from '@playwright/test';
+import * as os from 'os';
+import * as path from 'path';
+
+// The server under test: the debug build, on its own port, with a fresh
+// SQLite database seeded with the demo data.
+const port = process.env.PACTLINE_E2E_PORT ?? '3100';
+const baseURL = process.env.PACTLINE_E2E_BASE_URL ?? `http://127.0.0.1:${port}`;
+const dataDir = path.join(os.tmpdir(), `pactline-e2e-${process.pid}`);
+const bin = process.env.PACTLINE_BIN ?? `${process.env.HOME}/.cache/pactline/target/debug/pactline`;
+
+export default defineConfig({
+  testDir: './tests',
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  forbidOnly: !!process.env.CI,
+  reporter: [['list'], ['json', { outputFile: 'test-results/results.json' }]],
+  use: {
+    baseURL,
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+  projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'] } }],
+  webServer: process.env.PACTLINE_E2E_BASE_URL
+    ? undefined
+    : {
+        command: `rm -rf '${dataDir}' && exec '${bin}' serve`,
+        url: `${baseURL}/healthz`,
+        timeout: 120_000,
+        reuseExistingServer: false,
+        stdout: 'ignore',
+        stderr: 'pipe',
+        env: {
+          PACTLINE_DATA_DIR: dataDir,
+          PACTLINE_ADDR: `127.0.0.1:${port}`,
+          LEPTOS_SITE_ROOT: path.resolve(__dirname, '../target/site'),
+          PACTLINE_LOG: 'warn',
+        },
+      },
+});

@@ -1,0 +1,88 @@
+import { expect, test } from '@playwright/test';
+import { demo, hydrated, login } from './helpers';
+
+test.describe('signing in', () => {
+  for (const [key, who] of Object.entries(demo)) {
+    test(`${key} signs in and sees their organization and role`, async ({ page }) => {
+      await login(page, who);
+      await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Welcome, ${who.name}`);
+      await expect(page.getByTestId('org-name')).toHaveText(who.org);
+      await expect(page.getByTestId('my-role')).toHaveText(who.role);
+      const nav = page.getByRole('navigation', { name: 'Main' });
+      await expect(nav.getByRole('link', { name: 'Members' })).toBeVisible();
+      // Admin pages appear only for admins; the supplier list only for asset owners.
+      await expect(nav.getByRole('link', { name: 'Activity' })).toHaveCount(who.role === 'Admin' ? 1 : 0);
+      await expect(nav.getByRole('link', { name: 'Suppliers' })).toHaveCount(who.org === demo.ownerAdmin.org ? 1 : 0);
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await expect(page.getByRole('alert')).toHaveText('You are signed out.');
+      await page.goto('/members');
+      await expect(page).toHaveURL(/\/login$/);
+    });
+  }
+
+  test('a wrong password is refused with a message', async ({ page }) => {
+    await page.goto('/login');
+    await page.getByLabel('E-mail address').fill(demo.ownerAdmin.email);
+    await page.getByLabel('Password').fill('this is not it at all');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('alert')).toHaveText('The e-mail address or password is not right.');
+  });
+});
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false });
+  test('the sign-in form works and pages render on the server', async ({ page }) => {
+    await page.goto('/login');
+    await page.getByLabel('E-mail address').fill(demo.helixAdmin.email);
+    await page.getByLabel('Password').fill(demo.helixAdmin.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Welcome, ${demo.helixAdmin.name}`);
+    await page.goto('/members');
+    await expect(page.getByTestId(`member-${demo.helixContributor.email}`)).toBeVisible();
+  });
+});
+
+test('an admin invites a colleague, who accepts and joins', async ({ page, browser }) => {
+  await login(page, demo.ownerAdmin);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Members' }).click();
+  await hydrated(page);
+  const email = `new.engineer.${Date.now()}@northwind.example`;
+  await page.getByLabel('E-mail address').fill(email);
+  await page.getByLabel('Role', { exact: true }).selectOption('reviewer');
+  await page.getByRole('button', { name: 'Send invitation' }).click();
+  const link = await page.getByTestId('invitation-link').textContent();
+  expect(link).toContain('/invite/');
+  await expect(page.getByTestId('invitations')).toContainText(email);
+
+  // The invitee, in a browser of their own.
+  const invitee = await browser.newContext();
+  const p2 = await invitee.newPage();
+  await p2.goto(new URL(link!).pathname);
+  await hydrated(p2);
+  await expect(p2.getByRole('heading', { level: 1 })).toHaveText(`Join ${demo.ownerAdmin.org}`);
+  await expect(p2.getByTestId('invite-email')).toHaveText(email);
+  await p2.getByLabel('Your name').fill('Nora Engineer');
+  await p2.getByLabel('Choose a password').fill('password1234');
+  await p2.getByRole('button', { name: 'Accept and continue' }).click();
+  await expect(p2.locator('.field-error')).toContainText('too common');
+  await p2.getByLabel('Choose a password').fill('pelican-sonnet-gravel-73');
+  await p2.getByRole('button', { name: 'Accept and continue' }).click();
+  await expect(p2.getByRole('heading', { level: 1 })).toHaveText('Welcome, Nora Engineer');
+  await expect(p2.getByTestId('my-role')).toHaveText('Reviewer');
+  await invitee.close();
+
+  await page.reload();
+  await expect(page.getByTestId(`member-${email}`)).toContainText('Nora Engineer');
+});
+
+test('a supplier cannot reach the asset owner\'s pages by URL', async ({ page }) => {
+  await login(page, demo.helixAdmin);
+  const resp = await page.goto('/suppliers');
+  expect(resp?.status()).toBe(404);
+  await expect(page.getByText('does not exist, or you do not have access to it')).toBeVisible();
+  await page.goto('/members');
+  await expect(page.getByTestId('members')).toContainText(demo.helixContributor.email);
+  await expect(page.getByTestId('members')).not.toContainText('northwind.example');
+  const body = await page.content();
+  expect(body).not.toContain('olivia.admin@northwind.example');
+});

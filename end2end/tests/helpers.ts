@@ -1,0 +1,29 @@
+import { expect, Page } from '@playwright/test';
+
+/** Demo accounts seeded on first start (see app/src/server/demo.rs). */
+export const demo = {
+  ownerAdmin: { email: 'olivia.admin@northwind.example', password: 'reservoir-lantern-42', name: 'Olivia Brandt', org: 'Northwind Water Utility', role: 'Admin' },
+  ownerReviewer: { email: 'rahul.reviewer@northwind.example', password: 'reservoir-compass-17', name: 'Rahul Mehta', org: 'Northwind Water Utility', role: 'Reviewer' },
+  ownerContributor: { email: 'carla.contributor@northwind.example', password: 'reservoir-meadow-93', name: 'Carla Jensen', org: 'Northwind Water Utility', role: 'Contributor' },
+  helixAdmin: { email: 'hana.admin@helix.example', password: 'helix-copper-orbit-58', name: 'Hana Novak', org: 'Helix Controls', role: 'Admin' },
+  helixContributor: { email: 'hugo.contributor@helix.example', password: 'helix-velvet-canyon-24', name: 'Hugo Lind', org: 'Helix Controls', role: 'Contributor' },
+  ostravaAdmin: { email: 'olga.admin@ostrava.example', password: 'ostrava-granite-tulip-61', name: 'Olga Dvorak', org: 'Ostrava Automation', role: 'Admin' },
+  ostravaContributor: { email: 'otto.contributor@ostrava.example', password: 'ostrava-harbor-pepper-35', name: 'Otto Maier', org: 'Ostrava Automation', role: 'Contributor' },
+  deltaAdmin: { email: 'dana.admin@delta.example', password: 'delta-saffron-bridge-77', name: 'Dana Okafor', org: 'Delta Integration Services', role: 'Admin' },
+  deltaContributor: { email: 'dev.contributor@delta.example', password: 'delta-marble-falcon-19', name: 'Dev Sharma', org: 'Delta Integration Services', role: 'Contributor' },
+};
+export type Account = (typeof demo)[keyof typeof demo];
+
+/** Waits until the page is hydrated, so forms run as the app, not as plain posts. */
+export async function hydrated(page: Page) {
+  await expect(page.locator('body[data-hydrated="true"]')).toBeAttached();
+}
+
+export async function login(page: Page, who: { email: string; password: string }) {
+  await page.goto('/login');
+  await page.getByLabel('E-mail address').fill(who.email);
+  await page.getByLabel('Password').fill(who.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await hydrated(page);
+}

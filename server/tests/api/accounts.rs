@@ -1,0 +1,383 @@
+//! Signing in and out, sessions, throttling, passwords, invitations.
+
+use crate::both;
+use crate::common::{link_in, Backend, Options, TestApp, World, PASSWORD};
+use app::model::Role;
+use reqwest::StatusCode;
+
+fn set_cookie(r: &reqwest::Response) -> String {
+    r.headers()
+        .get("set-cookie")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default()
+}
+
+async fn login_sets_a_safe_cookie_and_logout_kills_the_session(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let w = World::build(&app).await;
+    let email = w.alpha.email(Role::Reviewer);
+
+    let c = app.client();
+    let r = app.post_login(&c, email, PASSWORD).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["location"], "/");
+    let cookie = set_cookie(&r);
+    assert!(cookie.starts_with("pactline_session="), "{cookie}");
+    for flag in ["HttpOnly", "SameSite=Lax", "Path=/"] {
+        assert!(cookie.contains(flag), "cookie lacks {flag}: {cookie}");
+    }
+    assert!(
+        !cookie.contains("Secure"),
+        "plain-HTTP cookie must not be Secure: {cookie}"
+    );
+    let token = cookie.split(';').next().unwrap().to_string();
+
+    let (st, me) = app.call(&c, "me", &[]).await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(me["email"], email);
+    assert_eq!(me["role"], "reviewer");
+    assert_eq!(me["org_name"], "Alpha Water");
+
+    let r = c.post(app.url("/auth/logout")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(set_cookie(&r).contains("Max-Age=0"));
+
+    // The old cookie, replayed, is dead on the server.
+    let replay = app.client();
+    let r = replay
+        .post(app.url("/api/me"))
+        .header("cookie", &token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    app.finish().await;
+}
+both!(login_sets_a_safe_cookie_and_logout_kills_the_session);
+
+async fn wrong_and_unknown_logins_fail_alike(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let w = World::build(&app).await;
+    let c = app.client();
+    let wrong = app
+        .post_login(&c, w.alpha.email(Role::Admin), "not-the-password-at-all")
+        .await;
+    let unknown = app
+        .post_login(&c, "nobody@nowhere.test", "not-the-password-at-all")
+        .await;
+    for r in [&wrong, &unknown] {
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(r.headers()["location"], "/login?error=invalid");
+        assert!(set_cookie(r).is_empty());
+    }
+    let (st, _) = app.call(&c, "me", &[]).await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    app.finish().await;
+}
+both!(wrong_and_unknown_logins_fail_alike);
+
+async fn session_id_is_new_at_every_login(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let w = World::build(&app).await;
+    let email = w.alpha.email(Role::Viewer);
+    let c = app.client();
+    // A session id planted before login (fixation) is never adopted.
+    let planted = "pactline_session=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+    let r = c
+        .post(app.url("/auth/login"))
+        .header("cookie", planted)
+        .form(&[("email", email), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    let first = set_cookie(&r);
+    assert!(!first.starts_with(planted));
+    let r = app.post_login(&app.client(), email, PASSWORD).await;
+    let second = set_cookie(&r);
+    assert_ne!(first.split(';').next(), second.split(';').next());
+    app.finish().await;
+}
+both!(session_id_is_new_at_every_login);
+
+async fn repeated_failures_are_throttled_per_account(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let w = World::build(&app).await;
+    let victim = w.alpha.email(Role::Contributor);
+    let c = app.client();
+    for _ in 0..5 {
+        let r = app.post_login(&c, victim, "wrong-password-guess").await;
+        assert_eq!(r.headers()["location"], "/login?error=invalid");
+    }
+    // Even the right password waits now, and the user is told how long.
+    let r = app.post_login(&c, victim, PASSWORD).await;
+    let loc = r.headers()["location"].to_str().unwrap().to_string();
+    assert!(loc.starts_with("/login?error=throttled&minutes="), "{loc}");
+    let minutes: u64 = loc.rsplit('=').next().unwrap().parse().unwrap();
+    assert!((1..=15).contains(&minutes), "{minutes}");
+    assert!(r.headers().contains_key("retry-after"));
+    // The page says it in words.
+    let page = c
+        .get(app.url(&loc))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(&format!("Try again in {minutes} minute")),
+        "{page}"
+    );
+    // Another account from the same address is not locked out.
+    app.login(w.alpha.email(Role::Viewer), PASSWORD).await;
+    app.finish().await;
+}
+both!(repeated_failures_are_throttled_per_account);
+
+async fn an_invited_colleague_sets_a_password_and_joins(b: Backend) {
+    let app = TestApp::spawn_with(
+        b,
+        Options {
+            memory_mail: false,
+            ..Default::default()
+        },
+    )
+    .await;
+    let w = World::build(&app).await;
+    let admin = app.login(w.alpha.email(Role::Admin), PASSWORD).await;
+    let (st, sent) = app
+        .call(
+            &admin,
+            "invite_member",
+            &[("email", "New.Person@Alpha.test"), ("role", "contributor")],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{sent}");
+    assert_eq!(sent["emailed"], false);
+    assert_eq!(sent["invitation"]["email"], "new.person@alpha.test");
+    let link = sent["link"]
+        .as_str()
+        .expect("link shown without SMTP")
+        .to_string();
+    let token = link.rsplit('/').next().unwrap().to_string();
+
+    // The link itself is nowhere in the database.
+    let outbox = app.call(&admin, "list_outbox", &[]).await.1.to_string();
+    assert!(!outbox.contains(&token));
+
+    let anon = app.client();
+    let (st, preview) = app
+        .call(&anon, "get_invitation", &[("token", &token)])
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(preview["org_name"], "Alpha Water");
+    assert_eq!(preview["existing_account"], false);
+
+    let (st, err) = app
+        .call(
+            &anon,
+            "accept_invitation",
+            &[
+                ("token", &token),
+                ("display_name", "New Person"),
+                ("password", "password1234"),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        err["Validation"]["fields"][0]["field"] == "password",
+        "{err}"
+    );
+
+    let r = anon
+        .post(app.url("/api/accept_invitation"))
+        .form(&[
+            ("token", token.as_str()),
+            ("display_name", "New Person"),
+            ("password", "quartz-harbor-lilac-27"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        r.status().is_success() || r.status().is_redirection(),
+        "{}",
+        r.status()
+    );
+    assert!(set_cookie(&r).starts_with("pactline_session="));
+    let (st, me) = app.call(&anon, "me", &[]).await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(me["email"], "new.person@alpha.test");
+    assert_eq!(me["role"], "contributor");
+
+    // Single use.
+    let (st, _) = app
+        .call(&app.client(), "get_invitation", &[("token", &token)])
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    let (st, _) = app
+        .call(
+            &app.client(),
+            "accept_invitation",
+            &[
+                ("token", &token),
+                ("display_name", "X"),
+                ("password", "quartz-harbor-lilac-27"),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    app.finish().await;
+}
+both!(an_invited_colleague_sets_a_password_and_joins);
+
+async fn a_forgotten_password_is_reset_by_a_single_use_link(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let w = World::build(&app).await;
+    let email = w.beta.email(Role::Contributor);
+    let old_session = app.login(email, PASSWORD).await;
+
+    let anon = app.client();
+    let (st, _) = app
+        .call(&anon, "request_password_reset", &[("email", email)])
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    // Unknown addresses get the same answer.
+    let (st, _) = app
+        .call(
+            &anon,
+            "request_password_reset",
+            &[("email", "ghost@beta.test")],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+
+    let mut mails = Vec::new();
+    for _ in 0..100 {
+        mails = app.mails_to(email);
+        if !mails.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(mails.len(), 1, "one reset mail");
+    assert!(app.mails_to("ghost@beta.test").is_empty());
+    let link = link_in(&mails[0].body, "/reset/");
+    let token = link.rsplit('/').next().unwrap();
+
+    let (st, err) = app
+        .call(
+            &anon,
+            "reset_password",
+            &[("token", token), ("password", "short")],
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    let (st, _) = app
+        .call(
+            &anon,
+            "reset_password",
+            &[("token", token), ("password", "violet-anchor-summit-63")],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let (st, _) = app
+        .call(
+            &anon,
+            "reset_password",
+            &[("token", token), ("password", "another-fresh-phrase-71")],
+        )
+        .await;
+    assert_eq!(
+        st,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a reset link works once"
+    );
+
+    // Every earlier session ended; the old password is gone.
+    assert_eq!(
+        app.call(&old_session, "me", &[]).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    let r = app.post_login(&app.client(), email, PASSWORD).await;
+    assert_eq!(r.headers()["location"], "/login?error=invalid");
+    app.login(email, "violet-anchor-summit-63").await;
+    app.finish().await;
+}
+both!(a_forgotten_password_is_reset_by_a_single_use_link);
+
+async fn changing_the_password_ends_other_sessions(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let w = World::build(&app).await;
+    let email = w.sigma.email(Role::Contributor);
+    let here = app.login(email, PASSWORD).await;
+    let elsewhere = app.login(email, PASSWORD).await;
+    let (st, err) = app
+        .call(
+            &here,
+            "change_password",
+            &[
+                ("current_password", "wrong-current-one"),
+                ("new_password", "tundra-violin-cobalt-44"),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(err["Validation"]["fields"][0]["field"], "current_password");
+    let (st, err) = app
+        .call(
+            &here,
+            "change_password",
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", "123456789012"),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(err["Validation"]["fields"][0]["field"], "new_password");
+    let (st, _) = app
+        .call(
+            &here,
+            "change_password",
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", "tundra-violin-cobalt-44"),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(app.call(&here, "me", &[]).await.0, StatusCode::OK);
+    assert_eq!(
+        app.call(&elsewhere, "me", &[]).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    app.login(email, "tundra-violin-cobalt-44").await;
+    app.finish().await;
+}
+both!(changing_the_password_ends_other_sessions);
+
+async fn secure_deployments_use_host_prefixed_secure_cookies(b: Backend) {
+    let app = TestApp::spawn_with(
+        b,
+        Options {
+            secure_cookies: true,
+            ..Default::default()
+        },
+    )
+    .await;
+    let w = World::build(&app).await;
+    let r = app
+        .post_login(&app.client(), w.alpha.email(Role::Viewer), PASSWORD)
+        .await;
+    let cookie = set_cookie(&r);
+    assert!(cookie.starts_with("__Host-pactline_session="), "{cookie}");
+    assert!(cookie.contains("; Secure"), "{cookie}");
+    assert!(
+        cookie.contains("Path=/") && !cookie.contains("Domain="),
+        "{cookie}"
+    );
+    app.finish().await;
+}
+both!(secure_deployments_use_host_prefixed_secure_cookies);

@@ -1,0 +1,331 @@
+//! Spawning the real application for a test, and a world of organizations
+//! and members to test with.
+
+#![allow(dead_code)]
+
+use app::model::{OrgId, OrgKind, Role};
+use app::server::{
+    audit::Who,
+    config::Config,
+    mail::{Mail, Mailer},
+    services::admin::{add_member, create_org_with_admin},
+    AppState,
+};
+use leptos::prelude::LeptosOptions;
+use reqwest::{redirect::Policy, Client, StatusCode};
+use sea_orm::{ConnectionTrait, Database};
+use serde_json::Value;
+use std::{
+    net::SocketAddr,
+    sync::{Arc, Mutex},
+};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Generates `sqlite` and `postgres` tests for one async test body.
+#[macro_export]
+macro_rules! both {
+    ($name:ident) => {
+        mod $name {
+            use $crate::common::Backend;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name(Backend::Sqlite).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$name(Backend::Postgres).await
+            }
+        }
+    };
+}
+
+pub const PASSWORD: &str = "orchid-lantern-meridian-58";
+
+pub struct TestApp {
+    pub base: String,
+    pub state: AppState,
+    pub mail: Arc<Mutex<Vec<Mail>>>,
+    pg: Option<(String, String)>,
+    dir: Option<std::path::PathBuf>,
+}
+
+pub struct Options {
+    /// Keep mail in memory (true) or behave as without SMTP (false).
+    pub memory_mail: bool,
+    pub secure_cookies: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            memory_mail: true,
+            secure_cookies: false,
+        }
+    }
+}
+
+fn unique() -> String {
+    uuid::Uuid::new_v4().simple().to_string()[..12].to_string()
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> Self {
+        Self::spawn_with(backend, Options::default()).await
+    }
+
+    pub async fn spawn_with(backend: Backend, opts: Options) -> Self {
+        let (url, pg, dir) = match backend {
+            Backend::Sqlite => {
+                let dir = std::env::temp_dir().join(format!("pactline-test-{}", unique()));
+                std::fs::create_dir_all(&dir).unwrap();
+                (
+                    format!("sqlite://{}?mode=rwc", dir.join("test.db").display()),
+                    None,
+                    Some(dir),
+                )
+            }
+            Backend::Postgres => {
+                let admin = std::env::var("PACTLINE_TEST_PG").expect(
+                    "PACTLINE_TEST_PG must name a PostgreSQL server to create test databases on \
+                     (make test sets it; see .ci/postgres.sh)",
+                );
+                let name = format!("pactline_test_{}", unique());
+                let conn = Database::connect(&admin)
+                    .await
+                    .expect("connect to PACTLINE_TEST_PG");
+                conn.execute_unprepared(&format!("CREATE DATABASE {name}"))
+                    .await
+                    .unwrap();
+                conn.close().await.ok();
+                let url = admin.replacen("/postgres?", &format!("/{name}?"), 1);
+                assert_ne!(url, admin, "PACTLINE_TEST_PG must end in /postgres?…");
+                (url, Some((admin, name)), None)
+            }
+        };
+        let mut config = Config::for_database(&url);
+        config.secure_cookies = opts.secure_cookies;
+        let (mailer, mail) = if opts.memory_mail {
+            Mailer::memory()
+        } else {
+            (Mailer::Log, Arc::new(Mutex::new(Vec::new())))
+        };
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        config.base_url = format!("http://{addr}");
+        let state = pactline::init_state(config, Some(mailer))
+            .await
+            .expect("state");
+        let options = LeptosOptions::builder()
+            .output_name("pactline")
+            .site_addr(addr)
+            .build();
+        let router = pactline::router(state.clone(), options);
+        tokio::spawn(async move {
+            axum::serve(
+                listener,
+                router.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await
+            .unwrap();
+        });
+        TestApp {
+            base: format!("http://{addr}"),
+            state,
+            mail,
+            pg,
+            dir,
+        }
+    }
+
+    /// Drops the PostgreSQL database or the SQLite folder of this test.
+    pub async fn finish(self) {
+        self.state.db.clone().close().await.ok();
+        if let Some((admin, name)) = &self.pg {
+            let conn = Database::connect(admin).await.unwrap();
+            conn.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .await
+                .unwrap();
+        }
+        if let Some(dir) = &self.dir {
+            std::fs::remove_dir_all(dir).ok();
+        }
+    }
+
+    pub fn client(&self) -> Client {
+        Client::builder()
+            .cookie_store(true)
+            .redirect(Policy::none())
+            .build()
+            .unwrap()
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// POSTs the login form; returns the response (a 303 either way).
+    pub async fn post_login(&self, c: &Client, email: &str, password: &str) -> reqwest::Response {
+        c.post(self.url("/auth/login"))
+            .form(&[("email", email), ("password", password)])
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// A signed-in client; panics if the login fails.
+    pub async fn login(&self, email: &str, password: &str) -> Client {
+        let c = self.client();
+        let r = self.post_login(&c, email, password).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(r.headers()["location"], "/", "login of {email} failed");
+        c
+    }
+
+    /// Calls a server function with form-encoded arguments.
+    pub async fn call(
+        &self,
+        c: &Client,
+        endpoint: &str,
+        args: &[(&str, &str)],
+    ) -> (StatusCode, Value) {
+        let r = c
+            .post(self.url(&format!("/api/{endpoint}")))
+            .form(args)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status();
+        let text = r.text().await.unwrap();
+        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        (status, body)
+    }
+
+    pub fn mails_to(&self, to: &str) -> Vec<Mail> {
+        self.mail
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|m| m.to == to)
+            .cloned()
+            .collect()
+    }
+}
+
+/// A link with a token, as found in a message body.
+pub fn link_in(body: &str, path: &str) -> String {
+    let start = body
+        .find(path)
+        .unwrap_or_else(|| panic!("no {path} link in {body}"));
+    body[start..].split_whitespace().next().unwrap().to_string()
+}
+
+pub struct Member {
+    pub email: String,
+    pub role: Role,
+}
+
+pub struct Org {
+    pub id: OrgId,
+    pub name: String,
+    pub members: Vec<Member>,
+}
+
+impl Org {
+    pub fn email(&self, role: Role) -> &str {
+        &self
+            .members
+            .iter()
+            .find(|m| m.role == role)
+            .expect("role in org")
+            .email
+    }
+}
+
+/// Two asset owners with a member of every role, and a product supplier of
+/// the first with an admin and a contributor.
+pub struct World {
+    pub alpha: Org,
+    pub beta: Org,
+    pub sigma: Org,
+}
+
+async fn org(state: &AppState, name: &str, slug: &str, kind: OrgKind, roles: &[Role]) -> Org {
+    let who = Who::system("test");
+    let admin = format!("admin@{slug}.test");
+    let (id, _) = create_org_with_admin(
+        state,
+        name,
+        &[kind],
+        &admin,
+        &format!("{name} Admin"),
+        PASSWORD,
+        &who,
+    )
+    .await
+    .expect("create org");
+    let mut members = vec![Member {
+        email: admin,
+        role: Role::Admin,
+    }];
+    for role in roles.iter().filter(|r| **r != Role::Admin) {
+        let email = format!("{}@{slug}.test", role.as_str());
+        add_member(
+            state,
+            id,
+            &email,
+            &format!("{name} {}", role.label()),
+            PASSWORD,
+            *role,
+            &who,
+        )
+        .await
+        .expect("add member");
+        members.push(Member { email, role: *role });
+    }
+    Org {
+        id,
+        name: name.to_string(),
+        members,
+    }
+}
+
+impl World {
+    pub async fn build(app: &TestApp) -> World {
+        let s = &app.state;
+        let alpha = org(s, "Alpha Water", "alpha", OrgKind::AssetOwner, &Role::ALL).await;
+        let beta = org(s, "Beta Power", "beta", OrgKind::AssetOwner, &Role::ALL).await;
+        let sigma = org(
+            s,
+            "Sigma Devices",
+            "sigma",
+            OrgKind::ProductSupplier,
+            &[Role::Admin, Role::Contributor],
+        )
+        .await;
+        // Alpha works with Sigma.
+        let actor = app::server::session::actor_for(s, alpha.email(Role::Admin), alpha.id)
+            .await
+            .unwrap()
+            .expect("alpha admin");
+        let info = app::server::session::RequestInfo {
+            client_addr: "test".into(),
+            request_id: "test".into(),
+        };
+        app::server::services::suppliers::invite(
+            &actor,
+            s,
+            "Sigma Devices",
+            "product_supplier",
+            "admin@sigma.test",
+            &info,
+        )
+        .await
+        .expect("link supplier");
+        World { alpha, beta, sigma }
+    }
+}

@@ -1,0 +1,378 @@
+//! The isolation matrix: every server function and page, called as every
+//! role of an asset owner, as a supplier's roles and anonymously, against
+//! objects of the caller's own organization and of another one.
+//!
+//! A server function that is not listed here fails `every_server_function_is_in_the_matrix`.
+
+use crate::both;
+use crate::common::{Backend, TestApp, World, PASSWORD};
+use app::model::Role;
+use reqwest::{Client, StatusCode};
+use std::collections::BTreeSet;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Caller {
+    Anon,
+    Alpha(Role),
+    Sigma(Role),
+}
+
+use Caller::*;
+
+const CALLERS: [Caller; 7] = [
+    Anon,
+    Alpha(Role::Admin),
+    Alpha(Role::Reviewer),
+    Alpha(Role::Contributor),
+    Alpha(Role::Viewer),
+    Sigma(Role::Admin),
+    Sigma(Role::Contributor),
+];
+
+/// Ids the calls refer to: Alpha's objects and Beta's (another asset owner).
+struct Ids {
+    alpha_member: String,
+    alpha_invitation: String,
+    beta_member: String,
+    beta_invitation: String,
+    beta_org: String,
+}
+
+fn slug(c: Caller) -> String {
+    match c {
+        Anon => "anon".into(),
+        Alpha(r) => format!("alpha-{}", r.as_str()),
+        Sigma(r) => format!("sigma-{}", r.as_str()),
+    }
+}
+
+/// Expected status per caller, for the ones that differ from `default`.
+fn expect(c: Caller, default: u16, rules: &[(Caller, u16)]) -> u16 {
+    if c == Anon {
+        return 401;
+    }
+    rules
+        .iter()
+        .find(|(who, _)| *who == c)
+        .map(|(_, s)| *s)
+        .unwrap_or(default)
+}
+
+fn admin_only(c: Caller) -> u16 {
+    expect(
+        c,
+        404,
+        &[(Alpha(Role::Admin), 200), (Sigma(Role::Admin), 200)],
+    )
+}
+
+/// (endpoint, arguments, expected status) for one caller.
+fn cases(c: Caller, ids: &Ids) -> Vec<(&'static str, Vec<(String, String)>, u16)> {
+    let a = |pairs: &[(&str, &str)]| {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect::<Vec<_>>()
+    };
+    let me = slug(c);
+    let anyone = |status: u16| status;
+    vec![
+        ("me", a(&[]), expect(c, 200, &[])),
+        ("organization_overview", a(&[]), expect(c, 200, &[])),
+        ("list_members", a(&[]), expect(c, 200, &[])),
+        (
+            "change_member_role",
+            a(&[("membership_id", &ids.alpha_member), ("role", "viewer")]),
+            expect(c, 404, &[(Alpha(Role::Admin), 200)]),
+        ),
+        (
+            "change_member_role",
+            a(&[("membership_id", &ids.beta_member), ("role", "admin")]),
+            expect(c, 404, &[]),
+        ),
+        (
+            "set_member_active",
+            a(&[("membership_id", &ids.alpha_member), ("active", "true")]),
+            expect(c, 404, &[(Alpha(Role::Admin), 200)]),
+        ),
+        (
+            "set_member_active",
+            a(&[("membership_id", &ids.beta_member), ("active", "false")]),
+            expect(c, 404, &[]),
+        ),
+        ("list_invitations", a(&[]), admin_only(c)),
+        (
+            "invite_member",
+            a(&[("email", &format!("{me}@matrix.test")), ("role", "viewer")]),
+            admin_only(c),
+        ),
+        (
+            "renew_invitation",
+            a(&[("invitation_id", &ids.alpha_invitation)]),
+            expect(c, 404, &[(Alpha(Role::Admin), 200)]),
+        ),
+        (
+            "renew_invitation",
+            a(&[("invitation_id", &ids.beta_invitation)]),
+            expect(c, 404, &[]),
+        ),
+        (
+            "revoke_invitation",
+            a(&[("invitation_id", &ids.beta_invitation)]),
+            expect(c, 404, &[]),
+        ),
+        (
+            "list_suppliers",
+            a(&[]),
+            expect(
+                c,
+                200,
+                &[(Sigma(Role::Admin), 404), (Sigma(Role::Contributor), 404)],
+            ),
+        ),
+        (
+            "invite_supplier",
+            a(&[
+                ("name", &format!("Matrix {me}")),
+                ("kind", "product_supplier"),
+                ("admin_email", &format!("{me}@matrix-supplier.test")),
+            ]),
+            expect(c, 404, &[(Alpha(Role::Admin), 200)]),
+        ),
+        ("list_outbox", a(&[]), admin_only(c)),
+        ("list_audit_events", a(&[]), admin_only(c)),
+        (
+            "switch_organization",
+            a(&[("org_id", &ids.beta_org)]),
+            expect(c, 404, &[]),
+        ),
+        (
+            "change_password",
+            a(&[
+                ("current_password", "not-my-password-at-all"),
+                ("new_password", "harbor-quill-mosaic-36"),
+            ]),
+            expect(c, 422, &[]),
+        ),
+        (
+            "request_password_reset",
+            a(&[("email", "ghost@matrix.test")]),
+            anyone(200),
+        ),
+        (
+            "reset_password",
+            a(&[
+                ("token", &"A".repeat(43)),
+                ("password", "harbor-quill-mosaic-36"),
+            ]),
+            anyone(422),
+        ),
+        (
+            "get_invitation",
+            a(&[("token", &"A".repeat(43))]),
+            anyone(422),
+        ),
+        (
+            "accept_invitation",
+            a(&[
+                ("token", &"A".repeat(43)),
+                ("display_name", "X"),
+                ("password", "harbor-quill-mosaic-36"),
+            ]),
+            anyone(422),
+        ),
+    ]
+}
+
+/// Pages, by path: expected status per caller.
+fn pages(c: Caller) -> Vec<(&'static str, u16)> {
+    let signed_in = |s: u16| if c == Anon { 302 } else { s };
+    let admin = matches!(c, Alpha(Role::Admin) | Sigma(Role::Admin));
+    let owner = matches!(c, Alpha(_));
+    vec![
+        ("/", signed_in(200)),
+        ("/members", signed_in(200)),
+        ("/account", signed_in(200)),
+        ("/suppliers", signed_in(if owner { 200 } else { 404 })),
+        ("/outbox", signed_in(if admin { 200 } else { 404 })),
+        ("/activity", signed_in(if admin { 200 } else { 404 })),
+        ("/login", 200),
+        ("/forgot", 200),
+        ("/healthz", 200),
+    ]
+}
+
+/// What a caller must never see in any answer.
+fn foreign(c: Caller) -> &'static [&'static str] {
+    match c {
+        Anon => &[
+            "alpha.test",
+            "beta.test",
+            "sigma.test",
+            "Alpha Water",
+            "Beta Power",
+            "Sigma Devices",
+        ],
+        Alpha(_) => &["beta.test", "Beta Power", "@sigma.test"],
+        Sigma(_) => &["beta.test", "Beta Power", "@alpha.test", "Alpha Water"],
+    }
+}
+
+fn registered_endpoints() -> BTreeSet<String> {
+    leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.trim_start_matches("/api/").to_string())
+        .collect()
+}
+
+#[test]
+fn every_server_function_is_in_the_matrix() {
+    let ids = Ids {
+        alpha_member: "1".into(),
+        alpha_invitation: "1".into(),
+        beta_member: "2".into(),
+        beta_invitation: "2".into(),
+        beta_org: "2".into(),
+    };
+    let covered: BTreeSet<String> = cases(Anon, &ids)
+        .into_iter()
+        .map(|(e, _, _)| e.to_string())
+        .collect();
+    let registered = registered_endpoints();
+    assert!(!registered.is_empty(), "no server functions registered");
+    let missing: Vec<_> = registered.difference(&covered).collect();
+    assert!(
+        missing.is_empty(),
+        "server functions missing from the isolation matrix: {missing:?}"
+    );
+    let stale: Vec<_> = covered.difference(&registered).collect();
+    assert!(
+        stale.is_empty(),
+        "matrix lists server functions that do not exist: {stale:?}"
+    );
+}
+
+async fn id_of(app: &TestApp, c: &Client, endpoint: &str, key: &str, value: &str) -> String {
+    let (st, list) = app.call(c, endpoint, &[]).await;
+    assert_eq!(st, StatusCode::OK, "{endpoint}: {list}");
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m[key] == value)
+        .unwrap_or_else(|| panic!("{value} not in {list}"))["id"]
+        .to_string()
+}
+
+async fn isolation_matrix(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let w = World::build(&app).await;
+    let alpha_admin = app.login(w.alpha.email(Role::Admin), PASSWORD).await;
+    let beta_admin = app.login(w.beta.email(Role::Admin), PASSWORD).await;
+    for (c, org) in [(&alpha_admin, "alpha"), (&beta_admin, "beta")] {
+        let (st, _) = app
+            .call(
+                c,
+                "invite_member",
+                &[
+                    ("email", &format!("pending@{org}.test")),
+                    ("role", "viewer"),
+                ],
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK);
+    }
+    let ids = Ids {
+        alpha_member: id_of(
+            &app,
+            &alpha_admin,
+            "list_members",
+            "email",
+            w.alpha.email(Role::Viewer),
+        )
+        .await,
+        alpha_invitation: id_of(
+            &app,
+            &alpha_admin,
+            "list_invitations",
+            "email",
+            "pending@alpha.test",
+        )
+        .await,
+        beta_member: id_of(
+            &app,
+            &beta_admin,
+            "list_members",
+            "email",
+            w.beta.email(Role::Viewer),
+        )
+        .await,
+        beta_invitation: id_of(
+            &app,
+            &beta_admin,
+            "list_invitations",
+            "email",
+            "pending@beta.test",
+        )
+        .await,
+        beta_org: w.beta.id.0.to_string(),
+    };
+
+    let mut failures = Vec::new();
+    for caller in CALLERS {
+        let client = match caller {
+            Anon => app.client(),
+            Alpha(r) => app.login(w.alpha.email(r), PASSWORD).await,
+            Sigma(r) => app.login(w.sigma.email(r), PASSWORD).await,
+        };
+        for (endpoint, args, want) in cases(caller, &ids) {
+            let args: Vec<(&str, &str)> =
+                args.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let (status, body) = app.call(&client, endpoint, &args).await;
+            if status.as_u16() != want {
+                failures.push(format!(
+                    "{caller:?} {endpoint} {args:?}: got {status}, want {want}: {body}"
+                ));
+            }
+            let text = body.to_string();
+            for marker in foreign(caller) {
+                if text.contains(marker) {
+                    failures.push(format!(
+                        "{caller:?} {endpoint}: answer mentions {marker}: {text}"
+                    ));
+                }
+            }
+        }
+        for (path, want) in pages(caller) {
+            let r = client
+                .get(app.url(path))
+                .header("accept", "text/html")
+                .send()
+                .await
+                .unwrap();
+            let status = r.status().as_u16();
+            if status != want {
+                failures.push(format!("{caller:?} GET {path}: got {status}, want {want}"));
+            }
+            let html = r.text().await.unwrap();
+            for marker in foreign(caller) {
+                if html.contains(marker) {
+                    failures.push(format!("{caller:?} GET {path}: page mentions {marker}"));
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "isolation failures:\n{}",
+        failures.join("\n")
+    );
+
+    // Beta's objects are untouched by all of the above.
+    let (_, members) = app.call(&beta_admin, "list_members", &[]).await;
+    assert!(members.as_array().unwrap().iter().all(
+        |m| m["is_active"] == true && (m["role"] != "admin" || m["email"] == "admin@beta.test")
+    ));
+    let (_, invitations) = app.call(&beta_admin, "list_invitations", &[]).await;
+    assert_eq!(invitations[0]["status"], "Pending");
+    app.finish().await;
+}
+both!(isolation_matrix);

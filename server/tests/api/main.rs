@@ -1,0 +1,9 @@
+//! HTTP-level tests: the real router on a random port, against a fresh
+//! database per test, each test once on SQLite and once on PostgreSQL.
+
+mod common;
+
+mod accounts;
+mod isolation;
+mod members;
+mod web;

@@ -1,0 +1,181 @@
+//! HTTP behaviour every route shares: health, headers, CSRF, limits, pages.
+
+use crate::both;
+use crate::common::{Backend, TestApp, World, PASSWORD};
+use app::model::Role;
+use reqwest::StatusCode;
+
+async fn health_reports_the_database(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let c = app.client();
+    let r = c.get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.headers().contains_key("x-request-id"));
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body, serde_json::json!({"status": "ok", "database": "ok"}));
+    app.state.db.clone().close().await.unwrap();
+    let r = c.get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+    app.finish().await;
+}
+both!(health_reports_the_database);
+
+async fn pages_and_api_carry_security_headers(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let c = app.client();
+    for path in ["/login", "/healthz"] {
+        let r = c.get(app.url(path)).send().await.unwrap();
+        let h = r.headers().clone();
+        assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(h["referrer-policy"], "same-origin", "{path}");
+        let csp = h["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        if path == "/login" {
+            let nonce = csp
+                .split("'nonce-")
+                .nth(1)
+                .unwrap()
+                .split('\'')
+                .next()
+                .unwrap()
+                .to_string();
+            let html = r.text().await.unwrap();
+            assert!(
+                html.contains(&format!("nonce=\"{nonce}\"")),
+                "inline scripts carry the nonce"
+            );
+            assert!(
+                !csp.contains("'unsafe-inline'") || !csp.contains("script-src 'unsafe-inline'")
+            );
+        }
+    }
+    app.finish().await;
+}
+both!(pages_and_api_carry_security_headers);
+
+async fn cross_site_posts_are_refused(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let w = World::build(&app).await;
+    let admin = app.login(w.alpha.email(Role::Admin), PASSWORD).await;
+    let post = |headers: &[(&str, &str)]| {
+        let mut rb = admin
+            .post(app.url("/api/invite_member"))
+            .form(&[("email", "csrf@alpha.test"), ("role", "admin")]);
+        for (k, v) in headers {
+            rb = rb.header(*k, *v);
+        }
+        rb.send()
+    };
+    assert_eq!(
+        post(&[("sec-fetch-site", "cross-site")])
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        post(&[("sec-fetch-site", "same-site")])
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        post(&[("origin", "http://evil.example")])
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    // Nothing happened.
+    let (_, invitations) = app.call(&admin, "list_invitations", &[]).await;
+    assert!(!invitations.to_string().contains("csrf@alpha.test"));
+    // The same request from our own pages goes through.
+    let r = post(&[("sec-fetch-site", "same-origin"), ("origin", &app.base)])
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+
+    // A login form posted from another site signs nobody in.
+    let c = app.client();
+    let r = c
+        .post(app.url("/auth/login"))
+        .header("sec-fetch-site", "cross-site")
+        .form(&[
+            ("email", w.alpha.email(Role::Admin)),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["location"], "/login?error=forbidden");
+    assert!(r.headers().get("set-cookie").is_none());
+    app.finish().await;
+}
+both!(cross_site_posts_are_refused);
+
+async fn oversized_bodies_are_refused(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let big = "x".repeat(pactline::BODY_LIMIT + 1);
+    let r = app
+        .client()
+        .post(app.url("/auth/login"))
+        .form(&[("email", big.as_str()), ("password", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    app.finish().await;
+}
+both!(oversized_bodies_are_refused);
+
+async fn pages_follow_the_same_rules_as_the_api(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let w = World::build(&app).await;
+    let anon = app.client();
+    // As a browser asks for a page.
+    let r = anon
+        .get(app.url("/members"))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_redirection(), "{}", r.status());
+    assert_eq!(r.headers()["location"], "/login");
+
+    let admin = app.login(w.alpha.email(Role::Admin), PASSWORD).await;
+    let r = admin.get(app.url("/members")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("viewer@alpha.test"));
+    assert!(!html.contains("beta.test"));
+
+    // A supplier cannot reach the asset owner's supplier list by URL.
+    let supplier = app.login(w.sigma.email(Role::Admin), PASSWORD).await;
+    let r = supplier.get(app.url("/suppliers")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let html = r.text().await.unwrap();
+    assert!(!html.contains("Sigma Devices</td>"));
+    // Nor the admin pages as a contributor.
+    let contributor = app.login(w.alpha.email(Role::Contributor), PASSWORD).await;
+    assert_eq!(
+        contributor
+            .get(app.url("/activity"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        admin
+            .get(app.url("/no/such/page"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    app.finish().await;
+}
+both!(pages_follow_the_same_rules_as_the_api);
