@@ -1,1 +1,204 @@
-fn main() {}
+//! HTTP benchmarks for the foundation's budgets, against a real `pactline`
+//! process (release build) on loopback with a fresh SQLite database:
+//!
+//! 1. `GET /healthz` throughput with keep-alive connections (budget ≥ 5,000 req/s);
+//! 2. `GET /healthz` latency while 8 logins (argon2id) are in flight at all
+//!    times (budget p99 < 20 ms).
+//!
+//! Run with `make bench`. PACTLINE_BIN names the server binary.
+
+use std::{
+    process::{Child, Command, Stdio},
+    sync::{
+        atomic::{AtomicBool, AtomicU64, Ordering},
+        Arc,
+    },
+    time::{Duration, Instant},
+};
+
+const DEMO_EMAIL: &str = "olivia.admin@northwind.example";
+const DEMO_PASSWORD: &str = "reservoir-lantern-42";
+
+struct Server(Child, std::path::PathBuf);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+        let _ = std::fs::remove_dir_all(&self.1);
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+async fn healthz_throughput(base: &str, connections: usize, secs: u64) -> (f64, Vec<Duration>) {
+    let stop = Arc::new(AtomicBool::new(false));
+    let count = Arc::new(AtomicU64::new(0));
+    let mut tasks = Vec::new();
+    for _ in 0..connections {
+        let client = reqwest::Client::builder()
+            .pool_max_idle_per_host(1)
+            .build()
+            .unwrap();
+        let url = format!("{base}/healthz");
+        let (stop, count) = (stop.clone(), count.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut lat = Vec::new();
+            while !stop.load(Ordering::Relaxed) {
+                let t = Instant::now();
+                let r = client.get(&url).send().await.expect("healthz");
+                assert!(r.status().is_success());
+                r.bytes().await.unwrap();
+                lat.push(t.elapsed());
+                count.fetch_add(1, Ordering::Relaxed);
+            }
+            lat
+        }));
+    }
+    let start = Instant::now();
+    tokio::time::sleep(Duration::from_secs(secs)).await;
+    stop.store(true, Ordering::Relaxed);
+    let elapsed = start.elapsed();
+    let mut lat = Vec::new();
+    for t in tasks {
+        lat.extend(t.await.unwrap());
+    }
+    lat.sort();
+    (
+        count.load(Ordering::Relaxed) as f64 / elapsed.as_secs_f64(),
+        lat,
+    )
+}
+
+async fn healthz_under_logins(base: &str, logins: usize, secs: u64) -> (Vec<Duration>, u64) {
+    let stop = Arc::new(AtomicBool::new(false));
+    let done = Arc::new(AtomicU64::new(0));
+    let mut login_tasks = Vec::new();
+    for _ in 0..logins {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let url = format!("{base}/auth/login");
+        let (stop, done) = (stop.clone(), done.clone());
+        login_tasks.push(tokio::spawn(async move {
+            while !stop.load(Ordering::Relaxed) {
+                let r = client
+                    .post(&url)
+                    .form(&[("email", DEMO_EMAIL), ("password", DEMO_PASSWORD)])
+                    .send()
+                    .await
+                    .expect("login");
+                assert_eq!(r.headers()["location"], "/", "login must succeed");
+                done.fetch_add(1, Ordering::Relaxed);
+            }
+        }));
+    }
+    // Let the logins pile up before measuring.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let client = reqwest::Client::new();
+    let url = format!("{base}/healthz");
+    let mut lat = Vec::new();
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(secs) {
+        let t = Instant::now();
+        let r = client.get(&url).send().await.unwrap();
+        assert!(r.status().is_success());
+        r.bytes().await.unwrap();
+        lat.push(t.elapsed());
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    stop.store(true, Ordering::Relaxed);
+    for t in login_tasks {
+        t.await.unwrap();
+    }
+    lat.sort();
+    (lat, done.load(Ordering::Relaxed))
+}
+
+fn main() {
+    let bin = std::env::var("PACTLINE_BIN")
+        .expect("PACTLINE_BIN must name the pactline binary (make bench sets it)");
+    let port = free_port();
+    let dir = std::env::temp_dir().join(format!("pactline-bench-{port}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    let child = Command::new(&bin)
+        .arg("serve")
+        .env("PACTLINE_DATA_DIR", &dir)
+        .env("PACTLINE_ADDR", format!("127.0.0.1:{port}"))
+        .env("PACTLINE_LOG", "warn")
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("start pactline");
+    let _server = Server(child, dir);
+    let base = format!("http://127.0.0.1:{port}");
+
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let client = reqwest::Client::new();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            if let Ok(r) = client.get(format!("{base}/healthz")).send().await {
+                if r.status().is_success() {
+                    break;
+                }
+            }
+            assert!(Instant::now() < deadline, "server did not come up");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        // Warm-up.
+        healthz_throughput(&base, 8, 1).await;
+
+        let (rps, lat) = healthz_throughput(&base, 32, 5).await;
+        println!(
+            "healthz throughput: {rps:.0} req/s over 32 keep-alive connections (p50 {}, p99 {})",
+            ms(percentile(&lat, 0.50)),
+            ms(percentile(&lat, 0.99))
+        );
+        let throughput_ok = rps >= 5000.0;
+
+        let (lat, logins) = healthz_under_logins(&base, 8, 10).await;
+        let p99 = percentile(&lat, 0.99);
+        println!(
+            "healthz during 8 concurrent logins: p50 {}, p99 {}, max {} over {} requests; {} logins completed ({:.1}/s)",
+            ms(percentile(&lat, 0.50)),
+            ms(p99),
+            ms(*lat.last().unwrap()),
+            lat.len(),
+            logins,
+            logins as f64 / 10.0
+        );
+        let latency_ok = p99 < Duration::from_millis(20);
+
+        println!(
+            "budgets: healthz >= 5000 req/s: {}; healthz p99 < 20 ms under 8 logins: {}",
+            if throughput_ok { "met" } else { "MISSED" },
+            if latency_ok { "met" } else { "MISSED" }
+        );
+        if !(throughput_ok && latency_ok) {
+            std::process::exit(1);
+        }
+    });
+}

@@ -381,3 +381,94 @@ async fn secure_deployments_use_host_prefixed_secure_cookies(b: Backend) {
     app.finish().await;
 }
 both!(secure_deployments_use_host_prefixed_secure_cookies);
+
+async fn a_member_of_two_organizations_switches_between_them(b: Backend) {
+    let app = TestApp::spawn_with(
+        b,
+        Options {
+            memory_mail: false,
+            ..Default::default()
+        },
+    )
+    .await;
+    let w = World::build(&app).await;
+    // Beta invites Alpha's reviewer, who already has an account.
+    let beta_admin = app.login(w.beta.email(Role::Admin), PASSWORD).await;
+    let email = w.alpha.email(Role::Reviewer);
+    let (_, sent) = app
+        .call(
+            &beta_admin,
+            "invite_member",
+            &[("email", email), ("role", "viewer")],
+        )
+        .await;
+    let token = sent["link"]
+        .as_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_string();
+    let user = app.login(email, PASSWORD).await;
+    let (_, preview) = app
+        .call(&user, "get_invitation", &[("token", &token)])
+        .await;
+    assert_eq!(preview["existing_account"], true);
+    let (st, _) = app
+        .call(
+            &user,
+            "accept_invitation",
+            &[
+                ("token", &token),
+                ("display_name", ""),
+                ("password", "not-the-password-of-it"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        st,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "an existing account proves its password"
+    );
+    let (st, _) = app
+        .call(
+            &user,
+            "accept_invitation",
+            &[
+                ("token", &token),
+                ("display_name", ""),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert!(st.is_success() || st.is_redirection(), "{st}");
+
+    let (_, me) = app.call(&user, "me", &[]).await;
+    assert_eq!(
+        me["org_name"], "Beta Power",
+        "accepting signs in to the new organization"
+    );
+    assert_eq!(me["memberships"].as_array().unwrap().len(), 2);
+    let (st, _) = app
+        .call(
+            &user,
+            "switch_organization",
+            &[("org_id", &w.alpha.id.0.to_string())],
+        )
+        .await;
+    assert!(st.is_success() || st.is_redirection(), "{st}");
+    let (_, me) = app.call(&user, "me", &[]).await;
+    assert_eq!(me["org_name"], "Alpha Water");
+    assert_eq!(me["role"], "reviewer");
+    // Not into an organization one does not belong to.
+    let (st, _) = app
+        .call(
+            &user,
+            "switch_organization",
+            &[("org_id", &w.sigma.id.0.to_string())],
+        )
+        .await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+    app.finish().await;
+}
+both!(a_member_of_two_organizations_switches_between_them);

@@ -69,7 +69,7 @@ impl Default for Options {
     }
 }
 
-fn unique() -> String {
+pub fn unique() -> String {
     uuid::Uuid::new_v4().simple().to_string()[..12].to_string()
 }
 

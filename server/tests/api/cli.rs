@@ -1,0 +1,140 @@
+//! The `pactline` command line, run as a real process.
+
+use crate::common::unique;
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+fn pactline(db: &str) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_pactline"));
+    c.env("DATABASE_URL", db)
+        .env("PACTLINE_LOG", "warn")
+        .env_remove("PACTLINE_ADMIN_PASSWORD");
+    c
+}
+
+#[test]
+fn admin_create_reads_the_password_from_stdin_or_the_environment_never_argv() {
+    let dir = std::env::temp_dir().join(format!("pactline-cli-{}", unique()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = format!("sqlite://{}?mode=rwc", dir.join("cli.db").display());
+
+    let out = pactline(&db).arg("migrate").output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // From stdin.
+    let mut child = pactline(&db)
+        .args([
+            "admin",
+            "create",
+            "--email",
+            "ops@plant.test",
+            "--org",
+            "Plant Operator",
+            "--kind",
+            "asset_owner",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"granite-osprey-ledger-64\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("created organization Plant Operator"));
+
+    // From the environment; a weak password is refused with the reason.
+    let out = pactline(&db)
+        .args([
+            "admin",
+            "create",
+            "--email",
+            "second@plant.test",
+            "--org",
+            "Second Site",
+            "--kind",
+            "asset_owner,service_provider",
+        ])
+        .env("PACTLINE_ADMIN_PASSWORD", "password1234")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("too common"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = pactline(&db)
+        .args([
+            "admin",
+            "create",
+            "--email",
+            "second@plant.test",
+            "--org",
+            "Second Site",
+            "--kind",
+            "asset_owner,service_provider",
+        ])
+        .env("PACTLINE_ADMIN_PASSWORD", "mango-trellis-harbor-29")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // Same organization twice, or an unknown kind: refused.
+    let out = pactline(&db)
+        .args([
+            "admin",
+            "create",
+            "--email",
+            "third@plant.test",
+            "--org",
+            "plant operator",
+            "--kind",
+            "asset_owner",
+        ])
+        .env("PACTLINE_ADMIN_PASSWORD", "mango-trellis-harbor-29")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let out = pactline(&db)
+        .args([
+            "admin",
+            "create",
+            "--email",
+            "third@plant.test",
+            "--org",
+            "Third",
+            "--kind",
+            "vendor",
+        ])
+        .env("PACTLINE_ADMIN_PASSWORD", "mango-trellis-harbor-29")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+
+    let out = pactline(&db).args(["audit", "verify"]).output().unwrap();
+    assert!(out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("audit trail intact: 2 events"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
