@@ -32,7 +32,8 @@ bench:
 
 lint:
 	cargo fmt --all -- --check
-	cargo clippy --workspace --all-targets --features app/ssr -- -D warnings
+	cargo clippy -p app -p pactline -p pactline-migrations --all-targets -- -D warnings
+	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 audit:
 	cargo audit --no-fetch --db ../shared/advisory-db

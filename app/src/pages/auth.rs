@@ -140,7 +140,7 @@ pub fn ResetPage() -> impl IntoView {
 pub fn AcceptInvitePage() -> impl IntoView {
     let params = use_params_map();
     let token = move || params.read().get("token").unwrap_or_default();
-    let preview = Resource::new(token, |t| get_invitation(t));
+    let preview = Resource::new(token, get_invitation);
     let action = ServerAction::<AcceptInvitation>::new();
     let value = action.value();
     view! {

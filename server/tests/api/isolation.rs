@@ -66,8 +66,11 @@ fn admin_only(c: Caller) -> u16 {
     )
 }
 
-/// (endpoint, arguments, expected status) for one caller.
-fn cases(c: Caller, ids: &Ids) -> Vec<(&'static str, Vec<(String, String)>, u16)> {
+/// One call: endpoint, form arguments, expected status.
+type Case = (&'static str, Vec<(String, String)>, u16);
+
+/// Every server function, as `c` calls it.
+fn cases(c: Caller, ids: &Ids) -> Vec<Case> {
     let a = |pairs: &[(&str, &str)]| {
         pairs
             .iter()
