@@ -472,3 +472,137 @@ async fn a_member_of_two_organizations_switches_between_them(b: Backend) {
     app.finish().await;
 }
 both!(a_member_of_two_organizations_switches_between_them);
+
+async fn sessions_end_after_idle_and_absolute_timeouts(b: Backend) {
+    use std::time::Duration;
+    for (idle, absolute) in [
+        (Duration::from_secs(1), Duration::from_secs(3600)),
+        (Duration::from_secs(3600), Duration::from_secs(1)),
+    ] {
+        let opts = Options {
+            session_idle: Some(idle),
+            session_absolute: Some(absolute),
+            ..Default::default()
+        };
+        let app = TestApp::spawn_with(b, opts).await;
+        let w = World::build(&app).await;
+        let r = app
+            .post_login(&app.client(), w.alpha.email(Role::Viewer), PASSWORD)
+            .await;
+        let token = set_cookie(&r).split(';').next().unwrap().to_string();
+        // Replayed by hand: the server decides, whatever the browser keeps.
+        let me = |app: &TestApp| {
+            app.client()
+                .post(app.url("/api/me"))
+                .header("cookie", token.clone())
+                .send()
+        };
+        assert_eq!(me(&app).await.unwrap().status(), StatusCode::OK);
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        assert_eq!(
+            me(&app).await.unwrap().status(),
+            StatusCode::UNAUTHORIZED,
+            "idle {idle:?}, absolute {absolute:?}"
+        );
+        app.finish().await;
+    }
+}
+both!(sessions_end_after_idle_and_absolute_timeouts);
+
+/// A minimal SMTP server that keeps what it receives.
+async fn smtp_sink() -> (u16, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let store = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let kept = store.clone();
+    tokio::spawn(async move {
+        loop {
+            let (sock, _) = listener.accept().await.unwrap();
+            let kept = kept.clone();
+            tokio::spawn(async move {
+                let (r, mut w) = sock.into_split();
+                let mut lines = BufReader::new(r).lines();
+                w.write_all(b"220 sink ESMTP\r\n").await.unwrap();
+                let mut data: Option<String> = None;
+                while let Ok(Some(line)) = lines.next_line().await {
+                    if let Some(buf) = data.as_mut() {
+                        if line == "." {
+                            kept.lock().unwrap().push(data.take().unwrap());
+                            w.write_all(b"250 queued\r\n").await.unwrap();
+                        } else {
+                            buf.push_str(&line);
+                            buf.push('\n');
+                        }
+                        continue;
+                    }
+                    let verb = line
+                        .split_whitespace()
+                        .next()
+                        .unwrap_or("")
+                        .to_ascii_uppercase();
+                    let reply: &[u8] = match verb.as_str() {
+                        "EHLO" | "HELO" => b"250 sink\r\n",
+                        "DATA" => {
+                            data = Some(String::new());
+                            b"354 go on\r\n"
+                        }
+                        "QUIT" => {
+                            w.write_all(b"221 bye\r\n").await.ok();
+                            break;
+                        }
+                        _ => b"250 ok\r\n",
+                    };
+                    w.write_all(reply).await.unwrap();
+                }
+            });
+        }
+    });
+    (port, store)
+}
+
+async fn invitations_are_e_mailed_when_smtp_is_configured(b: Backend) {
+    let (port, received) = smtp_sink().await;
+    let smtp = app::server::config::SmtpConfig {
+        host: "127.0.0.1".into(),
+        port,
+        security: app::server::config::SmtpSecurity::None,
+        username: None,
+        password: None,
+        from: "Pactline <pactline@plant.test>".into(),
+    };
+    let app = TestApp::spawn_with(
+        b,
+        Options {
+            smtp: Some(smtp),
+            ..Default::default()
+        },
+    )
+    .await;
+    let w = World::build(&app).await;
+    let admin = app.login(w.alpha.email(Role::Admin), PASSWORD).await;
+    let (st, sent) = app
+        .call(
+            &admin,
+            "invite_member",
+            &[("email", "mailed@alpha.test"), ("role", "viewer")],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{sent}");
+    assert_eq!(sent["emailed"], true);
+    assert!(
+        sent["link"].is_null(),
+        "the link is not shown when it was e-mailed"
+    );
+    let mails = received.lock().unwrap().clone();
+    assert_eq!(mails.len(), 1);
+    assert!(mails[0].contains("mailed@alpha.test"));
+    assert!(mails[0].contains("/invite/"), "{}", mails[0]);
+    let (_, outbox) = app.call(&admin, "list_outbox", &[]).await;
+    assert!(
+        outbox[0]["status"].as_str().unwrap().starts_with("Sent"),
+        "{outbox}"
+    );
+    app.finish().await;
+}
+both!(invitations_are_e_mailed_when_smtp_is_configured);

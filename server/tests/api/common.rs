@@ -58,6 +58,10 @@ pub struct Options {
     /// Keep mail in memory (true) or behave as without SMTP (false).
     pub memory_mail: bool,
     pub secure_cookies: bool,
+    /// Deliver through this SMTP server instead (overrides `memory_mail`).
+    pub smtp: Option<app::server::config::SmtpConfig>,
+    pub session_idle: Option<std::time::Duration>,
+    pub session_absolute: Option<std::time::Duration>,
 }
 
 impl Default for Options {
@@ -65,6 +69,9 @@ impl Default for Options {
         Options {
             memory_mail: true,
             secure_cookies: false,
+            smtp: None,
+            session_idle: None,
+            session_absolute: None,
         }
     }
 }
@@ -109,7 +116,18 @@ impl TestApp {
         };
         let mut config = Config::for_database(&url);
         config.secure_cookies = opts.secure_cookies;
-        let (mailer, mail) = if opts.memory_mail {
+        if let Some(d) = opts.session_idle {
+            config.session_idle = d;
+        }
+        if let Some(d) = opts.session_absolute {
+            config.session_absolute = d;
+        }
+        let (mailer, mail) = if let Some(smtp) = &opts.smtp {
+            (
+                Mailer::from_config(Some(smtp)).unwrap(),
+                Arc::new(Mutex::new(Vec::new())),
+            )
+        } else if opts.memory_mail {
             Mailer::memory()
         } else {
             (Mailer::Log, Arc::new(Mutex::new(Vec::new())))
