@@ -1,10 +1,12 @@
 //! Types shared by the server and the browser: ids, enums from the domain
 //! vocabulary, validated inputs and the DTOs that cross the wire.
 
+mod catalog;
 mod error;
 mod org;
 mod password;
 
+pub use catalog::*;
 pub use error::{AppError, FieldError};
 pub use org::*;
 pub use password::{check_password_shape, PASSWORD_MAX, PASSWORD_MIN};
