@@ -80,6 +80,8 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=components::AppLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=pages::home::HomePage ssr=SsrMode::Async/>
                     <Route path=path!("members") view=pages::members::MembersPage ssr=SsrMode::Async/>
+                    <Route path=path!("catalogs") view=pages::catalogs::CatalogsPage ssr=SsrMode::Async/>
+                    <Route path=path!("catalogs/:id") view=pages::catalogs::CatalogPage ssr=SsrMode::Async/>
                     <Route path=path!("suppliers") view=pages::suppliers::SuppliersPage ssr=SsrMode::Async/>
                     <Route path=path!("account") view=pages::account::AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("outbox") view=pages::admin::OutboxPage ssr=SsrMode::Async/>

@@ -49,6 +49,12 @@ pub async fn init_state(config: Config, mailer: Option<Mailer>) -> Result<AppSta
     db::migrate(&db)
         .await
         .map_err(|e| format!("migration failed: {e}"))?;
+    let added = app::server::services::catalogs::load_shipped(&db)
+        .await
+        .map_err(|e| format!("loading the shipped catalogs failed: {e}"))?;
+    if added > 0 {
+        tracing::info!(added, "loaded shipped catalog versions");
+    }
     let mailer = match mailer {
         Some(m) => m,
         None => Mailer::from_config(config.smtp.as_ref())?,

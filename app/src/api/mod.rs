@@ -2,4 +2,5 @@
 //! who is asking, then a service call (see `server::respond`).
 
 pub mod account;
+pub mod catalogs;
 pub mod organization;

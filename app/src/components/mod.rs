@@ -63,6 +63,7 @@ fn TopBar(me: Me) -> impl IntoView {
                 <A href="/" attr:class="brand">"Pactline"</A>
                 <nav aria-label="Main">
                     <A href="/" exact=true>"Home"</A>
+                    <A href="/catalogs">"Catalogs"</A>
                     <A href="/members">"Members"</A>
                     {is_owner.then(|| view! { <A href="/suppliers">"Suppliers"</A> })}
                     {admin.then(|| view! {

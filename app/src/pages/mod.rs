@@ -3,6 +3,7 @@
 pub mod account;
 pub mod admin;
 pub mod auth;
+pub mod catalogs;
 pub mod home;
 pub mod members;
 pub mod suppliers;

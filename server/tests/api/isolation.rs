@@ -36,6 +36,8 @@ struct Ids {
     beta_member: String,
     beta_invitation: String,
     beta_org: String,
+    shipped_catalog: String,
+    beta_catalog: String,
 }
 
 fn slug(c: Caller) -> String {
@@ -144,6 +146,17 @@ fn cases(c: Caller, ids: &Ids) -> Vec<Case> {
         ),
         ("list_outbox", a(&[]), admin_only(c)),
         ("list_audit_events", a(&[]), admin_only(c)),
+        ("list_catalogs", a(&[]), expect(c, 200, &[])),
+        (
+            "get_catalog",
+            a(&[("catalog_id", &ids.shipped_catalog)]),
+            expect(c, 200, &[]),
+        ),
+        (
+            "get_catalog",
+            a(&[("catalog_id", &ids.beta_catalog)]),
+            expect(c, 404, &[]),
+        ),
         (
             "switch_organization",
             a(&[("org_id", &ids.beta_org)]),
@@ -188,11 +201,11 @@ fn cases(c: Caller, ids: &Ids) -> Vec<Case> {
 }
 
 /// Pages, by path: expected status per caller.
-fn pages(c: Caller) -> Vec<(&'static str, u16)> {
+fn pages(c: Caller, ids: &Ids) -> Vec<(String, u16)> {
     let signed_in = |s: u16| if c == Anon { 302 } else { s };
     let admin = matches!(c, Alpha(Role::Admin) | Sigma(Role::Admin));
     let owner = matches!(c, Alpha(_));
-    vec![
+    let list: Vec<(&str, u16)> = vec![
         ("/", signed_in(200)),
         ("/members", signed_in(200)),
         ("/account", signed_in(200)),
@@ -202,7 +215,12 @@ fn pages(c: Caller) -> Vec<(&'static str, u16)> {
         ("/login", 200),
         ("/forgot", 200),
         ("/healthz", 200),
-    ]
+        ("/catalogs", signed_in(200)),
+    ];
+    let mut out: Vec<(String, u16)> = list.into_iter().map(|(p, s)| (p.to_string(), s)).collect();
+    out.push((format!("/catalogs/{}", ids.shipped_catalog), signed_in(200)));
+    out.push((format!("/catalogs/{}", ids.beta_catalog), signed_in(404)));
+    out
 }
 
 /// What a caller must never see in any answer.
@@ -235,6 +253,8 @@ fn every_server_function_is_in_the_matrix() {
         beta_member: "2".into(),
         beta_invitation: "2".into(),
         beta_org: "2".into(),
+        shipped_catalog: "1".into(),
+        beta_catalog: "2".into(),
     };
     let covered: BTreeSet<String> = cases(Anon, &ids)
         .into_iter()
@@ -317,6 +337,12 @@ async fn isolation_matrix(b: Backend) {
         )
         .await,
         beta_org: w.beta.id.0.to_string(),
+        shipped_catalog: crate::catalogs::shipped_id(&app, "iec-62443-4-2")
+            .await
+            .to_string(),
+        beta_catalog: crate::catalogs::custom_catalog(&app, w.beta.id.0, "Beta Power OT standard")
+            .await
+            .to_string(),
     };
 
     let mut failures = Vec::new();
@@ -344,9 +370,9 @@ async fn isolation_matrix(b: Backend) {
                 }
             }
         }
-        for (path, want) in pages(caller) {
+        for (path, want) in pages(caller, &ids) {
             let r = client
-                .get(app.url(path))
+                .get(app.url(&path))
                 .header("accept", "text/html")
                 .send()
                 .await

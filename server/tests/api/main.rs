@@ -4,6 +4,7 @@
 mod common;
 
 mod accounts;
+mod catalogs;
 mod cli;
 mod isolation;
 mod members;

@@ -3,12 +3,14 @@
 
 pub mod audit_chain;
 pub mod audit_event;
+pub mod catalog;
 pub mod invitation;
 pub mod login_attempt;
 pub mod membership;
 pub mod organization;
 pub mod outbox;
 pub mod password_reset;
+pub mod requirement;
 pub mod session;
 pub mod supplier_link;
 pub mod user;

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod catalogs;
 pub mod invitations;
 pub mod members;
 pub mod suppliers;

@@ -1,0 +1,233 @@
+//! Requirement catalogs: the shipped IEC 62443 catalogs (loaded from data
+//! files in the repository, idempotently, one version at a time) and the
+//! catalogs an organization owns.
+
+use crate::model::{
+    AppError, CatalogDto, CatalogId, CatalogSummary, ComponentType, RequirementDto,
+};
+use crate::server::{
+    audit::{self, Event, Who},
+    db,
+    entities::{catalog, requirement},
+    respond::internal,
+    Actor, AppState,
+};
+use chrono::Utc;
+use sea_orm::{
+    sea_query::{Expr, ExprTrait},
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Select, Set,
+};
+use serde::Deserialize;
+use serde_json::json;
+
+/// The catalog data files shipped in `app/data/catalogs/`.
+pub const SHIPPED: &[&str] = &[
+    include_str!("../../../data/catalogs/iec-62443-2-4.v1.json"),
+    include_str!("../../../data/catalogs/iec-62443-3-3.v1.json"),
+    include_str!("../../../data/catalogs/iec-62443-4-1.v1.json"),
+    include_str!("../../../data/catalogs/iec-62443-4-2.v1.json"),
+];
+
+#[derive(Deserialize)]
+struct CatalogFile {
+    key: String,
+    version: i32,
+    name: String,
+    part: Option<String>,
+    applies_to: String,
+    source: String,
+    requirements: Vec<RequirementDto>,
+}
+
+/// Loads every shipped catalog version that the database does not have yet.
+/// Re-running adds nothing; a new file version is added beside the old one,
+/// which profiles keep pointing at. Returns how many versions were added.
+pub async fn load_shipped(db: &sea_orm::DatabaseConnection) -> Result<usize, DbErr> {
+    let mut added = 0;
+    for text in SHIPPED {
+        let file: CatalogFile = serde_json::from_str(text)
+            .map_err(|e| DbErr::Custom(format!("shipped catalog data: {e}")))?;
+        let txn = db::write_txn(db).await?;
+        let exists = catalog::Entity::find()
+            .filter(catalog::Column::OwnerOrgId.is_null())
+            .filter(catalog::Column::Key.eq(file.key.as_str()))
+            .filter(catalog::Column::Version.eq(file.version))
+            .one(&txn)
+            .await?;
+        if exists.is_some() {
+            continue;
+        }
+        let cat = catalog::ActiveModel {
+            owner_org_id: Set(None),
+            key: Set(file.key.clone()),
+            name: Set(file.name.clone()),
+            version: Set(file.version),
+            part: Set(file.part.clone()),
+            applies_to: Set(file.applies_to.clone()),
+            source: Set(file.source.clone()),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        insert_requirements(&txn, cat.id, &file.requirements).await?;
+        audit::record(
+            &txn,
+            &Who::system("catalog-loader"),
+            Event {
+                org: None,
+                action: "catalog.loaded",
+                object_type: "catalog",
+                object_id: cat.id.to_string(),
+                before: None,
+                after: Some(json!({"key": file.key, "version": file.version, "requirements": file.requirements.len()})),
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        added += 1;
+    }
+    Ok(added)
+}
+
+fn join_levels(sl: &Option<Vec<u8>>) -> Option<String> {
+    sl.as_ref().map(|l| {
+        l.iter()
+            .map(|n| n.to_string())
+            .collect::<Vec<_>>()
+            .join(",")
+    })
+}
+
+fn parse_levels(s: &Option<String>) -> Option<Vec<u8>> {
+    s.as_ref()
+        .map(|s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+}
+
+pub(crate) async fn insert_requirements<C: ConnectionTrait>(
+    conn: &C,
+    catalog_id: i64,
+    reqs: &[RequirementDto],
+) -> Result<(), DbErr> {
+    // In chunks: SQLite limits the number of bound values per statement.
+    for (chunk_no, chunk) in reqs.chunks(200).enumerate() {
+        let rows = chunk
+            .iter()
+            .enumerate()
+            .map(|(i, r)| requirement::ActiveModel {
+                catalog_id: Set(catalog_id),
+                position: Set((chunk_no * 200 + i) as i32),
+                ref_id: Set(r.ref_id.clone()),
+                kind: Set(r.kind.clone()),
+                group_code: Set(r.group.clone()),
+                group_title: Set(r.group_title.clone()),
+                title: Set(r.title.clone()),
+                description: Set(r.description.clone()),
+                parent_ref: Set(r.parent.clone()),
+                sl: Set(join_levels(&r.sl)),
+                component_types: Set(r
+                    .component_types
+                    .as_ref()
+                    .map(|t| t.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(","))),
+                verified: Set(r.verified),
+                ..Default::default()
+            });
+        requirement::Entity::insert_many(rows).exec(conn).await?;
+    }
+    Ok(())
+}
+
+fn requirement_dto(r: requirement::Model) -> RequirementDto {
+    RequirementDto {
+        component_types: r
+            .component_types
+            .as_ref()
+            .map(|t| t.split(',').filter_map(ComponentType::parse).collect()),
+        sl: parse_levels(&r.sl),
+        ref_id: r.ref_id,
+        kind: r.kind,
+        group: r.group_code,
+        group_title: r.group_title,
+        title: r.title,
+        description: r.description,
+        parent: r.parent_ref,
+        verified: r.verified,
+    }
+}
+
+/// Catalogs the actor may read: the shipped ones and their organization's own.
+pub fn visible(actor: &Actor) -> Select<catalog::Entity> {
+    catalog::Entity::find().filter(
+        Condition::any()
+            .add(catalog::Column::OwnerOrgId.is_null())
+            .add(catalog::Column::OwnerOrgId.eq(actor.org_id().0)),
+    )
+}
+
+pub async fn list(actor: &Actor, state: &AppState) -> Result<Vec<CatalogSummary>, AppError> {
+    let cats = visible(actor)
+        .order_by_asc(catalog::Column::OwnerOrgId)
+        .order_by_asc(catalog::Column::Key)
+        .order_by_desc(catalog::Column::Version)
+        .all(&state.db)
+        .await
+        .map_err(internal)?;
+    // One grouped count for all catalogs, not a query per catalog.
+    let counts: Vec<(i64, i64)> = requirement::Entity::find()
+        .select_only()
+        .column(requirement::Column::CatalogId)
+        .column_as(Expr::col(requirement::Column::Id).count(), "n")
+        .filter(requirement::Column::CatalogId.is_in(cats.iter().map(|c| c.id)))
+        .group_by(requirement::Column::CatalogId)
+        .into_tuple()
+        .all(&state.db)
+        .await
+        .map_err(internal)?;
+    Ok(cats
+        .into_iter()
+        .map(|c| CatalogSummary {
+            requirements: counts
+                .iter()
+                .find(|(id, _)| *id == c.id)
+                .map(|(_, n)| *n as u64)
+                .unwrap_or(0),
+            id: CatalogId(c.id),
+            key: c.key,
+            name: c.name,
+            version: c.version,
+            part: c.part,
+            shipped: c.owner_org_id.is_none(),
+        })
+        .collect())
+}
+
+pub async fn get(actor: &Actor, state: &AppState, id: CatalogId) -> Result<CatalogDto, AppError> {
+    let c = visible(actor)
+        .filter(catalog::Column::Id.eq(id.0))
+        .one(&state.db)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    let reqs = requirement::Entity::find()
+        .filter(requirement::Column::CatalogId.eq(c.id))
+        .order_by_asc(requirement::Column::Position)
+        .all(&state.db)
+        .await
+        .map_err(internal)?;
+    let requirements: Vec<RequirementDto> = reqs.into_iter().map(requirement_dto).collect();
+    Ok(CatalogDto {
+        summary: CatalogSummary {
+            id: CatalogId(c.id),
+            key: c.key,
+            name: c.name,
+            version: c.version,
+            part: c.part,
+            shipped: c.owner_org_id.is_none(),
+            requirements: requirements.len() as u64,
+        },
+        applies_to: c.applies_to,
+        source: c.source,
+        requirements,
+    })
+}

@@ -1,0 +1,133 @@
+//! Shipped and custom requirement catalogs.
+
+use crate::both;
+use crate::common::{Backend, TestApp, World, PASSWORD};
+use app::model::Role;
+use app::server::entities::catalog;
+use reqwest::StatusCode;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+
+/// The id of a shipped catalog by key.
+pub async fn shipped_id(app: &TestApp, key: &str) -> i64 {
+    catalog::Entity::find()
+        .filter(catalog::Column::Key.eq(key))
+        .filter(catalog::Column::OwnerOrgId.is_null())
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .expect("shipped catalog")
+        .id
+}
+
+/// An organization's own (empty) catalog, written directly.
+pub async fn custom_catalog(app: &TestApp, org: i64, name: &str) -> i64 {
+    catalog::ActiveModel {
+        owner_org_id: Set(Some(org)),
+        key: Set(format!("custom-{org}")),
+        name: Set(name.to_string()),
+        version: Set(1),
+        part: Set(None),
+        applies_to: Set("product_supplier".into()),
+        source: Set("test".into()),
+        created_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(&app.state.db)
+    .await
+    .unwrap()
+    .id
+}
+
+async fn shipped_catalogs_load_once_and_are_readable_by_everyone(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let w = World::build(&app).await;
+    // Loading again adds nothing.
+    assert_eq!(
+        app::server::services::catalogs::load_shipped(&app.state.db)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        catalog::Entity::find().count(&app.state.db).await.unwrap(),
+        4
+    );
+
+    for who in [
+        w.alpha.email(Role::Viewer),
+        w.sigma.email(Role::Contributor),
+    ] {
+        let c = app.login(who, PASSWORD).await;
+        let (st, list) = app.call(&c, "list_catalogs", &[]).await;
+        assert_eq!(st, StatusCode::OK);
+        let counts: Vec<(String, u64)> = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["key"].as_str().unwrap().to_string(),
+                    c["requirements"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            counts,
+            vec![
+                ("iec-62443-2-4".to_string(), 123),
+                ("iec-62443-3-3".to_string(), 100),
+                ("iec-62443-4-1".to_string(), 47),
+                ("iec-62443-4-2".to_string(), 141)
+            ]
+        );
+    }
+    let c = app.login(w.alpha.email(Role::Admin), PASSWORD).await;
+    let id = shipped_id(&app, "iec-62443-4-2").await.to_string();
+    let (st, cat) = app.call(&c, "get_catalog", &[("catalog_id", &id)]).await;
+    assert_eq!(st, StatusCode::OK);
+    let reqs = cat["requirements"].as_array().unwrap();
+    assert_eq!(reqs.len(), 141);
+    let cr11 = reqs.iter().find(|r| r["ref_id"] == "CR 1.1 RE(1)").unwrap();
+    assert_eq!(cr11["parent"], "CR 1.1");
+    assert_eq!(cr11["sl"], serde_json::json!([2, 3, 4]));
+    assert!(
+        reqs.iter().any(|r| r["verified"] == false),
+        "unverified items are marked"
+    );
+
+    // The browser page lists them, server-rendered.
+    let html = c
+        .get(app.url(&format!("/catalogs/{id}")))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("data-ref=\"EDR 3.14\""),
+        "requirements rendered on the server"
+    );
+    assert!(html.contains("provisional"));
+
+    // An organization's own catalog is visible to it alone.
+    let own = custom_catalog(&app, w.alpha.id.0, "Alpha OT standard")
+        .await
+        .to_string();
+    assert_eq!(
+        app.call(&c, "get_catalog", &[("catalog_id", &own)]).await.0,
+        StatusCode::OK
+    );
+    let beta = app.login(w.beta.email(Role::Admin), PASSWORD).await;
+    assert_eq!(
+        app.call(&beta, "get_catalog", &[("catalog_id", &own)])
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+    let (_, list) = app.call(&beta, "list_catalogs", &[]).await;
+    assert!(!list.to_string().contains("Alpha OT standard"));
+    app.finish().await;
+}
+both!(shipped_catalogs_load_once_and_are_readable_by_everyone);
