@@ -4,3 +4,4 @@
 pub mod account;
 pub mod catalogs;
 pub mod organization;
+pub mod profiles;

@@ -64,6 +64,7 @@ fn TopBar(me: Me) -> impl IntoView {
                 <nav aria-label="Main">
                     <A href="/" exact=true>"Home"</A>
                     <A href="/catalogs">"Catalogs"</A>
+                    {is_owner.then(|| view! { <A href="/profiles">"Profiles"</A> })}
                     <A href="/members">"Members"</A>
                     {is_owner.then(|| view! { <A href="/suppliers">"Suppliers"</A> })}
                     {admin.then(|| view! {

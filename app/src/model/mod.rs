@@ -5,8 +5,10 @@ mod catalog;
 mod error;
 mod org;
 mod password;
+mod profile;
 
 pub use catalog::*;
 pub use error::{AppError, FieldError};
 pub use org::*;
 pub use password::{check_password_shape, PASSWORD_MAX, PASSWORD_MIN};
+pub use profile::*;

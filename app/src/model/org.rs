@@ -109,6 +109,8 @@ pub enum Permission {
     InviteSuppliers,
     ViewOutbox,
     ViewAuditLog,
+    ViewProfiles,
+    EditProfiles,
 }
 
 impl Role {
@@ -153,6 +155,11 @@ impl Role {
             }
             Permission::InviteSuppliers => {
                 self == Role::Admin && kinds.contains(&OrgKind::AssetOwner)
+            }
+            Permission::ViewProfiles => kinds.contains(&OrgKind::AssetOwner),
+            Permission::EditProfiles => {
+                matches!(self, Role::Admin | Role::Contributor)
+                    && kinds.contains(&OrgKind::AssetOwner)
             }
         }
     }
@@ -377,6 +384,18 @@ mod tests {
             Permission::InviteSuppliers,
             &[OrgKind::ServiceProvider, OrgKind::AssetOwner]
         ));
+    }
+
+    #[test]
+    fn asset_owner_admins_and_contributors_edit_profiles() {
+        let owner = [OrgKind::AssetOwner];
+        assert!(Role::Admin.may(Permission::EditProfiles, &owner));
+        assert!(Role::Contributor.may(Permission::EditProfiles, &owner));
+        assert!(!Role::Reviewer.may(Permission::EditProfiles, &owner));
+        assert!(!Role::Viewer.may(Permission::EditProfiles, &owner));
+        assert!(Role::Viewer.may(Permission::ViewProfiles, &owner));
+        assert!(!Role::Admin.may(Permission::ViewProfiles, &[OrgKind::ProductSupplier]));
+        assert!(!Role::Admin.may(Permission::EditProfiles, &[OrgKind::ServiceProvider]));
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod catalogs;
 pub mod home;
 pub mod members;
+pub mod profiles;
 pub mod suppliers;
 
 use leptos::prelude::*;

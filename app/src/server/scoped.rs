@@ -2,7 +2,7 @@
 //! actor's organization. An id from another organization is simply not found.
 
 use super::{
-    entities::{audit_event, invitation, membership, outbox, supplier_link},
+    entities::{audit_event, invitation, membership, outbox, profile, supplier_link},
     Actor,
 };
 use crate::model::AppError;
@@ -37,6 +37,12 @@ impl TenantScoped for audit_event::Entity {
 impl TenantScoped for supplier_link::Entity {
     fn org_column() -> Self::Column {
         supplier_link::Column::OwnerOrgId
+    }
+}
+
+impl TenantScoped for profile::Entity {
+    fn org_column() -> Self::Column {
+        profile::Column::OwnerOrgId
     }
 }
 

@@ -38,6 +38,10 @@ struct Ids {
     beta_org: String,
     shipped_catalog: String,
     beta_catalog: String,
+    alpha_profile: String,
+    alpha_item: String,
+    beta_profile: String,
+    beta_item: String,
 }
 
 fn slug(c: Caller) -> String {
@@ -148,6 +152,139 @@ fn cases(c: Caller, ids: &Ids) -> Vec<Case> {
         ("list_audit_events", a(&[]), admin_only(c)),
         ("list_catalogs", a(&[]), expect(c, 200, &[])),
         (
+            "list_profiles",
+            a(&[]),
+            expect(
+                c,
+                404,
+                &[
+                    (Alpha(Role::Admin), 200),
+                    (Alpha(Role::Reviewer), 200),
+                    (Alpha(Role::Contributor), 200),
+                    (Alpha(Role::Viewer), 200),
+                ],
+            ),
+        ),
+        (
+            "create_profile",
+            a(&[("name", &format!("Profile by {me}")), ("description", "")]),
+            expect(
+                c,
+                404,
+                &[(Alpha(Role::Admin), 200), (Alpha(Role::Contributor), 200)],
+            ),
+        ),
+        (
+            "get_profile",
+            a(&[("profile_id", &ids.alpha_profile)]),
+            expect(
+                c,
+                404,
+                &[
+                    (Alpha(Role::Admin), 200),
+                    (Alpha(Role::Reviewer), 200),
+                    (Alpha(Role::Contributor), 200),
+                    (Alpha(Role::Viewer), 200),
+                ],
+            ),
+        ),
+        (
+            "get_profile",
+            a(&[("profile_id", &ids.beta_profile)]),
+            expect(c, 404, &[]),
+        ),
+        (
+            "add_profile_items",
+            a(&[
+                ("profile_id", &ids.alpha_profile),
+                ("catalog_id", &ids.shipped_catalog),
+                ("component_type", "EDR"),
+                ("level", "1"),
+            ]),
+            expect(
+                c,
+                404,
+                &[(Alpha(Role::Admin), 200), (Alpha(Role::Contributor), 200)],
+            ),
+        ),
+        (
+            "add_profile_items",
+            a(&[
+                ("profile_id", &ids.beta_profile),
+                ("catalog_id", &ids.shipped_catalog),
+                ("component_type", "EDR"),
+                ("level", "2"),
+            ]),
+            expect(c, 404, &[]),
+        ),
+        (
+            "add_profile_items",
+            a(&[
+                ("profile_id", &ids.alpha_profile),
+                ("catalog_id", &ids.beta_catalog),
+                ("component_type", ""),
+                ("level", "2"),
+            ]),
+            expect(c, 404, &[]),
+        ),
+        (
+            "update_profile_item",
+            a(&[
+                ("item_id", &ids.alpha_item),
+                ("section", "S"),
+                ("target", "2"),
+                ("responsible_party", "asset_owner"),
+                ("weight", "2"),
+                ("parameters", ""),
+            ]),
+            expect(
+                c,
+                404,
+                &[(Alpha(Role::Admin), 200), (Alpha(Role::Contributor), 200)],
+            ),
+        ),
+        (
+            "update_profile_item",
+            a(&[
+                ("item_id", &ids.beta_item),
+                ("section", "S"),
+                ("target", "2"),
+                ("responsible_party", "asset_owner"),
+                ("weight", "2"),
+                ("parameters", ""),
+            ]),
+            expect(c, 404, &[]),
+        ),
+        (
+            "move_profile_item",
+            a(&[("item_id", &ids.alpha_item), ("direction", "down")]),
+            expect(
+                c,
+                404,
+                &[(Alpha(Role::Admin), 200), (Alpha(Role::Contributor), 200)],
+            ),
+        ),
+        (
+            "move_profile_item",
+            a(&[("item_id", &ids.beta_item), ("direction", "down")]),
+            expect(c, 404, &[]),
+        ),
+        (
+            "remove_profile_item",
+            a(&[("item_id", &ids.beta_item)]),
+            expect(c, 404, &[]),
+        ),
+        (
+            "publish_profile",
+            a(&[("profile_id", &ids.beta_profile)]),
+            expect(c, 404, &[]),
+        ),
+        (
+            "new_profile_version",
+            a(&[("profile_id", &ids.beta_profile)]),
+            expect(c, 404, &[]),
+        ),
+        (
             "get_catalog",
             a(&[("catalog_id", &ids.shipped_catalog)]),
             expect(c, 200, &[]),
@@ -220,6 +357,12 @@ fn pages(c: Caller, ids: &Ids) -> Vec<(String, u16)> {
     let mut out: Vec<(String, u16)> = list.into_iter().map(|(p, s)| (p.to_string(), s)).collect();
     out.push((format!("/catalogs/{}", ids.shipped_catalog), signed_in(200)));
     out.push((format!("/catalogs/{}", ids.beta_catalog), signed_in(404)));
+    out.push(("/profiles".into(), signed_in(if owner { 200 } else { 404 })));
+    out.push((
+        format!("/profiles/{}", ids.alpha_profile),
+        signed_in(if owner { 200 } else { 404 }),
+    ));
+    out.push((format!("/profiles/{}", ids.beta_profile), signed_in(404)));
     out
 }
 
@@ -255,6 +398,10 @@ fn every_server_function_is_in_the_matrix() {
         beta_org: "2".into(),
         shipped_catalog: "1".into(),
         beta_catalog: "2".into(),
+        alpha_profile: "1".into(),
+        alpha_item: "1".into(),
+        beta_profile: "2".into(),
+        beta_item: "2".into(),
     };
     let covered: BTreeSet<String> = cases(Anon, &ids)
         .into_iter()
@@ -343,7 +490,24 @@ async fn isolation_matrix(b: Backend) {
         beta_catalog: crate::catalogs::custom_catalog(&app, w.beta.id.0, "Beta Power OT standard")
             .await
             .to_string(),
+        alpha_profile: String::new(),
+        alpha_item: String::new(),
+        beta_profile: String::new(),
+        beta_item: String::new(),
     };
+    let mut ids = ids;
+    for (c, org) in [(&alpha_admin, "alpha"), (&beta_admin, "beta")] {
+        let id = crate::profiles::create(&app, c, &format!("{org} profile")).await;
+        let (st, _) = crate::profiles::add_edr(&app, c, &id, "1").await;
+        assert_eq!(st, StatusCode::OK);
+        let (_, p) = app.call(c, "get_profile", &[("profile_id", &id)]).await;
+        let item = p["items"][0]["id"].to_string();
+        if org == "alpha" {
+            (ids.alpha_profile, ids.alpha_item) = (id, item);
+        } else {
+            (ids.beta_profile, ids.beta_item) = (id, item);
+        }
+    }
 
     let mut failures = Vec::new();
     for caller in CALLERS {

@@ -8,4 +8,5 @@ mod catalogs;
 mod cli;
 mod isolation;
 mod members;
+mod profiles;
 mod web;

@@ -10,6 +10,8 @@ pub mod membership;
 pub mod organization;
 pub mod outbox;
 pub mod password_reset;
+pub mod profile;
+pub mod profile_item;
 pub mod requirement;
 pub mod session;
 pub mod supplier_link;

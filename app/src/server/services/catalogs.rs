@@ -138,7 +138,7 @@ pub(crate) async fn insert_requirements<C: ConnectionTrait>(
     Ok(())
 }
 
-fn requirement_dto(r: requirement::Model) -> RequirementDto {
+pub(crate) fn requirement_dto(r: requirement::Model) -> RequirementDto {
     RequirementDto {
         component_types: r
             .component_types

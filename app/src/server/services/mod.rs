@@ -6,6 +6,7 @@ pub mod auth;
 pub mod catalogs;
 pub mod invitations;
 pub mod members;
+pub mod profiles;
 pub mod suppliers;
 
 use chrono::{DateTime, Utc};

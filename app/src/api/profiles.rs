@@ -1,0 +1,121 @@
+//! Security profiles.
+
+use crate::model::{AppError, CatalogId, ProfileDto, ProfileId, ProfileItemId, ProfileSummary};
+#[cfg(feature = "ssr")]
+use crate::server::{
+    respond::as_actor,
+    services::profiles::{self, ItemInput},
+    session::RequestInfo,
+};
+use leptos::prelude::*;
+
+#[server(endpoint = "list_profiles")]
+pub async fn list_profiles() -> Result<Vec<ProfileSummary>, AppError> {
+    as_actor(|actor, state| async move { profiles::list(&actor, &state).await }).await
+}
+
+#[server(endpoint = "create_profile")]
+pub async fn create_profile(name: String, description: String) -> Result<ProfileId, AppError> {
+    as_actor(|actor, state| async move {
+        let id =
+            profiles::create(&actor, &state, &name, &description, &RequestInfo::current()).await?;
+        leptos_axum::redirect(&format!("/profiles/{}", id.0));
+        Ok(id)
+    })
+    .await
+}
+
+#[server(endpoint = "get_profile")]
+pub async fn get_profile(profile_id: ProfileId) -> Result<ProfileDto, AppError> {
+    as_actor(|actor, state| async move { profiles::get(&actor, &state, profile_id).await }).await
+}
+
+/// `component_type` is empty for catalogs without component types.
+#[server(endpoint = "add_profile_items")]
+pub async fn add_profile_items(
+    profile_id: ProfileId,
+    catalog_id: CatalogId,
+    component_type: String,
+    level: String,
+) -> Result<usize, AppError> {
+    as_actor(|actor, state| async move {
+        let ct = crate::model::ComponentType::parse(&component_type);
+        profiles::add_from_catalog(
+            &actor,
+            &state,
+            profile_id,
+            catalog_id,
+            ct,
+            &level,
+            &RequestInfo::current(),
+        )
+        .await
+    })
+    .await
+}
+
+#[allow(clippy::too_many_arguments)]
+#[server(endpoint = "update_profile_item")]
+pub async fn update_profile_item(
+    item_id: ProfileItemId,
+    section: String,
+    target: String,
+    responsible_party: String,
+    weight: String,
+    evidence_required: Option<String>,
+    parameters: String,
+) -> Result<(), AppError> {
+    as_actor(|actor, state| async move {
+        let input = ItemInput {
+            section: &section,
+            target: &target,
+            responsible_party: &responsible_party,
+            weight: &weight,
+            evidence_required: evidence_required.is_some(),
+            parameters: &parameters,
+        };
+        profiles::update_item(&actor, &state, item_id, input, &RequestInfo::current()).await
+    })
+    .await
+}
+
+#[server(endpoint = "remove_profile_item")]
+pub async fn remove_profile_item(item_id: ProfileItemId) -> Result<(), AppError> {
+    as_actor(|actor, state| async move {
+        profiles::remove_item(&actor, &state, item_id, &RequestInfo::current()).await
+    })
+    .await
+}
+
+#[server(endpoint = "move_profile_item")]
+pub async fn move_profile_item(item_id: ProfileItemId, direction: String) -> Result<(), AppError> {
+    as_actor(|actor, state| async move {
+        profiles::move_item(
+            &actor,
+            &state,
+            item_id,
+            direction == "up",
+            &RequestInfo::current(),
+        )
+        .await
+    })
+    .await
+}
+
+#[server(endpoint = "publish_profile")]
+pub async fn publish_profile(profile_id: ProfileId) -> Result<(), AppError> {
+    as_actor(|actor, state| async move {
+        profiles::publish(&actor, &state, profile_id, &RequestInfo::current()).await
+    })
+    .await
+}
+
+#[server(endpoint = "new_profile_version")]
+pub async fn new_profile_version(profile_id: ProfileId) -> Result<ProfileId, AppError> {
+    as_actor(|actor, state| async move {
+        let id = profiles::new_version(&actor, &state, profile_id, &RequestInfo::current()).await?;
+        leptos_axum::redirect(&format!("/profiles/{}", id.0));
+        Ok(id)
+    })
+    .await
+}

@@ -1,0 +1,323 @@
+//! Security profiles: the list, and the editor of one version.
+
+use crate::api::catalogs::list_catalogs;
+use crate::api::profiles::{
+    get_profile, list_profiles, AddProfileItems, CreateProfile, MoveProfileItem, NewProfileVersion,
+    PublishProfile, RemoveProfileItem, UpdateProfileItem,
+};
+use crate::components::{action_error, field_error, use_me, ErrorBox};
+use crate::model::{
+    ComponentType, Party, Permission, ProfileDto, ProfileId, ProfileItemDto, ProfileStatus,
+};
+use leptos::{either::Either, prelude::*};
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn ProfilesPage() -> impl IntoView {
+    let me = use_me();
+    let can_edit = me.may(Permission::EditProfiles);
+    let create = ServerAction::<CreateProfile>::new();
+    let value = create.value();
+    let profiles = Resource::new(|| (), |_| list_profiles());
+    view! {
+        <Title text="Profiles"/>
+        <h1>"Security profiles"</h1>
+        <p class="muted">"Your selections of requirements, with a target per item. A published version never changes; editing starts the next version."</p>
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match profiles.await {
+                    Err(e) => Either::Left(view! { <ErrorBox error=e/> }),
+                    Ok(list) if list.is_empty() => Either::Right(Either::Left(view! { <p class="muted">"No profiles yet."</p> })),
+                    Ok(list) => Either::Right(Either::Right(view! {
+                        <table class="table" data-testid="profiles">
+                            <thead><tr><th scope="col">"Profile"</th><th scope="col">"Version"</th><th scope="col">"Status"</th><th scope="col">"Items"</th><th scope="col">"Updated"</th></tr></thead>
+                            <tbody>
+                                {list.into_iter().map(|p| view! {
+                                    <tr>
+                                        <td><a href=format!("/profiles/{}", p.id.0)>{p.name.clone()}</a></td>
+                                        <td>{p.version}</td>
+                                        <td><span class=format!("status {}", p.status.as_str())>{p.status.label()}</span></td>
+                                        <td>{p.items}</td>
+                                        <td>{p.updated.clone()}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    })),
+                }
+            })}
+        </Suspense>
+        {can_edit.then(|| view! {
+            <section class="card">
+                <h2>"New profile"</h2>
+                <ActionForm action=create attr:class="grid-form">
+                    <div>
+                        <label for="profile-name">"Name"</label>
+                        <input id="profile-name" name="name" required maxlength="200" placeholder="Embedded controller, SL-T 2"/>
+                        {field_error(value, "name")}
+                    </div>
+                    <div>
+                        <label for="profile-description">"Purpose"</label>
+                        <input id="profile-description" name="description" maxlength="2000"/>
+                        {field_error(value, "description")}
+                    </div>
+                    <div class="form-end"><button type="submit" class="primary">"Create profile"</button></div>
+                </ActionForm>
+                {action_error(value)}
+            </section>
+        })}
+    }
+}
+
+#[component]
+pub fn ProfilePage() -> impl IntoView {
+    let me = use_me();
+    let can_edit = me.may(Permission::EditProfiles);
+    let params = use_params_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| s.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    let add = ServerAction::<AddProfileItems>::new();
+    let update = ServerAction::<UpdateProfileItem>::new();
+    let remove = ServerAction::<RemoveProfileItem>::new();
+    let reorder = ServerAction::<MoveProfileItem>::new();
+    let publish = ServerAction::<PublishProfile>::new();
+    let new_version = ServerAction::<NewProfileVersion>::new();
+    let profile = Resource::new(
+        move || {
+            (
+                id(),
+                add.version().get(),
+                update.version().get(),
+                remove.version().get(),
+                reorder.version().get(),
+                publish.version().get(),
+            )
+        },
+        |(id, ..)| get_profile(ProfileId(id)),
+    );
+    let errors = move || {
+        [
+            add.value().get().and_then(|r| r.err()),
+            update.value().get().and_then(|r| r.err()),
+            remove.value().get().and_then(|r| r.err()),
+            reorder.value().get().and_then(|r| r.err()),
+            publish.value().get().and_then(|r| r.err()),
+            new_version.value().get().and_then(|r| r.err()),
+        ]
+        .into_iter()
+        .flatten()
+        .next()
+        .map(|e| view! { <ErrorBox error=e/> })
+    };
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match profile.await {
+                    Err(e) => Either::Left(view! { <Title text="Profile"/><ErrorBox error=e/> }),
+                    Ok(p) => {
+                        let draft = p.status == ProfileStatus::Draft;
+                        let editable = can_edit && draft;
+                        Either::Right(view! {
+                            <Title text=p.name.clone()/>
+                            <div class="title-row">
+                                <h1>{p.name.clone()}</h1>
+                                <span class=format!("status {}", p.status.as_str()) data-testid="profile-status">
+                                    {format!("Version {} · {}", p.version, p.status.label())}
+                                </span>
+                            </div>
+                            {(!p.description.is_empty()).then(|| view! { <p class="muted">{p.description.clone()}</p> })}
+                            <Versions profile=p.clone()/>
+                            {editable.then(|| view! { <AddFromCatalog profile=p.id action=add/> })}
+                            {(can_edit && draft).then(|| view! {
+                                <ActionForm action=publish attr:class="inline publish">
+                                    <input type="hidden" name="profile_id" value=p.id.0.to_string()/>
+                                    <button type="submit" class="primary">"Publish version " {p.version}</button>
+                                </ActionForm>
+                            })}
+                            {(can_edit && !draft).then(|| view! {
+                                <ActionForm action=new_version attr:class="inline">
+                                    <input type="hidden" name="profile_id" value=p.id.0.to_string()/>
+                                    <button type="submit">"Start version " {p.version + 1}</button>
+                                </ActionForm>
+                            })}
+                            <p class="muted" data-testid="profile-count">{format!("{} requirements", p.items.len())}</p>
+                            <table class="table profile-items" data-testid="profile-items">
+                                <thead><tr>
+                                    <th scope="col">"Requirement"</th><th scope="col">"Section"</th><th scope="col">"Target"</th>
+                                    <th scope="col">"Responsible"</th><th scope="col">"Weight"</th><th scope="col">"Evidence"</th>
+                                    <th scope="col">"Parameters"</th><th scope="col"><span class="sr-only">"Actions"</span></th>
+                                </tr></thead>
+                                <tbody>
+                                    {p.items.into_iter().map(|item| item_row(item, editable, update, remove, reorder)).collect_view()}
+                                </tbody>
+                            </table>
+                        })
+                    }
+                }
+            })}
+        </Transition>
+        {errors}
+    }
+}
+
+#[component]
+fn Versions(profile: ProfileDto) -> impl IntoView {
+    (profile.versions.len() > 1).then(|| {
+        view! {
+            <p class="versions">"Versions: "
+                {profile.versions.into_iter().map(|v| {
+                    let current = v.id == profile.id;
+                    view! {
+                        <a href=format!("/profiles/{}", v.id.0) class:current=current>
+                            {format!("v{} ({})", v.version, v.status.label())}
+                        </a>" "
+                    }
+                }).collect_view()}
+            </p>
+        }
+    })
+}
+
+#[component]
+fn AddFromCatalog(profile: ProfileId, action: ServerAction<AddProfileItems>) -> impl IntoView {
+    let catalogs = Resource::new(|| (), |_| list_catalogs());
+    let value = action.value();
+    view! {
+        <section class="card">
+            <h2>"Add requirements from a catalog"</h2>
+            <p class="muted">"For 62443-4-2 choose the component type and SL-T: you get exactly the requirements and enhancements required at that level. Catalogs without security levels add all their items with the target maturity level."</p>
+            <ActionForm action=action attr:class="grid-form">
+                <input type="hidden" name="profile_id" value=profile.0.to_string()/>
+                <div>
+                    <label for="add-catalog">"Catalog"</label>
+                    <select id="add-catalog" name="catalog_id">
+                        <Suspense fallback=|| ()>
+                            {move || Suspend::new(async move {
+                                catalogs.await.unwrap_or_default().into_iter().map(|c| view! {
+                                    <option value=c.id.0.to_string()>{c.name.clone()}</option>
+                                }).collect_view()
+                            })}
+                        </Suspense>
+                    </select>
+                </div>
+                <div>
+                    <label for="add-type">"Component type"</label>
+                    <select id="add-type" name="component_type">
+                        <option value="">"None (not 62443-4-2)"</option>
+                        {ComponentType::ALL.into_iter().map(|t| view! { <option value=t.as_str()>{t.label()}</option> }).collect_view()}
+                    </select>
+                    {field_error(value, "component_type")}
+                </div>
+                <div>
+                    <label for="add-level">"Target level (SL-T or ML)"</label>
+                    <select id="add-level" name="level">
+                        {(1..=4).map(|l| view! { <option value=l.to_string() selected=l == 2>{l}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div class="form-end"><button type="submit" class="primary">"Add requirements"</button></div>
+            </ActionForm>
+            {move || match value.get() {
+                Some(Ok(n)) => Some(view! { <div class="alert info" role="status" data-testid="added">{format!("{n} requirements added.")}</div> }),
+                _ => None,
+            }}
+        </section>
+    }
+}
+
+fn item_row(
+    item: ProfileItemDto,
+    editable: bool,
+    update: ServerAction<UpdateProfileItem>,
+    remove: ServerAction<RemoveProfileItem>,
+    reorder: ServerAction<MoveProfileItem>,
+) -> impl IntoView {
+    let id = item.id.0;
+    let form_id = format!("item-{id}");
+    let section_id = format!("item-{id}-section");
+    let r = item.requirement.clone();
+    let ref_id = r.ref_id.clone();
+    let (up_label, down_label, remove_label) = (
+        format!("Move {ref_id} up"),
+        format!("Move {ref_id} down"),
+        format!("Remove {ref_id}"),
+    );
+    let target_label = item.target_kind.label(item.target);
+    let kind = item.target_kind;
+    view! {
+        <tr data-ref=ref_id>
+            <td>
+                <code>{r.ref_id.clone()}</code>" "{r.title.clone()}
+                {(!r.verified).then(|| view! { <span class="tag provisional">"provisional"</span> })}
+                <div class="muted small">{item.catalog_name.clone()}</div>
+            </td>
+            {if editable {
+                Either::Left(view! {
+                    <td>
+                        <ActionForm action=update attr:id=form_id.clone() attr:class="item-form">
+                            <input type="hidden" name="item_id" value=id.to_string()/>
+                            <label class="sr-only" for=section_id.clone()>"Section"</label>
+                            <input id=section_id name="section" value=item.section.clone() maxlength="200"/>
+                        </ActionForm>
+                    </td>
+                    <td>
+                        <label class="sr-only" for=format!("{form_id}-target")>"Target"</label>
+                        <select id=format!("{form_id}-target") name="target" form=form_id.clone()>
+                            {(1..=4i16).map(|l| view! { <option value=l.to_string() selected=l == item.target>{kind.label(l)}</option> }).collect_view()}
+                        </select>
+                    </td>
+                    <td>
+                        <label class="sr-only" for=format!("{form_id}-party")>"Responsible party"</label>
+                        <select id=format!("{form_id}-party") name="responsible_party" form=form_id.clone()>
+                            {Party::ALL.into_iter().map(|p| view! { <option value=p.as_str() selected=p == item.responsible_party>{p.label()}</option> }).collect_view()}
+                        </select>
+                    </td>
+                    <td>
+                        <label class="sr-only" for=format!("{form_id}-weight")>"Weight"</label>
+                        <input id=format!("{form_id}-weight") class="num" name="weight" type="number" min="0" max="100" value=item.weight.to_string() form=form_id.clone()/>
+                    </td>
+                    <td>
+                        <label class="sr-only" for=format!("{form_id}-evidence")>"Evidence required"</label>
+                        <input id=format!("{form_id}-evidence") name="evidence_required" type="checkbox" checked=item.evidence_required form=form_id.clone()/>
+                    </td>
+                    <td>
+                        <label class="sr-only" for=format!("{form_id}-parameters")>"Parameters"</label>
+                        <input id=format!("{form_id}-parameters") name="parameters" value=item.parameters.clone() maxlength="2000" form=form_id.clone() placeholder="e.g. patches within 30 days"/>
+                    </td>
+                    <td class="actions">
+                        <button type="submit" class="small" form=form_id.clone()>"Save"</button>
+                        <ActionForm action=reorder attr:class="inline">
+                            <input type="hidden" name="item_id" value=id.to_string()/>
+                            <input type="hidden" name="direction" value="up"/>
+                            <button type="submit" class="small" title="Move up" aria-label=up_label>"↑"</button>
+                        </ActionForm>
+                        <ActionForm action=reorder attr:class="inline">
+                            <input type="hidden" name="item_id" value=id.to_string()/>
+                            <input type="hidden" name="direction" value="down"/>
+                            <button type="submit" class="small" title="Move down" aria-label=down_label>"↓"</button>
+                        </ActionForm>
+                        <ActionForm action=remove attr:class="inline">
+                            <input type="hidden" name="item_id" value=id.to_string()/>
+                            <button type="submit" class="small danger" aria-label=remove_label>"Remove"</button>
+                        </ActionForm>
+                    </td>
+                })
+            } else {
+                Either::Right(view! {
+                    <td>{item.section.clone()}</td>
+                    <td>{target_label}</td>
+                    <td>{item.responsible_party.label()}</td>
+                    <td>{item.weight}</td>
+                    <td>{if item.evidence_required { "Required" } else { "—" }}</td>
+                    <td>{item.parameters.clone()}</td>
+                    <td></td>
+                })
+            }}
+        </tr>
+    }
+}

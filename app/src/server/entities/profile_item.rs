@@ -1,0 +1,23 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "profile_items")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub profile_id: i64,
+    pub requirement_id: i64,
+    pub position: i32,
+    pub section: String,
+    pub target_kind: String,
+    pub target: i16,
+    pub responsible_party: String,
+    pub weight: i16,
+    pub evidence_required: bool,
+    pub parameters: String,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

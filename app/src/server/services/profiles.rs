@@ -1,0 +1,627 @@
+//! Security profiles: an asset owner's selection of requirements with a
+//! target per item. Drafts are edited; a published version never changes
+//! again, and editing it means starting the next version as a draft.
+
+use super::{catalogs, ts};
+use crate::model::{
+    parse_level, parse_name, select_for_sl, AppError, CatalogId, ComponentType, Party, Permission,
+    ProfileDto, ProfileId, ProfileItemDto, ProfileItemId, ProfileStatus, ProfileSummary,
+    TargetKind,
+};
+use crate::server::{
+    audit::{self, Event, Who},
+    db,
+    entities::{catalog, profile, profile_item, requirement},
+    respond::internal,
+    scoped::{find_owned, scoped},
+    session::RequestInfo,
+    Actor, AppState,
+};
+use chrono::Utc;
+use sea_orm::{
+    sea_query::{Expr, ExprTrait},
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+use serde_json::json;
+use std::collections::HashMap;
+
+fn who(actor: &Actor, info: &RequestInfo) -> Who {
+    Who::user(actor.user_id(), &info.request_id)
+}
+
+fn summary(p: &profile::Model, items: u64) -> ProfileSummary {
+    ProfileSummary {
+        id: ProfileId(p.id),
+        name: p.name.clone(),
+        version: p.version,
+        status: ProfileStatus::parse(&p.status),
+        items,
+        updated: ts(p.published_at.unwrap_or(p.created_at)),
+    }
+}
+
+async fn item_counts<C: ConnectionTrait>(
+    conn: &C,
+    ids: impl IntoIterator<Item = i64>,
+) -> Result<HashMap<i64, u64>, AppError> {
+    let rows: Vec<(i64, i64)> = profile_item::Entity::find()
+        .select_only()
+        .column(profile_item::Column::ProfileId)
+        .column_as(Expr::col(profile_item::Column::Id).count(), "n")
+        .filter(profile_item::Column::ProfileId.is_in(ids))
+        .group_by(profile_item::Column::ProfileId)
+        .into_tuple()
+        .all(conn)
+        .await
+        .map_err(internal)?;
+    Ok(rows.into_iter().map(|(id, n)| (id, n as u64)).collect())
+}
+
+pub async fn list(actor: &Actor, state: &AppState) -> Result<Vec<ProfileSummary>, AppError> {
+    actor.require(Permission::ViewProfiles)?;
+    let rows = scoped::<profile::Entity>(actor)
+        .order_by_asc(profile::Column::Name)
+        .order_by_desc(profile::Column::Version)
+        .all(&state.db)
+        .await
+        .map_err(internal)?;
+    let counts = item_counts(&state.db, rows.iter().map(|p| p.id)).await?;
+    Ok(rows
+        .iter()
+        .map(|p| summary(p, counts.get(&p.id).copied().unwrap_or(0)))
+        .collect())
+}
+
+pub async fn create(
+    actor: &Actor,
+    state: &AppState,
+    name: &str,
+    description: &str,
+    info: &RequestInfo,
+) -> Result<ProfileId, AppError> {
+    actor.require(Permission::EditProfiles)?;
+    let name = parse_name("name", name, 200)?;
+    let description = description.trim();
+    if description.chars().count() > 2000 {
+        return Err(AppError::invalid(
+            "description",
+            "Use at most 2,000 characters.",
+        ));
+    }
+    let txn = db::write_txn(&state.db).await.map_err(internal)?;
+    let p = profile::ActiveModel {
+        owner_org_id: Set(actor.org_id().0),
+        lineage: Set(uuid::Uuid::new_v4().to_string()),
+        version: Set(1),
+        name: Set(name),
+        description: Set(description.to_string()),
+        status: Set(ProfileStatus::Draft.as_str().into()),
+        created_by: Set(Some(actor.user_id().0)),
+        created_at: Set(Utc::now()),
+        published_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(internal)?;
+    audit::record(
+        &txn,
+        &who(actor, info),
+        Event {
+            org: Some(actor.org_id()),
+            action: "profile.created",
+            object_type: "profile",
+            object_id: p.id.to_string(),
+            before: None,
+            after: Some(json!({"name": p.name, "version": 1})),
+        },
+    )
+    .await
+    .map_err(internal)?;
+    txn.commit().await.map_err(internal)?;
+    Ok(ProfileId(p.id))
+}
+
+/// The profile with its items. A constant number of queries, whatever the
+/// number of items: profile, versions, items, their requirements, catalogs.
+pub async fn get(actor: &Actor, state: &AppState, id: ProfileId) -> Result<ProfileDto, AppError> {
+    actor.require(Permission::ViewProfiles)?;
+    let db = &state.db;
+    let p = find_owned::<profile::Entity, _>(db, actor, id.0).await?;
+    let versions = scoped::<profile::Entity>(actor)
+        .filter(profile::Column::Lineage.eq(p.lineage.as_str()))
+        .order_by_desc(profile::Column::Version)
+        .all(db)
+        .await
+        .map_err(internal)?;
+    let items = profile_item::Entity::find()
+        .filter(profile_item::Column::ProfileId.eq(p.id))
+        .order_by_asc(profile_item::Column::Position)
+        .all(db)
+        .await
+        .map_err(internal)?;
+    let reqs: HashMap<i64, requirement::Model> = requirement::Entity::find()
+        .filter(requirement::Column::Id.is_in(items.iter().map(|i| i.requirement_id)))
+        .all(db)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect();
+    let cats: HashMap<i64, String> = catalog::Entity::find()
+        .filter(catalog::Column::Id.is_in(reqs.values().map(|r| r.catalog_id)))
+        .all(db)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|c| (c.id, c.name))
+        .collect();
+    let n = items.len() as u64;
+    Ok(ProfileDto {
+        id: ProfileId(p.id),
+        name: p.name.clone(),
+        description: p.description.clone(),
+        version: p.version,
+        status: ProfileStatus::parse(&p.status),
+        published_at: p.published_at.map(ts),
+        versions: versions
+            .iter()
+            .map(|v| summary(v, if v.id == p.id { n } else { 0 }))
+            .collect(),
+        items: items
+            .into_iter()
+            .filter_map(|i| {
+                let r = reqs.get(&i.requirement_id)?.clone();
+                Some(ProfileItemDto {
+                    id: ProfileItemId(i.id),
+                    catalog_id: CatalogId(r.catalog_id),
+                    catalog_name: cats.get(&r.catalog_id).cloned().unwrap_or_default(),
+                    requirement: catalogs::requirement_dto(r),
+                    section: i.section,
+                    target_kind: TargetKind::parse(&i.target_kind),
+                    target: i.target,
+                    responsible_party: Party::parse(&i.responsible_party).unwrap_or(Party::Other),
+                    weight: i.weight,
+                    evidence_required: i.evidence_required,
+                    parameters: i.parameters,
+                })
+            })
+            .collect(),
+    })
+}
+
+fn immutable(p: &profile::Model) -> AppError {
+    AppError::Conflict(format!(
+        "Version {} of {} is published and cannot change. Start a new version to edit it.",
+        p.version, p.name
+    ))
+}
+
+async fn draft<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    id: i64,
+) -> Result<profile::Model, AppError> {
+    let p = find_owned::<profile::Entity, _>(conn, actor, id).await?;
+    if ProfileStatus::parse(&p.status) != ProfileStatus::Draft {
+        return Err(immutable(&p));
+    }
+    Ok(p)
+}
+
+/// Adds, to a draft, the requirements of a catalog required at `sl_t` for a
+/// component type (62443-4-2; no type for 3-3), or every item of a catalog
+/// without security levels (2-4, 4-1, custom) with target maturity `sl_t`.
+/// Items already in the profile stay as they are. Returns how many were added.
+#[allow(clippy::too_many_arguments)]
+pub async fn add_from_catalog(
+    actor: &Actor,
+    state: &AppState,
+    id: ProfileId,
+    catalog_id: CatalogId,
+    component_type: Option<ComponentType>,
+    level: &str,
+    info: &RequestInfo,
+) -> Result<usize, AppError> {
+    actor.require(Permission::EditProfiles)?;
+    let level = parse_level("level", level)?;
+    let txn = db::write_txn(&state.db).await.map_err(internal)?;
+    let p = draft(&txn, actor, id.0).await?;
+    let cat = catalogs::visible(actor)
+        .filter(catalog::Column::Id.eq(catalog_id.0))
+        .one(&txn)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    let rows = requirement::Entity::find()
+        .filter(requirement::Column::CatalogId.eq(cat.id))
+        .order_by_asc(requirement::Column::Position)
+        .all(&txn)
+        .await
+        .map_err(internal)?;
+    let kind = TargetKind::for_part(cat.part.as_deref());
+    let dtos: Vec<_> = rows
+        .iter()
+        .cloned()
+        .map(catalogs::requirement_dto)
+        .collect();
+    let chosen: Vec<&crate::model::RequirementDto> = match kind {
+        TargetKind::Sl => {
+            if cat.part.as_deref() == Some("4-2") && component_type.is_none() {
+                return Err(AppError::invalid(
+                    "component_type",
+                    "Choose the component type (SAR, EDR, HDR or NDR).",
+                ));
+            }
+            select_for_sl(&dtos, component_type, level as u8)
+        }
+        TargetKind::Ml => dtos.iter().collect(),
+    };
+    let existing: Vec<i64> = profile_item::Entity::find()
+        .select_only()
+        .column(profile_item::Column::RequirementId)
+        .filter(profile_item::Column::ProfileId.eq(p.id))
+        .into_tuple()
+        .all(&txn)
+        .await
+        .map_err(internal)?;
+    let next: i32 = existing.len() as i32;
+    let party = Party::parse(&cat.applies_to).unwrap_or(Party::ProductSupplier);
+    let by_ref: HashMap<&str, &requirement::Model> =
+        rows.iter().map(|r| (r.ref_id.as_str(), r)).collect();
+    let new: Vec<profile_item::ActiveModel> = chosen
+        .iter()
+        .filter_map(|d| by_ref.get(d.ref_id.as_str()).copied())
+        .filter(|r| !existing.contains(&r.id))
+        .enumerate()
+        .map(|(i, r)| profile_item::ActiveModel {
+            profile_id: Set(p.id),
+            requirement_id: Set(r.id),
+            position: Set(next + i as i32),
+            section: Set(format!("{} · {}", r.group_code, r.group_title)),
+            target_kind: Set(kind.as_str().into()),
+            target: Set(level),
+            responsible_party: Set(party.as_str().into()),
+            weight: Set(1),
+            evidence_required: Set(false),
+            parameters: Set(String::new()),
+            ..Default::default()
+        })
+        .collect();
+    let added = new.len();
+    for chunk in new.chunks(150) {
+        profile_item::Entity::insert_many(chunk.to_vec())
+            .exec(&txn)
+            .await
+            .map_err(internal)?;
+    }
+    audit::record(
+        &txn,
+        &who(actor, info),
+        Event {
+            org: Some(actor.org_id()),
+            action: "profile.items_added",
+            object_type: "profile",
+            object_id: p.id.to_string(),
+            before: None,
+            after: Some(json!({
+                "catalog": cat.key, "catalog_version": cat.version,
+                "component_type": component_type.map(|c| c.as_str()), "level": level, "added": added
+            })),
+        },
+    )
+    .await
+    .map_err(internal)?;
+    txn.commit().await.map_err(internal)?;
+    Ok(added)
+}
+
+async fn item_in_draft<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    item_id: ProfileItemId,
+) -> Result<(profile::Model, profile_item::Model), AppError> {
+    let item = profile_item::Entity::find_by_id(item_id.0)
+        .one(conn)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    // The item is found only through a profile the actor's organization owns.
+    let p = draft(conn, actor, item.profile_id).await?;
+    Ok((p, item))
+}
+
+fn item_json(i: &profile_item::Model) -> serde_json::Value {
+    json!({"section": i.section, "target": i.target, "responsible_party": i.responsible_party,
+           "weight": i.weight, "evidence_required": i.evidence_required, "parameters": i.parameters})
+}
+
+/// The editable fields of one item, as a form sends them.
+pub struct ItemInput<'a> {
+    pub section: &'a str,
+    pub target: &'a str,
+    pub responsible_party: &'a str,
+    pub weight: &'a str,
+    pub evidence_required: bool,
+    pub parameters: &'a str,
+}
+
+pub async fn update_item(
+    actor: &Actor,
+    state: &AppState,
+    item_id: ProfileItemId,
+    input: ItemInput<'_>,
+    info: &RequestInfo,
+) -> Result<(), AppError> {
+    actor.require(Permission::EditProfiles)?;
+    let section = parse_name("section", input.section, 200)?;
+    let target = parse_level("target", input.target)?;
+    let party = Party::parse(input.responsible_party)?;
+    let weight = match input.weight.trim().parse::<i16>() {
+        Ok(w @ 0..=100) => w,
+        _ => {
+            return Err(AppError::invalid(
+                "weight",
+                "Use a whole number from 0 to 100.",
+            ))
+        }
+    };
+    let parameters = input.parameters.trim();
+    if parameters.chars().count() > 2000 {
+        return Err(AppError::invalid(
+            "parameters",
+            "Use at most 2,000 characters.",
+        ));
+    }
+    let txn = db::write_txn(&state.db).await.map_err(internal)?;
+    let (p, item) = item_in_draft(&txn, actor, item_id).await?;
+    let before = item_json(&item);
+    let mut am: profile_item::ActiveModel = item.into();
+    am.section = Set(section);
+    am.target = Set(target);
+    am.responsible_party = Set(party.as_str().into());
+    am.weight = Set(weight);
+    am.evidence_required = Set(input.evidence_required);
+    am.parameters = Set(parameters.to_string());
+    let after = am.update(&txn).await.map_err(internal)?;
+    audit::record(
+        &txn,
+        &who(actor, info),
+        Event {
+            org: Some(actor.org_id()),
+            action: "profile.item_updated",
+            object_type: "profile_item",
+            object_id: format!("{}/{}", p.id, after.id),
+            before: Some(before),
+            after: Some(item_json(&after)),
+        },
+    )
+    .await
+    .map_err(internal)?;
+    txn.commit().await.map_err(internal)
+}
+
+pub async fn remove_item(
+    actor: &Actor,
+    state: &AppState,
+    item_id: ProfileItemId,
+    info: &RequestInfo,
+) -> Result<(), AppError> {
+    actor.require(Permission::EditProfiles)?;
+    let txn = db::write_txn(&state.db).await.map_err(internal)?;
+    let (p, item) = item_in_draft(&txn, actor, item_id).await?;
+    profile_item::Entity::delete_by_id(item.id)
+        .exec(&txn)
+        .await
+        .map_err(internal)?;
+    audit::record(
+        &txn,
+        &who(actor, info),
+        Event {
+            org: Some(actor.org_id()),
+            action: "profile.item_removed",
+            object_type: "profile_item",
+            object_id: format!("{}/{}", p.id, item.id),
+            before: Some(item_json(&item)),
+            after: None,
+        },
+    )
+    .await
+    .map_err(internal)?;
+    txn.commit().await.map_err(internal)
+}
+
+/// Moves an item one place up or down.
+pub async fn move_item(
+    actor: &Actor,
+    state: &AppState,
+    item_id: ProfileItemId,
+    up: bool,
+    info: &RequestInfo,
+) -> Result<(), AppError> {
+    actor.require(Permission::EditProfiles)?;
+    let txn = db::write_txn(&state.db).await.map_err(internal)?;
+    let (p, item) = item_in_draft(&txn, actor, item_id).await?;
+    let neighbour = profile_item::Entity::find()
+        .filter(profile_item::Column::ProfileId.eq(p.id))
+        .filter(if up {
+            profile_item::Column::Position.lt(item.position)
+        } else {
+            profile_item::Column::Position.gt(item.position)
+        })
+        .order_by(
+            profile_item::Column::Position,
+            if up {
+                sea_orm::Order::Desc
+            } else {
+                sea_orm::Order::Asc
+            },
+        )
+        .one(&txn)
+        .await
+        .map_err(internal)?;
+    let Some(other) = neighbour else {
+        return Ok(());
+    };
+    let (a, b) = (item.position, other.position);
+    let mut x: profile_item::ActiveModel = item.clone().into();
+    x.position = Set(b);
+    x.update(&txn).await.map_err(internal)?;
+    let mut y: profile_item::ActiveModel = other.into();
+    y.position = Set(a);
+    y.update(&txn).await.map_err(internal)?;
+    audit::record(
+        &txn,
+        &who(actor, info),
+        Event {
+            org: Some(actor.org_id()),
+            action: "profile.item_moved",
+            object_type: "profile_item",
+            object_id: format!("{}/{}", p.id, item.id),
+            before: Some(json!({"position": a})),
+            after: Some(json!({"position": b})),
+        },
+    )
+    .await
+    .map_err(internal)?;
+    txn.commit().await.map_err(internal)
+}
+
+/// Publishes a draft: from now on this version never changes.
+pub async fn publish(
+    actor: &Actor,
+    state: &AppState,
+    id: ProfileId,
+    info: &RequestInfo,
+) -> Result<(), AppError> {
+    actor.require(Permission::EditProfiles)?;
+    let txn = db::write_txn(&state.db).await.map_err(internal)?;
+    let p = draft(&txn, actor, id.0).await?;
+    let n = item_counts(&txn, [p.id])
+        .await?
+        .get(&p.id)
+        .copied()
+        .unwrap_or(0);
+    if n == 0 {
+        return Err(AppError::invalid(
+            "profile",
+            "Add at least one requirement before publishing.",
+        ));
+    }
+    let now = Utc::now();
+    let claimed = profile::Entity::update_many()
+        .col_expr(
+            profile::Column::Status,
+            Expr::value(ProfileStatus::Published.as_str()),
+        )
+        .col_expr(profile::Column::PublishedAt, Expr::value(Some(now)))
+        .filter(profile::Column::Id.eq(p.id))
+        .filter(profile::Column::Status.eq(ProfileStatus::Draft.as_str()))
+        .exec(&txn)
+        .await
+        .map_err(internal)?;
+    if claimed.rows_affected != 1 {
+        return Err(immutable(&p));
+    }
+    audit::record(
+        &txn,
+        &who(actor, info),
+        Event {
+            org: Some(actor.org_id()),
+            action: "profile.published",
+            object_type: "profile",
+            object_id: p.id.to_string(),
+            before: Some(json!({"status": "draft"})),
+            after: Some(json!({"status": "published", "version": p.version, "items": n})),
+        },
+    )
+    .await
+    .map_err(internal)?;
+    txn.commit().await.map_err(internal)
+}
+
+/// Starts the next version of a published profile as a draft copy.
+pub async fn new_version(
+    actor: &Actor,
+    state: &AppState,
+    id: ProfileId,
+    info: &RequestInfo,
+) -> Result<ProfileId, AppError> {
+    actor.require(Permission::EditProfiles)?;
+    let txn = db::write_txn(&state.db).await.map_err(internal)?;
+    let p = find_owned::<profile::Entity, _>(&txn, actor, id.0).await?;
+    let versions = scoped::<profile::Entity>(actor)
+        .filter(profile::Column::Lineage.eq(p.lineage.as_str()))
+        .all(&txn)
+        .await
+        .map_err(internal)?;
+    if let Some(d) = versions
+        .iter()
+        .find(|v| ProfileStatus::parse(&v.status) == ProfileStatus::Draft)
+    {
+        return Err(AppError::Conflict(format!(
+            "Version {} is already a draft; edit that one.",
+            d.version
+        )));
+    }
+    let version = versions.iter().map(|v| v.version).max().unwrap_or(0) + 1;
+    let copy = profile::ActiveModel {
+        owner_org_id: Set(actor.org_id().0),
+        lineage: Set(p.lineage.clone()),
+        version: Set(version),
+        name: Set(p.name.clone()),
+        description: Set(p.description.clone()),
+        status: Set(ProfileStatus::Draft.as_str().into()),
+        created_by: Set(Some(actor.user_id().0)),
+        created_at: Set(Utc::now()),
+        published_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(internal)?;
+    let items = profile_item::Entity::find()
+        .filter(profile_item::Column::ProfileId.eq(p.id))
+        .all(&txn)
+        .await
+        .map_err(internal)?;
+    let copies: Vec<profile_item::ActiveModel> = items
+        .into_iter()
+        .map(|i| profile_item::ActiveModel {
+            profile_id: Set(copy.id),
+            requirement_id: Set(i.requirement_id),
+            position: Set(i.position),
+            section: Set(i.section),
+            target_kind: Set(i.target_kind),
+            target: Set(i.target),
+            responsible_party: Set(i.responsible_party),
+            weight: Set(i.weight),
+            evidence_required: Set(i.evidence_required),
+            parameters: Set(i.parameters),
+            ..Default::default()
+        })
+        .collect();
+    for chunk in copies.chunks(150) {
+        profile_item::Entity::insert_many(chunk.to_vec())
+            .exec(&txn)
+            .await
+            .map_err(internal)?;
+    }
+    audit::record(
+        &txn,
+        &who(actor, info),
+        Event {
+            org: Some(actor.org_id()),
+            action: "profile.version_started",
+            object_type: "profile",
+            object_id: copy.id.to_string(),
+            before: Some(json!({"from": p.id, "version": p.version})),
+            after: Some(json!({"version": version})),
+        },
+    )
+    .await
+    .map_err(internal)?;
+    txn.commit().await.map_err(internal)?;
+    Ok(ProfileId(copy.id))
+}
