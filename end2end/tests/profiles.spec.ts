@@ -1,0 +1,46 @@
+import { expect, test } from '@playwright/test';
+import { demo, hydrated, login } from './helpers';
+
+test('an asset owner builds "Embedded controller, SL-T 2" from 62443-4-2 and publishes it', async ({ page }) => {
+  await login(page, demo.ownerAdmin);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Profiles' }).click();
+  await hydrated(page);
+  const name = `Embedded controller, SL-T 2 (${Date.now()})`;
+  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('Purpose').fill('PLCs and RTUs in the SCADA upgrade');
+  await page.getByRole('button', { name: 'Create profile' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(name);
+  await expect(page.getByTestId('profile-status')).toHaveText('Version 1 · Draft');
+  await hydrated(page);
+
+  await page.getByLabel('Catalog').selectOption({ label: 'IEC 62443-4-2:2019 Technical security requirements for IACS components' });
+  await page.getByLabel('Component type').selectOption('EDR');
+  await page.getByLabel('Target level (SL-T or ML)').selectOption('2');
+  await page.getByRole('button', { name: 'Add requirements' }).click();
+  await expect(page.getByTestId('added')).toContainText('requirements added');
+  const row = page.locator('tr[data-ref="CR 1.1 RE(1)"]');
+  await expect(row).toBeVisible();
+  await expect(page.locator('tr[data-ref="NDR 1.6"]')).toHaveCount(0);
+
+  // Set a parameter and require evidence on one item.
+  await row.getByLabel('Parameters').fill('Unique operator accounts, no shared logins');
+  await row.getByLabel('Evidence required').check();
+  await row.getByRole('button', { name: 'Save' }).click();
+  await page.reload();
+  await hydrated(page);
+  await expect(page.locator('tr[data-ref="CR 1.1 RE(1)"]').getByLabel('Parameters')).toHaveValue('Unique operator accounts, no shared logins');
+
+  await page.getByRole('button', { name: 'Publish version 1' }).click();
+  await expect(page.getByTestId('profile-status')).toHaveText('Version 1 · Published');
+  // A published version shows no editing controls.
+  await expect(page.locator('tr[data-ref="CR 1.1 RE(1)"]')).toContainText('Unique operator accounts, no shared logins');
+  await expect(page.getByRole('button', { name: 'Add requirements' })).toHaveCount(0);
+  await page.getByRole('button', { name: 'Start version 2' }).click();
+  await expect(page.getByTestId('profile-status')).toHaveText('Version 2 · Draft');
+});
+
+test('a supplier has no profiles page', async ({ page }) => {
+  await login(page, demo.helixAdmin);
+  const resp = await page.goto('/profiles');
+  expect(resp?.status()).toBe(404);
+});
