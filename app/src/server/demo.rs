@@ -158,7 +158,64 @@ pub async fn seed(state: &AppState) -> Result<bool, AppError> {
         .map_err(internal)?;
     }
     txn.commit().await.map_err(internal)?;
+    seed_profiles(state, owner).await?;
     Ok(true)
+}
+
+/// Northwind's profiles: a published one for embedded controllers and a
+/// draft integrator baseline.
+async fn seed_profiles(state: &AppState, owner: crate::model::OrgId) -> Result<(), AppError> {
+    use super::services::{catalogs, profiles};
+    use crate::model::{CatalogId, ComponentType};
+    let actor = super::session::actor_for(state, DEMO_LOGINS[0].email, owner)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    let info = super::session::RequestInfo {
+        client_addr: "demo".into(),
+        request_id: "demo-seed".into(),
+    };
+    let shipped = catalogs::list(&actor, state).await?;
+    let id_of = |key: &str| {
+        shipped
+            .iter()
+            .find(|c| c.key == key)
+            .map(|c| c.id)
+            .unwrap_or(CatalogId(0))
+    };
+
+    let edr = profiles::create(
+        &actor,
+        state,
+        "Embedded controller, SL-T 2",
+        "PLCs and RTUs of the SCADA upgrade 2027",
+        &info,
+    )
+    .await?;
+    profiles::add_from_catalog(
+        &actor,
+        state,
+        edr,
+        id_of("iec-62443-4-2"),
+        Some(ComponentType::EDR),
+        "2",
+        &info,
+    )
+    .await?;
+    profiles::add_from_catalog(&actor, state, edr, id_of("iec-62443-4-1"), None, "2", &info)
+        .await?;
+    profiles::publish(&actor, state, edr, &info).await?;
+
+    let sp = profiles::create(
+        &actor,
+        state,
+        "Integrator baseline",
+        "What we expect of every system integrator (62443-2-4)",
+        &info,
+    )
+    .await?;
+    profiles::add_from_catalog(&actor, state, sp, id_of("iec-62443-2-4"), None, "2", &info).await?;
+    Ok(())
 }
 
 /// Whether the demo organizations exist (then `serve` prints the logins).

@@ -6,6 +6,7 @@ mod common;
 mod accounts;
 mod catalogs;
 mod cli;
+mod demo;
 mod isolation;
 mod members;
 mod profiles;

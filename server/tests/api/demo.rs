@@ -1,0 +1,41 @@
+//! The demo data a newcomer's `make run` shows.
+
+use crate::both;
+use crate::common::{Backend, TestApp};
+use app::server::demo::{seed, DEMO_LOGINS};
+use reqwest::StatusCode;
+
+async fn demo_data_seeds_once_and_every_demo_login_works(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    assert!(seed(&app.state).await.unwrap());
+    assert!(
+        !seed(&app.state).await.unwrap(),
+        "seeding twice adds nothing"
+    );
+    for login in DEMO_LOGINS {
+        let c = app.login(login.email, login.password).await;
+        let (_, me) = app.call(&c, "me", &[]).await;
+        assert_eq!(me["org_name"], login.org);
+        assert_eq!(me["role"], login.role.as_str());
+    }
+    let owner = app
+        .login(DEMO_LOGINS[0].email, DEMO_LOGINS[0].password)
+        .await;
+    let (st, profiles) = app.call(&owner, "list_profiles", &[]).await;
+    assert_eq!(st, StatusCode::OK);
+    let list = profiles.as_array().unwrap();
+    assert!(
+        list.iter()
+            .any(|p| p["name"] == "Embedded controller, SL-T 2" && p["status"] == "published"),
+        "{profiles}"
+    );
+    assert!(
+        list.iter()
+            .any(|p| p["name"] == "Integrator baseline" && p["status"] == "draft"),
+        "{profiles}"
+    );
+    let (_, suppliers) = app.call(&owner, "list_suppliers", &[]).await;
+    assert_eq!(suppliers.as_array().unwrap().len(), 3);
+    app.finish().await;
+}
+both!(demo_data_seeds_once_and_every_demo_login_works);
