@@ -7,6 +7,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod entities;
+pub mod import;
 pub mod mail;
 pub mod password;
 pub mod respond;
