@@ -15,13 +15,11 @@ use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::time::Duration;
 use tower_http::{
-    limit::RequestBodyLimitLayer,
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     trace::TraceLayer,
 };
 
-/// Largest request body accepted (uploads get their own limits later).
-pub const BODY_LIMIT: usize = 256 * 1024;
+pub use security::{BODY_LIMIT, UPLOAD_LIMIT};
 
 #[derive(Clone)]
 pub struct ServerState {
@@ -115,7 +113,7 @@ pub fn router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
         ))
         .layer(axum::middleware::from_fn(security::csrf))
         .layer(axum::middleware::from_fn(security::headers))
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(security::body_limit))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(security::span_for)

@@ -83,6 +83,35 @@ pub async fn headers(req: Request, next: Next) -> Response {
     res
 }
 
+/// Largest body for most requests, and for file uploads.
+pub const BODY_LIMIT: usize = 256 * 1024;
+pub const UPLOAD_LIMIT: usize = 3 * 1024 * 1024;
+
+/// The body limit for a path: uploads get more room than forms.
+pub fn body_limit_for(path: &str) -> usize {
+    if path == "/api/import_catalog" {
+        UPLOAD_LIMIT
+    } else {
+        BODY_LIMIT
+    }
+}
+
+/// Refuses bodies over the path's limit: by their declared length at once,
+/// and by counting for bodies sent without one.
+pub async fn body_limit(req: Request, next: Next) -> Response {
+    let limit = body_limit_for(req.uri().path());
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return (StatusCode::PAYLOAD_TOO_LARGE, "The request is too large.").into_response();
+    }
+    let req = req.map(|body| axum::body::Body::new(http_body_util::Limited::new(body, limit)));
+    next.run(req).await
+}
+
 /// Paths with a secret in them are logged with the secret cut out.
 pub fn redact_path(path: &str) -> String {
     for prefix in ["/invite/", "/reset/"] {

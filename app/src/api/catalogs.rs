@@ -14,3 +14,84 @@ pub async fn list_catalogs() -> Result<Vec<CatalogSummary>, AppError> {
 pub async fn get_catalog(catalog_id: CatalogId) -> Result<CatalogDto, AppError> {
     as_actor(|actor, state| async move { catalogs::get(&actor, &state, catalog_id).await }).await
 }
+
+#[server(endpoint = "create_catalog")]
+pub async fn create_catalog(name: String) -> Result<CatalogSummary, AppError> {
+    as_actor(|actor, state| async move {
+        let info = crate::server::session::RequestInfo::current();
+        let c = catalogs::create(&actor, &state, &name, &info).await?;
+        leptos_axum::redirect(&format!("/catalogs/{}", c.id.0));
+        Ok(c)
+    })
+    .await
+}
+
+#[server(endpoint = "add_catalog_requirement")]
+pub async fn add_catalog_requirement(
+    catalog_id: CatalogId,
+    ref_id: String,
+    title: String,
+    description: String,
+    group: String,
+) -> Result<(), AppError> {
+    as_actor(|actor, state| async move {
+        let info = crate::server::session::RequestInfo::current();
+        catalogs::add_requirement(
+            &actor,
+            &state,
+            catalog_id,
+            &ref_id,
+            &title,
+            &description,
+            &group,
+            &info,
+        )
+        .await
+    })
+    .await
+}
+
+/// Imports a CSV or .xlsx file (multipart fields `name` and `file`) as a new
+/// catalog of the organization.
+#[server(endpoint = "import_catalog", input = server_fn::codec::MultipartFormData)]
+pub async fn import_catalog(
+    data: server_fn::codec::MultipartData,
+) -> Result<CatalogSummary, AppError> {
+    as_actor(|actor, state| async move {
+        use crate::server::import::MAX_FILE_BYTES;
+        let mut data = data
+            .into_inner()
+            .ok_or_else(|| AppError::invalid("file", "No file was sent."))?;
+        let (mut name, mut filename, mut bytes) = (String::new(), String::new(), Vec::new());
+        while let Ok(Some(mut field)) = data.next_field().await {
+            let field_name = field.name().unwrap_or_default().to_string();
+            if field_name == "file" {
+                filename = field.file_name().unwrap_or_default().to_string();
+            }
+            let mut buf = Vec::new();
+            while let Ok(Some(chunk)) = field.chunk().await {
+                if buf.len() + chunk.len() > MAX_FILE_BYTES + 1 {
+                    return Err(AppError::invalid(
+                        "file",
+                        format!(
+                            "The file is larger than {} MiB.",
+                            MAX_FILE_BYTES / 1024 / 1024
+                        ),
+                    ));
+                }
+                buf.extend_from_slice(&chunk);
+            }
+            match field_name.as_str() {
+                "name" => name = String::from_utf8_lossy(&buf).into_owned(),
+                "file" => bytes = buf,
+                _ => {}
+            }
+        }
+        if filename.is_empty() {
+            return Err(AppError::invalid("file", "Choose a .csv or .xlsx file."));
+        }
+        let info = crate::server::session::RequestInfo::current();
+        catalogs::import(&actor, &state, &name, &filename, &bytes, &info).await
+    })
+    .await
+}

@@ -1,9 +1,13 @@
 //! Browsing requirement catalogs: the list, and one catalog with filters that
 //! run in the browser (no server round trip per keystroke).
 
-use crate::api::catalogs::{get_catalog, list_catalogs};
-use crate::components::ErrorBox;
-use crate::model::{CatalogId, ComponentType, RequirementDto};
+use crate::api::catalogs::{
+    get_catalog, import_catalog, list_catalogs, AddCatalogRequirement, CreateCatalog,
+};
+use crate::components::{action_error, field_error, use_me, ErrorBox};
+use crate::model::{
+    AppError, CatalogId, CatalogSummary, ComponentType, Permission, RequirementDto,
+};
 use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -11,7 +15,13 @@ use std::collections::BTreeMap;
 
 #[component]
 pub fn CatalogsPage() -> impl IntoView {
-    let catalogs = Resource::new(|| (), |_| list_catalogs());
+    let can_edit = use_me().may(Permission::EditProfiles);
+    let create = ServerAction::<CreateCatalog>::new();
+    let import = Action::new_local(|data: &web_sys::FormData| import_catalog(data.clone().into()));
+    let catalogs = Resource::new(
+        move || (import.version().get(), create.version().get()),
+        |_| list_catalogs(),
+    );
     view! {
         <Title text="Catalogs"/>
         <h1>"Requirement catalogs"</h1>
@@ -41,6 +51,74 @@ pub fn CatalogsPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        {can_edit.then(|| view! {
+            <section class="card">
+                <h2>"Import your own catalog"</h2>
+                <p class="muted">"A .csv or .xlsx file (first worksheet) with a header row. Columns: "
+                    <code>"ref_id"</code>", "<code>"title"</code>" (required), "<code>"description"</code>", "<code>"group"</code>", "
+                    <code>"group_title"</code>", "<code>"parent"</code>", "<code>"levels"</code>" (e.g. 2,3,4), "<code>"component_types"</code>" (SAR, EDR, HDR, NDR). "
+                    "Up to 2 MiB and 5,000 rows. The whole file is checked first: if any row has a problem, nothing is imported."</p>
+                <form class="grid-form" data-testid="import-form" on:submit=move |ev: web_sys::SubmitEvent| {
+                    use wasm_bindgen::JsCast;
+                    ev.prevent_default();
+                    if let Some(form) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok()) {
+                        if let Ok(data) = web_sys::FormData::new_with_form(&form) {
+                            import.dispatch_local(data);
+                        }
+                    }
+                }>
+                    <div>
+                        <label for="import-name">"Catalog name"</label>
+                        <input id="import-name" name="name" required maxlength="300" placeholder="Northwind OT security standard"/>
+                    </div>
+                    <div>
+                        <label for="import-file">"File"</label>
+                        <input id="import-file" name="file" type="file" accept=".csv,.xlsx" required/>
+                    </div>
+                    <div class="form-end"><button type="submit" class="primary">"Import"</button></div>
+                </form>
+                <ImportResult value=Signal::derive(move || import.value().get())/>
+            </section>
+            <section class="card">
+                <h2>"Start an empty catalog"</h2>
+                <ActionForm action=create attr:class="grid-form">
+                    <div>
+                        <label for="catalog-name">"Catalog name"</label>
+                        <input id="catalog-name" name="name" required maxlength="300"/>
+                        {field_error(create.value(), "name")}
+                    </div>
+                    <div class="form-end"><button type="submit">"Create catalog"</button></div>
+                </ActionForm>
+                {action_error(create.value())}
+            </section>
+        })}
+    }
+}
+
+#[component]
+fn ImportResult(
+    #[prop(into)] value: Signal<Option<Result<CatalogSummary, AppError>>>,
+) -> impl IntoView {
+    move || {
+        value.get().map(|r| match r {
+            Ok(c) => view! {
+                <div class="alert info" role="status" data-testid="import-ok">
+                    "Imported " {c.requirements} " requirements into "
+                    <a href=format!("/catalogs/{}", c.id.0)>{c.name.clone()}</a> "."
+                </div>
+            }
+            .into_any(),
+            Err(AppError::Validation { message, fields }) => view! {
+                <div class="alert error" role="alert" data-testid="import-errors">
+                    <p>{message}</p>
+                    <ul>
+                        {fields.into_iter().map(|f| view! { <li><strong>{f.field}</strong>": "{f.message}</li> }).collect_view()}
+                    </ul>
+                </div>
+            }
+            .into_any(),
+            Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+        })
     }
 }
 
@@ -91,7 +169,12 @@ pub fn CatalogPage() -> impl IntoView {
             .and_then(|s| s.parse::<i64>().ok())
             .unwrap_or(0)
     };
-    let catalog = Resource::new(id, |id| get_catalog(CatalogId(id)));
+    let add = ServerAction::<AddCatalogRequirement>::new();
+    let catalog = Resource::new(
+        move || (id(), add.version().get()),
+        |(id, _)| get_catalog(CatalogId(id)),
+    );
+    let can_edit = use_me().may(Permission::EditProfiles);
     let f = Filters::default();
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
@@ -115,6 +198,7 @@ pub fn CatalogPage() -> impl IntoView {
                                 <Title text=c.summary.name.clone()/>
                                 <h1>{c.summary.name.clone()}</h1>
                                 <p class="muted">"Version " {c.summary.version} " · " {c.source.clone()}</p>
+                                {(can_edit && !c.summary.shipped).then(|| view! { <AddRequirement catalog=c.summary.id action=add/> })}
                                 <div class="filters card" role="search">
                                     <div>
                                         <label for="f-text">"Search"</label>
@@ -171,6 +255,44 @@ pub fn CatalogPage() -> impl IntoView {
                 })
             }}
         </Suspense>
+    }
+}
+
+#[component]
+fn AddRequirement(
+    catalog: CatalogId,
+    action: ServerAction<AddCatalogRequirement>,
+) -> impl IntoView {
+    let value = action.value();
+    view! {
+        <section class="card">
+            <h2>"Add a requirement"</h2>
+            <ActionForm action=action attr:class="grid-form">
+                <input type="hidden" name="catalog_id" value=catalog.0.to_string()/>
+                <div>
+                    <label for="req-ref">"Identifier"</label>
+                    <input id="req-ref" name="ref_id" required maxlength="60" placeholder="NW-OT-01"/>
+                    {field_error(value, "ref_id")}
+                </div>
+                <div>
+                    <label for="req-title">"Title"</label>
+                    <input id="req-title" name="title" required maxlength="300"/>
+                    {field_error(value, "title")}
+                </div>
+                <div>
+                    <label for="req-description">"Description"</label>
+                    <input id="req-description" name="description" maxlength="2000"/>
+                    {field_error(value, "description")}
+                </div>
+                <div>
+                    <label for="req-group">"Group"</label>
+                    <input id="req-group" name="group" maxlength="20" placeholder="General"/>
+                    {field_error(value, "group")}
+                </div>
+                <div class="form-end"><button type="submit" class="primary">"Add requirement"</button></div>
+            </ActionForm>
+            {action_error(value)}
+        </section>
     }
 }
 

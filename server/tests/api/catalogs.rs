@@ -131,3 +131,135 @@ async fn shipped_catalogs_load_once_and_are_readable_by_everyone(b: Backend) {
     app.finish().await;
 }
 both!(shipped_catalogs_load_once_and_are_readable_by_everyone);
+
+async fn an_asset_owner_imports_its_own_catalog_all_or_nothing(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let w = World::build(&app).await;
+    let c = app.login(w.alpha.email(Role::Contributor), PASSWORD).await;
+    let before = catalog::Entity::find().count(&app.state.db).await.unwrap();
+
+    // A bad file: every problem reported, nothing written.
+    let bad = "ref_id,title,parent\nNW-1,Jump host only,\nNW-1,Twice,\nNW-2,,NW-9\n";
+    let (st, err) = app
+        .upload(
+            &c,
+            "import_catalog",
+            &[("name", "Northwind OT standard")],
+            "ot.csv",
+            bad.as_bytes().to_vec(),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    let fields: Vec<&str> = err["Validation"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        fields,
+        vec!["row 3, ref_id", "row 4, title", "row 4, parent"]
+    );
+    assert_eq!(
+        catalog::Entity::find().count(&app.state.db).await.unwrap(),
+        before,
+        "nothing applied"
+    );
+
+    // A good one, as .xlsx.
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (r, row) in [
+        ["ref_id", "title", "group"],
+        ["NW-1", "Remote access only through the jump host", "NW"],
+        ["NW-2", "Removable media scanned at the kiosk", "NW"],
+    ]
+    .iter()
+    .enumerate()
+    {
+        for (col, v) in row.iter().enumerate() {
+            ws.write_string(r as u32, col as u16, *v).unwrap();
+        }
+    }
+    let (st, summary) = app
+        .upload(
+            &c,
+            "import_catalog",
+            &[("name", "Northwind OT standard")],
+            "ot.xlsx",
+            wb.save_to_buffer().unwrap(),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{summary}");
+    assert_eq!(summary["requirements"], 2);
+    assert_eq!(summary["shipped"], false);
+    let id = summary["id"].to_string();
+
+    // Add one by hand; a duplicate id is refused.
+    let add = |ref_id: &'static str| {
+        let id = id.clone();
+        let c = c.clone();
+        let app = &app;
+        async move {
+            app.call(
+                &c,
+                "add_catalog_requirement",
+                &[
+                    ("catalog_id", &id),
+                    ("ref_id", ref_id),
+                    ("title", "Vendor laptops never join the OT network"),
+                    ("description", ""),
+                    ("group", "NW"),
+                ],
+            )
+            .await
+        }
+    };
+    assert_eq!(add("NW-3").await.0, StatusCode::OK);
+    let (st, err) = add("NW-1").await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(err["Validation"]["fields"][0]["field"], "ref_id");
+    let (_, cat) = app.call(&c, "get_catalog", &[("catalog_id", &id)]).await;
+    assert_eq!(cat["requirements"].as_array().unwrap().len(), 3);
+
+    // Its items go into a profile with a maturity target.
+    let profile = crate::profiles::create(&app, &c, "With corporate rules").await;
+    let (st, n) = app
+        .call(
+            &c,
+            "add_profile_items",
+            &[
+                ("profile_id", &profile),
+                ("catalog_id", &id),
+                ("component_type", ""),
+                ("level", "3"),
+            ],
+        )
+        .await;
+    assert_eq!((st, n.as_u64()), (StatusCode::OK, Some(3)));
+    let (_, p) = app
+        .call(&c, "get_profile", &[("profile_id", &profile)])
+        .await;
+    assert_eq!(p["items"][0]["target_kind"], "ml");
+
+    // Oversized uploads are refused before they are read.
+    let big = vec![b'a'; pactline::UPLOAD_LIMIT + 10];
+    let (st, _) = app
+        .upload(&c, "import_catalog", &[("name", "Big")], "big.csv", big)
+        .await;
+    assert_eq!(st, StatusCode::PAYLOAD_TOO_LARGE);
+    // Readers cannot import.
+    let viewer = app.login(w.alpha.email(Role::Viewer), PASSWORD).await;
+    let (st, _) = app
+        .upload(
+            &viewer,
+            "import_catalog",
+            &[("name", "X")],
+            "x.csv",
+            b"ref_id,title\nA,B\n".to_vec(),
+        )
+        .await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+    app.finish().await;
+}
+both!(an_asset_owner_imports_its_own_catalog_all_or_nothing);

@@ -223,6 +223,37 @@ impl TestApp {
         (status, body)
     }
 
+    /// Uploads a file to a multipart server function.
+    pub async fn upload(
+        &self,
+        c: &Client,
+        endpoint: &str,
+        fields: &[(&str, &str)],
+        filename: &str,
+        bytes: Vec<u8>,
+    ) -> (StatusCode, Value) {
+        let mut form = reqwest::multipart::Form::new();
+        for (k, v) in fields {
+            form = form.text(k.to_string(), v.to_string());
+        }
+        form = form.part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name(filename.to_string()),
+        );
+        let r = c
+            .post(self.url(&format!("/api/{endpoint}")))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status();
+        let text = r.text().await.unwrap();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
     pub fn mails_to(&self, to: &str) -> Vec<Mail> {
         self.mail
             .lock()

@@ -38,6 +38,7 @@ struct Ids {
     beta_org: String,
     shipped_catalog: String,
     beta_catalog: String,
+    alpha_catalog: String,
     alpha_profile: String,
     alpha_item: String,
     beta_profile: String,
@@ -151,6 +152,61 @@ fn cases(c: Caller, ids: &Ids) -> Vec<Case> {
         ("list_outbox", a(&[]), admin_only(c)),
         ("list_audit_events", a(&[]), admin_only(c)),
         ("list_catalogs", a(&[]), expect(c, 200, &[])),
+        (
+            "create_catalog",
+            a(&[("name", &format!("Catalog by {me}"))]),
+            expect(
+                c,
+                404,
+                &[(Alpha(Role::Admin), 200), (Alpha(Role::Contributor), 200)],
+            ),
+        ),
+        (
+            "add_catalog_requirement",
+            a(&[
+                ("catalog_id", &ids.alpha_catalog),
+                ("ref_id", &format!("M-{me}")),
+                ("title", "T"),
+                ("description", ""),
+                ("group", ""),
+            ]),
+            expect(
+                c,
+                404,
+                &[(Alpha(Role::Admin), 200), (Alpha(Role::Contributor), 200)],
+            ),
+        ),
+        (
+            "add_catalog_requirement",
+            a(&[
+                ("catalog_id", &ids.beta_catalog),
+                ("ref_id", &format!("M-{me}")),
+                ("title", "T"),
+                ("description", ""),
+                ("group", ""),
+            ]),
+            expect(c, 404, &[]),
+        ),
+        (
+            "add_catalog_requirement",
+            a(&[
+                ("catalog_id", &ids.shipped_catalog),
+                ("ref_id", &format!("M-{me}")),
+                ("title", "T"),
+                ("description", ""),
+                ("group", ""),
+            ]),
+            expect(c, 404, &[]),
+        ),
+        (
+            "import_catalog",
+            a(&[("name", &format!("Imported by {me}"))]),
+            expect(
+                c,
+                404,
+                &[(Alpha(Role::Admin), 200), (Alpha(Role::Contributor), 200)],
+            ),
+        ),
         (
             "list_profiles",
             a(&[]),
@@ -398,6 +454,7 @@ fn every_server_function_is_in_the_matrix() {
         beta_org: "2".into(),
         shipped_catalog: "1".into(),
         beta_catalog: "2".into(),
+        alpha_catalog: "3".into(),
         alpha_profile: "1".into(),
         alpha_item: "1".into(),
         beta_profile: "2".into(),
@@ -490,6 +547,9 @@ async fn isolation_matrix(b: Backend) {
         beta_catalog: crate::catalogs::custom_catalog(&app, w.beta.id.0, "Beta Power OT standard")
             .await
             .to_string(),
+        alpha_catalog: crate::catalogs::custom_catalog(&app, w.alpha.id.0, "Alpha corporate")
+            .await
+            .to_string(),
         alpha_profile: String::new(),
         alpha_item: String::new(),
         beta_profile: String::new(),
@@ -519,7 +579,18 @@ async fn isolation_matrix(b: Backend) {
         for (endpoint, args, want) in cases(caller, &ids) {
             let args: Vec<(&str, &str)> =
                 args.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-            let (status, body) = app.call(&client, endpoint, &args).await;
+            let (status, body) = if endpoint == "import_catalog" {
+                app.upload(
+                    &client,
+                    endpoint,
+                    &args,
+                    "matrix.csv",
+                    b"ref_id,title\nM-1,Matrix requirement\n".to_vec(),
+                )
+                .await
+            } else {
+                app.call(&client, endpoint, &args).await
+            };
             if status.as_u16() != want {
                 failures.push(format!(
                     "{caller:?} {endpoint} {args:?}: got {status}, want {want}: {body}"

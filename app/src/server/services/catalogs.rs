@@ -231,3 +231,182 @@ pub async fn get(actor: &Actor, state: &AppState, id: CatalogId) -> Result<Catal
         requirements,
     })
 }
+
+/// Creates an organization's own catalog from a validated list of
+/// requirements, in one transaction.
+async fn create_owned(
+    actor: &Actor,
+    state: &AppState,
+    name: &str,
+    reqs: &[RequirementDto],
+    action: &str,
+    info: &crate::server::session::RequestInfo,
+) -> Result<CatalogSummary, AppError> {
+    let name = crate::model::parse_name("name", name, 300)?;
+    let txn = db::write_txn(&state.db).await.map_err(internal)?;
+    let cat = catalog::ActiveModel {
+        owner_org_id: Set(Some(actor.org_id().0)),
+        key: Set(format!(
+            "custom-{}",
+            &uuid::Uuid::new_v4().simple().to_string()[..12]
+        )),
+        name: Set(name),
+        version: Set(1),
+        part: Set(None),
+        applies_to: Set("product_supplier".into()),
+        source: Set("Your organization's own requirements".into()),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(internal)?;
+    insert_requirements(&txn, cat.id, reqs)
+        .await
+        .map_err(internal)?;
+    audit::record(
+        &txn,
+        &Who::user(actor.user_id(), &info.request_id),
+        Event {
+            org: Some(actor.org_id()),
+            action,
+            object_type: "catalog",
+            object_id: cat.id.to_string(),
+            before: None,
+            after: Some(json!({"name": cat.name, "requirements": reqs.len()})),
+        },
+    )
+    .await
+    .map_err(internal)?;
+    txn.commit().await.map_err(internal)?;
+    Ok(CatalogSummary {
+        id: CatalogId(cat.id),
+        key: cat.key,
+        name: cat.name,
+        version: cat.version,
+        part: None,
+        shipped: false,
+        requirements: reqs.len() as u64,
+    })
+}
+
+/// Imports a CSV or .xlsx file as a new catalog of the actor's organization.
+/// The whole file is checked first; any problem and nothing is written.
+pub async fn import(
+    actor: &Actor,
+    state: &AppState,
+    name: &str,
+    filename: &str,
+    bytes: &[u8],
+    info: &crate::server::session::RequestInfo,
+) -> Result<CatalogSummary, AppError> {
+    actor.require(crate::model::Permission::EditProfiles)?;
+    let table = crate::server::import::read_table(filename, bytes)?;
+    let reqs = crate::server::import::validate(&table)?;
+    create_owned(actor, state, name, &reqs, "catalog.imported", info).await
+}
+
+/// Adds one requirement, typed in by hand, to the organization's own catalog.
+#[allow(clippy::too_many_arguments)]
+pub async fn add_requirement(
+    actor: &Actor,
+    state: &AppState,
+    id: CatalogId,
+    ref_id: &str,
+    title: &str,
+    description: &str,
+    group: &str,
+    info: &crate::server::session::RequestInfo,
+) -> Result<(), AppError> {
+    actor.require(crate::model::Permission::EditProfiles)?;
+    let header = ["ref_id", "title", "description", "group"]
+        .map(String::from)
+        .to_vec();
+    let row = [ref_id, title, description, group]
+        .map(String::from)
+        .to_vec();
+    let reqs = crate::server::import::validate(&vec![header, row]).map_err(|e| match e {
+        // One row: name the field only.
+        AppError::Validation { fields, .. } if !fields.is_empty() => {
+            let f = &fields[0];
+            AppError::invalid(
+                f.field.rsplit(", ").next().unwrap_or("ref_id"),
+                f.message.clone(),
+            )
+        }
+        other => other,
+    })?;
+    let txn = db::write_txn(&state.db).await.map_err(internal)?;
+    let cat = catalog::Entity::find_by_id(id.0)
+        .filter(catalog::Column::OwnerOrgId.eq(actor.org_id().0))
+        .one(&txn)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    let taken = requirement::Entity::find()
+        .filter(requirement::Column::CatalogId.eq(cat.id))
+        .filter(requirement::Column::RefId.eq(reqs[0].ref_id.as_str()))
+        .one(&txn)
+        .await
+        .map_err(internal)?;
+    if taken.is_some() {
+        return Err(AppError::invalid(
+            "ref_id",
+            format!("“{}” is already in this catalog.", reqs[0].ref_id),
+        ));
+    }
+    let last: Option<Option<i32>> = requirement::Entity::find()
+        .select_only()
+        .column_as(Expr::col(requirement::Column::Position).max(), "m")
+        .filter(requirement::Column::CatalogId.eq(cat.id))
+        .into_tuple::<Option<i32>>()
+        .one(&txn)
+        .await
+        .map_err(internal)?;
+    let next_position = last.flatten().map(|p| p + 1).unwrap_or(0);
+    let r = &reqs[0];
+    requirement::ActiveModel {
+        catalog_id: Set(cat.id),
+        position: Set(next_position),
+        ref_id: Set(r.ref_id.clone()),
+        kind: Set(r.kind.clone()),
+        group_code: Set(r.group.clone()),
+        group_title: Set(r.group_title.clone()),
+        title: Set(r.title.clone()),
+        description: Set(r.description.clone()),
+        parent_ref: Set(None),
+        sl: Set(None),
+        component_types: Set(None),
+        verified: Set(true),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(internal)?;
+    audit::record(
+        &txn,
+        &Who::user(actor.user_id(), &info.request_id),
+        Event {
+            org: Some(actor.org_id()),
+            action: "catalog.requirement_added",
+            object_type: "catalog",
+            object_id: cat.id.to_string(),
+            before: None,
+            after: Some(json!({"ref_id": r.ref_id, "title": r.title})),
+        },
+    )
+    .await
+    .map_err(internal)?;
+    txn.commit().await.map_err(internal)
+}
+
+/// Creates an empty catalog of the actor's organization.
+pub async fn create(
+    actor: &Actor,
+    state: &AppState,
+    name: &str,
+    info: &crate::server::session::RequestInfo,
+) -> Result<CatalogSummary, AppError> {
+    actor.require(crate::model::Permission::EditProfiles)?;
+    create_owned(actor, state, name, &[], "catalog.created", info).await
+}
