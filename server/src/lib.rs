@@ -75,6 +75,7 @@ pub fn router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
         .route("/healthz", get(routes::healthz))
         .route("/auth/login", post(routes::login))
         .route("/auth/logout", post(routes::logout))
+        .route("/{kind}/{id}/export/{format}", get(routes::export))
         .route(
             "/api/{*fn_name}",
             post(move |req: axum::extract::Request| {

@@ -109,3 +109,43 @@ pub async fn logout(
     )
         .into_response()
 }
+
+/// GET /catalogs/{id}/export/{format} and /profiles/{id}/export/{format}:
+/// downloads for the signed-in actor; anything not theirs is 404.
+pub async fn export(
+    State(state): State<AppState>,
+    Extension(session): Extension<SessionActor>,
+    axum::extract::Path((kind, id, format)): axum::extract::Path<(String, i64, String)>,
+) -> Response {
+    use app::server::services::exports::{self, Format};
+    let Some(actor) = session.0 else {
+        return (StatusCode::UNAUTHORIZED, "Sign in to download.").into_response();
+    };
+    let Some(fmt) = Format::parse(&format) else {
+        return (StatusCode::NOT_FOUND, "No such export.").into_response();
+    };
+    let result = match kind.as_str() {
+        "catalogs" => exports::catalog(&actor, &state, app::model::CatalogId(id), fmt).await,
+        "profiles" => exports::profile(&actor, &state, app::model::ProfileId(id), fmt).await,
+        _ => Err(AppError::NotFound),
+    };
+    match result {
+        Ok(d) => (
+            [
+                (header::CONTENT_TYPE, d.content_type.to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{}\"", d.filename),
+                ),
+                (header::CACHE_CONTROL, "private, no-store".to_string()),
+            ],
+            d.bytes,
+        )
+            .into_response(),
+        Err(e) => {
+            let status =
+                StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            (status, e.to_string()).into_response()
+        }
+    }
+}

@@ -198,6 +198,10 @@ pub fn CatalogPage() -> impl IntoView {
                                 <Title text=c.summary.name.clone()/>
                                 <h1>{c.summary.name.clone()}</h1>
                                 <p class="muted">"Version " {c.summary.version} " · " {c.source.clone()}</p>
+                                <p class="downloads">"Download: "
+                                    <a href=format!("/catalogs/{}/export/xlsx", c.summary.id.0) download>".xlsx"</a>" · "
+                                    <a href=format!("/catalogs/{}/export/csv", c.summary.id.0) download>"CSV"</a>
+                                </p>
                                 {(can_edit && !c.summary.shipped).then(|| view! { <AddRequirement catalog=c.summary.id action=add/> })}
                                 <div class="filters card" role="search">
                                     <div>

@@ -133,6 +133,10 @@ pub fn ProfilePage() -> impl IntoView {
                             </div>
                             {(!p.description.is_empty()).then(|| view! { <p class="muted">{p.description.clone()}</p> })}
                             <Versions profile=p.clone()/>
+                            <p class="downloads">"Download: "
+                                <a href=format!("/profiles/{}/export/xlsx", p.id.0) download>".xlsx"</a>" · "
+                                <a href=format!("/profiles/{}/export/csv", p.id.0) download>"CSV"</a>
+                            </p>
                             {editable.then(|| view! { <AddFromCatalog profile=p.id action=add/> })}
                             {(can_edit && draft).then(|| view! {
                                 <ActionForm action=publish attr:class="inline publish">

@@ -263,3 +263,117 @@ async fn an_asset_owner_imports_its_own_catalog_all_or_nothing(b: Backend) {
     app.finish().await;
 }
 both!(an_asset_owner_imports_its_own_catalog_all_or_nothing);
+
+async fn catalogs_and_profiles_download_and_exports_import_back(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let w = World::build(&app).await;
+    let c = app.login(w.alpha.email(Role::Contributor), PASSWORD).await;
+    let shipped = shipped_id(&app, "iec-62443-4-2").await;
+    let get = |path: String| {
+        let c = c.clone();
+        let url = app.url(&path);
+        async move { c.get(url).send().await.unwrap() }
+    };
+    let r = get(format!("/catalogs/{shipped}/export/csv")).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "text/csv; charset=utf-8");
+    let disposition = r.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        disposition.starts_with("attachment; filename=\"IEC-62443-4-2-2019"),
+        "{disposition}"
+    );
+    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+    let csv1 = r.bytes().await.unwrap().to_vec();
+    assert_eq!(
+        String::from_utf8_lossy(&csv1).lines().count(),
+        142,
+        "header and 141 requirements"
+    );
+
+    // The export imports back, and exports again to the same table.
+    let (st, imported) = app
+        .upload(
+            &c,
+            "import_catalog",
+            &[("name", "Copy of 4-2")],
+            "copy.csv",
+            csv1.clone(),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{imported}");
+    assert_eq!(imported["requirements"], 141);
+    let csv2 = get(format!("/catalogs/{}/export/csv", imported["id"]))
+        .await
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec();
+    assert_eq!(csv1, csv2);
+
+    let x = get(format!("/catalogs/{shipped}/export/xlsx")).await;
+    assert_eq!(x.status(), StatusCode::OK);
+    let xlsx = x.bytes().await.unwrap().to_vec();
+    assert!(xlsx.starts_with(b"PK"));
+    let (st, imported) = app
+        .upload(
+            &c,
+            "import_catalog",
+            &[("name", "Copy from xlsx")],
+            "copy.xlsx",
+            xlsx,
+        )
+        .await;
+    assert_eq!(
+        (st, imported["requirements"].as_u64()),
+        (StatusCode::OK, Some(141))
+    );
+
+    // Profiles.
+    let profile = crate::profiles::create(&app, &c, "Export me").await;
+    crate::profiles::add_edr(&app, &c, &profile, "2").await;
+    let r = get(format!("/profiles/{profile}/export/csv")).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let text = r.text().await.unwrap();
+    assert!(text
+        .starts_with("position,ref_id,title,catalog,section,target_kind,target,responsible_party"));
+    assert!(text.contains("CR 1.1 RE(1)"));
+    assert_eq!(
+        get(format!("/profiles/{profile}/export/xlsx"))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        get(format!("/profiles/{profile}/export/pdf"))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+
+    // Nobody else's.
+    let beta = app.login(w.beta.email(Role::Admin), PASSWORD).await;
+    let r = beta
+        .get(app.url(&format!("/profiles/{profile}/export/csv")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let r = beta
+        .get(app.url(&format!("/catalogs/{}/export/xlsx", imported["id"])))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let r = app
+        .client()
+        .get(app.url(&format!("/catalogs/{shipped}/export/csv")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    app.finish().await;
+}
+both!(catalogs_and_profiles_download_and_exports_import_back);

@@ -414,6 +414,30 @@ fn pages(c: Caller, ids: &Ids) -> Vec<(String, u16)> {
     out.push((format!("/catalogs/{}", ids.shipped_catalog), signed_in(200)));
     out.push((format!("/catalogs/{}", ids.beta_catalog), signed_in(404)));
     out.push(("/profiles".into(), signed_in(if owner { 200 } else { 404 })));
+    // Downloads answer 401 rather than redirecting anonymous callers.
+    let download = |s: u16| if c == Anon { 401 } else { s };
+    for f in ["csv", "xlsx"] {
+        out.push((
+            format!("/catalogs/{}/export/{f}", ids.shipped_catalog),
+            download(200),
+        ));
+        out.push((
+            format!("/catalogs/{}/export/{f}", ids.beta_catalog),
+            download(404),
+        ));
+        out.push((
+            format!("/catalogs/{}/export/{f}", ids.alpha_catalog),
+            download(if owner { 200 } else { 404 }),
+        ));
+        out.push((
+            format!("/profiles/{}/export/{f}", ids.alpha_profile),
+            download(if owner { 200 } else { 404 }),
+        ));
+        out.push((
+            format!("/profiles/{}/export/{f}", ids.beta_profile),
+            download(404),
+        ));
+    }
     out.push((
         format!("/profiles/{}", ids.alpha_profile),
         signed_in(if owner { 200 } else { 404 }),
@@ -616,7 +640,7 @@ async fn isolation_matrix(b: Backend) {
             if status != want {
                 failures.push(format!("{caller:?} GET {path}: got {status}, want {want}"));
             }
-            let html = r.text().await.unwrap();
+            let html = String::from_utf8_lossy(&r.bytes().await.unwrap()).into_owned();
             for marker in foreign(caller) {
                 if html.contains(marker) {
                     failures.push(format!("{caller:?} GET {path}: page mentions {marker}"));

@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod auth;
 pub mod catalogs;
+pub mod exports;
 pub mod invitations;
 pub mod members;
 pub mod profiles;
