@@ -35,6 +35,12 @@ test('an asset owner builds "Embedded controller, SL-T 2" from 62443-4-2 and pub
   // A published version shows no editing controls.
   await expect(page.locator('tr[data-ref="CR 1.1 RE(1)"]')).toContainText('Unique operator accounts, no shared logins');
   await expect(page.getByRole('button', { name: 'Add requirements' })).toHaveCount(0);
+  // Export the published version as .xlsx.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: '.xlsx' }).click()]);
+  expect(download.suggestedFilename()).toMatch(/^Embedded-controller-SL-T-2-.*-v1-published\.xlsx$/);
+  const path = await download.path();
+  const bytes = require('fs').readFileSync(path);
+  expect(bytes.subarray(0, 2).toString()).toBe('PK');
   await page.getByRole('button', { name: 'Start version 2' }).click();
   await expect(page.getByTestId('profile-status')).toHaveText('Version 2 · Draft');
 });
