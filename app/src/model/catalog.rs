@@ -108,11 +108,11 @@ pub struct CatalogDto {
 /// is at most `sl_t` and which applies to the component type. Clause
 /// headings carried by component-specific rows, constraints (CCSC) and items
 /// required at no level are not selected. Pure, so it is unit-tested.
-pub fn select_for_sl<'a>(
-    requirements: &'a [RequirementDto],
+pub fn select_for_sl(
+    requirements: &[RequirementDto],
     ct: Option<ComponentType>,
     sl_t: u8,
-) -> Vec<&'a RequirementDto> {
+) -> Vec<&RequirementDto> {
     requirements
         .iter()
         .filter(|r| matches!(r.min_sl(), Some(min) if min <= sl_t))
