@@ -44,6 +44,11 @@ command -v wasm-opt >/dev/null || apt_install binaryen
 if [ "$want_e2e" = all ]; then
   command -v chromium >/dev/null || apt_install chromium
   command -v pg_ctlcluster >/dev/null || apt_install postgresql
+  # The third-party OSCAL validator the tests run exported documents through.
+  if ! python3 -c 'import trestle.oscal.catalog' 2>/dev/null; then
+    log "pip install compliance-trestle"
+    python3 -m pip install --quiet --disable-pip-version-check compliance-trestle
+  fi
   if [ ! -d end2end/node_modules/@playwright/test ]; then
     log "npm ci (Playwright, without its browser download)"
     (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)

@@ -97,6 +97,8 @@ pub struct CatalogSummary {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CatalogDto {
     pub summary: CatalogSummary,
+    /// RFC 3339.
+    pub last_modified: String,
     pub applies_to: String,
     pub source: String,
     pub requirements: Vec<RequirementDto>,

@@ -163,6 +163,8 @@ pub struct ProfileDto {
     pub version: i32,
     pub status: ProfileStatus,
     pub published_at: Option<String>,
+    /// RFC 3339: publication, or creation of a draft.
+    pub last_modified: String,
     /// Other versions of the same profile, newest first.
     pub versions: Vec<ProfileSummary>,
     pub items: Vec<ProfileItemDto>,

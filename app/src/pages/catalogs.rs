@@ -54,7 +54,7 @@ pub fn CatalogsPage() -> impl IntoView {
         {can_edit.then(|| view! {
             <section class="card">
                 <h2>"Import your own catalog"</h2>
-                <p class="muted">"A .csv or .xlsx file (first worksheet) with a header row. Columns: "
+                <p class="muted">"An OSCAL catalog (.json), or a .csv or .xlsx file (first worksheet) with a header row. Columns: "
                     <code>"ref_id"</code>", "<code>"title"</code>" (required), "<code>"description"</code>", "<code>"group"</code>", "
                     <code>"group_title"</code>", "<code>"parent"</code>", "<code>"levels"</code>" (e.g. 2,3,4), "<code>"component_types"</code>" (SAR, EDR, HDR, NDR). "
                     "Up to 2 MiB and 5,000 rows. The whole file is checked first: if any row has a problem, nothing is imported."</p>
@@ -73,7 +73,7 @@ pub fn CatalogsPage() -> impl IntoView {
                     </div>
                     <div>
                         <label for="import-file">"File"</label>
-                        <input id="import-file" name="file" type="file" accept=".csv,.xlsx" required/>
+                        <input id="import-file" name="file" type="file" accept=".csv,.xlsx,.json" required/>
                     </div>
                     <div class="form-end"><button type="submit" class="primary">"Import"</button></div>
                 </form>
@@ -200,7 +200,8 @@ pub fn CatalogPage() -> impl IntoView {
                                 <p class="muted">"Version " {c.summary.version} " · " {c.source.clone()}</p>
                                 <p class="downloads">"Download: "
                                     <a href=format!("/catalogs/{}/export/xlsx", c.summary.id.0) download>".xlsx"</a>" · "
-                                    <a href=format!("/catalogs/{}/export/csv", c.summary.id.0) download>"CSV"</a>
+                                    <a href=format!("/catalogs/{}/export/csv", c.summary.id.0) download>"CSV"</a>" · "
+                                    <a href=format!("/catalogs/{}/export/oscal", c.summary.id.0) download>"OSCAL JSON"</a>
                                 </p>
                                 {(can_edit && !c.summary.shipped).then(|| view! { <AddRequirement catalog=c.summary.id action=add/> })}
                                 <div class="filters card" role="search">

@@ -135,7 +135,8 @@ pub fn ProfilePage() -> impl IntoView {
                             <Versions profile=p.clone()/>
                             <p class="downloads">"Download: "
                                 <a href=format!("/profiles/{}/export/xlsx", p.id.0) download>".xlsx"</a>" · "
-                                <a href=format!("/profiles/{}/export/csv", p.id.0) download>"CSV"</a>
+                                <a href=format!("/profiles/{}/export/csv", p.id.0) download>"CSV"</a>" · "
+                                <a href=format!("/profiles/{}/export/oscal", p.id.0) download>"OSCAL JSON"</a>
                             </p>
                             {editable.then(|| view! { <AddFromCatalog profile=p.id action=add/> })}
                             {(can_edit && draft).then(|| view! {

@@ -51,7 +51,7 @@ pub fn read_table(filename: &str, bytes: &[u8]) -> Result<Table, AppError> {
         }
         read_xlsx(bytes)
     } else {
-        Err(file_error("Upload a .csv or .xlsx file."))
+        Err(file_error("Upload a .csv, .xlsx or OSCAL .json file."))
     }
 }
 
@@ -100,6 +100,61 @@ fn read_xlsx(bytes: &[u8]) -> Result<Table, AppError> {
                     other => other.to_string(),
                 })
                 .collect()
+        })
+        .collect())
+}
+
+/// Reads an OSCAL catalog (JSON) and checks its controls with the same rules
+/// as a table: each control is a row, in document order.
+pub fn read_oscal(bytes: &[u8]) -> Result<Vec<RequirementDto>, AppError> {
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(file_error(format!(
+            "The file is larger than {} MiB.",
+            MAX_FILE_BYTES / 1024 / 1024
+        )));
+    }
+    let doc: serde_json::Value = serde_json::from_slice(bytes)
+        .map_err(|e| file_error(format!("The file is not valid JSON ({e}).")))?;
+    let (_, reqs) = crate::server::oscal::read_catalog(&doc)?;
+    if reqs.len() > MAX_ROWS {
+        return Err(file_error(format!(
+            "The catalog has more than {MAX_ROWS} controls."
+        )));
+    }
+    let join = |v: &Option<Vec<String>>| v.as_ref().map(|v| v.join(",")).unwrap_or_default();
+    let mut table: Table = vec![COLUMNS.iter().map(|c| c.to_string()).collect()];
+    for r in &reqs {
+        table.push(vec![
+            r.ref_id.clone(),
+            r.title.clone(),
+            r.description.clone(),
+            r.group.clone(),
+            r.group_title.clone(),
+            r.parent.clone().unwrap_or_default(),
+            join(
+                &r.sl
+                    .as_ref()
+                    .map(|l| l.iter().map(|n| n.to_string()).collect()),
+            ),
+            join(
+                &r.component_types
+                    .as_ref()
+                    .map(|t| t.iter().map(|c| c.as_str().to_string()).collect()),
+            ),
+        ]);
+    }
+    // Same checks as a table; then keep what only OSCAL carries.
+    let checked = validate(&table)?;
+    Ok(checked
+        .into_iter()
+        .zip(reqs)
+        .map(|(mut c, r)| {
+            c.kind = r.kind;
+            c.verified = r.verified;
+            if r.sl.as_ref().is_some_and(|l| l.is_empty()) {
+                c.sl = Some(vec![]);
+            }
+            c
         })
         .collect())
 }

@@ -9,6 +9,7 @@ pub mod demo;
 pub mod entities;
 pub mod import;
 pub mod mail;
+pub mod oscal;
 pub mod password;
 pub mod respond;
 pub mod scoped;

@@ -416,7 +416,7 @@ fn pages(c: Caller, ids: &Ids) -> Vec<(String, u16)> {
     out.push(("/profiles".into(), signed_in(if owner { 200 } else { 404 })));
     // Downloads answer 401 rather than redirecting anonymous callers.
     let download = |s: u16| if c == Anon { 401 } else { s };
-    for f in ["csv", "xlsx"] {
+    for f in ["csv", "xlsx", "oscal"] {
         out.push((
             format!("/catalogs/{}/export/{f}", ids.shipped_catalog),
             download(200),
@@ -603,6 +603,9 @@ async fn isolation_matrix(b: Backend) {
         for (endpoint, args, want) in cases(caller, &ids) {
             let args: Vec<(&str, &str)> =
                 args.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            if std::env::var("MATRIX_TRACE").is_ok() {
+                eprintln!("{caller:?} {endpoint}");
+            }
             let (status, body) = if endpoint == "import_catalog" {
                 app.upload(
                     &client,

@@ -40,7 +40,7 @@ fn item<'a>(p: &'a Value, ref_id: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("{ref_id} not in profile"))
 }
 
-async fn edit_item(
+pub async fn edit_item(
     app: &TestApp,
     c: &Client,
     item_id: &str,

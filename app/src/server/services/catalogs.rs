@@ -226,6 +226,9 @@ pub async fn get(actor: &Actor, state: &AppState, id: CatalogId) -> Result<Catal
             shipped: c.owner_org_id.is_none(),
             requirements: requirements.len() as u64,
         },
+        last_modified: c
+            .created_at
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         applies_to: c.applies_to,
         source: c.source,
         requirements,
@@ -301,6 +304,10 @@ pub async fn import(
     info: &crate::server::session::RequestInfo,
 ) -> Result<CatalogSummary, AppError> {
     actor.require(crate::model::Permission::EditProfiles)?;
+    if filename.to_lowercase().ends_with(".json") {
+        let reqs = crate::server::import::read_oscal(bytes)?;
+        return create_owned(actor, state, name, &reqs, "catalog.imported", info).await;
+    }
     let table = crate::server::import::read_table(filename, bytes)?;
     let reqs = crate::server::import::validate(&table)?;
     create_owned(actor, state, name, &reqs, "catalog.imported", info).await

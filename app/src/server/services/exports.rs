@@ -16,6 +16,7 @@ pub struct Download {
 pub enum Format {
     Csv,
     Xlsx,
+    Oscal,
 }
 
 impl Format {
@@ -23,6 +24,7 @@ impl Format {
         match s {
             "csv" => Some(Format::Csv),
             "xlsx" => Some(Format::Xlsx),
+            "oscal" => Some(Format::Oscal),
             _ => None,
         }
     }
@@ -64,6 +66,7 @@ pub fn safe_filename(name: &str, ext: &str) -> String {
 
 fn table_bytes(format: Format, header: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>, AppError> {
     match format {
+        Format::Oscal => Err(AppError::NotFound),
         Format::Csv => {
             let mut w = csv::Writer::from_writer(Vec::new());
             w.write_record(header).map_err(internal)?;
@@ -97,6 +100,7 @@ fn table_bytes(format: Format, header: &[&str], rows: &[Vec<String>]) -> Result<
 
 fn content_type(format: Format) -> &'static str {
     match format {
+        Format::Oscal => "application/json",
         Format::Csv => "text/csv; charset=utf-8",
         Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     }
@@ -132,6 +136,17 @@ pub async fn catalog(
     format: Format,
 ) -> Result<Download, AppError> {
     let c = catalogs::get(actor, state, id).await?;
+    if format == Format::Oscal {
+        let doc = crate::server::oscal::catalog(&c, &c.last_modified);
+        return Ok(Download {
+            filename: safe_filename(
+                &format!("{}-v{}-oscal", c.summary.name, c.summary.version),
+                "json",
+            ),
+            content_type: content_type(format),
+            bytes: serde_json::to_vec_pretty(&doc).map_err(internal)?,
+        });
+    }
     let rows: Vec<Vec<String>> = c.requirements.iter().map(requirement_row).collect();
     let ext = if format == Format::Csv { "csv" } else { "xlsx" };
     Ok(Download {
@@ -162,6 +177,17 @@ pub async fn profile(
     format: Format,
 ) -> Result<Download, AppError> {
     let p = profiles::get(actor, state, id).await?;
+    if format == Format::Oscal {
+        let base = state.config.base_url.clone();
+        let doc = crate::server::oscal::profile(&p, &p.last_modified, |c| {
+            format!("{base}/catalogs/{c}/export/oscal")
+        });
+        return Ok(Download {
+            filename: safe_filename(&format!("{}-v{}-oscal", p.name, p.version), "json"),
+            content_type: content_type(format),
+            bytes: serde_json::to_vec_pretty(&doc).map_err(internal)?,
+        });
+    }
     let rows: Vec<Vec<String>> = p
         .items
         .iter()

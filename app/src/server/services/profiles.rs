@@ -165,6 +165,10 @@ pub async fn get(actor: &Actor, state: &AppState, id: ProfileId) -> Result<Profi
         version: p.version,
         status: ProfileStatus::parse(&p.status),
         published_at: p.published_at.map(ts),
+        last_modified: p
+            .published_at
+            .unwrap_or(p.created_at)
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         versions: versions
             .iter()
             .map(|v| summary(v, if v.id == p.id { n } else { 0 }))

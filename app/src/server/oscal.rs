@@ -1,0 +1,320 @@
+//! OSCAL 1.1 JSON: catalogs and profiles out, catalogs back in.
+//!
+//! Requirement enhancements nest under their base control; Pactline's own
+//! facts (security levels, component types, provisional items, targets,
+//! responsible party, weight, evidence flag) travel as namespaced props, the
+//! one-line description as a guidance part and the owner's parameters as a
+//! part of their own.
+
+use crate::model::{AppError, CatalogDto, ComponentType, ProfileDto, RequirementDto};
+use serde_json::{json, Map, Value};
+
+pub const OSCAL_VERSION: &str = "1.1.2";
+pub const NS: &str = "https://pactline.dev/ns/oscal";
+
+/// An OSCAL token (`^(\p{L}|_)(\p{L}|\p{N}|[.\-_])*$`) from an identifier:
+/// "CR 1.1 RE(1)" becomes "cr-1.1-re-1".
+pub fn token(id: &str) -> String {
+    let mut out = String::new();
+    for c in id.to_lowercase().chars() {
+        if c.is_ascii_alphanumeric() || c == '.' || c == '_' {
+            out.push(c);
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out = out.trim_matches('-').to_string();
+    match out.chars().next() {
+        Some(c) if c.is_ascii_alphabetic() || c == '_' => out,
+        _ => format!("r-{out}"),
+    }
+}
+
+fn uuid_for(name: &str) -> String {
+    uuid::Uuid::new_v5(
+        &uuid::Uuid::NAMESPACE_URL,
+        format!("{NS}/{name}").as_bytes(),
+    )
+    .to_string()
+}
+
+fn prop(name: &str, value: impl Into<String>) -> Value {
+    json!({"name": name, "ns": NS, "value": value.into()})
+}
+
+fn control(r: &RequirementDto, children: Vec<Value>) -> Value {
+    let id = token(&r.ref_id);
+    let mut props = vec![json!({"name": "label", "value": r.ref_id})];
+    if let Some(l) = &r.sl {
+        props.push(prop(
+            "security-levels",
+            if l.is_empty() {
+                "none".into()
+            } else {
+                l.iter()
+                    .map(|n| n.to_string())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            },
+        ));
+    }
+    if let Some(t) = &r.component_types {
+        if !t.is_empty() {
+            props.push(prop(
+                "component-types",
+                t.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(" "),
+            ));
+        }
+    }
+    props.push(prop("kind", r.kind.clone()));
+    if !r.verified {
+        props.push(prop("provisional", "true"));
+    }
+    let mut c = Map::new();
+    c.insert("id".into(), json!(id));
+    c.insert("title".into(), json!(r.title));
+    c.insert("props".into(), Value::Array(props));
+    if !r.description.trim().is_empty() {
+        c.insert(
+            "parts".into(),
+            json!([{"id": format!("{id}_gdn"), "name": "guidance", "prose": r.description}]),
+        );
+    }
+    if !children.is_empty() {
+        c.insert("controls".into(), Value::Array(children));
+    }
+    Value::Object(c)
+}
+
+/// A catalog as an OSCAL catalog document.
+pub fn catalog(c: &CatalogDto, last_modified: &str) -> Value {
+    let reqs = &c.requirements;
+    let children_of = |parent: &str| -> Vec<&RequirementDto> {
+        reqs.iter()
+            .filter(|r| r.parent.as_deref() == Some(parent))
+            .collect()
+    };
+    fn build<'a>(
+        r: &'a RequirementDto,
+        children_of: &dyn Fn(&str) -> Vec<&'a RequirementDto>,
+    ) -> Value {
+        let kids = children_of(&r.ref_id)
+            .into_iter()
+            .map(|k| build(k, children_of))
+            .collect();
+        control(r, kids)
+    }
+    let known: std::collections::HashSet<&str> = reqs.iter().map(|r| r.ref_id.as_str()).collect();
+    let mut groups: Vec<(String, String, Vec<Value>)> = Vec::new();
+    for r in reqs
+        .iter()
+        .filter(|r| r.parent.as_deref().is_none_or(|p| !known.contains(p)))
+    {
+        let ctl = build(r, &children_of);
+        match groups.iter_mut().find(|(g, ..)| *g == r.group) {
+            Some((_, _, controls)) => controls.push(ctl),
+            None => groups.push((r.group.clone(), r.group_title.clone(), vec![ctl])),
+        }
+    }
+    let mut cat = Map::new();
+    cat.insert(
+        "uuid".into(),
+        json!(uuid_for(&format!(
+            "catalog/{}/{}",
+            c.summary.key, c.summary.version
+        ))),
+    );
+    cat.insert(
+        "metadata".into(),
+        json!({
+            "title": c.summary.name,
+            "last-modified": last_modified,
+            "version": c.summary.version.to_string(),
+            "oscal-version": OSCAL_VERSION,
+            "remarks": c.source,
+        }),
+    );
+    if !groups.is_empty() {
+        cat.insert(
+            "groups".into(),
+            Value::Array(
+                groups
+                    .into_iter()
+                    .map(|(g, t, controls)| {
+                        json!({"id": format!("grp-{}", token(&g)), "title": t, "props": [{"name": "label", "value": g}], "controls": controls})
+                    })
+                    .collect(),
+            ),
+        );
+    }
+    json!({ "catalog": cat })
+}
+
+/// A profile version as an OSCAL profile: which controls of which catalog,
+/// and the asset owner's targets as added props.
+pub fn profile(p: &ProfileDto, last_modified: &str, catalog_href: impl Fn(i64) -> String) -> Value {
+    let mut imports: Vec<(i64, Vec<String>)> = Vec::new();
+    for it in &p.items {
+        let id = token(&it.requirement.ref_id);
+        match imports.iter_mut().find(|(c, _)| *c == it.catalog_id.0) {
+            Some((_, ids)) => ids.push(id),
+            None => imports.push((it.catalog_id.0, vec![id])),
+        }
+    }
+    let alters: Vec<Value> = p
+        .items
+        .iter()
+        .map(|it| {
+            let id = token(&it.requirement.ref_id);
+            let mut add = Map::new();
+            add.insert("position".into(), json!("ending"));
+            add.insert(
+                "props".into(),
+                json!([
+                    prop("target", it.target_kind.label(it.target)),
+                    prop("responsible-party", it.responsible_party.as_str()),
+                    prop("weight", it.weight.to_string()),
+                    prop("evidence-required", if it.evidence_required { "true" } else { "false" }),
+                    prop("section", it.section.clone()),
+                ]),
+            );
+            if !it.parameters.trim().is_empty() {
+                add.insert("parts".into(), json!([{"id": format!("{id}_prm"), "name": "parameters", "ns": NS, "prose": it.parameters}]));
+            }
+            json!({"control-id": id, "adds": [Value::Object(add)]})
+        })
+        .collect();
+    let mut prof = Map::new();
+    prof.insert(
+        "uuid".into(),
+        json!(uuid_for(&format!("profile/{}", p.id.0))),
+    );
+    prof.insert(
+        "metadata".into(),
+        json!({
+            "title": p.name,
+            "last-modified": last_modified,
+            "version": p.version.to_string(),
+            "oscal-version": OSCAL_VERSION,
+            "props": [prop("status", p.status.as_str())],
+        }),
+    );
+    prof.insert(
+        "imports".into(),
+        Value::Array(
+            imports
+                .into_iter()
+                .map(|(c, ids)| json!({"href": catalog_href(c), "include-controls": [{"with-ids": ids}]}))
+                .collect(),
+        ),
+    );
+    if !alters.is_empty() {
+        prof.insert("modify".into(), json!({"alters": alters}));
+    }
+    json!({ "profile": prof })
+}
+
+fn bad(message: impl Into<String>) -> AppError {
+    AppError::invalid("file", message)
+}
+
+fn ns_prop<'a>(c: &'a Value, name: &str) -> Option<&'a str> {
+    c["props"]
+        .as_array()?
+        .iter()
+        .find(|p| p["name"] == name)
+        .and_then(|p| p["value"].as_str())
+}
+
+/// Reads an OSCAL catalog back into a name and requirements.
+pub fn read_catalog(doc: &Value) -> Result<(String, Vec<RequirementDto>), AppError> {
+    let cat = doc
+        .get("catalog")
+        .ok_or_else(|| bad("This is not an OSCAL catalog (no “catalog” object)."))?;
+    let title = cat["metadata"]["title"]
+        .as_str()
+        .ok_or_else(|| bad("The catalog has no metadata title."))?
+        .to_string();
+    let mut out = Vec::new();
+    fn walk(
+        c: &Value,
+        group: &str,
+        group_title: &str,
+        parent: Option<&str>,
+        out: &mut Vec<RequirementDto>,
+    ) -> Result<(), AppError> {
+        let ref_id = ns_prop(c, "label")
+            .or(c["id"].as_str())
+            .ok_or_else(|| bad("A control has no id."))?
+            .to_string();
+        let title = c["title"]
+            .as_str()
+            .ok_or_else(|| bad(format!("Control {ref_id} has no title.")))?
+            .to_string();
+        let description = c["parts"]
+            .as_array()
+            .and_then(|p| p.iter().find(|p| p["name"] == "guidance"))
+            .and_then(|p| p["prose"].as_str())
+            .unwrap_or("")
+            .to_string();
+        let sl = ns_prop(c, "security-levels").map(|v| {
+            if v == "none" {
+                vec![]
+            } else {
+                v.split(' ').filter_map(|n| n.parse().ok()).collect()
+            }
+        });
+        let component_types = ns_prop(c, "component-types")
+            .map(|v| v.split(' ').filter_map(ComponentType::parse).collect());
+        out.push(RequirementDto {
+            kind: ns_prop(c, "kind")
+                .unwrap_or(if parent.is_some() { "RE" } else { "custom" })
+                .to_string(),
+            verified: ns_prop(c, "provisional") != Some("true"),
+            ref_id: ref_id.clone(),
+            group: group.to_string(),
+            group_title: group_title.to_string(),
+            title,
+            description,
+            parent: parent.map(str::to_string),
+            sl,
+            component_types,
+        });
+        for child in c["controls"].as_array().into_iter().flatten() {
+            walk(child, group, group_title, Some(&ref_id), out)?;
+        }
+        Ok(())
+    }
+    for g in cat["groups"].as_array().into_iter().flatten() {
+        let title = g["title"].as_str().unwrap_or("").to_string();
+        let code = ns_prop(g, "label")
+            .unwrap_or_else(|| {
+                g["id"]
+                    .as_str()
+                    .unwrap_or("General")
+                    .trim_start_matches("grp-")
+            })
+            .to_string();
+        for c in g["controls"].as_array().into_iter().flatten() {
+            walk(c, &code, &title, None, &mut out)?;
+        }
+    }
+    for c in cat["controls"].as_array().into_iter().flatten() {
+        walk(c, "General", "General", None, &mut out)?;
+    }
+    Ok((title, out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::token;
+
+    #[test]
+    fn identifiers_become_oscal_tokens() {
+        assert_eq!(token("CR 1.1 RE(1)"), "cr-1.1-re-1");
+        assert_eq!(token("SP.01.01 BR"), "sp.01.01-br");
+        assert_eq!(token("SM-1"), "sm-1");
+        assert_eq!(token("1.2 (corp)"), "r-1.2-corp");
+        assert_eq!(token("EDR 3.14"), "edr-3.14");
+    }
+}
