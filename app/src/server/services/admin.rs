@@ -80,29 +80,8 @@ pub async fn create_org_with_admin(
     .insert(&txn)
     .await
     .map_err(internal)?;
-    let u = user::ActiveModel {
-        email: Set(email.as_str().to_string()),
-        display_name: Set(display_name),
-        password_hash: Set(hash),
-        is_active: Set(true),
-        created_at: Set(now),
-        password_changed_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await
-    .map_err(internal)?;
-    let m = membership::ActiveModel {
-        user_id: Set(u.id),
-        organization_id: Set(org.id),
-        role: Set(Role::Admin.as_str().into()),
-        is_active: Set(true),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await
-    .map_err(internal)?;
+    let (u, m) =
+        insert_account(&txn, &email, display_name, hash, OrgId(org.id), Role::Admin).await?;
     audit::record(
         &txn,
         who,
@@ -123,8 +102,44 @@ pub async fn create_org_with_admin(
     Ok((OrgId(org.id), UserId(u.id)))
 }
 
-/// Adds an existing or new account to an organization with a role, without
-/// an invitation (operator and demo use only; users go through invitations).
+/// A new, active account with one active membership.
+async fn insert_account<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    email: &Email,
+    display_name: String,
+    password_hash: String,
+    org: OrgId,
+    role: Role,
+) -> Result<(user::Model, membership::Model), AppError> {
+    let now = Utc::now();
+    let u = user::ActiveModel {
+        email: Set(email.as_str().to_string()),
+        display_name: Set(display_name),
+        password_hash: Set(password_hash),
+        is_active: Set(true),
+        created_at: Set(now),
+        password_changed_at: Set(now),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await
+    .map_err(internal)?;
+    let m = membership::ActiveModel {
+        user_id: Set(u.id),
+        organization_id: Set(org.0),
+        role: Set(role.as_str().into()),
+        is_active: Set(true),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await
+    .map_err(internal)?;
+    Ok((u, m))
+}
+
+/// Adds a new account to an organization with a role, without an invitation
+/// (operator and demo use only; users join through invitations).
 pub async fn add_member(
     state: &AppState,
     org: OrgId,
@@ -138,31 +153,8 @@ pub async fn add_member(
     let display_name = parse_name("name", display_name, 200)?;
     check_policy(password, &[email.as_str(), &display_name])?;
     let hash = state.hasher.hash(password).await?;
-    let now = Utc::now();
     let txn = db::write_txn(&state.db).await.map_err(internal)?;
-    let u = user::ActiveModel {
-        email: Set(email.as_str().to_string()),
-        display_name: Set(display_name),
-        password_hash: Set(hash),
-        is_active: Set(true),
-        created_at: Set(now),
-        password_changed_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await
-    .map_err(internal)?;
-    let m = membership::ActiveModel {
-        user_id: Set(u.id),
-        organization_id: Set(org.0),
-        role: Set(role.as_str().into()),
-        is_active: Set(true),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await
-    .map_err(internal)?;
+    let (u, m) = insert_account(&txn, &email, display_name, hash, org, role).await?;
     audit::record(
         &txn,
         who,
