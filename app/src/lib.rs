@@ -84,6 +84,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("catalogs/:id") view=pages::catalogs::CatalogPage ssr=SsrMode::Async/>
                     <Route path=path!("profiles") view=pages::profiles::ProfilesPage ssr=SsrMode::Async/>
                     <Route path=path!("profiles/:id") view=pages::profiles::ProfilePage ssr=SsrMode::Async/>
+                    <Route path=path!("profiles/:id/compare/:other") view=pages::profiles::ProfileComparePage ssr=SsrMode::Async/>
                     <Route path=path!("suppliers") view=pages::suppliers::SuppliersPage ssr=SsrMode::Async/>
                     <Route path=path!("account") view=pages::account::AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("outbox") view=pages::admin::OutboxPage ssr=SsrMode::Async/>

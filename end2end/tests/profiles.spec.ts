@@ -43,6 +43,16 @@ test('an asset owner builds "Embedded controller, SL-T 2" from 62443-4-2 and pub
   expect(bytes.subarray(0, 2).toString()).toBe('PK');
   await page.getByRole('button', { name: 'Start version 2' }).click();
   await expect(page.getByTestId('profile-status')).toHaveText('Version 2 · Draft');
+  // Version 2 starts as a copy: nothing differs from version 1 yet.
+  await hydrated(page);
+  await page.locator('tr[data-ref="CR 1.1 RE(1)"]').getByLabel('Weight').fill('7');
+  await page.locator('tr[data-ref="CR 1.1 RE(1)"]').getByRole('button', { name: 'Save' }).click();
+  await expect(page.locator('tr[data-ref="CR 1.1 RE(1)"]').getByLabel('Weight')).toHaveValue('7');
+  await page.getByRole('link', { name: '(compare with v1)' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('version 1 → 2');
+  await expect(page.getByTestId('diff-added')).toContainText('Added (0)');
+  await expect(page.getByTestId('diff-changed')).toContainText('Changed (1)');
+  await expect(page.getByTestId('diff-changed')).toContainText('weight 1');
 });
 
 test('a supplier has no profiles page', async ({ page }) => {

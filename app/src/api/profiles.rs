@@ -119,3 +119,14 @@ pub async fn new_profile_version(profile_id: ProfileId) -> Result<ProfileId, App
     })
     .await
 }
+
+#[server(endpoint = "compare_profiles")]
+pub async fn compare_profiles(
+    profile_id: ProfileId,
+    other_id: ProfileId,
+) -> Result<crate::model::ProfileDiff, AppError> {
+    as_actor(
+        |actor, state| async move { profiles::compare(&actor, &state, other_id, profile_id).await },
+    )
+    .await
+}

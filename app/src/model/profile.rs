@@ -208,6 +208,58 @@ mod tests {
         assert_eq!(TargetKind::Sl.label(2), "SL-T 2");
     }
 
+    fn item(ref_id: &str, target: i16) -> ProfileItemDto {
+        ProfileItemDto {
+            id: ProfileItemId(0),
+            catalog_id: CatalogId(1),
+            catalog_name: String::new(),
+            requirement: RequirementDto {
+                ref_id: ref_id.into(),
+                kind: "CR".into(),
+                group: "FR1".into(),
+                group_title: String::new(),
+                title: String::new(),
+                description: String::new(),
+                parent: None,
+                sl: None,
+                component_types: None,
+                verified: true,
+            },
+            section: "S".into(),
+            target_kind: TargetKind::Sl,
+            target,
+            responsible_party: Party::ProductSupplier,
+            weight: 1,
+            evidence_required: false,
+            parameters: String::new(),
+        }
+    }
+
+    #[test]
+    fn versions_differ_by_added_removed_and_changed_items() {
+        let from = [item("CR 1.1", 2), item("CR 1.2", 2), item("CR 1.3", 2)];
+        let to = [item("CR 1.1", 2), item("CR 1.2", 3), item("CR 2.1", 2)];
+        let (added, removed, changed) = diff_items(&from, &to);
+        assert_eq!(
+            added
+                .iter()
+                .map(|i| i.requirement.ref_id.as_str())
+                .collect::<Vec<_>>(),
+            ["CR 2.1"]
+        );
+        assert_eq!(
+            removed
+                .iter()
+                .map(|i| i.requirement.ref_id.as_str())
+                .collect::<Vec<_>>(),
+            ["CR 1.3"]
+        );
+        assert_eq!(changed.len(), 1);
+        assert_eq!((changed[0].0.target, changed[0].1.target), (2, 3));
+        let (a, r, c) = diff_items(&from, &from);
+        assert!(a.is_empty() && r.is_empty() && c.is_empty());
+    }
+
     #[test]
     fn parties_parse_and_print_alike() {
         for p in Party::ALL {
@@ -215,4 +267,62 @@ mod tests {
         }
         assert!(Party::parse("nobody").is_err());
     }
+}
+
+/// What changed between two versions of a profile.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileDiff {
+    pub name: String,
+    pub from_version: i32,
+    pub to_version: i32,
+    pub added: Vec<ProfileItemDto>,
+    pub removed: Vec<ProfileItemDto>,
+    /// (before, after) for items whose target, party, weight, evidence flag,
+    /// section or parameters changed.
+    pub changed: Vec<(ProfileItemDto, ProfileItemDto)>,
+}
+
+/// Compares two item lists by requirement. Pure, so it is unit-tested.
+pub fn diff_items(
+    from: &[ProfileItemDto],
+    to: &[ProfileItemDto],
+) -> (
+    Vec<ProfileItemDto>,
+    Vec<ProfileItemDto>,
+    Vec<(ProfileItemDto, ProfileItemDto)>,
+) {
+    let key = |i: &ProfileItemDto| (i.catalog_id, i.requirement.ref_id.clone());
+    let added = to
+        .iter()
+        .filter(|t| !from.iter().any(|f| key(f) == key(t)))
+        .cloned()
+        .collect();
+    let removed = from
+        .iter()
+        .filter(|f| !to.iter().any(|t| key(f) == key(t)))
+        .cloned()
+        .collect();
+    let changed = from
+        .iter()
+        .filter_map(|f| {
+            let t = to.iter().find(|t| key(t) == key(f))?;
+            let same = (
+                f.target,
+                f.responsible_party,
+                f.weight,
+                f.evidence_required,
+                &f.section,
+                &f.parameters,
+            ) == (
+                t.target,
+                t.responsible_party,
+                t.weight,
+                t.evidence_required,
+                &t.section,
+                &t.parameters,
+            );
+            (!same).then(|| (f.clone(), t.clone()))
+        })
+        .collect();
+    (added, removed, changed)
 }

@@ -171,6 +171,55 @@ pub fn ProfilePage() -> impl IntoView {
     }
 }
 
+/// Changes from another version to this one.
+#[component]
+pub fn ProfileComparePage() -> impl IntoView {
+    let params = use_params_map();
+    let ids = move || {
+        let p = params.read();
+        let n = |k: &str| p.get(k).and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
+        (n("id"), n("other"))
+    };
+    let diff = Resource::new(ids, |(id, other)| {
+        crate::api::profiles::compare_profiles(ProfileId(id), ProfileId(other))
+    });
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match diff.await {
+                    Err(e) => Either::Left(view! { <Title text="Compare versions"/><ErrorBox error=e/> }),
+                    Ok(d) => {
+                        let row = |i: &ProfileItemDto| format!("{} {} ({})", i.requirement.ref_id, i.requirement.title, i.target_kind.label(i.target));
+                        Either::Right(view! {
+                            <Title text=format!("{}: v{} → v{}", d.name, d.from_version, d.to_version)/>
+                            <h1>{d.name.clone()}": version " {d.from_version} " → " {d.to_version}</h1>
+                            <section class="card" data-testid="diff-added">
+                                <h2>{format!("Added ({})", d.added.len())}</h2>
+                                <ul>{d.added.iter().map(|i| view! { <li>{row(i)}</li> }).collect_view()}</ul>
+                            </section>
+                            <section class="card" data-testid="diff-removed">
+                                <h2>{format!("Removed ({})", d.removed.len())}</h2>
+                                <ul>{d.removed.iter().map(|i| view! { <li>{row(i)}</li> }).collect_view()}</ul>
+                            </section>
+                            <section class="card" data-testid="diff-changed">
+                                <h2>{format!("Changed ({})", d.changed.len())}</h2>
+                                <ul>{d.changed.iter().map(|(a, b)| view! {
+                                    <li>{a.requirement.ref_id.clone()}": "
+                                        {format!("{}, {}, weight {}, evidence {}", a.target_kind.label(a.target), a.responsible_party.label(), a.weight, if a.evidence_required { "required" } else { "optional" })}
+                                        " → "
+                                        {format!("{}, {}, weight {}, evidence {}", b.target_kind.label(b.target), b.responsible_party.label(), b.weight, if b.evidence_required { "required" } else { "optional" })}
+                                        {(a.parameters != b.parameters).then(|| format!("; parameters “{}” → “{}”", a.parameters, b.parameters))}
+                                    </li>
+                                }).collect_view()}</ul>
+                            </section>
+                        })
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
 #[component]
 fn Versions(profile: ProfileDto) -> impl IntoView {
     (profile.versions.len() > 1).then(|| {
@@ -181,7 +230,11 @@ fn Versions(profile: ProfileDto) -> impl IntoView {
                     view! {
                         <a href=format!("/profiles/{}", v.id.0) class:current=current>
                             {format!("v{} ({})", v.version, v.status.label())}
-                        </a>" "
+                        </a>
+                        {(!current).then(|| view! {
+                            <a class="small" href=format!("/profiles/{}/compare/{}", profile.id.0, v.id.0)>{format!("(compare with v{})", v.version)}</a>
+                        })}
+                        " "
                     }
                 }).collect_view()}
             </p>

@@ -153,6 +153,39 @@ fn cases(c: Caller, ids: &Ids) -> Vec<Case> {
         ("list_audit_events", a(&[]), admin_only(c)),
         ("list_catalogs", a(&[]), expect(c, 200, &[])),
         (
+            "compare_profiles",
+            a(&[
+                ("profile_id", &ids.alpha_profile),
+                ("other_id", &ids.alpha_profile),
+            ]),
+            expect(
+                c,
+                404,
+                &[
+                    (Alpha(Role::Admin), 200),
+                    (Alpha(Role::Reviewer), 200),
+                    (Alpha(Role::Contributor), 200),
+                    (Alpha(Role::Viewer), 200),
+                ],
+            ),
+        ),
+        (
+            "compare_profiles",
+            a(&[
+                ("profile_id", &ids.beta_profile),
+                ("other_id", &ids.beta_profile),
+            ]),
+            expect(c, 404, &[]),
+        ),
+        (
+            "compare_profiles",
+            a(&[
+                ("profile_id", &ids.alpha_profile),
+                ("other_id", &ids.beta_profile),
+            ]),
+            expect(c, 404, &[]),
+        ),
+        (
             "create_catalog",
             a(&[("name", &format!("Catalog by {me}"))]),
             expect(
@@ -443,6 +476,14 @@ fn pages(c: Caller, ids: &Ids) -> Vec<(String, u16)> {
         signed_in(if owner { 200 } else { 404 }),
     ));
     out.push((format!("/profiles/{}", ids.beta_profile), signed_in(404)));
+    out.push((
+        format!("/profiles/{0}/compare/{0}", ids.alpha_profile),
+        signed_in(if owner { 200 } else { 404 }),
+    ));
+    out.push((
+        format!("/profiles/{0}/compare/{0}", ids.beta_profile),
+        signed_in(404),
+    ));
     out
 }
 

@@ -187,6 +187,43 @@ async fn an_asset_owner_builds_publishes_and_versions_a_profile(b: Backend) {
     assert!(p2["items"].as_array().unwrap().len() > expected - 1);
     assert_eq!(p2["version"], 2);
     assert_eq!(p2["versions"].as_array().unwrap().len(), 2);
+    // What changed from version 1 to version 2.
+    let v2_item = p2["items"][0]["id"].to_string();
+    assert_eq!(
+        edit_item(&app, &c, &v2_item, "4", "9").await.0,
+        StatusCode::OK
+    );
+    let (st, diff) = app
+        .call(
+            &c,
+            "compare_profiles",
+            &[("profile_id", &v2), ("other_id", &id)],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{diff}");
+    assert_eq!(
+        (diff["from_version"].as_i64(), diff["to_version"].as_i64()),
+        (Some(1), Some(2))
+    );
+    let added = diff["added"].as_array().unwrap().len();
+    assert_eq!(
+        added,
+        p2["items"].as_array().unwrap().len() - p1["items"].as_array().unwrap().len()
+    );
+    assert!(diff["removed"].as_array().unwrap().is_empty());
+    assert_eq!(diff["changed"].as_array().unwrap().len(), 1);
+    assert_eq!(diff["changed"][0][1]["target"], 4);
+    let other = create(&app, &c, "Unrelated").await;
+    assert_eq!(
+        app.call(
+            &c,
+            "compare_profiles",
+            &[("profile_id", &v2), ("other_id", &other)]
+        )
+        .await
+        .0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
 
     // Empty drafts cannot be published; readers cannot edit.
     let empty = create(&app, &c, "Empty").await;

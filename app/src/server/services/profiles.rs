@@ -629,3 +629,29 @@ pub async fn new_version(
     txn.commit().await.map_err(internal)?;
     Ok(ProfileId(copy.id))
 }
+
+/// Compares two versions of the same profile.
+pub async fn compare(
+    actor: &Actor,
+    state: &AppState,
+    from: ProfileId,
+    to: ProfileId,
+) -> Result<crate::model::ProfileDiff, AppError> {
+    let a = get(actor, state, from).await?;
+    let b = get(actor, state, to).await?;
+    if !a.versions.iter().any(|v| v.id == b.id) {
+        return Err(AppError::invalid(
+            "other",
+            "Compare two versions of the same profile.",
+        ));
+    }
+    let (added, removed, changed) = crate::model::diff_items(&a.items, &b.items);
+    Ok(crate::model::ProfileDiff {
+        name: b.name,
+        from_version: a.version,
+        to_version: b.version,
+        added,
+        removed,
+        changed,
+    })
+}
