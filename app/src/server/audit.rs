@@ -138,6 +138,35 @@ pub async fn record<C: ConnectionTrait>(conn: &C, who: &Who, ev: Event<'_>) -> R
     Ok(())
 }
 
+/// Appends an event by the signed-in actor in their own organization: the
+/// common case for services, inside the transaction that makes the change.
+#[allow(clippy::too_many_arguments)]
+pub async fn by_actor<C: ConnectionTrait>(
+    conn: &C,
+    actor: &crate::server::Actor,
+    request_id: &str,
+    action: &str,
+    object_type: &str,
+    object_id: impl ToString,
+    before: Option<Value>,
+    after: Option<Value>,
+) -> Result<(), crate::model::AppError> {
+    record(
+        conn,
+        &Who::user(actor.user_id(), request_id),
+        Event {
+            org: Some(actor.org_id()),
+            action,
+            object_type,
+            object_id: object_id.to_string(),
+            before,
+            after,
+        },
+    )
+    .await
+    .map_err(crate::server::respond::internal)
+}
+
 /// Re-computes the whole chain. Returns the number of events, or the sequence
 /// number of the first event that does not match.
 pub async fn verify<C: ConnectionTrait>(conn: &C) -> Result<Result<u64, i64>, DbErr> {

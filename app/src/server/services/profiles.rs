@@ -9,8 +9,7 @@ use crate::model::{
     TargetKind,
 };
 use crate::server::{
-    audit::{self, Event, Who},
-    db,
+    audit, db,
     entities::{catalog, profile, profile_item, requirement},
     respond::internal,
     scoped::{find_owned, scoped},
@@ -25,10 +24,6 @@ use sea_orm::{
 };
 use serde_json::json;
 use std::collections::HashMap;
-
-fn who(actor: &Actor, info: &RequestInfo) -> Who {
-    Who::user(actor.user_id(), &info.request_id)
-}
 
 fn summary(p: &profile::Model, items: u64) -> ProfileSummary {
     ProfileSummary {
@@ -105,20 +100,17 @@ pub async fn create(
     .insert(&txn)
     .await
     .map_err(internal)?;
-    audit::record(
+    audit::by_actor(
         &txn,
-        &who(actor, info),
-        Event {
-            org: Some(actor.org_id()),
-            action: "profile.created",
-            object_type: "profile",
-            object_id: p.id.to_string(),
-            before: None,
-            after: Some(json!({"name": p.name, "version": 1})),
-        },
+        actor,
+        &info.request_id,
+        "profile.created",
+        "profile",
+        p.id,
+        None,
+        Some(json!({"name": p.name, "version": 1})),
     )
-    .await
-    .map_err(internal)?;
+    .await?;
     txn.commit().await.map_err(internal)?;
     Ok(ProfileId(p.id))
 }
@@ -300,23 +292,20 @@ pub async fn add_from_catalog(
             .await
             .map_err(internal)?;
     }
-    audit::record(
+    audit::by_actor(
         &txn,
-        &who(actor, info),
-        Event {
-            org: Some(actor.org_id()),
-            action: "profile.items_added",
-            object_type: "profile",
-            object_id: p.id.to_string(),
-            before: None,
-            after: Some(json!({
-                "catalog": cat.key, "catalog_version": cat.version,
-                "component_type": component_type.map(|c| c.as_str()), "level": level, "added": added
-            })),
-        },
+        actor,
+        &info.request_id,
+        "profile.items_added",
+        "profile",
+        p.id,
+        None,
+        Some(json!({
+            "catalog": cat.key, "catalog_version": cat.version,
+            "component_type": component_type.map(|c| c.as_str()), "level": level, "added": added
+        })),
     )
-    .await
-    .map_err(internal)?;
+    .await?;
     txn.commit().await.map_err(internal)?;
     Ok(added)
 }
@@ -389,20 +378,17 @@ pub async fn update_item(
     am.evidence_required = Set(input.evidence_required);
     am.parameters = Set(parameters.to_string());
     let after = am.update(&txn).await.map_err(internal)?;
-    audit::record(
+    audit::by_actor(
         &txn,
-        &who(actor, info),
-        Event {
-            org: Some(actor.org_id()),
-            action: "profile.item_updated",
-            object_type: "profile_item",
-            object_id: format!("{}/{}", p.id, after.id),
-            before: Some(before),
-            after: Some(item_json(&after)),
-        },
+        actor,
+        &info.request_id,
+        "profile.item_updated",
+        "profile_item",
+        format!("{}/{}", p.id, after.id),
+        Some(before),
+        Some(item_json(&after)),
     )
-    .await
-    .map_err(internal)?;
+    .await?;
     txn.commit().await.map_err(internal)
 }
 
@@ -419,20 +405,17 @@ pub async fn remove_item(
         .exec(&txn)
         .await
         .map_err(internal)?;
-    audit::record(
+    audit::by_actor(
         &txn,
-        &who(actor, info),
-        Event {
-            org: Some(actor.org_id()),
-            action: "profile.item_removed",
-            object_type: "profile_item",
-            object_id: format!("{}/{}", p.id, item.id),
-            before: Some(item_json(&item)),
-            after: None,
-        },
+        actor,
+        &info.request_id,
+        "profile.item_removed",
+        "profile_item",
+        format!("{}/{}", p.id, item.id),
+        Some(item_json(&item)),
+        None,
     )
-    .await
-    .map_err(internal)?;
+    .await?;
     txn.commit().await.map_err(internal)
 }
 
@@ -475,20 +458,17 @@ pub async fn move_item(
     let mut y: profile_item::ActiveModel = other.into();
     y.position = Set(a);
     y.update(&txn).await.map_err(internal)?;
-    audit::record(
+    audit::by_actor(
         &txn,
-        &who(actor, info),
-        Event {
-            org: Some(actor.org_id()),
-            action: "profile.item_moved",
-            object_type: "profile_item",
-            object_id: format!("{}/{}", p.id, item.id),
-            before: Some(json!({"position": a})),
-            after: Some(json!({"position": b})),
-        },
+        actor,
+        &info.request_id,
+        "profile.item_moved",
+        "profile_item",
+        format!("{}/{}", p.id, item.id),
+        Some(json!({"position": a})),
+        Some(json!({"position": b})),
     )
-    .await
-    .map_err(internal)?;
+    .await?;
     txn.commit().await.map_err(internal)
 }
 
@@ -528,20 +508,17 @@ pub async fn publish(
     if claimed.rows_affected != 1 {
         return Err(immutable(&p));
     }
-    audit::record(
+    audit::by_actor(
         &txn,
-        &who(actor, info),
-        Event {
-            org: Some(actor.org_id()),
-            action: "profile.published",
-            object_type: "profile",
-            object_id: p.id.to_string(),
-            before: Some(json!({"status": "draft"})),
-            after: Some(json!({"status": "published", "version": p.version, "items": n})),
-        },
+        actor,
+        &info.request_id,
+        "profile.published",
+        "profile",
+        p.id,
+        Some(json!({"status": "draft"})),
+        Some(json!({"status": "published", "version": p.version, "items": n})),
     )
-    .await
-    .map_err(internal)?;
+    .await?;
     txn.commit().await.map_err(internal)
 }
 
@@ -612,20 +589,17 @@ pub async fn new_version(
             .await
             .map_err(internal)?;
     }
-    audit::record(
+    audit::by_actor(
         &txn,
-        &who(actor, info),
-        Event {
-            org: Some(actor.org_id()),
-            action: "profile.version_started",
-            object_type: "profile",
-            object_id: copy.id.to_string(),
-            before: Some(json!({"from": p.id, "version": p.version})),
-            after: Some(json!({"version": version})),
-        },
+        actor,
+        &info.request_id,
+        "profile.version_started",
+        "profile",
+        copy.id,
+        Some(json!({"from": p.id, "version": p.version})),
+        Some(json!({"version": version})),
     )
-    .await
-    .map_err(internal)?;
+    .await?;
     txn.commit().await.map_err(internal)?;
     Ok(ProfileId(copy.id))
 }
