@@ -81,6 +81,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=pages::home::HomePage ssr=SsrMode::Async/>
                     <Route path=path!("members") view=pages::members::MembersPage ssr=SsrMode::Async/>
                     <Route path=path!("catalogs") view=pages::catalogs::CatalogsPage ssr=SsrMode::Async/>
+                    <Route path=path!("catalogs/shipped") view=pages::catalogs::ShippedRequirementsPage ssr=SsrMode::Async/>
                     <Route path=path!("catalogs/:id") view=pages::catalogs::CatalogPage ssr=SsrMode::Async/>
                     <Route path=path!("profiles") view=pages::profiles::ProfilesPage ssr=SsrMode::Async/>
                     <Route path=path!("profiles/:id") view=pages::profiles::ProfilePage ssr=SsrMode::Async/>

@@ -60,3 +60,37 @@ test('a supplier has no profiles page', async ({ page }) => {
   const resp = await page.goto('/profiles');
   expect(resp?.status()).toBe(404);
 });
+
+test('a profile file imports as a new draft; a bad one is refused with row errors', async ({ page }) => {
+  await login(page, demo.ownerAdmin);
+  await page.goto('/profiles');
+  await hydrated(page);
+  const form = page.getByTestId('profile-import-form');
+  const title = `Imported baseline ${Date.now()}`;
+  await form.getByLabel('Title (optional)').fill(title);
+  await form.getByLabel('File').setInputFiles({
+    name: 'baseline.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from('catalog,ref_id,target,weight\niec-62443-4-2,CR 1.1,2,5\niec-62443-4-2,CR 9.9,2,5\niec-62443-4-2,CR 1.2,7,500\n'),
+  });
+  await form.getByRole('button', { name: 'Import' }).click();
+  const errors = page.getByTestId('import-errors');
+  await expect(errors).toContainText('nothing was imported');
+  await expect(errors).toContainText('row 4, target');
+  await expect(errors).toContainText('row 4, weight');
+  await expect(page.getByTestId('profiles')).not.toContainText(title);
+
+  await form.getByLabel('File').setInputFiles({
+    name: 'baseline.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from('catalog,ref_id,target,weight,parameters\niec-62443-4-2,CR 1.1,2,5,Named accounts only\niec-62443-4-1,SM-1,3,2,\n'),
+  });
+  await form.getByRole('button', { name: 'Import' }).click();
+  await expect(page.getByTestId('profile-import-ok')).toContainText('Imported as a new draft');
+  await expect(page.getByTestId('profiles')).toContainText(title);
+  await page.getByTestId('profile-import-ok').getByRole('link', { name: 'open it' }).click();
+  await expect(page.getByTestId('profile-status')).toHaveText('Version 1 · Draft');
+  await hydrated(page);
+  await expect(page.locator('tr[data-ref="CR 1.1"]').getByLabel('Parameters')).toHaveValue('Named accounts only');
+  await expect(page.locator('tr[data-ref="SM-1"]')).toBeVisible();
+});

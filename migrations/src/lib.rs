@@ -9,6 +9,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261128_000001_foundation;
 mod m20261128_000002_catalogs;
 mod m20261128_000003_profiles;
+mod m20261128_000004_catalog_origin;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000001_foundation::Migration),
             Box::new(m20261128_000002_catalogs::Migration),
             Box::new(m20261128_000003_profiles::Migration),
+            Box::new(m20261128_000004_catalog_origin::Migration),
         ]
     }
 }

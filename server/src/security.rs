@@ -89,7 +89,7 @@ pub const UPLOAD_LIMIT: usize = 3 * 1024 * 1024;
 
 /// The body limit for a path: uploads get more room than forms.
 pub fn body_limit_for(path: &str) -> usize {
-    if path == "/api/import_catalog" {
+    if matches!(path, "/api/import_catalog" | "/api/import_profile") {
         UPLOAD_LIMIT
     } else {
         BODY_LIMIT

@@ -58,40 +58,15 @@ pub async fn import_catalog(
     data: server_fn::codec::MultipartData,
 ) -> Result<CatalogSummary, AppError> {
     as_actor(|actor, state| async move {
-        use crate::server::import::MAX_FILE_BYTES;
-        let mut data = data
-            .into_inner()
-            .ok_or_else(|| AppError::invalid("file", "No file was sent."))?;
-        let (mut name, mut filename, mut bytes) = (String::new(), String::new(), Vec::new());
-        while let Ok(Some(mut field)) = data.next_field().await {
-            let field_name = field.name().unwrap_or_default().to_string();
-            if field_name == "file" {
-                filename = field.file_name().unwrap_or_default().to_string();
-            }
-            let mut buf = Vec::new();
-            while let Ok(Some(chunk)) = field.chunk().await {
-                if buf.len() + chunk.len() > MAX_FILE_BYTES + 1 {
-                    return Err(AppError::invalid(
-                        "file",
-                        format!(
-                            "The file is larger than {} MiB.",
-                            MAX_FILE_BYTES / 1024 / 1024
-                        ),
-                    ));
-                }
-                buf.extend_from_slice(&chunk);
-            }
-            match field_name.as_str() {
-                "name" => name = String::from_utf8_lossy(&buf).into_owned(),
-                "file" => bytes = buf,
-                _ => {}
-            }
-        }
-        if filename.is_empty() {
-            return Err(AppError::invalid("file", "Choose a .csv or .xlsx file."));
-        }
+        let (name, filename, bytes) = crate::server::import::read_upload(data).await?;
         let info = crate::server::session::RequestInfo::current();
         catalogs::import(&actor, &state, &name, &filename, &bytes, &info).await
     })
     .await
+}
+
+/// The newest version of every shipped catalog, with all requirements.
+#[server(endpoint = "browse_shipped")]
+pub async fn browse_shipped() -> Result<Vec<CatalogDto>, AppError> {
+    as_actor(|actor, state| async move { catalogs::shipped_latest(&actor, &state).await }).await
 }

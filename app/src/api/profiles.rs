@@ -130,3 +130,45 @@ pub async fn compare_profiles(
     )
     .await
 }
+
+/// Imports a profile file (multipart fields `name` and `file`: .csv or .xlsx
+/// as exported, or an OSCAL profile .json) as a new draft profile.
+#[server(endpoint = "import_profile", input = server_fn::codec::MultipartFormData)]
+pub async fn import_profile(data: server_fn::codec::MultipartData) -> Result<ProfileId, AppError> {
+    as_actor(|actor, state| async move {
+        let (name, filename, bytes) = crate::server::import::read_upload(data).await?;
+        profiles::import(
+            &actor,
+            &state,
+            &name,
+            &filename,
+            &bytes,
+            &RequestInfo::current(),
+        )
+        .await
+    })
+    .await
+}
+
+/// Adds requirements picked in the catalog browser to a draft profile.
+#[server(endpoint = "add_profile_requirements")]
+pub async fn add_profile_requirements(
+    profile_id: ProfileId,
+    catalog_id: CatalogId,
+    ref_ids: Vec<String>,
+    level: String,
+) -> Result<usize, AppError> {
+    as_actor(|actor, state| async move {
+        profiles::add_picked(
+            &actor,
+            &state,
+            profile_id,
+            catalog_id,
+            &ref_ids,
+            &level,
+            &RequestInfo::current(),
+        )
+        .await
+    })
+    .await
+}

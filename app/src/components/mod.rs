@@ -139,3 +139,39 @@ where
 pub fn use_me() -> Me {
     expect_context::<Me>()
 }
+
+/// The submit handler of a file-upload form: sends the form's fields as
+/// multipart data through a local action (files need the browser).
+pub fn submit_upload<T: 'static>(
+    action: Action<web_sys::FormData, T>,
+) -> impl Fn(web_sys::SubmitEvent) + 'static {
+    move |ev: web_sys::SubmitEvent| {
+        use wasm_bindgen::JsCast;
+        ev.prevent_default();
+        if let Some(form) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok())
+        {
+            if let Ok(data) = web_sys::FormData::new_with_form(&form) {
+                action.dispatch_local(data);
+            }
+        }
+    }
+}
+
+/// Every problem of a refused import, row by row.
+#[component]
+pub fn ImportErrors(error: AppError) -> impl IntoView {
+    match error {
+        AppError::Validation { message, fields } => view! {
+            <div class="alert error" role="alert" data-testid="import-errors">
+                <p>{message}</p>
+                <ul>
+                    {fields.into_iter().map(|f| view! { <li><strong>{f.field}</strong>": "{f.message}</li> }).collect_view()}
+                </ul>
+            </div>
+        }
+        .into_any(),
+        e => view! { <ErrorBox error=e/> }.into_any(),
+    }
+}

@@ -102,6 +102,18 @@ pub struct CatalogDto {
     pub applies_to: String,
     pub source: String,
     pub requirements: Vec<RequirementDto>,
+    /// Set while the catalog is exactly an imported OSCAL document.
+    pub origin: Option<OscalOrigin>,
+}
+
+/// The identity of an imported OSCAL document, kept so that exporting the
+/// unchanged catalog gives the same document back.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OscalOrigin {
+    pub uuid: String,
+    pub last_modified: String,
+    pub version: String,
+    pub remarks: Option<String>,
 }
 
 /// The requirements a component of type `ct` must meet at security level

@@ -145,6 +145,7 @@ pub struct ProfileItemDto {
     pub id: ProfileItemId,
     pub catalog_id: CatalogId,
     pub catalog_name: String,
+    pub catalog_version: i32,
     pub requirement: RequirementDto,
     pub section: String,
     pub target_kind: TargetKind,
@@ -213,6 +214,7 @@ mod tests {
             id: ProfileItemId(0),
             catalog_id: CatalogId(1),
             catalog_name: String::new(),
+            catalog_version: 1,
             requirement: RequirementDto {
                 ref_id: ref_id.into(),
                 kind: "CR".into(),

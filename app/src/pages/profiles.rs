@@ -2,10 +2,10 @@
 
 use crate::api::catalogs::list_catalogs;
 use crate::api::profiles::{
-    get_profile, list_profiles, AddProfileItems, CreateProfile, MoveProfileItem, NewProfileVersion,
-    PublishProfile, RemoveProfileItem, UpdateProfileItem,
+    get_profile, import_profile, list_profiles, AddProfileItems, CreateProfile, MoveProfileItem,
+    NewProfileVersion, PublishProfile, RemoveProfileItem, UpdateProfileItem,
 };
-use crate::components::{action_error, field_error, use_me, ErrorBox};
+use crate::components::{action_error, field_error, submit_upload, use_me, ErrorBox, ImportErrors};
 use crate::model::{
     ComponentType, Party, Permission, ProfileDto, ProfileId, ProfileItemDto, ProfileStatus,
 };
@@ -19,7 +19,8 @@ pub fn ProfilesPage() -> impl IntoView {
     let can_edit = me.may(Permission::EditProfiles);
     let create = ServerAction::<CreateProfile>::new();
     let value = create.value();
-    let profiles = Resource::new(|| (), |_| list_profiles());
+    let import = Action::new_local(|data: &web_sys::FormData| import_profile(data.clone().into()));
+    let profiles = Resource::new(move || import.version().get(), |_| list_profiles());
     view! {
         <Title text="Profiles"/>
         <h1>"Security profiles"</h1>
@@ -65,6 +66,33 @@ pub fn ProfilesPage() -> impl IntoView {
                     <div class="form-end"><button type="submit" class="primary">"Create profile"</button></div>
                 </ActionForm>
                 {action_error(value)}
+            </section>
+            <section class="card">
+                <h2>"Import a profile"</h2>
+                <p class="muted">"A profile exported from Pactline (.csv, .xlsx or OSCAL .json) becomes a new draft. A .csv or .xlsx file needs the columns "
+                    <code>"catalog"</code>" (its name or key, e.g. iec-62443-4-2), "<code>"ref_id"</code>" and "<code>"target"</code>" (1–4); "
+                    <code>"catalog_version"</code>", "<code>"section"</code>", "<code>"target_kind"</code>", "<code>"responsible_party"</code>", "
+                    <code>"weight"</code>" (0–100), "<code>"evidence_required"</code>" (yes/no) and "<code>"parameters"</code>" are optional. "
+                    "Every requirement must be in a catalog you can use. If any row has a problem, nothing is imported."</p>
+                <form class="grid-form" data-testid="profile-import-form" on:submit=submit_upload(import)>
+                    <div>
+                        <label for="profile-import-name">"Title (optional)"</label>
+                        <input id="profile-import-name" name="name" maxlength="200" placeholder="From the file when empty (OSCAL)"/>
+                    </div>
+                    <div>
+                        <label for="profile-import-file">"File"</label>
+                        <input id="profile-import-file" name="file" type="file" accept=".csv,.xlsx,.json" required/>
+                    </div>
+                    <div class="form-end"><button type="submit" class="primary">"Import"</button></div>
+                </form>
+                {move || import.value().get().map(|r| match r {
+                    Ok(id) => view! {
+                        <div class="alert info" role="status" data-testid="profile-import-ok">
+                            "Imported as a new draft: " <a href=format!("/profiles/{}", id.0)>"open it"</a> "."
+                        </div>
+                    }.into_any(),
+                    Err(e) => view! { <ImportErrors error=e/> }.into_any(),
+                })}
             </section>
         })}
     }

@@ -6,7 +6,7 @@
 //! one-line description as a guidance part and the owner's parameters as a
 //! part of their own.
 
-use crate::model::{AppError, CatalogDto, ComponentType, ProfileDto, RequirementDto};
+use crate::model::{AppError, CatalogDto, ComponentType, OscalOrigin, ProfileDto, RequirementDto};
 use serde_json::{json, Map, Value};
 
 pub const OSCAL_VERSION: &str = "1.1.2";
@@ -117,23 +117,31 @@ pub fn catalog(c: &CatalogDto, last_modified: &str) -> Value {
         }
     }
     let mut cat = Map::new();
-    cat.insert(
-        "uuid".into(),
-        json!(uuid_for(&format!(
-            "catalog/{}/{}",
-            c.summary.key, c.summary.version
-        ))),
-    );
-    cat.insert(
-        "metadata".into(),
-        json!({
-            "title": c.summary.name,
-            "last-modified": last_modified,
-            "version": c.summary.version.to_string(),
-            "oscal-version": OSCAL_VERSION,
-            "remarks": c.source,
-        }),
-    );
+    let (uuid, last_modified, version, remarks) = match &c.origin {
+        Some(o) => (
+            o.uuid.clone(),
+            o.last_modified.clone(),
+            o.version.clone(),
+            o.remarks.clone(),
+        ),
+        None => (
+            uuid_for(&format!("catalog/{}/{}", c.summary.key, c.summary.version)),
+            last_modified.to_string(),
+            c.summary.version.to_string(),
+            Some(c.source.clone()),
+        ),
+    };
+    cat.insert("uuid".into(), json!(uuid));
+    let mut metadata = json!({
+        "title": c.summary.name,
+        "last-modified": last_modified,
+        "version": version,
+        "oscal-version": OSCAL_VERSION,
+    });
+    if let Some(r) = remarks {
+        metadata["remarks"] = json!(r);
+    }
+    cat.insert("metadata".into(), metadata);
     if !groups.is_empty() {
         cat.insert(
             "groups".into(),
@@ -226,15 +234,45 @@ fn ns_prop<'a>(c: &'a Value, name: &str) -> Option<&'a str> {
         .and_then(|p| p["value"].as_str())
 }
 
-/// Reads an OSCAL catalog back into a name and requirements.
-pub fn read_catalog(doc: &Value) -> Result<(String, Vec<RequirementDto>), AppError> {
+/// An OSCAL catalog read back: its title, identity and requirements.
+pub struct ReadCatalog {
+    pub title: String,
+    pub origin: OscalOrigin,
+    pub requirements: Vec<RequirementDto>,
+}
+
+/// Reads an OSCAL catalog back into a name, identity and requirements.
+pub fn read_catalog(doc: &Value) -> Result<ReadCatalog, AppError> {
     let cat = doc
         .get("catalog")
         .ok_or_else(|| bad("This is not an OSCAL catalog (no “catalog” object)."))?;
-    let title = cat["metadata"]["title"]
+    let meta = &cat["metadata"];
+    let title = meta["title"]
         .as_str()
         .ok_or_else(|| bad("The catalog has no metadata title."))?
         .to_string();
+    let uuid = cat["uuid"]
+        .as_str()
+        .and_then(|u| uuid::Uuid::parse_str(u).ok())
+        .ok_or_else(|| bad("The catalog has no valid uuid."))?;
+    let last_modified = meta["last-modified"]
+        .as_str()
+        .filter(|t| chrono::DateTime::parse_from_rfc3339(t).is_ok())
+        .ok_or_else(|| bad("The catalog metadata has no valid last-modified date."))?;
+    let version = meta["version"]
+        .as_str()
+        .filter(|v| !v.trim().is_empty() && v.chars().count() <= 100)
+        .ok_or_else(|| bad("The catalog metadata has no version (at most 100 characters)."))?;
+    let remarks = meta["remarks"].as_str().map(str::to_string);
+    if remarks.as_ref().is_some_and(|r| r.chars().count() > 2000) {
+        return Err(bad("The catalog remarks are longer than 2,000 characters."));
+    }
+    let origin = OscalOrigin {
+        uuid: uuid.hyphenated().to_string(),
+        last_modified: last_modified.to_string(),
+        version: version.to_string(),
+        remarks,
+    };
     let mut out = Vec::new();
     fn walk(
         c: &Value,
@@ -302,12 +340,132 @@ pub fn read_catalog(doc: &Value) -> Result<(String, Vec<RequirementDto>), AppErr
     for c in cat["controls"].as_array().into_iter().flatten() {
         walk(c, "General", "General", None, &mut out)?;
     }
+    Ok(ReadCatalog {
+        title,
+        origin,
+        requirements: out,
+    })
+}
+
+/// One control of an OSCAL profile, as text cells to be checked like a row
+/// of a profile table.
+pub struct ProfileControl {
+    pub catalog_id: i64,
+    /// The OSCAL control id (a token of the requirement identifier).
+    pub ref_id: String,
+    pub section: String,
+    pub target: String,
+    pub party: String,
+    pub weight: String,
+    pub evidence_required: String,
+    pub parameters: String,
+}
+
+/// The catalog id in a Pactline catalog href: `…/catalogs/{id}/export/oscal`.
+fn catalog_id_in(href: &str) -> Option<i64> {
+    let rest = href.strip_suffix("/export/oscal")?;
+    let (head, id) = rest.rsplit_once('/')?;
+    if !head.ends_with("/catalogs") && head != "catalogs" {
+        return None;
+    }
+    id.parse().ok()
+}
+
+/// Reads an OSCAL profile back: its title and its controls in order.
+pub fn read_profile(doc: &Value) -> Result<(String, Vec<ProfileControl>), AppError> {
+    let prof = doc
+        .get("profile")
+        .ok_or_else(|| bad("This is not an OSCAL profile (no “profile” object)."))?;
+    let title = prof["metadata"]["title"]
+        .as_str()
+        .ok_or_else(|| bad("The profile has no metadata title."))?
+        .to_string();
+    let imports = prof["imports"]
+        .as_array()
+        .filter(|i| !i.is_empty())
+        .ok_or_else(|| bad("The profile imports no catalog."))?;
+    let alters: Vec<&Value> = prof["modify"]["alters"]
+        .as_array()
+        .map(|a| a.iter().collect())
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    for (n, imp) in imports.iter().enumerate() {
+        let href = imp["href"].as_str().unwrap_or_default();
+        let catalog_id = catalog_id_in(href).ok_or_else(|| {
+            bad(format!(
+                "Import {} points at “{href}”; Pactline reads profiles of its own catalogs (…/catalogs/ID/export/oscal).",
+                n + 1
+            ))
+        })?;
+        let ids = imp["include-controls"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|i| i["with-ids"].as_array().into_iter().flatten())
+            .map(|id| id.as_str().map(str::to_string))
+            .collect::<Option<Vec<String>>>()
+            .filter(|ids| !ids.is_empty())
+            .ok_or_else(|| {
+                bad(format!(
+                    "Import {} must list its controls (include-controls with-ids).",
+                    n + 1
+                ))
+            })?;
+        for id in ids {
+            let adds: Vec<&Value> = alters
+                .iter()
+                .filter(|a| a["control-id"] == id.as_str())
+                .flat_map(|a| a["adds"].as_array().into_iter().flatten())
+                .collect();
+            let prop = |name: &str| {
+                adds.iter()
+                    .find_map(|a| ns_prop(a, name))
+                    .unwrap_or("")
+                    .to_string()
+            };
+            let parameters = adds
+                .iter()
+                .flat_map(|a| a["parts"].as_array().into_iter().flatten())
+                .find(|p| p["name"] == "parameters")
+                .and_then(|p| p["prose"].as_str())
+                .unwrap_or("")
+                .to_string();
+            out.push(ProfileControl {
+                catalog_id,
+                section: prop("section"),
+                target: prop("target"),
+                party: prop("responsible-party"),
+                weight: prop("weight"),
+                evidence_required: prop("evidence-required"),
+                parameters,
+                ref_id: id,
+            });
+        }
+    }
     Ok((title, out))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::token;
+    use super::{catalog_id_in, token};
+
+    #[test]
+    fn catalog_hrefs_name_an_id() {
+        assert_eq!(
+            catalog_id_in("https://x.example/catalogs/42/export/oscal"),
+            Some(42)
+        );
+        assert_eq!(catalog_id_in("/catalogs/7/export/oscal"), Some(7));
+        assert_eq!(
+            catalog_id_in("https://x.example/catalogs/abc/export/oscal"),
+            None
+        );
+        assert_eq!(
+            catalog_id_in("https://x.example/other/4/export/oscal"),
+            None
+        );
+        assert_eq!(catalog_id_in("#local"), None);
+    }
 
     #[test]
     fn identifiers_become_oscal_tokens() {

@@ -355,7 +355,7 @@ async fn catalogs_and_profiles_download_and_exports_import_back(b: Backend) {
     assert_eq!(r.status(), StatusCode::OK);
     let text = r.text().await.unwrap();
     assert!(text
-        .starts_with("position,ref_id,title,catalog,section,target_kind,target,responsible_party"));
+        .starts_with("position,ref_id,title,catalog,catalog_version,section,target_kind,target,responsible_party"));
     assert!(text.contains("CR 1.1 RE(1)"));
     assert_eq!(
         get(format!("/profiles/{profile}/export/xlsx"))
@@ -394,16 +394,6 @@ async fn catalogs_and_profiles_download_and_exports_import_back(b: Backend) {
     app.finish().await;
 }
 both!(catalogs_and_profiles_download_and_exports_import_back);
-
-fn strip_identity(mut doc: serde_json::Value) -> serde_json::Value {
-    let cat = doc["catalog"].as_object_mut().unwrap();
-    cat.remove("uuid");
-    let meta = cat["metadata"].as_object_mut().unwrap();
-    for k in ["title", "last-modified", "remarks"] {
-        meta.remove(k);
-    }
-    doc
-}
 
 async fn oscal_exports_validate_and_catalogs_round_trip(b: Backend) {
     let app = TestApp::spawn(b).await;
@@ -481,7 +471,8 @@ async fn oscal_exports_validate_and_catalogs_round_trip(b: Backend) {
         .upload(
             &c,
             "import_catalog",
-            &[("name", "4-2 via OSCAL")],
+            // No name: the document's title is kept.
+            &[("name", "")],
             "42.json",
             original.clone(),
         )
@@ -496,9 +487,8 @@ async fn oscal_exports_validate_and_catalogs_round_trip(b: Backend) {
     let a: serde_json::Value = serde_json::from_slice(&original).unwrap();
     let b2: serde_json::Value = serde_json::from_slice(&again).unwrap();
     assert_eq!(
-        strip_identity(a),
-        strip_identity(b2),
-        "controls, groups, props and parts survive the round trip"
+        a, b2,
+        "export → import → export gives the same document, identity included"
     );
     let shipped = shipped_id(&app, "iec-62443-4-2").await;
     let csv_a = c
@@ -527,6 +517,28 @@ async fn oscal_exports_validate_and_catalogs_round_trip(b: Backend) {
         l
     };
     assert_eq!(rows(&csv_a), rows(&csv_b));
+    // Once changed in Pactline, it is a new document.
+    let (st, _) = app
+        .call(
+            &c,
+            "add_catalog_requirement",
+            &[
+                ("catalog_id", imported["id"].to_string().as_str()),
+                ("ref_id", "NW-1"),
+                ("title", "Corporate rule"),
+                ("description", ""),
+                ("group", ""),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let changed = fetch(
+        format!("/catalogs/{}/export/oscal", imported["id"]),
+        "changed.json".into(),
+    )
+    .await;
+    let changed: serde_json::Value = serde_json::from_slice(&changed).unwrap();
+    assert_ne!(changed["catalog"]["uuid"], a["catalog"]["uuid"]);
 
     // Not OSCAL, not JSON: refused with a reason.
     let (st, err) = app
@@ -554,3 +566,102 @@ async fn oscal_exports_validate_and_catalogs_round_trip(b: Backend) {
     app.finish().await;
 }
 both!(oscal_exports_validate_and_catalogs_round_trip);
+
+/// A new revision of a shipped catalog is added beside the old one; profiles
+/// keep pointing at the revision they were built from.
+async fn a_new_catalog_revision_leaves_old_profiles_alone(b: Backend) {
+    use app::server::services::catalogs::{load_files, SHIPPED};
+    let app = TestApp::spawn(b).await;
+    let w = World::build(&app).await;
+    let c = app.login(w.alpha.email(Role::Admin), PASSWORD).await;
+    let v1 = shipped_id(&app, "iec-62443-4-1").await;
+    let profile = crate::profiles::create(&app, &c, "Vendor SDL").await;
+    let (st, _) = app
+        .call(
+            &c,
+            "add_profile_items",
+            &[
+                ("profile_id", &profile),
+                ("catalog_id", &v1.to_string()),
+                ("component_type", ""),
+                ("level", "2"),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+
+    // Revision 2: same key, one requirement retitled, one added.
+    let text = SHIPPED
+        .iter()
+        .find(|t| t.contains("\"iec-62443-4-1\""))
+        .unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(text).unwrap();
+    doc["version"] = 2.into();
+    let reqs = doc["requirements"].as_array_mut().unwrap();
+    let old_title = reqs[0]["title"].as_str().unwrap().to_string();
+    reqs[0]["title"] = "Retitled in revision 2".into();
+    let mut extra = reqs[0].clone();
+    extra["ref_id"] = "SM-99".into();
+    reqs.push(extra);
+    let v2_text = doc.to_string();
+    assert_eq!(load_files(&app.state.db, &[&v2_text]).await.unwrap(), 1);
+    assert_eq!(
+        load_files(&app.state.db, &[&v2_text]).await.unwrap(),
+        0,
+        "idempotent"
+    );
+    assert_eq!(load_files(&app.state.db, SHIPPED).await.unwrap(), 0);
+
+    let (_, list) = app.call(&c, "list_catalogs", &[]).await;
+    let versions: Vec<(i64, u64)> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["key"] == "iec-62443-4-1")
+        .map(|c| {
+            (
+                c["version"].as_i64().unwrap(),
+                c["requirements"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(versions, vec![(2, 48), (1, 47)]);
+
+    // The profile still shows revision 1, with the old title.
+    let (_, p) = app
+        .call(&c, "get_profile", &[("profile_id", &profile)])
+        .await;
+    let items = p["items"].as_array().unwrap();
+    assert_eq!(items.len(), 47);
+    assert!(items
+        .iter()
+        .all(|i| i["catalog_version"] == 1 && i["catalog_id"] == v1));
+    assert_eq!(items[0]["requirement"]["title"], old_title.as_str());
+
+    // Browsing all shipped requirements shows the newest revisions only.
+    let (st, all) = app.call(&c, "browse_shipped", &[]).await;
+    assert_eq!(st, StatusCode::OK);
+    let shown: Vec<(String, i64, usize)> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["summary"]["key"].as_str().unwrap().to_string(),
+                c["summary"]["version"].as_i64().unwrap(),
+                c["requirements"].as_array().unwrap().len(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        shown,
+        vec![
+            ("iec-62443-2-4".to_string(), 1, 123),
+            ("iec-62443-3-3".to_string(), 1, 100),
+            ("iec-62443-4-1".to_string(), 2, 48),
+            ("iec-62443-4-2".to_string(), 1, 141)
+        ]
+    );
+    app.finish().await;
+}
+both!(a_new_catalog_revision_leaves_old_profiles_alone);

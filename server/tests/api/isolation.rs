@@ -73,6 +73,20 @@ fn admin_only(c: Caller) -> u16 {
     )
 }
 
+/// An OSCAL profile including one control of catalog `id`.
+fn oscal_profile_of(id: &str) -> String {
+    serde_json::json!({"profile": {
+        "uuid": "0f8fad5b-d9cb-469f-a165-70867728950e",
+        "metadata": {"title": "Sneaky", "last-modified": "2026-01-01T00:00:00Z",
+                     "version": "1", "oscal-version": "1.1.2"},
+        "imports": [{"href": format!("https://x.example/catalogs/{id}/export/oscal"),
+                     "include-controls": [{"with-ids": ["b-1"]}]}],
+        "modify": {"alters": [{"control-id": "b-1", "adds": [{"position": "ending",
+            "props": [{"name": "target", "ns": "https://pactline.dev/ns/oscal", "value": "2"}]}]}]}
+    }})
+    .to_string()
+}
+
 /// One call: endpoint, form arguments, expected status.
 type Case = (&'static str, Vec<(String, String)>, u16);
 
@@ -233,12 +247,94 @@ fn cases(c: Caller, ids: &Ids) -> Vec<Case> {
         ),
         (
             "import_catalog",
-            a(&[("name", &format!("Imported by {me}"))]),
+            a(&[
+                ("name", &format!("Imported by {me}")),
+                ("file:matrix.csv", "ref_id,title\nM-1,Matrix requirement\n"),
+            ]),
             expect(
                 c,
                 404,
                 &[(Alpha(Role::Admin), 200), (Alpha(Role::Contributor), 200)],
             ),
+        ),
+        ("browse_shipped", a(&[]), expect(c, 200, &[])),
+        (
+            "import_profile",
+            a(&[
+                ("name", &format!("Imported by {me}")),
+                (
+                    "file:p.csv",
+                    "catalog,ref_id,target\niec-62443-4-2,CR 1.1,2\n",
+                ),
+            ]),
+            expect(
+                c,
+                404,
+                &[(Alpha(Role::Admin), 200), (Alpha(Role::Contributor), 200)],
+            ),
+        ),
+        (
+            // Another tenant's catalog, by name: as unknown as a missing one.
+            "import_profile",
+            a(&[
+                ("name", "Sneaky"),
+                (
+                    "file:p.csv",
+                    "catalog,ref_id,target\nBeta Power OT standard,B-1,2\n",
+                ),
+            ]),
+            expect(
+                c,
+                404,
+                &[(Alpha(Role::Admin), 422), (Alpha(Role::Contributor), 422)],
+            ),
+        ),
+        (
+            // … and by id, through an OSCAL profile's import href.
+            "import_profile",
+            a(&[
+                ("name", "Sneaky"),
+                ("file:p.json", &oscal_profile_of(&ids.beta_catalog)),
+            ]),
+            expect(
+                c,
+                404,
+                &[(Alpha(Role::Admin), 422), (Alpha(Role::Contributor), 422)],
+            ),
+        ),
+        (
+            "add_profile_requirements",
+            a(&[
+                ("profile_id", &ids.alpha_profile),
+                ("catalog_id", &ids.shipped_catalog),
+                ("ref_ids[0]", "CR 1.1"),
+                ("level", "2"),
+            ]),
+            expect(
+                c,
+                404,
+                &[(Alpha(Role::Admin), 200), (Alpha(Role::Contributor), 200)],
+            ),
+        ),
+        (
+            "add_profile_requirements",
+            a(&[
+                ("profile_id", &ids.beta_profile),
+                ("catalog_id", &ids.shipped_catalog),
+                ("ref_ids[0]", "CR 1.1"),
+                ("level", "2"),
+            ]),
+            expect(c, 404, &[]),
+        ),
+        (
+            "add_profile_requirements",
+            a(&[
+                ("profile_id", &ids.alpha_profile),
+                ("catalog_id", &ids.beta_catalog),
+                ("ref_ids[0]", "B-1"),
+                ("level", "2"),
+            ]),
+            expect(c, 404, &[]),
         ),
         (
             "list_profiles",
@@ -442,6 +538,7 @@ fn pages(c: Caller, ids: &Ids) -> Vec<(String, u16)> {
         ("/forgot", 200),
         ("/healthz", 200),
         ("/catalogs", signed_in(200)),
+        ("/catalogs/shipped", signed_in(200)),
     ];
     let mut out: Vec<(String, u16)> = list.into_iter().map(|(p, s)| (p.to_string(), s)).collect();
     out.push((format!("/catalogs/{}", ids.shipped_catalog), signed_in(200)));
@@ -647,13 +744,17 @@ async fn isolation_matrix(b: Backend) {
             if std::env::var("MATRIX_TRACE").is_ok() {
                 eprintln!("{caller:?} {endpoint}");
             }
-            let (status, body) = if endpoint == "import_catalog" {
+            let (status, body) = if endpoint.starts_with("import_") {
+                // The `file` argument is the uploaded file's content.
+                let (file, fields): (Vec<_>, Vec<_>) =
+                    args.iter().partition(|(k, _)| k.starts_with("file:"));
+                let (name, content) = file.first().map(|(k, v)| (&k[5..], *v)).unwrap();
                 app.upload(
                     &client,
                     endpoint,
-                    &args,
-                    "matrix.csv",
-                    b"ref_id,title\nM-1,Matrix requirement\n".to_vec(),
+                    &fields,
+                    name,
+                    content.as_bytes().to_vec(),
                 )
                 .await
             } else {

@@ -313,3 +313,293 @@ async fn profile_queries_do_not_grow_with_items(b: Backend) {
     app.finish().await;
 }
 both!(profile_queries_do_not_grow_with_items);
+
+async fn download(app: &TestApp, c: &Client, path: &str) -> Vec<u8> {
+    let r = c.get(app.url(path)).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "{path}");
+    r.bytes().await.unwrap().to_vec()
+}
+
+/// Exports import back as new drafts: CSV and .xlsx give the same rows,
+/// OSCAL the same imports and modifications.
+async fn profiles_import_back_from_their_exports(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let w = World::build(&app).await;
+    let c = app.login(w.alpha.email(Role::Contributor), PASSWORD).await;
+    let id = create(&app, &c, "Embedded controller, SL-T 2").await;
+    add_edr(&app, &c, &id, "2").await;
+    let sdl = shipped_id(&app, "iec-62443-4-1").await.to_string();
+    app.call(
+        &c,
+        "add_profile_items",
+        &[
+            ("profile_id", &id),
+            ("catalog_id", &sdl),
+            ("component_type", ""),
+            ("level", "3"),
+        ],
+    )
+    .await;
+    let (_, p) = app.call(&c, "get_profile", &[("profile_id", &id)]).await;
+    let first = p["items"][0]["id"].to_string();
+    let (st, _) = edit_item(&app, &c, &first, "3", "7").await;
+    assert_eq!(st, StatusCode::OK);
+    let original_csv = download(&app, &c, &format!("/profiles/{id}/export/csv")).await;
+
+    for (ext, bytes) in [
+        ("csv", original_csv.clone()),
+        (
+            "xlsx",
+            download(&app, &c, &format!("/profiles/{id}/export/xlsx")).await,
+        ),
+    ] {
+        let (st, new_id) = app
+            .upload(
+                &c,
+                "import_profile",
+                &[("name", "Embedded controller, SL-T 2")],
+                &format!("profile.{ext}"),
+                bytes,
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK, "{ext}: {new_id}");
+        assert_ne!(new_id.to_string(), id);
+        let (_, copy) = app
+            .call(&c, "get_profile", &[("profile_id", &new_id.to_string())])
+            .await;
+        assert_eq!(copy["status"], "draft");
+        assert_eq!(copy["version"], 1);
+        let again = download(&app, &c, &format!("/profiles/{new_id}/export/csv")).await;
+        assert_eq!(
+            String::from_utf8(again).unwrap(),
+            String::from_utf8(original_csv.clone()).unwrap(),
+            "{ext} import gives the same rows"
+        );
+    }
+
+    let oscal = download(&app, &c, &format!("/profiles/{id}/export/oscal")).await;
+    let (st, new_id) = app
+        .upload(
+            &c,
+            "import_profile",
+            &[("name", "")],
+            "p.json",
+            oscal.clone(),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{new_id}");
+    let again = download(&app, &c, &format!("/profiles/{new_id}/export/oscal")).await;
+    let (a, b2): (Value, Value) = (
+        serde_json::from_slice(&oscal).unwrap(),
+        serde_json::from_slice(&again).unwrap(),
+    );
+    for key in ["imports", "modify"] {
+        assert_eq!(a["profile"][key], b2["profile"][key], "{key}");
+    }
+    assert_eq!(
+        b2["profile"]["metadata"]["title"], "Embedded controller, SL-T 2",
+        "an OSCAL import without a name keeps the title"
+    );
+    app.finish().await;
+}
+both!(profiles_import_back_from_their_exports);
+
+/// A bad profile file reports every problem by row and column and creates
+/// nothing; another tenant's catalogs are as unknown as missing ones.
+async fn profile_imports_are_checked_whole(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let w = World::build(&app).await;
+    let c = app.login(w.alpha.email(Role::Admin), PASSWORD).await;
+    let beta = crate::catalogs::custom_catalog(&app, w.beta.id.0, "Beta standard").await;
+    let (_, before) = app.call(&c, "list_profiles", &[]).await;
+    let csv = "\
+catalog,catalog_version,ref_id,target,target_kind,weight,evidence_required,responsible_party,parameters
+iec-62443-4-2,1,CR 1.1,2,sl,5,yes,product_supplier,
+iec-62443-4-2,,CR 1.1,2,,,,,
+iec-62443-4-2,,CR 99.9,2,,,,,
+Nowhere,,X-1,2,,,,,
+Beta standard,,B-1,2,,,,,
+iec-62443-4-2,,CR 1.2,5,ml,101,maybe,supplier,=HYPERLINK(\"x\")
+iec-62443-4-2,7,CR 1.3,2,,,,,
+";
+    let (st, err) = app
+        .upload(
+            &c,
+            "import_profile",
+            &[("name", "Bad")],
+            "bad.csv",
+            csv.as_bytes().to_vec(),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    let fields: Vec<String> = err["Validation"]["fields"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{err}"))
+        .iter()
+        .map(|f| {
+            format!(
+                "{}: {}",
+                f["field"].as_str().unwrap(),
+                f["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    let has = |needle: &str| {
+        assert!(
+            fields.iter().any(|f| f.starts_with(needle)),
+            "missing {needle} in {fields:#?}"
+        )
+    };
+    has("row 7, target:");
+    has("row 7, weight:");
+    has("row 7, evidence_required:");
+    has("row 7, responsible_party:");
+    has("row 7, parameters: Cells may not start with");
+    // Syntax first: resolution problems are reported once the rows parse.
+    assert!(fields.iter().all(|f| f.starts_with("row 7")), "{fields:#?}");
+
+    let csv = csv.replace(
+        "iec-62443-4-2,,CR 1.2,5,ml,101,maybe,supplier,=HYPERLINK(\"x\")",
+        "iec-62443-4-2,,CR 1.2,2,ml,1,no,,",
+    );
+    let (st, err) = app
+        .upload(
+            &c,
+            "import_profile",
+            &[("name", "Bad")],
+            "bad.csv",
+            csv.into_bytes(),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    let text = err.to_string();
+    for needle in [
+        "row 3, ref_id: “CR 1.1” appears more than once",
+        "row 4, ref_id: “CR 99.9” is not in IEC 62443-4-2:2019",
+        "row 5, catalog: No catalog with this name or key is available to you",
+        "row 6, catalog: No catalog with this name or key is available to you",
+        "row 7, target_kind: IEC 62443-4-2:2019 Technical security requirements for IACS components rates items by security level",
+        "row 8, catalog: No catalog with this name or key and version 7",
+    ] {
+        let (field, message) = needle.split_once(": ").unwrap();
+        assert!(
+            err["Validation"]["fields"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["field"] == field && f["message"].as_str().unwrap().starts_with(message)),
+            "missing {needle} in {text}"
+        );
+    }
+
+    // An OSCAL profile pointing at another tenant's catalog id.
+    let doc = serde_json::json!({"profile": {
+        "uuid": "8b7d1b1e-6a4f-4f55-9a59-0d4f1c7e1a11",
+        "metadata": {"title": "Sneaky", "last-modified": "2026-01-01T00:00:00Z", "version": "1", "oscal-version": "1.1.2"},
+        "imports": [{"href": format!("https://x.example/catalogs/{beta}/export/oscal"),
+                     "include-controls": [{"with-ids": ["b-1"]}]}],
+        "modify": {"alters": [{"control-id": "b-1", "adds": [{"position": "ending",
+            "props": [{"name": "target", "ns": "https://pactline.dev/ns/oscal", "value": "ML2"}]}]}]}
+    }});
+    let (st, err) = app
+        .upload(
+            &c,
+            "import_profile",
+            &[("name", "")],
+            "p.json",
+            doc.to_string().into_bytes(),
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    assert!(err.to_string().contains("is not available to you"), "{err}");
+    for (file, bytes, msg) in [
+        (
+            "p.json",
+            b"{\"catalog\":{}}".to_vec(),
+            "not an OSCAL profile",
+        ),
+        ("p.txt", b"x".to_vec(), "Upload a .csv, .xlsx"),
+        (
+            "p.csv",
+            b"ref_id,title\nA,B\n".to_vec(),
+            "needs a “catalog” column",
+        ),
+        ("p.xlsx", b"not a zip".to_vec(), "not an .xlsx file"),
+    ] {
+        let (st, err) = app
+            .upload(&c, "import_profile", &[("name", "X")], file, bytes)
+            .await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{file}: {err}");
+        assert!(err.to_string().contains(msg), "{file}: {err}");
+    }
+
+    let (_, after) = app.call(&c, "list_profiles", &[]).await;
+    assert_eq!(before, after, "nothing was created");
+    app.finish().await;
+}
+both!(profile_imports_are_checked_whole);
+
+/// Requirements picked one by one in the catalog browser join a draft at
+/// one target, in catalog order; published versions refuse them.
+async fn picked_requirements_join_a_draft(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let w = World::build(&app).await;
+    let c = app.login(w.alpha.email(Role::Contributor), PASSWORD).await;
+    let id = create(&app, &c, "Picked").await;
+    let cat = shipped_id(&app, "iec-62443-4-2").await.to_string();
+    let pick = |refs: Vec<&'static str>, level: &'static str| {
+        let (c, app, id, cat) = (c.clone(), &app, id.clone(), cat.clone());
+        async move {
+            let mut form = vec![
+                ("profile_id".to_string(), id),
+                ("catalog_id".to_string(), cat),
+                ("level".to_string(), level.to_string()),
+            ];
+            for (i, r) in refs.iter().enumerate() {
+                form.push((format!("ref_ids[{i}]"), r.to_string()));
+            }
+            let pairs: Vec<(&str, &str)> =
+                form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            app.call(&c, "add_profile_requirements", &pairs).await
+        }
+    };
+    let (st, err) = pick(vec!["CR 2.1", "CR 42.0"], "2").await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(err.to_string().contains("CR 42.0"), "{err}");
+    let (st, err) = pick(vec!["CR 2.1"], "9").await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    let (st, n) = pick(vec!["CR 2.1", "CR 1.1"], "3").await;
+    assert_eq!((st, n), (StatusCode::OK, Value::from(2)));
+    let (_, n) = pick(vec!["CR 1.1", "CR 1.2"], "2").await;
+    assert_eq!(n, 1, "already there stays as it is");
+    let (_, p) = app.call(&c, "get_profile", &[("profile_id", &id)]).await;
+    let got: Vec<(String, i64, String)> = p["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["requirement"]["ref_id"].as_str().unwrap().to_string(),
+                i["target"].as_i64().unwrap(),
+                i["target_kind"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("CR 1.1".into(), 3, "sl".into()),
+            ("CR 2.1".into(), 3, "sl".into()),
+            ("CR 1.2".into(), 2, "sl".into())
+        ]
+    );
+    assert_eq!(item(&p, "CR 1.2")["responsible_party"], "product_supplier");
+    let (st, _) = app
+        .call(&c, "publish_profile", &[("profile_id", &id)])
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let (st, _) = pick(vec!["CR 1.3"], "2").await;
+    assert_eq!(st, StatusCode::CONFLICT);
+    app.finish().await;
+}
+both!(picked_requirements_join_a_draft);

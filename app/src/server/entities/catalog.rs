@@ -13,6 +13,8 @@ pub struct Model {
     pub applies_to: String,
     pub source: String,
     pub created_at: DateTimeUtc,
+    /// JSON: the imported OSCAL document's uuid, last-modified, version, remarks.
+    pub origin: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -20,6 +20,7 @@ use sea_orm::{
 };
 use serde::Deserialize;
 use serde_json::json;
+use std::collections::HashMap;
 
 /// The catalog data files shipped in `app/data/catalogs/`.
 pub const SHIPPED: &[&str] = &[
@@ -44,8 +45,14 @@ struct CatalogFile {
 /// Re-running adds nothing; a new file version is added beside the old one,
 /// which profiles keep pointing at. Returns how many versions were added.
 pub async fn load_shipped(db: &sea_orm::DatabaseConnection) -> Result<usize, DbErr> {
+    load_files(db, SHIPPED).await
+}
+
+/// Loads catalog data files (the format of `app/data/catalogs/`): each
+/// key and version once.
+pub async fn load_files(db: &sea_orm::DatabaseConnection, files: &[&str]) -> Result<usize, DbErr> {
     let mut added = 0;
-    for text in SHIPPED {
+    for text in files {
         let file: CatalogFile = serde_json::from_str(text)
             .map_err(|e| DbErr::Custom(format!("shipped catalog data: {e}")))?;
         let txn = db::write_txn(db).await?;
@@ -67,6 +74,7 @@ pub async fn load_shipped(db: &sea_orm::DatabaseConnection) -> Result<usize, DbE
             applies_to: Set(file.applies_to.clone()),
             source: Set(file.source.clone()),
             created_at: Set(Utc::now()),
+            origin: Set(None),
             ..Default::default()
         }
         .insert(&txn)
@@ -215,8 +223,12 @@ pub async fn get(actor: &Actor, state: &AppState, id: CatalogId) -> Result<Catal
         .all(&state.db)
         .await
         .map_err(internal)?;
+    Ok(catalog_dto(c, reqs))
+}
+
+fn catalog_dto(c: catalog::Model, reqs: Vec<requirement::Model>) -> CatalogDto {
     let requirements: Vec<RequirementDto> = reqs.into_iter().map(requirement_dto).collect();
-    Ok(CatalogDto {
+    CatalogDto {
         summary: CatalogSummary {
             id: CatalogId(c.id),
             key: c.key,
@@ -232,7 +244,48 @@ pub async fn get(actor: &Actor, state: &AppState, id: CatalogId) -> Result<Catal
         applies_to: c.applies_to,
         source: c.source,
         requirements,
-    })
+        origin: c
+            .origin
+            .as_deref()
+            .and_then(|o| serde_json::from_str(o).ok()),
+    }
+}
+
+/// The newest version of each shipped catalog with its requirements: two
+/// queries, whatever the number of catalogs and requirements. Shipped
+/// catalogs are readable by every signed-in user.
+pub async fn shipped_latest(_actor: &Actor, state: &AppState) -> Result<Vec<CatalogDto>, AppError> {
+    let all = catalog::Entity::find()
+        .filter(catalog::Column::OwnerOrgId.is_null())
+        .order_by_asc(catalog::Column::Key)
+        .order_by_desc(catalog::Column::Version)
+        .all(&state.db)
+        .await
+        .map_err(internal)?;
+    let mut latest: Vec<catalog::Model> = Vec::new();
+    for c in all {
+        if latest.last().is_none_or(|l| l.key != c.key) {
+            latest.push(c);
+        }
+    }
+    let mut reqs: HashMap<i64, Vec<requirement::Model>> = HashMap::new();
+    for r in requirement::Entity::find()
+        .filter(requirement::Column::CatalogId.is_in(latest.iter().map(|c| c.id)))
+        .order_by_asc(requirement::Column::CatalogId)
+        .order_by_asc(requirement::Column::Position)
+        .all(&state.db)
+        .await
+        .map_err(internal)?
+    {
+        reqs.entry(r.catalog_id).or_default().push(r);
+    }
+    Ok(latest
+        .into_iter()
+        .map(|c| {
+            let r = reqs.remove(&c.id).unwrap_or_default();
+            catalog_dto(c, r)
+        })
+        .collect())
 }
 
 /// Creates an organization's own catalog from a validated list of
@@ -242,6 +295,7 @@ async fn create_owned(
     state: &AppState,
     name: &str,
     reqs: &[RequirementDto],
+    origin: Option<crate::model::OscalOrigin>,
     action: &str,
     info: &crate::server::session::RequestInfo,
 ) -> Result<CatalogSummary, AppError> {
@@ -259,6 +313,7 @@ async fn create_owned(
         applies_to: Set("product_supplier".into()),
         source: Set("Your organization's own requirements".into()),
         created_at: Set(Utc::now()),
+        origin: Set(origin.map(|o| json!(o).to_string())),
         ..Default::default()
     }
     .insert(&txn)
@@ -305,12 +360,23 @@ pub async fn import(
 ) -> Result<CatalogSummary, AppError> {
     actor.require(crate::model::Permission::EditProfiles)?;
     if filename.to_lowercase().ends_with(".json") {
-        let reqs = crate::server::import::read_oscal(bytes)?;
-        return create_owned(actor, state, name, &reqs, "catalog.imported", info).await;
+        // An OSCAL catalog keeps its identity; without a name, its title.
+        let (title, origin, reqs) = crate::server::import::read_oscal(bytes)?;
+        let name = if name.trim().is_empty() { &title } else { name };
+        return create_owned(
+            actor,
+            state,
+            name,
+            &reqs,
+            Some(origin),
+            "catalog.imported",
+            info,
+        )
+        .await;
     }
     let table = crate::server::import::read_table(filename, bytes)?;
     let reqs = crate::server::import::validate(&table)?;
-    create_owned(actor, state, name, &reqs, "catalog.imported", info).await
+    create_owned(actor, state, name, &reqs, None, "catalog.imported", info).await
 }
 
 /// Adds one requirement, typed in by hand, to the organization's own catalog.
@@ -390,6 +456,12 @@ pub async fn add_requirement(
     .insert(&txn)
     .await
     .map_err(internal)?;
+    if cat.origin.is_some() {
+        // Changed here: no longer the imported document.
+        let mut am: catalog::ActiveModel = cat.clone().into();
+        am.origin = Set(None);
+        am.update(&txn).await.map_err(internal)?;
+    }
     audit::record(
         &txn,
         &Who::user(actor.user_id(), &info.request_id),
@@ -415,5 +487,5 @@ pub async fn create(
     info: &crate::server::session::RequestInfo,
 ) -> Result<CatalogSummary, AppError> {
     actor.require(crate::model::Permission::EditProfiles)?;
-    create_owned(actor, state, name, &[], "catalog.created", info).await
+    create_owned(actor, state, name, &[], None, "catalog.created", info).await
 }

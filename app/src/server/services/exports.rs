@@ -3,7 +3,11 @@
 
 use super::{catalogs, profiles};
 use crate::model::{AppError, CatalogId, ProfileId, RequirementDto};
-use crate::server::{import::COLUMNS, respond::internal, Actor, AppState};
+use crate::server::{
+    import::{COLUMNS, PROFILE_COLUMNS},
+    respond::internal,
+    Actor, AppState,
+};
 
 /// A finished download.
 pub struct Download {
@@ -156,20 +160,6 @@ pub async fn catalog(
     })
 }
 
-pub const PROFILE_COLUMNS: &[&str] = &[
-    "position",
-    "ref_id",
-    "title",
-    "catalog",
-    "section",
-    "target_kind",
-    "target",
-    "responsible_party",
-    "weight",
-    "evidence_required",
-    "parameters",
-];
-
 pub async fn profile(
     actor: &Actor,
     state: &AppState,
@@ -198,6 +188,7 @@ pub async fn profile(
                 it.requirement.ref_id.clone(),
                 it.requirement.title.clone(),
                 it.catalog_name.clone(),
+                it.catalog_version.to_string(),
                 it.section.clone(),
                 it.target_kind.as_str().to_string(),
                 it.target.to_string(),

@@ -85,7 +85,30 @@ pub async fn create(
         ));
     }
     let txn = db::write_txn(&state.db).await.map_err(internal)?;
-    let p = profile::ActiveModel {
+    let p = insert_draft(&txn, actor, name, description).await?;
+    audit::by_actor(
+        &txn,
+        actor,
+        &info.request_id,
+        "profile.created",
+        "profile",
+        p.id,
+        None,
+        Some(json!({"name": p.name, "version": 1})),
+    )
+    .await?;
+    txn.commit().await.map_err(internal)?;
+    Ok(ProfileId(p.id))
+}
+
+/// A new profile lineage: version 1, a draft.
+async fn insert_draft<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    name: String,
+    description: &str,
+) -> Result<profile::Model, AppError> {
+    profile::ActiveModel {
         owner_org_id: Set(actor.org_id().0),
         lineage: Set(uuid::Uuid::new_v4().to_string()),
         version: Set(1),
@@ -97,18 +120,185 @@ pub async fn create(
         published_at: Set(None),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(conn)
     .await
-    .map_err(internal)?;
+    .map_err(internal)
+}
+
+/// Imports a profile file (.csv or .xlsx as the export writes it, or an
+/// OSCAL profile .json) as a new draft profile. Every row is checked, and
+/// its catalog and requirement resolved among the catalogs the organization
+/// may use, before anything is written; one transaction.
+pub async fn import(
+    actor: &Actor,
+    state: &AppState,
+    name: &str,
+    filename: &str,
+    bytes: &[u8],
+    info: &RequestInfo,
+) -> Result<ProfileId, AppError> {
+    use crate::server::import::{self as imp, CatalogRef, RowErrors};
+    actor.require(Permission::EditProfiles)?;
+    let (title, rows) = if filename.to_lowercase().ends_with(".json") {
+        imp::read_oscal_profile(bytes)?
+    } else {
+        let table = imp::read_table(filename, bytes)?;
+        (String::new(), imp::validate_profile(&table)?)
+    };
+    let name = match (name.trim(), title.trim()) {
+        ("", "") => return Err(AppError::invalid("name", "Name the profile.")),
+        ("", t) => t.to_string(),
+        (n, _) => n.to_string(),
+    };
+    let name = parse_name("name", &name, 200)?;
+    let cats = catalogs::visible(actor)
+        .all(&state.db)
+        .await
+        .map_err(internal)?;
+    let mut errors = RowErrors::default();
+    // Each row's catalog, by name (newest version unless one is given) or id.
+    let resolved: Vec<Option<&catalog::Model>> = rows
+        .iter()
+        .map(|r| {
+            let found = match &r.catalog {
+                CatalogRef::Named { name, version } => cats
+                    .iter()
+                    .filter(|c| {
+                        c.name.eq_ignore_ascii_case(name) || c.key.eq_ignore_ascii_case(name)
+                    })
+                    .filter(|c| version.is_none_or(|v| c.version == v))
+                    .max_by_key(|c| c.version),
+                CatalogRef::Id(id) => cats.iter().find(|c| c.id == *id),
+            };
+            if found.is_none() {
+                // The caller's own text is not echoed: the row and column say
+                // where, and nothing in the answer depends on other tenants.
+                let msg = match &r.catalog {
+                    CatalogRef::Named {
+                        version: Some(v), ..
+                    } => format!(
+                        "No catalog with this name or key and version {v} is available to you."
+                    ),
+                    CatalogRef::Named { .. } => {
+                        "No catalog with this name or key is available to you.".to_string()
+                    }
+                    CatalogRef::Id(id) => {
+                        format!("The catalog of this control (id {id}) is not available to you.")
+                    }
+                };
+                errors.add(r.row, "catalog", msg);
+            }
+            found
+        })
+        .collect();
+    let reqs = requirement::Entity::find()
+        .filter(requirement::Column::CatalogId.is_in(resolved.iter().flatten().map(|c| c.id)))
+        .all(&state.db)
+        .await
+        .map_err(internal)?;
+    let by_ref: HashMap<(i64, &str), &requirement::Model> = reqs
+        .iter()
+        .map(|r| ((r.catalog_id, r.ref_id.as_str()), r))
+        .collect();
+    let by_token: HashMap<(i64, String), &requirement::Model> = reqs
+        .iter()
+        .map(|r| ((r.catalog_id, crate::server::oscal::token(&r.ref_id)), r))
+        .collect();
+    let mut seen = std::collections::HashSet::new();
+    let mut items = Vec::new();
+    for (r, cat) in rows.iter().zip(&resolved) {
+        let Some(cat) = cat else { continue };
+        let req = match r.catalog {
+            CatalogRef::Id(_) => by_token.get(&(cat.id, r.ref_id.clone())).copied(),
+            CatalogRef::Named { .. } => by_ref.get(&(cat.id, r.ref_id.as_str())).copied(),
+        };
+        let Some(req) = req else {
+            errors.add(
+                r.row,
+                "ref_id",
+                format!(
+                    "“{}” is not in {} version {}.",
+                    r.ref_id, cat.name, cat.version
+                ),
+            );
+            continue;
+        };
+        if !seen.insert(req.id) {
+            errors.add(
+                r.row,
+                "ref_id",
+                format!("“{}” appears more than once.", req.ref_id),
+            );
+            continue;
+        }
+        let kind = TargetKind::for_part(cat.part.as_deref());
+        if r.target_kind.is_some_and(|k| k != kind) {
+            errors.add(
+                r.row,
+                "target_kind",
+                format!(
+                    "{} rates items by {}; use “{}”.",
+                    cat.name,
+                    if kind == TargetKind::Sl {
+                        "security level (SL-T)"
+                    } else {
+                        "maturity level (ML)"
+                    },
+                    kind.as_str()
+                ),
+            );
+            continue;
+        }
+        let party = r
+            .party
+            .unwrap_or_else(|| Party::parse(&cat.applies_to).unwrap_or(Party::ProductSupplier));
+        let section = if r.section.is_empty() {
+            format!("{} · {}", req.group_code, req.group_title)
+        } else {
+            r.section.clone()
+        };
+        items.push((req.id, section, kind, r, party));
+    }
+    errors.into_result(())?;
+    let txn = db::write_txn(&state.db).await.map_err(internal)?;
+    let p = insert_draft(&txn, actor, name, "").await?;
+    let rows: Vec<profile_item::ActiveModel> = items
+        .iter()
+        .enumerate()
+        .map(
+            |(i, (req, section, kind, r, party))| profile_item::ActiveModel {
+                profile_id: Set(p.id),
+                requirement_id: Set(*req),
+                position: Set(i as i32),
+                section: Set(section.clone()),
+                target_kind: Set(kind.as_str().into()),
+                target: Set(r.target),
+                responsible_party: Set(party.as_str().into()),
+                weight: Set(r.weight),
+                evidence_required: Set(r.evidence_required),
+                parameters: Set(r.parameters.clone()),
+                ..Default::default()
+            },
+        )
+        .collect();
+    for chunk in rows.chunks(150) {
+        profile_item::Entity::insert_many(chunk.to_vec())
+            .exec(&txn)
+            .await
+            .map_err(internal)?;
+    }
     audit::by_actor(
         &txn,
         actor,
         &info.request_id,
-        "profile.created",
+        "profile.imported",
         "profile",
         p.id,
         None,
-        Some(json!({"name": p.name, "version": 1})),
+        Some(json!({
+            "name": p.name, "version": 1, "items": items.len(),
+            "file": filename.chars().take(200).collect::<String>()
+        })),
     )
     .await?;
     txn.commit().await.map_err(internal)?;
@@ -141,13 +331,13 @@ pub async fn get(actor: &Actor, state: &AppState, id: ProfileId) -> Result<Profi
         .into_iter()
         .map(|r| (r.id, r))
         .collect();
-    let cats: HashMap<i64, String> = catalog::Entity::find()
+    let cats: HashMap<i64, (String, i32)> = catalog::Entity::find()
         .filter(catalog::Column::Id.is_in(reqs.values().map(|r| r.catalog_id)))
         .all(db)
         .await
         .map_err(internal)?
         .into_iter()
-        .map(|c| (c.id, c.name))
+        .map(|c| (c.id, (c.name, c.version)))
         .collect();
     let n = items.len() as u64;
     Ok(ProfileDto {
@@ -172,7 +362,11 @@ pub async fn get(actor: &Actor, state: &AppState, id: ProfileId) -> Result<Profi
                 Some(ProfileItemDto {
                     id: ProfileItemId(i.id),
                     catalog_id: CatalogId(r.catalog_id),
-                    catalog_name: cats.get(&r.catalog_id).cloned().unwrap_or_default(),
+                    catalog_name: cats
+                        .get(&r.catalog_id)
+                        .map(|c| c.0.clone())
+                        .unwrap_or_default(),
+                    catalog_version: cats.get(&r.catalog_id).map(|c| c.1).unwrap_or(0),
                     requirement: catalogs::requirement_dto(r),
                     section: i.section,
                     target_kind: TargetKind::parse(&i.target_kind),
@@ -254,21 +448,53 @@ pub async fn add_from_catalog(
         }
         TargetKind::Ml => dtos.iter().collect(),
     };
+    let by_ref: HashMap<&str, &requirement::Model> =
+        rows.iter().map(|r| (r.ref_id.as_str(), r)).collect();
+    let chosen: Vec<&requirement::Model> = chosen
+        .iter()
+        .filter_map(|d| by_ref.get(d.ref_id.as_str()).copied())
+        .collect();
+    let added = append_items(&txn, &p, &cat, &chosen, level).await?;
+    audit::by_actor(
+        &txn,
+        actor,
+        &info.request_id,
+        "profile.items_added",
+        "profile",
+        p.id,
+        None,
+        Some(json!({
+            "catalog": cat.key, "catalog_version": cat.version,
+            "component_type": component_type.map(|c| c.as_str()), "level": level, "added": added
+        })),
+    )
+    .await?;
+    txn.commit().await.map_err(internal)?;
+    Ok(added)
+}
+
+/// Appends requirements of one catalog to a draft with target `level`,
+/// skipping those already in it. Returns how many were added.
+async fn append_items<C: ConnectionTrait>(
+    conn: &C,
+    p: &profile::Model,
+    cat: &catalog::Model,
+    chosen: &[&requirement::Model],
+    level: i16,
+) -> Result<usize, AppError> {
     let existing: Vec<i64> = profile_item::Entity::find()
         .select_only()
         .column(profile_item::Column::RequirementId)
         .filter(profile_item::Column::ProfileId.eq(p.id))
         .into_tuple()
-        .all(&txn)
+        .all(conn)
         .await
         .map_err(internal)?;
-    let next: i32 = existing.len() as i32;
+    let next = existing.len() as i32;
+    let kind = TargetKind::for_part(cat.part.as_deref());
     let party = Party::parse(&cat.applies_to).unwrap_or(Party::ProductSupplier);
-    let by_ref: HashMap<&str, &requirement::Model> =
-        rows.iter().map(|r| (r.ref_id.as_str(), r)).collect();
     let new: Vec<profile_item::ActiveModel> = chosen
         .iter()
-        .filter_map(|d| by_ref.get(d.ref_id.as_str()).copied())
         .filter(|r| !existing.contains(&r.id))
         .enumerate()
         .map(|(i, r)| profile_item::ActiveModel {
@@ -288,10 +514,80 @@ pub async fn add_from_catalog(
     let added = new.len();
     for chunk in new.chunks(150) {
         profile_item::Entity::insert_many(chunk.to_vec())
-            .exec(&txn)
+            .exec(conn)
             .await
             .map_err(internal)?;
     }
+    Ok(added)
+}
+
+/// Adds requirements picked one by one in the catalog browser to a draft,
+/// all at target `level`. Unknown identifiers are refused, naming them.
+#[allow(clippy::too_many_arguments)]
+pub async fn add_picked(
+    actor: &Actor,
+    state: &AppState,
+    id: ProfileId,
+    catalog_id: CatalogId,
+    ref_ids: &[String],
+    level: &str,
+    info: &RequestInfo,
+) -> Result<usize, AppError> {
+    actor.require(Permission::EditProfiles)?;
+    let level = parse_level("level", level)?;
+    if ref_ids.is_empty() {
+        return Err(AppError::invalid(
+            "ref_ids",
+            "Select at least one requirement.",
+        ));
+    }
+    if ref_ids.len() > crate::server::import::MAX_ROWS {
+        return Err(AppError::invalid("ref_ids", "Select fewer requirements."));
+    }
+    let txn = db::write_txn(&state.db).await.map_err(internal)?;
+    let p = draft(&txn, actor, id.0).await?;
+    let cat = catalogs::visible(actor)
+        .filter(catalog::Column::Id.eq(catalog_id.0))
+        .one(&txn)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    let rows = requirement::Entity::find()
+        .filter(requirement::Column::CatalogId.eq(cat.id))
+        .order_by_asc(requirement::Column::Position)
+        .all(&txn)
+        .await
+        .map_err(internal)?;
+    let wanted: std::collections::HashSet<&str> = ref_ids.iter().map(|r| r.trim()).collect();
+    let unknown: Vec<&str> = wanted
+        .iter()
+        .copied()
+        .filter(|w| !rows.iter().any(|r| r.ref_id == *w))
+        .collect();
+    if !unknown.is_empty() {
+        let mut unknown = unknown;
+        unknown.sort();
+        return Err(AppError::invalid(
+            "ref_ids",
+            format!(
+                "Not in {} version {}: {}.",
+                cat.name,
+                cat.version,
+                unknown
+                    .iter()
+                    .take(10)
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ));
+    }
+    // In catalog order, whatever order they were picked in.
+    let chosen: Vec<&requirement::Model> = rows
+        .iter()
+        .filter(|r| wanted.contains(r.ref_id.as_str()))
+        .collect();
+    let added = append_items(&txn, &p, &cat, &chosen, level).await?;
     audit::by_actor(
         &txn,
         actor,
@@ -302,7 +598,8 @@ pub async fn add_from_catalog(
         None,
         Some(json!({
             "catalog": cat.key, "catalog_version": cat.version,
-            "component_type": component_type.map(|c| c.as_str()), "level": level, "added": added
+            "picked": chosen.iter().map(|r| r.ref_id.as_str()).collect::<Vec<_>>(),
+            "level": level, "added": added
         })),
     )
     .await?;
