@@ -87,6 +87,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("profiles/:id") view=pages::profiles::ProfilePage ssr=SsrMode::Async/>
                     <Route path=path!("profiles/:id/compare/:other") view=pages::profiles::ProfileComparePage ssr=SsrMode::Async/>
                     <Route path=path!("suppliers") view=pages::suppliers::SuppliersPage ssr=SsrMode::Async/>
+                    <Route path=path!("engagements") view=pages::engagements::EngagementsPage ssr=SsrMode::Async/>
+                    <Route path=path!("engagements/:id") view=pages::engagements::EngagementPage ssr=SsrMode::Async/>
+                    <Route path=path!("assessments") view=pages::assessments::AssessmentsPage ssr=SsrMode::Async/>
+                    <Route path=path!("assessments/:id") view=pages::assessments::AssessmentPage ssr=SsrMode::Async/>
                     <Route path=path!("account") view=pages::account::AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("outbox") view=pages::admin::OutboxPage ssr=SsrMode::Async/>
                     <Route path=path!("activity") view=pages::admin::ActivityPage ssr=SsrMode::Async/>

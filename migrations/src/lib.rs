@@ -10,6 +10,7 @@ mod m20261128_000001_foundation;
 mod m20261128_000002_catalogs;
 mod m20261128_000003_profiles;
 mod m20261128_000004_catalog_origin;
+mod m20261128_000005_engagements;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000002_catalogs::Migration),
             Box::new(m20261128_000003_profiles::Migration),
             Box::new(m20261128_000004_catalog_origin::Migration),
+            Box::new(m20261128_000005_engagements::Migration),
         ]
     }
 }

@@ -6,7 +6,7 @@ use sea_orm_migration::{prelude::*, schema::*};
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-fn fk(
+pub(crate) fn fk(
     name: &str,
     from: (&'static str, &'static str),
     to: (&'static str, &'static str),
@@ -19,7 +19,7 @@ fn fk(
         .to_owned()
 }
 
-fn index(
+pub(crate) fn index(
     name: &str,
     table: &'static str,
     cols: &[&'static str],

@@ -76,6 +76,7 @@ pub fn router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
         .route("/auth/login", post(routes::login))
         .route("/auth/logout", post(routes::logout))
         .route("/{kind}/{id}/export/{format}", get(routes::export))
+        .route("/evidence/{id}", get(routes::evidence))
         .route(
             "/api/{*fn_name}",
             post(move |req: axum::extract::Request| {

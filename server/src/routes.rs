@@ -149,3 +149,81 @@ pub async fn export(
         }
     }
 }
+
+/// `Content-Disposition` for a download: always an attachment, an ASCII
+/// fallback name and the exact name in RFC 5987 form.
+pub fn attachment(filename: &str) -> String {
+    let ascii: String = filename
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || " .-_()".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let mut exact = String::new();
+    for b in filename.bytes() {
+        if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
+            exact.push(b as char);
+        } else {
+            exact.push_str(&format!("%{b:02X}"));
+        }
+    }
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{exact}")
+}
+
+/// GET /evidence/{id}: an evidence file, for the two organizations of its
+/// assessment only; anything else is 404.
+pub async fn evidence(
+    State(state): State<AppState>,
+    Extension(session): Extension<SessionActor>,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+) -> Response {
+    let Some(actor) = session.0 else {
+        return (StatusCode::UNAUTHORIZED, "Sign in to download.").into_response();
+    };
+    match app::server::services::assessments::download(&actor, &state, app::model::EvidenceId(id))
+        .await
+    {
+        Ok((name, content_type, bytes)) => (
+            [
+                (header::CONTENT_TYPE, content_type),
+                (header::CONTENT_DISPOSITION, attachment(&name)),
+                (header::CACHE_CONTROL, "private, no-store".to_string()),
+                (
+                    header::CONTENT_SECURITY_POLICY,
+                    "sandbox; default-src 'none'; frame-ancestors 'none'".to_string(),
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => {
+            let status =
+                StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            (status, e.to_string()).into_response()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::attachment;
+
+    #[test]
+    fn download_names_cannot_break_the_header() {
+        assert_eq!(
+            attachment("cert.pdf"),
+            "attachment; filename=\"cert.pdf\"; filename*=UTF-8''cert.pdf"
+        );
+        let h = attachment("a\"; b=c\r\nX: y ü.pdf");
+        assert!(!h.contains('\r') && !h.contains('\n'));
+        assert!(
+            h.starts_with("attachment; filename=\"a__ b_c__X_ y _.pdf\""),
+            "{h}"
+        );
+        assert!(h.ends_with("%C3%BC.pdf"), "{h}");
+    }
+}

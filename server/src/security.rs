@@ -86,11 +86,14 @@ pub async fn headers(req: Request, next: Next) -> Response {
 /// Largest body for most requests, and for file uploads.
 pub const BODY_LIMIT: usize = 256 * 1024;
 pub const UPLOAD_LIMIT: usize = 3 * 1024 * 1024;
+pub const EVIDENCE_LIMIT: usize = 11 * 1024 * 1024;
 
 /// The body limit for a path: uploads get more room than forms.
 pub fn body_limit_for(path: &str) -> usize {
     if matches!(path, "/api/import_catalog" | "/api/import_profile") {
         UPLOAD_LIMIT
+    } else if path == "/api/upload_evidence" {
+        EVIDENCE_LIMIT
     } else {
         BODY_LIMIT
     }

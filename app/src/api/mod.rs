@@ -3,5 +3,6 @@
 
 pub mod account;
 pub mod catalogs;
+pub mod engagements;
 pub mod organization;
 pub mod profiles;

@@ -67,6 +67,8 @@ fn TopBar(me: Me) -> impl IntoView {
                     {is_owner.then(|| view! { <A href="/profiles">"Profiles"</A> })}
                     <A href="/members">"Members"</A>
                     {is_owner.then(|| view! { <A href="/suppliers">"Suppliers"</A> })}
+                    {is_owner.then(|| view! { <A href="/engagements">"Engagements"</A> })}
+                    <A href="/assessments">"Assessments"</A>
                     {admin.then(|| view! {
                         <A href="/activity">"Activity"</A>
                         <A href="/outbox">"Outbox"</A>

@@ -51,6 +51,14 @@ impl AppError {
         }
     }
 
+    /// The fields this error names, in order.
+    pub fn field_names(&self) -> Vec<String> {
+        match self {
+            AppError::Validation { fields, .. } => fields.iter().map(|f| f.field.clone()).collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// The message for one field, if this error names it.
     pub fn field(&self, name: &str) -> Option<String> {
         match self {

@@ -1,12 +1,14 @@
 //! Types shared by the server and the browser: ids, enums from the domain
 //! vocabulary, validated inputs and the DTOs that cross the wire.
 
+mod assessment;
 mod catalog;
 mod error;
 mod org;
 mod password;
 mod profile;
 
+pub use assessment::*;
 pub use catalog::*;
 pub use error::{AppError, FieldError};
 pub use org::*;

@@ -111,6 +111,10 @@ pub enum Permission {
     ViewAuditLog,
     ViewProfiles,
     EditProfiles,
+    /// Create engagements, send, reopen and withdraw assessments.
+    ManageEngagements,
+    /// Answer assessments sent to the organization.
+    AnswerAssessments,
 }
 
 impl Role {
@@ -160,6 +164,13 @@ impl Role {
             Permission::EditProfiles => {
                 matches!(self, Role::Admin | Role::Contributor)
                     && kinds.contains(&OrgKind::AssetOwner)
+            }
+            Permission::ManageEngagements => {
+                self != Role::Viewer && kinds.contains(&OrgKind::AssetOwner)
+            }
+            Permission::AnswerAssessments => {
+                matches!(self, Role::Admin | Role::Contributor)
+                    && kinds.iter().any(|k| k.is_supplier())
             }
         }
     }

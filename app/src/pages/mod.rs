@@ -2,8 +2,10 @@
 
 pub mod account;
 pub mod admin;
+pub mod assessments;
 pub mod auth;
 pub mod catalogs;
+pub mod engagements;
 pub mod home;
 pub mod members;
 pub mod profiles;

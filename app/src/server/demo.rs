@@ -11,7 +11,7 @@ use super::{
 use crate::model::{AppError, OrgKind, Role};
 use crate::server::{db, entities::supplier_link, respond::internal};
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 
 pub struct DemoLogin {
     pub org: &'static str,
@@ -215,12 +215,154 @@ async fn seed_profiles(state: &AppState, owner: crate::model::OrgId) -> Result<(
     )
     .await?;
     profiles::add_from_catalog(&actor, state, sp, id_of("iec-62443-2-4"), None, "2", &info).await?;
+
+    // A short questionnaire, quick to answer in a demo.
+    let quick = profiles::create(
+        &actor,
+        state,
+        "Remote access quick check",
+        "Five component requirements for remote maintenance access",
+        &info,
+    )
+    .await?;
+    let picks: Vec<String> = ["CR 1.1", "CR 1.2", "CR 1.13", "CR 2.1", "CR 3.4"]
+        .map(String::from)
+        .to_vec();
+    profiles::add_picked(
+        &actor,
+        state,
+        quick,
+        id_of("iec-62443-4-2"),
+        &picks,
+        "2",
+        &info,
+    )
+    .await?;
+    let first = profiles::get(&actor, state, quick).await?.items[0].id;
+    profiles::update_item(
+        &actor,
+        state,
+        first,
+        profiles::ItemInput {
+            section: "Access",
+            target: "2",
+            responsible_party: "product_supplier",
+            weight: "5",
+            evidence_required: true,
+            parameters: "Named accounts for every maintenance engineer",
+        },
+        &info,
+    )
+    .await?;
+    profiles::publish(&actor, state, quick, &info).await?;
+    seed_engagement(state, &actor, edr, quick, &info).await
+}
+
+/// The "SCADA upgrade 2027" engagement: the embedded-controller profile
+/// sent to both product suppliers, Helix already part-way through.
+async fn seed_engagement(
+    state: &AppState,
+    owner: &super::Actor,
+    edr: crate::model::ProfileId,
+    quick: crate::model::ProfileId,
+    info: &super::session::RequestInfo,
+) -> Result<(), AppError> {
+    use super::services::{assessments, engagements};
+    use crate::model::{AnswerInput, AssessmentId};
+    let orgs = organization::Entity::find()
+        .all(&state.db)
+        .await
+        .map_err(internal)?;
+    let org_id = |key: &str| {
+        orgs.iter()
+            .find(|o| o.name_key == key)
+            .map(|o| o.id)
+            .ok_or(AppError::NotFound)
+    };
+    let helix = org_id("helix controls")?;
+    let ostrava = org_id("ostrava automation")?;
+    let due = (Utc::now().date_naive() + chrono::Days::new(45)).to_string();
+    let e = engagements::create(
+        owner,
+        state,
+        "SCADA upgrade 2027",
+        "Water plant 3: PLC/RTU replacement and remote access",
+        info,
+    )
+    .await?;
+    let msg = "Please answer before the tender closes; attach certificates where you have them.";
+    let to_helix =
+        engagements::send_assessment(owner, state, e, helix, edr, &due, msg, info).await?;
+    engagements::send_assessment(owner, state, e, ostrava, edr, &due, msg, info).await?;
+    engagements::send_assessment(owner, state, e, helix, quick, &due, "", info).await?;
+
+    // Helix has started: a few answers and a certificate.
+    let helix_login = DEMO_LOGINS
+        .iter()
+        .find(|l| l.org == "Helix Controls" && l.role == Role::Contributor)
+        .expect("helix contributor");
+    let actor = super::session::actor_for(state, helix_login.email, crate::model::OrgId(helix))
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    let a = assessments::get(&actor, state, AssessmentId(to_helix.0)).await?;
+    let answers: [(&str, &str, &str); 4] = [
+        (
+            "meets",
+            "2",
+            "Every account is personal; shared accounts are disabled at commissioning.",
+        ),
+        (
+            "meets_with_compensating_countermeasure",
+            "2",
+            "Device certificates are installed by the integrator; see the hardening guide.",
+        ),
+        ("planned", "", "Firmware 5.2 adds this."),
+        (
+            "partially_meets",
+            "1",
+            "Role-based access exists for engineering tools, not for the web interface.",
+        ),
+    ];
+    for (x, (compliance, level, statement)) in a.answers.iter().zip(answers) {
+        let input = AnswerInput {
+            compliance: compliance.into(),
+            countermeasure: if compliance.starts_with("meets_with") {
+                "Network segmentation and a jump host in front of every controller.".into()
+            } else {
+                String::new()
+            },
+            planned_on: if compliance == "planned" {
+                (Utc::now().date_naive() + chrono::Days::new(120)).to_string()
+            } else {
+                String::new()
+            },
+            claimed_level: level.into(),
+            statement: statement.into(),
+            responsibility_accepted: "yes".into(),
+            ..Default::default()
+        };
+        assessments::save_answer(&actor, state, x.id, x.version, input, info).await?;
+    }
+    assessments::add_certificate(
+        &actor,
+        state,
+        a.answers[0].id,
+        assessments::CertificateInput {
+            scheme: "ISASecure CSA",
+            level: "SL 2",
+            scope: "Helix RTU 5000 series, firmware 5.x",
+            issuer: "exida",
+            expires_on: &(Utc::now().date_naive() + chrono::Days::new(400)).to_string(),
+        },
+        info,
+    )
+    .await?;
     Ok(())
 }
 
 /// Whether the demo organizations exist (then `serve` prints the logins).
 pub async fn present(state: &AppState) -> bool {
-    use sea_orm::{ColumnTrait, QueryFilter};
     organization::Entity::find()
         .filter(organization::Column::NameKey.eq("northwind water utility"))
         .one(&state.db)

@@ -888,38 +888,59 @@ pub fn read_oscal_profile(bytes: &[u8]) -> Result<(String, Vec<ProfileRow>), App
 }
 
 /// Reads an upload form (multipart fields `name` and `file`) into the name,
-/// the file's name and its bytes, refusing files over the size limit while
-/// they arrive.
+/// the file's name and its bytes.
 pub async fn read_upload(
     data: server_fn::codec::MultipartData,
 ) -> Result<(String, String, Vec<u8>), AppError> {
+    let (fields, filename, bytes) = read_form(data, MAX_FILE_BYTES).await?;
+    let name = fields
+        .into_iter()
+        .find(|(k, _)| k == "name")
+        .map(|(_, v)| v)
+        .unwrap_or_default();
+    Ok((name, filename, bytes))
+}
+
+/// Reads a multipart form: its text fields (at most 4 KiB each), and the
+/// `file` field's name and bytes, refusing files over `max` bytes while
+/// they arrive.
+pub async fn read_form(
+    data: server_fn::codec::MultipartData,
+    max: usize,
+) -> Result<(Vec<(String, String)>, String, Vec<u8>), AppError> {
     let mut data = data
         .into_inner()
         .ok_or_else(|| AppError::invalid("file", "No file was sent."))?;
-    let (mut name, mut filename, mut bytes) = (String::new(), String::new(), Vec::new());
+    let (mut fields, mut filename, mut bytes) = (Vec::new(), String::new(), Vec::new());
     while let Ok(Some(mut field)) = data.next_field().await {
         let field_name = field.name().unwrap_or_default().to_string();
-        if field_name == "file" {
+        let is_file = field_name == "file";
+        if is_file {
             filename = field.file_name().unwrap_or_default().to_string();
         }
+        let limit = if is_file { max } else { 4096 };
         let mut buf = Vec::new();
         while let Ok(Some(chunk)) = field.chunk().await {
-            if buf.len() + chunk.len() > MAX_FILE_BYTES + 1 {
-                return Err(file_error(format!(
-                    "The file is larger than {} MiB.",
-                    MAX_FILE_BYTES / 1024 / 1024
-                )));
+            if buf.len() + chunk.len() > limit {
+                return Err(if is_file {
+                    file_error(format!(
+                        "The file is larger than {} MiB.",
+                        max / 1024 / 1024
+                    ))
+                } else {
+                    AppError::invalid(&field_name, "This field is too long.")
+                });
             }
             buf.extend_from_slice(&chunk);
         }
-        match field_name.as_str() {
-            "name" => name = String::from_utf8_lossy(&buf).into_owned(),
-            "file" => bytes = buf,
-            _ => {}
+        if is_file {
+            bytes = buf;
+        } else {
+            fields.push((field_name, String::from_utf8_lossy(&buf).into_owned()));
         }
     }
     if filename.is_empty() {
-        return Err(file_error("Choose a .csv, .xlsx or OSCAL .json file."));
+        return Err(file_error("Choose a file to upload."));
     }
-    Ok((name, filename, bytes))
+    Ok((fields, filename, bytes))
 }

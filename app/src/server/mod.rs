@@ -3,6 +3,7 @@
 //! sees any of it.
 
 pub mod audit;
+pub mod blobs;
 pub mod config;
 pub mod db;
 pub mod demo;

@@ -1,7 +1,12 @@
 //! What every request handler can reach: the database, configuration, mailer
 //! and password hasher.
 
-use super::{config::Config, mail::Mailer, password::Hasher};
+use super::{
+    blobs::{BlobStore, FsStore},
+    config::Config,
+    mail::Mailer,
+    password::Hasher,
+};
 use crate::model::AppError;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
@@ -12,12 +17,16 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub mailer: Mailer,
     pub hasher: Hasher,
+    /// Where evidence files are kept.
+    pub blobs: Arc<dyn BlobStore>,
 }
 
 impl AppState {
     pub fn new(db: DatabaseConnection, config: Config, mailer: Mailer) -> Self {
         let hasher = Hasher::new(config.hash_concurrency);
+        let blobs = Arc::new(FsStore::new(super::blobs::default_root(&config.data_dir)));
         AppState {
+            blobs,
             db,
             config: Arc::new(config),
             mailer,

@@ -111,10 +111,16 @@ impl TestApp {
                 conn.close().await.ok();
                 let url = admin.replacen("/postgres?", &format!("/{name}?"), 1);
                 assert_ne!(url, admin, "PACTLINE_TEST_PG must end in /postgres?…");
-                (url, Some((admin, name)), None)
+                // Files (evidence) still live on disk.
+                let dir = std::env::temp_dir().join(format!("pactline-test-{}", unique()));
+                std::fs::create_dir_all(&dir).unwrap();
+                (url, Some((admin, name)), Some(dir))
             }
         };
         let mut config = Config::for_database(&url);
+        if let Some(d) = &dir {
+            config.data_dir = d.clone();
+        }
         config.secure_cookies = opts.secure_cookies;
         if let Some(d) = opts.session_idle {
             config.session_idle = d;
@@ -303,7 +309,7 @@ pub struct World {
     pub sigma: Org,
 }
 
-async fn org(state: &AppState, name: &str, slug: &str, kind: OrgKind, roles: &[Role]) -> Org {
+pub async fn org(state: &AppState, name: &str, slug: &str, kind: OrgKind, roles: &[Role]) -> Org {
     let who = Who::system("test");
     let admin = format!("admin@{slug}.test");
     let (id, _) = create_org_with_admin(

@@ -36,6 +36,21 @@ async fn demo_data_seeds_once_and_every_demo_login_works(b: Backend) {
     );
     let (_, suppliers) = app.call(&owner, "list_suppliers", &[]).await;
     assert_eq!(suppliers.as_array().unwrap().len(), 3);
+    // An engagement with answers at work.
+    let (_, engagements) = app.call(&owner, "list_engagements", &[]).await;
+    assert_eq!(engagements[0]["name"], "SCADA upgrade 2027");
+    assert_eq!(engagements[0]["assessments"], 3);
+    let helix = DEMO_LOGINS
+        .iter()
+        .find(|l| l.org == "Helix Controls")
+        .unwrap();
+    let c = app.login(helix.email, helix.password).await;
+    let (_, inbox) = app.call(&c, "list_assessments", &[]).await;
+    let inbox = inbox.as_array().unwrap();
+    assert_eq!(inbox.len(), 2);
+    assert!(inbox
+        .iter()
+        .any(|a| a["status"] == "in_progress" && a["progress"]["answered"] == 4));
     app.finish().await;
 }
 both!(demo_data_seeds_once_and_every_demo_login_works);

@@ -43,6 +43,16 @@ struct Ids {
     alpha_item: String,
     beta_profile: String,
     beta_item: String,
+    /// Alpha's engagement and its assessment sent to Sigma.
+    alpha_engagement: String,
+    alpha_assessment: String,
+    alpha_answer: String,
+    alpha_evidence: String,
+    /// Beta's engagement, sent to Tau (another supplier, not Sigma's business).
+    beta_engagement: String,
+    beta_assessment: String,
+    beta_answer: String,
+    beta_evidence: String,
 }
 
 fn slug(c: Caller) -> String {
@@ -63,6 +73,22 @@ fn expect(c: Caller, default: u16, rules: &[(Caller, u16)]) -> u16 {
         .find(|(who, _)| *who == c)
         .map(|(_, s)| *s)
         .unwrap_or(default)
+}
+
+fn alpha_all(s: u16) -> Vec<(Caller, u16)> {
+    [Role::Admin, Role::Reviewer, Role::Contributor, Role::Viewer]
+        .map(|r| (Alpha(r), s))
+        .to_vec()
+}
+
+fn alpha_managers(s: u16) -> Vec<(Caller, u16)> {
+    [Role::Admin, Role::Reviewer, Role::Contributor]
+        .map(|r| (Alpha(r), s))
+        .to_vec()
+}
+
+fn sigma_editors(s: u16) -> Vec<(Caller, u16)> {
+    vec![(Sigma(Role::Admin), s), (Sigma(Role::Contributor), s)]
 }
 
 fn admin_only(c: Caller) -> u16 {
@@ -258,6 +284,212 @@ fn cases(c: Caller, ids: &Ids) -> Vec<Case> {
             ),
         ),
         ("browse_shipped", a(&[]), expect(c, 200, &[])),
+        ("list_engagements", a(&[]), expect(c, 404, &alpha_all(200))),
+        (
+            "create_engagement",
+            a(&[
+                ("name", &format!("Engagement by {me}")),
+                ("description", ""),
+            ]),
+            expect(c, 404, &alpha_managers(200)),
+        ),
+        (
+            "get_engagement",
+            a(&[("engagement_id", &ids.alpha_engagement)]),
+            expect(c, 404, &alpha_all(200)),
+        ),
+        (
+            "get_engagement",
+            a(&[("engagement_id", &ids.beta_engagement)]),
+            expect(c, 404, &[]),
+        ),
+        (
+            // A due date in the past: refused after the checks of who may send.
+            "send_assessment",
+            a(&[
+                ("engagement_id", &ids.alpha_engagement),
+                ("supplier_org_id", "1"),
+                ("profile_id", &ids.alpha_profile),
+                ("due_on", "2020-01-01"),
+                ("message", ""),
+            ]),
+            expect(c, 404, &alpha_managers(422)),
+        ),
+        (
+            "send_assessment",
+            a(&[
+                ("engagement_id", &ids.beta_engagement),
+                ("supplier_org_id", "1"),
+                ("profile_id", &ids.beta_profile),
+                ("due_on", "2099-01-01"),
+                ("message", ""),
+            ]),
+            expect(c, 404, &[]),
+        ),
+        ("list_assessments", a(&[]), expect(c, 200, &[])),
+        (
+            "get_assessment",
+            a(&[("assessment_id", &ids.alpha_assessment)]),
+            expect(c, 200, &[]),
+        ),
+        (
+            "get_assessment",
+            a(&[("assessment_id", &ids.beta_assessment)]),
+            expect(c, 404, &[]),
+        ),
+        (
+            "save_answer",
+            a(&[
+                ("answer_id", &ids.alpha_answer),
+                ("version", "0"),
+                ("answer[compliance]", "meets"),
+                ("answer[countermeasure]", ""),
+                ("answer[planned_on]", ""),
+                ("answer[na_reason]", ""),
+                ("answer[other_party]", ""),
+                ("answer[claimed_level]", ""),
+                ("answer[statement]", ""),
+                ("answer[responsibility_accepted]", ""),
+            ]),
+            expect(c, 404, &sigma_editors(200)),
+        ),
+        (
+            "save_answer",
+            a(&[
+                ("answer_id", &ids.beta_answer),
+                ("version", "0"),
+                ("answer[compliance]", "meets"),
+                ("answer[countermeasure]", ""),
+                ("answer[planned_on]", ""),
+                ("answer[na_reason]", ""),
+                ("answer[other_party]", ""),
+                ("answer[claimed_level]", ""),
+                ("answer[statement]", ""),
+                ("answer[responsibility_accepted]", ""),
+            ]),
+            expect(c, 404, &[]),
+        ),
+        (
+            "answer_history",
+            a(&[("answer_id", &ids.alpha_answer)]),
+            expect(c, 200, &[]),
+        ),
+        (
+            "answer_history",
+            a(&[("answer_id", &ids.beta_answer)]),
+            expect(c, 404, &[]),
+        ),
+        (
+            "assign_answer",
+            a(&[("answer_id", &ids.alpha_answer), ("assignee", "")]),
+            expect(c, 404, &sigma_editors(200)),
+        ),
+        (
+            "assign_answer",
+            a(&[("answer_id", &ids.beta_answer), ("assignee", "")]),
+            expect(c, 404, &[]),
+        ),
+        (
+            "prefill_answers",
+            a(&[("assessment_id", &ids.alpha_assessment)]),
+            expect(c, 404, &sigma_editors(200)),
+        ),
+        (
+            "prefill_answers",
+            a(&[("assessment_id", &ids.beta_assessment)]),
+            expect(c, 404, &[]),
+        ),
+        (
+            // Incomplete: refused with what is missing, after the access checks.
+            "submit_assessment",
+            a(&[("assessment_id", &ids.alpha_assessment)]),
+            expect(c, 404, &sigma_editors(422)),
+        ),
+        (
+            "submit_assessment",
+            a(&[("assessment_id", &ids.beta_assessment)]),
+            expect(c, 404, &[]),
+        ),
+        (
+            // In progress: nothing to reopen.
+            "change_assessment",
+            a(&[
+                ("assessment_id", &ids.alpha_assessment),
+                ("change", "reopen"),
+            ]),
+            expect(c, 404, &alpha_managers(409)),
+        ),
+        (
+            "change_assessment",
+            a(&[
+                ("assessment_id", &ids.beta_assessment),
+                ("change", "withdraw"),
+            ]),
+            expect(c, 404, &[]),
+        ),
+        (
+            "add_evidence_link",
+            a(&[
+                ("answer_id", &ids.alpha_answer),
+                ("title", "Policy"),
+                ("url", "https://sigma.example/p"),
+            ]),
+            expect(c, 404, &sigma_editors(200)),
+        ),
+        (
+            "add_evidence_link",
+            a(&[
+                ("answer_id", &ids.beta_answer),
+                ("title", "Policy"),
+                ("url", "https://x.example/p"),
+            ]),
+            expect(c, 404, &[]),
+        ),
+        (
+            "add_evidence_certificate",
+            a(&[
+                ("answer_id", &ids.alpha_answer),
+                ("scheme", "ISASecure CSA"),
+                ("level", "SL 2"),
+                ("scope", ""),
+                ("issuer", "exida"),
+                ("expires_on", "2030-01-01"),
+            ]),
+            expect(c, 404, &sigma_editors(200)),
+        ),
+        (
+            "add_evidence_certificate",
+            a(&[
+                ("answer_id", &ids.beta_answer),
+                ("scheme", "ISASecure CSA"),
+                ("level", "SL 2"),
+                ("scope", ""),
+                ("issuer", "exida"),
+                ("expires_on", "2030-01-01"),
+            ]),
+            expect(c, 404, &[]),
+        ),
+        (
+            "remove_evidence",
+            a(&[("evidence_id", &ids.beta_evidence)]),
+            expect(c, 404, &[]),
+        ),
+        (
+            "upload_evidence",
+            a(&[
+                ("answer_id", &ids.alpha_answer),
+                ("file:note.txt", "more evidence"),
+            ]),
+            expect(c, 404, &sigma_editors(200)),
+        ),
+        (
+            "upload_evidence",
+            a(&[
+                ("answer_id", &ids.beta_answer),
+                ("file:note.txt", "more evidence"),
+            ]),
+            expect(c, 404, &[]),
+        ),
         (
             "import_profile",
             a(&[
@@ -574,6 +806,30 @@ fn pages(c: Caller, ids: &Ids) -> Vec<(String, u16)> {
     ));
     out.push((format!("/profiles/{}", ids.beta_profile), signed_in(404)));
     out.push((
+        "/engagements".into(),
+        signed_in(if owner { 200 } else { 404 }),
+    ));
+    out.push((
+        format!("/engagements/{}", ids.alpha_engagement),
+        signed_in(if owner { 200 } else { 404 }),
+    ));
+    out.push((
+        format!("/engagements/{}", ids.beta_engagement),
+        signed_in(404),
+    ));
+    out.push(("/assessments".into(), signed_in(200)));
+    out.push((
+        format!("/assessments/{}", ids.alpha_assessment),
+        signed_in(200),
+    ));
+    out.push((
+        format!("/assessments/{}", ids.beta_assessment),
+        signed_in(404),
+    ));
+    out.push((format!("/evidence/{}", ids.alpha_evidence), download(200)));
+    out.push((format!("/evidence/{}", ids.beta_evidence), download(404)));
+    out.push(("/evidence/99999999".into(), download(404)));
+    out.push((
         format!("/profiles/{0}/compare/{0}", ids.alpha_profile),
         signed_in(if owner { 200 } else { 404 }),
     ));
@@ -595,8 +851,22 @@ fn foreign(c: Caller) -> &'static [&'static str] {
             "Beta Power",
             "Sigma Devices",
         ],
-        Alpha(_) => &["beta.test", "Beta Power", "@sigma.test"],
-        Sigma(_) => &["beta.test", "Beta Power", "@alpha.test", "Alpha Water"],
+        Alpha(_) => &[
+            "beta.test",
+            "Beta Power",
+            "@sigma.test",
+            "Tau Systems",
+            "tau.test",
+        ],
+        // Sigma knows Alpha, its customer, by name; never its people, nor
+        // Beta, nor Beta's supplier Tau.
+        Sigma(_) => &[
+            "beta.test",
+            "Beta Power",
+            "@alpha.test",
+            "Tau Systems",
+            "tau.test",
+        ],
     }
 }
 
@@ -621,6 +891,14 @@ fn every_server_function_is_in_the_matrix() {
         alpha_item: "1".into(),
         beta_profile: "2".into(),
         beta_item: "2".into(),
+        alpha_engagement: "1".into(),
+        alpha_assessment: "1".into(),
+        alpha_answer: "1".into(),
+        alpha_evidence: "1".into(),
+        beta_engagement: "2".into(),
+        beta_assessment: "2".into(),
+        beta_answer: "2".into(),
+        beta_evidence: "2".into(),
     };
     let covered: BTreeSet<String> = cases(Anon, &ids)
         .into_iter()
@@ -716,6 +994,14 @@ async fn isolation_matrix(b: Backend) {
         alpha_item: String::new(),
         beta_profile: String::new(),
         beta_item: String::new(),
+        alpha_engagement: String::new(),
+        alpha_assessment: String::new(),
+        alpha_answer: String::new(),
+        alpha_evidence: String::new(),
+        beta_engagement: String::new(),
+        beta_assessment: String::new(),
+        beta_answer: String::new(),
+        beta_evidence: String::new(),
     };
     let mut ids = ids;
     for (c, org) in [(&alpha_admin, "alpha"), (&beta_admin, "beta")] {
@@ -728,6 +1014,99 @@ async fn isolation_matrix(b: Backend) {
             (ids.alpha_profile, ids.alpha_item) = (id, item);
         } else {
             (ids.beta_profile, ids.beta_item) = (id, item);
+        }
+    }
+    // Alpha sends a published profile to Sigma; Beta one to Tau, a supplier
+    // of its own. Each supplier attaches a file.
+    let tau = crate::common::org(
+        &app.state,
+        "Tau Systems",
+        "tau",
+        app::model::OrgKind::ProductSupplier,
+        &[Role::Admin],
+    )
+    .await;
+    let (st, _) = app
+        .call(
+            &beta_admin,
+            "invite_supplier",
+            &[
+                ("name", "Tau Systems"),
+                ("kind", "product_supplier"),
+                ("admin_email", "admin@tau.test"),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let tau_admin = app.login(tau.email(Role::Admin), PASSWORD).await;
+    let sigma_admin = app.login(w.sigma.email(Role::Admin), PASSWORD).await;
+    for (owner, supplier, supplier_client, org) in [
+        (&alpha_admin, w.sigma.id.0, &sigma_admin, "alpha"),
+        (&beta_admin, tau.id.0, &tau_admin, "beta"),
+    ] {
+        // A published profile of its own, so the draft above stays editable.
+        let profile = crate::profiles::create(&app, owner, &format!("{org} sent profile")).await;
+        let (st, _) = crate::profiles::add_edr(&app, owner, &profile, "1").await;
+        assert_eq!(st, StatusCode::OK);
+        let (st, _) = app
+            .call(owner, "publish_profile", &[("profile_id", &profile)])
+            .await;
+        assert_eq!(st, StatusCode::OK);
+        let (st, e) = app
+            .call(
+                owner,
+                "create_engagement",
+                &[("name", &format!("{org} tender")), ("description", "")],
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK, "{e}");
+        let (st, a) = app
+            .call(
+                owner,
+                "send_assessment",
+                &[
+                    ("engagement_id", &e.to_string()),
+                    ("supplier_org_id", &supplier.to_string()),
+                    ("profile_id", &profile),
+                    ("due_on", &crate::assessments::due()),
+                    ("message", ""),
+                ],
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK, "{a}");
+        let (_, full) = app
+            .call(
+                supplier_client,
+                "get_assessment",
+                &[("assessment_id", &a.to_string())],
+            )
+            .await;
+        let answer = full["answers"][0]["id"].to_string();
+        let (st, ev) = app
+            .upload(
+                supplier_client,
+                "upload_evidence",
+                &[("answer_id", &answer)],
+                "proof.txt",
+                b"evidence".to_vec(),
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK, "{ev}");
+        let set = (e.to_string(), a.to_string(), answer, ev.to_string());
+        if org == "alpha" {
+            (
+                ids.alpha_engagement,
+                ids.alpha_assessment,
+                ids.alpha_answer,
+                ids.alpha_evidence,
+            ) = set;
+        } else {
+            (
+                ids.beta_engagement,
+                ids.beta_assessment,
+                ids.beta_answer,
+                ids.beta_evidence,
+            ) = set;
         }
     }
 
@@ -744,7 +1123,8 @@ async fn isolation_matrix(b: Backend) {
             if std::env::var("MATRIX_TRACE").is_ok() {
                 eprintln!("{caller:?} {endpoint}");
             }
-            let (status, body) = if endpoint.starts_with("import_") {
+            let (status, body) = if endpoint.starts_with("import_") || endpoint == "upload_evidence"
+            {
                 // The `file` argument is the uploaded file's content.
                 let (file, fields): (Vec<_>, Vec<_>) =
                     args.iter().partition(|(k, _)| k.starts_with("file:"));

@@ -4,6 +4,7 @@
 mod common;
 
 mod accounts;
+mod assessments;
 mod catalogs;
 mod cli;
 mod demo;

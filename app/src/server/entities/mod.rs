@@ -1,9 +1,14 @@
 //! sea-orm entities, one per table. Tenant data among them is loaded only
 //! through `server::scoped`.
 
+pub mod answer;
+pub mod answer_version;
+pub mod assessment;
 pub mod audit_chain;
 pub mod audit_event;
 pub mod catalog;
+pub mod engagement;
+pub mod evidence;
 pub mod invitation;
 pub mod login_attempt;
 pub mod membership;

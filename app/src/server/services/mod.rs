@@ -2,8 +2,11 @@
 //! takes `&Actor` first (or is explicitly anonymous) and returns DTOs.
 
 pub mod admin;
+pub mod assessments;
 pub mod auth;
 pub mod catalogs;
+pub mod engagements;
+pub mod evidence_files;
 pub mod exports;
 pub mod invitations;
 pub mod members;

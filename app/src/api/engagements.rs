@@ -1,0 +1,225 @@
+//! Engagements and assessments.
+
+use crate::model::{
+    AnswerId, AnswerInput, AnswerVersionDto, AppError, AssessmentDto, AssessmentId,
+    AssessmentStatus, AssessmentSummary, EngagementDto, EngagementId, EngagementSummary,
+    EvidenceId, ProfileId, SaveOutcome,
+};
+#[cfg(feature = "ssr")]
+use crate::server::{
+    respond::as_actor,
+    services::{assessments, engagements},
+    session::RequestInfo,
+};
+use leptos::prelude::*;
+
+#[server(endpoint = "list_engagements")]
+pub async fn list_engagements() -> Result<Vec<EngagementSummary>, AppError> {
+    as_actor(|actor, state| async move { engagements::list(&actor, &state).await }).await
+}
+
+#[server(endpoint = "create_engagement")]
+pub async fn create_engagement(
+    name: String,
+    description: String,
+) -> Result<EngagementId, AppError> {
+    as_actor(|actor, state| async move {
+        let id = engagements::create(&actor, &state, &name, &description, &RequestInfo::current())
+            .await?;
+        leptos_axum::redirect(&format!("/engagements/{}", id.0));
+        Ok(id)
+    })
+    .await
+}
+
+#[server(endpoint = "get_engagement")]
+pub async fn get_engagement(engagement_id: EngagementId) -> Result<EngagementDto, AppError> {
+    as_actor(|actor, state| async move { engagements::get(&actor, &state, engagement_id).await })
+        .await
+}
+
+#[server(endpoint = "send_assessment")]
+pub async fn send_assessment(
+    engagement_id: EngagementId,
+    supplier_org_id: i64,
+    profile_id: ProfileId,
+    due_on: String,
+    message: String,
+) -> Result<AssessmentId, AppError> {
+    as_actor(|actor, state| async move {
+        engagements::send_assessment(
+            &actor,
+            &state,
+            engagement_id,
+            supplier_org_id,
+            profile_id,
+            &due_on,
+            &message,
+            &RequestInfo::current(),
+        )
+        .await
+    })
+    .await
+}
+
+#[server(endpoint = "list_assessments")]
+pub async fn list_assessments() -> Result<Vec<AssessmentSummary>, AppError> {
+    as_actor(|actor, state| async move { assessments::list(&actor, &state).await }).await
+}
+
+#[server(endpoint = "get_assessment")]
+pub async fn get_assessment(assessment_id: AssessmentId) -> Result<AssessmentDto, AppError> {
+    as_actor(|actor, state| async move { assessments::get(&actor, &state, assessment_id).await })
+        .await
+}
+
+#[server(endpoint = "save_answer")]
+pub async fn save_answer(
+    answer_id: AnswerId,
+    version: i32,
+    answer: AnswerInput,
+) -> Result<SaveOutcome, AppError> {
+    as_actor(|actor, state| async move {
+        assessments::save_answer(
+            &actor,
+            &state,
+            answer_id,
+            version,
+            answer,
+            &RequestInfo::current(),
+        )
+        .await
+    })
+    .await
+}
+
+#[server(endpoint = "answer_history")]
+pub async fn answer_history(answer_id: AnswerId) -> Result<Vec<AnswerVersionDto>, AppError> {
+    as_actor(|actor, state| async move { assessments::history(&actor, &state, answer_id).await })
+        .await
+}
+
+/// `assignee` is a user id, or empty for nobody.
+#[server(endpoint = "assign_answer")]
+pub async fn assign_answer(answer_id: AnswerId, assignee: String) -> Result<(), AppError> {
+    as_actor(|actor, state| async move {
+        let who = match assignee.trim() {
+            "" => None,
+            s => Some(
+                s.parse::<i64>()
+                    .map_err(|_| AppError::invalid("assignee", "Choose a colleague."))?,
+            ),
+        };
+        assessments::assign(&actor, &state, answer_id, who, &RequestInfo::current()).await
+    })
+    .await
+}
+
+#[server(endpoint = "prefill_answers")]
+pub async fn prefill_answers(assessment_id: AssessmentId) -> Result<usize, AppError> {
+    as_actor(|actor, state| async move {
+        assessments::prefill(&actor, &state, assessment_id, &RequestInfo::current()).await
+    })
+    .await
+}
+
+#[server(endpoint = "submit_assessment")]
+pub async fn submit_assessment(assessment_id: AssessmentId) -> Result<(), AppError> {
+    as_actor(|actor, state| async move {
+        assessments::submit(&actor, &state, assessment_id, &RequestInfo::current()).await
+    })
+    .await
+}
+
+/// The asset owner's moves: `reopen` or `withdraw`.
+#[server(endpoint = "change_assessment")]
+pub async fn change_assessment(
+    assessment_id: AssessmentId,
+    change: String,
+) -> Result<AssessmentStatus, AppError> {
+    as_actor(|actor, state| async move {
+        let t = match change.as_str() {
+            "reopen" => crate::model::Transition::Reopen,
+            "withdraw" => crate::model::Transition::Withdraw,
+            _ => return Err(AppError::invalid("change", "Use reopen or withdraw.")),
+        };
+        assessments::transition(&actor, &state, assessment_id, t, &RequestInfo::current()).await
+    })
+    .await
+}
+
+#[server(endpoint = "add_evidence_link")]
+pub async fn add_evidence_link(
+    answer_id: AnswerId,
+    title: String,
+    url: String,
+) -> Result<EvidenceId, AppError> {
+    as_actor(|actor, state| async move {
+        assessments::add_link(
+            &actor,
+            &state,
+            answer_id,
+            &title,
+            &url,
+            &RequestInfo::current(),
+        )
+        .await
+    })
+    .await
+}
+
+#[server(endpoint = "add_evidence_certificate")]
+pub async fn add_evidence_certificate(
+    answer_id: AnswerId,
+    scheme: String,
+    level: String,
+    scope: String,
+    issuer: String,
+    expires_on: String,
+) -> Result<EvidenceId, AppError> {
+    as_actor(|actor, state| async move {
+        let c = assessments::CertificateInput {
+            scheme: &scheme,
+            level: &level,
+            scope: &scope,
+            issuer: &issuer,
+            expires_on: &expires_on,
+        };
+        assessments::add_certificate(&actor, &state, answer_id, c, &RequestInfo::current()).await
+    })
+    .await
+}
+
+#[server(endpoint = "remove_evidence")]
+pub async fn remove_evidence(evidence_id: EvidenceId) -> Result<(), AppError> {
+    as_actor(|actor, state| async move {
+        assessments::remove_evidence(&actor, &state, evidence_id, &RequestInfo::current()).await
+    })
+    .await
+}
+
+/// Uploads an evidence file (multipart fields `answer_id` and `file`).
+#[server(endpoint = "upload_evidence", input = server_fn::codec::MultipartFormData)]
+pub async fn upload_evidence(
+    data: server_fn::codec::MultipartData,
+) -> Result<EvidenceId, AppError> {
+    as_actor(|actor, state| async move {
+        let max = assessments::MAX_EVIDENCE_BYTES;
+        let (fields, filename, bytes) = crate::server::import::read_form(data, max).await?;
+        let answer_id = fields
+            .iter()
+            .find(|(k, _)| k == "answer_id")
+            .and_then(|(_, v)| v.trim().parse::<i64>().ok())
+            .ok_or_else(|| AppError::invalid("answer_id", "Which answer is this evidence for?"))?;
+        assessments::add_file(
+            &actor,
+            &state,
+            AnswerId(answer_id),
+            &filename,
+            bytes,
+            &RequestInfo::current(),
+        )
+        .await
+    })
+    .await
+}

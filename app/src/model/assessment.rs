@@ -1,0 +1,679 @@
+//! Engagements, assessments and answers: the status machine, the answer
+//! rules and the DTOs that cross the wire.
+
+use super::{AppError, FieldError, Party, ProfileId, RequirementDto, TargetKind};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct EngagementId(pub i64);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct AssessmentId(pub i64);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct AnswerId(pub i64);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct EvidenceId(pub i64);
+
+/// Where an assessment stands (DOMAIN.md).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AssessmentStatus {
+    Sent,
+    InProgress,
+    Submitted,
+    UnderReview,
+    ChangesRequested,
+    Accepted,
+    AcceptedWithConditions,
+    Rejected,
+    Withdrawn,
+}
+
+/// Something that moves an assessment, and who does it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Transition {
+    /// The supplier saves its first answer.
+    Start,
+    /// The supplier submits its answers.
+    Submit,
+    /// The asset owner unlocks a submitted assessment for more answers.
+    Reopen,
+    /// The asset owner starts reviewing.
+    BeginReview,
+    /// The asset owner asks for changes.
+    RequestChanges,
+    Accept,
+    AcceptWithConditions,
+    Reject,
+    /// The asset owner takes the assessment back.
+    Withdraw,
+}
+
+/// Which side of an assessment the actor is on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Side {
+    Owner,
+    Supplier,
+}
+
+impl AssessmentStatus {
+    pub const ALL: [AssessmentStatus; 9] = [
+        AssessmentStatus::Sent,
+        AssessmentStatus::InProgress,
+        AssessmentStatus::Submitted,
+        AssessmentStatus::UnderReview,
+        AssessmentStatus::ChangesRequested,
+        AssessmentStatus::Accepted,
+        AssessmentStatus::AcceptedWithConditions,
+        AssessmentStatus::Rejected,
+        AssessmentStatus::Withdrawn,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AssessmentStatus::Sent => "sent",
+            AssessmentStatus::InProgress => "in_progress",
+            AssessmentStatus::Submitted => "submitted",
+            AssessmentStatus::UnderReview => "under_review",
+            AssessmentStatus::ChangesRequested => "changes_requested",
+            AssessmentStatus::Accepted => "accepted",
+            AssessmentStatus::AcceptedWithConditions => "accepted_with_conditions",
+            AssessmentStatus::Rejected => "rejected",
+            AssessmentStatus::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            AssessmentStatus::Sent => "Sent",
+            AssessmentStatus::InProgress => "In progress",
+            AssessmentStatus::Submitted => "Submitted",
+            AssessmentStatus::UnderReview => "Under review",
+            AssessmentStatus::ChangesRequested => "Changes requested",
+            AssessmentStatus::Accepted => "Accepted",
+            AssessmentStatus::AcceptedWithConditions => "Accepted with conditions",
+            AssessmentStatus::Rejected => "Rejected",
+            AssessmentStatus::Withdrawn => "Withdrawn",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    /// Whether the supplier may change answers and evidence.
+    pub fn supplier_may_edit(self) -> bool {
+        matches!(
+            self,
+            AssessmentStatus::Sent
+                | AssessmentStatus::InProgress
+                | AssessmentStatus::ChangesRequested
+        )
+    }
+
+    /// The status after `t` done by `side`, or why it cannot happen. This is
+    /// the only place that knows the assessment's life cycle.
+    pub fn next(self, t: Transition, side: Side) -> Result<AssessmentStatus, AppError> {
+        use AssessmentStatus as S;
+        use Transition as T;
+        let owner_only = matches!(
+            t,
+            T::Reopen
+                | T::BeginReview
+                | T::RequestChanges
+                | T::Accept
+                | T::AcceptWithConditions
+                | T::Reject
+                | T::Withdraw
+        );
+        if owner_only && side != Side::Owner {
+            return Err(AppError::NotFound);
+        }
+        if matches!(t, T::Start | T::Submit) && side != Side::Supplier {
+            return Err(AppError::Conflict(
+                "Only the supplier answers and submits an assessment.".into(),
+            ));
+        }
+        let to = match (self, t) {
+            (S::Sent, T::Start) => S::InProgress,
+            // Saving again changes nothing.
+            (S::InProgress | S::ChangesRequested, T::Start) => self,
+            (S::Sent | S::InProgress | S::ChangesRequested, T::Submit) => S::Submitted,
+            (S::Submitted | S::UnderReview, T::Reopen) => S::InProgress,
+            (S::Submitted, T::BeginReview) => S::UnderReview,
+            (S::UnderReview, T::RequestChanges) => S::ChangesRequested,
+            (S::UnderReview, T::Accept) => S::Accepted,
+            (S::UnderReview, T::AcceptWithConditions) => S::AcceptedWithConditions,
+            (S::UnderReview, T::Reject) => S::Rejected,
+            (
+                S::Sent | S::InProgress | S::Submitted | S::UnderReview | S::ChangesRequested,
+                T::Withdraw,
+            ) => S::Withdrawn,
+            (from, t) => {
+                return Err(AppError::Conflict(format!(
+                    "An assessment that is {} cannot be {}.",
+                    from.label().to_lowercase(),
+                    match t {
+                        T::Start => "answered",
+                        T::Submit => "submitted",
+                        T::Reopen => "reopened",
+                        T::BeginReview => "taken into review",
+                        T::RequestChanges => "sent back for changes",
+                        T::Accept | T::AcceptWithConditions => "accepted",
+                        T::Reject => "rejected",
+                        T::Withdraw => "withdrawn",
+                    }
+                )))
+            }
+        };
+        Ok(to)
+    }
+}
+
+/// A supplier's compliance claim for one requirement.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Compliance {
+    Meets,
+    MeetsWithCompensatingCountermeasure,
+    PartiallyMeets,
+    DoesNotMeet,
+    Planned,
+    NotApplicable,
+    ByOtherParty,
+}
+
+impl Compliance {
+    pub const ALL: [Compliance; 7] = [
+        Compliance::Meets,
+        Compliance::MeetsWithCompensatingCountermeasure,
+        Compliance::PartiallyMeets,
+        Compliance::DoesNotMeet,
+        Compliance::Planned,
+        Compliance::NotApplicable,
+        Compliance::ByOtherParty,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Compliance::Meets => "meets",
+            Compliance::MeetsWithCompensatingCountermeasure => {
+                "meets_with_compensating_countermeasure"
+            }
+            Compliance::PartiallyMeets => "partially_meets",
+            Compliance::DoesNotMeet => "does_not_meet",
+            Compliance::Planned => "planned",
+            Compliance::NotApplicable => "not_applicable",
+            Compliance::ByOtherParty => "by_other_party",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Compliance::Meets => "Meets",
+            Compliance::MeetsWithCompensatingCountermeasure => {
+                "Meets with compensating countermeasure"
+            }
+            Compliance::PartiallyMeets => "Partially meets",
+            Compliance::DoesNotMeet => "Does not meet",
+            Compliance::Planned => "Planned",
+            Compliance::NotApplicable => "Not applicable",
+            Compliance::ByOtherParty => "By another party",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        let s = s.trim();
+        Self::ALL
+            .into_iter()
+            .find(|c| c.as_str() == s || c.label().eq_ignore_ascii_case(s))
+    }
+
+    /// Whether evidence is expected for this claim when the profile asks for it.
+    pub fn needs_evidence(self) -> bool {
+        !matches!(self, Compliance::NotApplicable | Compliance::ByOtherParty)
+    }
+}
+
+/// The fields of an answer as a supplier edits them (text, as forms and
+/// spreadsheets send them).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnswerInput {
+    pub compliance: String,
+    pub countermeasure: String,
+    /// YYYY-MM-DD, for `planned`.
+    pub planned_on: String,
+    pub na_reason: String,
+    pub other_party: String,
+    /// 1–4 or empty.
+    pub claimed_level: String,
+    pub statement: String,
+    /// "yes", "no" or empty.
+    pub responsibility_accepted: String,
+}
+
+/// An answer's fields once checked.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnswerFields {
+    pub compliance: Option<Compliance>,
+    pub countermeasure: String,
+    pub planned_on: Option<chrono::NaiveDate>,
+    pub na_reason: String,
+    pub other_party: String,
+    pub claimed_level: Option<i16>,
+    pub statement: String,
+    pub responsibility_accepted: Option<bool>,
+}
+
+impl AnswerFields {
+    /// The fields back as text, e.g. to fill a form.
+    pub fn to_input(&self) -> AnswerInput {
+        AnswerInput {
+            compliance: self
+                .compliance
+                .map(|c| c.as_str().to_string())
+                .unwrap_or_default(),
+            countermeasure: self.countermeasure.clone(),
+            planned_on: self.planned_on.map(|d| d.to_string()).unwrap_or_default(),
+            na_reason: self.na_reason.clone(),
+            other_party: self.other_party.clone(),
+            claimed_level: self
+                .claimed_level
+                .map(|l| l.to_string())
+                .unwrap_or_default(),
+            statement: self.statement.clone(),
+            responsibility_accepted: match self.responsibility_accepted {
+                Some(true) => "yes".into(),
+                Some(false) => "no".into(),
+                None => String::new(),
+            },
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        *self == AnswerFields::default()
+    }
+}
+
+const TEXT_MAX: usize = 10_000;
+
+/// Checks an answer: each rule names the field to fix. A draft may be
+/// incomplete (no compliance yet); the rules that tie fields together apply
+/// as soon as the claim is chosen.
+pub fn check_answer(input: &AnswerInput) -> Result<AnswerFields, AppError> {
+    let mut errors: Vec<FieldError> = Vec::new();
+    let mut err = |field: &str, message: &str| {
+        errors.push(FieldError {
+            field: field.into(),
+            message: message.into(),
+        })
+    };
+    let t = |s: &str| s.trim().to_string();
+    let compliance = match input.compliance.trim() {
+        "" => None,
+        raw => match Compliance::parse(raw) {
+            Some(c) => Some(c),
+            None => {
+                err("compliance", "Choose one of the listed answers.");
+                None
+            }
+        },
+    };
+    let out = AnswerFields {
+        compliance,
+        countermeasure: t(&input.countermeasure),
+        planned_on: match input.planned_on.trim() {
+            "" => None,
+            raw => match chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
+                Ok(d) => Some(d),
+                Err(_) => {
+                    err("planned_on", "Use a date like 2027-03-31.");
+                    None
+                }
+            },
+        },
+        na_reason: t(&input.na_reason),
+        other_party: t(&input.other_party),
+        claimed_level: match input.claimed_level.trim() {
+            "" => None,
+            raw => match super::parse_level("claimed_level", raw) {
+                Ok(l) => Some(l),
+                Err(_) => {
+                    err(
+                        "claimed_level",
+                        "Choose a level from 1 to 4, or leave it empty.",
+                    );
+                    None
+                }
+            },
+        },
+        statement: t(&input.statement),
+        responsibility_accepted: match input.responsibility_accepted.trim().to_lowercase().as_str()
+        {
+            "" => None,
+            "yes" | "true" | "on" => Some(true),
+            "no" | "false" | "off" => Some(false),
+            _ => {
+                err("responsibility_accepted", "Use yes or no.");
+                None
+            }
+        },
+    };
+    for (field, value) in [
+        ("countermeasure", &out.countermeasure),
+        ("na_reason", &out.na_reason),
+        ("statement", &out.statement),
+    ] {
+        if value.chars().count() > TEXT_MAX {
+            err(field, "Use at most 10,000 characters.");
+        }
+    }
+    if out.other_party.chars().count() > 200 {
+        err("other_party", "Use at most 200 characters.");
+    }
+    match out.compliance {
+        Some(Compliance::MeetsWithCompensatingCountermeasure) if out.countermeasure.is_empty() => {
+            err(
+                "countermeasure",
+                "Describe the compensating countermeasure.",
+            )
+        }
+        Some(Compliance::Planned) if out.planned_on.is_none() => {
+            err("planned_on", "Give the date by which it will be met.")
+        }
+        Some(Compliance::NotApplicable) if out.na_reason.is_empty() => {
+            err("na_reason", "Say why it does not apply.")
+        }
+        Some(Compliance::ByOtherParty) if out.other_party.is_empty() => err(
+            "other_party",
+            "Name who meets it (the asset owner or another supplier).",
+        ),
+        _ => {}
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(AppError::Validation {
+            message: errors[0].message.clone(),
+            fields: errors,
+        })
+    }
+}
+
+/// What keeps an assessment from being submitted: answers missing, and
+/// answers whose item requires evidence but has none.
+pub fn incomplete<'a>(
+    answers: impl IntoIterator<Item = &'a AnswerDto>,
+) -> (Vec<String>, Vec<String>) {
+    let mut unanswered = Vec::new();
+    let mut no_evidence = Vec::new();
+    for a in answers {
+        match a.fields.compliance {
+            None => unanswered.push(a.requirement.ref_id.clone()),
+            Some(c) if a.evidence_required && c.needs_evidence() && a.evidence.is_empty() => {
+                no_evidence.push(a.requirement.ref_id.clone())
+            }
+            _ => {}
+        }
+    }
+    (unanswered, no_evidence)
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvidenceDto {
+    pub id: EvidenceId,
+    /// "file", "link" or "certificate".
+    pub kind: String,
+    pub title: String,
+    pub content_type: Option<String>,
+    pub size_bytes: Option<i64>,
+    pub url: Option<String>,
+    pub scheme: Option<String>,
+    pub level: Option<String>,
+    pub scope: Option<String>,
+    pub issuer: Option<String>,
+    pub expires_on: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnswerDto {
+    pub id: AnswerId,
+    pub requirement: RequirementDto,
+    pub section: String,
+    pub target_kind: TargetKind,
+    pub target: i16,
+    pub responsible_party: Party,
+    pub evidence_required: bool,
+    pub parameters: String,
+    pub fields: AnswerFields,
+    pub assignee: Option<String>,
+    pub assignee_id: Option<i64>,
+    pub version: i32,
+    pub evidence: Vec<EvidenceDto>,
+}
+
+/// Progress of one assessment.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Progress {
+    pub total: u64,
+    pub answered: u64,
+    pub evidence_missing: u64,
+}
+
+impl Progress {
+    pub fn percent(&self) -> u64 {
+        (self.answered * 100).checked_div(self.total).unwrap_or(0)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssessmentSummary {
+    pub id: AssessmentId,
+    pub engagement: String,
+    pub owner: String,
+    pub supplier: String,
+    pub profile: String,
+    pub profile_version: i32,
+    pub status: AssessmentStatus,
+    pub due_on: String,
+    pub progress: Progress,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssessmentDto {
+    pub summary: AssessmentSummary,
+    pub profile_id: ProfileId,
+    pub message: String,
+    /// The side the viewer is on.
+    pub side: Side,
+    pub answers: Vec<AnswerDto>,
+    /// The supplier's members answers can be assigned to (supplier side only).
+    pub colleagues: Vec<(i64, String)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EngagementSummary {
+    pub id: EngagementId,
+    pub name: String,
+    pub description: String,
+    pub assessments: u64,
+    pub created: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EngagementDto {
+    pub id: EngagementId,
+    pub name: String,
+    pub description: String,
+    pub assessments: Vec<AssessmentSummary>,
+}
+
+/// The outcome of saving an answer: saved, or someone else saved first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SaveOutcome {
+    Saved {
+        version: i32,
+    },
+    /// Nothing was written: `theirs` is the answer as it now stands (with
+    /// its version), `yours` what this save tried to write.
+    Conflict {
+        theirs: Box<AnswerFields>,
+        theirs_version: i32,
+        saved_by: String,
+        yours: Box<AnswerInput>,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnswerVersionDto {
+    pub version: i32,
+    pub fields: AnswerFields,
+    pub saved_by: String,
+    pub saved_at: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use AssessmentStatus as S;
+    use Transition as T;
+
+    #[test]
+    fn the_life_cycle_follows_domain_md() {
+        let path = [
+            (S::Sent, T::Start, Side::Supplier, S::InProgress),
+            (S::InProgress, T::Submit, Side::Supplier, S::Submitted),
+            (S::Submitted, T::BeginReview, Side::Owner, S::UnderReview),
+            (
+                S::UnderReview,
+                T::RequestChanges,
+                Side::Owner,
+                S::ChangesRequested,
+            ),
+            (S::ChangesRequested, T::Submit, Side::Supplier, S::Submitted),
+            (S::Submitted, T::Reopen, Side::Owner, S::InProgress),
+            (
+                S::UnderReview,
+                T::AcceptWithConditions,
+                Side::Owner,
+                S::AcceptedWithConditions,
+            ),
+            (S::UnderReview, T::Accept, Side::Owner, S::Accepted),
+            (S::UnderReview, T::Reject, Side::Owner, S::Rejected),
+            (S::Sent, T::Withdraw, Side::Owner, S::Withdrawn),
+            (S::Sent, T::Submit, Side::Supplier, S::Submitted),
+        ];
+        for (from, t, side, to) in path {
+            assert_eq!(from.next(t, side).unwrap(), to, "{from:?} {t:?}");
+        }
+    }
+
+    #[test]
+    fn illegal_transitions_are_refused_with_a_reason() {
+        for (from, t) in [
+            (S::Submitted, T::Submit),
+            (S::Submitted, T::Start),
+            (S::Accepted, T::Withdraw),
+            (S::Withdrawn, T::Reopen),
+            (S::Sent, T::Accept),
+            (S::Rejected, T::Submit),
+        ] {
+            let side = if matches!(t, T::Start | T::Submit) {
+                Side::Supplier
+            } else {
+                Side::Owner
+            };
+            match from.next(t, side) {
+                Err(AppError::Conflict(m)) => {
+                    assert!(m.starts_with("An assessment that is"), "{m}")
+                }
+                other => panic!("{from:?} {t:?}: {other:?}"),
+            }
+        }
+        // A supplier cannot do the owner's part, nor the owner the supplier's.
+        assert_eq!(
+            S::Submitted.next(T::Reopen, Side::Supplier),
+            Err(AppError::NotFound)
+        );
+        assert!(S::Sent.next(T::Submit, Side::Owner).is_err());
+        assert!(S::Submitted.supplier_may_edit().eq(&false));
+        assert!(S::ChangesRequested.supplier_may_edit());
+    }
+
+    fn input(compliance: &str) -> AnswerInput {
+        AnswerInput {
+            compliance: compliance.into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn answers_need_what_their_claim_implies() {
+        let field = |e: AppError| e.field_names();
+        assert_eq!(check_answer(&input("")).unwrap(), AnswerFields::default());
+        assert_eq!(
+            check_answer(&input("meets")).unwrap().compliance,
+            Some(Compliance::Meets)
+        );
+        assert_eq!(
+            field(check_answer(&input("meets_with_compensating_countermeasure")).unwrap_err()),
+            ["countermeasure"]
+        );
+        assert_eq!(
+            field(check_answer(&input("planned")).unwrap_err()),
+            ["planned_on"]
+        );
+        assert_eq!(
+            field(check_answer(&input("not_applicable")).unwrap_err()),
+            ["na_reason"]
+        );
+        assert_eq!(
+            field(check_answer(&input("by_other_party")).unwrap_err()),
+            ["other_party"]
+        );
+        assert_eq!(
+            field(check_answer(&input("sort of")).unwrap_err()),
+            ["compliance"]
+        );
+        let ok = check_answer(&AnswerInput {
+            compliance: "Planned".into(),
+            planned_on: "2027-03-31".into(),
+            claimed_level: "SL-T 2".into(),
+            responsibility_accepted: "yes".into(),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(ok.planned_on.unwrap().to_string(), "2027-03-31");
+        assert_eq!(ok.claimed_level, Some(2));
+        assert_eq!(
+            check_answer(&ok.to_input()).unwrap(),
+            ok,
+            "round trip through text"
+        );
+        let bad = check_answer(&AnswerInput {
+            compliance: "planned".into(),
+            planned_on: "31/03/2027".into(),
+            claimed_level: "7".into(),
+            responsibility_accepted: "maybe".into(),
+            ..Default::default()
+        })
+        .unwrap_err();
+        assert_eq!(
+            bad.field_names(),
+            [
+                "planned_on",
+                "claimed_level",
+                "responsibility_accepted",
+                "planned_on"
+            ]
+        );
+    }
+}

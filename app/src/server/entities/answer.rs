@@ -1,0 +1,29 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "answers")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub assessment_id: i64,
+    pub profile_item_id: i64,
+    pub requirement_id: i64,
+    pub supplier_org_id: i64,
+    pub compliance: Option<String>,
+    pub countermeasure: String,
+    pub planned_on: Option<Date>,
+    pub na_reason: String,
+    pub other_party: String,
+    pub claimed_level: Option<i16>,
+    pub statement: String,
+    pub responsibility_accepted: Option<bool>,
+    pub assignee_id: Option<i64>,
+    pub version: i32,
+    pub updated_by: Option<i64>,
+    pub updated_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

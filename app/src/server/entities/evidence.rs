@@ -1,0 +1,28 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "evidence")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub assessment_id: i64,
+    pub answer_id: i64,
+    pub kind: String,
+    pub title: String,
+    pub sha256: Option<String>,
+    pub content_type: Option<String>,
+    pub size_bytes: Option<i64>,
+    pub url: Option<String>,
+    pub scheme: Option<String>,
+    pub level: Option<String>,
+    pub scope: Option<String>,
+    pub issuer: Option<String>,
+    pub expires_on: Option<Date>,
+    pub created_by: Option<i64>,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

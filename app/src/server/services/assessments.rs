@@ -1,0 +1,797 @@
+//! Assessments from either side: the supplier answers, attaches evidence
+//! and submits; the asset owner follows progress, reopens or withdraws.
+//! Every query starts from the caller's organization on its own side of the
+//! assessment, so a supplier never loads another supplier's assessment.
+
+use super::{catalogs, engagements::member_emails, ts};
+use crate::model::{
+    check_answer, incomplete, AnswerDto, AnswerFields, AnswerId, AnswerInput, AnswerVersionDto,
+    AppError, AssessmentDto, AssessmentId, AssessmentStatus, AssessmentSummary, Compliance,
+    EvidenceDto, EvidenceId, Party, Permission, ProfileId, Progress, Role, SaveOutcome, Side,
+    TargetKind, Transition,
+};
+use crate::server::{
+    audit, db,
+    entities::{
+        answer, answer_version, assessment, engagement, evidence, membership, organization,
+        profile, profile_item, requirement, user,
+    },
+    mail::Mail,
+    respond::internal,
+    session::RequestInfo,
+    Actor, AppState,
+};
+use chrono::Utc;
+use sea_orm::{
+    sea_query::{Expr, ExprTrait},
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Select, Set,
+};
+use serde_json::json;
+use std::collections::HashMap;
+
+/// Assessments the actor's organization is a party to: as asset owner, or
+/// as the supplier it was sent to.
+pub fn visible(actor: &Actor) -> Select<assessment::Entity> {
+    let org = actor.org_id().0;
+    assessment::Entity::find().filter(
+        Condition::any()
+            .add(assessment::Column::OwnerOrgId.eq(org))
+            .add(assessment::Column::SupplierOrgId.eq(org)),
+    )
+}
+
+fn side(actor: &Actor, a: &assessment::Model) -> Side {
+    if a.owner_org_id == actor.org_id().0 {
+        Side::Owner
+    } else {
+        Side::Supplier
+    }
+}
+
+async fn find<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    id: i64,
+) -> Result<assessment::Model, AppError> {
+    visible(actor)
+        .filter(assessment::Column::Id.eq(id))
+        .one(conn)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)
+}
+
+fn status(a: &assessment::Model) -> AssessmentStatus {
+    AssessmentStatus::parse(&a.status).unwrap_or(AssessmentStatus::Sent)
+}
+
+/// Summaries with progress for a list of assessments: a fixed number of
+/// grouped queries, whatever their number.
+pub(crate) async fn summaries<C: ConnectionTrait>(
+    conn: &C,
+    rows: Vec<assessment::Model>,
+) -> Result<Vec<AssessmentSummary>, AppError> {
+    let ids: Vec<i64> = rows.iter().map(|a| a.id).collect();
+    let totals: Vec<(i64, i64, i64)> = answer::Entity::find()
+        .select_only()
+        .column(answer::Column::AssessmentId)
+        .column_as(Expr::col(answer::Column::Id).count(), "total")
+        .column_as(Expr::col(answer::Column::Compliance).count(), "answered")
+        .filter(answer::Column::AssessmentId.is_in(ids.clone()))
+        .group_by(answer::Column::AssessmentId)
+        .into_tuple()
+        .all(conn)
+        .await
+        .map_err(internal)?;
+    let missing = evidence_missing(conn, &ids).await?;
+    let engagements: HashMap<i64, String> = engagement::Entity::find()
+        .filter(engagement::Column::Id.is_in(rows.iter().map(|a| a.engagement_id)))
+        .all(conn)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|e| (e.id, e.name))
+        .collect();
+    let orgs: HashMap<i64, String> = organization::Entity::find()
+        .filter(
+            organization::Column::Id.is_in(
+                rows.iter()
+                    .flat_map(|a| [a.owner_org_id, a.supplier_org_id]),
+            ),
+        )
+        .all(conn)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect();
+    let profiles: HashMap<i64, (String, i32)> = profile::Entity::find()
+        .filter(profile::Column::Id.is_in(rows.iter().map(|a| a.profile_id)))
+        .all(conn)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|p| (p.id, (p.name, p.version)))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|a| {
+            let (total, answered) = totals
+                .iter()
+                .find(|(id, ..)| *id == a.id)
+                .map(|(_, t, n)| (*t as u64, *n as u64))
+                .unwrap_or((0, 0));
+            let (pname, pversion) = profiles.get(&a.profile_id).cloned().unwrap_or_default();
+            AssessmentSummary {
+                id: AssessmentId(a.id),
+                engagement: engagements
+                    .get(&a.engagement_id)
+                    .cloned()
+                    .unwrap_or_default(),
+                owner: orgs.get(&a.owner_org_id).cloned().unwrap_or_default(),
+                supplier: orgs.get(&a.supplier_org_id).cloned().unwrap_or_default(),
+                profile: pname,
+                profile_version: pversion,
+                status: status(&a),
+                due_on: a.due_on.to_string(),
+                progress: Progress {
+                    total,
+                    answered,
+                    evidence_missing: missing.get(&a.id).copied().unwrap_or(0),
+                },
+            }
+        })
+        .collect())
+}
+
+/// Per assessment: answers whose item requires evidence, whose claim needs
+/// it, and which have none yet. One query.
+async fn evidence_missing<C: ConnectionTrait>(
+    conn: &C,
+    ids: &[i64],
+) -> Result<HashMap<i64, u64>, AppError> {
+    let needing: Vec<(i64, i64, Option<String>)> = answer::Entity::find()
+        .select_only()
+        .column(answer::Column::AssessmentId)
+        .column(answer::Column::Id)
+        .column(answer::Column::Compliance)
+        .join_as(
+            sea_orm::JoinType::InnerJoin,
+            answer::Entity::belongs_to(profile_item::Entity)
+                .from(answer::Column::ProfileItemId)
+                .to(profile_item::Column::Id)
+                .into(),
+            profile_item::Entity,
+        )
+        .filter(answer::Column::AssessmentId.is_in(ids.iter().copied()))
+        .filter(profile_item::Column::EvidenceRequired.eq(true))
+        .filter(
+            answer::Column::Id.not_in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(evidence::Column::AnswerId)
+                    .from(evidence::Entity)
+                    .and_where(evidence::Column::AssessmentId.is_in(ids.iter().copied()))
+                    .to_owned(),
+            ),
+        )
+        .into_tuple()
+        .all(conn)
+        .await
+        .map_err(internal)?;
+    let mut out = HashMap::new();
+    for (assessment, _, compliance) in needing {
+        let needs = compliance
+            .as_deref()
+            .and_then(Compliance::parse)
+            .is_none_or(|c| c.needs_evidence());
+        if needs {
+            *out.entry(assessment).or_insert(0) += 1;
+        }
+    }
+    Ok(out)
+}
+
+/// The assessments the organization was sent (supplier) or sent (owner).
+pub async fn list(actor: &Actor, state: &AppState) -> Result<Vec<AssessmentSummary>, AppError> {
+    let rows = visible(actor)
+        .order_by_asc(assessment::Column::DueOn)
+        .order_by_asc(assessment::Column::Id)
+        .all(&state.db)
+        .await
+        .map_err(internal)?;
+    summaries(&state.db, rows).await
+}
+
+fn fields_of(a: &answer::Model) -> AnswerFields {
+    AnswerFields {
+        compliance: a.compliance.as_deref().and_then(Compliance::parse),
+        countermeasure: a.countermeasure.clone(),
+        planned_on: a.planned_on,
+        na_reason: a.na_reason.clone(),
+        other_party: a.other_party.clone(),
+        claimed_level: a.claimed_level,
+        statement: a.statement.clone(),
+        responsibility_accepted: a.responsibility_accepted,
+    }
+}
+
+fn evidence_dto(e: evidence::Model) -> EvidenceDto {
+    EvidenceDto {
+        id: EvidenceId(e.id),
+        kind: e.kind,
+        title: e.title,
+        content_type: e.content_type,
+        size_bytes: e.size_bytes,
+        url: e.url,
+        scheme: e.scheme,
+        level: e.level,
+        scope: e.scope,
+        issuer: e.issuer,
+        expires_on: e.expires_on.map(|d| d.to_string()),
+    }
+}
+
+/// One assessment with every answer and its evidence. A fixed number of
+/// queries, whatever the number of requirements.
+pub async fn get(
+    actor: &Actor,
+    state: &AppState,
+    id: AssessmentId,
+) -> Result<AssessmentDto, AppError> {
+    let db = &state.db;
+    let a = find(db, actor, id.0).await?;
+    let side = side(actor, &a);
+    let answers = answer::Entity::find()
+        .filter(answer::Column::AssessmentId.eq(a.id))
+        .all(db)
+        .await
+        .map_err(internal)?;
+    let items: HashMap<i64, profile_item::Model> = profile_item::Entity::find()
+        .filter(profile_item::Column::ProfileId.eq(a.profile_id))
+        .all(db)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|i| (i.id, i))
+        .collect();
+    let reqs: HashMap<i64, requirement::Model> = requirement::Entity::find()
+        .filter(requirement::Column::Id.is_in(items.values().map(|i| i.requirement_id)))
+        .all(db)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect();
+    let mut evidence: HashMap<i64, Vec<EvidenceDto>> = HashMap::new();
+    for e in evidence::Entity::find()
+        .filter(evidence::Column::AssessmentId.eq(a.id))
+        .order_by_asc(evidence::Column::Id)
+        .all(db)
+        .await
+        .map_err(internal)?
+    {
+        evidence
+            .entry(e.answer_id)
+            .or_default()
+            .push(evidence_dto(e));
+    }
+    // The supplier's members: assignees and the colleagues to choose from.
+    let members = membership::Entity::find()
+        .filter(membership::Column::OrganizationId.eq(a.supplier_org_id))
+        .filter(membership::Column::IsActive.eq(true))
+        .all(db)
+        .await
+        .map_err(internal)?;
+    let names: HashMap<i64, String> = user::Entity::find()
+        .filter(user::Column::Id.is_in(members.iter().map(|m| m.user_id)))
+        .all(db)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect();
+    let mut out: Vec<(i32, AnswerDto)> = answers
+        .into_iter()
+        .filter_map(|x| {
+            let item = items.get(&x.profile_item_id)?;
+            let r = reqs.get(&item.requirement_id)?.clone();
+            Some((
+                item.position,
+                AnswerDto {
+                    id: AnswerId(x.id),
+                    requirement: catalogs::requirement_dto(r),
+                    section: item.section.clone(),
+                    target_kind: TargetKind::parse(&item.target_kind),
+                    target: item.target,
+                    responsible_party: Party::parse(&item.responsible_party)
+                        .unwrap_or(Party::Other),
+                    evidence_required: item.evidence_required,
+                    parameters: item.parameters.clone(),
+                    fields: fields_of(&x),
+                    assignee: x.assignee_id.and_then(|u| names.get(&u).cloned()),
+                    assignee_id: x.assignee_id,
+                    version: x.version,
+                    evidence: evidence.remove(&x.id).unwrap_or_default(),
+                },
+            ))
+        })
+        .collect();
+    out.sort_by_key(|(p, _)| *p);
+    let message = a.message.clone();
+    let profile_id = ProfileId(a.profile_id);
+    let summary = summaries(db, vec![a]).await?.remove(0);
+    let mut colleagues: Vec<(i64, String)> = if side == Side::Supplier {
+        names.into_iter().collect()
+    } else {
+        Vec::new()
+    };
+    colleagues.sort_by(|a, b| a.1.cmp(&b.1));
+    Ok(AssessmentDto {
+        summary,
+        profile_id,
+        message,
+        side,
+        answers: out.into_iter().map(|(_, a)| a).collect(),
+        colleagues,
+    })
+}
+
+/// Loads an answer the actor's organization may edit as the supplier, with
+/// its assessment, inside `conn`.
+pub(crate) async fn editable_answer<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    answer_id: AnswerId,
+) -> Result<(assessment::Model, answer::Model), AppError> {
+    actor.require(Permission::AnswerAssessments)?;
+    let x = answer::Entity::find_by_id(answer_id.0)
+        .filter(answer::Column::SupplierOrgId.eq(actor.org_id().0))
+        .one(conn)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    let a = find(conn, actor, x.assessment_id).await?;
+    if side(actor, &a) != Side::Supplier {
+        return Err(AppError::NotFound);
+    }
+    if !status(&a).supplier_may_edit() {
+        return Err(AppError::Conflict(format!(
+            "This assessment is {}; answers can no longer change unless the asset owner reopens it.",
+            status(&a).label().to_lowercase()
+        )));
+    }
+    Ok((a, x))
+}
+
+/// Moves a sent assessment to in progress on its first saved answer.
+async fn mark_started<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    a: &assessment::Model,
+    info: &RequestInfo,
+) -> Result<(), AppError> {
+    let from = status(a);
+    let to = from.next(Transition::Start, Side::Supplier)?;
+    if to != from {
+        set_status(conn, actor, a, from, to, info).await?;
+    }
+    Ok(())
+}
+
+/// Writes a status change if the row still has the status it was read with.
+async fn set_status<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    a: &assessment::Model,
+    from: AssessmentStatus,
+    to: AssessmentStatus,
+    info: &RequestInfo,
+) -> Result<(), AppError> {
+    let mut update = assessment::Entity::update_many()
+        .col_expr(assessment::Column::Status, Expr::value(to.as_str()))
+        .filter(assessment::Column::Id.eq(a.id))
+        .filter(assessment::Column::Status.eq(from.as_str()));
+    if to == AssessmentStatus::Submitted {
+        update = update.col_expr(
+            assessment::Column::SubmittedAt,
+            Expr::value(Some(Utc::now())),
+        );
+    }
+    let done = update.exec(conn).await.map_err(internal)?;
+    if done.rows_affected != 1 {
+        return Err(AppError::Conflict(
+            "The assessment changed meanwhile; reload and try again.".into(),
+        ));
+    }
+    audit::by_actor(
+        conn,
+        actor,
+        &info.request_id,
+        "assessment.status_changed",
+        "assessment",
+        a.id,
+        Some(json!({"status": from.as_str()})),
+        Some(json!({"status": to.as_str()})),
+    )
+    .await
+}
+
+fn fields_json(f: &AnswerFields) -> serde_json::Value {
+    serde_json::to_value(f).unwrap_or_default()
+}
+
+/// Saves an answer if nobody saved it since `expected_version`; otherwise
+/// nothing is written and both versions come back. Every saved version is
+/// kept.
+pub async fn save_answer(
+    actor: &Actor,
+    state: &AppState,
+    answer_id: AnswerId,
+    expected_version: i32,
+    input: AnswerInput,
+    info: &RequestInfo,
+) -> Result<SaveOutcome, AppError> {
+    let fields = check_answer(&input)?;
+    let txn = db::write_txn(&state.db).await.map_err(internal)?;
+    let (a, current) = editable_answer(&txn, actor, answer_id).await?;
+    let now = Utc::now();
+    let done = answer::Entity::update_many()
+        .col_expr(
+            answer::Column::Compliance,
+            Expr::value(fields.compliance.map(|c| c.as_str().to_string())),
+        )
+        .col_expr(
+            answer::Column::Countermeasure,
+            Expr::value(fields.countermeasure.clone()),
+        )
+        .col_expr(answer::Column::PlannedOn, Expr::value(fields.planned_on))
+        .col_expr(
+            answer::Column::NaReason,
+            Expr::value(fields.na_reason.clone()),
+        )
+        .col_expr(
+            answer::Column::OtherParty,
+            Expr::value(fields.other_party.clone()),
+        )
+        .col_expr(
+            answer::Column::ClaimedLevel,
+            Expr::value(fields.claimed_level),
+        )
+        .col_expr(
+            answer::Column::Statement,
+            Expr::value(fields.statement.clone()),
+        )
+        .col_expr(
+            answer::Column::ResponsibilityAccepted,
+            Expr::value(fields.responsibility_accepted),
+        )
+        .col_expr(answer::Column::Version, Expr::value(expected_version + 1))
+        .col_expr(
+            answer::Column::UpdatedBy,
+            Expr::value(Some(actor.user_id().0)),
+        )
+        .col_expr(answer::Column::UpdatedAt, Expr::value(Some(now)))
+        .filter(answer::Column::Id.eq(current.id))
+        .filter(answer::Column::Version.eq(expected_version))
+        .exec(&txn)
+        .await
+        .map_err(internal)?;
+    if done.rows_affected != 1 {
+        // Someone saved first: write nothing, show both.
+        drop(txn);
+        let theirs = answer::Entity::find_by_id(current.id)
+            .one(&state.db)
+            .await
+            .map_err(internal)?
+            .ok_or(AppError::NotFound)?;
+        let saved_by = match theirs.updated_by {
+            Some(u) => user::Entity::find_by_id(u)
+                .one(&state.db)
+                .await
+                .map_err(internal)?
+                .map(|u| u.display_name)
+                .unwrap_or_default(),
+            None => String::new(),
+        };
+        return Ok(SaveOutcome::Conflict {
+            theirs: Box::new(fields_of(&theirs)),
+            theirs_version: theirs.version,
+            saved_by,
+            yours: Box::new(input),
+        });
+    }
+    answer_version::ActiveModel {
+        answer_id: Set(current.id),
+        version: Set(expected_version + 1),
+        data: Set(fields_json(&fields).to_string()),
+        saved_by: Set(Some(actor.user_id().0)),
+        saved_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(internal)?;
+    mark_started(&txn, actor, &a, info).await?;
+    audit::by_actor(
+        &txn,
+        actor,
+        &info.request_id,
+        "answer.saved",
+        "answer",
+        format!("{}/{}", a.id, current.id),
+        Some(json!({"version": expected_version})),
+        Some(json!({"version": expected_version + 1, "compliance": fields.compliance.map(|c| c.as_str())})),
+    )
+    .await?;
+    txn.commit().await.map_err(internal)?;
+    Ok(SaveOutcome::Saved {
+        version: expected_version + 1,
+    })
+}
+
+/// Every saved version of an answer, newest first.
+pub async fn history(
+    actor: &Actor,
+    state: &AppState,
+    answer_id: AnswerId,
+) -> Result<Vec<AnswerVersionDto>, AppError> {
+    let x = answer::Entity::find_by_id(answer_id.0)
+        .one(&state.db)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    // Visible only through an assessment the organization is party to.
+    find(&state.db, actor, x.assessment_id).await?;
+    let versions = answer_version::Entity::find()
+        .filter(answer_version::Column::AnswerId.eq(x.id))
+        .order_by_desc(answer_version::Column::Version)
+        .all(&state.db)
+        .await
+        .map_err(internal)?;
+    let names: HashMap<i64, String> = user::Entity::find()
+        .filter(user::Column::Id.is_in(versions.iter().filter_map(|v| v.saved_by)))
+        .all(&state.db)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect();
+    Ok(versions
+        .into_iter()
+        .map(|v| AnswerVersionDto {
+            version: v.version,
+            fields: serde_json::from_str(&v.data).unwrap_or_default(),
+            saved_by: v
+                .saved_by
+                .and_then(|u| names.get(&u).cloned())
+                .unwrap_or_default(),
+            saved_at: ts(v.saved_at),
+        })
+        .collect())
+}
+
+/// Assigns an answer to a colleague of the supplier (or nobody).
+pub async fn assign(
+    actor: &Actor,
+    state: &AppState,
+    answer_id: AnswerId,
+    assignee: Option<i64>,
+    info: &RequestInfo,
+) -> Result<(), AppError> {
+    let txn = db::write_txn(&state.db).await.map_err(internal)?;
+    let (a, x) = editable_answer(&txn, actor, answer_id).await?;
+    if let Some(u) = assignee {
+        membership::Entity::find()
+            .filter(membership::Column::OrganizationId.eq(a.supplier_org_id))
+            .filter(membership::Column::UserId.eq(u))
+            .filter(membership::Column::IsActive.eq(true))
+            .one(&txn)
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| AppError::invalid("assignee", "Choose a colleague."))?;
+    }
+    let before = x.assignee_id;
+    let mut am: answer::ActiveModel = x.into();
+    am.assignee_id = Set(assignee);
+    let x = am.update(&txn).await.map_err(internal)?;
+    audit::by_actor(
+        &txn,
+        actor,
+        &info.request_id,
+        "answer.assigned",
+        "answer",
+        format!("{}/{}", a.id, x.id),
+        Some(json!({"assignee": before})),
+        Some(json!({"assignee": assignee})),
+    )
+    .await?;
+    txn.commit().await.map_err(internal)
+}
+
+/// Fills the empty answers of an assessment from the supplier's latest
+/// earlier answers to the same requirements. Returns how many were filled.
+pub async fn prefill(
+    actor: &Actor,
+    state: &AppState,
+    id: AssessmentId,
+    info: &RequestInfo,
+) -> Result<usize, AppError> {
+    actor.require(Permission::AnswerAssessments)?;
+    let txn = db::write_txn(&state.db).await.map_err(internal)?;
+    let a = find(&txn, actor, id.0).await?;
+    if side(actor, &a) != Side::Supplier {
+        return Err(AppError::NotFound);
+    }
+    if !status(&a).supplier_may_edit() {
+        return Err(AppError::Conflict(
+            "This assessment is locked; answers can no longer change.".into(),
+        ));
+    }
+    let mine = answer::Entity::find()
+        .filter(answer::Column::AssessmentId.eq(a.id))
+        .all(&txn)
+        .await
+        .map_err(internal)?;
+    let empty: Vec<&answer::Model> = mine.iter().filter(|x| fields_of(x).is_empty()).collect();
+    // The supplier's own earlier answers only, newest first.
+    let earlier = answer::Entity::find()
+        .filter(answer::Column::SupplierOrgId.eq(a.supplier_org_id))
+        .filter(answer::Column::AssessmentId.ne(a.id))
+        .filter(answer::Column::RequirementId.is_in(empty.iter().map(|x| x.requirement_id)))
+        .filter(answer::Column::Compliance.is_not_null())
+        .order_by_desc(answer::Column::UpdatedAt)
+        .all(&txn)
+        .await
+        .map_err(internal)?;
+    let mut latest: HashMap<i64, &answer::Model> = HashMap::new();
+    for e in &earlier {
+        latest.entry(e.requirement_id).or_insert(e);
+    }
+    let now = Utc::now();
+    let mut filled = 0;
+    for x in empty {
+        let Some(src) = latest.get(&x.requirement_id) else {
+            continue;
+        };
+        let f = fields_of(src);
+        let mut am: answer::ActiveModel = x.clone().into();
+        am.compliance = Set(src.compliance.clone());
+        am.countermeasure = Set(f.countermeasure.clone());
+        am.planned_on = Set(f.planned_on);
+        am.na_reason = Set(f.na_reason.clone());
+        am.other_party = Set(f.other_party.clone());
+        am.claimed_level = Set(f.claimed_level);
+        am.statement = Set(f.statement.clone());
+        am.responsibility_accepted = Set(f.responsibility_accepted);
+        am.version = Set(x.version + 1);
+        am.updated_by = Set(Some(actor.user_id().0));
+        am.updated_at = Set(Some(now));
+        am.update(&txn).await.map_err(internal)?;
+        answer_version::ActiveModel {
+            answer_id: Set(x.id),
+            version: Set(x.version + 1),
+            data: Set(fields_json(&f).to_string()),
+            saved_by: Set(Some(actor.user_id().0)),
+            saved_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await
+        .map_err(internal)?;
+        filled += 1;
+    }
+    if filled > 0 {
+        mark_started(&txn, actor, &a, info).await?;
+    }
+    audit::by_actor(
+        &txn,
+        actor,
+        &info.request_id,
+        "assessment.prefilled",
+        "assessment",
+        a.id,
+        None,
+        Some(json!({"filled": filled})),
+    )
+    .await?;
+    txn.commit().await.map_err(internal)?;
+    Ok(filled)
+}
+
+/// Submits the supplier's answers: every requirement answered and evidence
+/// attached where the profile asks for it; then the assessment is locked
+/// and the asset owner's admins and reviewers are told.
+pub async fn submit(
+    actor: &Actor,
+    state: &AppState,
+    id: AssessmentId,
+    info: &RequestInfo,
+) -> Result<(), AppError> {
+    actor.require(Permission::AnswerAssessments)?;
+    let dto = get(actor, state, id).await?;
+    if dto.side != Side::Supplier {
+        return Err(AppError::NotFound);
+    }
+    let (unanswered, no_evidence) = incomplete(&dto.answers);
+    if !unanswered.is_empty() || !no_evidence.is_empty() {
+        let list = |v: &[String]| {
+            let mut s = v.iter().take(8).cloned().collect::<Vec<_>>().join(", ");
+            if v.len() > 8 {
+                s.push_str(&format!(" and {} more", v.len() - 8));
+            }
+            s
+        };
+        let mut fields = Vec::new();
+        if !unanswered.is_empty() {
+            fields.push(crate::model::FieldError {
+                field: "answers".into(),
+                message: format!("{} not answered: {}.", unanswered.len(), list(&unanswered)),
+            });
+        }
+        if !no_evidence.is_empty() {
+            fields.push(crate::model::FieldError {
+                field: "evidence".into(),
+                message: format!(
+                    "{} need evidence: {}.",
+                    no_evidence.len(),
+                    list(&no_evidence)
+                ),
+            });
+        }
+        return Err(AppError::Validation {
+            message: "Not ready to submit yet.".into(),
+            fields,
+        });
+    }
+    let txn = db::write_txn(&state.db).await.map_err(internal)?;
+    let a = find(&txn, actor, id.0).await?;
+    let from = status(&a);
+    let to = from.next(Transition::Submit, Side::Supplier)?;
+    set_status(&txn, actor, &a, from, to, info).await?;
+    let link = format!("{}/assessments/{}", state.config.base_url, a.id);
+    let supplier = dto.summary.supplier.clone();
+    for to in member_emails(&txn, a.owner_org_id, &[Role::Admin, Role::Reviewer]).await? {
+        let body = format!(
+            "{supplier} submitted its answers to “{}” (version {}) in {}: {} requirements.\n\nReview them: {link}\n",
+            dto.summary.profile, dto.summary.profile_version, dto.summary.engagement, dto.answers.len()
+        );
+        state
+            .mailer
+            .send(
+                &txn,
+                Some(crate::model::OrgId(a.owner_org_id)),
+                "assessment.submitted",
+                Mail {
+                    to,
+                    subject: format!("{supplier} submitted its security questionnaire"),
+                    body: body.clone(),
+                },
+                &body,
+            )
+            .await
+            .map_err(internal)?;
+    }
+    txn.commit().await.map_err(internal)
+}
+
+/// The asset owner's moves on an assessment (reopen, withdraw; the review
+/// decisions come with the review work).
+pub async fn transition(
+    actor: &Actor,
+    state: &AppState,
+    id: AssessmentId,
+    t: Transition,
+    info: &RequestInfo,
+) -> Result<AssessmentStatus, AppError> {
+    actor.require(Permission::ManageEngagements)?;
+    let txn = db::write_txn(&state.db).await.map_err(internal)?;
+    let a = find(&txn, actor, id.0).await?;
+    let from = status(&a);
+    let to = from.next(t, side(actor, &a))?;
+    set_status(&txn, actor, &a, from, to, info).await?;
+    txn.commit().await.map_err(internal)?;
+    Ok(to)
+}
+
+pub use super::evidence_files::*;
