@@ -49,7 +49,7 @@ if [ "$want_e2e" = all ]; then
     log "pip install compliance-trestle"
     python3 -m pip install --quiet --disable-pip-version-check compliance-trestle
   fi
-  if [ ! -d end2end/node_modules/@playwright/test ]; then
+  if [ ! -d end2end/node_modules/@playwright/test ] || [ ! -d end2end/node_modules/exceljs ]; then
     log "npm ci (Playwright, without its browser download)"
     (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
   fi

@@ -89,3 +89,71 @@ test('an owner sends a questionnaire to two suppliers; one answers in the browse
   const own = await helix.request.get(evidenceUrl!);
   expect(own.status()).toBe(200);
 });
+
+test('a supplier answers offline: downloads the .xlsx, fills it, sees the preview and row errors, applies, submits', async ({ browser }) => {
+  const ExcelJS = require('exceljs');
+  const owner = await (await browser.newContext()).newPage();
+  await login(owner, demo.ownerAdmin);
+  await owner.goto('/engagements');
+  await hydrated(owner);
+  const name = `Offline tender ${Date.now()}`;
+  await owner.getByLabel('Name').fill(name);
+  await owner.getByRole('button', { name: 'Create engagement' }).click();
+  await expect(owner.getByRole('heading', { level: 1 })).toHaveText(name);
+  await hydrated(owner);
+  await owner.getByLabel('Supplier').selectOption({ label: 'Ostrava Automation' });
+  await owner.getByLabel('Profile version').selectOption({ label: 'Remote access quick check (v1)' });
+  await owner.getByLabel('Due date').fill(inDays(14));
+  await owner.getByRole('button', { name: 'Send' }).click();
+  await expect(owner.locator('tr[data-supplier="Ostrava Automation"]')).toContainText('0 / 5 answered');
+
+  const page = await (await browser.newContext({ acceptDownloads: true })).newPage();
+  await login(page, demo.ostravaContributor);
+  await page.goto('/assessments');
+  await page.getByTestId('inbox').locator('tr', { hasText: name }).getByRole('link').click();
+  await hydrated(page);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-xlsx').click()]);
+  const path = await download.path();
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.readFile(path);
+  expect(book.worksheets.map((w: any) => w.name)).toEqual(['Answers', 'Instructions']);
+  const sheet = book.getWorksheet('Answers');
+  const header: string[] = (sheet.getRow(1).values as any[]).slice(1);
+  const col = (n: string) => header.indexOf(n) + 1;
+  // A bad value and a formula-like statement first.
+  for (let r = 2; r <= 6; r++) {
+    sheet.getRow(r).getCell(col('compliance')).value = r === 2 ? 'sort of' : 'meets';
+    sheet.getRow(r).getCell(col('statement')).value = r === 3 ? '=1+1' : `Offline answer ${r}`;
+  }
+  const bad = Buffer.from(await book.xlsx.writeBuffer());
+  await page.getByText('Work offline with the .xlsx file').click();
+  await page.getByLabel('Filled-in file (.xlsx)').setInputFiles({ name: 'answers.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: bad });
+  await page.getByRole('button', { name: 'Preview' }).click();
+  const errors = page.getByTestId('import-errors');
+  await expect(errors).toContainText('row 2, compliance');
+  await expect(errors).toContainText('row 3, statement');
+
+  sheet.getRow(2).getCell(col('compliance')).value = 'meets';
+  sheet.getRow(3).getCell(col('statement')).value = 'Jump host with MFA';
+  const good = Buffer.from(await book.xlsx.writeBuffer());
+  await page.getByLabel('Filled-in file (.xlsx)').setInputFiles({ name: 'answers.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: good });
+  await page.getByRole('button', { name: 'Preview' }).click();
+  await expect(page.getByTestId('sheet-preview')).toContainText('5 rows read: 5 answers change, 0 unchanged.');
+  await expect(page.getByTestId('sheet-preview')).toContainText('Jump host with MFA');
+  await page.getByTestId('sheet-apply').click();
+  await expect(page.getByTestId('sheet-applied')).toHaveText('Applied: 5 answers changed.');
+  await expect(page.locator('tr[data-ref="CR 1.1"]').getByTestId('compliance')).toHaveText('Meets');
+
+  // CR 1.1 needs evidence: a link, then submit.
+  await page.locator('tr[data-ref="CR 1.1"]').getByRole('button', { name: 'Answer' }).click();
+  const editor = page.getByTestId('answer-editor');
+  await editor.getByText('Add a link').click();
+  await editor.getByLabel('Title').fill('Account policy');
+  await editor.getByLabel('Address').fill('https://ostrava.example/policy');
+  await editor.getByRole('button', { name: 'Add link' }).click();
+  await expect(editor.getByRole('link', { name: 'Account policy' })).toBeVisible();
+  await page.getByRole('button', { name: 'Submit answers' }).click();
+  await expect(page.getByTestId('assessment-status')).toHaveText('Submitted');
+  await owner.reload();
+  await expect(owner.locator('tr[data-supplier="Ostrava Automation"]')).toContainText('Submitted');
+});

@@ -127,6 +127,17 @@ pub async fn export(
     let result = match kind.as_str() {
         "catalogs" => exports::catalog(&actor, &state, app::model::CatalogId(id), fmt).await,
         "profiles" => exports::profile(&actor, &state, app::model::ProfileId(id), fmt).await,
+        "assessments" if fmt == Format::Xlsx => app::server::services::answer_sheets::workbook(
+            &actor,
+            &state,
+            app::model::AssessmentId(id),
+        )
+        .await
+        .map(|(filename, bytes)| exports::Download {
+            filename,
+            content_type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            bytes,
+        }),
         _ => Err(AppError::NotFound),
     };
     match result {

@@ -90,7 +90,13 @@ pub const EVIDENCE_LIMIT: usize = 11 * 1024 * 1024;
 
 /// The body limit for a path: uploads get more room than forms.
 pub fn body_limit_for(path: &str) -> usize {
-    if matches!(path, "/api/import_catalog" | "/api/import_profile") {
+    if matches!(
+        path,
+        "/api/import_catalog"
+            | "/api/import_profile"
+            | "/api/preview_answer_sheet"
+            | "/api/apply_answer_sheet"
+    ) {
         UPLOAD_LIMIT
     } else if path == "/api/upload_evidence" {
         EVIDENCE_LIMIT

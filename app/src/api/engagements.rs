@@ -223,3 +223,49 @@ pub async fn upload_evidence(
     })
     .await
 }
+
+/// Reads the `assessment_id` field and the file of an assessment upload.
+#[cfg(feature = "ssr")]
+async fn sheet_upload(
+    data: server_fn::codec::MultipartData,
+) -> Result<(AssessmentId, String, Vec<u8>), AppError> {
+    let max = crate::server::import::MAX_FILE_BYTES;
+    let (fields, filename, bytes) = crate::server::import::read_form(data, max).await?;
+    let id = fields
+        .iter()
+        .find(|(k, _)| k == "assessment_id")
+        .and_then(|(_, v)| v.trim().parse::<i64>().ok())
+        .ok_or_else(|| AppError::invalid("assessment_id", "Which assessment is this file for?"))?;
+    Ok((AssessmentId(id), filename, bytes))
+}
+
+/// Checks a filled-in answers workbook (multipart `assessment_id`, `file`)
+/// and shows what applying it would change; nothing is written.
+#[server(endpoint = "preview_answer_sheet", input = server_fn::codec::MultipartFormData)]
+pub async fn preview_answer_sheet(
+    data: server_fn::codec::MultipartData,
+) -> Result<crate::model::SheetPreview, AppError> {
+    as_actor(|actor, state| async move {
+        let (id, filename, bytes) = sheet_upload(data).await?;
+        crate::server::services::answer_sheets::preview(&actor, &state, id, &filename, &bytes).await
+    })
+    .await
+}
+
+/// Applies a filled-in answers workbook, all or nothing.
+#[server(endpoint = "apply_answer_sheet", input = server_fn::codec::MultipartFormData)]
+pub async fn apply_answer_sheet(data: server_fn::codec::MultipartData) -> Result<usize, AppError> {
+    as_actor(|actor, state| async move {
+        let (id, filename, bytes) = sheet_upload(data).await?;
+        crate::server::services::answer_sheets::apply(
+            &actor,
+            &state,
+            id,
+            &filename,
+            &bytes,
+            &RequestInfo::current(),
+        )
+        .await
+    })
+    .await
+}

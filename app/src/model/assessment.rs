@@ -540,6 +540,28 @@ pub struct AnswerVersionDto {
     pub saved_at: String,
 }
 
+/// One answer the upload would change.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SheetChange {
+    pub row: usize,
+    pub answer_id: AnswerId,
+    pub ref_id: String,
+    /// Field, value now, value from the file.
+    pub fields: Vec<(String, String, String)>,
+    #[serde(skip)]
+    pub version: i32,
+    #[serde(skip)]
+    pub input: AnswerInput,
+}
+
+/// What an upload would do: the changes, or every problem.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SheetPreview {
+    pub rows: usize,
+    pub unchanged: usize,
+    pub changes: Vec<SheetChange>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,11 +4,11 @@
 
 use super::engagements::progress_bar;
 use crate::api::engagements::{
-    answer_history, get_assessment, list_assessments, upload_evidence, AddEvidenceCertificate,
-    AddEvidenceLink, AssignAnswer, ChangeAssessment, PrefillAnswers, RemoveEvidence, SaveAnswer,
-    SubmitAssessment,
+    answer_history, apply_answer_sheet, get_assessment, list_assessments, preview_answer_sheet,
+    upload_evidence, AddEvidenceCertificate, AddEvidenceLink, AssignAnswer, ChangeAssessment,
+    PrefillAnswers, RemoveEvidence, SaveAnswer, SubmitAssessment,
 };
-use crate::components::{action_error, submit_upload, ErrorBox};
+use crate::components::{action_error, submit_upload, ErrorBox, ImportErrors};
 use crate::model::{
     AnswerDto, AnswerFields, AppError, AssessmentId, AssessmentStatus, Compliance, EvidenceDto,
     SaveOutcome, Side, TargetKind,
@@ -68,6 +68,8 @@ pub fn AssessmentPage() -> impl IntoView {
     let submit = ServerAction::<SubmitAssessment>::new();
     let change = ServerAction::<ChangeAssessment>::new();
     let prefill = ServerAction::<PrefillAnswers>::new();
+    let apply =
+        Action::new_local(|data: &web_sys::FormData| apply_answer_sheet(data.clone().into()));
     let data = Resource::new(
         move || {
             (
@@ -75,6 +77,7 @@ pub fn AssessmentPage() -> impl IntoView {
                 submit.version().get(),
                 change.version().get(),
                 prefill.version().get(),
+                apply.version().get(),
             )
         },
         |(id, ..)| get_assessment(AssessmentId(id)),
@@ -126,6 +129,8 @@ pub fn AssessmentPage() -> impl IntoView {
                                 }})}
                             </div>
                             {move || prefill.value().get().and_then(|r| r.ok()).map(|n| view! { <div class="alert info" role="status" data-testid="prefilled">{format!("{n} answers pre-filled from earlier answers.")}</div> })}
+                            <p class="downloads">"Download: " <a href=format!("/assessments/{aid}/export/xlsx") download data-testid="download-xlsx">"answers as .xlsx"</a></p>
+                            {editable.then(|| view! { <OfflineSheet assessment=aid apply=apply/> })}
                             <SubmitErrors value=Signal::derive(move || submit.value().get())/>
                             {action_error(change.value())}
                             <table class="table answers" data-testid="answers">
@@ -539,5 +544,76 @@ fn History(id: crate::model::AnswerId) -> impl IntoView {
                 })}
             </Suspense>
         </div>
+    }
+}
+
+/// Upload a filled-in answers workbook: preview first, then apply.
+#[component]
+fn OfflineSheet(
+    assessment: i64,
+    apply: Action<web_sys::FormData, Result<usize, AppError>>,
+) -> impl IntoView {
+    let preview =
+        Action::new_local(|data: &web_sys::FormData| preview_answer_sheet(data.clone().into()));
+    // The form is read again on "Apply", so the same file is sent twice and
+    // checked twice; nothing browser-only is kept in the component.
+    let form_data = || -> Option<web_sys::FormData> {
+        use wasm_bindgen::JsCast;
+        let form = document()
+            .get_element_by_id("sheet-form")?
+            .dyn_into::<web_sys::HtmlFormElement>()
+            .ok()?;
+        web_sys::FormData::new_with_form(&form).ok()
+    };
+    let on_submit = move |ev: web_sys::SubmitEvent| {
+        ev.prevent_default();
+        if let Some(data) = form_data() {
+            preview.dispatch_local(data);
+        }
+    };
+    view! {
+        <details class="card offline" data-testid="offline">
+            <summary>"Work offline with the .xlsx file"</summary>
+            <p class="muted small">"Download the answers as .xlsx, fill them in Excel or LibreOffice (drop-down lists help; instructions are on the second sheet), and upload the file here. You see every change and every problem first; nothing is applied unless every row is valid."</p>
+            <form class="grid-form" id="sheet-form" on:submit=on_submit>
+                <input type="hidden" name="assessment_id" value=assessment.to_string()/>
+                <div>
+                    <label for="sheet-file">"Filled-in file (.xlsx)"</label>
+                    <input id="sheet-file" name="file" type="file" accept=".xlsx" required/>
+                </div>
+                <div class="form-end"><button type="submit">"Preview"</button></div>
+            </form>
+            {move || preview.value().get().map(|r| match r {
+                Err(e) => view! { <ImportErrors error=e/> }.into_any(),
+                Ok(p) => {
+                    let n = p.changes.len();
+                    view! {
+                        <div data-testid="sheet-preview">
+                            <p>{format!("{} rows read: {} answers change, {} unchanged.", p.rows, n, p.unchanged)}</p>
+                            <table class="table small">
+                                <thead><tr><th scope="col">"Row"</th><th scope="col">"Requirement"</th><th scope="col">"Field"</th><th scope="col">"Now"</th><th scope="col">"From the file"</th></tr></thead>
+                                <tbody>
+                                    {p.changes.into_iter().flat_map(|c| {
+                                        let (row, ref_id) = (c.row, c.ref_id.clone());
+                                        c.fields.into_iter().map(move |(f, a, b)| view! { <tr><td>{row}</td><td>{ref_id.clone()}</td><td>{f}</td><td>{a}</td><td>{b}</td></tr> })
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                            {(n > 0).then(|| view! {
+                                <button type="button" class="primary" data-testid="sheet-apply" on:click=move |_| {
+                                    if let Some(data) = form_data() {
+                                        apply.dispatch_local(data);
+                                    }
+                                }>{format!("Apply {n} changes")}</button>
+                            })}
+                        </div>
+                    }.into_any()
+                }
+            })}
+            {move || apply.value().get().map(|r| match r {
+                Ok(n) => view! { <div class="alert info" role="status" data-testid="sheet-applied">{format!("Applied: {n} answers changed.")}</div> }.into_any(),
+                Err(e) => view! { <ImportErrors error=e/> }.into_any(),
+            })}
+        </details>
     }
 }

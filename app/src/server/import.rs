@@ -84,6 +84,19 @@ fn read_xlsx(bytes: &[u8]) -> Result<Table, AppError> {
         .worksheet_range_at(0)
         .ok_or_else(|| file_error("The .xlsx file has no worksheet."))?
         .map_err(|e| file_error(format!("The first worksheet cannot be read ({e}).")))?;
+    // Formulas are refused outright: only values are imported.
+    if let Some(name) = book.sheet_names().first().cloned() {
+        if let Ok(formulas) = book.worksheet_formula(&name) {
+            let (r0, c0) = formulas.start().unwrap_or((0, 0));
+            if let Some((r, c, f)) = formulas.used_cells().find(|(_, _, f)| !f.trim().is_empty()) {
+                return Err(file_error(format!(
+                    "Cell {} holds a formula ({}). Paste values only and upload again.",
+                    cell_name(r0 as usize + r, c0 as usize + c),
+                    f.chars().take(40).collect::<String>()
+                )));
+            }
+        }
+    }
     if range.height() > MAX_ROWS + 1 {
         return Err(file_error(format!(
             "The file has more than {MAX_ROWS} rows."
@@ -97,11 +110,29 @@ fn read_xlsx(bytes: &[u8]) -> Result<Table, AppError> {
                     Data::Empty => String::new(),
                     Data::String(s) => s.clone(),
                     Data::Float(f) if f.fract() == 0.0 => format!("{}", *f as i64),
+                    Data::DateTime(d) => {
+                        let (y, m, d, ..) = d.to_ymd_hms_milli();
+                        format!("{y:04}-{m:02}-{d:02}")
+                    }
+                    Data::DateTimeIso(s) => s.chars().take(10).collect(),
                     other => other.to_string(),
                 })
                 .collect()
         })
         .collect())
+}
+
+/// A cell's name as spreadsheets show it: column letters and row number
+/// (both from zero here), e.g. (0, 0) is A1.
+pub fn cell_name(row: usize, col: usize) -> String {
+    let mut letters = String::new();
+    let mut n = col + 1;
+    while n > 0 {
+        let r = (n - 1) % 26;
+        letters.insert(0, (b'A' + r as u8) as char);
+        n = (n - 1) / 26;
+    }
+    format!("{letters}{}", row + 1)
 }
 
 /// Reads an OSCAL catalog (JSON) and checks its controls with the same rules

@@ -475,6 +475,39 @@ fn cases(c: Caller, ids: &Ids) -> Vec<Case> {
             expect(c, 404, &[]),
         ),
         (
+            // Not a workbook: refused after the checks of who may upload.
+            "preview_answer_sheet",
+            a(&[
+                ("assessment_id", &ids.alpha_assessment),
+                ("file:a.xlsx", "not a zip"),
+            ]),
+            expect(c, 404, &sigma_editors(422)),
+        ),
+        (
+            "preview_answer_sheet",
+            a(&[
+                ("assessment_id", &ids.beta_assessment),
+                ("file:a.xlsx", "not a zip"),
+            ]),
+            expect(c, 404, &[]),
+        ),
+        (
+            "apply_answer_sheet",
+            a(&[
+                ("assessment_id", &ids.alpha_assessment),
+                ("file:a.xlsx", "not a zip"),
+            ]),
+            expect(c, 404, &sigma_editors(422)),
+        ),
+        (
+            "apply_answer_sheet",
+            a(&[
+                ("assessment_id", &ids.beta_assessment),
+                ("file:a.xlsx", "not a zip"),
+            ]),
+            expect(c, 404, &[]),
+        ),
+        (
             "upload_evidence",
             a(&[
                 ("answer_id", &ids.alpha_answer),
@@ -830,6 +863,18 @@ fn pages(c: Caller, ids: &Ids) -> Vec<(String, u16)> {
     out.push((format!("/evidence/{}", ids.beta_evidence), download(404)));
     out.push(("/evidence/99999999".into(), download(404)));
     out.push((
+        format!("/assessments/{}/export/xlsx", ids.alpha_assessment),
+        download(200),
+    ));
+    out.push((
+        format!("/assessments/{}/export/xlsx", ids.beta_assessment),
+        download(404),
+    ));
+    out.push((
+        format!("/assessments/{}/export/csv", ids.alpha_assessment),
+        download(404),
+    ));
+    out.push((
         format!("/profiles/{0}/compare/{0}", ids.alpha_profile),
         signed_in(if owner { 200 } else { 404 }),
     ));
@@ -1123,8 +1168,10 @@ async fn isolation_matrix(b: Backend) {
             if std::env::var("MATRIX_TRACE").is_ok() {
                 eprintln!("{caller:?} {endpoint}");
             }
-            let (status, body) = if endpoint.starts_with("import_") || endpoint == "upload_evidence"
-            {
+            let uploads = endpoint.starts_with("import_")
+                || endpoint.ends_with("_sheet")
+                || endpoint == "upload_evidence";
+            let (status, body) = if uploads {
                 // The `file` argument is the uploaded file's content.
                 let (file, fields): (Vec<_>, Vec<_>) =
                     args.iter().partition(|(k, _)| k.starts_with("file:"));

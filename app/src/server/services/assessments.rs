@@ -365,7 +365,7 @@ pub(crate) async fn editable_answer<C: ConnectionTrait>(
 }
 
 /// Moves a sent assessment to in progress on its first saved answer.
-async fn mark_started<C: ConnectionTrait>(
+pub(crate) async fn mark_started<C: ConnectionTrait>(
     conn: &C,
     actor: &Actor,
     a: &assessment::Model,

@@ -2,6 +2,7 @@
 //! takes `&Actor` first (or is explicitly anonymous) and returns DTOs.
 
 pub mod admin;
+pub mod answer_sheets;
 pub mod assessments;
 pub mod auth;
 pub mod catalogs;
