@@ -5,6 +5,10 @@
 //! 2. `GET /healthz` latency while 8 logins (argon2id) are in flight at all
 //!    times (budget p99 < 20 ms).
 //!
+//! 3. the catalog pages and a 2,000-row catalog import;
+//! 4. a 500-requirement assessment: the supplier's page, autosave by 16
+//!    concurrent clients, applying a 500-answer .xlsx, submitting.
+//!
 //! Run with `make bench`. PACTLINE_BIN names the server binary.
 
 use std::{
@@ -229,6 +233,305 @@ async fn catalogs(base: &str) -> (Duration, Duration, Duration, usize) {
     (one_p50, all_p50, took, rows)
 }
 
+const SUPPLIER_EMAIL: &str = "hugo.contributor@helix.example";
+const SUPPLIER_PASSWORD: &str = "helix-velvet-canyon-24";
+
+async fn signed_in(base: &str, email: &str, password: &str) -> reqwest::Client {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .pool_max_idle_per_host(32)
+        .build()
+        .unwrap();
+    let r = client
+        .post(format!("{base}/auth/login"))
+        .form(&[("email", email), ("password", password)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["location"], "/");
+    client
+}
+
+async fn call(
+    c: &reqwest::Client,
+    base: &str,
+    endpoint: &str,
+    form: &[(&str, &str)],
+) -> serde_json::Value {
+    let r = c
+        .post(format!("{base}/api/{endpoint}"))
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status();
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert!(status.is_success(), "{endpoint}: {status} {body}");
+    body
+}
+
+async fn upload(
+    c: &reqwest::Client,
+    base: &str,
+    endpoint: &str,
+    fields: &[(&str, String)],
+    name: &str,
+    bytes: Vec<u8>,
+) -> serde_json::Value {
+    let mut form = reqwest::multipart::Form::new();
+    for (k, v) in fields {
+        form = form.text(k.to_string(), v.clone());
+    }
+    form = form.part(
+        "file",
+        reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
+    );
+    let r = c
+        .post(format!("{base}/api/{endpoint}"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status();
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert!(status.is_success(), "{endpoint}: {status} {body}");
+    body
+}
+
+fn save_form(answer: &str, version: i64, statement: &str) -> Vec<(String, String)> {
+    let mut f = vec![
+        ("answer_id".to_string(), answer.to_string()),
+        ("version".to_string(), version.to_string()),
+        ("answer[compliance]".to_string(), "meets".to_string()),
+        ("answer[statement]".to_string(), statement.to_string()),
+    ];
+    for k in [
+        "countermeasure",
+        "planned_on",
+        "na_reason",
+        "other_party",
+        "claimed_level",
+        "responsibility_accepted",
+    ] {
+        f.push((format!("answer[{k}]"), String::new()));
+    }
+    f
+}
+
+struct AssessmentFigures {
+    page_p50: Duration,
+    saves_per_sec: f64,
+    save_p99: Duration,
+    saves: usize,
+    apply: Duration,
+    submit: Duration,
+}
+
+/// Assessment budgets on a 500-requirement questionnaire: the supplier's
+/// page, autosave under 16 concurrent clients, applying a 500-answer .xlsx,
+/// submitting.
+async fn assessments(base: &str) -> AssessmentFigures {
+    let owner = signed_in(base, DEMO_EMAIL, DEMO_PASSWORD).await;
+    let n = 500;
+    let mut csv = String::from("ref_id,title,group\n");
+    for i in 1..=n {
+        csv.push_str(&format!(
+            "BENCH-{i:03},Benchmark requirement {i},G{}\n",
+            i % 10
+        ));
+    }
+    let cat = upload(
+        &owner,
+        base,
+        "import_catalog",
+        &[("name", "Benchmark 500".into())],
+        "b.csv",
+        csv.into_bytes(),
+    )
+    .await;
+    let profile = call(
+        &owner,
+        base,
+        "create_profile",
+        &[("name", "Benchmark 500"), ("description", "")],
+    )
+    .await
+    .to_string();
+    call(
+        &owner,
+        base,
+        "add_profile_items",
+        &[
+            ("profile_id", &profile),
+            ("catalog_id", &cat["id"].to_string()),
+            ("component_type", ""),
+            ("level", "2"),
+        ],
+    )
+    .await;
+    call(&owner, base, "publish_profile", &[("profile_id", &profile)]).await;
+    let engagement = call(
+        &owner,
+        base,
+        "create_engagement",
+        &[("name", "Benchmark"), ("description", "")],
+    )
+    .await
+    .to_string();
+    let suppliers = call(&owner, base, "list_suppliers", &[]).await;
+    let helix = suppliers
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "Helix Controls")
+        .unwrap()["org_id"]
+        .to_string();
+    let due = "2099-12-31";
+    let assessment = call(
+        &owner,
+        base,
+        "send_assessment",
+        &[
+            ("engagement_id", &engagement),
+            ("supplier_org_id", &helix),
+            ("profile_id", &profile),
+            ("due_on", due),
+            ("message", ""),
+        ],
+    )
+    .await
+    .to_string();
+
+    let supplier = signed_in(base, SUPPLIER_EMAIL, SUPPLIER_PASSWORD).await;
+    let a = call(
+        &supplier,
+        base,
+        "get_assessment",
+        &[("assessment_id", &assessment)],
+    )
+    .await;
+    let answers: Vec<String> = a["answers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["id"].to_string())
+        .collect();
+    assert_eq!(answers.len(), n);
+
+    let url = format!("{base}/assessments/{assessment}");
+    let mut lat = Vec::new();
+    for i in 0..220 {
+        let t = Instant::now();
+        let r = supplier
+            .get(&url)
+            .header("accept", "text/html")
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success());
+        let body = r.text().await.unwrap();
+        assert!(body.contains("BENCH-500"));
+        if i >= 20 {
+            lat.push(t.elapsed());
+        }
+    }
+    lat.sort();
+    let page_p50 = percentile(&lat, 0.50);
+
+    // 16 clients, each saving its own answer over and over.
+    let clients = 16;
+    let per_client = 100;
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for k in 0..clients {
+        let c = supplier.clone();
+        let answer = answers[k].clone();
+        let base = base.to_string();
+        tasks.push(tokio::spawn(async move {
+            let mut lat = Vec::new();
+            for v in 0..per_client {
+                let form = save_form(&answer, v, &format!("Autosaved text, revision {v}"));
+                let t = Instant::now();
+                let r = c
+                    .post(format!("{base}/api/save_answer"))
+                    .form(&form)
+                    .send()
+                    .await
+                    .unwrap();
+                assert!(r.status().is_success());
+                let body: serde_json::Value = r.json().await.unwrap();
+                assert_eq!(body["Saved"]["version"], v + 1, "{body}");
+                lat.push(t.elapsed());
+            }
+            lat
+        }));
+    }
+    let mut save_lat = Vec::new();
+    for t in tasks {
+        save_lat.extend(t.await.unwrap());
+    }
+    let elapsed = started.elapsed();
+    save_lat.sort();
+    let saves = save_lat.len();
+
+    // The workbook with all 500 answers filled in, at their current versions.
+    let a = call(
+        &supplier,
+        base,
+        "get_assessment",
+        &[("assessment_id", &assessment)],
+    )
+    .await;
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in ["answer_id", "version", "compliance", "statement"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (i, x) in a["answers"].as_array().unwrap().iter().enumerate() {
+        let r = i as u32 + 1;
+        ws.write_string(r, 0, x["id"].to_string()).unwrap();
+        ws.write_string(r, 1, x["version"].to_string()).unwrap();
+        ws.write_string(r, 2, "partially_meets").unwrap();
+        ws.write_string(r, 3, format!("Filled offline, row {r}"))
+            .unwrap();
+    }
+    let bytes = wb.save_to_buffer().unwrap();
+    let t = Instant::now();
+    let applied = upload(
+        &supplier,
+        base,
+        "apply_answer_sheet",
+        &[("assessment_id", assessment.clone())],
+        "answers.xlsx",
+        bytes,
+    )
+    .await;
+    let apply = t.elapsed();
+    assert_eq!(applied, serde_json::json!(n));
+
+    let t = Instant::now();
+    call(
+        &supplier,
+        base,
+        "submit_assessment",
+        &[("assessment_id", &assessment)],
+    )
+    .await;
+    let submit = t.elapsed();
+    AssessmentFigures {
+        page_p50,
+        saves_per_sec: saves as f64 / elapsed.as_secs_f64(),
+        save_p99: percentile(&save_lat, 0.99),
+        saves,
+        apply,
+        submit,
+    }
+}
+
 fn main() {
     let bin = std::env::var("PACTLINE_BIN")
         .expect("PACTLINE_BIN must name the pactline binary (make bench sets it)");
@@ -295,6 +598,24 @@ fn main() {
             && all_p50 < Duration::from_millis(30)
             && import_time < Duration::from_secs(2);
 
+        let f = assessments(&base).await;
+        println!("assessment page (500 requirements, supplier) server-side render: p50 {}", ms(f.page_p50));
+        println!(
+            "autosave: {} saves by 16 concurrent clients, {:.0} saves/s, p99 {}",
+            f.saves, f.saves_per_sec, ms(f.save_p99)
+        );
+        println!("apply a 500-answer .xlsx: {} (one transaction)", ms(f.apply));
+        println!("submit a 500-answer assessment: {}", ms(f.submit));
+        let assessment_ok = f.page_p50 < Duration::from_millis(15)
+            && f.saves_per_sec >= 1000.0
+            && f.save_p99 < Duration::from_millis(20)
+            && f.apply < Duration::from_secs(1)
+            && f.submit < Duration::from_millis(100);
+        println!(
+            "budgets: assessment page p50 < 15 ms, autosave >= 1,000/s with p99 < 20 ms, 500-answer apply < 1 s, submit < 100 ms: {}",
+            if assessment_ok { "met" } else { "MISSED" }
+        );
+
         println!(
             "budgets: healthz >= 5000 req/s: {}; healthz p99 < 20 ms under 8 logins: {}",
             if throughput_ok { "met" } else { "MISSED" },
@@ -304,7 +625,7 @@ fn main() {
             "budgets: catalog SSR p50 < 30 ms and 2,000-row import < 2 s: {}",
             if catalog_ok { "met" } else { "MISSED" }
         );
-        if !(throughput_ok && latency_ok && catalog_ok) {
+        if !(throughput_ok && latency_ok && catalog_ok && assessment_ok) {
             std::process::exit(1);
         }
     });

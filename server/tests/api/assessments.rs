@@ -776,3 +776,113 @@ async fn an_offline_workbook_round_trips_all_or_nothing(b: Backend) {
     app.finish().await;
 }
 both!(an_offline_workbook_round_trips_all_or_nothing);
+
+/// The queries behind an assessment page do not grow with its requirements.
+async fn assessment_queries_do_not_grow_with_requirements(b: Backend) {
+    use std::sync::{
+        atomic::{AtomicUsize, Ordering},
+        Arc,
+    };
+    let app = TestApp::spawn(b).await;
+    let w = World::build(&app).await;
+    // 47 requirements (4-1) …
+    let small = send(&app, &w).await;
+    // … and 123 + 47 = 170 (2-4 and 4-1) in a second engagement.
+    let large = crate::profiles::create(&app, &small.owner, "Large").await;
+    for key in ["iec-62443-2-4", "iec-62443-4-1"] {
+        let cat = shipped_id(&app, key).await.to_string();
+        let (st, _) = app
+            .call(
+                &small.owner,
+                "add_profile_items",
+                &[
+                    ("profile_id", &large),
+                    ("catalog_id", &cat),
+                    ("component_type", ""),
+                    ("level", "2"),
+                ],
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK);
+    }
+    app.call(&small.owner, "publish_profile", &[("profile_id", &large)])
+        .await;
+    let (st, big) = app
+        .call(
+            &small.owner,
+            "send_assessment",
+            &[
+                ("engagement_id", &small.engagement),
+                ("supplier_org_id", &w.sigma.id.0.to_string()),
+                ("profile_id", &large),
+                ("due_on", &due()),
+                ("message", ""),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{big}");
+    // Some answers and evidence, so every query has rows.
+    let a = get(&app, &small.supplier, &big.to_string()).await;
+    for x in a["answers"].as_array().unwrap().iter().take(20) {
+        save(
+            &app,
+            &small.supplier,
+            &x["id"].to_string(),
+            0,
+            &[("compliance", "meets")],
+        )
+        .await;
+        app.call(
+            &small.supplier,
+            "add_evidence_link",
+            &[
+                ("answer_id", &x["id"].to_string()),
+                ("title", "x"),
+                ("url", "https://x.example"),
+            ],
+        )
+        .await;
+    }
+
+    let mut db = app::server::db::connect(&app.state.config.database_url)
+        .await
+        .unwrap();
+    let queries = Arc::new(AtomicUsize::new(0));
+    let counter = queries.clone();
+    db.set_metric_callback(move |_| {
+        counter.fetch_add(1, Ordering::SeqCst);
+    });
+    let state = app::server::AppState::new(
+        db,
+        (*app.state.config).clone(),
+        app::server::mail::Mailer::Log,
+    );
+    let mut counts = Vec::new();
+    for (who, org) in [
+        (w.sigma.email(Role::Contributor), w.sigma.id),
+        (w.alpha.email(Role::Viewer), w.alpha.id),
+    ] {
+        let actor = app::server::session::actor_for(&state, who, org)
+            .await
+            .unwrap()
+            .unwrap();
+        for id in [&small.assessment, &big.to_string()] {
+            queries.store(0, Ordering::SeqCst);
+            let dto = app::server::services::assessments::get(
+                &actor,
+                &state,
+                app::model::AssessmentId(id.parse().unwrap()),
+            )
+            .await
+            .unwrap();
+            counts.push((dto.answers.len(), queries.load(Ordering::SeqCst)));
+        }
+    }
+    assert_eq!(counts[0].0, 47);
+    assert_eq!(counts[1].0, 170);
+    assert_eq!(counts[0].1, counts[1].1, "supplier: {counts:?}");
+    assert_eq!(counts[2].1, counts[3].1, "owner: {counts:?}");
+    assert!(counts[0].1 <= 16, "{counts:?}");
+    app.finish().await;
+}
+both!(assessment_queries_do_not_grow_with_requirements);
