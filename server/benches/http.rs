@@ -419,6 +419,24 @@ async fn assessments(base: &str) -> AssessmentFigures {
         .collect();
     assert_eq!(answers.len(), n);
 
+    // Diagnostic: the same data as JSON, without rendering.
+    let mut api = Vec::new();
+    for _ in 0..50 {
+        let t = Instant::now();
+        call(
+            &supplier,
+            base,
+            "get_assessment",
+            &[("assessment_id", &assessment)],
+        )
+        .await;
+        api.push(t.elapsed());
+    }
+    api.sort();
+    println!(
+        "  (get_assessment as JSON: p50 {})",
+        ms(percentile(&api, 0.5))
+    );
     let url = format!("{base}/assessments/{assessment}");
     let mut lat = Vec::new();
     for i in 0..220 {
@@ -444,9 +462,9 @@ async fn assessments(base: &str) -> AssessmentFigures {
     let per_client = 100;
     let started = Instant::now();
     let mut tasks = Vec::new();
-    for k in 0..clients {
+    for answer in answers.iter().take(clients) {
         let c = supplier.clone();
-        let answer = answers[k].clone();
+        let answer = answer.clone();
         let base = base.to_string();
         tasks.push(tokio::spawn(async move {
             let mut lat = Vec::new();

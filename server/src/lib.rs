@@ -57,7 +57,14 @@ pub async fn init_state(config: Config, mailer: Option<Mailer>) -> Result<AppSta
         Some(m) => m,
         None => Mailer::from_config(config.smtp.as_ref())?,
     };
-    Ok(AppState::new(db, config, mailer))
+    let writer = db::connect_writer(&config.database_url)
+        .await
+        .map_err(|e| format!("cannot open the database: {e}"))?;
+    let state = AppState::new(db, config, mailer);
+    Ok(match writer {
+        Some(w) => state.with_writer(w),
+        None => state,
+    })
 }
 
 /// The whole HTTP application.

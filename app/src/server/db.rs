@@ -9,6 +9,22 @@ use sea_orm::{
 use std::time::Duration;
 
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    connect_with(url, if url.starts_with("sqlite:") { 8 } else { 16 }).await
+}
+
+/// On SQLite, the pool that write transactions use: one connection, so
+/// writers queue in order inside the process instead of polling SQLite's
+/// lock with growing sleeps (which made latency jump under concurrent
+/// saves). PostgreSQL writes through the main pool (`None`).
+pub async fn connect_writer(url: &str) -> Result<Option<DatabaseConnection>, DbErr> {
+    if url.starts_with("sqlite:") {
+        Ok(Some(connect_with(url, 1).await?))
+    } else {
+        Ok(None)
+    }
+}
+
+async fn connect_with(url: &str, connections: u32) -> Result<DatabaseConnection, DbErr> {
     let sqlite = url.starts_with("sqlite:");
     if sqlite {
         if let Some(path) = sqlite_path(url) {
@@ -25,7 +41,7 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     opts.sqlx_logging(false)
         .connect_timeout(Duration::from_secs(10))
         .acquire_timeout(Duration::from_secs(10))
-        .max_connections(if sqlite { 8 } else { 16 })
+        .max_connections(connections)
         .min_connections(1);
     // WAL lets readers proceed while one connection writes; the busy timeout
     // makes writers queue instead of failing.

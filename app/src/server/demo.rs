@@ -144,7 +144,7 @@ pub async fn seed(state: &AppState) -> Result<bool, AppError> {
         }
     }
     let owner = created[0].1;
-    let txn = db::write_txn(&state.db).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
     for (_, supplier) in &created[1..] {
         supplier_link::ActiveModel {
             owner_org_id: Set(owner.0),

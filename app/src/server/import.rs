@@ -612,6 +612,31 @@ mod tests {
         assert_eq!(reqs[0].ref_id, "X-1");
         assert_eq!(reqs[0].sl, Some(vec![2]));
     }
+
+    #[test]
+    fn xlsx_formulas_are_refused_and_dates_read_as_dates() {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.write_string(0, 0, "planned_on").unwrap();
+        let date = rust_xlsxwriter::ExcelDateTime::from_ymd(2027, 3, 31).unwrap();
+        let fmt = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
+        ws.write_datetime_with_format(1, 0, &date, &fmt).unwrap();
+        let bytes = wb.save_to_buffer().unwrap();
+        assert_eq!(read_table("d.xlsx", &bytes).unwrap()[1], vec!["2027-03-31"]);
+
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.write_string(0, 0, "ref_id").unwrap();
+        ws.write_string(0, 1, "title").unwrap();
+        ws.write_string(1, 0, "X-1").unwrap();
+        ws.write_formula(1, 1, "=HYPERLINK(\"http://evil.example\",\"x\")")
+            .unwrap();
+        let bytes = wb.save_to_buffer().unwrap();
+        let err = read_table("f.xlsx", &bytes).unwrap_err().to_string();
+        assert!(err.contains("Cell B2 holds a formula"), "{err}");
+        assert_eq!(cell_name(0, 0), "A1");
+        assert_eq!(cell_name(9, 27), "AB10");
+    }
 }
 
 /// The columns of a profile file, as the profile export writes them.

@@ -14,6 +14,9 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct AppState {
     pub db: DatabaseConnection,
+    /// Write transactions start here (`db::write_txn`): on SQLite a
+    /// one-connection pool, elsewhere the same pool as `db`.
+    pub writer: DatabaseConnection,
     pub config: Arc<Config>,
     pub mailer: Mailer,
     pub hasher: Hasher,
@@ -27,11 +30,18 @@ impl AppState {
         let blobs = Arc::new(FsStore::new(super::blobs::default_root(&config.data_dir)));
         AppState {
             blobs,
+            writer: db.clone(),
             db,
             config: Arc::new(config),
             mailer,
             hasher,
         }
+    }
+
+    /// Uses `writer` for write transactions.
+    pub fn with_writer(mut self, writer: DatabaseConnection) -> Self {
+        self.writer = writer;
+        self
     }
 
     /// The state inside a server function or page render.

@@ -44,7 +44,7 @@ pub async fn create_org_with_admin(
     check_policy(password, &[email.as_str(), &display_name])?;
     let hash = state.hasher.hash(password).await?;
     let now = Utc::now();
-    let txn = db::write_txn(&state.db).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
     let key = name_key(&org_name);
     if organization::Entity::find()
         .filter(organization::Column::NameKey.eq(key.as_str()))
@@ -153,7 +153,7 @@ pub async fn add_member(
     let display_name = parse_name("name", display_name, 200)?;
     check_policy(password, &[email.as_str(), &display_name])?;
     let hash = state.hasher.hash(password).await?;
-    let txn = db::write_txn(&state.db).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
     let (u, m) = insert_account(&txn, &email, display_name, hash, org, role).await?;
     audit::record(
         &txn,

@@ -346,7 +346,7 @@ pub async fn apply(
     info: &RequestInfo,
 ) -> Result<usize, AppError> {
     let p = preview(actor, state, id, filename, bytes).await?;
-    let txn = db::write_txn(&state.db).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
     let now = Utc::now();
     let mut started = None;
     for c in &p.changes {

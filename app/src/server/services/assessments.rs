@@ -433,7 +433,7 @@ pub async fn save_answer(
     info: &RequestInfo,
 ) -> Result<SaveOutcome, AppError> {
     let fields = check_answer(&input)?;
-    let txn = db::write_txn(&state.db).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
     let (a, current) = editable_answer(&txn, actor, answer_id).await?;
     let now = Utc::now();
     let done = answer::Entity::update_many()
@@ -579,7 +579,7 @@ pub async fn assign(
     assignee: Option<i64>,
     info: &RequestInfo,
 ) -> Result<(), AppError> {
-    let txn = db::write_txn(&state.db).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
     let (a, x) = editable_answer(&txn, actor, answer_id).await?;
     if let Some(u) = assignee {
         membership::Entity::find()
@@ -618,7 +618,7 @@ pub async fn prefill(
     info: &RequestInfo,
 ) -> Result<usize, AppError> {
     actor.require(Permission::AnswerAssessments)?;
-    let txn = db::write_txn(&state.db).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
     let a = find(&txn, actor, id.0).await?;
     if side(actor, &a) != Side::Supplier {
         return Err(AppError::NotFound);
@@ -744,7 +744,7 @@ pub async fn submit(
             fields,
         });
     }
-    let txn = db::write_txn(&state.db).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
     let a = find(&txn, actor, id.0).await?;
     let from = status(&a);
     let to = from.next(Transition::Submit, Side::Supplier)?;
@@ -785,7 +785,7 @@ pub async fn transition(
     info: &RequestInfo,
 ) -> Result<AssessmentStatus, AppError> {
     actor.require(Permission::ManageEngagements)?;
-    let txn = db::write_txn(&state.db).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
     let a = find(&txn, actor, id.0).await?;
     let from = status(&a);
     let to = from.next(t, side(actor, &a))?;

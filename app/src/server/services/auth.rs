@@ -83,7 +83,7 @@ pub async fn login(
             fields: vec![],
         });
     };
-    let txn = db::write_txn(&state.db).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
     throttle::record(&txn, &key, &info.client_addr, true)
         .await
         .map_err(internal)?;
@@ -121,7 +121,7 @@ pub async fn logout(
     actor: Option<&Actor>,
     info: &RequestInfo,
 ) -> Result<(), AppError> {
-    let txn = db::write_txn(&state.db).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
     session::destroy(&txn, token).await.map_err(internal)?;
     if let Some(a) = actor {
         audit::record(
@@ -247,7 +247,7 @@ pub async fn change_password(
     check_policy(new, &[&user.email, &user.display_name])
         .map_err(|e| AppError::invalid("new_password", e.field("password").unwrap_or_default()))?;
     let hash = state.hasher.hash(new).await?;
-    let txn = db::write_txn(db).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
     let mut am: user::ActiveModel = user.clone().into();
     am.password_hash = Set(hash);
     am.password_changed_at = Set(Utc::now());
@@ -317,7 +317,7 @@ async fn send_reset(
         return Ok(());
     }
     let token = tokens::new_token();
-    let txn = db::write_txn(db).await?;
+    let txn = db::write_txn(&state.writer).await?;
     password_reset::ActiveModel {
         user_id: Set(user.id),
         token_hash: Set(tokens::hash_token(&token)),
@@ -403,7 +403,7 @@ pub async fn reset_password(
         .ok_or_else(invalid)?;
     check_policy(new, &[&user.email, &user.display_name])?;
     let hash = state.hasher.hash(new).await?;
-    let txn = db::write_txn(db).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
     // Single use, even when two requests race with the same link.
     let claimed = password_reset::Entity::update_many()
         .col_expr(password_reset::Column::UsedAt, Expr::value(Some(now)))

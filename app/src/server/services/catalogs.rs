@@ -300,7 +300,7 @@ async fn create_owned(
     info: &crate::server::session::RequestInfo,
 ) -> Result<CatalogSummary, AppError> {
     let name = crate::model::parse_name("name", name, 300)?;
-    let txn = db::write_txn(&state.db).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
     let cat = catalog::ActiveModel {
         owner_org_id: Set(Some(actor.org_id().0)),
         key: Set(format!(
@@ -409,7 +409,7 @@ pub async fn add_requirement(
         }
         other => other,
     })?;
-    let txn = db::write_txn(&state.db).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
     let cat = catalog::Entity::find_by_id(id.0)
         .filter(catalog::Column::OwnerOrgId.eq(actor.org_id().0))
         .one(&txn)

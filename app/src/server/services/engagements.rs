@@ -90,7 +90,7 @@ pub async fn create(
             "Use at most 2,000 characters.",
         ));
     }
-    let txn = db::write_txn(&state.db).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
     let e = engagement::ActiveModel {
         owner_org_id: Set(actor.org_id().0),
         name: Set(name),
@@ -191,7 +191,7 @@ pub async fn send_assessment(
             "Use at most 4,000 characters.",
         ));
     }
-    let txn = db::write_txn(&state.db).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
     let e = find_owned::<engagement::Entity, _>(&txn, actor, engagement_id.0).await?;
     // Only the organization's own suppliers, only its own published profiles.
     scoped::<supplier_link::Entity>(actor)

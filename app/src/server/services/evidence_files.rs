@@ -173,7 +173,7 @@ pub async fn add_file(
         ));
     }
     let content_type = sniff(filename, &bytes).map_err(|m| AppError::invalid("file", m))?;
-    let txn = db::write_txn(&state.db).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
     let (a, x) = super::assessments::editable_answer(&txn, actor, answer_id).await?;
     room_for_more(&txn, x.id).await?;
     let size = bytes.len() as i64;
@@ -213,7 +213,7 @@ pub async fn add_link(
         "" => parsed.host_str().unwrap_or("link").to_string(),
         t => crate::model::parse_name("title", t, 300)?,
     };
-    let txn = db::write_txn(&state.db).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
     let (a, x) = super::assessments::editable_answer(&txn, actor, answer_id).await?;
     room_for_more(&txn, x.id).await?;
     let mut row = blank("link", title, &a, &x, actor);
@@ -253,7 +253,7 @@ pub async fn add_certificate(
     }
     let expires = NaiveDate::parse_from_str(c.expires_on.trim(), "%Y-%m-%d")
         .map_err(|_| AppError::invalid("expires_on", "Give the expiry date, like 2028-06-30."))?;
-    let txn = db::write_txn(&state.db).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
     let (a, x) = super::assessments::editable_answer(&txn, actor, answer_id).await?;
     room_for_more(&txn, x.id).await?;
     let title = if level.is_empty() {
@@ -280,7 +280,7 @@ pub async fn remove_evidence(
     id: EvidenceId,
     info: &RequestInfo,
 ) -> Result<(), AppError> {
-    let txn = db::write_txn(&state.db).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
     let e = evidence::Entity::find_by_id(id.0)
         .one(&txn)
         .await

@@ -194,7 +194,7 @@ pub async fn invite(
     actor.require(Permission::ManageMembers)?;
     let email = Email::parse(email)?;
     let role = Role::parse(role)?;
-    let txn = db::write_txn(&state.db).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
     let org = organization::Entity::find_by_id(actor.org_id().0)
         .one(&txn)
         .await
@@ -215,7 +215,7 @@ pub async fn renew(
     info: &RequestInfo,
 ) -> Result<InvitationSent, AppError> {
     actor.require(Permission::ManageMembers)?;
-    let txn = db::write_txn(&state.db).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
     let row = find_owned::<invitation::Entity, _>(&txn, actor, id.0).await?;
     if row.accepted_at.is_some() {
         return Err(AppError::Conflict(
@@ -269,7 +269,7 @@ pub async fn revoke(
     info: &RequestInfo,
 ) -> Result<(), AppError> {
     actor.require(Permission::ManageMembers)?;
-    let txn = db::write_txn(&state.db).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
     let row = find_owned::<invitation::Entity, _>(&txn, actor, id.0).await?;
     if row.accepted_at.is_some() {
         return Err(AppError::Conflict(
@@ -390,7 +390,7 @@ pub async fn accept(
         }
     };
     let now = Utc::now();
-    let txn = db::write_txn(db).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
     // Single use, even when the link is opened twice at once.
     let claimed = invitation::Entity::update_many()
         .col_expr(invitation::Column::AcceptedAt, Expr::value(Some(now)))

@@ -124,7 +124,7 @@ pub async fn change_role(
     info: &RequestInfo,
 ) -> Result<(), AppError> {
     actor.require(Permission::ManageMembers)?;
-    let txn = db::write_txn(&state.db).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
     let m = find_owned::<membership::Entity, _>(&txn, actor, id.0).await?;
     if m.role == role.as_str() {
         return Ok(());
@@ -169,7 +169,7 @@ pub async fn set_active(
     info: &RequestInfo,
 ) -> Result<(), AppError> {
     actor.require(Permission::ManageMembers)?;
-    let txn = db::write_txn(&state.db).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
     let m = find_owned::<membership::Entity, _>(&txn, actor, id.0).await?;
     if m.is_active == active {
         return Ok(());

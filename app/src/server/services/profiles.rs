@@ -84,7 +84,7 @@ pub async fn create(
             "Use at most 2,000 characters.",
         ));
     }
-    let txn = db::write_txn(&state.db).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
     let p = insert_draft(&txn, actor, name, description).await?;
     audit::by_actor(
         &txn,
@@ -260,7 +260,7 @@ pub async fn import(
         items.push((req.id, section, kind, r, party));
     }
     errors.into_result(())?;
-    let txn = db::write_txn(&state.db).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
     let p = insert_draft(&txn, actor, name, "").await?;
     let rows: Vec<profile_item::ActiveModel> = items
         .iter()
@@ -416,7 +416,7 @@ pub async fn add_from_catalog(
 ) -> Result<usize, AppError> {
     actor.require(Permission::EditProfiles)?;
     let level = parse_level("level", level)?;
-    let txn = db::write_txn(&state.db).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
     let p = draft(&txn, actor, id.0).await?;
     let cat = catalogs::visible(actor)
         .filter(catalog::Column::Id.eq(catalog_id.0))
@@ -544,7 +544,7 @@ pub async fn add_picked(
     if ref_ids.len() > crate::server::import::MAX_ROWS {
         return Err(AppError::invalid("ref_ids", "Select fewer requirements."));
     }
-    let txn = db::write_txn(&state.db).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
     let p = draft(&txn, actor, id.0).await?;
     let cat = catalogs::visible(actor)
         .filter(catalog::Column::Id.eq(catalog_id.0))
@@ -664,7 +664,7 @@ pub async fn update_item(
             "Use at most 2,000 characters.",
         ));
     }
-    let txn = db::write_txn(&state.db).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
     let (p, item) = item_in_draft(&txn, actor, item_id).await?;
     let before = item_json(&item);
     let mut am: profile_item::ActiveModel = item.into();
@@ -696,7 +696,7 @@ pub async fn remove_item(
     info: &RequestInfo,
 ) -> Result<(), AppError> {
     actor.require(Permission::EditProfiles)?;
-    let txn = db::write_txn(&state.db).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
     let (p, item) = item_in_draft(&txn, actor, item_id).await?;
     profile_item::Entity::delete_by_id(item.id)
         .exec(&txn)
@@ -725,7 +725,7 @@ pub async fn move_item(
     info: &RequestInfo,
 ) -> Result<(), AppError> {
     actor.require(Permission::EditProfiles)?;
-    let txn = db::write_txn(&state.db).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
     let (p, item) = item_in_draft(&txn, actor, item_id).await?;
     let neighbour = profile_item::Entity::find()
         .filter(profile_item::Column::ProfileId.eq(p.id))
@@ -777,7 +777,7 @@ pub async fn publish(
     info: &RequestInfo,
 ) -> Result<(), AppError> {
     actor.require(Permission::EditProfiles)?;
-    let txn = db::write_txn(&state.db).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
     let p = draft(&txn, actor, id.0).await?;
     let n = item_counts(&txn, [p.id])
         .await?
@@ -827,7 +827,7 @@ pub async fn new_version(
     info: &RequestInfo,
 ) -> Result<ProfileId, AppError> {
     actor.require(Permission::EditProfiles)?;
-    let txn = db::write_txn(&state.db).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
     let p = find_owned::<profile::Entity, _>(&txn, actor, id.0).await?;
     let versions = scoped::<profile::Entity>(actor)
         .filter(profile::Column::Lineage.eq(p.lineage.as_str()))

@@ -92,7 +92,7 @@ pub async fn invite(
     let key = name_key(&name);
     let now = Utc::now();
     let who = Who::user(actor.user_id(), &info.request_id);
-    let txn = db::write_txn(&state.db).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
     let existing = organization::Entity::find()
         .filter(organization::Column::NameKey.eq(key.as_str()))
         .one(&txn)
