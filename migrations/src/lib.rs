@@ -11,6 +11,7 @@ mod m20261128_000002_catalogs;
 mod m20261128_000003_profiles;
 mod m20261128_000004_catalog_origin;
 mod m20261128_000005_engagements;
+mod m20261128_000006_reviews;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000003_profiles::Migration),
             Box::new(m20261128_000004_catalog_origin::Migration),
             Box::new(m20261128_000005_engagements::Migration),
+            Box::new(m20261128_000006_reviews::Migration),
         ]
     }
 }

@@ -6,3 +6,4 @@ pub mod catalogs;
 pub mod engagements;
 pub mod organization;
 pub mod profiles;
+pub mod reviews;

@@ -451,12 +451,15 @@ pub struct AnswerDto {
     pub target_kind: TargetKind,
     pub target: i16,
     pub responsible_party: Party,
+    pub weight: i16,
     pub evidence_required: bool,
     pub parameters: String,
     pub fields: AnswerFields,
     pub assignee: Option<String>,
     pub assignee_id: Option<i64>,
     pub version: i32,
+    /// The asset owner's verdict, once reviewed.
+    pub review: Option<super::ReviewStatus>,
     pub evidence: Vec<EvidenceDto>,
 }
 
@@ -497,6 +500,8 @@ pub struct AssessmentDto {
     pub answers: Vec<AnswerDto>,
     /// The supplier's members answers can be assigned to (supplier side only).
     pub colleagues: Vec<(i64, String)>,
+    /// The rationale of the asset owner's decision, once decided.
+    pub decision: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -7,6 +7,7 @@ mod error;
 mod org;
 mod password;
 mod profile;
+mod review;
 
 pub use assessment::*;
 pub use catalog::*;
@@ -14,3 +15,4 @@ pub use error::{AppError, FieldError};
 pub use org::*;
 pub use password::{check_password_shape, PASSWORD_MAX, PASSWORD_MIN};
 pub use profile::*;
+pub use review::*;

@@ -115,6 +115,8 @@ pub enum Permission {
     ManageEngagements,
     /// Answer assessments sent to the organization.
     AnswerAssessments,
+    /// Review submitted assessments, comment, decide.
+    ReviewAssessments,
 }
 
 impl Role {
@@ -167,6 +169,9 @@ impl Role {
             }
             Permission::ManageEngagements => {
                 self != Role::Viewer && kinds.contains(&OrgKind::AssetOwner)
+            }
+            Permission::ReviewAssessments => {
+                matches!(self, Role::Admin | Role::Reviewer) && kinds.contains(&OrgKind::AssetOwner)
             }
             Permission::AnswerAssessments => {
                 matches!(self, Role::Admin | Role::Contributor)

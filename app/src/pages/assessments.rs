@@ -8,10 +8,13 @@ use crate::api::engagements::{
     upload_evidence, AddEvidenceCertificate, AddEvidenceLink, AssignAnswer, ChangeAssessment,
     PrefillAnswers, RemoveEvidence, SaveAnswer, SubmitAssessment,
 };
-use crate::components::{action_error, submit_upload, ErrorBox, ImportErrors};
+use crate::api::reviews::{
+    get_gap, list_comments, AddComment, BeginReview, DecideAssessment, RequestChanges, ReviewAnswer,
+};
+use crate::components::{action_error, field_error, submit_upload, ErrorBox, ImportErrors};
 use crate::model::{
-    AnswerDto, AnswerFields, AppError, AssessmentId, AssessmentStatus, Compliance, EvidenceDto,
-    SaveOutcome, Side, TargetKind,
+    AnswerDto, AnswerFields, AppError, AssessmentId, AssessmentStatus, CommentDto, Compliance,
+    EvidenceDto, ReviewStatus, SaveOutcome, Side, TargetKind, Visibility,
 };
 use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;
@@ -70,6 +73,7 @@ pub fn AssessmentPage() -> impl IntoView {
     let prefill = ServerAction::<PrefillAnswers>::new();
     let apply =
         Action::new_local(|data: &web_sys::FormData| apply_answer_sheet(data.clone().into()));
+    let reload = RwSignal::new(0u32);
     let data = Resource::new(
         move || {
             (
@@ -78,6 +82,7 @@ pub fn AssessmentPage() -> impl IntoView {
                 change.version().get(),
                 prefill.version().get(),
                 apply.version().get(),
+                reload.get(),
             )
         },
         |(id, ..)| get_assessment(AssessmentId(id)),
@@ -131,10 +136,12 @@ pub fn AssessmentPage() -> impl IntoView {
                             {move || prefill.value().get().and_then(|r| r.ok()).map(|n| view! { <div class="alert info" role="status" data-testid="prefilled">{format!("{n} answers pre-filled from earlier answers.")}</div> })}
                             <p class="downloads">"Download: " <a href=format!("/assessments/{aid}/export/xlsx") download data-testid="download-xlsx">"answers as .xlsx"</a></p>
                             {editable.then(|| view! { <OfflineSheet assessment=aid apply=apply/> })}
+                            {(a.side == Side::Owner).then(|| view! { <OwnerReview assessment=aid status=s.status decision=a.decision.clone() reload=Callback::new(move |_| reload.update(|n| *n += 1))/> })}
+                            {(supplier && a.decision.is_some()).then(|| view! { <p data-testid="decision">"Decision rationale: " {a.decision.clone()}</p> })}
                             <SubmitErrors value=Signal::derive(move || submit.value().get())/>
                             {action_error(change.value())}
                             <table class="table answers" data-testid="answers">
-                                <thead><tr><th scope="col">"Requirement"</th><th scope="col">"Target"</th><th scope="col">"Answer"</th><th scope="col">"Evidence"</th><th scope="col">"Assigned"</th><th scope="col"><span class="visually-hidden">"Open"</span></th></tr></thead>
+                                <thead><tr><th scope="col">"Requirement"</th><th scope="col">"Target"</th><th scope="col">"Answer"</th><th scope="col">"Evidence"</th><th scope="col">"Assigned"</th><th scope="col">"Review"</th><th scope="col"><span class="visually-hidden">"Open"</span></th></tr></thead>
                                 <tbody>
                                     {a.answers.into_iter().map(|x| view! { <AnswerRow answer=x editable=editable colleagues=colleagues/> }).collect_view()}
                                 </tbody>
@@ -180,30 +187,34 @@ fn AnswerRow(
     let fields = RwSignal::new(answer.fields.clone());
     let evidence = RwSignal::new(answer.evidence.clone());
     let assignee = RwSignal::new(answer.assignee.clone());
+    let review = RwSignal::new(answer.review);
     let ref_id = answer.requirement.ref_id.clone();
+    let title = answer.requirement.title.clone();
+    let target = target_label(&answer);
+    let parameters = answer.parameters.clone();
+    let required = answer.evidence_required;
     let x = StoredValue::new(answer);
-    let missing = move || {
-        x.with_value(|x| {
-            x.evidence_required
-                && evidence.with(|e| e.is_empty())
-                && fields.with(|f| f.compliance.is_none_or(|c| c.needs_evidence()))
-        })
-    };
     view! {
-        <tr data-ref=ref_id.clone() class:open=move || open.get()>
+        <tr data-ref=ref_id.clone()>
             <td>
-                <code>{ref_id.clone()}</code>" "{x.with_value(|x| x.requirement.title.clone())}
-                {x.with_value(|x| (!x.parameters.is_empty()).then(|| view! { <div class="muted small">{format!("Parameters: {}", x.parameters)}</div> }))}
+                <code>{ref_id.clone()}</code>" "{title}
+                {(!parameters.is_empty()).then(|| view! { <div class="muted small">"Parameters: "{parameters}</div> })}
             </td>
-            <td>{x.with_value(target_label)}</td>
+            <td>{target}</td>
             <td data-testid="compliance">{move || fields.with(compliance_label)}</td>
-            <td>{move || evidence.with(|e| e.len())}{move || missing().then(|| view! { <span class="warn small">" required"</span> })}</td>
+            <td>{move || {
+                let n = evidence.with(|e| e.len());
+                let missing = required && n == 0 && fields.with(|f| f.compliance.is_none_or(|c| c.needs_evidence()));
+                if missing { format!("{n} · required") } else { n.to_string() }
+            }}</td>
             <td>{move || assignee.get().unwrap_or_default()}</td>
-            <td><button type="button" class="link" aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o)>{move || if open.get() { "Close" } else if editable { "Answer" } else { "Details" }}</button></td>
+            <td data-testid="review">{move || review.get().map(|r| r.label()).unwrap_or_default()}</td>
+            <td><button type="button" class="link" aria-expanded=move || if open.get() { "true" } else { "false" } on:click=move |_| open.update(|o| *o = !*o)>{move || if open.get() { "Close" } else if editable { "Answer" } else { "Details" }}</button></td>
         </tr>
         {move || open.get().then(|| view! {
-            <tr class="editor-row"><td colspan="6">
+            <tr class="editor-row"><td colspan="7">
                 <AnswerEditor answer=x.get_value() editable=editable fields=fields evidence=evidence assignee=assignee colleagues=colleagues/>
+                <ReviewPanel answer=x.with_value(|x| x.id) review=review/>
             </td></tr>
         })}
     }
@@ -614,6 +625,241 @@ fn OfflineSheet(
                 Ok(n) => view! { <div class="alert info" role="status" data-testid="sheet-applied">{format!("Applied: {n} answers changed.")}</div> }.into_any(),
                 Err(e) => view! { <ImportErrors error=e/> }.into_any(),
             })}
+        </details>
+    }
+}
+
+/// The review of one answer: its comment thread and, for the asset owner's
+/// reviewers, the verdict.
+#[component]
+fn ReviewPanel(
+    answer: crate::model::AnswerId,
+    review: RwSignal<Option<ReviewStatus>>,
+) -> impl IntoView {
+    let me = crate::components::use_me();
+    let owner = me.org_kinds.contains(&crate::model::OrgKind::AssetOwner);
+    let reviewer = me.may(crate::model::Permission::ReviewAssessments);
+    let writer = reviewer || me.may(crate::model::Permission::AnswerAssessments);
+    let verdict = ServerAction::<ReviewAnswer>::new();
+    let chosen = RwSignal::new(None::<ReviewStatus>);
+    let comment = ServerAction::<AddComment>::new();
+    let params = use_params_map();
+    let aid =
+        params.with_untracked(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0));
+    let thread = Resource::new(
+        move || comment.version().get(),
+        move |_| list_comments(AssessmentId(aid)),
+    );
+    Effect::new(move |_| {
+        if let Some(Ok(())) = verdict.value().get() {
+            review.set(chosen.get_untracked());
+        }
+    });
+    let key = answer.0;
+    view! {
+        <section class="review" data-testid="review-panel">
+            <h4>"Review"</h4>
+            {reviewer.then(|| view! {
+                <div class="actions">
+                    {ReviewStatus::ALL.into_iter().map(|v| view! {
+                        <button type="button" on:click=move |_| { chosen.set(Some(v)); verdict.dispatch(ReviewAnswer { answer_id: answer, status: v.as_str().into() }); }>{match v {
+                            ReviewStatus::Accepted => "Accept answer",
+                            ReviewStatus::Rejected => "Reject answer",
+                            ReviewStatus::ClarificationRequested => "Ask for clarification",
+                        }}</button>
+                    }).collect_view()}
+                </div>
+                {action_error(verdict.value())}
+            })}
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let list: Vec<CommentDto> = thread.await.unwrap_or_default().into_iter().filter(|c| c.answer_id == answer).collect();
+                    view! {
+                        <ol class="thread" data-testid="thread">
+                            {list.into_iter().map(|c| view! {
+                                <li class=format!("comment {}", c.visibility.as_str())>
+                                    <div class="small muted">{format!("{} ({}) · {} · {}", c.author, c.organization, c.at, if c.visibility == Visibility::Internal { "internal" } else { "shared" })}</div>
+                                    <p>{c.body}</p>
+                                </li>
+                            }).collect_view()}
+                        </ol>
+                    }
+                })}
+            </Suspense>
+            {writer.then(|| view! {
+                <ActionForm action=comment attr:class="grid-form">
+                    <input type="hidden" name="answer_id" value=key.to_string()/>
+                    <div class="wide">
+                        <label for=format!("comment-{key}")>"Comment"</label>
+                        <textarea id=format!("comment-{key}") name="body" rows="2" required maxlength="5000"></textarea>
+                    </div>
+                    {if owner {
+                        Either::Left(view! {
+                            <div>
+                                <label for=format!("visibility-{key}")>"Visible to"</label>
+                                <select id=format!("visibility-{key}") name="visibility">
+                                    <option value="internal">"Our organization only (internal)"</option>
+                                    <option value="shared">"Also the supplier (shared)"</option>
+                                </select>
+                            </div>
+                        })
+                    } else {
+                        Either::Right(view! { <input type="hidden" name="visibility" value="shared"/> })
+                    }}
+                    <div class="form-end"><button type="submit">"Add comment"</button></div>
+                </ActionForm>
+                {action_error(comment.value())}
+            })}
+        </section>
+    }
+}
+
+/// The asset owner's review controls and gap analysis for the assessment.
+#[component]
+fn OwnerReview(
+    assessment: i64,
+    status: AssessmentStatus,
+    decision: Option<String>,
+    reload: Callback<()>,
+) -> impl IntoView {
+    let reviewer = crate::components::use_me().may(crate::model::Permission::ReviewAssessments);
+    let begin = ServerAction::<BeginReview>::new();
+    let changes = ServerAction::<RequestChanges>::new();
+    let decide = ServerAction::<DecideAssessment>::new();
+    Effect::new(move |_| {
+        if matches!(begin.value().get(), Some(Ok(_)))
+            || matches!(changes.value().get(), Some(Ok(_)))
+            || matches!(decide.value().get(), Some(Ok(_)))
+        {
+            reload.run(());
+        }
+    });
+    let gap = Resource::new(|| (), move |_| get_gap(AssessmentId(assessment)));
+    let id = assessment.to_string();
+    view! {
+        <section class="card" data-testid="owner-review">
+            <h2>"Review"</h2>
+            {decision.map(|d| view! { <p data-testid="decision">"Decision rationale: " {d}</p> })}
+            {(reviewer && status == AssessmentStatus::Submitted).then(|| { let id = id.clone(); view! {
+                <ActionForm action=begin attr:class="inline">
+                    <input type="hidden" name="assessment_id" value=id/>
+                    <button type="submit" class="primary">"Start review"</button>
+                </ActionForm>
+            }})}
+            {(reviewer && status == AssessmentStatus::UnderReview).then(|| { let id = id.clone(); let id2 = id.clone(); view! {
+                <p class="muted small">"Open each answer to accept it, reject it or ask for clarification; comments are internal unless you share them."</p>
+                <ActionForm action=changes attr:class="inline">
+                    <input type="hidden" name="assessment_id" value=id/>
+                    <button type="submit">"Send back for changes"</button>
+                </ActionForm>
+                {action_error(changes.value())}
+                <h3>"Decision"</h3>
+                <ActionForm action=decide attr:class="grid-form">
+                    <input type="hidden" name="assessment_id" value=id2/>
+                    <div>
+                        <label for="decision">"Decision"</label>
+                        <select id="decision" name="decision">
+                            <option value="accept">"Accept"</option>
+                            <option value="accept_with_conditions">"Accept with conditions"</option>
+                            <option value="reject">"Reject"</option>
+                        </select>
+                    </div>
+                    <div class="wide">
+                        <label for="rationale">"Rationale"</label>
+                        <textarea id="rationale" name="rationale" rows="3" required></textarea>
+                        {field_error(decide.value(), "rationale")}
+                    </div>
+                    <div class="wide">
+                        <label for="conditions">"Conditions (one per line, optionally “| YYYY-MM-DD”)"</label>
+                        <textarea id="conditions" name="conditions" rows="3"></textarea>
+                        {field_error(decide.value(), "conditions")}
+                    </div>
+                    <div class="form-end"><button type="submit" class="primary">"Record decision"</button></div>
+                </ActionForm>
+                {action_error(decide.value())}
+            }})}
+            <details open data-testid="gap">
+                <summary>"Gap analysis"</summary>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        match gap.await {
+                            Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                            Ok(g) => gap_view(g).into_any(),
+                        }
+                    })}
+                </Suspense>
+            </details>
+        </section>
+    }
+}
+
+/// Required versus reached level per group as an SVG bar chart (server
+/// rendered, no script), with the same numbers as a table.
+fn gap_chart(groups: &[crate::model::GroupGap]) -> impl IntoView {
+    let w = 60 * groups.len().max(1) + 40;
+    let h = 170;
+    let y = |level: i16| 140 - level as i32 * 30;
+    let label = groups
+        .iter()
+        .map(|g| {
+            format!(
+                "{}: required {}, reached {}",
+                g.group, g.required, g.reached
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    view! {
+        <svg class="gap-chart" role="img" aria-label=format!("Required and reached level per group: {label}") viewBox=format!("0 0 {w} {h}") width=w.to_string() height=h.to_string() xmlns="http://www.w3.org/2000/svg">
+            <title>"Required and reached level per group"</title>
+            {(1..=4).map(|l| view! {
+                <line x1="30" x2=(w - 5).to_string() y1=y(l).to_string() y2=y(l).to_string() class="grid"/>
+                <text x="22" y=(y(l) + 4).to_string() class="axis" text-anchor="end">{l.to_string()}</text>
+            }).collect_view()}
+            {groups.iter().enumerate().map(|(i, g)| {
+                let x = 40 + i as i32 * 60;
+                view! {
+                    <rect x=x.to_string() y=y(g.required).to_string() width="20" height=(g.required as i32 * 30).to_string() class="required"/>
+                    <rect x=(x + 22).to_string() y=y(g.reached).to_string() width="20" height=(g.reached as i32 * 30).to_string() class=if g.reached < g.required { "reached short" } else { "reached" }/>
+                    <text x=(x + 21).to_string() y="158" class="axis" text-anchor="middle">{g.group.clone()}</text>
+                }
+            }).collect_view()}
+        </svg>
+    }
+}
+
+fn gap_view(g: crate::model::GapAnalysis) -> impl IntoView {
+    let sl: Vec<_> = g
+        .groups
+        .iter()
+        .filter(|x| x.kind == TargetKind::Sl)
+        .cloned()
+        .collect();
+    let ml: Vec<_> = g
+        .groups
+        .iter()
+        .filter(|x| x.kind == TargetKind::Ml)
+        .cloned()
+        .collect();
+    view! {
+        <p data-testid="score"><strong>{match g.score { Some(s) => format!("Weighted score: {s:.1} / 100"), None => "Weighted score: nothing to count".into() }}</strong></p>
+        {(!sl.is_empty()).then(|| view! { <h4>"SL-T required vs SL-C reached, per foundational requirement"</h4> {gap_chart(&sl)} })}
+        {(!ml.is_empty()).then(|| view! { <h4>"Target vs reached maturity, per area or practice"</h4> {gap_chart(&ml)} })}
+        <table class="table small" data-testid="gap-table">
+            <thead><tr><th scope="col">"Group"</th><th scope="col">"Required"</th><th scope="col">"Reached"</th><th scope="col">"Items"</th></tr></thead>
+            <tbody>{g.groups.iter().map(|x| view! { <tr><td>{x.group.clone()}</td><td>{x.kind.label(x.required)}</td><td>{x.kind.label(x.reached)}</td><td>{x.items}</td></tr> }).collect_view()}</tbody>
+        </table>
+        <h4>{format!("Unmet ({})", g.unmet.len())}</h4>
+        <ul data-testid="unmet">{g.unmet.iter().map(|(r, why)| view! { <li><code>{r.clone()}</code>" — "{why.clone()}</li> }).collect_view()}</ul>
+        <h4>{format!("Compensating countermeasures to scrutinize ({})", g.compensated.len())}</h4>
+        <ul>{g.compensated.iter().map(|r| view! { <li><code>{r.clone()}</code></li> }).collect_view()}</ul>
+        <details>
+            <summary>"How the score is computed"</summary>
+            <p class="small">"Each counted item earns a credit: meets = reached level ÷ target (at most 1); meets with a compensating countermeasure = 0.75 × that; partially meets = 0.5; planned = 0.25; does not meet or no answer = 0. Not applicable, met by another party and weight-0 items do not count. Score = Σ(weight × credit) ÷ Σ(weight) × 100. A group's reached level is the lowest level any of its counted items reaches."</p>
+            <table class="table small" data-testid="score-lines">
+                <thead><tr><th scope="col">"Item"</th><th scope="col">"Weight"</th><th scope="col">"Credit"</th><th scope="col">"Why"</th></tr></thead>
+                <tbody>{g.lines.into_iter().map(|l| view! { <tr><td>{l.ref_id}</td><td>{l.weight}</td><td>{l.credit.map(|c| format!("{c:.2}")).unwrap_or_else(|| "—".into())}</td><td>{l.why}</td></tr> }).collect_view()}</tbody>
+            </table>
         </details>
     }
 }

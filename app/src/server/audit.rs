@@ -13,7 +13,7 @@ use crate::model::{OrgId, UserId};
 use chrono::{DateTime, SecondsFormat, Utc};
 use sea_orm::{
     sea_query::{Expr, ExprTrait},
-    ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, QueryOrder, Set,
+    ConnectionTrait, DbErr, EntityTrait, QueryOrder, Set,
 };
 use serde_json::Value;
 
@@ -114,7 +114,7 @@ pub async fn record<C: ConnectionTrait>(conn: &C, who: &Who, ev: Event<'_>) -> R
         before.as_deref(),
         after.as_deref(),
     );
-    audit_event::ActiveModel {
+    audit_event::Entity::insert(audit_event::ActiveModel {
         seq: Set(head.seq),
         occurred_at: Set(now),
         actor_user_id: Set(actor),
@@ -128,8 +128,8 @@ pub async fn record<C: ConnectionTrait>(conn: &C, who: &Who, ev: Event<'_>) -> R
         prev_hash: Set(head.head_hash.clone()),
         hash: Set(hash.clone()),
         ..Default::default()
-    }
-    .insert(conn)
+    })
+    .exec_without_returning(conn)
     .await?;
     audit_chain::Entity::update_many()
         .col_expr(audit_chain::Column::HeadHash, Expr::value(hash))

@@ -87,6 +87,10 @@ fn alpha_managers(s: u16) -> Vec<(Caller, u16)> {
         .to_vec()
 }
 
+fn alpha_reviewers(s: u16) -> Vec<(Caller, u16)> {
+    vec![(Alpha(Role::Admin), s), (Alpha(Role::Reviewer), s)]
+}
+
 fn sigma_editors(s: u16) -> Vec<(Caller, u16)> {
     vec![(Sigma(Role::Admin), s), (Sigma(Role::Contributor), s)]
 }
@@ -472,6 +476,106 @@ fn cases(c: Caller, ids: &Ids) -> Vec<Case> {
         (
             "remove_evidence",
             a(&[("evidence_id", &ids.beta_evidence)]),
+            expect(c, 404, &[]),
+        ),
+        (
+            // Not yet submitted: nothing to review.
+            "begin_review",
+            a(&[("assessment_id", &ids.alpha_assessment)]),
+            expect(c, 404, &alpha_reviewers(409)),
+        ),
+        (
+            "begin_review",
+            a(&[("assessment_id", &ids.beta_assessment)]),
+            expect(c, 404, &[]),
+        ),
+        (
+            "review_answer",
+            a(&[("answer_id", &ids.alpha_answer), ("status", "accepted")]),
+            expect(c, 404, &alpha_reviewers(409)),
+        ),
+        (
+            "review_answer",
+            a(&[("answer_id", &ids.beta_answer), ("status", "accepted")]),
+            expect(c, 404, &[]),
+        ),
+        (
+            // Suppliers get shared comments only (the markers check it).
+            "list_comments",
+            a(&[("assessment_id", &ids.alpha_assessment)]),
+            expect(c, 200, &[]),
+        ),
+        (
+            "list_comments",
+            a(&[("assessment_id", &ids.beta_assessment)]),
+            expect(c, 404, &[]),
+        ),
+        (
+            "add_comment",
+            a(&[
+                ("answer_id", &ids.alpha_answer),
+                ("visibility", "shared"),
+                ("body", "Noted."),
+            ]),
+            expect(
+                c,
+                404,
+                &[
+                    (Alpha(Role::Admin), 200),
+                    (Alpha(Role::Reviewer), 200),
+                    (Sigma(Role::Admin), 200),
+                    (Sigma(Role::Contributor), 200),
+                ],
+            ),
+        ),
+        (
+            "add_comment",
+            a(&[
+                ("answer_id", &ids.beta_answer),
+                ("visibility", "shared"),
+                ("body", "Noted."),
+            ]),
+            expect(c, 404, &[]),
+        ),
+        (
+            // No verdicts yet: refused after the access checks.
+            "request_changes",
+            a(&[("assessment_id", &ids.alpha_assessment)]),
+            expect(c, 404, &alpha_reviewers(422)),
+        ),
+        (
+            "request_changes",
+            a(&[("assessment_id", &ids.beta_assessment)]),
+            expect(c, 404, &[]),
+        ),
+        (
+            "decide_assessment",
+            a(&[
+                ("assessment_id", &ids.alpha_assessment),
+                ("decision", "accept"),
+                ("rationale", "Fine."),
+                ("conditions", ""),
+            ]),
+            expect(c, 404, &alpha_reviewers(409)),
+        ),
+        (
+            "decide_assessment",
+            a(&[
+                ("assessment_id", &ids.beta_assessment),
+                ("decision", "accept"),
+                ("rationale", "Fine."),
+                ("conditions", ""),
+            ]),
+            expect(c, 404, &[]),
+        ),
+        (
+            "get_gap",
+            a(&[("assessment_id", &ids.alpha_assessment)]),
+            expect(c, 404, &alpha_all(200)),
+        ),
+        (
+            "get_gap",
+            a(&[("assessment_id", &ids.beta_assessment)]),
             expect(c, 404, &[]),
         ),
         (
@@ -911,6 +1015,7 @@ fn foreign(c: Caller) -> &'static [&'static str] {
             "@alpha.test",
             "Tau Systems",
             "tau.test",
+            "OWNER-INTERNAL-REMARK",
         ],
     }
 }
@@ -1137,6 +1242,19 @@ async fn isolation_matrix(b: Backend) {
             )
             .await;
         assert_eq!(st, StatusCode::OK, "{ev}");
+        // An internal remark of the asset owner, which its supplier must never see.
+        let (st, r) = app
+            .call(
+                owner,
+                "add_comment",
+                &[
+                    ("answer_id", &answer),
+                    ("visibility", "internal"),
+                    ("body", "OWNER-INTERNAL-REMARK about the price"),
+                ],
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK, "{r}");
         let set = (e.to_string(), a.to_string(), answer, ev.to_string());
         if org == "alpha" {
             (

@@ -15,6 +15,9 @@ pub struct Model {
     pub created_by: Option<i64>,
     pub created_at: DateTimeUtc,
     pub submitted_at: Option<DateTimeUtc>,
+    pub decision_rationale: Option<String>,
+    pub decided_by: Option<i64>,
+    pub decided_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

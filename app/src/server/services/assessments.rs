@@ -232,8 +232,76 @@ fn evidence_dto(e: evidence::Model) -> EvidenceDto {
     }
 }
 
+/// A published profile version's items with their requirements. Both never
+/// change once published (catalog rows are only ever added), so they are
+/// kept in memory after the first read; every replica may keep its own copy.
+pub struct ProfileRows {
+    pub name: String,
+    pub version: i32,
+    /// (item, requirement), by item id.
+    pub items: HashMap<i64, (profile_item::Model, crate::model::RequirementDto)>,
+}
+
+static PROFILE_ROWS: std::sync::LazyLock<
+    std::sync::RwLock<HashMap<i64, std::sync::Arc<ProfileRows>>>,
+> = std::sync::LazyLock::new(Default::default);
+
+/// The rows of a published profile version, from memory when possible.
+pub async fn profile_rows<C: ConnectionTrait>(
+    conn: &C,
+    profile_id: i64,
+) -> Result<std::sync::Arc<ProfileRows>, AppError> {
+    if let Some(rows) = PROFILE_ROWS
+        .read()
+        .ok()
+        .and_then(|m| m.get(&profile_id).cloned())
+    {
+        return Ok(rows);
+    }
+    let p = profile::Entity::find_by_id(profile_id)
+        .one(conn)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    let items = profile_item::Entity::find()
+        .filter(profile_item::Column::ProfileId.eq(p.id))
+        .all(conn)
+        .await
+        .map_err(internal)?;
+    let mut reqs: HashMap<i64, requirement::Model> = requirement::Entity::find()
+        .filter(requirement::Column::Id.is_in(items.iter().map(|i| i.requirement_id)))
+        .all(conn)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect();
+    let rows = std::sync::Arc::new(ProfileRows {
+        name: p.name.clone(),
+        version: p.version,
+        items: items
+            .into_iter()
+            .filter_map(|i| {
+                let r = catalogs::requirement_dto(reqs.remove(&i.requirement_id)?);
+                Some((i.id, (i, r)))
+            })
+            .collect(),
+    });
+    // Only published versions are immutable; assessments only use those.
+    if crate::model::ProfileStatus::parse(&p.status) == crate::model::ProfileStatus::Published {
+        if let Ok(mut m) = PROFILE_ROWS.write() {
+            if m.len() >= 512 {
+                m.clear();
+            }
+            m.insert(profile_id, rows.clone());
+        }
+    }
+    Ok(rows)
+}
+
 /// One assessment with every answer and its evidence. A fixed number of
-/// queries, whatever the number of requirements.
+/// queries, whatever the number of requirements; progress is counted from
+/// what is loaded.
 pub async fn get(
     actor: &Actor,
     state: &AppState,
@@ -247,22 +315,7 @@ pub async fn get(
         .all(db)
         .await
         .map_err(internal)?;
-    let items: HashMap<i64, profile_item::Model> = profile_item::Entity::find()
-        .filter(profile_item::Column::ProfileId.eq(a.profile_id))
-        .all(db)
-        .await
-        .map_err(internal)?
-        .into_iter()
-        .map(|i| (i.id, i))
-        .collect();
-    let reqs: HashMap<i64, requirement::Model> = requirement::Entity::find()
-        .filter(requirement::Column::Id.is_in(items.values().map(|i| i.requirement_id)))
-        .all(db)
-        .await
-        .map_err(internal)?
-        .into_iter()
-        .map(|r| (r.id, r))
-        .collect();
+    let rows = profile_rows(db, a.profile_id).await?;
     let mut evidence: HashMap<i64, Vec<EvidenceDto>> = HashMap::new();
     for e in evidence::Entity::find()
         .filter(evidence::Column::AssessmentId.eq(a.id))
@@ -276,6 +329,7 @@ pub async fn get(
             .or_default()
             .push(evidence_dto(e));
     }
+    let verdicts = super::reviews::verdicts(db, a.id).await?;
     // The supplier's members: assignees and the colleagues to choose from.
     let members = membership::Entity::find()
         .filter(membership::Column::OrganizationId.eq(a.supplier_org_id))
@@ -294,33 +348,61 @@ pub async fn get(
     let mut out: Vec<(i32, AnswerDto)> = answers
         .into_iter()
         .filter_map(|x| {
-            let item = items.get(&x.profile_item_id)?;
-            let r = reqs.get(&item.requirement_id)?.clone();
+            let (item, r) = rows.items.get(&x.profile_item_id)?;
             Some((
                 item.position,
                 AnswerDto {
                     id: AnswerId(x.id),
-                    requirement: catalogs::requirement_dto(r),
+                    requirement: r.clone(),
                     section: item.section.clone(),
                     target_kind: TargetKind::parse(&item.target_kind),
                     target: item.target,
                     responsible_party: Party::parse(&item.responsible_party)
                         .unwrap_or(Party::Other),
+                    weight: item.weight,
                     evidence_required: item.evidence_required,
                     parameters: item.parameters.clone(),
                     fields: fields_of(&x),
                     assignee: x.assignee_id.and_then(|u| names.get(&u).cloned()),
                     assignee_id: x.assignee_id,
                     version: x.version,
+                    review: verdicts.get(&x.id).copied(),
                     evidence: evidence.remove(&x.id).unwrap_or_default(),
                 },
             ))
         })
         .collect();
     out.sort_by_key(|(p, _)| *p);
-    let message = a.message.clone();
-    let profile_id = ProfileId(a.profile_id);
-    let summary = summaries(db, vec![a]).await?.remove(0);
+    let answers: Vec<AnswerDto> = out.into_iter().map(|(_, a)| a).collect();
+    let progress = Progress {
+        total: answers.len() as u64,
+        answered: answers
+            .iter()
+            .filter(|x| x.fields.compliance.is_some())
+            .count() as u64,
+        evidence_missing: answers
+            .iter()
+            .filter(|x| {
+                x.evidence_required
+                    && x.evidence.is_empty()
+                    && x.fields.compliance.is_none_or(|c| c.needs_evidence())
+            })
+            .count() as u64,
+    };
+    let engagement = engagement::Entity::find_by_id(a.engagement_id)
+        .one(db)
+        .await
+        .map_err(internal)?
+        .map(|e| e.name)
+        .unwrap_or_default();
+    let orgs: HashMap<i64, String> = organization::Entity::find()
+        .filter(organization::Column::Id.is_in([a.owner_org_id, a.supplier_org_id]))
+        .all(db)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect();
     let mut colleagues: Vec<(i64, String)> = if side == Side::Supplier {
         names.into_iter().collect()
     } else {
@@ -328,12 +410,23 @@ pub async fn get(
     };
     colleagues.sort_by(|a, b| a.1.cmp(&b.1));
     Ok(AssessmentDto {
-        summary,
-        profile_id,
-        message,
+        summary: AssessmentSummary {
+            id: AssessmentId(a.id),
+            engagement,
+            owner: orgs.get(&a.owner_org_id).cloned().unwrap_or_default(),
+            supplier: orgs.get(&a.supplier_org_id).cloned().unwrap_or_default(),
+            profile: rows.name.clone(),
+            profile_version: rows.version,
+            status: status(&a),
+            due_on: a.due_on.to_string(),
+            progress,
+        },
+        profile_id: ProfileId(a.profile_id),
+        message: a.message,
         side,
-        answers: out.into_iter().map(|(_, a)| a).collect(),
+        answers,
         colleagues,
+        decision: a.decision_rationale.clone(),
     })
 }
 
@@ -374,9 +467,48 @@ pub(crate) async fn mark_started<C: ConnectionTrait>(
     let from = status(a);
     let to = from.next(Transition::Start, Side::Supplier)?;
     if to != from {
-        set_status(conn, actor, a, from, to, info).await?;
+        // Two first answers at once: one of them moves it, both are fine.
+        let done = assessment::Entity::update_many()
+            .col_expr(assessment::Column::Status, Expr::value(to.as_str()))
+            .filter(assessment::Column::Id.eq(a.id))
+            .filter(assessment::Column::Status.eq(from.as_str()))
+            .exec(conn)
+            .await
+            .map_err(internal)?;
+        if done.rows_affected == 1 {
+            audit::by_actor(
+                conn,
+                actor,
+                &info.request_id,
+                "assessment.status_changed",
+                "assessment",
+                a.id,
+                Some(json!({"status": from.as_str()})),
+                Some(json!({"status": to.as_str()})),
+            )
+            .await?;
+        }
     }
     Ok(())
+}
+
+/// A condition on answers: their assessment still takes changes from the
+/// supplier.
+fn still_editable(assessment_id: i64) -> sea_orm::sea_query::SimpleExpr {
+    use sea_orm::sea_query::Query;
+    let editable: Vec<&str> = AssessmentStatus::ALL
+        .into_iter()
+        .filter(|s| s.supplier_may_edit())
+        .map(|s| s.as_str())
+        .collect();
+    answer::Column::AssessmentId.in_subquery(
+        Query::select()
+            .column(assessment::Column::Id)
+            .from(assessment::Entity)
+            .and_where(assessment::Column::Id.eq(assessment_id))
+            .and_where(assessment::Column::Status.is_in(editable))
+            .to_owned(),
+    )
 }
 
 /// Writes a status change if the row still has the status it was read with.
@@ -433,8 +565,11 @@ pub async fn save_answer(
     info: &RequestInfo,
 ) -> Result<SaveOutcome, AppError> {
     let fields = check_answer(&input)?;
+    // Checked before the write transaction, on the read pool; the update
+    // below repeats the version and status conditions, so nothing can slip
+    // in between.
+    let (a, current) = editable_answer(&state.db, actor, answer_id).await?;
     let txn = db::write_txn(&state.writer).await.map_err(internal)?;
-    let (a, current) = editable_answer(&txn, actor, answer_id).await?;
     let now = Utc::now();
     let done = answer::Entity::update_many()
         .col_expr(
@@ -474,10 +609,18 @@ pub async fn save_answer(
         .col_expr(answer::Column::UpdatedAt, Expr::value(Some(now)))
         .filter(answer::Column::Id.eq(current.id))
         .filter(answer::Column::Version.eq(expected_version))
+        .filter(still_editable(a.id))
         .exec(&txn)
         .await
         .map_err(internal)?;
     if done.rows_affected != 1 {
+        let now_status = find(&state.db, actor, a.id).await.map(|a| status(&a))?;
+        if !now_status.supplier_may_edit() {
+            return Err(AppError::Conflict(format!(
+                "This assessment is {}; answers can no longer change unless the asset owner reopens it.",
+                now_status.label().to_lowercase()
+            )));
+        }
         // Someone saved first: write nothing, show both.
         drop(txn);
         let theirs = answer::Entity::find_by_id(current.id)
@@ -501,15 +644,15 @@ pub async fn save_answer(
             yours: Box::new(input),
         });
     }
-    answer_version::ActiveModel {
+    answer_version::Entity::insert(answer_version::ActiveModel {
         answer_id: Set(current.id),
         version: Set(expected_version + 1),
         data: Set(fields_json(&fields).to_string()),
         saved_by: Set(Some(actor.user_id().0)),
         saved_at: Set(now),
         ..Default::default()
-    }
-    .insert(&txn)
+    })
+    .exec_without_returning(&txn)
     .await
     .map_err(internal)?;
     mark_started(&txn, actor, &a, info).await?;

@@ -241,6 +241,9 @@ pub async fn send_assessment(
         created_by: Set(Some(actor.user_id().0)),
         created_at: Set(now),
         submitted_at: Set(None),
+        decision_rationale: Set(None),
+        decided_by: Set(None),
+        decided_at: Set(None),
         ..Default::default()
     }
     .insert(&txn)

@@ -12,6 +12,7 @@ pub mod exports;
 pub mod invitations;
 pub mod members;
 pub mod profiles;
+pub mod reviews;
 pub mod suppliers;
 
 use chrono::{DateTime, Utc};

@@ -1,0 +1,24 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "commitments")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub owner_org_id: i64,
+    pub engagement_id: i64,
+    pub assessment_id: Option<i64>,
+    pub party_org_id: i64,
+    pub requirement_id: Option<i64>,
+    pub title: String,
+    pub due_on: Option<Date>,
+    pub status: String,
+    pub source: String,
+    pub created_by: Option<i64>,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,580 @@
+//! Procurement review of a submitted assessment: a verdict per answer,
+//! comment threads, the gap analysis, and the decision. Internal comments
+//! are filtered out in the query itself for anyone on the supplier side, so
+//! no server function or export can hand one to a supplier.
+
+use super::{assessments, engagements::member_emails, ts};
+use crate::model::{
+    analyse, AnswerId, AppError, AssessmentId, AssessmentStatus, CommentDto, GapAnalysis, GapItem,
+    OrgId, Permission, ReviewStatus, Role, Side, Transition, Visibility,
+};
+use crate::server::{
+    audit, db,
+    entities::{answer, assessment, comment, commitment, organization, review, user},
+    mail::Mail,
+    respond::internal,
+    session::RequestInfo,
+    Actor, AppState,
+};
+use chrono::{NaiveDate, Utc};
+use sea_orm::{
+    sea_query::{Expr, OnConflict},
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+use serde_json::json;
+use std::collections::HashMap;
+
+/// The assessment if the actor may see it, with the actor's side.
+async fn load<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    id: i64,
+) -> Result<(assessment::Model, Side), AppError> {
+    let a = assessments::visible(actor)
+        .filter(assessment::Column::Id.eq(id))
+        .one(conn)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    let side = if a.owner_org_id == actor.org_id().0 {
+        Side::Owner
+    } else {
+        Side::Supplier
+    };
+    Ok((a, side))
+}
+
+async fn owner_reviewing<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    id: i64,
+) -> Result<assessment::Model, AppError> {
+    actor.require(Permission::ReviewAssessments)?;
+    let (a, side) = load(conn, actor, id).await?;
+    if side != Side::Owner {
+        return Err(AppError::NotFound);
+    }
+    Ok(a)
+}
+
+fn status_of(a: &assessment::Model) -> AssessmentStatus {
+    AssessmentStatus::parse(&a.status).unwrap_or(AssessmentStatus::Sent)
+}
+
+/// Moves an assessment as the asset owner's reviewer.
+async fn move_to(
+    txn: &sea_orm::DatabaseTransaction,
+    actor: &Actor,
+    a: &assessment::Model,
+    t: Transition,
+    info: &RequestInfo,
+) -> Result<AssessmentStatus, AppError> {
+    let from = status_of(a);
+    let to = from.next(t, Side::Owner)?;
+    let done = assessment::Entity::update_many()
+        .col_expr(assessment::Column::Status, Expr::value(to.as_str()))
+        .filter(assessment::Column::Id.eq(a.id))
+        .filter(assessment::Column::Status.eq(from.as_str()))
+        .exec(txn)
+        .await
+        .map_err(internal)?;
+    if done.rows_affected != 1 {
+        return Err(AppError::Conflict(
+            "The assessment changed meanwhile; reload and try again.".into(),
+        ));
+    }
+    audit::by_actor(
+        txn,
+        actor,
+        &info.request_id,
+        "assessment.status_changed",
+        "assessment",
+        a.id,
+        Some(json!({"status": from.as_str()})),
+        Some(json!({"status": to.as_str()})),
+    )
+    .await?;
+    Ok(to)
+}
+
+/// Starts the review of a submitted assessment.
+pub async fn begin(
+    actor: &Actor,
+    state: &AppState,
+    id: AssessmentId,
+    info: &RequestInfo,
+) -> Result<AssessmentStatus, AppError> {
+    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
+    let a = owner_reviewing(&txn, actor, id.0).await?;
+    let to = move_to(&txn, actor, &a, Transition::BeginReview, info).await?;
+    txn.commit().await.map_err(internal)?;
+    Ok(to)
+}
+
+/// Records the reviewer's verdict on one answer (the assessment must be
+/// under review).
+pub async fn review_answer(
+    actor: &Actor,
+    state: &AppState,
+    answer_id: AnswerId,
+    status: &str,
+    info: &RequestInfo,
+) -> Result<(), AppError> {
+    actor.require(Permission::ReviewAssessments)?;
+    let verdict = ReviewStatus::parse(status).ok_or_else(|| {
+        AppError::invalid(
+            "status",
+            "Choose accepted, rejected or clarification_requested.",
+        )
+    })?;
+    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
+    let x = answer::Entity::find_by_id(answer_id.0)
+        .one(&txn)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    let a = owner_reviewing(&txn, actor, x.assessment_id).await?;
+    if status_of(&a) != AssessmentStatus::UnderReview {
+        return Err(AppError::Conflict(
+            "Start the review first; answers are reviewed while the assessment is under review."
+                .into(),
+        ));
+    }
+    let before = review::Entity::find()
+        .filter(review::Column::AnswerId.eq(x.id))
+        .one(&txn)
+        .await
+        .map_err(internal)?;
+    review::Entity::insert(review::ActiveModel {
+        assessment_id: Set(a.id),
+        answer_id: Set(x.id),
+        owner_org_id: Set(a.owner_org_id),
+        status: Set(verdict.as_str().into()),
+        reviewer_id: Set(Some(actor.user_id().0)),
+        updated_at: Set(Utc::now()),
+        ..Default::default()
+    })
+    .on_conflict(
+        OnConflict::column(review::Column::AnswerId)
+            .update_columns([
+                review::Column::Status,
+                review::Column::ReviewerId,
+                review::Column::UpdatedAt,
+            ])
+            .to_owned(),
+    )
+    .exec(&txn)
+    .await
+    .map_err(internal)?;
+    audit::by_actor(
+        &txn,
+        actor,
+        &info.request_id,
+        "answer.reviewed",
+        "answer",
+        format!("{}/{}", a.id, x.id),
+        before.map(|b| json!({"review": b.status})),
+        Some(json!({"review": verdict.as_str()})),
+    )
+    .await?;
+    txn.commit().await.map_err(internal)
+}
+
+/// The verdicts of an assessment's answers (both sides see them).
+pub async fn verdicts<C: ConnectionTrait>(
+    conn: &C,
+    assessment_id: i64,
+) -> Result<HashMap<i64, ReviewStatus>, AppError> {
+    Ok(review::Entity::find()
+        .filter(review::Column::AssessmentId.eq(assessment_id))
+        .all(conn)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .filter_map(|r| Some((r.answer_id, ReviewStatus::parse(&r.status)?)))
+        .collect())
+}
+
+/// The comments of an assessment the actor may read: everything for the
+/// asset owner, shared comments only for the supplier.
+pub async fn comments(
+    actor: &Actor,
+    state: &AppState,
+    id: AssessmentId,
+) -> Result<Vec<CommentDto>, AppError> {
+    let (a, side) = load(&state.db, actor, id.0).await?;
+    let mut q = comment::Entity::find().filter(comment::Column::AssessmentId.eq(a.id));
+    if side == Side::Supplier {
+        q = q.filter(comment::Column::Visibility.eq(Visibility::Shared.as_str()));
+    }
+    let rows = q
+        .order_by_asc(comment::Column::Id)
+        .all(&state.db)
+        .await
+        .map_err(internal)?;
+    let users: HashMap<i64, String> = user::Entity::find()
+        .filter(user::Column::Id.is_in(rows.iter().map(|c| c.author_id)))
+        .all(&state.db)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect();
+    let orgs: HashMap<i64, String> = organization::Entity::find()
+        .filter(organization::Column::Id.is_in([a.owner_org_id, a.supplier_org_id]))
+        .all(&state.db)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|c| CommentDto {
+            id: c.id,
+            answer_id: AnswerId(c.answer_id),
+            author: users.get(&c.author_id).cloned().unwrap_or_default(),
+            organization: orgs.get(&c.author_org_id).cloned().unwrap_or_default(),
+            visibility: Visibility::parse(&c.visibility).unwrap_or(Visibility::Internal),
+            body: c.body,
+            at: ts(c.created_at),
+        })
+        .collect())
+}
+
+/// Adds a comment to an answer's thread. Suppliers write shared comments
+/// only; the asset owner's reviewers choose.
+pub async fn add_comment(
+    actor: &Actor,
+    state: &AppState,
+    answer_id: AnswerId,
+    visibility: &str,
+    body: &str,
+    info: &RequestInfo,
+) -> Result<(), AppError> {
+    let body = body.trim();
+    if body.is_empty() {
+        return Err(AppError::invalid("body", "Write the comment."));
+    }
+    if body.chars().count() > 5000 {
+        return Err(AppError::invalid("body", "Use at most 5,000 characters."));
+    }
+    let visibility = Visibility::parse(visibility)
+        .ok_or_else(|| AppError::invalid("visibility", "Choose shared or internal."))?;
+    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
+    let x = answer::Entity::find_by_id(answer_id.0)
+        .one(&txn)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    let (a, side) = load(&txn, actor, x.assessment_id).await?;
+    match side {
+        Side::Owner => actor.require(Permission::ReviewAssessments)?,
+        Side::Supplier => {
+            actor.require(Permission::AnswerAssessments)?;
+            if visibility != Visibility::Shared {
+                return Err(AppError::invalid(
+                    "visibility",
+                    "Your comments are shared with the asset owner.",
+                ));
+            }
+        }
+    }
+    let c = comment::ActiveModel {
+        assessment_id: Set(a.id),
+        answer_id: Set(x.id),
+        author_id: Set(actor.user_id().0),
+        author_org_id: Set(actor.org_id().0),
+        visibility: Set(visibility.as_str().into()),
+        body: Set(body.to_string()),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(internal)?;
+    audit::by_actor(
+        &txn,
+        actor,
+        &info.request_id,
+        "comment.added",
+        "comment",
+        format!("{}/{}", a.id, c.id),
+        None,
+        Some(json!({"answer": x.id, "visibility": visibility.as_str()})),
+    )
+    .await?;
+    txn.commit().await.map_err(internal)
+}
+
+/// Sends the assessment back to the supplier for the answers marked
+/// rejected or needing clarification.
+pub async fn request_changes(
+    actor: &Actor,
+    state: &AppState,
+    id: AssessmentId,
+    info: &RequestInfo,
+) -> Result<AssessmentStatus, AppError> {
+    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
+    let a = owner_reviewing(&txn, actor, id.0).await?;
+    let open = verdicts(&txn, a.id)
+        .await?
+        .values()
+        .filter(|v| **v != ReviewStatus::Accepted)
+        .count();
+    if open == 0 {
+        return Err(AppError::invalid(
+            "review",
+            "Mark at least one answer rejected or needing clarification first.",
+        ));
+    }
+    let to = move_to(&txn, actor, &a, Transition::RequestChanges, info).await?;
+    notify_supplier(
+        &txn,
+        state,
+        &a,
+        "Changes requested",
+        &format!("{open} answers need your attention: see the reviewer's shared comments."),
+    )
+    .await?;
+    txn.commit().await.map_err(internal)?;
+    Ok(to)
+}
+
+async fn notify_supplier(
+    txn: &sea_orm::DatabaseTransaction,
+    state: &AppState,
+    a: &assessment::Model,
+    subject: &str,
+    text: &str,
+) -> Result<(), AppError> {
+    let link = format!("{}/assessments/{}", state.config.base_url, a.id);
+    for to in member_emails(txn, a.supplier_org_id, &[Role::Admin, Role::Contributor]).await? {
+        let body = format!("{text}\n\nOpen the assessment: {link}\n");
+        state
+            .mailer
+            .send(
+                txn,
+                Some(OrgId(a.supplier_org_id)),
+                "assessment.review",
+                Mail {
+                    to,
+                    subject: format!("Security questionnaire: {subject}"),
+                    body: body.clone(),
+                },
+                &body,
+            )
+            .await
+            .map_err(internal)?;
+    }
+    Ok(())
+}
+
+/// One condition of an acceptance: what, and by when.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Condition {
+    pub title: String,
+    pub due_on: Option<NaiveDate>,
+}
+
+/// Reads conditions, one per line: "text" or "text | YYYY-MM-DD".
+pub fn parse_conditions(raw: &str) -> Result<Vec<Condition>, AppError> {
+    let mut out = Vec::new();
+    for (i, line) in raw.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let (title, due) = match line.rsplit_once('|') {
+            Some((t, d)) => (t.trim(), Some(d.trim())),
+            None => (line, None),
+        };
+        if title.is_empty() || title.chars().count() > 500 {
+            return Err(AppError::invalid(
+                "conditions",
+                format!(
+                    "Line {}: write the condition in at most 500 characters.",
+                    i + 1
+                ),
+            ));
+        }
+        let due_on = match due {
+            None | Some("") => None,
+            Some(d) => Some(NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
+                AppError::invalid(
+                    "conditions",
+                    format!("Line {}: give the date as YYYY-MM-DD after “|”.", i + 1),
+                )
+            })?),
+        };
+        out.push(Condition {
+            title: title.to_string(),
+            due_on,
+        });
+    }
+    Ok(out)
+}
+
+/// Records the decision on an assessment under review, with its rationale;
+/// each condition of an acceptance with conditions becomes a proposed
+/// commitment of the supplier.
+pub async fn decide(
+    actor: &Actor,
+    state: &AppState,
+    id: AssessmentId,
+    decision: &str,
+    rationale: &str,
+    conditions: &str,
+    info: &RequestInfo,
+) -> Result<AssessmentStatus, AppError> {
+    let t = match decision {
+        "accept" => Transition::Accept,
+        "accept_with_conditions" => Transition::AcceptWithConditions,
+        "reject" => Transition::Reject,
+        _ => {
+            return Err(AppError::invalid(
+                "decision",
+                "Choose accept, accept_with_conditions or reject.",
+            ))
+        }
+    };
+    let rationale = rationale.trim();
+    if rationale.is_empty() {
+        return Err(AppError::invalid(
+            "rationale",
+            "Give the reason for the decision.",
+        ));
+    }
+    if rationale.chars().count() > 10_000 {
+        return Err(AppError::invalid(
+            "rationale",
+            "Use at most 10,000 characters.",
+        ));
+    }
+    let conditions = parse_conditions(conditions)?;
+    match (t, conditions.is_empty()) {
+        (Transition::AcceptWithConditions, true) => {
+            return Err(AppError::invalid(
+                "conditions",
+                "List at least one condition.",
+            ))
+        }
+        (Transition::Accept | Transition::Reject, false) => {
+            return Err(AppError::invalid(
+                "conditions",
+                "Conditions belong to an acceptance with conditions.",
+            ))
+        }
+        _ => {}
+    }
+    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
+    let a = owner_reviewing(&txn, actor, id.0).await?;
+    let to = move_to(&txn, actor, &a, t, info).await?;
+    let now = Utc::now();
+    let mut am: assessment::ActiveModel = a.clone().into();
+    am.decision_rationale = Set(Some(rationale.to_string()));
+    am.decided_by = Set(Some(actor.user_id().0));
+    am.decided_at = Set(Some(now));
+    am.status = Set(to.as_str().into());
+    am.update(&txn).await.map_err(internal)?;
+    for c in &conditions {
+        let row = commitment::ActiveModel {
+            owner_org_id: Set(a.owner_org_id),
+            engagement_id: Set(a.engagement_id),
+            assessment_id: Set(Some(a.id)),
+            party_org_id: Set(a.supplier_org_id),
+            requirement_id: Set(None),
+            title: Set(c.title.clone()),
+            due_on: Set(c.due_on),
+            status: Set("proposed".into()),
+            source: Set("review_condition".into()),
+            created_by: Set(Some(actor.user_id().0)),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await
+        .map_err(internal)?;
+        audit::by_actor(
+            &txn,
+            actor,
+            &info.request_id,
+            "commitment.proposed",
+            "commitment",
+            row.id,
+            None,
+            Some(json!({"assessment": a.id, "title": row.title, "due_on": row.due_on.map(|d| d.to_string())})),
+        )
+        .await?;
+    }
+    audit::by_actor(
+        &txn,
+        actor,
+        &info.request_id,
+        "assessment.decided",
+        "assessment",
+        a.id,
+        None,
+        Some(json!({"decision": to.as_str(), "rationale": rationale, "conditions": conditions.len()})),
+    )
+    .await?;
+    notify_supplier(
+        &txn,
+        state,
+        &a,
+        to.label(),
+        &format!("The asset owner decided: {}.\n\n{rationale}", to.label()),
+    )
+    .await?;
+    txn.commit().await.map_err(internal)?;
+    Ok(to)
+}
+
+/// The gap analysis of an assessment, for the asset owner.
+pub async fn gap(
+    actor: &Actor,
+    state: &AppState,
+    id: AssessmentId,
+) -> Result<GapAnalysis, AppError> {
+    actor.require(Permission::ViewProfiles)?;
+    let dto = assessments::get(actor, state, id).await?;
+    if dto.side != Side::Owner {
+        return Err(AppError::NotFound);
+    }
+    Ok(analyse(&gap_items(&dto)))
+}
+
+pub fn gap_items(dto: &crate::model::AssessmentDto) -> Vec<GapItem> {
+    dto.answers
+        .iter()
+        .map(|x| GapItem {
+            ref_id: x.requirement.ref_id.clone(),
+            group: x.requirement.group.clone(),
+            target_kind: x.target_kind,
+            target: x.target,
+            weight: x.weight,
+            compliance: x.fields.compliance,
+            claimed: x.fields.claimed_level,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_conditions;
+
+    #[test]
+    fn conditions_are_one_per_line_with_an_optional_date() {
+        let c = parse_conditions(
+            "Patch firmware to 5.2 | 2027-03-31\n\n  Deliver the hardening guide  \n",
+        )
+        .unwrap();
+        assert_eq!(c.len(), 2);
+        assert_eq!(c[0].title, "Patch firmware to 5.2");
+        assert_eq!(c[0].due_on.unwrap().to_string(), "2027-03-31");
+        assert_eq!(c[1].due_on, None);
+        assert!(parse_conditions("X | soon").is_err());
+        assert!(parse_conditions(" | 2027-01-01").is_err());
+        assert!(parse_conditions("").unwrap().is_empty());
+    }
+}
