@@ -157,3 +157,85 @@ test('a supplier answers offline: downloads the .xlsx, fills it, sees the previe
   await owner.reload();
   await expect(owner.locator('tr[data-supplier="Ostrava Automation"]')).toContainText('Submitted');
 });
+
+test('a reviewer asks for clarification with shared and internal comments; the supplier sees only the shared one and answers; the reviewer decides with conditions', async ({ browser }) => {
+  // Set-up through the API of the signed-in sessions: sent, answered, submitted.
+  const owner = await (await browser.newContext()).newPage();
+  await login(owner, demo.ownerAdmin);
+  const eng = await (await owner.request.post('/api/create_engagement', { form: { name: `Review tender ${Date.now()}`, description: '' } })).json();
+  const suppliers = await (await owner.request.post('/api/list_suppliers')).json();
+  const helixOrg = suppliers.find((s: any) => s.name === 'Helix Controls').org_id;
+  const profiles = await (await owner.request.post('/api/list_profiles')).json();
+  const quick = profiles.find((p: any) => p.name === 'Remote access quick check' && p.status === 'published').id;
+  const sent = await owner.request.post('/api/send_assessment', { form: { engagement_id: String(eng), supplier_org_id: String(helixOrg), profile_id: String(quick), due_on: inDays(30), message: '' } });
+  expect(sent.status()).toBe(200);
+  const assessment = String(await sent.json());
+  const helix = await (await browser.newContext()).newPage();
+  await login(helix, demo.helixContributor);
+  const data = await (await helix.request.post('/api/get_assessment', { form: { assessment_id: assessment } })).json();
+  for (const a of data.answers) {
+    const r = await helix.request.post('/api/save_answer', {
+      form: { answer_id: String(a.id), version: String(a.version), 'answer[compliance]': 'meets', 'answer[claimed_level]': '2', 'answer[planned_on]': '', 'answer[countermeasure]': '', 'answer[na_reason]': '', 'answer[other_party]': '', 'answer[statement]': 'Done', 'answer[responsibility_accepted]': 'yes' },
+    });
+    expect(r.status()).toBe(200);
+  }
+  await helix.request.post('/api/add_evidence_link', { form: { answer_id: String(data.answers[0].id), title: 'Policy', url: 'https://helix.example/p' } });
+  expect((await helix.request.post('/api/submit_assessment', { form: { assessment_id: assessment } })).status()).toBe(200);
+
+  // The reviewer works in the browser.
+  const reviewer = await (await browser.newContext()).newPage();
+  await login(reviewer, demo.ownerReviewer);
+  const browserErrors: string[] = [];
+  reviewer.on('console', (m) => { if (m.type() === 'error') browserErrors.push(m.text()); });
+  await reviewer.goto(`/assessments/${assessment}`);
+  await hydrated(reviewer);
+  await expect(reviewer.getByTestId('score')).toContainText('Weighted score: 100.0 / 100');
+  await expect(reviewer.getByTestId('gap').locator('svg.gap-chart')).toBeVisible();
+  await reviewer.getByRole('button', { name: 'Start review' }).click();
+  await expect(reviewer.getByTestId('assessment-status')).toHaveText('Under review');
+  const row = reviewer.locator('tr[data-ref="CR 1.1"]');
+  await row.getByRole('button', { name: 'Details' }).click();
+  const panel = reviewer.getByTestId('review-panel');
+  await panel.getByRole('button', { name: 'Ask for clarification' }).click();
+  await expect(row.getByTestId('review')).toHaveText('Clarification requested');
+  await panel.getByLabel('Comment').fill('Internal: compare with the Ostrava offer.');
+  await panel.getByRole('button', { name: 'Add comment' }).click();
+  await expect(panel.getByTestId('thread')).toContainText('compare with the Ostrava offer');
+  await panel.getByLabel('Comment').fill('Which accounts are excluded from this?');
+  await panel.getByLabel('Visible to').selectOption('shared');
+  await panel.getByRole('button', { name: 'Add comment' }).click();
+  await expect(panel.getByTestId('thread')).toContainText('Which accounts are excluded');
+  await reviewer.getByRole('button', { name: 'Send back for changes' }).click();
+  await expect(reviewer.getByTestId('assessment-status')).toHaveText('Changes requested');
+
+  // The supplier sees the shared question, never the internal remark, and answers.
+  await helix.goto(`/assessments/${assessment}`);
+  await hydrated(helix);
+  const hrow = helix.locator('tr[data-ref="CR 1.1"]');
+  await expect(hrow.getByTestId('review')).toHaveText('Clarification requested');
+  await hrow.getByRole('button', { name: 'Answer' }).click();
+  const hpanel = helix.getByTestId('review-panel');
+  await expect(hpanel.getByTestId('thread')).toContainText('Which accounts are excluded');
+  await expect(hpanel.getByTestId('thread')).not.toContainText('Ostrava');
+  const thread = await (await helix.request.post('/api/list_comments', { form: { assessment_id: assessment } })).text();
+  expect(thread).not.toContain('Ostrava');
+  await hpanel.getByLabel('Comment').fill('None: service accounts are personal too.');
+  await hpanel.getByRole('button', { name: 'Add comment' }).click();
+  await expect(hpanel.getByTestId('thread')).toContainText('service accounts are personal');
+  await helix.getByRole('button', { name: 'Submit answers' }).click();
+  await expect(helix.getByTestId('assessment-status')).toHaveText('Submitted');
+
+  // The reviewer decides, with conditions.
+  await reviewer.reload();
+  await hydrated(reviewer);
+  await reviewer.getByRole('button', { name: 'Start review' }).click();
+  await expect(reviewer.getByTestId('assessment-status')).toHaveText('Under review');
+  await reviewer.getByLabel('Decision', { exact: true }).selectOption('accept_with_conditions');
+  await reviewer.getByLabel('Rationale').fill('Fits the plant; one follow-up.');
+  await reviewer.getByLabel(/^Conditions/).fill(`Deliver the penetration test report | ${inDays(120)}`);
+  await reviewer.getByRole('button', { name: 'Record decision' }).click();
+  await expect(reviewer.getByTestId('assessment-status')).toHaveText('Accepted with conditions');
+  await expect(reviewer.getByTestId('decision')).toContainText('Fits the plant');
+  // The page hydrated and re-rendered without a single browser error.
+  expect(browserErrors).toEqual([]);
+});

@@ -271,6 +271,22 @@ pub fn analyse(items: &[GapItem]) -> GapAnalysis {
     }
 }
 
+/// The gap analysis's view of an assessment's answers.
+pub fn gap_items(dto: &super::AssessmentDto) -> Vec<GapItem> {
+    dto.answers
+        .iter()
+        .map(|x| GapItem {
+            ref_id: x.requirement.ref_id.clone(),
+            group: x.requirement.group.clone(),
+            target_kind: x.target_kind,
+            target: x.target,
+            weight: x.weight,
+            compliance: x.fields.compliance,
+            claimed: x.fields.claimed_level,
+        })
+        .collect()
+}
+
 /// The review page's data for one assessment.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ReviewDto {

@@ -9,7 +9,7 @@ use crate::api::engagements::{
     PrefillAnswers, RemoveEvidence, SaveAnswer, SubmitAssessment,
 };
 use crate::api::reviews::{
-    get_gap, list_comments, AddComment, BeginReview, DecideAssessment, RequestChanges, ReviewAnswer,
+    list_comments, AddComment, BeginReview, DecideAssessment, RequestChanges, ReviewAnswer,
 };
 use crate::components::{action_error, field_error, submit_upload, ErrorBox, ImportErrors};
 use crate::model::{
@@ -73,7 +73,9 @@ pub fn AssessmentPage() -> impl IntoView {
     let prefill = ServerAction::<PrefillAnswers>::new();
     let apply =
         Action::new_local(|data: &web_sys::FormData| apply_answer_sheet(data.clone().into()));
-    let reload = RwSignal::new(0u32);
+    let begin = ServerAction::<BeginReview>::new();
+    let changes = ServerAction::<RequestChanges>::new();
+    let decide = ServerAction::<DecideAssessment>::new();
     let data = Resource::new(
         move || {
             (
@@ -82,7 +84,9 @@ pub fn AssessmentPage() -> impl IntoView {
                 change.version().get(),
                 prefill.version().get(),
                 apply.version().get(),
-                reload.get(),
+                begin.version().get(),
+                changes.version().get(),
+                decide.version().get(),
             )
         },
         |(id, ..)| get_assessment(AssessmentId(id)),
@@ -136,7 +140,7 @@ pub fn AssessmentPage() -> impl IntoView {
                             {move || prefill.value().get().and_then(|r| r.ok()).map(|n| view! { <div class="alert info" role="status" data-testid="prefilled">{format!("{n} answers pre-filled from earlier answers.")}</div> })}
                             <p class="downloads">"Download: " <a href=format!("/assessments/{aid}/export/xlsx") download data-testid="download-xlsx">"answers as .xlsx"</a></p>
                             {editable.then(|| view! { <OfflineSheet assessment=aid apply=apply/> })}
-                            {(a.side == Side::Owner).then(|| view! { <OwnerReview assessment=aid status=s.status decision=a.decision.clone() reload=Callback::new(move |_| reload.update(|n| *n += 1))/> })}
+                            {(a.side == Side::Owner).then(|| view! { <OwnerReview assessment=aid status=s.status decision=a.decision.clone() gap=crate::model::analyse(&crate::model::gap_items(&a)) begin=begin changes=changes decide=decide/> })}
                             {(supplier && a.decision.is_some()).then(|| view! { <p data-testid="decision">"Decision rationale: " {a.decision.clone()}</p> })}
                             <SubmitErrors value=Signal::derive(move || submit.value().get())/>
                             {action_error(change.value())}
@@ -201,14 +205,17 @@ fn AnswerRow(
                 {(!parameters.is_empty()).then(|| view! { <div class="muted small">"Parameters: "{parameters}</div> })}
             </td>
             <td>{target}</td>
-            <td data-testid="compliance">{move || fields.with(compliance_label)}</td>
-            <td>{move || {
+            // One closure for the cells that change as the answer is edited.
+            {move || {
                 let n = evidence.with(|e| e.len());
-                let missing = required && n == 0 && fields.with(|f| f.compliance.is_none_or(|c| c.needs_evidence()));
-                if missing { format!("{n} · required") } else { n.to_string() }
-            }}</td>
-            <td>{move || assignee.get().unwrap_or_default()}</td>
-            <td data-testid="review">{move || review.get().map(|r| r.label()).unwrap_or_default()}</td>
+                let (label, missing) = fields.with(|f| (compliance_label(f), required && n == 0 && f.compliance.is_none_or(|c| c.needs_evidence())));
+                view! {
+                    <td data-testid="compliance">{label}</td>
+                    <td>{if missing { format!("{n} · required") } else { n.to_string() }}</td>
+                    <td>{assignee.get().unwrap_or_default()}</td>
+                    <td data-testid="review">{review.get().map(|r| r.label()).unwrap_or_default()}</td>
+                }
+            }}
             <td><button type="button" class="link" aria-expanded=move || if open.get() { "true" } else { "false" } on:click=move |_| open.update(|o| *o = !*o)>{move || if open.get() { "Close" } else if editable { "Answer" } else { "Details" }}</button></td>
         </tr>
         {move || open.get().then(|| view! {
@@ -720,21 +727,12 @@ fn OwnerReview(
     assessment: i64,
     status: AssessmentStatus,
     decision: Option<String>,
-    reload: Callback<()>,
+    gap: crate::model::GapAnalysis,
+    begin: ServerAction<BeginReview>,
+    changes: ServerAction<RequestChanges>,
+    decide: ServerAction<DecideAssessment>,
 ) -> impl IntoView {
     let reviewer = crate::components::use_me().may(crate::model::Permission::ReviewAssessments);
-    let begin = ServerAction::<BeginReview>::new();
-    let changes = ServerAction::<RequestChanges>::new();
-    let decide = ServerAction::<DecideAssessment>::new();
-    Effect::new(move |_| {
-        if matches!(begin.value().get(), Some(Ok(_)))
-            || matches!(changes.value().get(), Some(Ok(_)))
-            || matches!(decide.value().get(), Some(Ok(_)))
-        {
-            reload.run(());
-        }
-    });
-    let gap = Resource::new(|| (), move |_| get_gap(AssessmentId(assessment)));
     let id = assessment.to_string();
     view! {
         <section class="card" data-testid="owner-review">
@@ -780,22 +778,22 @@ fn OwnerReview(
             }})}
             <details open data-testid="gap">
                 <summary>"Gap analysis"</summary>
-                <Suspense fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        match gap.await {
-                            Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-                            Ok(g) => gap_view(g).into_any(),
-                        }
-                    })}
-                </Suspense>
+                {gap_view(gap)}
             </details>
         </section>
     }
 }
 
-/// Required versus reached level per group as an SVG bar chart (server
-/// rendered, no script), with the same numbers as a table.
-fn gap_chart(groups: &[crate::model::GroupGap]) -> impl IntoView {
+/// Required versus reached level per group as an SVG bar chart, written as
+/// markup on the server (no script, printable), with the same numbers in a
+/// table next to it.
+pub fn gap_chart_svg(groups: &[crate::model::GroupGap]) -> String {
+    fn esc(s: &str) -> String {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    }
     let w = 60 * groups.len().max(1) + 40;
     let h = 170;
     let y = |level: i16| 140 - level as i32 * 30;
@@ -809,23 +807,34 @@ fn gap_chart(groups: &[crate::model::GroupGap]) -> impl IntoView {
         })
         .collect::<Vec<_>>()
         .join("; ");
-    view! {
-        <svg class="gap-chart" role="img" aria-label=format!("Required and reached level per group: {label}") viewBox=format!("0 0 {w} {h}") width=w.to_string() height=h.to_string() xmlns="http://www.w3.org/2000/svg">
-            <title>"Required and reached level per group"</title>
-            {(1..=4).map(|l| view! {
-                <line x1="30" x2=(w - 5).to_string() y1=y(l).to_string() y2=y(l).to_string() class="grid"/>
-                <text x="22" y=(y(l) + 4).to_string() class="axis" text-anchor="end">{l.to_string()}</text>
-            }).collect_view()}
-            {groups.iter().enumerate().map(|(i, g)| {
-                let x = 40 + i as i32 * 60;
-                view! {
-                    <rect x=x.to_string() y=y(g.required).to_string() width="20" height=(g.required as i32 * 30).to_string() class="required"/>
-                    <rect x=(x + 22).to_string() y=y(g.reached).to_string() width="20" height=(g.reached as i32 * 30).to_string() class=if g.reached < g.required { "reached short" } else { "reached" }/>
-                    <text x=(x + 21).to_string() y="158" class="axis" text-anchor="middle">{g.group.clone()}</text>
-                }
-            }).collect_view()}
-        </svg>
+    let mut out = format!(
+        r#"<svg class="gap-chart" role="img" aria-label="{}" viewBox="0 0 {w} {h}" width="{w}" height="{h}" xmlns="http://www.w3.org/2000/svg"><title>Required and reached level per group</title>"#,
+        esc(&format!("Required and reached level per group: {label}"))
+    );
+    for l in 1..=4 {
+        out.push_str(&format!(
+            r#"<line x1="30" x2="{}" y1="{y}" y2="{y}" class="grid"/><text x="22" y="{}" class="axis" text-anchor="end">{l}</text>"#,
+            w - 5,
+            y(l) + 4,
+            y = y(l)
+        ));
     }
+    for (i, g) in groups.iter().enumerate() {
+        let x = 40 + i as i32 * 60;
+        out.push_str(&format!(
+            r#"<rect x="{x}" y="{}" width="20" height="{}" class="required"/><rect x="{}" y="{}" width="20" height="{}" class="{}"/><text x="{}" y="158" class="axis" text-anchor="middle">{}</text>"#,
+            y(g.required),
+            g.required as i32 * 30,
+            x + 22,
+            y(g.reached),
+            g.reached as i32 * 30,
+            if g.reached < g.required { "reached short" } else { "reached" },
+            x + 21,
+            esc(&g.group)
+        ));
+    }
+    out.push_str("</svg>");
+    out
 }
 
 fn gap_view(g: crate::model::GapAnalysis) -> impl IntoView {
@@ -843,8 +852,8 @@ fn gap_view(g: crate::model::GapAnalysis) -> impl IntoView {
         .collect();
     view! {
         <p data-testid="score"><strong>{match g.score { Some(s) => format!("Weighted score: {s:.1} / 100"), None => "Weighted score: nothing to count".into() }}</strong></p>
-        {(!sl.is_empty()).then(|| view! { <h4>"SL-T required vs SL-C reached, per foundational requirement"</h4> {gap_chart(&sl)} })}
-        {(!ml.is_empty()).then(|| view! { <h4>"Target vs reached maturity, per area or practice"</h4> {gap_chart(&ml)} })}
+        {(!sl.is_empty()).then(|| view! { <h4>"SL-T required vs SL-C reached, per foundational requirement"</h4> <div class="chart" inner_html=gap_chart_svg(&sl)></div> })}
+        {(!ml.is_empty()).then(|| view! { <h4>"Target vs reached maturity, per area or practice"</h4> <div class="chart" inner_html=gap_chart_svg(&ml)></div> })}
         <table class="table small" data-testid="gap-table">
             <thead><tr><th scope="col">"Group"</th><th scope="col">"Required"</th><th scope="col">"Reached"</th><th scope="col">"Items"</th></tr></thead>
             <tbody>{g.groups.iter().map(|x| view! { <tr><td>{x.group.clone()}</td><td>{x.kind.label(x.required)}</td><td>{x.kind.label(x.reached)}</td><td>{x.items}</td></tr> }).collect_view()}</tbody>

@@ -84,16 +84,15 @@ pub async fn record<C: ConnectionTrait>(conn: &C, who: &Who, ev: Event<'_>) -> R
     // Taking the chain head with an UPDATE first locks it (row lock on
     // PostgreSQL, write lock on SQLite), so concurrent events queue up and
     // never fork the chain.
-    audit_chain::Entity::update_many()
+    let head = audit_chain::Entity::update_many()
         .col_expr(
             audit_chain::Column::Seq,
             Expr::col(audit_chain::Column::Seq).add(1),
         )
-        .exec(conn)
-        .await?;
-    let head = audit_chain::Entity::find_by_id(1)
-        .one(conn)
+        .exec_with_returning(conn)
         .await?
+        .into_iter()
+        .next()
         .ok_or_else(|| DbErr::Custom("audit chain head missing".into()))?;
     // Microsecond precision, so that what is hashed is what both databases store.
     let now =

@@ -5,8 +5,8 @@
 
 use super::{assessments, engagements::member_emails, ts};
 use crate::model::{
-    analyse, AnswerId, AppError, AssessmentId, AssessmentStatus, CommentDto, GapAnalysis, GapItem,
-    OrgId, Permission, ReviewStatus, Role, Side, Transition, Visibility,
+    analyse, AnswerId, AppError, AssessmentId, AssessmentStatus, CommentDto, GapAnalysis, OrgId,
+    Permission, ReviewStatus, Role, Side, Transition, Visibility,
 };
 use crate::server::{
     audit, db,
@@ -541,22 +541,7 @@ pub async fn gap(
     if dto.side != Side::Owner {
         return Err(AppError::NotFound);
     }
-    Ok(analyse(&gap_items(&dto)))
-}
-
-pub fn gap_items(dto: &crate::model::AssessmentDto) -> Vec<GapItem> {
-    dto.answers
-        .iter()
-        .map(|x| GapItem {
-            ref_id: x.requirement.ref_id.clone(),
-            group: x.requirement.group.clone(),
-            target_kind: x.target_kind,
-            target: x.target,
-            weight: x.weight,
-            compliance: x.fields.compliance,
-            claimed: x.fields.claimed_level,
-        })
-        .collect()
+    Ok(analyse(&crate::model::gap_items(&dto)))
 }
 
 #[cfg(test)]
