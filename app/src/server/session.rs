@@ -21,7 +21,8 @@ use axum::{
 use chrono::Utc;
 use http::{header, HeaderMap, HeaderValue};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect,
+    Set,
 };
 use std::net::SocketAddr;
 
@@ -266,24 +267,59 @@ pub async fn switch_org<C: ConnectionTrait>(
 pub async fn resolve(state: &AppState, token: &str) -> Result<Option<Actor>, DbErr> {
     let db = &state.db;
     let hash = tokens::hash_token(token);
-    let Some(s) = session::Entity::find_by_id(hash.clone()).one(db).await? else {
+    // The session with its user and organization in one query, then the
+    // membership: two queries per request.
+    type Row = (
+        i64,
+        i64,
+        chrono::DateTime<Utc>,
+        chrono::DateTime<Utc>,
+        String,
+        bool,
+        String,
+    );
+    let row: Option<Row> = session::Entity::find()
+        .select_only()
+        .column(session::Column::UserId)
+        .column(session::Column::OrganizationId)
+        .column(session::Column::ExpiresAt)
+        .column(session::Column::LastSeenAt)
+        .column(user::Column::Email)
+        .column(user::Column::IsActive)
+        .column(organization::Column::Kinds)
+        .join(
+            sea_orm::JoinType::InnerJoin,
+            session::Entity::belongs_to(user::Entity)
+                .from(session::Column::UserId)
+                .to(user::Column::Id)
+                .into(),
+        )
+        .join(
+            sea_orm::JoinType::InnerJoin,
+            session::Entity::belongs_to(organization::Entity)
+                .from(session::Column::OrganizationId)
+                .to(organization::Column::Id)
+                .into(),
+        )
+        .filter(session::Column::IdHash.eq(hash.clone()))
+        .into_tuple()
+        .one(db)
+        .await?;
+    let Some((user_id, org_id, expires_at, last_seen_at, email, user_active, kinds)) = row else {
         return Ok(None);
     };
     let now = Utc::now();
-    let idle_deadline = s.last_seen_at + state.config.session_idle;
-    if now >= s.expires_at || now >= idle_deadline {
+    let idle_deadline = last_seen_at + state.config.session_idle;
+    if now >= expires_at || now >= idle_deadline {
         session::Entity::delete_by_id(hash).exec(db).await?;
         return Ok(None);
     }
-    let Some(u) = user::Entity::find_by_id(s.user_id).one(db).await? else {
-        return Ok(None);
-    };
     let m = membership::Entity::find()
-        .filter(membership::Column::UserId.eq(s.user_id))
-        .filter(membership::Column::OrganizationId.eq(s.organization_id))
+        .filter(membership::Column::UserId.eq(user_id))
+        .filter(membership::Column::OrganizationId.eq(org_id))
         .one(db)
         .await?;
-    let (Some(m), true) = (m, u.is_active) else {
+    let (Some(m), true) = (m, user_active) else {
         session::Entity::delete_by_id(hash).exec(db).await?;
         return Ok(None);
     };
@@ -291,14 +327,8 @@ pub async fn resolve(state: &AppState, token: &str) -> Result<Option<Actor>, DbE
         session::Entity::delete_by_id(hash).exec(db).await?;
         return Ok(None);
     }
-    let Some(org) = organization::Entity::find_by_id(s.organization_id)
-        .one(db)
-        .await?
-    else {
-        return Ok(None);
-    };
     // Sliding idle timeout, written at most once a minute per session.
-    if now - s.last_seen_at > chrono::Duration::seconds(60) {
+    if now - last_seen_at > chrono::Duration::seconds(60) {
         session::Entity::update_many()
             .col_expr(
                 session::Column::LastSeenAt,
@@ -313,11 +343,11 @@ pub async fn resolve(state: &AppState, token: &str) -> Result<Option<Actor>, DbE
         return Ok(None);
     };
     Ok(Some(Actor {
-        user_id: UserId(u.id),
-        email: u.email,
-        org_id: OrgId(org.id),
+        user_id: UserId(user_id),
+        email,
+        org_id: OrgId(org_id),
         role,
-        kinds: OrgKind::parse_list(&org.kinds),
+        kinds: OrgKind::parse_list(&kinds),
         session_hash: hash,
     }))
 }
