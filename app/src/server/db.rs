@@ -50,9 +50,6 @@ async fn connect_with(url: &str, connections: u32) -> Result<DatabaseConnection,
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(10))
             .foreign_keys(true)
-            // Checkpoint the WAL every ~40 MiB rather than every ~4 MiB:
-            // fewer checkpoint stalls under bursts of small writes (autosave).
-            .pragma("wal_autocheckpoint", "10000")
     });
     Database::connect(opts).await
 }
