@@ -9,7 +9,9 @@ use sea_orm::{
 use std::time::Duration;
 
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
-    connect_with(url, if url.starts_with("sqlite:") { 8 } else { 16 }).await
+    // SQLite readers are cheap connections (writes have their own pool): as
+    // many as PostgreSQL gets, so bursts of requests do not queue for one.
+    connect_with(url, 16).await
 }
 
 /// On SQLite, the pool that write transactions use: one connection, so
