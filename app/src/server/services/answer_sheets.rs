@@ -11,17 +11,14 @@ use crate::model::{
 };
 use crate::server::{
     audit, db,
-    entities::{answer, answer_version},
+    entities::answer_version,
     import::{read_table, RowErrors, MAX_FILE_BYTES},
     respond::internal,
     session::RequestInfo,
     Actor, AppState,
 };
 use chrono::Utc;
-use sea_orm::{
-    sea_query::{Expr, ExprTrait},
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set,
-};
+use sea_orm::{ActiveModelTrait, Set};
 use serde_json::json;
 
 /// The columns of the answers sheet; the first two identify the row.
@@ -353,38 +350,7 @@ pub async fn apply(
         let (a, _) = editable_answer(&txn, actor, c.answer_id).await?;
         started.get_or_insert(a);
         let f = check_answer(&c.input)?;
-        let done = answer::Entity::update_many()
-            .col_expr(
-                answer::Column::Compliance,
-                Expr::value(f.compliance.map(|c| c.as_str().to_string())),
-            )
-            .col_expr(
-                answer::Column::Countermeasure,
-                Expr::value(f.countermeasure.clone()),
-            )
-            .col_expr(answer::Column::PlannedOn, Expr::value(f.planned_on))
-            .col_expr(answer::Column::NaReason, Expr::value(f.na_reason.clone()))
-            .col_expr(
-                answer::Column::OtherParty,
-                Expr::value(f.other_party.clone()),
-            )
-            .col_expr(answer::Column::ClaimedLevel, Expr::value(f.claimed_level))
-            .col_expr(answer::Column::Statement, Expr::value(f.statement.clone()))
-            .col_expr(
-                answer::Column::ResponsibilityAccepted,
-                Expr::value(f.responsibility_accepted),
-            )
-            .col_expr(
-                answer::Column::Version,
-                Expr::col(answer::Column::Version).add(1),
-            )
-            .col_expr(
-                answer::Column::UpdatedBy,
-                Expr::value(Some(actor.user_id().0)),
-            )
-            .col_expr(answer::Column::UpdatedAt, Expr::value(Some(now)))
-            .filter(answer::Column::Id.eq(c.answer_id.0))
-            .filter(answer::Column::Version.eq(c.version))
+        let done = assessments::conditional_update(c.answer_id.0, c.version, &f, actor, now)
             .exec(&txn)
             .await
             .map_err(internal)?;

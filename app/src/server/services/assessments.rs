@@ -512,7 +512,7 @@ fn still_editable(assessment_id: i64) -> sea_orm::sea_query::SimpleExpr {
 }
 
 /// Writes a status change if the row still has the status it was read with.
-async fn set_status<C: ConnectionTrait>(
+pub(crate) async fn set_status<C: ConnectionTrait>(
     conn: &C,
     actor: &Actor,
     a: &assessment::Model,
@@ -549,6 +549,47 @@ async fn set_status<C: ConnectionTrait>(
     .await
 }
 
+/// The UPDATE that writes an answer's fields as version `expected + 1`,
+/// only if the row is still at version `expected` (optimistic concurrency;
+/// callers check `rows_affected`).
+pub(crate) fn conditional_update(
+    answer_id: i64,
+    expected: i32,
+    f: &AnswerFields,
+    actor: &Actor,
+    now: chrono::DateTime<Utc>,
+) -> sea_orm::UpdateMany<answer::Entity> {
+    answer::Entity::update_many()
+        .col_expr(
+            answer::Column::Compliance,
+            Expr::value(f.compliance.map(|c| c.as_str().to_string())),
+        )
+        .col_expr(
+            answer::Column::Countermeasure,
+            Expr::value(f.countermeasure.clone()),
+        )
+        .col_expr(answer::Column::PlannedOn, Expr::value(f.planned_on))
+        .col_expr(answer::Column::NaReason, Expr::value(f.na_reason.clone()))
+        .col_expr(
+            answer::Column::OtherParty,
+            Expr::value(f.other_party.clone()),
+        )
+        .col_expr(answer::Column::ClaimedLevel, Expr::value(f.claimed_level))
+        .col_expr(answer::Column::Statement, Expr::value(f.statement.clone()))
+        .col_expr(
+            answer::Column::ResponsibilityAccepted,
+            Expr::value(f.responsibility_accepted),
+        )
+        .col_expr(answer::Column::Version, Expr::value(expected + 1))
+        .col_expr(
+            answer::Column::UpdatedBy,
+            Expr::value(Some(actor.user_id().0)),
+        )
+        .col_expr(answer::Column::UpdatedAt, Expr::value(Some(now)))
+        .filter(answer::Column::Id.eq(answer_id))
+        .filter(answer::Column::Version.eq(expected))
+}
+
 fn fields_json(f: &AnswerFields) -> serde_json::Value {
     serde_json::to_value(f).unwrap_or_default()
 }
@@ -571,44 +612,7 @@ pub async fn save_answer(
     let (a, current) = editable_answer(&state.db, actor, answer_id).await?;
     let txn = db::write_txn(&state.writer).await.map_err(internal)?;
     let now = Utc::now();
-    let done = answer::Entity::update_many()
-        .col_expr(
-            answer::Column::Compliance,
-            Expr::value(fields.compliance.map(|c| c.as_str().to_string())),
-        )
-        .col_expr(
-            answer::Column::Countermeasure,
-            Expr::value(fields.countermeasure.clone()),
-        )
-        .col_expr(answer::Column::PlannedOn, Expr::value(fields.planned_on))
-        .col_expr(
-            answer::Column::NaReason,
-            Expr::value(fields.na_reason.clone()),
-        )
-        .col_expr(
-            answer::Column::OtherParty,
-            Expr::value(fields.other_party.clone()),
-        )
-        .col_expr(
-            answer::Column::ClaimedLevel,
-            Expr::value(fields.claimed_level),
-        )
-        .col_expr(
-            answer::Column::Statement,
-            Expr::value(fields.statement.clone()),
-        )
-        .col_expr(
-            answer::Column::ResponsibilityAccepted,
-            Expr::value(fields.responsibility_accepted),
-        )
-        .col_expr(answer::Column::Version, Expr::value(expected_version + 1))
-        .col_expr(
-            answer::Column::UpdatedBy,
-            Expr::value(Some(actor.user_id().0)),
-        )
-        .col_expr(answer::Column::UpdatedAt, Expr::value(Some(now)))
-        .filter(answer::Column::Id.eq(current.id))
-        .filter(answer::Column::Version.eq(expected_version))
+    let done = conditional_update(current.id, expected_version, &fields, actor, now)
         .filter(still_editable(a.id))
         .exec(&txn)
         .await

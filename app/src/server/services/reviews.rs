@@ -18,8 +18,8 @@ use crate::server::{
 };
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
-    sea_query::{Expr, OnConflict},
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    sea_query::OnConflict, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait,
+    QueryFilter, QueryOrder, Set,
 };
 use serde_json::json;
 use std::collections::HashMap;
@@ -71,29 +71,7 @@ async fn move_to(
 ) -> Result<AssessmentStatus, AppError> {
     let from = status_of(a);
     let to = from.next(t, Side::Owner)?;
-    let done = assessment::Entity::update_many()
-        .col_expr(assessment::Column::Status, Expr::value(to.as_str()))
-        .filter(assessment::Column::Id.eq(a.id))
-        .filter(assessment::Column::Status.eq(from.as_str()))
-        .exec(txn)
-        .await
-        .map_err(internal)?;
-    if done.rows_affected != 1 {
-        return Err(AppError::Conflict(
-            "The assessment changed meanwhile; reload and try again.".into(),
-        ));
-    }
-    audit::by_actor(
-        txn,
-        actor,
-        &info.request_id,
-        "assessment.status_changed",
-        "assessment",
-        a.id,
-        Some(json!({"status": from.as_str()})),
-        Some(json!({"status": to.as_str()})),
-    )
-    .await?;
+    assessments::set_status(txn, actor, a, from, to, info).await?;
     Ok(to)
 }
 
