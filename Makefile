@@ -27,12 +27,11 @@ test:
 bench:
 	@.ci/tools.sh build
 	cargo leptos build --release
-	cargo build --release -p pactline --bench http
-	PACTLINE_BIN=$(RELEASE_BIN) cargo bench -p pactline --bench http
+	PACTLINE_BIN=$(RELEASE_BIN) cargo run --release -p pactline-bench
 
 lint:
 	cargo fmt --all -- --check
-	cargo clippy -p app -p pactline -p pactline-migrations --all-targets -- -D warnings
+	cargo clippy -p app -p pactline -p pactline-migrations -p pactline-bench --all-targets -- -D warnings
 	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 audit:

@@ -11,22 +11,53 @@ use std::time::Duration;
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     // SQLite readers are cheap connections (writes have their own pool): as
     // many as PostgreSQL gets, so bursts of requests do not queue for one.
-    connect_with(url, 16).await
+    connect_with(url, 16, false).await
 }
 
 /// On SQLite, the pool that write transactions use: one connection, so
 /// writers queue in order inside the process instead of polling SQLite's
 /// lock with growing sleeps (which made latency jump under concurrent
 /// saves). PostgreSQL writes through the main pool (`None`).
+///
+/// The writer never checkpoints the WAL itself: a checkpoint copies and
+/// syncs up to thousands of pages, and run inside a commit it stalls every
+/// writer queued behind it. [`spawn_checkpoints`] does it beside the writes.
 pub async fn connect_writer(url: &str) -> Result<Option<DatabaseConnection>, DbErr> {
     if url.starts_with("sqlite:") {
-        Ok(Some(connect_with(url, 1).await?))
+        Ok(Some(connect_with(url, 1, true).await?))
     } else {
         Ok(None)
     }
 }
 
-async fn connect_with(url: &str, connections: u32) -> Result<DatabaseConnection, DbErr> {
+/// On SQLite, checkpoints the WAL into the database file every 250 ms on a
+/// reader connection, in PASSIVE mode (it never waits for or blocks a
+/// writer), since the writer connection leaves that work out. A no-op
+/// elsewhere. The task ends with the runtime.
+pub fn spawn_checkpoints(db: DatabaseConnection) {
+    if db.get_database_backend() != sea_orm::DatabaseBackend::Sqlite {
+        return;
+    }
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_millis(250));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if let Err(e) = db
+                .execute_unprepared("PRAGMA wal_checkpoint(PASSIVE)")
+                .await
+            {
+                tracing::warn!(error = %e, "WAL checkpoint failed");
+            }
+        }
+    });
+}
+
+async fn connect_with(
+    url: &str,
+    connections: u32,
+    writer: bool,
+) -> Result<DatabaseConnection, DbErr> {
     let sqlite = url.starts_with("sqlite:");
     if sqlite {
         if let Some(path) = sqlite_path(url) {
@@ -47,11 +78,13 @@ async fn connect_with(url: &str, connections: u32) -> Result<DatabaseConnection,
         .min_connections(1);
     // WAL lets readers proceed while one connection writes; the busy timeout
     // makes writers queue instead of failing.
-    opts.map_sqlx_sqlite_opts(|o| {
+    let checkpoints = if writer { "0" } else { "1000" };
+    opts.map_sqlx_sqlite_opts(move |o| {
         o.journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(10))
             .foreign_keys(true)
+            .pragma("wal_autocheckpoint", checkpoints)
     });
     Database::connect(opts).await
 }
