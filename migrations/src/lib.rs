@@ -12,6 +12,7 @@ mod m20261128_000003_profiles;
 mod m20261128_000004_catalog_origin;
 mod m20261128_000005_engagements;
 mod m20261128_000006_reviews;
+mod m20261128_000007_assessors;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000004_catalog_origin::Migration),
             Box::new(m20261128_000005_engagements::Migration),
             Box::new(m20261128_000006_reviews::Migration),
+            Box::new(m20261128_000007_assessors::Migration),
         ]
     }
 }

@@ -60,9 +60,9 @@ pub async fn init_state(config: Config, mailer: Option<Mailer>) -> Result<AppSta
     let writer = db::connect_writer(&config.database_url)
         .await
         .map_err(|e| format!("cannot open the database: {e}"))?;
-    if writer.is_some() {
-        db::spawn_checkpoints(db.clone());
-    }
+    db::spawn_checkpoints(&config.database_url)
+        .await
+        .map_err(|e| format!("cannot open the database: {e}"))?;
     let state = AppState::new(db, config, mailer);
     Ok(match writer {
         Some(w) => state.with_writer(w),

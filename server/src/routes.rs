@@ -110,8 +110,10 @@ pub async fn logout(
         .into_response()
 }
 
-/// GET /catalogs/{id}/export/{format} and /profiles/{id}/export/{format}:
-/// downloads for the signed-in actor; anything not theirs is 404.
+/// GET /catalogs/{id}/export/{format}, /profiles/{id}/export/{format},
+/// /assessments/{id}/export/xlsx (answers) and /engagements/{id}/export/xlsx
+/// (the supplier comparison): downloads for the signed-in actor; anything
+/// not theirs is 404.
 pub async fn export(
     State(state): State<AppState>,
     Extension(session): Extension<SessionActor>,
@@ -131,6 +133,17 @@ pub async fn export(
             &actor,
             &state,
             app::model::AssessmentId(id),
+        )
+        .await
+        .map(|(filename, bytes)| exports::Download {
+            filename,
+            content_type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            bytes,
+        }),
+        "engagements" if fmt == Format::Xlsx => app::server::services::comparison::workbook(
+            &actor,
+            &state,
+            app::model::EngagementId(id),
         )
         .await
         .map(|(filename, bytes)| exports::Download {

@@ -3,7 +3,7 @@
 use crate::model::{
     AnswerId, AnswerInput, AnswerVersionDto, AppError, AssessmentDto, AssessmentId,
     AssessmentStatus, AssessmentSummary, EngagementDto, EngagementId, EngagementSummary,
-    EvidenceId, ProfileId, SaveOutcome,
+    EvidenceId, InvitationSent, ProfileId, SaveOutcome,
 };
 #[cfg(feature = "ssr")]
 use crate::server::{
@@ -36,6 +36,28 @@ pub async fn create_engagement(
 pub async fn get_engagement(engagement_id: EngagementId) -> Result<EngagementDto, AppError> {
     as_actor(|actor, state| async move { engagements::get(&actor, &state, engagement_id).await })
         .await
+}
+
+/// Invites an assessor organization into the engagement (created with its
+/// first admin invited when new).
+#[server(endpoint = "invite_assessor")]
+pub async fn invite_assessor(
+    engagement_id: EngagementId,
+    name: String,
+    admin_email: String,
+) -> Result<Option<InvitationSent>, AppError> {
+    as_actor(|actor, state| async move {
+        engagements::invite_assessor(
+            &actor,
+            &state,
+            engagement_id,
+            &name,
+            &admin_email,
+            &RequestInfo::current(),
+        )
+        .await
+    })
+    .await
 }
 
 #[server(endpoint = "send_assessment")]

@@ -1,8 +1,15 @@
 //! Procurement review.
 
-use crate::model::{AnswerId, AppError, AssessmentId, AssessmentStatus, CommentDto, GapAnalysis};
+use crate::model::{
+    AnswerId, AppError, AssessmentId, AssessmentStatus, CommentDto, Comparison, EngagementId,
+    GapAnalysis,
+};
 #[cfg(feature = "ssr")]
-use crate::server::{respond::as_actor, services::reviews, session::RequestInfo};
+use crate::server::{
+    respond::as_actor,
+    services::{comparison, reviews},
+    session::RequestInfo,
+};
 use leptos::prelude::*;
 
 #[server(endpoint = "begin_review")]
@@ -84,4 +91,13 @@ pub async fn decide_assessment(
 #[server(endpoint = "get_gap")]
 pub async fn get_gap(assessment_id: AssessmentId) -> Result<GapAnalysis, AppError> {
     as_actor(|actor, state| async move { reviews::gap(&actor, &state, assessment_id).await }).await
+}
+
+/// The engagement's suppliers side by side (asset owner and assessors).
+#[server(endpoint = "compare_suppliers")]
+pub async fn compare_suppliers(engagement_id: EngagementId) -> Result<Comparison, AppError> {
+    as_actor(
+        |actor, state| async move { comparison::comparison(&actor, &state, engagement_id).await },
+    )
+    .await
 }

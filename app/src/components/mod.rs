@@ -43,6 +43,7 @@ pub fn AppLayout() -> impl IntoView {
 fn TopBar(me: Me) -> impl IntoView {
     let switch = ServerAction::<SwitchOrganization>::new();
     let is_owner = me.org_kinds.contains(&crate::model::OrgKind::AssetOwner);
+    let is_assessor = me.org_kinds.contains(&crate::model::OrgKind::Assessor);
     let admin = me.may(Permission::ManageMembers);
     let kinds = me
         .org_kinds
@@ -67,7 +68,7 @@ fn TopBar(me: Me) -> impl IntoView {
                     {is_owner.then(|| view! { <A href="/profiles">"Profiles"</A> })}
                     <A href="/members">"Members"</A>
                     {is_owner.then(|| view! { <A href="/suppliers">"Suppliers"</A> })}
-                    {is_owner.then(|| view! { <A href="/engagements">"Engagements"</A> })}
+                    {(is_owner || is_assessor).then(|| view! { <A href="/engagements">"Engagements"</A> })}
                     <A href="/assessments">"Assessments"</A>
                     {admin.then(|| view! {
                         <A href="/activity">"Activity"</A>

@@ -62,6 +62,9 @@ pub enum Transition {
 pub enum Side {
     Owner,
     Supplier,
+    /// An assessor the asset owner invited into the engagement: reads
+    /// everything, writes internal comments, changes nothing else.
+    Assessor,
 }
 
 impl AssessmentStatus {
@@ -511,6 +514,8 @@ pub struct EngagementSummary {
     pub description: String,
     pub assessments: u64,
     pub created: String,
+    /// The asset owner's name when the caller is an invited assessor.
+    pub assessing_for: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -519,6 +524,11 @@ pub struct EngagementDto {
     pub name: String,
     pub description: String,
     pub assessments: Vec<AssessmentSummary>,
+    /// Owner or Assessor (suppliers never load an engagement).
+    pub side: Side,
+    pub owner: String,
+    /// The assessor organizations invited into the engagement.
+    pub assessors: Vec<String>,
 }
 
 /// The outcome of saving an answer: saved, or someone else saved first.

@@ -3,6 +3,7 @@
 
 mod assessment;
 mod catalog;
+mod compare;
 mod error;
 mod org;
 mod password;
@@ -11,6 +12,7 @@ mod review;
 
 pub use assessment::*;
 pub use catalog::*;
+pub use compare::*;
 pub use error::{AppError, FieldError};
 pub use org::*;
 pub use password::{check_password_shape, PASSWORD_MAX, PASSWORD_MIN};

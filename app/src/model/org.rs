@@ -117,6 +117,8 @@ pub enum Permission {
     AnswerAssessments,
     /// Review submitted assessments, comment, decide.
     ReviewAssessments,
+    /// As an assessor invited into an engagement: write internal comments.
+    AssessEngagements,
 }
 
 impl Role {
@@ -172,6 +174,9 @@ impl Role {
             }
             Permission::ReviewAssessments => {
                 matches!(self, Role::Admin | Role::Reviewer) && kinds.contains(&OrgKind::AssetOwner)
+            }
+            Permission::AssessEngagements => {
+                self != Role::Viewer && kinds.contains(&OrgKind::Assessor)
             }
             Permission::AnswerAssessments => {
                 matches!(self, Role::Admin | Role::Contributor)
@@ -412,6 +417,20 @@ mod tests {
         assert!(Role::Viewer.may(Permission::ViewProfiles, &owner));
         assert!(!Role::Admin.may(Permission::ViewProfiles, &[OrgKind::ProductSupplier]));
         assert!(!Role::Admin.may(Permission::EditProfiles, &[OrgKind::ServiceProvider]));
+    }
+
+    #[test]
+    fn assessors_comment_but_never_answer_or_review() {
+        let assessor = [OrgKind::Assessor];
+        assert!(Role::Admin.may(Permission::AssessEngagements, &assessor));
+        assert!(Role::Contributor.may(Permission::AssessEngagements, &assessor));
+        assert!(!Role::Viewer.may(Permission::AssessEngagements, &assessor));
+        assert!(!Role::Admin.may(Permission::AssessEngagements, &[OrgKind::AssetOwner]));
+        for r in Role::ALL {
+            assert!(!r.may(Permission::AnswerAssessments, &assessor), "{r:?}");
+            assert!(!r.may(Permission::ReviewAssessments, &assessor), "{r:?}");
+            assert!(!r.may(Permission::ManageEngagements, &assessor), "{r:?}");
+        }
     }
 
     #[test]

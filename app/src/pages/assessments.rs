@@ -140,14 +140,14 @@ pub fn AssessmentPage() -> impl IntoView {
                             {move || prefill.value().get().and_then(|r| r.ok()).map(|n| view! { <div class="alert info" role="status" data-testid="prefilled">{format!("{n} answers pre-filled from earlier answers.")}</div> })}
                             <p class="downloads">"Download: " <a href=format!("/assessments/{aid}/export/xlsx") download data-testid="download-xlsx">"answers as .xlsx"</a></p>
                             {editable.then(|| view! { <OfflineSheet assessment=aid apply=apply/> })}
-                            {(a.side == Side::Owner).then(|| view! { <OwnerReview assessment=aid status=s.status decision=a.decision.clone() gap=crate::model::analyse(&crate::model::gap_items(&a)) begin=begin changes=changes decide=decide/> })}
+                            {(a.side != Side::Supplier).then(|| view! { <OwnerReview assessment=aid status=s.status decision=a.decision.clone() gap=crate::model::analyse(&crate::model::gap_items(&a)) begin=begin changes=changes decide=decide/> })}
                             {(supplier && a.decision.is_some()).then(|| view! { <p data-testid="decision">"Decision rationale: " {a.decision.clone()}</p> })}
                             <SubmitErrors value=Signal::derive(move || submit.value().get())/>
                             {action_error(change.value())}
                             <table class="table answers" data-testid="answers">
                                 <thead><tr><th scope="col">"Requirement"</th><th scope="col">"Target"</th><th scope="col">"Answer"</th><th scope="col">"Evidence"</th><th scope="col">"Assigned"</th><th scope="col">"Review"</th><th scope="col"><span class="visually-hidden">"Open"</span></th></tr></thead>
                                 <tbody>
-                                    {a.answers.into_iter().map(|x| view! { <AnswerRow answer=x editable=editable colleagues=colleagues/> }).collect_view()}
+                                    {a.answers.into_iter().map(|x| view! { <AnswerRow answer=x editable=editable colleagues=colleagues side=a.side/> }).collect_view()}
                                 </tbody>
                             </table>
                         })
@@ -186,6 +186,7 @@ fn AnswerRow(
     answer: AnswerDto,
     editable: bool,
     colleagues: StoredValue<Vec<(i64, String)>>,
+    side: Side,
 ) -> impl IntoView {
     let open = RwSignal::new(false);
     let fields = RwSignal::new(answer.fields.clone());
@@ -221,7 +222,7 @@ fn AnswerRow(
         {move || open.get().then(|| view! {
             <tr class="editor-row"><td colspan="7">
                 <AnswerEditor answer=x.get_value() editable=editable fields=fields evidence=evidence assignee=assignee colleagues=colleagues/>
-                <ReviewPanel answer=x.with_value(|x| x.id) review=review/>
+                <ReviewPanel answer=x.with_value(|x| x.id) review=review side=side/>
             </td></tr>
         })}
     }
@@ -642,11 +643,16 @@ fn OfflineSheet(
 fn ReviewPanel(
     answer: crate::model::AnswerId,
     review: RwSignal<Option<ReviewStatus>>,
+    side: Side,
 ) -> impl IntoView {
+    use crate::model::Permission;
     let me = crate::components::use_me();
-    let owner = me.org_kinds.contains(&crate::model::OrgKind::AssetOwner);
-    let reviewer = me.may(crate::model::Permission::ReviewAssessments);
-    let writer = reviewer || me.may(crate::model::Permission::AnswerAssessments);
+    let reviewer = side == Side::Owner && me.may(Permission::ReviewAssessments);
+    let writer = match side {
+        Side::Owner => reviewer,
+        Side::Supplier => me.may(Permission::AnswerAssessments),
+        Side::Assessor => me.may(Permission::AssessEngagements),
+    };
     let verdict = ServerAction::<ReviewAnswer>::new();
     let chosen = RwSignal::new(None::<ReviewStatus>);
     let comment = ServerAction::<AddComment>::new();
@@ -700,8 +706,8 @@ fn ReviewPanel(
                         <label for=format!("comment-{key}")>"Comment"</label>
                         <textarea id=format!("comment-{key}") name="body" rows="2" required maxlength="5000"></textarea>
                     </div>
-                    {if owner {
-                        Either::Left(view! {
+                    {match side {
+                        Side::Owner => Either::Left(view! {
                             <div>
                                 <label for=format!("visibility-{key}")>"Visible to"</label>
                                 <select id=format!("visibility-{key}") name="visibility">
@@ -709,9 +715,12 @@ fn ReviewPanel(
                                     <option value="shared">"Also the supplier (shared)"</option>
                                 </select>
                             </div>
-                        })
-                    } else {
-                        Either::Right(view! { <input type="hidden" name="visibility" value="shared"/> })
+                        }),
+                        Side::Assessor => Either::Right(Either::Left(view! {
+                            <input type="hidden" name="visibility" value="internal"/>
+                            <p class="small muted">"Internal: the asset owner reads it, the supplier never does."</p>
+                        })),
+                        Side::Supplier => Either::Right(Either::Right(view! { <input type="hidden" name="visibility" value="shared"/> })),
                     }}
                     <div class="form-end"><button type="submit">"Add comment"</button></div>
                 </ActionForm>

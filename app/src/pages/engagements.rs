@@ -1,11 +1,19 @@
-//! Engagements (asset owner): the list, and one engagement with its
-//! assessments' progress and the form that sends a profile to a supplier.
+//! Engagements (asset owner, and the assessors it invites): the list, one
+//! engagement with its assessments' progress, the forms that send a profile
+//! to a supplier and invite an assessor, and the suppliers side by side.
 
-use crate::api::engagements::{get_engagement, list_engagements, CreateEngagement, SendAssessment};
+use super::members::SentLink;
+use crate::api::engagements::{
+    get_engagement, list_engagements, CreateEngagement, InviteAssessor, SendAssessment,
+};
 use crate::api::organization::list_suppliers;
 use crate::api::profiles::list_profiles;
+use crate::api::reviews::compare_suppliers;
 use crate::components::{action_error, field_error, use_me, ErrorBox};
-use crate::model::{AssessmentSummary, Permission, ProfileStatus};
+use crate::model::{
+    claimed_label, AssessmentSummary, Comparison, EngagementId, Permission, ProfileStatus,
+    RowFilter, Side,
+};
 use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -31,7 +39,11 @@ pub fn EngagementsPage() -> impl IntoView {
                             <tbody>
                                 {rows.into_iter().map(|e| view! {
                                     <tr>
-                                        <td><a href=format!("/engagements/{}", e.id.0)>{e.name.clone()}</a><div class="muted small">{e.description.clone()}</div></td>
+                                        <td>
+                                            <a href=format!("/engagements/{}", e.id.0)>{e.name.clone()}</a>
+                                            {e.assessing_for.clone().map(|o| view! { <span class="badge" data-testid="assessing-for">{format!("assessor for {o}")}</span> })}
+                                            <div class="muted small">{e.description.clone()}</div>
+                                        </td>
                                         <td>{e.assessments}</td>
                                         <td>{e.created.clone()}</td>
                                     </tr>
@@ -89,14 +101,19 @@ pub fn EngagementPage() -> impl IntoView {
     let can_manage = use_me().may(Permission::ManageEngagements);
     let send = ServerAction::<SendAssessment>::new();
     let value = send.value();
+    let invite = ServerAction::<InviteAssessor>::new();
     let engagement = Resource::new(
-        move || (id(), send.version().get()),
-        |(id, _)| get_engagement(crate::model::EngagementId(id)),
+        move || (id(), send.version().get(), invite.version().get()),
+        |(id, ..)| get_engagement(crate::model::EngagementId(id)),
     );
-    let options = Resource::new(
-        || (),
-        |_| async { (list_suppliers().await, list_profiles().await) },
-    );
+    // Only for those who send: for anyone else (an assessor) these lists
+    // are not theirs to load.
+    let options = can_manage.then(|| {
+        Resource::new(
+            || (),
+            |_| async { (list_suppliers().await, list_profiles().await) },
+        )
+    });
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -106,6 +123,10 @@ pub fn EngagementPage() -> impl IntoView {
                         <Title text=e.name.clone()/>
                         <h1>{e.name.clone()}</h1>
                         <p class="muted">{e.description.clone()}</p>
+                        {(e.side == Side::Assessor).then(|| view! { <p class="alert info" role="status">{format!("You assess this engagement for {}: you read every assessment and write internal comments.", e.owner)}</p> })}
+                        <p class="actions">
+                            <a class="button" href=format!("/engagements/{}/compare", e.id.0) data-testid="compare-link">"Compare suppliers"</a>
+                        </p>
                         <h2>"Assessments"</h2>
                         {if e.assessments.is_empty() {
                             Either::Left(view! { <p class="muted">"Nothing sent yet."</p> })
@@ -127,11 +148,18 @@ pub fn EngagementPage() -> impl IntoView {
                                 </table>
                             })
                         }}
+                        <h2>"Assessors"</h2>
+                        {if e.assessors.is_empty() {
+                            Either::Left(view! { <p class="muted">"No assessor invited."</p> })
+                        } else {
+                            Either::Right(view! { <ul data-testid="assessors">{e.assessors.iter().map(|a| view! { <li>{a.clone()}</li> }).collect_view()}</ul> })
+                        }}
                     }),
                 }
             })}
         </Suspense>
-        {can_manage.then(|| view! {
+        {can_manage.then(|| view! { <InviteAssessorForm engagement=id() invite=invite/> })}
+        {options.map(|options| view! {
             <section class="card">
                 <h2>"Send a questionnaire"</h2>
                 <p class="muted">"A published profile version goes to one supplier as an assessment. New suppliers are invited on the " <a href="/suppliers">"Suppliers"</a> " page first."</p>
@@ -176,5 +204,149 @@ pub fn EngagementPage() -> impl IntoView {
                 {move || matches!(value.get(), Some(Ok(_))).then(|| view! { <div class="alert info" role="status" data-testid="sent">"Sent. The supplier's admins and contributors were told."</div> })}
             </section>
         })}
+    }
+}
+
+/// The asset owner invites an assessor organization into the engagement.
+#[component]
+fn InviteAssessorForm(engagement: i64, invite: ServerAction<InviteAssessor>) -> impl IntoView {
+    let value = invite.value();
+    view! {
+        <section class="card">
+            <h2>"Invite an assessor"</h2>
+            <p class="muted">"An assessor (for example for an IEC 62443-6-1 / 6-2 evaluation) reads every assessment, answer and comment of this engagement and writes internal comments. It never edits answers, reviews or decides, and the suppliers do not see it. A new organization is created with the address you give invited as its first admin."</p>
+            <ActionForm action=invite attr:class="grid-form">
+                <input type="hidden" name="engagement_id" value=engagement.to_string()/>
+                <div>
+                    <label for="assessor-name">"Organization name"</label>
+                    <input id="assessor-name" name="name" required maxlength="200"/>
+                    {field_error(value, "name")}
+                </div>
+                <div>
+                    <label for="assessor-admin">"First admin's e-mail"</label>
+                    <input id="assessor-admin" name="admin_email" type="email" required maxlength="254"/>
+                    {field_error(value, "admin_email")}
+                </div>
+                <div class="form-end"><button type="submit">"Invite assessor"</button></div>
+            </ActionForm>
+            {action_error(value)}
+            {move || matches!(value.get(), Some(Ok(None))).then(|| view! { <div class="alert info" role="status" data-testid="assessor-linked">"Added: the assessor's admins and contributors were told."</div> })}
+            <SentLink value=Signal::derive(move || value.get().and_then(|r| r.transpose()))/>
+        </section>
+    }
+}
+
+/// The tender evaluation matrix: requirement rows, supplier columns, with
+/// each supplier's score; filters run in the browser; prints cleanly.
+#[component]
+pub fn ComparisonPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| s.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    let data = Resource::new(id, |id| compare_suppliers(EngagementId(id)));
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => Either::Left(view! { <Title text="Comparison"/><ErrorBox error=e/> }),
+                    Ok(m) => Either::Right(matrix(id(), m)),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn score_text(s: Option<f64>) -> String {
+    s.map(|s| format!("{s:.1}")).unwrap_or_else(|| "—".into())
+}
+
+fn matrix(engagement: i64, m: Comparison) -> impl IntoView {
+    let filter = RwSignal::new(RowFilter::All);
+    let total = m.rows.len();
+    let gaps = m.rows.iter().filter(|r| r.gap).count();
+    let differs = m.rows.iter().filter(|r| r.differs).count();
+    let shown = move || match filter.get() {
+        RowFilter::All => total,
+        RowFilter::Gaps => gaps,
+        RowFilter::Differences => differs,
+    };
+    let choice = move |f: RowFilter, label: &'static str, n: usize| {
+        view! {
+            <label class="choice">
+                <input type="radio" name="rows" prop:checked=move || filter.get() == f on:change=move |_| filter.set(f)/>
+                {format!("{label} ({n})")}
+            </label>
+        }
+    };
+    view! {
+        <Title text=format!("Comparison · {}", m.engagement)/>
+        <h1>{format!("{}: suppliers side by side", m.engagement)}</h1>
+        <p class="no-print">
+            <a href=format!("/engagements/{engagement}")>"Back to the engagement"</a>
+            " · "<a href=format!("/engagements/{engagement}/export/xlsx") download data-testid="comparison-xlsx">"Download as .xlsx"</a>
+            " · "<button type="button" on:click=move |_| { let _ = window().print(); }>"Print or save as PDF"</button>
+        </p>
+        <h2>"Suppliers"</h2>
+        <table class="table" data-testid="comparison-suppliers">
+            <thead><tr><th scope="col">"Supplier"</th><th scope="col">"Profile"</th><th scope="col">"Status"</th><th scope="col">"Answered"</th><th scope="col">"Unmet"</th><th scope="col">"Score"</th></tr></thead>
+            <tbody>
+                {m.columns.iter().map(|c| view! {
+                    <tr>
+                        <td><a href=format!("/assessments/{}", c.assessment.0)>{c.supplier.clone()}</a></td>
+                        <td>{format!("{} (v{})", c.profile, c.profile_version)}</td>
+                        <td><span class=format!("status {}", c.status.as_str())>{c.status.label()}</span></td>
+                        <td>{format!("{} / {}", c.answered, c.total)}</td>
+                        <td>{c.unmet}</td>
+                        <td data-testid="column-score">{score_text(c.score)}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+        <p class="small muted">"Scores are each supplier's weighted score from its gap analysis (see “How the score is computed” on an assessment). A shaded cell falls short of the target; unanswered counts as short."</p>
+        <fieldset class="filters no-print" data-testid="comparison-filter">
+            <legend>"Show"</legend>
+            {choice(RowFilter::All, "All requirements", total)}
+            {choice(RowFilter::Gaps, "Gaps", gaps)}
+            {choice(RowFilter::Differences, "Differences", differs)}
+        </fieldset>
+        <p class="small muted" data-testid="comparison-count">{move || format!("{} of {} requirements shown", shown(), total)}</p>
+        <table class="table matrix" data-testid="comparison">
+            <thead>
+                <tr>
+                    <th scope="col">"Requirement"</th>
+                    <th scope="col">"Target"</th>
+                    {m.columns.iter().map(|c| view! { <th scope="col">{c.supplier.clone()}</th> }).collect_view()}
+                </tr>
+            </thead>
+            <tbody>
+                {m.rows.into_iter().map(|r| {
+                    let (gap, differs) = (r.gap, r.differs);
+                    let kind = r.target_kind;
+                    let target = r.cells.iter().flatten().map(|c| c.target).max().unwrap_or(0);
+                    view! {
+                        <tr data-ref=r.ref_id.clone() class:gap=gap class:differs=differs
+                            class:hidden=move || !filter.get().admits(gap, differs)>
+                            <th scope="row"><code>{r.ref_id.clone()}</code><div class="small">{r.title.clone()}</div></th>
+                            <td>{kind.label(target)}</td>
+                            {r.cells.into_iter().map(|c| match c {
+                                None => Either::Left(view! { <td class="muted small">"not asked"</td> }),
+                                Some(c) => Either::Right(view! {
+                                    <td class:short=c.gap>
+                                        {c.compliance.map(|x| x.label()).unwrap_or("Not answered")}
+                                        {c.claimed.map(|l| view! { <div class="small">{claimed_label(kind, l)}</div> })}
+                                        {c.review.map(|v| view! { <div class="small muted">{format!("review: {}", v.label().to_lowercase())}</div> })}
+                                    </td>
+                                }),
+                            }).collect_view()}
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
     }
 }

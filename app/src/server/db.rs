@@ -30,14 +30,16 @@ pub async fn connect_writer(url: &str) -> Result<Option<DatabaseConnection>, DbE
     }
 }
 
-/// On SQLite, checkpoints the WAL into the database file every 250 ms on a
-/// reader connection, in PASSIVE mode (it never waits for or blocks a
-/// writer), since the writer connection leaves that work out. A no-op
-/// elsewhere. The task ends with the runtime.
-pub fn spawn_checkpoints(db: DatabaseConnection) {
-    if db.get_database_backend() != sea_orm::DatabaseBackend::Sqlite {
-        return;
+/// On SQLite, checkpoints the WAL into the database file every 250 ms, in
+/// PASSIVE mode (it never waits for or blocks a writer), since the writer
+/// connection leaves that work out. It uses a connection of its own, so the
+/// application's pools open and close without it. A no-op elsewhere; the
+/// task ends with the runtime.
+pub async fn spawn_checkpoints(url: &str) -> Result<(), DbErr> {
+    if !url.starts_with("sqlite:") {
+        return Ok(());
     }
+    let db = connect_with(url, 1, false).await?;
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_millis(250));
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -51,6 +53,7 @@ pub fn spawn_checkpoints(db: DatabaseConnection) {
             }
         }
     });
+    Ok(())
 }
 
 async fn connect_with(

@@ -15,11 +15,13 @@ enum Caller {
     Anon,
     Alpha(Role),
     Sigma(Role),
+    /// Kappa Assurance, an assessor Alpha invited into its engagement.
+    Kappa(Role),
 }
 
 use Caller::*;
 
-const CALLERS: [Caller; 7] = [
+const CALLERS: [Caller; 9] = [
     Anon,
     Alpha(Role::Admin),
     Alpha(Role::Reviewer),
@@ -27,6 +29,8 @@ const CALLERS: [Caller; 7] = [
     Alpha(Role::Viewer),
     Sigma(Role::Admin),
     Sigma(Role::Contributor),
+    Kappa(Role::Admin),
+    Kappa(Role::Viewer),
 ];
 
 /// Ids the calls refer to: Alpha's objects and Beta's (another asset owner).
@@ -60,6 +64,7 @@ fn slug(c: Caller) -> String {
         Anon => "anon".into(),
         Alpha(r) => format!("alpha-{}", r.as_str()),
         Sigma(r) => format!("sigma-{}", r.as_str()),
+        Kappa(r) => format!("kappa-{}", r.as_str()),
     }
 }
 
@@ -95,11 +100,22 @@ fn sigma_editors(s: u16) -> Vec<(Caller, u16)> {
     vec![(Sigma(Role::Admin), s), (Sigma(Role::Contributor), s)]
 }
 
+/// Alpha's people and its assessor's: those who read Alpha's engagement.
+fn alpha_readers(s: u16) -> Vec<(Caller, u16)> {
+    let mut v = alpha_all(s);
+    v.extend([(Kappa(Role::Admin), s), (Kappa(Role::Viewer), s)]);
+    v
+}
+
 fn admin_only(c: Caller) -> u16 {
     expect(
         c,
         404,
-        &[(Alpha(Role::Admin), 200), (Sigma(Role::Admin), 200)],
+        &[
+            (Alpha(Role::Admin), 200),
+            (Sigma(Role::Admin), 200),
+            (Kappa(Role::Admin), 200),
+        ],
     )
 }
 
@@ -181,7 +197,12 @@ fn cases(c: Caller, ids: &Ids) -> Vec<Case> {
             expect(
                 c,
                 200,
-                &[(Sigma(Role::Admin), 404), (Sigma(Role::Contributor), 404)],
+                &[
+                    (Sigma(Role::Admin), 404),
+                    (Sigma(Role::Contributor), 404),
+                    (Kappa(Role::Admin), 404),
+                    (Kappa(Role::Viewer), 404),
+                ],
             ),
         ),
         (
@@ -288,7 +309,11 @@ fn cases(c: Caller, ids: &Ids) -> Vec<Case> {
             ),
         ),
         ("browse_shipped", a(&[]), expect(c, 200, &[])),
-        ("list_engagements", a(&[]), expect(c, 404, &alpha_all(200))),
+        (
+            "list_engagements",
+            a(&[]),
+            expect(c, 404, &alpha_readers(200)),
+        ),
         (
             "create_engagement",
             a(&[
@@ -300,7 +325,7 @@ fn cases(c: Caller, ids: &Ids) -> Vec<Case> {
         (
             "get_engagement",
             a(&[("engagement_id", &ids.alpha_engagement)]),
-            expect(c, 404, &alpha_all(200)),
+            expect(c, 404, &alpha_readers(200)),
         ),
         (
             "get_engagement",
@@ -525,6 +550,27 @@ fn cases(c: Caller, ids: &Ids) -> Vec<Case> {
                     (Alpha(Role::Reviewer), 200),
                     (Sigma(Role::Admin), 200),
                     (Sigma(Role::Contributor), 200),
+                    // Assessors write internal comments only.
+                    (Kappa(Role::Admin), 422),
+                ],
+            ),
+        ),
+        (
+            "add_comment",
+            a(&[
+                ("answer_id", &ids.alpha_answer),
+                ("visibility", "internal"),
+                ("body", "Assessor's note."),
+            ]),
+            expect(
+                c,
+                404,
+                &[
+                    (Alpha(Role::Admin), 200),
+                    (Alpha(Role::Reviewer), 200),
+                    (Sigma(Role::Admin), 422),
+                    (Sigma(Role::Contributor), 422),
+                    (Kappa(Role::Admin), 200),
                 ],
             ),
         ),
@@ -569,9 +615,38 @@ fn cases(c: Caller, ids: &Ids) -> Vec<Case> {
             expect(c, 404, &[]),
         ),
         (
+            "compare_suppliers",
+            a(&[("engagement_id", &ids.alpha_engagement)]),
+            expect(c, 404, &alpha_readers(200)),
+        ),
+        (
+            "compare_suppliers",
+            a(&[("engagement_id", &ids.beta_engagement)]),
+            expect(c, 404, &[]),
+        ),
+        (
+            // An invalid address: refused after the checks of who may invite.
+            "invite_assessor",
+            a(&[
+                ("engagement_id", &ids.alpha_engagement),
+                ("name", "Some Assessor"),
+                ("admin_email", "not-an-address"),
+            ]),
+            expect(c, 404, &alpha_managers(422)),
+        ),
+        (
+            "invite_assessor",
+            a(&[
+                ("engagement_id", &ids.beta_engagement),
+                ("name", "Kappa Assurance"),
+                ("admin_email", "admin@kappa.test"),
+            ]),
+            expect(c, 404, &[]),
+        ),
+        (
             "get_gap",
             a(&[("assessment_id", &ids.alpha_assessment)]),
-            expect(c, 404, &alpha_all(200)),
+            expect(c, 404, &alpha_readers(200)),
         ),
         (
             "get_gap",
@@ -894,8 +969,12 @@ fn cases(c: Caller, ids: &Ids) -> Vec<Case> {
 /// Pages, by path: expected status per caller.
 fn pages(c: Caller, ids: &Ids) -> Vec<(String, u16)> {
     let signed_in = |s: u16| if c == Anon { 302 } else { s };
-    let admin = matches!(c, Alpha(Role::Admin) | Sigma(Role::Admin));
+    let admin = matches!(
+        c,
+        Alpha(Role::Admin) | Sigma(Role::Admin) | Kappa(Role::Admin)
+    );
     let owner = matches!(c, Alpha(_));
+    let reader = matches!(c, Alpha(_) | Kappa(_));
     let list: Vec<(&str, u16)> = vec![
         ("/", signed_in(200)),
         ("/members", signed_in(200)),
@@ -944,15 +1023,29 @@ fn pages(c: Caller, ids: &Ids) -> Vec<(String, u16)> {
     out.push((format!("/profiles/{}", ids.beta_profile), signed_in(404)));
     out.push((
         "/engagements".into(),
-        signed_in(if owner { 200 } else { 404 }),
+        signed_in(if reader { 200 } else { 404 }),
+    ));
+    for page in ["", "/compare"] {
+        out.push((
+            format!("/engagements/{}{page}", ids.alpha_engagement),
+            signed_in(if reader { 200 } else { 404 }),
+        ));
+        out.push((
+            format!("/engagements/{}{page}", ids.beta_engagement),
+            signed_in(404),
+        ));
+    }
+    out.push((
+        format!("/engagements/{}/export/xlsx", ids.alpha_engagement),
+        download(if reader { 200 } else { 404 }),
     ));
     out.push((
-        format!("/engagements/{}", ids.alpha_engagement),
-        signed_in(if owner { 200 } else { 404 }),
+        format!("/engagements/{}/export/xlsx", ids.beta_engagement),
+        download(404),
     ));
     out.push((
-        format!("/engagements/{}", ids.beta_engagement),
-        signed_in(404),
+        format!("/engagements/{}/export/csv", ids.alpha_engagement),
+        download(404),
     ));
     out.push(("/assessments".into(), signed_in(200)));
     out.push((
@@ -1004,6 +1097,7 @@ fn foreign(c: Caller) -> &'static [&'static str] {
             "beta.test",
             "Beta Power",
             "@sigma.test",
+            "@kappa.test",
             "Tau Systems",
             "tau.test",
         ],
@@ -1016,6 +1110,19 @@ fn foreign(c: Caller) -> &'static [&'static str] {
             "Tau Systems",
             "tau.test",
             "OWNER-INTERNAL-REMARK",
+            "ASSESSOR-INTERNAL-REMARK",
+            // The supplier never learns who assesses the engagement.
+            "Kappa Assurance",
+        ],
+        // The assessor reads Alpha's engagement (Alpha, Sigma by name, all
+        // comments); never people's addresses, nor Beta or its supplier.
+        Kappa(_) => &[
+            "beta.test",
+            "Beta Power",
+            "@alpha.test",
+            "@sigma.test",
+            "Tau Systems",
+            "tau.test",
         ],
     }
 }
@@ -1273,12 +1380,49 @@ async fn isolation_matrix(b: Backend) {
         }
     }
 
+    // Alpha invites Kappa Assurance into its engagement as assessor; Kappa
+    // leaves an internal remark that Sigma must never see.
+    let kappa = crate::common::org(
+        &app.state,
+        "Kappa Assurance",
+        "kappa",
+        app::model::OrgKind::Assessor,
+        &[Role::Admin, Role::Viewer],
+    )
+    .await;
+    let (st, r) = app
+        .call(
+            &alpha_admin,
+            "invite_assessor",
+            &[
+                ("engagement_id", &ids.alpha_engagement),
+                ("name", "Kappa Assurance"),
+                ("admin_email", "admin@kappa.test"),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{r}");
+    let kappa_admin = app.login(kappa.email(Role::Admin), PASSWORD).await;
+    let (st, r) = app
+        .call(
+            &kappa_admin,
+            "add_comment",
+            &[
+                ("answer_id", &ids.alpha_answer),
+                ("visibility", "internal"),
+                ("body", "ASSESSOR-INTERNAL-REMARK on the evidence"),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{r}");
+
     let mut failures = Vec::new();
     for caller in CALLERS {
         let client = match caller {
             Anon => app.client(),
             Alpha(r) => app.login(w.alpha.email(r), PASSWORD).await,
             Sigma(r) => app.login(w.sigma.email(r), PASSWORD).await,
+            Kappa(r) => app.login(kappa.email(r), PASSWORD).await,
         };
         for (endpoint, args, want) in cases(caller, &ids) {
             let args: Vec<(&str, &str)> =

@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod comment;
 pub mod commitment;
 pub mod engagement;
+pub mod engagement_assessor;
 pub mod evidence;
 pub mod invitation;
 pub mod login_attempt;

@@ -7,14 +7,14 @@ use super::{catalogs, engagements::member_emails, ts};
 use crate::model::{
     check_answer, incomplete, AnswerDto, AnswerFields, AnswerId, AnswerInput, AnswerVersionDto,
     AppError, AssessmentDto, AssessmentId, AssessmentStatus, AssessmentSummary, Compliance,
-    EvidenceDto, EvidenceId, Party, Permission, ProfileId, Progress, Role, SaveOutcome, Side,
-    TargetKind, Transition,
+    EvidenceDto, EvidenceId, OrgKind, Party, Permission, ProfileId, Progress, Role, SaveOutcome,
+    Side, TargetKind, Transition,
 };
 use crate::server::{
     audit, db,
     entities::{
-        answer, answer_version, assessment, engagement, evidence, membership, organization,
-        profile, profile_item, requirement, user,
+        answer, answer_version, assessment, engagement, engagement_assessor, evidence, membership,
+        organization, profile, profile_item, requirement, user,
     },
     mail::Mail,
     respond::internal,
@@ -41,12 +41,52 @@ pub fn visible(actor: &Actor) -> Select<assessment::Entity> {
     )
 }
 
-fn side(actor: &Actor, a: &assessment::Model) -> Side {
+/// Assessments the actor may read: those of [`visible`], and for an
+/// assessor organization every assessment of the engagements it was invited
+/// into. Only reading goes through this; every change starts from
+/// [`visible`], so an assessor never changes anything but its own comments.
+pub fn readable(actor: &Actor) -> Select<assessment::Entity> {
+    let org = actor.org_id().0;
+    let mut any = Condition::any()
+        .add(assessment::Column::OwnerOrgId.eq(org))
+        .add(assessment::Column::SupplierOrgId.eq(org));
+    if actor.kinds().contains(&OrgKind::Assessor) {
+        any = any.add(
+            assessment::Column::EngagementId.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(engagement_assessor::Column::EngagementId)
+                    .from(engagement_assessor::Entity)
+                    .and_where(engagement_assessor::Column::AssessorOrgId.eq(org))
+                    .to_owned(),
+            ),
+        );
+    }
+    assessment::Entity::find().filter(any)
+}
+
+/// The actor's side of an assessment it may read.
+pub(crate) fn side(actor: &Actor, a: &assessment::Model) -> Side {
     if a.owner_org_id == actor.org_id().0 {
         Side::Owner
-    } else {
+    } else if a.supplier_org_id == actor.org_id().0 {
         Side::Supplier
+    } else {
+        Side::Assessor
     }
+}
+
+/// An assessment the actor may read (see [`readable`]).
+pub(crate) async fn find_readable<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    id: i64,
+) -> Result<assessment::Model, AppError> {
+    readable(actor)
+        .filter(assessment::Column::Id.eq(id))
+        .one(conn)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)
 }
 
 async fn find<C: ConnectionTrait>(
@@ -192,9 +232,10 @@ async fn evidence_missing<C: ConnectionTrait>(
     Ok(out)
 }
 
-/// The assessments the organization was sent (supplier) or sent (owner).
+/// The assessments the organization was sent (supplier), sent (owner) or
+/// assesses (assessor).
 pub async fn list(actor: &Actor, state: &AppState) -> Result<Vec<AssessmentSummary>, AppError> {
-    let rows = visible(actor)
+    let rows = readable(actor)
         .order_by_asc(assessment::Column::DueOn)
         .order_by_asc(assessment::Column::Id)
         .all(&state.db)
@@ -308,7 +349,7 @@ pub async fn get(
     id: AssessmentId,
 ) -> Result<AssessmentDto, AppError> {
     let db = &state.db;
-    let a = find(db, actor, id.0).await?;
+    let a = find_readable(db, actor, id.0).await?;
     let side = side(actor, &a);
     let answers = answer::Entity::find()
         .filter(answer::Column::AssessmentId.eq(a.id))
@@ -688,8 +729,8 @@ pub async fn history(
         .await
         .map_err(internal)?
         .ok_or(AppError::NotFound)?;
-    // Visible only through an assessment the organization is party to.
-    find(&state.db, actor, x.assessment_id).await?;
+    // Visible only through an assessment the organization may read.
+    find_readable(&state.db, actor, x.assessment_id).await?;
     let versions = answer_version::Entity::find()
         .filter(answer_version::Column::AnswerId.eq(x.id))
         .order_by_desc(answer_version::Column::Version)

@@ -1,17 +1,19 @@
 //! Engagements and the assessments sent in them, as the asset owner runs
-//! them. Suppliers never load an engagement: they see their own assessments
-//! only (see `assessments`).
+//! them; assessors the owner invites into one engagement read it too.
+//! Suppliers never load an engagement: they see their own assessments only
+//! (see `assessments`).
 
 use super::{assessments, ts};
 use crate::model::{
-    parse_name, AppError, AssessmentId, AssessmentStatus, EngagementDto, EngagementId,
-    EngagementSummary, OrgKind, Permission, ProfileStatus, Role,
+    parse_name, AppError, AssessmentId, AssessmentStatus, Email, EngagementDto, EngagementId,
+    EngagementSummary, InvitationSent, OrgKind, Permission, ProfileStatus, Role, Side,
 };
 use crate::server::{
-    audit, db,
+    audit::{self, Who},
+    db,
     entities::{
-        answer, assessment, engagement, membership, organization, profile, profile_item,
-        supplier_link, user,
+        answer, assessment, engagement, engagement_assessor, membership, organization, profile,
+        profile_item, supplier_link, user,
     },
     mail::Mail,
     respond::internal,
@@ -26,6 +28,7 @@ use sea_orm::{
     QuerySelect, Set,
 };
 use serde_json::json;
+use std::collections::HashMap;
 
 impl TenantScoped for engagement::Entity {
     fn org_column() -> Self::Column {
@@ -33,31 +36,97 @@ impl TenantScoped for engagement::Entity {
     }
 }
 
-fn require_owner(actor: &Actor) -> Result<(), AppError> {
-    if actor.kinds().contains(&OrgKind::AssetOwner) {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
+/// An engagement the actor may read, and on which side: the asset owner's
+/// own, or one its organization was invited into as assessor. Anything else
+/// is `NotFound`.
+pub(crate) async fn readable<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    id: i64,
+) -> Result<(engagement::Model, Side), AppError> {
+    let e = engagement::Entity::find_by_id(id)
+        .one(conn)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    if e.owner_org_id == actor.org_id().0 && actor.kinds().contains(&OrgKind::AssetOwner) {
+        return Ok((e, Side::Owner));
     }
+    if is_assessor(conn, actor, e.id).await? {
+        return Ok((e, Side::Assessor));
+    }
+    Err(AppError::NotFound)
 }
 
+/// Whether the actor's organization was invited into the engagement as
+/// assessor.
+pub(crate) async fn is_assessor<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    engagement_id: i64,
+) -> Result<bool, AppError> {
+    if !actor.kinds().contains(&OrgKind::Assessor) {
+        return Ok(false);
+    }
+    is_linked(conn, engagement_id, actor.org_id().0).await
+}
+
+/// The asset owner's engagements, or those an assessor was invited into.
 pub async fn list(actor: &Actor, state: &AppState) -> Result<Vec<EngagementSummary>, AppError> {
-    require_owner(actor)?;
-    let rows = scoped::<engagement::Entity>(actor)
-        .order_by_desc(engagement::Column::CreatedAt)
-        .all(&state.db)
-        .await
-        .map_err(internal)?;
+    let org = actor.org_id().0;
+    let mut rows = Vec::new();
+    if actor.kinds().contains(&OrgKind::AssetOwner) {
+        rows = scoped::<engagement::Entity>(actor)
+            .order_by_desc(engagement::Column::CreatedAt)
+            .all(&state.db)
+            .await
+            .map_err(internal)?;
+    }
+    if actor.kinds().contains(&OrgKind::Assessor) {
+        let invited: Vec<i64> = engagement_assessor::Entity::find()
+            .select_only()
+            .column(engagement_assessor::Column::EngagementId)
+            .filter(engagement_assessor::Column::AssessorOrgId.eq(org))
+            .into_tuple()
+            .all(&state.db)
+            .await
+            .map_err(internal)?;
+        rows.extend(
+            engagement::Entity::find()
+                .filter(engagement::Column::Id.is_in(invited))
+                .order_by_desc(engagement::Column::CreatedAt)
+                .all(&state.db)
+                .await
+                .map_err(internal)?,
+        );
+    }
+    if rows.is_empty() {
+        if actor.kinds().contains(&OrgKind::AssetOwner)
+            || actor.kinds().contains(&OrgKind::Assessor)
+        {
+            return Ok(Vec::new());
+        }
+        return Err(AppError::NotFound);
+    }
+    let ids: Vec<i64> = rows.iter().map(|e| e.id).collect();
     let counts: Vec<(i64, i64)> = assessment::Entity::find()
         .select_only()
         .column(assessment::Column::EngagementId)
         .column_as(Expr::col(assessment::Column::Id).count(), "n")
-        .filter(assessment::Column::OwnerOrgId.eq(actor.org_id().0))
+        .filter(assessment::Column::EngagementId.is_in(ids))
         .group_by(assessment::Column::EngagementId)
         .into_tuple()
         .all(&state.db)
         .await
         .map_err(internal)?;
+    let owners: HashMap<i64, String> = organization::Entity::find()
+        .filter(organization::Column::Id.is_in(rows.iter().map(|e| e.owner_org_id)))
+        .all(&state.db)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect();
     Ok(rows
         .into_iter()
         .map(|e| EngagementSummary {
@@ -67,6 +136,8 @@ pub async fn list(actor: &Actor, state: &AppState) -> Result<Vec<EngagementSumma
                 .find(|(id, _)| *id == e.id)
                 .map(|(_, n)| *n as u64)
                 .unwrap_or(0),
+            assessing_for: (e.owner_org_id != org)
+                .then(|| owners.get(&e.owner_org_id).cloned().unwrap_or_default()),
             name: e.name,
             description: e.description,
             created: ts(e.created_at),
@@ -122,21 +193,174 @@ pub async fn get(
     state: &AppState,
     id: EngagementId,
 ) -> Result<EngagementDto, AppError> {
-    require_owner(actor)?;
-    let e = find_owned::<engagement::Entity, _>(&state.db, actor, id.0).await?;
+    let (e, side) = readable(&state.db, actor, id.0).await?;
     let rows = assessment::Entity::find()
-        .filter(assessment::Column::OwnerOrgId.eq(actor.org_id().0))
+        .filter(assessment::Column::OwnerOrgId.eq(e.owner_org_id))
         .filter(assessment::Column::EngagementId.eq(e.id))
         .order_by_asc(assessment::Column::Id)
         .all(&state.db)
         .await
         .map_err(internal)?;
+    let assessor_orgs: Vec<i64> = engagement_assessor::Entity::find()
+        .select_only()
+        .column(engagement_assessor::Column::AssessorOrgId)
+        .filter(engagement_assessor::Column::EngagementId.eq(e.id))
+        .into_tuple()
+        .all(&state.db)
+        .await
+        .map_err(internal)?;
+    let names: HashMap<i64, String> = organization::Entity::find()
+        .filter(
+            organization::Column::Id.is_in(assessor_orgs.iter().copied().chain([e.owner_org_id])),
+        )
+        .all(&state.db)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect();
+    let mut assessors: Vec<String> = assessor_orgs
+        .iter()
+        .filter_map(|o| names.get(o).cloned())
+        .collect();
+    assessors.sort();
     Ok(EngagementDto {
         id: EngagementId(e.id),
         name: e.name,
         description: e.description,
         assessments: assessments::summaries(&state.db, rows).await?,
+        side,
+        owner: names.get(&e.owner_org_id).cloned().unwrap_or_default(),
+        assessors,
     })
+}
+
+/// Invites an assessor organization into one engagement: it then reads the
+/// engagement's assessments, answers, evidence and all comments, and writes
+/// internal comments. An organization of that name already on Pactline is
+/// linked (it must be an assessor and answer no questionnaire in this
+/// engagement); otherwise it is created with `admin_email` invited as its
+/// first admin.
+pub async fn invite_assessor(
+    actor: &Actor,
+    state: &AppState,
+    engagement_id: EngagementId,
+    name: &str,
+    admin_email: &str,
+    info: &RequestInfo,
+) -> Result<Option<InvitationSent>, AppError> {
+    actor.require(Permission::ManageEngagements)?;
+    let name = parse_name("name", name, 200)?;
+    let email = Email::parse(admin_email).map_err(|_| {
+        AppError::invalid(
+            "admin_email",
+            "Enter the e-mail address of the assessor's first admin, like name@example.com.",
+        )
+    })?;
+    let who = Who::user(actor.user_id(), &info.request_id);
+    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
+    let e = find_owned::<engagement::Entity, _>(&txn, actor, engagement_id.0).await?;
+    let (org, invitation) = super::suppliers::find_or_create(
+        &txn,
+        state,
+        actor,
+        &who,
+        &name,
+        OrgKind::Assessor,
+        &email,
+    )
+    .await?;
+    if invitation.is_none() {
+        if !OrgKind::parse_list(&org.kinds).contains(&OrgKind::Assessor) {
+            return Err(AppError::invalid(
+                "name",
+                format!("{} is not an assessor organization on Pactline.", org.name),
+            ));
+        }
+        let answers_here = assessment::Entity::find()
+            .filter(assessment::Column::EngagementId.eq(e.id))
+            .filter(assessment::Column::SupplierOrgId.eq(org.id))
+            .one(&txn)
+            .await
+            .map_err(internal)?;
+        if answers_here.is_some() {
+            return Err(AppError::invalid(
+                "name",
+                format!(
+                    "{} answers a questionnaire in this engagement; an assessor must not be one of its suppliers.",
+                    org.name
+                ),
+            ));
+        }
+        if is_linked(&txn, e.id, org.id).await? {
+            return Err(AppError::invalid(
+                "name",
+                format!("{} is already an assessor in this engagement.", org.name),
+            ));
+        }
+    }
+    engagement_assessor::ActiveModel {
+        engagement_id: Set(e.id),
+        owner_org_id: Set(actor.org_id().0),
+        assessor_org_id: Set(org.id),
+        invited_by: Set(Some(actor.user_id().0)),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(internal)?;
+    audit::by_actor(
+        &txn,
+        actor,
+        &info.request_id,
+        "engagement.assessor_invited",
+        "engagement",
+        e.id,
+        None,
+        Some(
+            json!({"assessor": org.id, "name": org.name, "new_organization": invitation.is_some()}),
+        ),
+    )
+    .await?;
+    let link = format!("{}/engagements/{}", state.config.base_url, e.id);
+    for to in member_emails(&txn, org.id, &[Role::Admin, Role::Contributor]).await? {
+        let body = format!(
+            "You were invited as assessor into the engagement “{}”. You can read its assessments and write internal comments.\n\nOpen it: {link}\n",
+            e.name
+        );
+        state
+            .mailer
+            .send(
+                &txn,
+                Some(crate::model::OrgId(org.id)),
+                "engagement.assessor_invited",
+                Mail {
+                    to,
+                    subject: format!("Assessor invitation: {}", e.name),
+                    body: body.clone(),
+                },
+                &body,
+            )
+            .await
+            .map_err(internal)?;
+    }
+    txn.commit().await.map_err(internal)?;
+    Ok(invitation)
+}
+
+async fn is_linked<C: ConnectionTrait>(
+    conn: &C,
+    engagement_id: i64,
+    org: i64,
+) -> Result<bool, AppError> {
+    Ok(engagement_assessor::Entity::find()
+        .filter(engagement_assessor::Column::EngagementId.eq(engagement_id))
+        .filter(engagement_assessor::Column::AssessorOrgId.eq(org))
+        .one(conn)
+        .await
+        .map_err(internal)?
+        .is_some())
 }
 
 /// The e-mail addresses of an organization's active members with one of
@@ -222,6 +446,12 @@ pub async fn send_assessment(
     if taken.is_some() {
         return Err(AppError::Conflict(
             "This profile version was already sent to this supplier in this engagement.".into(),
+        ));
+    }
+    if is_linked(&txn, e.id, supplier_org_id).await? {
+        return Err(AppError::invalid(
+            "supplier",
+            "This organization assesses this engagement; an assessor cannot also answer in it.",
         ));
     }
     let supplier = organization::Entity::find_by_id(supplier_org_id)

@@ -318,12 +318,7 @@ pub async fn download(
         .await
         .map_err(internal)?
         .ok_or(AppError::NotFound)?;
-    super::assessments::visible(actor)
-        .filter(assessment::Column::Id.eq(e.assessment_id))
-        .one(&state.db)
-        .await
-        .map_err(internal)?
-        .ok_or(AppError::NotFound)?;
+    super::assessments::find_readable(&state.db, actor, e.assessment_id).await?;
     let digest = e.sha256.clone().ok_or(AppError::NotFound)?;
     let store = state.blobs.clone();
     let bytes = tokio::task::spawn_blocking(move || store.get(&digest))

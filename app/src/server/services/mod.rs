@@ -6,6 +6,7 @@ pub mod answer_sheets;
 pub mod assessments;
 pub mod auth;
 pub mod catalogs;
+pub mod comparison;
 pub mod engagements;
 pub mod evidence_files;
 pub mod exports;

@@ -24,23 +24,14 @@ use sea_orm::{
 use serde_json::json;
 use std::collections::HashMap;
 
-/// The assessment if the actor may see it, with the actor's side.
+/// The assessment if the actor may read it, with the actor's side.
 async fn load<C: ConnectionTrait>(
     conn: &C,
     actor: &Actor,
     id: i64,
 ) -> Result<(assessment::Model, Side), AppError> {
-    let a = assessments::visible(actor)
-        .filter(assessment::Column::Id.eq(id))
-        .one(conn)
-        .await
-        .map_err(internal)?
-        .ok_or(AppError::NotFound)?;
-    let side = if a.owner_org_id == actor.org_id().0 {
-        Side::Owner
-    } else {
-        Side::Supplier
-    };
+    let a = assessments::find_readable(conn, actor, id).await?;
+    let side = assessments::side(actor, &a);
     Ok((a, side))
 }
 
@@ -174,7 +165,7 @@ pub async fn verdicts<C: ConnectionTrait>(
 }
 
 /// The comments of an assessment the actor may read: everything for the
-/// asset owner, shared comments only for the supplier.
+/// asset owner and its assessors, shared comments only for the supplier.
 pub async fn comments(
     actor: &Actor,
     state: &AppState,
@@ -199,7 +190,7 @@ pub async fn comments(
         .map(|u| (u.id, u.display_name))
         .collect();
     let orgs: HashMap<i64, String> = organization::Entity::find()
-        .filter(organization::Column::Id.is_in([a.owner_org_id, a.supplier_org_id]))
+        .filter(organization::Column::Id.is_in(rows.iter().map(|c| c.author_org_id)))
         .all(&state.db)
         .await
         .map_err(internal)?
@@ -221,7 +212,7 @@ pub async fn comments(
 }
 
 /// Adds a comment to an answer's thread. Suppliers write shared comments
-/// only; the asset owner's reviewers choose.
+/// only, assessors internal ones only; the asset owner's reviewers choose.
 pub async fn add_comment(
     actor: &Actor,
     state: &AppState,
@@ -254,6 +245,15 @@ pub async fn add_comment(
                 return Err(AppError::invalid(
                     "visibility",
                     "Your comments are shared with the asset owner.",
+                ));
+            }
+        }
+        Side::Assessor => {
+            actor.require(Permission::AssessEngagements)?;
+            if visibility != Visibility::Internal {
+                return Err(AppError::invalid(
+                    "visibility",
+                    "As assessor you write internal comments: the asset owner reads them, the supplier never does.",
                 ));
             }
         }
@@ -508,15 +508,15 @@ pub async fn decide(
     Ok(to)
 }
 
-/// The gap analysis of an assessment, for the asset owner.
+/// The gap analysis of an assessment, for the asset owner and its
+/// assessors (a supplier sees its answers, not the owner's scoring).
 pub async fn gap(
     actor: &Actor,
     state: &AppState,
     id: AssessmentId,
 ) -> Result<GapAnalysis, AppError> {
-    actor.require(Permission::ViewProfiles)?;
     let dto = assessments::get(actor, state, id).await?;
-    if dto.side != Side::Owner {
+    if dto.side == Side::Supplier {
         return Err(AppError::NotFound);
     }
     Ok(analyse(&crate::model::gap_items(&dto)))

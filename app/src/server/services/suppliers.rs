@@ -3,7 +3,8 @@
 
 use super::{invitations, ts};
 use crate::model::{
-    parse_name, AppError, Email, OrgId, OrgKind, Permission, Role, SupplierDto, SupplierInvited,
+    parse_name, AppError, Email, InvitationSent, OrgId, OrgKind, Permission, Role, SupplierDto,
+    SupplierInvited,
 };
 use crate::server::{
     audit::{self, Event, Who},
@@ -15,7 +16,9 @@ use crate::server::{
     Actor, AppState,
 };
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
 use serde_json::json;
 
 /// The key under which organization names are unique: case and spacing do
@@ -89,64 +92,23 @@ pub async fn invite(
             "Enter the e-mail address of the supplier's first admin, like name@example.com.",
         )
     })?;
-    let key = name_key(&name);
     let now = Utc::now();
     let who = Who::user(actor.user_id(), &info.request_id);
     let txn = db::write_txn(&state.writer).await.map_err(internal)?;
-    let existing = organization::Entity::find()
-        .filter(organization::Column::NameKey.eq(key.as_str()))
-        .one(&txn)
-        .await
-        .map_err(internal)?;
-    if existing.as_ref().is_some_and(|o| o.id == actor.org_id().0) {
-        return Err(AppError::invalid("name", "That is your own organization."));
+    let (org, invitation) = find_or_create(&txn, state, actor, &who, &name, kind, &email).await?;
+    if invitation.is_none() {
+        let linked = scoped::<supplier_link::Entity>(actor)
+            .filter(supplier_link::Column::SupplierOrgId.eq(org.id))
+            .one(&txn)
+            .await
+            .map_err(internal)?;
+        if linked.is_some() {
+            return Err(AppError::invalid(
+                "name",
+                format!("{} is already one of your suppliers.", org.name),
+            ));
+        }
     }
-    let (org, invitation) = match existing {
-        Some(org) => {
-            let linked = scoped::<supplier_link::Entity>(actor)
-                .filter(supplier_link::Column::SupplierOrgId.eq(org.id))
-                .one(&txn)
-                .await
-                .map_err(internal)?;
-            if linked.is_some() {
-                return Err(AppError::invalid(
-                    "name",
-                    format!("{} is already one of your suppliers.", org.name),
-                ));
-            }
-            (org, None)
-        }
-        None => {
-            let org = organization::ActiveModel {
-                name: Set(name.clone()),
-                name_key: Set(key),
-                kinds: Set(OrgKind::join(&[kind])),
-                created_at: Set(now),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await
-            .map_err(internal)?;
-            audit::record(
-                &txn,
-                &who,
-                Event {
-                    org: Some(OrgId(org.id)),
-                    action: "organization.created",
-                    object_type: "organization",
-                    object_id: org.id.to_string(),
-                    before: None,
-                    after: Some(json!({"name": org.name, "kinds": org.kinds, "invited_by_org": actor.org_id().0})),
-                },
-            )
-            .await
-            .map_err(internal)?;
-            let sent =
-                invitations::create_in(&txn, state, &who, actor.email(), &org, &email, Role::Admin)
-                    .await?;
-            (org, Some(sent))
-        }
-    };
     let link = supplier_link::ActiveModel {
         owner_org_id: Set(actor.org_id().0),
         supplier_org_id: Set(org.id),
@@ -181,6 +143,61 @@ pub async fn invite(
         },
         invitation,
     })
+}
+
+/// The organization named `name`: the one already on Pactline under that
+/// name, as it is (its own admins manage its members), or a new one of
+/// `kind` with `admin` invited as its first admin (the invitation comes
+/// back). Never the actor's own organization.
+pub(crate) async fn find_or_create<C: ConnectionTrait>(
+    conn: &C,
+    state: &AppState,
+    actor: &Actor,
+    who: &Who,
+    name: &str,
+    kind: OrgKind,
+    admin: &Email,
+) -> Result<(organization::Model, Option<InvitationSent>), AppError> {
+    let existing = organization::Entity::find()
+        .filter(organization::Column::NameKey.eq(name_key(name)))
+        .one(conn)
+        .await
+        .map_err(internal)?;
+    if let Some(org) = existing {
+        if org.id == actor.org_id().0 {
+            return Err(AppError::invalid("name", "That is your own organization."));
+        }
+        return Ok((org, None));
+    }
+    let org = organization::ActiveModel {
+        name: Set(name.to_string()),
+        name_key: Set(name_key(name)),
+        kinds: Set(OrgKind::join(&[kind])),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await
+    .map_err(internal)?;
+    audit::record(
+        conn,
+        who,
+        Event {
+            org: Some(OrgId(org.id)),
+            action: "organization.created",
+            object_type: "organization",
+            object_id: org.id.to_string(),
+            before: None,
+            after: Some(
+                json!({"name": org.name, "kinds": org.kinds, "invited_by_org": actor.org_id().0}),
+            ),
+        },
+    )
+    .await
+    .map_err(internal)?;
+    let sent =
+        invitations::create_in(conn, state, who, actor.email(), &org, admin, Role::Admin).await?;
+    Ok((org, Some(sent)))
 }
 
 #[cfg(test)]

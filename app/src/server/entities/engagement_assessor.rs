@@ -1,0 +1,18 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "engagement_assessors")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub engagement_id: i64,
+    pub owner_org_id: i64,
+    pub assessor_org_id: i64,
+    pub invited_by: Option<i64>,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

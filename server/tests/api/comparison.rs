@@ -1,0 +1,514 @@
+//! The supplier comparison of an engagement, its workbook, and assessors
+//! invited into an engagement.
+
+use crate::assessments::{due, save, send, Sent};
+use crate::both;
+use crate::common::{org, Backend, TestApp, World, PASSWORD};
+use app::model::{OrgKind, Role};
+use reqwest::{Client, StatusCode};
+use serde_json::Value;
+
+/// A supplier organization of Alpha's, with an admin and a contributor;
+/// returns its id and a signed-in contributor.
+async fn supplier(app: &TestApp, owner: &Client, name: &str, slug: &str) -> (i64, Client) {
+    let o = org(
+        &app.state,
+        name,
+        slug,
+        OrgKind::ProductSupplier,
+        &[Role::Admin, Role::Contributor],
+    )
+    .await;
+    let (st, r) = app
+        .call(
+            owner,
+            "invite_supplier",
+            &[
+                ("name", name),
+                ("kind", "product_supplier"),
+                ("admin_email", &format!("admin@{slug}.test")),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{r}");
+    let c = app.login(o.email(Role::Contributor), PASSWORD).await;
+    (o.id.0, c)
+}
+
+async fn send_to(app: &TestApp, s: &Sent, profile: &str, supplier: i64) -> String {
+    let (st, a) = app
+        .call(
+            &s.owner,
+            "send_assessment",
+            &[
+                ("engagement_id", &s.engagement),
+                ("supplier_org_id", &supplier.to_string()),
+                ("profile_id", profile),
+                ("due_on", &due()),
+                ("message", ""),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{a}");
+    a.to_string()
+}
+
+async fn first_answer(app: &TestApp, c: &Client, assessment: &str) -> String {
+    let (st, a) = app
+        .call(c, "get_assessment", &[("assessment_id", assessment)])
+        .await;
+    assert_eq!(st, StatusCode::OK, "{a}");
+    a["answers"][0]["id"].to_string()
+}
+
+async fn compare(app: &TestApp, c: &Client, engagement: &str) -> (StatusCode, Value) {
+    app.call(c, "compare_suppliers", &[("engagement_id", engagement)])
+        .await
+}
+
+async fn suppliers_compare_side_by_side(b: Backend) {
+    use calamine::Reader;
+    let app = TestApp::spawn(b).await;
+    let w = World::build(&app).await;
+    let s = send(&app, &w).await;
+    let (omega, omega_user) = supplier(&app, &s.owner, "Omega Controls", "omega").await;
+    let omega_assessment = send_to(&app, &s, &s.profile, omega).await;
+
+    // Sigma meets the first requirement at ML2; Omega only partially, at ML1.
+    let sigma_first = first_answer(&app, &s.supplier, &s.assessment).await;
+    let (st, r) = save(
+        &app,
+        &s.supplier,
+        &sigma_first,
+        0,
+        &[("compliance", "meets"), ("claimed_level", "2")],
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{r}");
+    let omega_first = first_answer(&app, &omega_user, &omega_assessment).await;
+    let (st, r) = save(
+        &app,
+        &omega_user,
+        &omega_first,
+        0,
+        &[("compliance", "partially_meets"), ("claimed_level", "1")],
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{r}");
+
+    let (st, m) = compare(&app, &s.owner, &s.engagement).await;
+    assert_eq!(st, StatusCode::OK, "{m}");
+    let suppliers: Vec<&str> = m["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["supplier"].as_str().unwrap())
+        .collect();
+    assert_eq!(suppliers, ["Sigma Devices", "Omega Controls"]);
+    let rows = m["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 47);
+    let first = &rows[0];
+    assert_eq!(first["cells"][0]["compliance"], "meets");
+    assert_eq!(first["cells"][0]["gap"], false);
+    assert_eq!(first["cells"][1]["compliance"], "partially_meets");
+    assert_eq!(first["cells"][1]["gap"], true);
+    assert_eq!(
+        (first["gap"].clone(), first["differs"].clone()),
+        (true.into(), true.into())
+    );
+    // Everything else is unanswered by both: a gap, but no difference.
+    assert!(rows[1..]
+        .iter()
+        .all(|r| r["gap"] == true && r["differs"] == false));
+    assert_eq!(m["columns"][0]["answered"], 1);
+    assert_eq!(m["columns"][1]["unmet"], 47);
+
+    // The page renders the matrix for the asset owner's viewers too.
+    let viewer = app.login(w.alpha.email(Role::Viewer), PASSWORD).await;
+    let html = viewer
+        .get(app.url(&format!("/engagements/{}/compare", s.engagement)))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Omega Controls") && html.contains("Partially meets"));
+
+    // The workbook: one column per supplier, each supplier's score.
+    let r = s
+        .owner
+        .get(app.url(&format!("/engagements/{}/export/xlsx", s.engagement)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let bytes = r.bytes().await.unwrap().to_vec();
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    assert_eq!(book.sheet_names(), vec!["Matrix", "Suppliers"]);
+    let matrix = book.worksheet_range("Matrix").unwrap();
+    assert_eq!(matrix.height(), 48);
+    let header: Vec<String> = matrix
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(&header[6..], ["Sigma Devices", "Omega Controls"]);
+    let row1: Vec<String> = matrix
+        .rows()
+        .nth(1)
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(&row1[6..], ["Meets · ML2", "Partially meets · ML1"]);
+    let scores = book.worksheet_range("Suppliers").unwrap();
+    assert_eq!(scores.height(), 3);
+
+    // Withdrawn assessments leave the comparison.
+    let (st, _) = app
+        .call(
+            &s.owner,
+            "change_assessment",
+            &[("assessment_id", &omega_assessment), ("change", "withdraw")],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let (_, m) = compare(&app, &s.owner, &s.engagement).await;
+    assert_eq!(m["columns"].as_array().unwrap().len(), 1);
+
+    // Suppliers never compare: not even their own engagement exists for them.
+    for c in [&s.supplier, &omega_user] {
+        let (st, _) = compare(&app, c, &s.engagement).await;
+        assert_eq!(st, StatusCode::NOT_FOUND);
+        let r = c
+            .get(app.url(&format!("/engagements/{}/export/xlsx", s.engagement)))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    }
+    app.finish().await;
+}
+both!(suppliers_compare_side_by_side);
+
+async fn an_assessor_reads_and_comments_internally(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let w = World::build(&app).await;
+    let s = send(&app, &w).await;
+    let kappa = org(
+        &app.state,
+        "Kappa Assurance",
+        "kappa",
+        OrgKind::Assessor,
+        &[Role::Admin, Role::Viewer],
+    )
+    .await;
+    let invite = |name: &'static str, email: &'static str| {
+        let (app, owner, engagement) = (&app, &s.owner, s.engagement.clone());
+        async move {
+            app.call(
+                owner,
+                "invite_assessor",
+                &[
+                    ("engagement_id", engagement.as_str()),
+                    ("name", name),
+                    ("admin_email", email),
+                ],
+            )
+            .await
+        }
+    };
+    let (st, r) = invite("Kappa Assurance", "admin@kappa.test").await;
+    assert_eq!((st, r), (StatusCode::OK, Value::Null));
+    let (st, r) = invite("kappa  assurance", "admin@kappa.test").await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.to_string().contains("already an assessor"), "{r}");
+    // A supplier of the engagement cannot assess it.
+    let (st, r) = invite("Sigma Devices", "admin@sigma.test").await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
+    // A new assessor organization: created, its first admin invited.
+    let (st, r) = invite("Lambda Evaluations", "lead@lambda.test").await;
+    assert_eq!(st, StatusCode::OK, "{r}");
+    assert_eq!(r["invitation"]["email"], "lead@lambda.test");
+    let (_, e) = app
+        .call(
+            &s.owner,
+            "get_engagement",
+            &[("engagement_id", &s.engagement)],
+        )
+        .await;
+    assert_eq!(
+        e["assessors"],
+        serde_json::json!(["Kappa Assurance", "Lambda Evaluations"])
+    );
+
+    let assessor = app.login(kappa.email(Role::Admin), PASSWORD).await;
+    let (_, list) = app.call(&assessor, "list_engagements", &[]).await;
+    assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
+    assert_eq!(list[0]["assessing_for"], "Alpha Water");
+    let (st, e) = app
+        .call(
+            &assessor,
+            "get_engagement",
+            &[("engagement_id", &s.engagement)],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{e}");
+    assert_eq!(e["side"], "assessor");
+    let (st, _) = compare(&app, &assessor, &s.engagement).await;
+    assert_eq!(st, StatusCode::OK);
+    let (st, a) = app
+        .call(
+            &assessor,
+            "get_assessment",
+            &[("assessment_id", &s.assessment)],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{a}");
+    assert_eq!(a["side"], "assessor");
+    let answer = a["answers"][0]["id"].to_string();
+
+    // Reading only: no answer, verdict, decision or status change.
+    let (st, _) = save(&app, &assessor, &answer, 0, &[("compliance", "meets")]).await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+    for (endpoint, args) in [
+        (
+            "review_answer",
+            vec![("answer_id", answer.as_str()), ("status", "accepted")],
+        ),
+        (
+            "begin_review",
+            vec![("assessment_id", s.assessment.as_str())],
+        ),
+        (
+            "decide_assessment",
+            vec![
+                ("assessment_id", s.assessment.as_str()),
+                ("decision", "accept"),
+                ("rationale", "Fine"),
+                ("conditions", ""),
+            ],
+        ),
+        (
+            "change_assessment",
+            vec![
+                ("assessment_id", s.assessment.as_str()),
+                ("change", "withdraw"),
+            ],
+        ),
+        (
+            "invite_assessor",
+            vec![
+                ("engagement_id", s.engagement.as_str()),
+                ("name", "X"),
+                ("admin_email", "x@x.test"),
+            ],
+        ),
+    ] {
+        let (st, r) = app.call(&assessor, endpoint, &args).await;
+        assert_eq!(st, StatusCode::NOT_FOUND, "{endpoint}: {r}");
+    }
+
+    // Internal comments only; the owner reads them, the supplier never does.
+    let (st, _) = app
+        .call(
+            &assessor,
+            "add_comment",
+            &[
+                ("answer_id", &answer),
+                ("visibility", "shared"),
+                ("body", "Hello supplier"),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    let (st, r) = app
+        .call(
+            &assessor,
+            "add_comment",
+            &[
+                ("answer_id", &answer),
+                ("visibility", "internal"),
+                ("body", "The SDL audit is two years old."),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{r}");
+    let viewer = app.login(kappa.email(Role::Viewer), PASSWORD).await;
+    let (st, _) = app
+        .call(
+            &viewer,
+            "add_comment",
+            &[
+                ("answer_id", &answer),
+                ("visibility", "internal"),
+                ("body", "Viewer note"),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+    let (_, thread) = app
+        .call(
+            &s.owner,
+            "list_comments",
+            &[("assessment_id", &s.assessment)],
+        )
+        .await;
+    assert_eq!(thread[0]["organization"], "Kappa Assurance");
+    assert_eq!(thread[0]["visibility"], "internal");
+    let (_, thread) = app
+        .call(
+            &s.supplier,
+            "list_comments",
+            &[("assessment_id", &s.assessment)],
+        )
+        .await;
+    assert_eq!(thread, serde_json::json!([]));
+    // The supplier's view of the assessment does not name the assessor.
+    let (_, sa) = app
+        .call(
+            &s.supplier,
+            "get_assessment",
+            &[("assessment_id", &s.assessment)],
+        )
+        .await;
+    assert!(!sa.to_string().contains("Kappa"));
+
+    // An assessor of this engagement is not sent a questionnaire in it.
+    let (st, _) = app
+        .call(
+            &s.owner,
+            "invite_supplier",
+            &[
+                ("name", "Kappa Assurance"),
+                ("kind", "product_supplier"),
+                ("admin_email", "admin@kappa.test"),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let (st, r) = app
+        .call(
+            &s.owner,
+            "send_assessment",
+            &[
+                ("engagement_id", &s.engagement),
+                ("supplier_org_id", &kappa.id.0.to_string()),
+                ("profile_id", &s.profile),
+                ("due_on", &due()),
+                ("message", ""),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
+    assert!(r.to_string().contains("assesses this engagement"), "{r}");
+
+    // The invitation and the comment are in the audit trail.
+    let (_, events) = app.call(&s.owner, "list_audit_events", &[]).await;
+    assert!(events.to_string().contains("engagement.assessor_invited"));
+    app.finish().await;
+}
+both!(an_assessor_reads_and_comments_internally);
+
+async fn comparison_queries_do_not_grow(b: Backend) {
+    use std::sync::{
+        atomic::{AtomicUsize, Ordering},
+        Arc,
+    };
+    let app = TestApp::spawn(b).await;
+    let w = World::build(&app).await;
+    // Engagement one: Sigma and one more supplier, 47 requirements each.
+    let small = send(&app, &w).await;
+    let (one, _) = supplier(&app, &small.owner, "Supplier One", "one").await;
+    send_to(&app, &small, &small.profile, one).await;
+    // Engagement two: five suppliers, the 47 and a 170-requirement profile.
+    let (st, e) = app
+        .call(
+            &small.owner,
+            "create_engagement",
+            &[("name", "Big tender"), ("description", "")],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let large = crate::profiles::create(&app, &small.owner, "Large").await;
+    for key in ["iec-62443-2-4", "iec-62443-4-1"] {
+        let cat = crate::catalogs::shipped_id(&app, key).await.to_string();
+        let (st, _) = app
+            .call(
+                &small.owner,
+                "add_profile_items",
+                &[
+                    ("profile_id", &large),
+                    ("catalog_id", &cat),
+                    ("component_type", ""),
+                    ("level", "2"),
+                ],
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK);
+    }
+    app.call(&small.owner, "publish_profile", &[("profile_id", &large)])
+        .await;
+    let big = Sent {
+        owner: small.owner.clone(),
+        supplier: small.supplier.clone(),
+        engagement: e.to_string(),
+        assessment: String::new(),
+        profile: large.clone(),
+    };
+    send_to(&app, &big, &large, w.sigma.id.0).await;
+    send_to(&app, &big, &small.profile, one).await;
+    for (name, slug) in [
+        ("Supplier Two", "two"),
+        ("Supplier Three", "three"),
+        ("Supplier Four", "four"),
+    ] {
+        let (id, _) = supplier(&app, &small.owner, name, slug).await;
+        send_to(&app, &big, &large, id).await;
+    }
+
+    let mut db = app::server::db::connect(&app.state.config.database_url)
+        .await
+        .unwrap();
+    let queries = Arc::new(AtomicUsize::new(0));
+    let counter = queries.clone();
+    db.set_metric_callback(move |_| {
+        counter.fetch_add(1, Ordering::SeqCst);
+    });
+    let state = app::server::AppState::new(
+        db,
+        (*app.state.config).clone(),
+        app::server::mail::Mailer::Log,
+    );
+    let actor = app::server::session::actor_for(&state, w.alpha.email(Role::Viewer), w.alpha.id)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut counts = Vec::new();
+    for id in [&small.engagement, &big.engagement] {
+        let id = app::model::EngagementId(id.parse().unwrap());
+        // The first call reads the published profiles into memory.
+        app::server::services::comparison::comparison(&actor, &state, id)
+            .await
+            .unwrap();
+        queries.store(0, Ordering::SeqCst);
+        let m = app::server::services::comparison::comparison(&actor, &state, id)
+            .await
+            .unwrap();
+        counts.push((
+            m.columns.len(),
+            m.rows.len(),
+            queries.load(Ordering::SeqCst),
+        ));
+    }
+    assert_eq!((counts[0].0, counts[0].1), (2, 47));
+    assert_eq!((counts[1].0, counts[1].1), (5, 170));
+    assert_eq!(counts[0].2, counts[1].2, "{counts:?}");
+    assert!(counts[0].2 <= 6, "{counts:?}");
+    app.finish().await;
+}
+both!(comparison_queries_do_not_grow);
