@@ -11,6 +11,7 @@ export const demo = {
   ostravaContributor: { email: 'otto.contributor@ostrava.example', password: 'ostrava-harbor-pepper-35', name: 'Otto Maier', org: 'Ostrava Automation', role: 'Contributor' },
   deltaAdmin: { email: 'dana.admin@delta.example', password: 'delta-saffron-bridge-77', name: 'Dana Okafor', org: 'Delta Integration Services', role: 'Admin' },
   deltaContributor: { email: 'dev.contributor@delta.example', password: 'delta-marble-falcon-19', name: 'Dev Sharma', org: 'Delta Integration Services', role: 'Contributor' },
+  certaAssessor: { email: 'ada.assessor@certa.example', password: 'certa-lagoon-ember-46', name: 'Ada Lindqvist', org: 'Certa Assessment Services', role: 'Admin' },
 };
 export type Account = (typeof demo)[keyof typeof demo];
 

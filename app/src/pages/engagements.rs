@@ -320,7 +320,7 @@ fn matrix(engagement: i64, m: Comparison) -> impl IntoView {
                 <tr>
                     <th scope="col">"Requirement"</th>
                     <th scope="col">"Target"</th>
-                    {m.columns.iter().map(|c| view! { <th scope="col">{c.supplier.clone()}</th> }).collect_view()}
+                    {m.columns.iter().map(|c| view! { <th scope="col">{c.supplier.clone()}<div class="small muted">{format!("{} v{}", c.profile, c.profile_version)}</div></th> }).collect_view()}
                 </tr>
             </thead>
             <tbody>

@@ -1,5 +1,6 @@
 //! Demo data for a newcomer's `make run`: an asset owner, two product
-//! suppliers and a service provider, each with an admin and a contributor.
+//! suppliers and a service provider, each with an admin and a contributor,
+//! and an assessor invited into the owner's engagement.
 //! The passwords below exist only here, for this demo data.
 
 use super::{
@@ -95,6 +96,14 @@ pub const DEMO_LOGINS: &[DemoLogin] = &[
         name: "Dev Sharma",
         password: "delta-marble-falcon-19",
     },
+    DemoLogin {
+        org: "Certa Assessment Services",
+        kind: OrgKind::Assessor,
+        role: Role::Admin,
+        email: "ada.assessor@certa.example",
+        name: "Ada Lindqvist",
+        password: "certa-lagoon-ember-46",
+    },
 ];
 
 /// Seeds the demo data into an empty database. Returns false (and does
@@ -145,7 +154,12 @@ pub async fn seed(state: &AppState) -> Result<bool, AppError> {
     }
     let owner = created[0].1;
     let txn = db::write_txn(&state.writer).await.map_err(internal)?;
-    for (_, supplier) in &created[1..] {
+    let suppliers = created[1..].iter().filter(|(name, _)| {
+        DEMO_LOGINS
+            .iter()
+            .any(|l| l.org == *name && l.kind.is_supplier())
+    });
+    for (_, supplier) in suppliers {
         supplier_link::ActiveModel {
             owner_org_id: Set(owner.0),
             supplier_org_id: Set(supplier.0),
@@ -297,14 +311,7 @@ async fn seed_engagement(
     engagements::send_assessment(owner, state, e, helix, quick, &due, "", info).await?;
 
     // Helix has started: a few answers and a certificate.
-    let helix_login = DEMO_LOGINS
-        .iter()
-        .find(|l| l.org == "Helix Controls" && l.role == Role::Contributor)
-        .expect("helix contributor");
-    let actor = super::session::actor_for(state, helix_login.email, crate::model::OrgId(helix))
-        .await
-        .map_err(internal)?
-        .ok_or(AppError::NotFound)?;
+    let actor = demo_actor(state, "Helix Controls", helix).await?;
     let a = assessments::get(&actor, state, AssessmentId(to_helix.0)).await?;
     let answers: [(&str, &str, &str); 4] = [
         (
@@ -344,6 +351,65 @@ async fn seed_engagement(
         };
         assessments::save_answer(&actor, state, x.id, x.version, input, info).await?;
     }
+    // Ostrava has started too, with different answers: the comparison shows
+    // where the two offers part.
+    let ostrava_actor = demo_actor(state, "Ostrava Automation", ostrava).await?;
+    let o = assessments::list(&ostrava_actor, state).await?;
+    let o = assessments::get(&ostrava_actor, state, o[0].id).await?;
+    let ostrava_answers: [(&str, &str, &str); 3] = [
+        (
+            "meets",
+            "2",
+            "Personal accounts only; local accounts are locked after commissioning.",
+        ),
+        (
+            "does_not_meet",
+            "",
+            "No certificate-based device authentication in the current firmware.",
+        ),
+        (
+            "meets",
+            "2",
+            "Firmware updates are signed and verified before they are applied.",
+        ),
+    ];
+    for (x, (compliance, level, statement)) in o.answers.iter().zip(ostrava_answers) {
+        let input = AnswerInput {
+            compliance: compliance.into(),
+            claimed_level: level.into(),
+            statement: statement.into(),
+            responsibility_accepted: "yes".into(),
+            ..Default::default()
+        };
+        assessments::save_answer(&ostrava_actor, state, x.id, x.version, input, info).await?;
+    }
+
+    // An assessor reads along and leaves an internal remark for the owner.
+    engagements::invite_assessor(
+        owner,
+        state,
+        e,
+        "Certa Assessment Services",
+        "ada.assessor@certa.example",
+        info,
+    )
+    .await?;
+    let certa = demo_actor(
+        state,
+        "Certa Assessment Services",
+        org_id("certa assessment services")?,
+    )
+    .await?;
+    super::services::reviews::add_comment(
+        &certa,
+        state,
+        a.answers[1].id,
+        "internal",
+        "The compensating countermeasure depends on the integrator; ask for the jump host design before accepting.",
+        info,
+    )
+    .await?;
+
     assessments::add_certificate(
         &actor,
         state,
@@ -359,6 +425,19 @@ async fn seed_engagement(
     )
     .await?;
     Ok(())
+}
+
+/// The first demo login of an organization, as an actor.
+async fn demo_actor(state: &AppState, org: &str, id: i64) -> Result<super::Actor, AppError> {
+    let login = DEMO_LOGINS
+        .iter()
+        .filter(|l| l.org == org)
+        .max_by_key(|l| l.role == Role::Contributor)
+        .ok_or(AppError::NotFound)?;
+    super::session::actor_for(state, login.email, crate::model::OrgId(id))
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)
 }
 
 /// Whether the demo organizations exist (then `serve` prints the logins).

@@ -51,6 +51,24 @@ async fn demo_data_seeds_once_and_every_demo_login_works(b: Backend) {
     assert!(inbox
         .iter()
         .any(|a| a["status"] == "in_progress" && a["progress"]["answered"] == 4));
+    // The comparison shows the two offers parting; the assessor reads along.
+    let id = engagements[0]["id"].to_string();
+    let (_, m) = app
+        .call(&owner, "compare_suppliers", &[("engagement_id", &id)])
+        .await;
+    assert_eq!(m["columns"].as_array().unwrap().len(), 3);
+    assert!(m["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["differs"] == true));
+    let certa = DEMO_LOGINS
+        .iter()
+        .find(|l| l.org == "Certa Assessment Services")
+        .unwrap();
+    let c = app.login(certa.email, certa.password).await;
+    let (_, list) = app.call(&c, "list_engagements", &[]).await;
+    assert_eq!(list[0]["assessing_for"], "Northwind Water Utility");
     app.finish().await;
 }
 both!(demo_data_seeds_once_and_every_demo_login_works);
