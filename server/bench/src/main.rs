@@ -9,6 +9,8 @@
 //! 4. a 500-requirement assessment: the supplier's page, autosave by 16
 //!    concurrent clients (a warm-up round, then 16 x 250 measured saves),
 //!    applying a 500-answer .xlsx, submitting.
+//! 5. review: the gap analysis of the submitted 500-answer assessment, and
+//!    the supplier comparison of 10 suppliers x 500 requirements.
 //!
 //! Run with `make bench`. PACTLINE_BIN names the server binary.
 
@@ -321,6 +323,10 @@ fn save_form(answer: &str, version: i64, statement: &str) -> Vec<(String, String
 }
 
 struct AssessmentFigures {
+    /// The benchmark's engagement, its 500-answer assessment and profile.
+    engagement: String,
+    assessment: String,
+    profile: String,
     page_p50: Duration,
     saves_per_sec: f64,
     save_p50: Duration,
@@ -517,6 +523,9 @@ async fn assessments(base: &str) -> AssessmentFigures {
     .await;
     let submit = t.elapsed();
     AssessmentFigures {
+        engagement,
+        assessment,
+        profile,
         page_p50,
         saves_per_sec: saves as f64 / elapsed.as_secs_f64(),
         save_p50: percentile(&save_lat, 0.50),
@@ -524,6 +533,172 @@ async fn assessments(base: &str) -> AssessmentFigures {
         saves,
         apply,
         submit,
+    }
+}
+
+/// A workbook of answers for every answer of an assessment, at its current
+/// versions; `compliance(i)` chooses row i's claim.
+fn answers_workbook(a: &serde_json::Value, compliance: impl Fn(usize) -> &'static str) -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in [
+        "answer_id",
+        "version",
+        "compliance",
+        "claimed_level",
+        "statement",
+        "planned_on",
+        "na_reason",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for (i, x) in a["answers"].as_array().unwrap().iter().enumerate() {
+        let r = i as u32 + 1;
+        let claim = compliance(i);
+        ws.write_string(r, 0, x["id"].to_string()).unwrap();
+        ws.write_string(r, 1, x["version"].to_string()).unwrap();
+        ws.write_string(r, 2, claim).unwrap();
+        let level = if claim == "meets" {
+            ["1", "2", "3"][i % 3]
+        } else {
+            ""
+        };
+        ws.write_string(r, 3, level).unwrap();
+        ws.write_string(r, 4, format!("Answer {r}")).unwrap();
+        if claim == "planned" {
+            ws.write_string(r, 5, "2099-06-30").unwrap();
+        }
+        if claim == "not_applicable" {
+            ws.write_string(r, 6, "Not part of this product").unwrap();
+        }
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+struct ReviewFigures {
+    gap_p50: Duration,
+    compare_p50: Duration,
+    suppliers: usize,
+    rows: usize,
+}
+
+/// Review budgets: the gap analysis of the submitted 500-answer assessment,
+/// and the comparison of 10 suppliers × 500 requirements (nine more
+/// suppliers are invited, join, and answer through the workbook, each with
+/// its own pattern of claims).
+async fn review(base: &str, f: &AssessmentFigures) -> ReviewFigures {
+    let owner = signed_in(base, DEMO_EMAIL, DEMO_PASSWORD).await;
+    let mut gap = Vec::new();
+    for i in 0..120 {
+        let t = Instant::now();
+        let g = call(&owner, base, "get_gap", &[("assessment_id", &f.assessment)]).await;
+        if i >= 20 {
+            gap.push(t.elapsed());
+        }
+        assert_eq!(g["lines"].as_array().unwrap().len(), 500);
+    }
+    gap.sort();
+
+    let claims = [
+        "meets",
+        "partially_meets",
+        "does_not_meet",
+        "planned",
+        "meets",
+        "not_applicable",
+    ];
+    for n in 1..=9 {
+        let invited = call(
+            &owner,
+            base,
+            "invite_supplier",
+            &[
+                ("name", &format!("Bench Supplier {n}")),
+                ("kind", "product_supplier"),
+                ("admin_email", &format!("admin@bench{n}.example")),
+            ],
+        )
+        .await;
+        let link = invited["invitation"]["link"]
+            .as_str()
+            .expect("invitation link (no SMTP)");
+        let token = link.rsplit('/').next().unwrap();
+        let password = format!("bench-harbor-quartz-{n}7-lantern");
+        let anon = reqwest::Client::new();
+        call(
+            &anon,
+            base,
+            "accept_invitation",
+            &[
+                ("token", token),
+                ("display_name", "Bench Admin"),
+                ("password", &password),
+            ],
+        )
+        .await;
+        let org = invited["supplier"]["org_id"].to_string();
+        let id = call(
+            &owner,
+            base,
+            "send_assessment",
+            &[
+                ("engagement_id", &f.engagement),
+                ("supplier_org_id", &org),
+                ("profile_id", &f.profile),
+                ("due_on", "2099-12-31"),
+                ("message", ""),
+            ],
+        )
+        .await
+        .to_string();
+        let supplier = signed_in(base, &format!("admin@bench{n}.example"), &password).await;
+        let a = call(&supplier, base, "get_assessment", &[("assessment_id", &id)]).await;
+        let book = answers_workbook(&a, |i| claims[(i * n + n) % claims.len()]);
+        upload(
+            &supplier,
+            base,
+            "apply_answer_sheet",
+            &[("assessment_id", id.clone())],
+            "answers.xlsx",
+            book,
+        )
+        .await;
+    }
+    let m = call(
+        &owner,
+        base,
+        "compare_suppliers",
+        &[("engagement_id", &f.engagement)],
+    )
+    .await;
+    let suppliers = m["columns"].as_array().unwrap().len();
+    let rows = m["rows"].as_array().unwrap().len();
+    let url = format!("{base}/engagements/{}/compare", f.engagement);
+    let mut lat = Vec::new();
+    for i in 0..120 {
+        let t = Instant::now();
+        let r = owner
+            .get(&url)
+            .header("accept", "text/html")
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success());
+        let body = r.text().await.unwrap();
+        assert!(body.contains("Bench Supplier 9"));
+        if i >= 20 {
+            lat.push(t.elapsed());
+        }
+    }
+    lat.sort();
+    ReviewFigures {
+        gap_p50: percentile(&gap, 0.5),
+        compare_p50: percentile(&lat, 0.5),
+        suppliers,
+        rows,
     }
 }
 
@@ -656,6 +831,21 @@ fn main() {
             if assessment_ok { "met" } else { "MISSED" }
         );
 
+        let r = review(&base, &f).await;
+        println!("gap analysis of the 500-answer assessment (get_gap round trip): p50 {}", ms(r.gap_p50));
+        println!(
+            "supplier comparison ({} suppliers x {} requirements) server-side render: p50 {}",
+            r.suppliers, r.rows, ms(r.compare_p50)
+        );
+        let review_ok = r.suppliers == 10
+            && r.rows == 500
+            && r.gap_p50 < Duration::from_millis(10)
+            && r.compare_p50 < Duration::from_millis(50);
+        println!(
+            "budgets: gap analysis < 10 ms, comparison of 10 x 500 SSR p50 < 50 ms: {}",
+            if review_ok { "met" } else { "MISSED" }
+        );
+
         println!(
             "budgets: healthz >= 5000 req/s: {}; healthz p99 < 20 ms under 8 logins: {}",
             if throughput_ok { "met" } else { "MISSED" },
@@ -665,7 +855,7 @@ fn main() {
             "budgets: catalog SSR p50 < 30 ms and 2,000-row import < 2 s: {}",
             if catalog_ok { "met" } else { "MISSED" }
         );
-        throughput_ok && latency_ok && catalog_ok && assessment_ok
+        throughput_ok && latency_ok && catalog_ok && assessment_ok && review_ok
     });
     // `exit` skips destructors: stop the server first.
     drop(server);
