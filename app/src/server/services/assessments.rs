@@ -283,20 +283,21 @@ pub struct ProfileRows {
     pub items: HashMap<i64, (profile_item::Model, crate::model::RequirementDto)>,
 }
 
-static PROFILE_ROWS: std::sync::LazyLock<
-    std::sync::RwLock<HashMap<i64, std::sync::Arc<ProfileRows>>>,
-> = std::sync::LazyLock::new(Default::default);
+/// Keyed by database (its URL) and profile id: one process may serve, or
+/// test against, several databases whose ids overlap.
+type ProfileCache = HashMap<(String, i64), std::sync::Arc<ProfileRows>>;
+
+static PROFILE_ROWS: std::sync::LazyLock<std::sync::RwLock<ProfileCache>> =
+    std::sync::LazyLock::new(Default::default);
 
 /// The rows of a published profile version, from memory when possible.
-pub async fn profile_rows<C: ConnectionTrait>(
-    conn: &C,
+pub async fn profile_rows(
+    state: &AppState,
     profile_id: i64,
 ) -> Result<std::sync::Arc<ProfileRows>, AppError> {
-    if let Some(rows) = PROFILE_ROWS
-        .read()
-        .ok()
-        .and_then(|m| m.get(&profile_id).cloned())
-    {
+    let conn = &state.db;
+    let key = (state.config.database_url.clone(), profile_id);
+    if let Some(rows) = PROFILE_ROWS.read().ok().and_then(|m| m.get(&key).cloned()) {
         return Ok(rows);
     }
     let p = profile::Entity::find_by_id(profile_id)
@@ -334,7 +335,7 @@ pub async fn profile_rows<C: ConnectionTrait>(
             if m.len() >= 512 {
                 m.clear();
             }
-            m.insert(profile_id, rows.clone());
+            m.insert(key, rows.clone());
         }
     }
     Ok(rows)
@@ -356,7 +357,7 @@ pub async fn get(
         .all(db)
         .await
         .map_err(internal)?;
-    let rows = profile_rows(db, a.profile_id).await?;
+    let rows = profile_rows(state, a.profile_id).await?;
     let mut evidence: HashMap<i64, Vec<EvidenceDto>> = HashMap::new();
     for e in evidence::Entity::find()
         .filter(evidence::Column::AssessmentId.eq(a.id))

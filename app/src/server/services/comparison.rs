@@ -75,7 +75,7 @@ pub async fn comparison(
     }
     let mut columns = Vec::with_capacity(rows.len());
     for a in rows {
-        let profile = assessments::profile_rows(db, a.profile_id).await?;
+        let profile = assessments::profile_rows(state, a.profile_id).await?;
         let mut list: Vec<(i32, ComparedAnswer)> = by_assessment
             .remove(&a.id)
             .unwrap_or_default()
