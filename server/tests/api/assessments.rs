@@ -778,22 +778,14 @@ async fn an_offline_workbook_round_trips_all_or_nothing(b: Backend) {
 both!(an_offline_workbook_round_trips_all_or_nothing);
 
 /// The queries behind an assessment page do not grow with its requirements.
-async fn assessment_queries_do_not_grow_with_requirements(b: Backend) {
-    use std::sync::{
-        atomic::{AtomicUsize, Ordering},
-        Arc,
-    };
-    let app = TestApp::spawn(b).await;
-    let w = World::build(&app).await;
-    // 47 requirements (4-1) …
-    let small = send(&app, &w).await;
-    // … and 123 + 47 = 170 (2-4 and 4-1) in a second engagement.
-    let large = crate::profiles::create(&app, &small.owner, "Large").await;
+/// A published profile of the whole 62443-2-4 and 4-1 catalogs (170 items).
+pub async fn large_profile(app: &TestApp, owner: &Client) -> String {
+    let large = crate::profiles::create(app, owner, "Large").await;
     for key in ["iec-62443-2-4", "iec-62443-4-1"] {
-        let cat = shipped_id(&app, key).await.to_string();
+        let cat = shipped_id(app, key).await.to_string();
         let (st, _) = app
             .call(
-                &small.owner,
+                owner,
                 "add_profile_items",
                 &[
                     ("profile_id", &large),
@@ -805,8 +797,47 @@ async fn assessment_queries_do_not_grow_with_requirements(b: Backend) {
             .await;
         assert_eq!(st, StatusCode::OK);
     }
-    app.call(&small.owner, "publish_profile", &[("profile_id", &large)])
+    app.call(owner, "publish_profile", &[("profile_id", &large)])
         .await;
+    large
+}
+
+/// An application state on the test's database whose SQL statements are
+/// counted, with the counter.
+pub async fn counting_state(
+    app: &TestApp,
+) -> (
+    app::server::AppState,
+    std::sync::Arc<std::sync::atomic::AtomicUsize>,
+) {
+    use std::sync::{
+        atomic::{AtomicUsize, Ordering},
+        Arc,
+    };
+    let mut db = app::server::db::connect(&app.state.config.database_url)
+        .await
+        .unwrap();
+    let queries = Arc::new(AtomicUsize::new(0));
+    let counter = queries.clone();
+    db.set_metric_callback(move |_| {
+        counter.fetch_add(1, Ordering::SeqCst);
+    });
+    let state = app::server::AppState::new(
+        db,
+        (*app.state.config).clone(),
+        app::server::mail::Mailer::Log,
+    );
+    (state, queries)
+}
+
+async fn assessment_queries_do_not_grow_with_requirements(b: Backend) {
+    use std::sync::atomic::Ordering;
+    let app = TestApp::spawn(b).await;
+    let w = World::build(&app).await;
+    // 47 requirements (4-1) …
+    let small = send(&app, &w).await;
+    // … and 123 + 47 = 170 (2-4 and 4-1) in a second engagement.
+    let large = large_profile(&app, &small.owner).await;
     let (st, big) = app
         .call(
             &small.owner,
@@ -844,19 +875,7 @@ async fn assessment_queries_do_not_grow_with_requirements(b: Backend) {
         .await;
     }
 
-    let mut db = app::server::db::connect(&app.state.config.database_url)
-        .await
-        .unwrap();
-    let queries = Arc::new(AtomicUsize::new(0));
-    let counter = queries.clone();
-    db.set_metric_callback(move |_| {
-        counter.fetch_add(1, Ordering::SeqCst);
-    });
-    let state = app::server::AppState::new(
-        db,
-        (*app.state.config).clone(),
-        app::server::mail::Mailer::Log,
-    );
+    let (state, queries) = counting_state(&app).await;
     let mut counts = Vec::new();
     for (who, org) in [
         (w.sigma.email(Role::Contributor), w.sigma.id),

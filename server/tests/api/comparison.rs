@@ -415,10 +415,7 @@ async fn an_assessor_reads_and_comments_internally(b: Backend) {
 both!(an_assessor_reads_and_comments_internally);
 
 async fn comparison_queries_do_not_grow(b: Backend) {
-    use std::sync::{
-        atomic::{AtomicUsize, Ordering},
-        Arc,
-    };
+    use std::sync::atomic::Ordering;
     let app = TestApp::spawn(b).await;
     let w = World::build(&app).await;
     // Engagement one: Sigma and one more supplier, 47 requirements each.
@@ -434,25 +431,7 @@ async fn comparison_queries_do_not_grow(b: Backend) {
         )
         .await;
     assert_eq!(st, StatusCode::OK);
-    let large = crate::profiles::create(&app, &small.owner, "Large").await;
-    for key in ["iec-62443-2-4", "iec-62443-4-1"] {
-        let cat = crate::catalogs::shipped_id(&app, key).await.to_string();
-        let (st, _) = app
-            .call(
-                &small.owner,
-                "add_profile_items",
-                &[
-                    ("profile_id", &large),
-                    ("catalog_id", &cat),
-                    ("component_type", ""),
-                    ("level", "2"),
-                ],
-            )
-            .await;
-        assert_eq!(st, StatusCode::OK);
-    }
-    app.call(&small.owner, "publish_profile", &[("profile_id", &large)])
-        .await;
+    let large = crate::assessments::large_profile(&app, &small.owner).await;
     let big = Sent {
         owner: small.owner.clone(),
         supplier: small.supplier.clone(),
@@ -471,19 +450,7 @@ async fn comparison_queries_do_not_grow(b: Backend) {
         send_to(&app, &big, &large, id).await;
     }
 
-    let mut db = app::server::db::connect(&app.state.config.database_url)
-        .await
-        .unwrap();
-    let queries = Arc::new(AtomicUsize::new(0));
-    let counter = queries.clone();
-    db.set_metric_callback(move |_| {
-        counter.fetch_add(1, Ordering::SeqCst);
-    });
-    let state = app::server::AppState::new(
-        db,
-        (*app.state.config).clone(),
-        app::server::mail::Mailer::Log,
-    );
+    let (state, queries) = crate::assessments::counting_state(&app).await;
     let actor = app::server::session::actor_for(&state, w.alpha.email(Role::Viewer), w.alpha.id)
         .await
         .unwrap()
