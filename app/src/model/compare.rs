@@ -76,6 +76,19 @@ pub struct ComparisonRow {
     pub differs: bool,
 }
 
+impl ComparisonRow {
+    /// The row's target: the highest any supplier was asked for (profiles
+    /// sent in one engagement may set different targets).
+    pub fn target(&self) -> i16 {
+        self.cells
+            .iter()
+            .flatten()
+            .map(|c| c.target)
+            .max()
+            .unwrap_or(0)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Comparison {
     pub engagement: String,
@@ -117,20 +130,7 @@ pub fn compare(
     let mut row_of: HashMap<i64, usize> = HashMap::new();
     let mut columns = Vec::with_capacity(n);
     for (col, (head, answers)) in assessments.into_iter().enumerate() {
-        let items: Vec<GapItem> = answers.iter().map(|a| a.item.clone()).collect();
-        let gap = analyse(&items);
-        columns.push(ComparisonColumn {
-            assessment: head.assessment,
-            supplier: head.supplier,
-            profile: head.profile,
-            profile_version: head.profile_version,
-            status: head.status,
-            score: gap.score,
-            unmet: gap.unmet.len(),
-            answered: items.iter().filter(|i| i.compliance.is_some()).count(),
-            total: items.len(),
-        });
-        for a in answers {
+        for a in &answers {
             let i = *row_of.entry(a.requirement).or_insert_with(|| {
                 rows.push(ComparisonRow {
                     ref_id: a.item.ref_id.clone(),
@@ -151,6 +151,20 @@ pub fn compare(
                 gap: reached(&a.item).is_some_and(|r| r < a.item.target),
             });
         }
+        // The column's figures are the supplier's own gap analysis.
+        let items: Vec<GapItem> = answers.into_iter().map(|a| a.item).collect();
+        let gap = analyse(&items);
+        columns.push(ComparisonColumn {
+            assessment: head.assessment,
+            supplier: head.supplier,
+            profile: head.profile,
+            profile_version: head.profile_version,
+            status: head.status,
+            score: gap.score,
+            unmet: gap.unmet.len(),
+            answered: items.iter().filter(|i| i.compliance.is_some()).count(),
+            total: items.len(),
+        });
     }
     for r in &mut rows {
         r.gap = r.cells.iter().flatten().any(|c| c.gap);

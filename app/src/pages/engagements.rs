@@ -327,7 +327,7 @@ fn matrix(engagement: i64, m: Comparison) -> impl IntoView {
                 {m.rows.into_iter().map(|r| {
                     let (gap, differs) = (r.gap, r.differs);
                     let kind = r.target_kind;
-                    let target = r.cells.iter().flatten().map(|c| c.target).max().unwrap_or(0);
+                    let target = r.target();
                     view! {
                         <tr data-ref=r.ref_id.clone() class:gap=gap class:differs=differs
                             class:hidden=move || !filter.get().admits(gap, differs)>

@@ -52,6 +52,29 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[i]
 }
 
+/// The median time to render a page on the server: `rounds` GETs after 20
+/// unmeasured ones, each checked for success and for `marker` in the HTML.
+async fn page_p50(client: &reqwest::Client, url: &str, marker: &str, rounds: usize) -> Duration {
+    let mut lat = Vec::new();
+    for i in 0..rounds + 20 {
+        let t = Instant::now();
+        let r = client
+            .get(url)
+            .header("accept", "text/html")
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success(), "{url}: {}", r.status());
+        let body = r.text().await.unwrap();
+        assert!(body.contains(marker), "{url}: no {marker}");
+        if i >= 20 {
+            lat.push(t.elapsed());
+        }
+    }
+    lat.sort();
+    percentile(&lat, 0.50)
+}
+
 fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1000.0)
 }
@@ -171,31 +194,9 @@ async fn catalogs(base: &str) -> (Duration, Duration, Duration, usize) {
         .find(|c| c["key"] == "iec-62443-4-2")
         .unwrap()["id"]
         .clone();
-    let page_p50 = |url: String| {
-        let client = client.clone();
-        async move {
-            let mut lat = Vec::new();
-            for i in 0..220 {
-                let t = Instant::now();
-                let r = client
-                    .get(&url)
-                    .header("accept", "text/html")
-                    .send()
-                    .await
-                    .unwrap();
-                assert!(r.status().is_success());
-                let body = r.text().await.unwrap();
-                assert!(body.contains("data-testid=\"requirements\""));
-                if i >= 20 {
-                    lat.push(t.elapsed());
-                }
-            }
-            lat.sort();
-            percentile(&lat, 0.50)
-        }
-    };
-    let one_p50 = page_p50(format!("{base}/catalogs/{id}")).await;
-    let all_p50 = page_p50(format!("{base}/catalogs/shipped")).await;
+    let marker = "data-testid=\"requirements\"";
+    let one_p50 = page_p50(&client, &format!("{base}/catalogs/{id}"), marker, 200).await;
+    let all_p50 = page_p50(&client, &format!("{base}/catalogs/shipped"), marker, 200).await;
 
     let rows = 2000;
     let mut wb = rust_xlsxwriter::Workbook::new();
@@ -445,25 +446,13 @@ async fn assessments(base: &str) -> AssessmentFigures {
         "  (get_assessment as JSON: p50 {})",
         ms(percentile(&api, 0.5))
     );
-    let url = format!("{base}/assessments/{assessment}");
-    let mut lat = Vec::new();
-    for i in 0..220 {
-        let t = Instant::now();
-        let r = supplier
-            .get(&url)
-            .header("accept", "text/html")
-            .send()
-            .await
-            .unwrap();
-        assert!(r.status().is_success());
-        let body = r.text().await.unwrap();
-        assert!(body.contains("BENCH-500"));
-        if i >= 20 {
-            lat.push(t.elapsed());
-        }
-    }
-    lat.sort();
-    let page_p50 = percentile(&lat, 0.50);
+    let page_p50 = page_p50(
+        &supplier,
+        &format!("{base}/assessments/{assessment}"),
+        "BENCH-500",
+        200,
+    )
+    .await;
 
     // 16 clients, each saving its own answer over and over: a short warm-up
     // round first (not measured), then the measured round.
@@ -676,27 +665,16 @@ async fn review(base: &str, f: &AssessmentFigures) -> ReviewFigures {
     .await;
     let suppliers = m["columns"].as_array().unwrap().len();
     let rows = m["rows"].as_array().unwrap().len();
-    let url = format!("{base}/engagements/{}/compare", f.engagement);
-    let mut lat = Vec::new();
-    for i in 0..120 {
-        let t = Instant::now();
-        let r = owner
-            .get(&url)
-            .header("accept", "text/html")
-            .send()
-            .await
-            .unwrap();
-        assert!(r.status().is_success());
-        let body = r.text().await.unwrap();
-        assert!(body.contains("Bench Supplier 9"));
-        if i >= 20 {
-            lat.push(t.elapsed());
-        }
-    }
-    lat.sort();
+    let compare_p50 = page_p50(
+        &owner,
+        &format!("{base}/engagements/{}/compare", f.engagement),
+        "Bench Supplier 9",
+        100,
+    )
+    .await;
     ReviewFigures {
         gap_p50: percentile(&gap, 0.5),
-        compare_p50: percentile(&lat, 0.5),
+        compare_p50,
         suppliers,
         rows,
     }

@@ -14,7 +14,7 @@ use crate::server::{
     audit, db,
     entities::{
         answer, answer_version, assessment, engagement, engagement_assessor, evidence, membership,
-        organization, profile, profile_item, requirement, user,
+        profile, profile_item, requirement, user,
     },
     mail::Mail,
     respond::internal,
@@ -133,19 +133,12 @@ pub(crate) async fn summaries<C: ConnectionTrait>(
         .into_iter()
         .map(|e| (e.id, e.name))
         .collect();
-    let orgs: HashMap<i64, String> = organization::Entity::find()
-        .filter(
-            organization::Column::Id.is_in(
-                rows.iter()
-                    .flat_map(|a| [a.owner_org_id, a.supplier_org_id]),
-            ),
-        )
-        .all(conn)
-        .await
-        .map_err(internal)?
-        .into_iter()
-        .map(|o| (o.id, o.name))
-        .collect();
+    let orgs: HashMap<i64, String> = super::org_names(
+        conn,
+        rows.iter()
+            .flat_map(|a| [a.owner_org_id, a.supplier_org_id]),
+    )
+    .await?;
     let profiles: HashMap<i64, (String, i32)> = profile::Entity::find()
         .filter(profile::Column::Id.is_in(rows.iter().map(|a| a.profile_id)))
         .all(conn)
@@ -379,14 +372,8 @@ pub async fn get(
         .all(db)
         .await
         .map_err(internal)?;
-    let names: HashMap<i64, String> = user::Entity::find()
-        .filter(user::Column::Id.is_in(members.iter().map(|m| m.user_id)))
-        .all(db)
-        .await
-        .map_err(internal)?
-        .into_iter()
-        .map(|u| (u.id, u.display_name))
-        .collect();
+    let names: HashMap<i64, String> =
+        super::user_names(db, members.iter().map(|m| m.user_id)).await?;
     let mut out: Vec<(i32, AnswerDto)> = answers
         .into_iter()
         .filter_map(|x| {
@@ -437,14 +424,8 @@ pub async fn get(
         .map_err(internal)?
         .map(|e| e.name)
         .unwrap_or_default();
-    let orgs: HashMap<i64, String> = organization::Entity::find()
-        .filter(organization::Column::Id.is_in([a.owner_org_id, a.supplier_org_id]))
-        .all(db)
-        .await
-        .map_err(internal)?
-        .into_iter()
-        .map(|o| (o.id, o.name))
-        .collect();
+    let orgs: HashMap<i64, String> =
+        super::org_names(db, [a.owner_org_id, a.supplier_org_id]).await?;
     let mut colleagues: Vec<(i64, String)> = if side == Side::Supplier {
         names.into_iter().collect()
     } else {
@@ -738,14 +719,8 @@ pub async fn history(
         .all(&state.db)
         .await
         .map_err(internal)?;
-    let names: HashMap<i64, String> = user::Entity::find()
-        .filter(user::Column::Id.is_in(versions.iter().filter_map(|v| v.saved_by)))
-        .all(&state.db)
-        .await
-        .map_err(internal)?
-        .into_iter()
-        .map(|u| (u.id, u.display_name))
-        .collect();
+    let names: HashMap<i64, String> =
+        super::user_names(&state.db, versions.iter().filter_map(|v| v.saved_by)).await?;
     Ok(versions
         .into_iter()
         .map(|v| AnswerVersionDto {

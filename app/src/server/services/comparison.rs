@@ -10,7 +10,7 @@ use crate::model::{
     Compliance, EngagementId, GapItem, ReviewStatus, Side, TargetKind,
 };
 use crate::server::{
-    entities::{answer, assessment, organization, review},
+    entities::{answer, assessment, review},
     respond::internal,
     Actor, AppState,
 };
@@ -35,14 +35,8 @@ pub async fn comparison(
         .await
         .map_err(internal)?;
     let ids: Vec<i64> = rows.iter().map(|a| a.id).collect();
-    let names: HashMap<i64, String> = organization::Entity::find()
-        .filter(organization::Column::Id.is_in(rows.iter().map(|a| a.supplier_org_id)))
-        .all(db)
-        .await
-        .map_err(internal)?
-        .into_iter()
-        .map(|o| (o.id, o.name))
-        .collect();
+    let names: HashMap<i64, String> =
+        super::org_names(db, rows.iter().map(|a| a.supplier_org_id)).await?;
     type AnswerRow = (i64, i64, i64, Option<String>, Option<i16>);
     let answers: Vec<AnswerRow> = answer::Entity::find()
         .select_only()
@@ -147,18 +141,11 @@ pub async fn workbook(
     }
     for (r, row) in m.rows.iter().enumerate() {
         let r = r as u32 + 1;
-        let target = row
-            .cells
-            .iter()
-            .flatten()
-            .map(|c| c.target)
-            .max()
-            .unwrap_or(0);
         let fixed_cells = [
             row.ref_id.clone(),
             row.title.clone(),
             row.group.clone(),
-            row.target_kind.label(target),
+            row.target_kind.label(row.target()),
             if row.gap { "yes" } else { "" }.to_string(),
             if row.differs { "yes" } else { "" }.to_string(),
         ];

@@ -74,15 +74,22 @@ pub(crate) async fn is_assessor<C: ConnectionTrait>(
 /// The asset owner's engagements, or those an assessor was invited into.
 pub async fn list(actor: &Actor, state: &AppState) -> Result<Vec<EngagementSummary>, AppError> {
     let org = actor.org_id().0;
+    let (owner, assessor) = (
+        actor.kinds().contains(&OrgKind::AssetOwner),
+        actor.kinds().contains(&OrgKind::Assessor),
+    );
+    if !owner && !assessor {
+        return Err(AppError::NotFound);
+    }
     let mut rows = Vec::new();
-    if actor.kinds().contains(&OrgKind::AssetOwner) {
+    if owner {
         rows = scoped::<engagement::Entity>(actor)
             .order_by_desc(engagement::Column::CreatedAt)
             .all(&state.db)
             .await
             .map_err(internal)?;
     }
-    if actor.kinds().contains(&OrgKind::Assessor) {
+    if assessor {
         let invited: Vec<i64> = engagement_assessor::Entity::find()
             .select_only()
             .column(engagement_assessor::Column::EngagementId)
@@ -101,12 +108,7 @@ pub async fn list(actor: &Actor, state: &AppState) -> Result<Vec<EngagementSumma
         );
     }
     if rows.is_empty() {
-        if actor.kinds().contains(&OrgKind::AssetOwner)
-            || actor.kinds().contains(&OrgKind::Assessor)
-        {
-            return Ok(Vec::new());
-        }
-        return Err(AppError::NotFound);
+        return Ok(Vec::new());
     }
     let ids: Vec<i64> = rows.iter().map(|e| e.id).collect();
     let counts: Vec<(i64, i64)> = assessment::Entity::find()
@@ -119,14 +121,8 @@ pub async fn list(actor: &Actor, state: &AppState) -> Result<Vec<EngagementSumma
         .all(&state.db)
         .await
         .map_err(internal)?;
-    let owners: HashMap<i64, String> = organization::Entity::find()
-        .filter(organization::Column::Id.is_in(rows.iter().map(|e| e.owner_org_id)))
-        .all(&state.db)
-        .await
-        .map_err(internal)?
-        .into_iter()
-        .map(|o| (o.id, o.name))
-        .collect();
+    let owners: HashMap<i64, String> =
+        super::org_names(&state.db, rows.iter().map(|e| e.owner_org_id)).await?;
     Ok(rows
         .into_iter()
         .map(|e| EngagementSummary {
@@ -209,16 +205,11 @@ pub async fn get(
         .all(&state.db)
         .await
         .map_err(internal)?;
-    let names: HashMap<i64, String> = organization::Entity::find()
-        .filter(
-            organization::Column::Id.is_in(assessor_orgs.iter().copied().chain([e.owner_org_id])),
-        )
-        .all(&state.db)
-        .await
-        .map_err(internal)?
-        .into_iter()
-        .map(|o| (o.id, o.name))
-        .collect();
+    let names: HashMap<i64, String> = super::org_names(
+        &state.db,
+        assessor_orgs.iter().copied().chain([e.owner_org_id]),
+    )
+    .await?;
     let mut assessors: Vec<String> = assessor_orgs
         .iter()
         .filter_map(|o| names.get(o).cloned())

@@ -16,7 +16,44 @@ pub mod profiles;
 pub mod reviews;
 pub mod suppliers;
 
+use crate::model::AppError;
+use crate::server::{
+    entities::{organization, user},
+    respond::internal,
+};
 use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use std::collections::HashMap;
+
+/// Organization names by id, in one query.
+pub(crate) async fn org_names<C: ConnectionTrait>(
+    conn: &C,
+    ids: impl IntoIterator<Item = i64>,
+) -> Result<HashMap<i64, String>, AppError> {
+    Ok(organization::Entity::find()
+        .filter(organization::Column::Id.is_in(ids))
+        .all(conn)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect())
+}
+
+/// Users' display names by id, in one query.
+pub(crate) async fn user_names<C: ConnectionTrait>(
+    conn: &C,
+    ids: impl IntoIterator<Item = i64>,
+) -> Result<HashMap<i64, String>, AppError> {
+    Ok(user::Entity::find()
+        .filter(user::Column::Id.is_in(ids))
+        .all(conn)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect())
+}
 
 /// How times are shown: minutes, UTC, unambiguous.
 pub fn ts(t: DateTime<Utc>) -> String {

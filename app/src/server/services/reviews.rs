@@ -10,7 +10,7 @@ use crate::model::{
 };
 use crate::server::{
     audit, db,
-    entities::{answer, assessment, comment, commitment, organization, review, user},
+    entities::{answer, assessment, comment, commitment, review},
     mail::Mail,
     respond::internal,
     session::RequestInfo,
@@ -181,22 +181,10 @@ pub async fn comments(
         .all(&state.db)
         .await
         .map_err(internal)?;
-    let users: HashMap<i64, String> = user::Entity::find()
-        .filter(user::Column::Id.is_in(rows.iter().map(|c| c.author_id)))
-        .all(&state.db)
-        .await
-        .map_err(internal)?
-        .into_iter()
-        .map(|u| (u.id, u.display_name))
-        .collect();
-    let orgs: HashMap<i64, String> = organization::Entity::find()
-        .filter(organization::Column::Id.is_in(rows.iter().map(|c| c.author_org_id)))
-        .all(&state.db)
-        .await
-        .map_err(internal)?
-        .into_iter()
-        .map(|o| (o.id, o.name))
-        .collect();
+    let users: HashMap<i64, String> =
+        super::user_names(&state.db, rows.iter().map(|c| c.author_id)).await?;
+    let orgs: HashMap<i64, String> =
+        super::org_names(&state.db, rows.iter().map(|c| c.author_org_id)).await?;
     Ok(rows
         .into_iter()
         .map(|c| CommentDto {
