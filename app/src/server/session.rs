@@ -266,6 +266,9 @@ pub async fn switch_org<C: ConnectionTrait>(
 /// user active, and the membership in the session's organization active.
 pub async fn resolve(state: &AppState, token: &str) -> Result<Option<Actor>, DbErr> {
     let db = &state.db;
+    // Ending or touching a session is a write: it goes through the writer,
+    // like every other write, so it never competes with it for SQLite's lock.
+    let writer = &state.writer;
     let hash = tokens::hash_token(token);
     // The session with its user and organization in one query, then the
     // membership: two queries per request.
@@ -311,7 +314,7 @@ pub async fn resolve(state: &AppState, token: &str) -> Result<Option<Actor>, DbE
     let now = Utc::now();
     let idle_deadline = last_seen_at + state.config.session_idle;
     if now >= expires_at || now >= idle_deadline {
-        session::Entity::delete_by_id(hash).exec(db).await?;
+        session::Entity::delete_by_id(hash).exec(writer).await?;
         return Ok(None);
     }
     let m = membership::Entity::find()
@@ -320,11 +323,11 @@ pub async fn resolve(state: &AppState, token: &str) -> Result<Option<Actor>, DbE
         .one(db)
         .await?;
     let (Some(m), true) = (m, user_active) else {
-        session::Entity::delete_by_id(hash).exec(db).await?;
+        session::Entity::delete_by_id(hash).exec(writer).await?;
         return Ok(None);
     };
     if !m.is_active {
-        session::Entity::delete_by_id(hash).exec(db).await?;
+        session::Entity::delete_by_id(hash).exec(writer).await?;
         return Ok(None);
     }
     // Sliding idle timeout, written at most once a minute per session.
@@ -335,7 +338,7 @@ pub async fn resolve(state: &AppState, token: &str) -> Result<Option<Actor>, DbE
                 sea_orm::sea_query::Expr::value(now),
             )
             .filter(session::Column::IdHash.eq(hash.clone()))
-            .exec(db)
+            .exec(writer)
             .await?;
     }
     let Ok(role) = Role::parse(&m.role) else {

@@ -242,17 +242,17 @@ pub async fn purge_expired(state: &AppState) -> Result<u64, sea_orm::DbErr> {
                 .lt(now)
                 .or(session::Column::LastSeenAt.lt(now - idle)),
         )
-        .exec(&state.db)
+        .exec(&state.writer)
         .await?
         .rows_affected;
     n += login_attempt::Entity::delete_many()
         .filter(login_attempt::Column::CreatedAt.lt(now - chrono::Duration::days(1)))
-        .exec(&state.db)
+        .exec(&state.writer)
         .await?
         .rows_affected;
     n += password_reset::Entity::delete_many()
         .filter(password_reset::Column::ExpiresAt.lt(now - chrono::Duration::days(1)))
-        .exec(&state.db)
+        .exec(&state.writer)
         .await?
         .rows_affected;
     Ok(n)

@@ -75,7 +75,7 @@ pub async fn login(
         .verify(password, found.as_ref().map(|u| u.password_hash.clone()))
         .await;
     let (Some(user), Some(m), true) = (found, membership, verified) else {
-        throttle::record(&state.db, &key, &info.client_addr, false)
+        throttle::record(&state.writer, &key, &info.client_addr, false)
             .await
             .map_err(internal)?;
         return Err(AppError::Validation {
@@ -199,7 +199,7 @@ pub async fn switch_org(actor: &Actor, state: &AppState, org_id: OrgId) -> Resul
     if m.is_none() {
         return Err(AppError::NotFound);
     }
-    session::switch_org(&state.db, actor, org_id)
+    session::switch_org(&state.writer, actor, org_id)
         .await
         .map_err(internal)
 }
@@ -230,7 +230,7 @@ pub async fn change_password(
             .verify(current, Some(user.password_hash.clone()))
             .await
     {
-        throttle::record(db, &user.email, &info.client_addr, false)
+        throttle::record(&state.writer, &user.email, &info.client_addr, false)
             .await
             .map_err(internal)?;
         return Err(AppError::invalid(
