@@ -461,13 +461,25 @@ pub(crate) async fn editable_answer<C: ConnectionTrait>(
     answer_id: AnswerId,
 ) -> Result<(assessment::Model, answer::Model), AppError> {
     actor.require(Permission::AnswerAssessments)?;
-    let x = answer::Entity::find_by_id(answer_id.0)
-        .filter(answer::Column::SupplierOrgId.eq(actor.org_id().0))
+    // The answer with its assessment in one query (every autosave runs it):
+    // both must be the caller's organization's, as the supplier.
+    let org = actor.org_id().0;
+    let (x, a) = answer::Entity::find_by_id(answer_id.0)
+        .filter(answer::Column::SupplierOrgId.eq(org))
+        .join(
+            sea_orm::JoinType::InnerJoin,
+            answer::Entity::belongs_to(assessment::Entity)
+                .from(answer::Column::AssessmentId)
+                .to(assessment::Column::Id)
+                .into(),
+        )
+        .filter(assessment::Column::SupplierOrgId.eq(org))
+        .select_also(assessment::Entity)
         .one(conn)
         .await
         .map_err(internal)?
         .ok_or(AppError::NotFound)?;
-    let a = find(conn, actor, x.assessment_id).await?;
+    let a = a.ok_or(AppError::NotFound)?;
     if side(actor, &a) != Side::Supplier {
         return Err(AppError::NotFound);
     }
