@@ -270,8 +270,8 @@ pub async fn resolve(state: &AppState, token: &str) -> Result<Option<Actor>, DbE
     // like every other write, so it never competes with it for SQLite's lock.
     let writer = &state.writer;
     let hash = tokens::hash_token(token);
-    // The session with its user and organization in one query, then the
-    // membership: two queries per request.
+    // The session with its user, organization and membership: one query
+    // per request.
     type Row = (
         i64,
         i64,
@@ -280,6 +280,9 @@ pub async fn resolve(state: &AppState, token: &str) -> Result<Option<Actor>, DbE
         String,
         bool,
         String,
+        Option<i64>,
+        Option<String>,
+        Option<bool>,
     );
     let row: Option<Row> = session::Entity::find()
         .select_only()
@@ -290,6 +293,9 @@ pub async fn resolve(state: &AppState, token: &str) -> Result<Option<Actor>, DbE
         .column(user::Column::Email)
         .column(user::Column::IsActive)
         .column(organization::Column::Kinds)
+        .column(membership::Column::Id)
+        .column(membership::Column::Role)
+        .column(membership::Column::IsActive)
         .join(
             sea_orm::JoinType::InnerJoin,
             session::Entity::belongs_to(user::Entity)
@@ -304,11 +310,33 @@ pub async fn resolve(state: &AppState, token: &str) -> Result<Option<Actor>, DbE
                 .to(organization::Column::Id)
                 .into(),
         )
+        .join(
+            sea_orm::JoinType::LeftJoin,
+            session::Entity::belongs_to(membership::Entity)
+                .from((session::Column::UserId, session::Column::OrganizationId))
+                .to((
+                    membership::Column::UserId,
+                    membership::Column::OrganizationId,
+                ))
+                .into(),
+        )
         .filter(session::Column::IdHash.eq(hash.clone()))
         .into_tuple()
         .one(db)
         .await?;
-    let Some((user_id, org_id, expires_at, last_seen_at, email, user_active, kinds)) = row else {
+    let Some((
+        user_id,
+        org_id,
+        expires_at,
+        last_seen_at,
+        email,
+        user_active,
+        kinds,
+        membership_id,
+        member_role,
+        member_active,
+    )) = row
+    else {
         return Ok(None);
     };
     let now = Utc::now();
@@ -317,19 +345,14 @@ pub async fn resolve(state: &AppState, token: &str) -> Result<Option<Actor>, DbE
         session::Entity::delete_by_id(hash).exec(writer).await?;
         return Ok(None);
     }
-    let m = membership::Entity::find()
-        .filter(membership::Column::UserId.eq(user_id))
-        .filter(membership::Column::OrganizationId.eq(org_id))
-        .one(db)
-        .await?;
-    let (Some(m), true) = (m, user_active) else {
+    // No membership in the session's organization, or it or the user was
+    // deactivated: the session ends.
+    let (Some(membership_id), Some(member_role), Some(true), true) =
+        (membership_id, member_role, member_active, user_active)
+    else {
         session::Entity::delete_by_id(hash).exec(writer).await?;
         return Ok(None);
     };
-    if !m.is_active {
-        session::Entity::delete_by_id(hash).exec(writer).await?;
-        return Ok(None);
-    }
     // Sliding idle timeout, written at most once a minute per session.
     if now - last_seen_at > chrono::Duration::seconds(60) {
         session::Entity::update_many()
@@ -341,8 +364,8 @@ pub async fn resolve(state: &AppState, token: &str) -> Result<Option<Actor>, DbE
             .exec(writer)
             .await?;
     }
-    let Ok(role) = Role::parse(&m.role) else {
-        tracing::error!(membership = m.id, role = %m.role, "unknown role in database");
+    let Ok(role) = Role::parse(&member_role) else {
+        tracing::error!(membership = membership_id, role = %member_role, "unknown role in database");
         return Ok(None);
     };
     Ok(Some(Actor {
