@@ -13,6 +13,7 @@ mod m20261128_000004_catalog_origin;
 mod m20261128_000005_engagements;
 mod m20261128_000006_reviews;
 mod m20261128_000007_assessors;
+mod m20261128_000008_commitments;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000005_engagements::Migration),
             Box::new(m20261128_000006_reviews::Migration),
             Box::new(m20261128_000007_assessors::Migration),
+            Box::new(m20261128_000008_commitments::Migration),
         ]
     }
 }

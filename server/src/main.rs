@@ -202,6 +202,12 @@ async fn serve(config: Config) {
         println!("{}", demo::logins_table());
     }
     tokio::spawn(pactline::housekeeping(st.clone()));
+    if st.config.reminder_interval_secs > 0 {
+        app::server::services::reminders::spawn(
+            st.clone(),
+            std::time::Duration::from_secs(st.config.reminder_interval_secs),
+        );
+    }
     let app = pactline::router(st, leptos_options(addr));
     let listener = tokio::net::TcpListener::bind(addr)
         .await

@@ -111,8 +111,9 @@ pub async fn logout(
 }
 
 /// GET /catalogs/{id}/export/{format}, /profiles/{id}/export/{format},
-/// /assessments/{id}/export/xlsx (answers) and /engagements/{id}/export/xlsx
-/// (the supplier comparison): downloads for the signed-in actor; anything
+/// /assessments/{id}/export/xlsx (answers), /engagements/{id}/export/xlsx
+/// (the supplier comparison), /matrix/{engagement}/export/{xlsx,csv} and
+/// /commitments/{engagement or 0}/export/{xlsx,csv,oscal}: downloads for the signed-in actor; anything
 /// not theirs is 404.
 pub async fn export(
     State(state): State<AppState>,
@@ -151,6 +152,25 @@ pub async fn export(
             content_type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             bytes,
         }),
+        "matrix" => {
+            app::server::services::feeds::matrix_download(
+                &actor,
+                &state,
+                app::model::EngagementId(id),
+                fmt,
+            )
+            .await
+        }
+        // Id 0: every commitment the caller may read.
+        "commitments" => {
+            app::server::services::feeds::commitments_download(
+                &actor,
+                &state,
+                (id != 0).then_some(app::model::EngagementId(id)),
+                fmt,
+            )
+            .await
+        }
         _ => Err(AppError::NotFound),
     };
     match result {
@@ -249,5 +269,29 @@ mod tests {
             "{h}"
         );
         assert!(h.ends_with("%C3%BC.pdf"), "{h}");
+    }
+}
+
+/// GET /calendar/{token}.ics: a user's private feed of commitment due
+/// dates, for calendar programs (which send no session cookie; the token in
+/// the address is the credential, and only its hash is stored).
+pub async fn calendar(
+    State(state): State<AppState>,
+    axum::extract::Path(token): axum::extract::Path<String>,
+) -> Response {
+    match app::server::services::feeds::calendar(&state, &token).await {
+        Ok(ics) => (
+            [
+                (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
+                (header::CACHE_CONTROL, "private, no-store"),
+            ],
+            ics,
+        )
+            .into_response(),
+        Err(AppError::NotFound) => (StatusCode::NOT_FOUND, "No such calendar.").into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "calendar feed failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "Try again later.").into_response()
+        }
     }
 }

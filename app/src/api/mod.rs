@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod catalogs;
+pub mod commitments;
 pub mod engagements;
 pub mod organization;
 pub mod profiles;

@@ -3,6 +3,7 @@
 
 mod assessment;
 mod catalog;
+mod commitment;
 mod compare;
 mod error;
 mod org;
@@ -12,6 +13,7 @@ mod review;
 
 pub use assessment::*;
 pub use catalog::*;
+pub use commitment::*;
 pub use compare::*;
 pub use error::{AppError, FieldError};
 pub use org::*;

@@ -51,6 +51,8 @@ pub struct Config {
     /// Password hashes computed at once; the rest wait, so hashing never takes
     /// every core from the request handlers.
     pub hash_concurrency: usize,
+    /// How often the reminder job looks for due dates (seconds; 0: never).
+    pub reminder_interval_secs: u64,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -138,6 +140,7 @@ impl Config {
             smtp,
             trust_proxy: env_bool("PACTLINE_TRUST_PROXY")?.unwrap_or(false),
             hash_concurrency: env_parse("PACTLINE_HASH_CONCURRENCY", (cores / 2).max(1))?,
+            reminder_interval_secs: env_parse("PACTLINE_REMINDER_INTERVAL_SECS", 300)?,
         })
     }
 
@@ -154,6 +157,7 @@ impl Config {
             smtp: None,
             trust_proxy: false,
             hash_concurrency: 1,
+            reminder_interval_secs: 0,
         }
     }
 }

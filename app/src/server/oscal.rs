@@ -6,7 +6,9 @@
 //! one-line description as a guidance part and the owner's parameters as a
 //! part of their own.
 
-use crate::model::{AppError, CatalogDto, ComponentType, OscalOrigin, ProfileDto, RequirementDto};
+use crate::model::{
+    AppError, CatalogDto, CommitmentDto, ComponentType, OscalOrigin, ProfileDto, RequirementDto,
+};
 use serde_json::{json, Map, Value};
 
 pub const OSCAL_VERSION: &str = "1.1.2";
@@ -474,5 +476,78 @@ mod tests {
         assert_eq!(token("SM-1"), "sm-1");
         assert_eq!(token("1.2 (corp)"), "r-1.2-corp");
         assert_eq!(token("EDR 3.14"), "edr-3.14");
+    }
+}
+
+/// Commitments as an OSCAL plan of action and milestones: one POA&M item
+/// per commitment, each tied to a risk that is open until the commitment
+/// is verified or waived, with its due date as the deadline.
+pub fn poam(title: &str, items: &[CommitmentDto], last_modified: &str) -> Value {
+    let mut risks = Vec::new();
+    let mut poam_items = Vec::new();
+    for c in items {
+        let risk_uuid = uuid_for(&format!("commitment/{}/risk", c.id.0));
+        let closed = matches!(
+            c.status,
+            crate::model::CommitmentStatus::Verified | crate::model::CommitmentStatus::Waived
+        );
+        let mut props = vec![
+            prop("commitment-status", c.status.as_str()),
+            prop("party", non_empty(&c.party)),
+            prop("supplier", non_empty(&c.supplier)),
+            prop("engagement", non_empty(&c.engagement)),
+            prop("source", c.source.as_str()),
+        ];
+        if c.overdue {
+            props.push(prop("overdue", "true"));
+        }
+        if let Some(r) = &c.requirement {
+            props.push(prop("requirement", non_empty(r)));
+        }
+        let mut risk = json!({
+            "uuid": risk_uuid,
+            "title": c.title,
+            "description": format!("{} has not yet met what it promised to {}.", c.party, c.owner),
+            "statement": format!("Promise: {}", c.title),
+            "status": if closed { "closed" } else { "open" },
+        });
+        if let Some(d) = c.due_on {
+            risk["deadline"] = json!(format!("{d}T23:59:59Z"));
+        }
+        if !c.closure_link.is_empty() {
+            risk["links"] = json!([{"href": c.closure_link, "rel": "evidence"}]);
+        }
+        risks.push(risk);
+        poam_items.push(json!({
+            "uuid": uuid_for(&format!("commitment/{}", c.id.0)),
+            "title": c.title,
+            "description": format!("Commitment of {} to {}{}.", c.party, c.owner,
+                c.due_on.map(|d| format!(", due {d}")).unwrap_or_default()),
+            "props": props,
+            "related-risks": [{"risk-uuid": risk_uuid}],
+        }));
+    }
+    json!({
+        "plan-of-action-and-milestones": {
+            "uuid": uuid::Uuid::new_v4().to_string(),
+            "metadata": {
+                "title": title,
+                "last-modified": last_modified,
+                "version": "1",
+                "oscal-version": OSCAL_VERSION,
+            },
+            "system-id": {"identifier-type": NS, "id": "pactline"},
+            "risks": risks,
+            "poam-items": poam_items,
+        }
+    })
+}
+
+fn non_empty(s: &str) -> String {
+    let t = s.trim();
+    if t.is_empty() {
+        "unknown".into()
+    } else {
+        t.to_string()
     }
 }

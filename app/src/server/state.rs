@@ -7,7 +7,7 @@ use super::{
     mail::Mailer,
     password::Hasher,
 };
-use crate::model::AppError;
+use crate::model::{AppError, Clock, SystemClock};
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 
@@ -22,6 +22,8 @@ pub struct AppState {
     pub hasher: Hasher,
     /// Where evidence files are kept.
     pub blobs: Arc<dyn BlobStore>,
+    /// What day it is: the wall clock, or a fixed one in tests of due dates.
+    pub clock: Arc<dyn Clock>,
 }
 
 impl AppState {
@@ -30,6 +32,7 @@ impl AppState {
         let blobs = Arc::new(FsStore::new(super::blobs::default_root(&config.data_dir)));
         AppState {
             blobs,
+            clock: Arc::new(SystemClock),
             writer: db.clone(),
             db,
             config: Arc::new(config),
@@ -41,6 +44,12 @@ impl AppState {
     /// Uses `writer` for write transactions.
     pub fn with_writer(mut self, writer: DatabaseConnection) -> Self {
         self.writer = writer;
+        self
+    }
+
+    /// Uses `clock` for today's date (due dates, reminders, overdue).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
         self
     }
 

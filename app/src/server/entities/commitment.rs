@@ -8,14 +8,24 @@ pub struct Model {
     pub owner_org_id: i64,
     pub engagement_id: i64,
     pub assessment_id: Option<i64>,
+    /// The organization that promises: the supplier, or the owner itself.
     pub party_org_id: i64,
+    /// The supplier on the other side of the owner.
+    pub supplier_org_id: i64,
+    pub proposed_by_org_id: i64,
     pub requirement_id: Option<i64>,
+    pub answer_id: Option<i64>,
     pub title: String,
     pub due_on: Option<Date>,
     pub status: String,
     pub source: String,
+    pub closure_note: Option<String>,
+    pub closure_link: Option<String>,
+    pub waive_reason: Option<String>,
     pub created_by: Option<i64>,
     pub created_at: DateTimeUtc,
+    pub updated_by: Option<i64>,
+    pub updated_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -10,6 +10,7 @@ pub struct Model {
     pub description: String,
     pub created_by: Option<i64>,
     pub created_at: DateTimeUtc,
+    pub matrix_agreed_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

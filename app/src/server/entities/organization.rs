@@ -8,6 +8,8 @@ pub struct Model {
     pub name: String,
     pub name_key: String,
     pub kinds: String,
+    /// Days before a due date on which reminders go out, e.g. "30,7,1".
+    pub reminder_days: String,
     pub created_at: DateTimeUtc,
 }
 

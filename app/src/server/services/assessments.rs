@@ -925,6 +925,18 @@ pub async fn submit(
     let from = status(&a);
     let to = from.next(Transition::Submit, Side::Supplier)?;
     set_status(&txn, actor, &a, from, to, info).await?;
+    let titles = dto
+        .answers
+        .iter()
+        .map(|x| {
+            (
+                x.id.0,
+                format!("{} {}", x.requirement.ref_id, x.requirement.title),
+            )
+        })
+        .collect();
+    super::commitments::from_planned_answers(&txn, state, actor, &a, &titles, info).await?;
+    super::dashboard::record_gaps(&txn, &a, &crate::model::gap_items(&dto)).await?;
     let link = format!("{}/assessments/{}", state.config.base_url, a.id);
     let supplier = dto.summary.supplier.clone();
     for to in member_emails(&txn, a.owner_org_id, &[Role::Admin, Role::Reviewer]).await? {

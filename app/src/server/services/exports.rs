@@ -68,7 +68,11 @@ pub fn safe_filename(name: &str, ext: &str) -> String {
     format!("{base}.{ext}")
 }
 
-fn table_bytes(format: Format, header: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>, AppError> {
+pub(crate) fn table_bytes(
+    format: Format,
+    header: &[&str],
+    rows: &[Vec<String>],
+) -> Result<Vec<u8>, AppError> {
     match format {
         Format::Oscal => Err(AppError::NotFound),
         Format::Csv => {
@@ -102,7 +106,7 @@ fn table_bytes(format: Format, header: &[&str], rows: &[Vec<String>]) -> Result<
     }
 }
 
-fn content_type(format: Format) -> &'static str {
+pub(crate) fn content_type(format: Format) -> &'static str {
     match format {
         Format::Oscal => "application/json",
         Format::Csv => "text/csv; charset=utf-8",

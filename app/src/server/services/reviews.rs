@@ -449,6 +449,8 @@ pub async fn decide(
             engagement_id: Set(a.engagement_id),
             assessment_id: Set(Some(a.id)),
             party_org_id: Set(a.supplier_org_id),
+            supplier_org_id: Set(a.supplier_org_id),
+            proposed_by_org_id: Set(a.owner_org_id),
             requirement_id: Set(None),
             title: Set(c.title.clone()),
             due_on: Set(c.due_on),

@@ -1,0 +1,185 @@
+//! Commitments, the responsibility matrix, notifications, reminder settings,
+//! the calendar feed and the home-page dashboards.
+
+use crate::model::{
+    AppError, AssessmentId, CommitmentDto, CommitmentId, EngagementId, Matrix, Notifications,
+    OwedTo, Portfolio,
+};
+#[cfg(feature = "ssr")]
+use crate::server::{
+    respond::as_actor,
+    services::{commitments, dashboard, feeds, matrix, notifications},
+    session::RequestInfo,
+};
+use leptos::prelude::*;
+
+/// Every commitment the caller may read, or those of one engagement.
+#[server(endpoint = "list_commitments")]
+pub async fn list_commitments(
+    engagement_id: Option<EngagementId>,
+) -> Result<Vec<CommitmentDto>, AppError> {
+    as_actor(|actor, state| async move { commitments::list(&actor, &state, engagement_id).await })
+        .await
+}
+
+/// A commitment written by hand for an assessment's owner and supplier.
+/// `promisor`: supplier or owner; `requirement`: a ref id or empty;
+/// `due_on`: YYYY-MM-DD or empty.
+#[server(endpoint = "create_commitment")]
+pub async fn create_commitment(
+    assessment_id: AssessmentId,
+    promisor: String,
+    requirement: String,
+    title: String,
+    due_on: String,
+) -> Result<CommitmentId, AppError> {
+    as_actor(|actor, state| async move {
+        commitments::create(
+            &actor,
+            &state,
+            assessment_id,
+            &promisor,
+            &requirement,
+            &title,
+            &due_on,
+            &RequestInfo::current(),
+        )
+        .await
+    })
+    .await
+}
+
+/// `action`: agree, start, fulfil (needs `link` to the closure evidence),
+/// verify, reject or waive (both need `note`, the reason).
+#[server(endpoint = "commitment_action")]
+pub async fn commitment_action(
+    commitment_id: CommitmentId,
+    action: String,
+    note: String,
+    link: String,
+) -> Result<CommitmentDto, AppError> {
+    as_actor(|actor, state| async move {
+        commitments::act(
+            &actor,
+            &state,
+            commitment_id,
+            &action,
+            &note,
+            &link,
+            &RequestInfo::current(),
+        )
+        .await
+    })
+    .await
+}
+
+#[server(endpoint = "get_matrix")]
+pub async fn get_matrix(engagement_id: EngagementId) -> Result<Matrix, AppError> {
+    as_actor(|actor, state| async move { matrix::matrix(&actor, &state, engagement_id).await })
+        .await
+}
+
+/// The asset owner sets who carries a requirement: `column` is an
+/// organization id (the owner's, a supplier's) or 0 for another party;
+/// `duty` responsible, shared (with `split`) or none.
+#[server(endpoint = "assign_responsibility")]
+pub async fn assign_responsibility(
+    engagement_id: EngagementId,
+    requirement_id: i64,
+    column: i64,
+    duty: String,
+    split: String,
+) -> Result<Matrix, AppError> {
+    as_actor(|actor, state| async move {
+        matrix::assign(
+            &actor,
+            &state,
+            engagement_id,
+            requirement_id,
+            column,
+            &duty,
+            &split,
+            &RequestInfo::current(),
+        )
+        .await
+    })
+    .await
+}
+
+/// A supplier's answer for its column: `stance` accept, or propose with
+/// `duty`, `split` and a `note`.
+#[server(endpoint = "respond_responsibility")]
+pub async fn respond_responsibility(
+    engagement_id: EngagementId,
+    requirement_id: i64,
+    stance: String,
+    duty: String,
+    split: String,
+    note: String,
+) -> Result<Matrix, AppError> {
+    as_actor(|actor, state| async move {
+        matrix::respond(
+            &actor,
+            &state,
+            engagement_id,
+            requirement_id,
+            &stance,
+            &duty,
+            &split,
+            &note,
+            &RequestInfo::current(),
+        )
+        .await
+    })
+    .await
+}
+
+#[server(endpoint = "list_notifications")]
+pub async fn list_notifications() -> Result<Notifications, AppError> {
+    as_actor(|actor, state| async move { notifications::list(&actor, &state).await }).await
+}
+
+#[server(endpoint = "unread_notifications")]
+pub async fn unread_notifications() -> Result<u64, AppError> {
+    as_actor(|actor, state| async move { notifications::unread(&actor, &state).await }).await
+}
+
+/// Marks one notification read, or all when `id` is empty.
+#[server(endpoint = "mark_notifications_read")]
+pub async fn mark_notifications_read(id: Option<i64>) -> Result<(), AppError> {
+    as_actor(|actor, state| async move { notifications::mark_read(&actor, &state, id).await }).await
+}
+
+/// The organization's reminder days, e.g. "30, 7, 1".
+#[server(endpoint = "get_reminder_days")]
+pub async fn get_reminder_days() -> Result<String, AppError> {
+    as_actor(|actor, state| async move { feeds::reminder_days(&actor, &state).await }).await
+}
+
+#[server(endpoint = "set_reminder_days")]
+pub async fn set_reminder_days(days: String) -> Result<String, AppError> {
+    as_actor(|actor, state| async move {
+        feeds::set_reminder_days(&actor, &state, &days, &RequestInfo::current()).await
+    })
+    .await
+}
+
+/// A new private calendar address for the caller (the previous one stops
+/// working). Shown once.
+#[server(endpoint = "create_calendar_feed")]
+pub async fn create_calendar_feed() -> Result<String, AppError> {
+    as_actor(|actor, state| async move {
+        feeds::create_feed(&actor, &state, &RequestInfo::current()).await
+    })
+    .await
+}
+
+#[server(endpoint = "get_portfolio")]
+pub async fn get_portfolio() -> Result<Portfolio, AppError> {
+    as_actor(|actor, state| async move { dashboard::portfolio(&actor, &state).await }).await
+}
+
+#[server(endpoint = "get_owed")]
+pub async fn get_owed() -> Result<Vec<OwedTo>, AppError> {
+    as_actor(|actor, state| async move { dashboard::owed(&actor, &state).await }).await
+}

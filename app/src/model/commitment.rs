@@ -1,0 +1,678 @@
+//! Commitments (dated promises tied to requirements), the shared-
+//! responsibility matrix, reminders and the portfolio dashboard: the rules
+//! and the DTOs that cross the wire.
+
+use super::{AppError, EngagementId, Party};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct CommitmentId(pub i64);
+
+/// Today's date, from a clock the server can replace in tests.
+pub trait Clock: Send + Sync {
+    fn now(&self) -> chrono::DateTime<chrono::Utc>;
+    fn today(&self) -> NaiveDate {
+        self.now().date_naive()
+    }
+}
+
+/// The wall clock.
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        chrono::Utc::now()
+    }
+}
+
+/// A clock that says what it is told: for tests of dates.
+pub struct FixedClock(pub std::sync::Mutex<chrono::DateTime<chrono::Utc>>);
+
+impl FixedClock {
+    pub fn at(day: NaiveDate) -> Self {
+        FixedClock(std::sync::Mutex::new(
+            day.and_hms_opt(9, 0, 0).expect("valid time").and_utc(),
+        ))
+    }
+
+    pub fn set(&self, day: NaiveDate) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) =
+            day.and_hms_opt(9, 0, 0).expect("valid time").and_utc();
+    }
+}
+
+impl Clock for FixedClock {
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Where a commitment stands (DOMAIN.md). `overdue` is not a status: it is
+/// derived from the due date (`Commitment::is_overdue`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CommitmentStatus {
+    Proposed,
+    Agreed,
+    InProgress,
+    Fulfilled,
+    Verified,
+    Waived,
+}
+
+/// What moves a commitment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CommitmentAction {
+    /// The side that did not propose it accepts it.
+    Agree,
+    /// The promising party starts the work.
+    Start,
+    /// The promising party says it is done, with closure evidence.
+    Fulfil,
+    /// The other side checks the closure evidence and confirms.
+    Verify,
+    /// The other side finds the closure insufficient: back to work.
+    Reject,
+    /// The asset owner lets the commitment go, with a reason.
+    Waive,
+}
+
+/// How the actor's organization stands to a commitment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommitmentRole {
+    /// The actor's organization made the promise.
+    pub promises: bool,
+    /// The actor's organization proposed it.
+    pub proposed: bool,
+    /// The actor's organization is the engagement's asset owner.
+    pub owner: bool,
+}
+
+impl CommitmentStatus {
+    pub const ALL: [CommitmentStatus; 6] = [
+        CommitmentStatus::Proposed,
+        CommitmentStatus::Agreed,
+        CommitmentStatus::InProgress,
+        CommitmentStatus::Fulfilled,
+        CommitmentStatus::Verified,
+        CommitmentStatus::Waived,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CommitmentStatus::Proposed => "proposed",
+            CommitmentStatus::Agreed => "agreed",
+            CommitmentStatus::InProgress => "in_progress",
+            CommitmentStatus::Fulfilled => "fulfilled",
+            CommitmentStatus::Verified => "verified",
+            CommitmentStatus::Waived => "waived",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            CommitmentStatus::Proposed => "Proposed",
+            CommitmentStatus::Agreed => "Agreed",
+            CommitmentStatus::InProgress => "In progress",
+            CommitmentStatus::Fulfilled => "Fulfilled",
+            CommitmentStatus::Verified => "Verified",
+            CommitmentStatus::Waived => "Waived",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    /// Still a promise to keep: the due date matters.
+    pub fn is_open(self) -> bool {
+        matches!(
+            self,
+            CommitmentStatus::Proposed | CommitmentStatus::Agreed | CommitmentStatus::InProgress
+        )
+    }
+
+    /// The statuses that still count as open, for queries.
+    pub fn open_strs() -> [&'static str; 3] {
+        ["proposed", "agreed", "in_progress"]
+    }
+
+    /// The status after `a` by an organization standing as `role`, or why
+    /// it cannot happen. The only place that knows the commitment life cycle.
+    pub fn next(self, a: CommitmentAction, role: CommitmentRole) -> Result<Self, AppError> {
+        use CommitmentAction as A;
+        use CommitmentStatus as S;
+        let who = match a {
+            A::Agree if role.proposed => Err("The other side agrees to a commitment you proposed."),
+            A::Start | A::Fulfil if !role.promises => {
+                Err("Only the party that made the promise reports progress on it.")
+            }
+            A::Verify | A::Reject if role.promises => {
+                Err("The other side verifies a commitment, not the party that made it.")
+            }
+            A::Waive if !role.owner => Err("Only the asset owner waives a commitment."),
+            _ => Ok(()),
+        };
+        who.map_err(|m| AppError::Conflict(m.into()))?;
+        let to = match (self, a) {
+            (S::Proposed, A::Agree) => S::Agreed,
+            (S::Agreed, A::Start) => S::InProgress,
+            (S::Agreed | S::InProgress, A::Fulfil) => S::Fulfilled,
+            (S::Fulfilled, A::Verify) => S::Verified,
+            (S::Fulfilled, A::Reject) => S::InProgress,
+            (S::Proposed | S::Agreed | S::InProgress | S::Fulfilled, A::Waive) => S::Waived,
+            (from, a) => {
+                return Err(AppError::Conflict(format!(
+                    "A commitment that is {} cannot be {}.",
+                    from.label().to_lowercase(),
+                    match a {
+                        A::Agree => "agreed",
+                        A::Start => "started",
+                        A::Fulfil => "fulfilled",
+                        A::Verify => "verified",
+                        A::Reject => "sent back",
+                        A::Waive => "waived",
+                    }
+                )))
+            }
+        };
+        Ok(to)
+    }
+}
+
+impl CommitmentAction {
+    pub fn parse(s: &str) -> Result<Self, AppError> {
+        Ok(match s {
+            "agree" => CommitmentAction::Agree,
+            "start" => CommitmentAction::Start,
+            "fulfil" => CommitmentAction::Fulfil,
+            "verify" => CommitmentAction::Verify,
+            "reject" => CommitmentAction::Reject,
+            "waive" => CommitmentAction::Waive,
+            _ => {
+                return Err(AppError::invalid(
+                    "action",
+                    "Choose agree, start, fulfil, verify, reject or waive.",
+                ))
+            }
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CommitmentAction::Agree => "agree",
+            CommitmentAction::Start => "start",
+            CommitmentAction::Fulfil => "fulfil",
+            CommitmentAction::Verify => "verify",
+            CommitmentAction::Reject => "reject",
+            CommitmentAction::Waive => "waive",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            CommitmentAction::Agree => "Agree",
+            CommitmentAction::Start => "Start work",
+            CommitmentAction::Fulfil => "Mark fulfilled",
+            CommitmentAction::Verify => "Verify",
+            CommitmentAction::Reject => "Send back",
+            CommitmentAction::Waive => "Waive",
+        }
+    }
+}
+
+/// Whether an open commitment is past its due date on `today`.
+pub fn is_overdue(status: CommitmentStatus, due_on: Option<NaiveDate>, today: NaiveDate) -> bool {
+    status.is_open() && due_on.is_some_and(|d| d < today)
+}
+
+/// One commitment as both sides see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommitmentDto {
+    pub id: CommitmentId,
+    pub engagement_id: EngagementId,
+    pub engagement: String,
+    pub owner: String,
+    /// The organization that made the promise.
+    pub party: String,
+    /// The supplier the commitment is between the owner and.
+    pub supplier: String,
+    pub requirement: Option<String>,
+    pub title: String,
+    pub due_on: Option<NaiveDate>,
+    pub status: CommitmentStatus,
+    pub overdue: bool,
+    /// "review_condition", "planned_answer" or "manual".
+    pub source: String,
+    pub closure_note: String,
+    pub closure_link: String,
+    pub waive_reason: String,
+    /// What the caller's organization may do next.
+    pub actions: Vec<CommitmentAction>,
+    pub updated: String,
+}
+
+impl CommitmentDto {
+    pub fn status_label(&self) -> String {
+        if self.overdue {
+            format!("{} · overdue", self.status.label())
+        } else {
+            self.status.label().to_string()
+        }
+    }
+}
+
+pub fn source_label(s: &str) -> &'static str {
+    match s {
+        "review_condition" => "Review condition",
+        "planned_answer" => "Planned answer",
+        _ => "Written by hand",
+    }
+}
+
+/// The days before a due date on which reminders go out, most distant
+/// first: "30, 7, 1" by default, per organization.
+pub fn parse_reminder_days(raw: &str) -> Result<Vec<u16>, AppError> {
+    let mut days = Vec::new();
+    for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let d: u16 = part.parse().map_err(|_| {
+            AppError::invalid(
+                "reminder_days",
+                format!("“{part}” is not a number of days; write e.g. 30, 7, 1."),
+            )
+        })?;
+        if d == 0 || d > 365 {
+            return Err(AppError::invalid(
+                "reminder_days",
+                "Each reminder is between 1 and 365 days before the due date.",
+            ));
+        }
+        if !days.contains(&d) {
+            days.push(d);
+        }
+    }
+    if days.len() > 6 {
+        return Err(AppError::invalid(
+            "reminder_days",
+            "Give at most six reminder days.",
+        ));
+    }
+    days.sort_unstable_by(|a, b| b.cmp(a));
+    Ok(days)
+}
+
+/// Which reminder is due for something due on `due` seen on `today`: the
+/// smallest configured day count that is still at least the days left
+/// (so a commitment made five days ahead gets the 7-day reminder once, not
+/// the 30-day one too). `None` when no reminder applies yet or the date
+/// has passed.
+pub fn reminder_due(days: &[u16], due: NaiveDate, today: NaiveDate) -> Option<u16> {
+    let left = (due - today).num_days();
+    if left < 0 {
+        return None;
+    }
+    days.iter().copied().filter(|d| i64::from(*d) >= left).min()
+}
+
+/// Who carries one requirement for one column of the matrix.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Duty {
+    Responsible,
+    Shared,
+    None,
+}
+
+impl Duty {
+    pub const ALL: [Duty; 3] = [Duty::Responsible, Duty::Shared, Duty::None];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Duty::Responsible => "responsible",
+            Duty::Shared => "shared",
+            Duty::None => "none",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Duty::Responsible => "Responsible",
+            Duty::Shared => "Shared",
+            Duty::None => "—",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Self, AppError> {
+        Self::ALL
+            .into_iter()
+            .find(|d| d.as_str() == s.trim())
+            .ok_or_else(|| AppError::invalid("duty", "Choose responsible, shared or none."))
+    }
+
+    /// Carries some of the requirement.
+    pub fn carries(self) -> bool {
+        self != Duty::None
+    }
+}
+
+/// A supplier's stance on what the owner assigned to its column.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "stance")]
+pub enum Stance {
+    /// Not said yet.
+    Pending,
+    Accepted,
+    /// The supplier proposes another duty (and split) for its column.
+    Proposed {
+        duty: Duty,
+        split: String,
+    },
+}
+
+/// One cell: a party's duty on a requirement.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MatrixCell {
+    pub duty: Duty,
+    /// Where shared: how it is split, in the owner's words.
+    pub split: String,
+    /// Supplier columns only.
+    pub stance: Option<Stance>,
+    /// Why the supplier proposes a change (or what its answer said).
+    pub note: String,
+}
+
+impl MatrixCell {
+    pub fn disagrees(&self) -> bool {
+        matches!(self.stance, Some(Stance::Proposed { .. }))
+    }
+
+    /// The supplier has still to accept or propose.
+    pub fn awaits(&self) -> bool {
+        self.duty.carries() && matches!(self.stance, Some(Stance::Pending))
+    }
+}
+
+/// A column: the asset owner, a supplier, or "other".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MatrixColumn {
+    /// Organization id; 0 for "other".
+    pub org: i64,
+    pub name: String,
+    /// "asset_owner", "product_supplier", "service_provider" or "other".
+    pub kind: Party,
+}
+
+/// How a row stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RowState {
+    /// Nobody is responsible.
+    Unassigned,
+    /// A supplier proposes something else than the owner assigned.
+    Disagreement,
+    /// A supplier has not yet said.
+    Pending,
+    Agreed,
+}
+
+impl RowState {
+    pub fn label(self) -> &'static str {
+        match self {
+            RowState::Unassigned => "Unassigned",
+            RowState::Disagreement => "Disagreement",
+            RowState::Pending => "Awaiting supplier",
+            RowState::Agreed => "Agreed",
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RowState::Unassigned => "unassigned",
+            RowState::Disagreement => "disagreement",
+            RowState::Pending => "pending",
+            RowState::Agreed => "agreed",
+        }
+    }
+
+    /// The state of a row from its cells.
+    pub fn of(cells: &[MatrixCell]) -> RowState {
+        if !cells.iter().any(|c| c.duty.carries()) {
+            RowState::Unassigned
+        } else if cells.iter().any(MatrixCell::disagrees) {
+            RowState::Disagreement
+        } else if cells.iter().any(MatrixCell::awaits) {
+            RowState::Pending
+        } else {
+            RowState::Agreed
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MatrixRow {
+    pub requirement_id: i64,
+    pub ref_id: String,
+    pub title: String,
+    /// The profile's default responsible party.
+    pub default_party: Party,
+    /// One per column, in the matrix's column order.
+    pub cells: Vec<MatrixCell>,
+    pub state: RowState,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Matrix {
+    pub engagement_id: EngagementId,
+    pub engagement: String,
+    /// The caller is the asset owner (may assign), a supplier (sees its
+    /// own column only, may accept or propose) or an assessor (reads).
+    pub side: super::Side,
+    pub columns: Vec<MatrixColumn>,
+    pub rows: Vec<MatrixRow>,
+    /// When every row became agreed; cleared when a change re-opens one.
+    pub agreed_at: Option<String>,
+}
+
+impl Matrix {
+    pub fn count(&self, s: RowState) -> usize {
+        self.rows.iter().filter(|r| r.state == s).count()
+    }
+}
+
+/// An in-app notification.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotificationDto {
+    pub id: i64,
+    pub kind: String,
+    pub title: String,
+    pub body: String,
+    pub link: String,
+    pub created: String,
+    pub read: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notifications {
+    pub unread: u64,
+    pub items: Vec<NotificationDto>,
+}
+
+/// One supplier's row of the SL-gap heatmap: per group (FR, SP area), the
+/// levels missing (required − reached, 0 when met), or None when the
+/// supplier answered nothing in that group.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeatRow {
+    pub supplier: String,
+    pub gaps: Vec<Option<i16>>,
+    pub total: i64,
+}
+
+/// Something for this week's list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttentionItem {
+    pub what: String,
+    pub detail: String,
+    pub link: String,
+    pub due_on: Option<NaiveDate>,
+    pub overdue: bool,
+}
+
+/// The asset owner's home page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Portfolio {
+    pub suppliers: i64,
+    /// (status, assessments), every status listed.
+    pub by_status: Vec<(super::AssessmentStatus, i64)>,
+    pub open_commitments: i64,
+    pub overdue_commitments: i64,
+    pub groups: Vec<String>,
+    /// The suppliers with the largest gaps first (at most 50).
+    pub heatmap: Vec<HeatRow>,
+    /// Suppliers with submitted answers in the heatmap's data.
+    pub heatmap_suppliers: i64,
+    pub attention: Vec<AttentionItem>,
+}
+
+/// What a supplier owes, per asset owner.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OwedTo {
+    pub owner: String,
+    pub assessments_open: i64,
+    pub next_assessment_due: Option<NaiveDate>,
+    pub commitments: Vec<CommitmentDto>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn role(promises: bool, proposed: bool, owner: bool) -> CommitmentRole {
+        CommitmentRole {
+            promises,
+            proposed,
+            owner,
+        }
+    }
+
+    #[test]
+    fn a_commitment_goes_from_proposed_to_verified() {
+        use CommitmentAction as A;
+        use CommitmentStatus as S;
+        // The owner proposed it (a review condition); the supplier promises.
+        let supplier = role(true, false, false);
+        let owner = role(false, true, true);
+        let s = S::Proposed.next(A::Agree, supplier).unwrap();
+        assert_eq!(s, S::Agreed);
+        let s = s.next(A::Start, supplier).unwrap();
+        assert_eq!(s, S::InProgress);
+        let s = s.next(A::Fulfil, supplier).unwrap();
+        assert_eq!(s, S::Fulfilled);
+        assert_eq!(s.next(A::Reject, owner).unwrap(), S::InProgress);
+        assert_eq!(s.next(A::Verify, owner).unwrap(), S::Verified);
+        assert_eq!(S::Agreed.next(A::Fulfil, supplier).unwrap(), S::Fulfilled);
+    }
+
+    #[test]
+    fn illegal_moves_are_refused_with_a_reason() {
+        use CommitmentAction as A;
+        use CommitmentStatus as S;
+        let supplier = role(true, true, false);
+        let owner = role(false, false, true);
+        // Who may not.
+        let msg = |e: AppError| e.to_string();
+        assert!(msg(S::Proposed.next(A::Agree, supplier).unwrap_err()).contains("other side"));
+        assert!(msg(S::Agreed.next(A::Start, owner).unwrap_err()).contains("made the promise"));
+        assert!(msg(S::Fulfilled.next(A::Verify, supplier).unwrap_err()).contains("other side"));
+        assert!(msg(S::Agreed.next(A::Waive, supplier).unwrap_err()).contains("asset owner"));
+        // When it may not.
+        assert_eq!(
+            msg(S::Proposed.next(A::Fulfil, supplier).unwrap_err()),
+            "A commitment that is proposed cannot be fulfilled."
+        );
+        assert!(S::Verified.next(A::Waive, owner).is_err());
+        assert!(S::Waived.next(A::Agree, owner).is_err());
+        assert!(S::Agreed.next(A::Verify, owner).is_err());
+        assert_eq!(S::InProgress.next(A::Waive, owner).unwrap(), S::Waived);
+        // The owner's own promise: it starts and fulfils; the supplier verifies.
+        let own = role(true, true, true);
+        let other = role(false, false, false);
+        assert_eq!(S::Proposed.next(A::Agree, other).unwrap(), S::Agreed);
+        assert_eq!(S::Agreed.next(A::Start, own).unwrap(), S::InProgress);
+        assert_eq!(S::Fulfilled.next(A::Verify, other).unwrap(), S::Verified);
+    }
+
+    #[test]
+    fn overdue_is_derived_from_the_clock() {
+        let clock = FixedClock::at(NaiveDate::from_ymd_opt(2027, 3, 31).unwrap());
+        let due = NaiveDate::from_ymd_opt(2027, 3, 31);
+        assert!(!is_overdue(CommitmentStatus::Agreed, due, clock.today()));
+        clock.set(NaiveDate::from_ymd_opt(2027, 4, 1).unwrap());
+        assert!(is_overdue(CommitmentStatus::Agreed, due, clock.today()));
+        assert!(is_overdue(CommitmentStatus::Proposed, due, clock.today()));
+        assert!(!is_overdue(CommitmentStatus::Fulfilled, due, clock.today()));
+        assert!(!is_overdue(CommitmentStatus::Waived, due, clock.today()));
+        assert!(!is_overdue(
+            CommitmentStatus::InProgress,
+            None,
+            clock.today()
+        ));
+    }
+
+    #[test]
+    fn reminder_days_are_checked_and_the_right_one_is_due() {
+        assert_eq!(parse_reminder_days("1, 30,7").unwrap(), vec![30, 7, 1]);
+        assert_eq!(parse_reminder_days("7,7").unwrap(), vec![7]);
+        assert!(parse_reminder_days("soon").is_err());
+        assert!(parse_reminder_days("0").is_err());
+        assert!(parse_reminder_days("400").is_err());
+        assert!(parse_reminder_days("1,2,3,4,5,6,7").is_err());
+        let d = |m, day| NaiveDate::from_ymd_opt(2027, m, day).unwrap();
+        let days = [30, 7, 1];
+        assert_eq!(reminder_due(&days, d(3, 31), d(1, 1)), None);
+        assert_eq!(reminder_due(&days, d(3, 31), d(3, 1)), Some(30));
+        assert_eq!(reminder_due(&days, d(3, 31), d(3, 26)), Some(7));
+        assert_eq!(reminder_due(&days, d(3, 31), d(3, 30)), Some(1));
+        assert_eq!(reminder_due(&days, d(3, 31), d(3, 31)), Some(1));
+        assert_eq!(reminder_due(&days, d(3, 31), d(4, 1)), None);
+    }
+
+    #[test]
+    fn a_row_stands_by_its_cells() {
+        let cell = |duty, stance| MatrixCell {
+            duty,
+            split: String::new(),
+            stance,
+            note: String::new(),
+        };
+        let owner = cell(Duty::None, None);
+        assert_eq!(RowState::of(&[owner.clone()]), RowState::Unassigned);
+        let pending = cell(Duty::Responsible, Some(Stance::Pending));
+        assert_eq!(
+            RowState::of(&[owner.clone(), pending.clone()]),
+            RowState::Pending
+        );
+        let accepted = cell(Duty::Responsible, Some(Stance::Accepted));
+        assert_eq!(
+            RowState::of(&[owner.clone(), accepted.clone()]),
+            RowState::Agreed
+        );
+        let proposes = cell(
+            Duty::Responsible,
+            Some(Stance::Proposed {
+                duty: Duty::Shared,
+                split: "We patch, you test".into(),
+            }),
+        );
+        assert_eq!(
+            RowState::of(&[owner.clone(), accepted, proposes]),
+            RowState::Disagreement
+        );
+        // A supplier with no duty on the row need not say anything.
+        let idle = cell(Duty::None, Some(Stance::Pending));
+        let owns = cell(Duty::Responsible, None);
+        assert_eq!(RowState::of(&[owns, idle]), RowState::Agreed);
+    }
+}

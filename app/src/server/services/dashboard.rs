@@ -1,0 +1,371 @@
+//! Home pages: the asset owner's portfolio and what a supplier owes. Every
+//! figure is an aggregate query (GROUP BY, COUNT, LIMIT), never a loop over
+//! suppliers; the level gaps per group are written once, at submission.
+
+use super::{commitments, org_names};
+use crate::model::{
+    analyse, AppError, AssessmentStatus, AttentionItem, CommitmentStatus, GapItem, HeatRow,
+    OrgKind, OwedTo, Portfolio,
+};
+use crate::server::{
+    entities::{assessment, assessment_gap, commitment},
+    respond::internal,
+    Actor, AppState,
+};
+use chrono::Duration;
+use sea_orm::{
+    sea_query::{Expr, ExprTrait, Func},
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// Statuses whose answers were submitted and stay as submitted.
+const SUBMITTED: [&str; 5] = [
+    "submitted",
+    "under_review",
+    "accepted",
+    "accepted_with_conditions",
+    "rejected",
+];
+
+/// Statuses in which the supplier still has to answer.
+const ANSWERING: [&str; 3] = ["sent", "in_progress", "changes_requested"];
+
+/// Replaces an assessment's per-group gaps (at submission).
+pub(crate) async fn record_gaps<C: ConnectionTrait>(
+    conn: &C,
+    a: &assessment::Model,
+    items: &[GapItem],
+) -> Result<(), AppError> {
+    assessment_gap::Entity::delete_many()
+        .filter(assessment_gap::Column::AssessmentId.eq(a.id))
+        .exec(conn)
+        .await
+        .map_err(internal)?;
+    let rows: Vec<assessment_gap::ActiveModel> = analyse(items)
+        .groups
+        .into_iter()
+        .map(|g| assessment_gap::ActiveModel {
+            assessment_id: sea_orm::Set(a.id),
+            owner_org_id: sea_orm::Set(a.owner_org_id),
+            supplier_org_id: sea_orm::Set(a.supplier_org_id),
+            grp: sea_orm::Set(g.group.chars().take(100).collect()),
+            kind: sea_orm::Set(g.kind.as_str().into()),
+            required: sea_orm::Set(g.required),
+            reached: sea_orm::Set(g.reached),
+            items: sea_orm::Set(g.items as i32),
+            ..Default::default()
+        })
+        .collect();
+    if !rows.is_empty() {
+        assessment_gap::Entity::insert_many(rows)
+            .exec(conn)
+            .await
+            .map_err(internal)?;
+    }
+    Ok(())
+}
+
+/// Suppliers shown in the heatmap: the largest gaps first.
+const HEATMAP_ROWS: usize = 50;
+
+/// The asset owner's portfolio: suppliers by assessment status, open and
+/// overdue commitments, level gaps per supplier and group, and this week's
+/// work. A fixed number of queries, whatever the number of suppliers.
+pub async fn portfolio(actor: &Actor, state: &AppState) -> Result<Portfolio, AppError> {
+    if !actor.kinds().contains(&OrgKind::AssetOwner) {
+        return Err(AppError::NotFound);
+    }
+    let conn = &state.db;
+    let org = actor.org_id().0;
+    let today = state.clock.today();
+    let week = today + Duration::days(7);
+
+    let counts: Vec<(String, i64)> = assessment::Entity::find()
+        .select_only()
+        .column(assessment::Column::Status)
+        .column_as(assessment::Column::Id.count(), "n")
+        .filter(assessment::Column::OwnerOrgId.eq(org))
+        .group_by(assessment::Column::Status)
+        .into_tuple()
+        .all(conn)
+        .await
+        .map_err(internal)?;
+    let by_status = AssessmentStatus::ALL
+        .into_iter()
+        .map(|s| {
+            let n = counts
+                .iter()
+                .find(|(k, _)| k == s.as_str())
+                .map_or(0, |(_, n)| *n);
+            (s, n)
+        })
+        .collect();
+    let suppliers: Option<i64> = assessment::Entity::find()
+        .select_only()
+        .column_as(
+            Expr::expr(Func::count_distinct(Expr::col(
+                assessment::Column::SupplierOrgId,
+            ))),
+            "n",
+        )
+        .filter(assessment::Column::OwnerOrgId.eq(org))
+        .filter(assessment::Column::Status.ne("withdrawn"))
+        .into_tuple()
+        .one(conn)
+        .await
+        .map_err(internal)?;
+
+    let open = || {
+        commitment::Entity::find()
+            .select_only()
+            .column_as(commitment::Column::Id.count(), "n")
+            .filter(commitment::Column::OwnerOrgId.eq(org))
+            .filter(commitment::Column::Status.is_in(CommitmentStatus::open_strs()))
+    };
+    let open_commitments: Option<i64> = open().into_tuple().one(conn).await.map_err(internal)?;
+    let overdue_commitments: Option<i64> = open()
+        .filter(commitment::Column::DueOn.lt(today))
+        .into_tuple()
+        .one(conn)
+        .await
+        .map_err(internal)?;
+
+    // Level gaps: the largest shortfall per supplier and group over its
+    // submitted assessments.
+    let gaps: Vec<(i64, String, String, Option<i32>)> = assessment_gap::Entity::find()
+        .select_only()
+        .column(assessment_gap::Column::SupplierOrgId)
+        .column(assessment_gap::Column::Grp)
+        .column(assessment_gap::Column::Kind)
+        .column_as(
+            Expr::expr(Func::max(
+                Expr::col(assessment_gap::Column::Required)
+                    .sub(Expr::col(assessment_gap::Column::Reached)),
+            )),
+            "gap",
+        )
+        .filter(assessment_gap::Column::OwnerOrgId.eq(org))
+        .filter(
+            assessment_gap::Column::AssessmentId.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(assessment::Column::Id)
+                    .from(assessment::Entity)
+                    .and_where(assessment::Column::OwnerOrgId.eq(org))
+                    .and_where(assessment::Column::Status.is_in(SUBMITTED))
+                    .to_owned(),
+            ),
+        )
+        .group_by(assessment_gap::Column::SupplierOrgId)
+        .group_by(assessment_gap::Column::Grp)
+        .group_by(assessment_gap::Column::Kind)
+        .into_tuple()
+        .all(conn)
+        .await
+        .map_err(internal)?;
+    // Security-level groups (FRs) first, then maturity groups.
+    let groups: Vec<String> = {
+        let sl: BTreeSet<&str> = gaps
+            .iter()
+            .filter(|g| g.2 == "sl")
+            .map(|g| g.1.as_str())
+            .collect();
+        let ml: BTreeSet<&str> = gaps
+            .iter()
+            .filter(|g| g.2 != "sl" && !sl.contains(g.1.as_str()))
+            .map(|g| g.1.as_str())
+            .collect();
+        sl.into_iter().chain(ml).map(str::to_string).collect()
+    };
+    let col: HashMap<&str, usize> = groups
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (g.as_str(), i))
+        .collect();
+    let mut per_supplier: BTreeMap<i64, Vec<Option<i16>>> = BTreeMap::new();
+    for (supplier, grp, _, gap) in &gaps {
+        let row = per_supplier
+            .entry(*supplier)
+            .or_insert_with(|| vec![None; groups.len()]);
+        let gap = gap.unwrap_or(0).clamp(0, 10) as i16;
+        let cell = &mut row[col[grp.as_str()]];
+        *cell = Some(cell.map_or(gap, |c| Ord::max(c, gap)));
+    }
+    let heatmap_suppliers = per_supplier.len() as i64;
+    let mut ranked: Vec<(i64, i64, Vec<Option<i16>>)> = per_supplier
+        .into_iter()
+        .map(|(s, g)| (s, g.iter().flatten().map(|x| i64::from(*x)).sum(), g))
+        .collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    ranked.truncate(HEATMAP_ROWS);
+
+    // This week's work.
+    let submitted = assessment::Entity::find()
+        .filter(assessment::Column::OwnerOrgId.eq(org))
+        .filter(assessment::Column::Status.eq("submitted"))
+        .order_by_asc(assessment::Column::SubmittedAt)
+        .limit(10)
+        .all(conn)
+        .await
+        .map_err(internal)?;
+    let due_soon = assessment::Entity::find()
+        .filter(assessment::Column::OwnerOrgId.eq(org))
+        .filter(assessment::Column::Status.is_in(ANSWERING))
+        .filter(assessment::Column::DueOn.lte(week))
+        .order_by_asc(assessment::Column::DueOn)
+        .limit(10)
+        .all(conn)
+        .await
+        .map_err(internal)?;
+    let promised = commitment::Entity::find()
+        .filter(commitment::Column::OwnerOrgId.eq(org))
+        .filter(
+            sea_orm::Condition::any()
+                .add(
+                    sea_orm::Condition::all()
+                        .add(commitment::Column::Status.is_in(CommitmentStatus::open_strs()))
+                        .add(commitment::Column::DueOn.lte(week)),
+                )
+                .add(commitment::Column::Status.eq("fulfilled")),
+        )
+        .order_by_asc(commitment::Column::DueOn)
+        .limit(15)
+        .all(conn)
+        .await
+        .map_err(internal)?;
+    let names = org_names(
+        conn,
+        ranked
+            .iter()
+            .map(|r| r.0)
+            .chain(submitted.iter().map(|a| a.supplier_org_id))
+            .chain(due_soon.iter().map(|a| a.supplier_org_id))
+            .chain(promised.iter().map(|c| c.supplier_org_id))
+            .collect::<BTreeSet<_>>(),
+    )
+    .await?;
+    let name = |id: &i64| names.get(id).cloned().unwrap_or_default();
+    let mut attention = Vec::new();
+    for a in &submitted {
+        attention.push(AttentionItem {
+            what: format!("Review the answers of {}", name(&a.supplier_org_id)),
+            detail: "Submitted, waiting for review".into(),
+            link: format!("/assessments/{}", a.id),
+            due_on: None,
+            overdue: false,
+        });
+    }
+    for c in &promised {
+        let st = CommitmentStatus::parse(&c.status).unwrap_or(CommitmentStatus::Proposed);
+        let verify = st == CommitmentStatus::Fulfilled;
+        attention.push(AttentionItem {
+            what: if verify {
+                format!("Verify: {}", c.title)
+            } else {
+                c.title.clone()
+            },
+            detail: format!(
+                "Commitment with {} · {}",
+                name(&c.supplier_org_id),
+                st.label()
+            ),
+            link: "/commitments".into(),
+            due_on: c.due_on,
+            overdue: crate::model::is_overdue(st, c.due_on, today),
+        });
+    }
+    for a in &due_soon {
+        attention.push(AttentionItem {
+            what: format!("{} answers due", name(&a.supplier_org_id)),
+            detail: AssessmentStatus::parse(&a.status)
+                .map(|s| s.label().to_string())
+                .unwrap_or_default(),
+            link: format!("/assessments/{}", a.id),
+            due_on: Some(a.due_on),
+            overdue: a.due_on < today,
+        });
+    }
+    Ok(Portfolio {
+        suppliers: suppliers.unwrap_or(0),
+        by_status,
+        open_commitments: open_commitments.unwrap_or(0),
+        overdue_commitments: overdue_commitments.unwrap_or(0),
+        heatmap: ranked
+            .into_iter()
+            .map(|(s, total, gaps)| HeatRow {
+                supplier: name(&s),
+                gaps,
+                total,
+            })
+            .collect(),
+        groups,
+        heatmap_suppliers,
+        attention,
+    })
+}
+
+/// What a supplier owes, per asset owner: answers still to give and open
+/// commitments.
+pub async fn owed(actor: &Actor, state: &AppState) -> Result<Vec<OwedTo>, AppError> {
+    if !actor.kinds().iter().any(|k| k.is_supplier()) {
+        return Err(AppError::NotFound);
+    }
+    let conn = &state.db;
+    let org = actor.org_id().0;
+    let open: Vec<(i64, i64, Option<chrono::NaiveDate>)> = assessment::Entity::find()
+        .select_only()
+        .column(assessment::Column::OwnerOrgId)
+        .column_as(assessment::Column::Id.count(), "n")
+        .column_as(
+            Expr::expr(Func::min(Expr::col(assessment::Column::DueOn))),
+            "due",
+        )
+        .filter(assessment::Column::SupplierOrgId.eq(org))
+        .filter(assessment::Column::Status.is_in(ANSWERING))
+        .group_by(assessment::Column::OwnerOrgId)
+        .into_tuple()
+        .all(conn)
+        .await
+        .map_err(internal)?;
+    let rows = commitment::Entity::find()
+        .filter(commitment::Column::PartyOrgId.eq(org))
+        .filter(commitment::Column::Status.is_in(CommitmentStatus::open_strs()))
+        .order_by_asc(commitment::Column::DueOn)
+        .limit(200)
+        .all(conn)
+        .await
+        .map_err(internal)?;
+    let owners: BTreeSet<i64> = open
+        .iter()
+        .map(|o| o.0)
+        .chain(rows.iter().map(|c| c.owner_org_id))
+        .collect();
+    let names = org_names(conn, owners.iter().copied()).await?;
+    let owner_of: Vec<i64> = rows.iter().map(|c| c.owner_org_id).collect();
+    let dtos: Vec<(i64, crate::model::CommitmentDto)> = owner_of
+        .into_iter()
+        .zip(commitments::dtos(conn, actor, state.clock.today(), rows).await?)
+        .collect();
+    let mut out: Vec<OwedTo> = owners
+        .into_iter()
+        .map(|o| {
+            let name = names.get(&o).cloned().unwrap_or_default();
+            let (n, due) = open
+                .iter()
+                .find(|x| x.0 == o)
+                .map_or((0, None), |x| (x.1, x.2));
+            OwedTo {
+                commitments: dtos
+                    .iter()
+                    .filter(|(owner, _)| *owner == o)
+                    .map(|(_, c)| c.clone())
+                    .collect(),
+                owner: name,
+                assessments_open: n,
+                next_assessment_due: due,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| a.owner.cmp(&b.owner));
+    Ok(out)
+}

@@ -1,0 +1,661 @@
+//! The shared-responsibility matrix of an engagement: requirement rows ×
+//! party columns (the asset owner, each supplier, "other").
+//!
+//! Every cell starts from the profile's default responsible party; only
+//! what the owner assigns and what a supplier says is stored. A supplier
+//! that has not said anything yet stands by its answer (responsibility
+//! accepted, or not; "by another party"). A supplier sees its own column
+//! only, and only the rows it carries or proposes to carry.
+
+use super::{assessments, engagements, notifications, org_names};
+use crate::model::{
+    AppError, AssessmentStatus, Compliance, Duty, EngagementId, Matrix, MatrixCell, MatrixColumn,
+    MatrixRow, OrgKind, Party, Permission, Role, RowState, Side, Stance,
+};
+use crate::server::{
+    audit, db,
+    entities::{answer, assessment, engagement, organization, responsibility},
+    respond::internal,
+    session::RequestInfo,
+    Actor, AppState,
+};
+use sea_orm::{
+    sea_query::OnConflict, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
+};
+use serde_json::json;
+use std::collections::HashMap;
+
+/// Column id of "other".
+const OTHER: i64 = 0;
+
+/// The engagement and the caller's side: owner or assessor (through
+/// `engagements::readable`), or a supplier with an assessment in it.
+async fn open<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    id: i64,
+) -> Result<(engagement::Model, Side), AppError> {
+    match engagements::readable(conn, actor, id).await {
+        Ok(x) => Ok(x),
+        Err(AppError::NotFound) => {
+            let mine = assessment::Entity::find()
+                .filter(assessment::Column::EngagementId.eq(id))
+                .filter(assessment::Column::SupplierOrgId.eq(actor.org_id().0))
+                .filter(assessment::Column::Status.ne(AssessmentStatus::Withdrawn.as_str()))
+                .one(conn)
+                .await
+                .map_err(internal)?;
+            if mine.is_none() {
+                return Err(AppError::NotFound);
+            }
+            let e = engagement::Entity::find_by_id(id)
+                .one(conn)
+                .await
+                .map_err(internal)?
+                .ok_or(AppError::NotFound)?;
+            Ok((e, Side::Supplier))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The matrix as the caller may see it.
+pub async fn matrix(actor: &Actor, state: &AppState, id: EngagementId) -> Result<Matrix, AppError> {
+    let (e, side) = open(&state.db, actor, id.0).await?;
+    let only = (side == Side::Supplier).then_some(actor.org_id().0);
+    build(&state.db, state, &e, side, only).await
+}
+
+/// What the matrix is built from, for one supplier column.
+struct SupplierCol {
+    org: i64,
+    kinds: Vec<OrgKind>,
+    /// requirement id → default party in this supplier's questionnaire.
+    items: HashMap<i64, Party>,
+}
+
+type AnswerRow = (i64, i64, Option<String>, Option<bool>, String);
+
+/// Builds the matrix with a fixed number of queries: assessments,
+/// organizations, answers (five columns), stored cells; the published
+/// profiles come from memory.
+async fn build<C: ConnectionTrait>(
+    conn: &C,
+    state: &AppState,
+    e: &engagement::Model,
+    side: Side,
+    only: Option<i64>,
+) -> Result<Matrix, AppError> {
+    let mut q = assessment::Entity::find()
+        .filter(assessment::Column::OwnerOrgId.eq(e.owner_org_id))
+        .filter(assessment::Column::EngagementId.eq(e.id))
+        .filter(assessment::Column::Status.ne(AssessmentStatus::Withdrawn.as_str()));
+    if let Some(o) = only {
+        q = q.filter(assessment::Column::SupplierOrgId.eq(o));
+    }
+    let list = q
+        .order_by_asc(assessment::Column::Id)
+        .all(conn)
+        .await
+        .map_err(internal)?;
+    let orgs: HashMap<i64, organization::Model> = organization::Entity::find()
+        .filter(
+            organization::Column::Id.is_in(
+                list.iter()
+                    .map(|a| a.supplier_org_id)
+                    .chain([e.owner_org_id]),
+            ),
+        )
+        .all(conn)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|o| (o.id, o))
+        .collect();
+    let answers: Vec<AnswerRow> = answer::Entity::find()
+        .select_only()
+        .column(answer::Column::SupplierOrgId)
+        .column(answer::Column::RequirementId)
+        .column(answer::Column::Compliance)
+        .column(answer::Column::ResponsibilityAccepted)
+        .column(answer::Column::OtherParty)
+        .filter(answer::Column::AssessmentId.is_in(list.iter().map(|a| a.id)))
+        .into_tuple()
+        .all(conn)
+        .await
+        .map_err(internal)?;
+    let answers: HashMap<(i64, i64), &AnswerRow> =
+        answers.iter().map(|a| ((a.0, a.1), a)).collect();
+    let mut stored_q =
+        responsibility::Entity::find().filter(responsibility::Column::EngagementId.eq(e.id));
+    if let Some(o) = only {
+        stored_q = stored_q.filter(responsibility::Column::ColumnOrgId.eq(o));
+    }
+    let stored: HashMap<(i64, i64), responsibility::Model> = stored_q
+        .all(conn)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|r| ((r.requirement_id, r.column_org_id), r))
+        .collect();
+
+    // Rows in first-seen questionnaire order; columns per supplier.
+    let mut rows: Vec<(i64, String, String, Party)> = Vec::new();
+    let mut seen: HashMap<i64, usize> = HashMap::new();
+    let mut suppliers: Vec<SupplierCol> = Vec::new();
+    for a in &list {
+        let p = assessments::profile_rows(state, a.profile_id).await?;
+        let mut items: Vec<_> = p.items.values().collect();
+        items.sort_by_key(|(i, _)| i.position);
+        let col = match suppliers.iter().position(|s| s.org == a.supplier_org_id) {
+            Some(i) => i,
+            None => {
+                suppliers.push(SupplierCol {
+                    org: a.supplier_org_id,
+                    kinds: orgs
+                        .get(&a.supplier_org_id)
+                        .map(|o| OrgKind::parse_list(&o.kinds))
+                        .unwrap_or_default(),
+                    items: HashMap::new(),
+                });
+                suppliers.len() - 1
+            }
+        };
+        for (item, req) in items {
+            let party = Party::parse(&item.responsible_party).unwrap_or(Party::ProductSupplier);
+            suppliers[col]
+                .items
+                .entry(item.requirement_id)
+                .or_insert(party);
+            if let std::collections::hash_map::Entry::Vacant(v) = seen.entry(item.requirement_id) {
+                v.insert(rows.len());
+                rows.push((
+                    item.requirement_id,
+                    req.ref_id.clone(),
+                    req.title.clone(),
+                    party,
+                ));
+            }
+        }
+    }
+    let name = |id: i64| orgs.get(&id).map(|o| o.name.clone()).unwrap_or_default();
+    suppliers.sort_by_key(|s| name(s.org).to_lowercase());
+
+    let mut columns = Vec::new();
+    if only.is_none() {
+        columns.push(MatrixColumn {
+            org: e.owner_org_id,
+            name: name(e.owner_org_id),
+            kind: Party::AssetOwner,
+        });
+    }
+    for s in &suppliers {
+        columns.push(MatrixColumn {
+            org: s.org,
+            name: name(s.org),
+            kind: if s.kinds.contains(&OrgKind::ProductSupplier) {
+                Party::ProductSupplier
+            } else {
+                Party::ServiceProvider
+            },
+        });
+    }
+    if only.is_none() {
+        columns.push(MatrixColumn {
+            org: OTHER,
+            name: "Other party".into(),
+            kind: Party::Other,
+        });
+    }
+
+    let mut out_rows = Vec::with_capacity(rows.len());
+    for (req, ref_id, title, default) in rows {
+        let mut cells = Vec::with_capacity(columns.len());
+        for c in &columns {
+            let s = stored.get(&(req, c.org));
+            let default_duty = match c.kind {
+                Party::AssetOwner if c.org == e.owner_org_id => default == Party::AssetOwner,
+                Party::Other if c.org == OTHER => default == Party::Other,
+                _ => suppliers
+                    .iter()
+                    .find(|x| x.org == c.org)
+                    .and_then(|x| x.items.get(&req).map(|p| (x, *p)))
+                    .is_some_and(|(x, p)| match p {
+                        Party::ProductSupplier => x.kinds.contains(&OrgKind::ProductSupplier),
+                        Party::ServiceProvider => x.kinds.contains(&OrgKind::ServiceProvider),
+                        _ => false,
+                    }),
+            };
+            let duty = s
+                .and_then(|s| s.duty.as_deref())
+                .and_then(|d| Duty::parse(d).ok())
+                .unwrap_or(if default_duty {
+                    Duty::Responsible
+                } else {
+                    Duty::None
+                });
+            let split = s.map(|s| s.split.clone()).unwrap_or_default();
+            let supplier_col = c.org != OTHER && c.org != e.owner_org_id;
+            let (stance, note) = if supplier_col {
+                let (st, note) = stance_of(s, answers.get(&(c.org, req)).copied());
+                // Proposing what is assigned is agreeing.
+                let st = match st {
+                    Stance::Proposed {
+                        duty: d,
+                        split: ref sp,
+                    } if d == duty && *sp == split => Stance::Accepted,
+                    st => st,
+                };
+                (Some(st), note)
+            } else {
+                (None, String::new())
+            };
+            cells.push(MatrixCell {
+                duty,
+                split,
+                stance,
+                note,
+            });
+        }
+        let state = RowState::of(&cells);
+        if only.is_some() && !cells.iter().any(|c| c.duty.carries() || c.disagrees()) {
+            continue;
+        }
+        out_rows.push(MatrixRow {
+            requirement_id: req,
+            ref_id,
+            title,
+            default_party: default,
+            cells,
+            state,
+        });
+    }
+    Ok(Matrix {
+        engagement_id: EngagementId(e.id),
+        engagement: e.name.clone(),
+        side,
+        columns,
+        rows: out_rows,
+        agreed_at: e.matrix_agreed_at.map(super::ts),
+    })
+}
+
+/// A supplier's stance: what it said in the matrix, or else what its
+/// answer says.
+fn stance_of(s: Option<&responsibility::Model>, a: Option<&AnswerRow>) -> (Stance, String) {
+    if let Some(s) = s.filter(|s| s.stance.is_some()) {
+        let st = match s.stance.as_deref() {
+            Some("accepted") => Stance::Accepted,
+            Some("proposed") => Stance::Proposed {
+                duty: s
+                    .proposed_duty
+                    .as_deref()
+                    .and_then(|d| Duty::parse(d).ok())
+                    .unwrap_or(Duty::None),
+                split: s.proposed_split.clone(),
+            },
+            _ => Stance::Pending,
+        };
+        return (st, s.note.clone());
+    }
+    let Some((_, _, compliance, accepted, other)) = a else {
+        return (Stance::Pending, String::new());
+    };
+    if compliance.as_deref() == Some(Compliance::ByOtherParty.as_str()) {
+        return (
+            Stance::Proposed {
+                duty: Duty::None,
+                split: String::new(),
+            },
+            format!("Answer: met by another party ({other})."),
+        );
+    }
+    match accepted {
+        Some(true) => (Stance::Accepted, "Answer: responsibility accepted.".into()),
+        Some(false) => (
+            Stance::Proposed {
+                duty: Duty::None,
+                split: String::new(),
+            },
+            "Answer: responsibility not accepted.".into(),
+        ),
+        None => (Stance::Pending, String::new()),
+    }
+}
+
+fn cell_upsert(
+    e: &engagement::Model,
+    requirement_id: i64,
+    column: i64,
+    actor: &Actor,
+    now: chrono::DateTime<chrono::Utc>,
+) -> responsibility::ActiveModel {
+    responsibility::ActiveModel {
+        engagement_id: Set(e.id),
+        owner_org_id: Set(e.owner_org_id),
+        requirement_id: Set(requirement_id),
+        column_org_id: Set(column),
+        duty: Set(None),
+        split: Set(String::new()),
+        stance: Set(None),
+        proposed_duty: Set(None),
+        proposed_split: Set(String::new()),
+        note: Set(String::new()),
+        updated_by: Set(Some(actor.user_id().0)),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+}
+
+async fn save_cell<C: ConnectionTrait>(
+    conn: &C,
+    row: responsibility::ActiveModel,
+    update: &[responsibility::Column],
+) -> Result<(), AppError> {
+    let mut cols = update.to_vec();
+    cols.extend([
+        responsibility::Column::UpdatedBy,
+        responsibility::Column::UpdatedAt,
+    ]);
+    responsibility::Entity::insert(row)
+        .on_conflict(
+            OnConflict::columns([
+                responsibility::Column::EngagementId,
+                responsibility::Column::RequirementId,
+                responsibility::Column::ColumnOrgId,
+            ])
+            .update_columns(cols)
+            .to_owned(),
+        )
+        .exec_without_returning(conn)
+        .await
+        .map_err(internal)?;
+    Ok(())
+}
+
+fn split_text(raw: &str) -> Result<String, AppError> {
+    let s = raw.trim();
+    if s.chars().count() > 500 {
+        return Err(AppError::invalid("split", "Use at most 500 characters."));
+    }
+    Ok(s.to_string())
+}
+
+/// The asset owner assigns a duty to one column of one row. The row's
+/// suppliers that carry it are asked again (their stance goes back to
+/// pending), unless the change is exactly what a supplier proposed.
+#[allow(clippy::too_many_arguments)]
+pub async fn assign(
+    actor: &Actor,
+    state: &AppState,
+    id: EngagementId,
+    requirement_id: i64,
+    column: i64,
+    duty: &str,
+    split: &str,
+    info: &RequestInfo,
+) -> Result<Matrix, AppError> {
+    actor.require(Permission::ManageEngagements)?;
+    let duty = Duty::parse(duty)?;
+    let split = split_text(split)?;
+    if duty == Duty::Shared && split.is_empty() {
+        return Err(AppError::invalid(
+            "split",
+            "Say how the requirement is shared (who does what).",
+        ));
+    }
+    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
+    let (e, side) = open(&txn, actor, id.0).await?;
+    if side != Side::Owner {
+        return Err(AppError::NotFound);
+    }
+    let before = build(&txn, state, &e, Side::Owner, None).await?;
+    let row = before
+        .rows
+        .iter()
+        .find(|r| r.requirement_id == requirement_id)
+        .ok_or_else(|| {
+            AppError::invalid("requirement", "This requirement is not in the engagement.")
+        })?;
+    let ci = before
+        .columns
+        .iter()
+        .position(|c| c.org == column)
+        .ok_or_else(|| AppError::invalid("column", "This party is not in the engagement."))?;
+    let was = row.cells[ci].clone();
+    if was.duty == duty && was.split == split {
+        return Err(AppError::invalid("duty", "That is the assignment already."));
+    }
+    let now = state.clock.now();
+    let mut cell = cell_upsert(&e, requirement_id, column, actor, now);
+    cell.duty = Set(Some(duty.as_str().into()));
+    cell.split = Set(split.clone());
+    save_cell(
+        &txn,
+        cell,
+        &[responsibility::Column::Duty, responsibility::Column::Split],
+    )
+    .await?;
+    // Re-open the row for the suppliers concerned.
+    let mut asked = Vec::new();
+    for (i, c) in before.columns.iter().enumerate() {
+        if c.org == e.owner_org_id || c.org == OTHER {
+            continue;
+        }
+        let old = &row.cells[i];
+        let (new_duty, new_split) = if i == ci {
+            (duty, split.clone())
+        } else {
+            (old.duty, old.split.clone())
+        };
+        let adopted = matches!(&old.stance, Some(Stance::Proposed { duty: d, split: sp }) if *d == new_duty && *sp == new_split);
+        let stance = if adopted {
+            "accepted"
+        } else if new_duty.carries() || i == ci {
+            "pending"
+        } else {
+            continue;
+        };
+        let mut s = cell_upsert(&e, requirement_id, c.org, actor, now);
+        s.stance = Set(Some(stance.into()));
+        save_cell(
+            &txn,
+            s,
+            &[
+                responsibility::Column::Stance,
+                responsibility::Column::ProposedDuty,
+                responsibility::Column::ProposedSplit,
+                responsibility::Column::Note,
+            ],
+        )
+        .await?;
+        if stance == "pending" && (new_duty.carries() || old.duty.carries()) {
+            asked.push(c.org);
+        }
+    }
+    audit::by_actor(
+        &txn,
+        actor,
+        &info.request_id,
+        "matrix.assigned",
+        "engagement",
+        e.id,
+        Some(json!({"requirement": row.ref_id, "column": column, "duty": was.duty.as_str(), "split": was.split})),
+        Some(json!({"requirement": row.ref_id, "column": column, "duty": duty.as_str(), "split": split})),
+    )
+    .await?;
+    let ref_id = row.ref_id.clone();
+    for org in asked {
+        let to = notifications::recipients(&txn, org, &[Role::Admin, Role::Contributor]).await?;
+        notifications::notify(
+            &txn,
+            state,
+            org,
+            &to,
+            notifications::Message {
+                kind: "matrix",
+                title: &format!("Responsibility for {ref_id} changed in {}", e.name),
+                body: "Please accept the assignment or propose another split.",
+                link: &format!("/engagements/{}/matrix", e.id),
+            },
+        )
+        .await?;
+    }
+    let m = settle(&txn, state, actor, &e, info).await?;
+    txn.commit().await.map_err(internal)?;
+    Ok(m)
+}
+
+/// A supplier accepts what its column says on a row (`stance` "accept"), or
+/// proposes another duty and split ("propose"), with a note.
+#[allow(clippy::too_many_arguments)]
+pub async fn respond(
+    actor: &Actor,
+    state: &AppState,
+    id: EngagementId,
+    requirement_id: i64,
+    stance: &str,
+    duty: &str,
+    split: &str,
+    note: &str,
+    info: &RequestInfo,
+) -> Result<Matrix, AppError> {
+    actor.require(Permission::AnswerAssessments)?;
+    let note = note.trim();
+    if note.chars().count() > 1000 {
+        return Err(AppError::invalid("note", "Use at most 1,000 characters."));
+    }
+    let split = split_text(split)?;
+    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
+    let (e, side) = open(&txn, actor, id.0).await?;
+    if side != Side::Supplier {
+        return Err(AppError::NotFound);
+    }
+    let org = actor.org_id().0;
+    let mine = build(&txn, state, &e, Side::Supplier, Some(org)).await?;
+    let row = mine
+        .rows
+        .iter()
+        .find(|r| r.requirement_id == requirement_id)
+        .ok_or(AppError::NotFound)?;
+    let cell = &row.cells[0];
+    let now = state.clock.now();
+    let mut s = cell_upsert(&e, requirement_id, org, actor, now);
+    s.note = Set(note.to_string());
+    let what = match stance.trim() {
+        "accept" => {
+            s.stance = Set(Some("accepted".into()));
+            format!("accepted {}", cell.duty.label().to_lowercase())
+        }
+        "propose" => {
+            let d = Duty::parse(duty)?;
+            if d == cell.duty && split == cell.split {
+                return Err(AppError::invalid(
+                    "duty",
+                    "That is what is assigned already: accept it instead.",
+                ));
+            }
+            if d == Duty::Shared && split.is_empty() {
+                return Err(AppError::invalid(
+                    "split",
+                    "Say how you propose to share it (who does what).",
+                ));
+            }
+            s.stance = Set(Some("proposed".into()));
+            s.proposed_duty = Set(Some(d.as_str().into()));
+            s.proposed_split = Set(split.clone());
+            format!("proposes {}", d.label().to_lowercase())
+        }
+        _ => return Err(AppError::invalid("stance", "Choose accept or propose.")),
+    };
+    save_cell(
+        &txn,
+        s,
+        &[
+            responsibility::Column::Stance,
+            responsibility::Column::ProposedDuty,
+            responsibility::Column::ProposedSplit,
+            responsibility::Column::Note,
+        ],
+    )
+    .await?;
+    audit::by_actor(
+        &txn,
+        actor,
+        &info.request_id,
+        "matrix.responded",
+        "engagement",
+        e.id,
+        None,
+        Some(json!({"requirement": row.ref_id, "stance": stance.trim(), "duty": duty, "split": split, "note": note})),
+    )
+    .await?;
+    if stance.trim() == "propose" {
+        let supplier = org_names(&txn, [org])
+            .await?
+            .remove(&org)
+            .unwrap_or_default();
+        let to =
+            notifications::recipients(&txn, e.owner_org_id, &[Role::Admin, Role::Reviewer]).await?;
+        notifications::notify(
+            &txn,
+            state,
+            e.owner_org_id,
+            &to,
+            notifications::Message {
+                kind: "matrix",
+                title: &format!("{supplier} {what} for {} in {}", row.ref_id, e.name),
+                body: if note.is_empty() { "No note." } else { note },
+                link: &format!("/engagements/{}/matrix", e.id),
+            },
+        )
+        .await?;
+    }
+    settle(&txn, state, actor, &e, info).await?;
+    let m = build(&txn, state, &e, Side::Supplier, Some(org)).await?;
+    txn.commit().await.map_err(internal)?;
+    Ok(m)
+}
+
+/// Marks the matrix agreed when every row is, and re-opens it (audited,
+/// with the rows concerned) when a change un-agrees a row.
+async fn settle<C: ConnectionTrait>(
+    conn: &C,
+    state: &AppState,
+    actor: &Actor,
+    e: &engagement::Model,
+    info: &RequestInfo,
+) -> Result<Matrix, AppError> {
+    let mut m = build(conn, state, e, Side::Owner, None).await?;
+    let open: Vec<&str> = m
+        .rows
+        .iter()
+        .filter(|r| r.state != RowState::Agreed)
+        .map(|r| r.ref_id.as_str())
+        .collect();
+    let agreed = open.is_empty() && !m.rows.is_empty();
+    let change = match (agreed, e.matrix_agreed_at.is_some()) {
+        (true, false) => Some((Some(state.clock.now()), "matrix.agreed")),
+        (false, true) => Some((None, "matrix.reopened")),
+        _ => None,
+    };
+    if let Some((at, action)) = change {
+        let mut am: engagement::ActiveModel = e.clone().into();
+        am.matrix_agreed_at = Set(at);
+        am.update(conn).await.map_err(internal)?;
+        audit::by_actor(
+            conn,
+            actor,
+            &info.request_id,
+            action,
+            "engagement",
+            e.id,
+            None,
+            Some(json!({"rows_open": open})),
+        )
+        .await?;
+        m.agreed_at = at.map(super::ts);
+    }
+    Ok(m)
+}

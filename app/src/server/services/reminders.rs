@@ -1,0 +1,372 @@
+//! Reminders before due dates and escalation of overdue commitments, as a
+//! background job.
+//!
+//! Two things keep a reminder from going out twice, even with several
+//! replicas on one database: each run first takes the job's lease (one row
+//! of `jobs`, taken with a conditional UPDATE), and each reminder is claimed
+//! by inserting its key into `reminder_claims` (unique) in the same
+//! transaction that writes the notifications: whoever inserts the key sends,
+//! everyone else finds it taken. Everything lives in the database, so a
+//! restarted server carries on where the last one stopped.
+
+use super::{notifications, org_names};
+use crate::model::{parse_reminder_days, reminder_due, AppError, CommitmentStatus, Role};
+use crate::server::{
+    db,
+    entities::{assessment, commitment, evidence, job, organization, reminder_claim},
+    respond::internal,
+    AppState,
+};
+use chrono::{Duration, NaiveDate};
+use sea_orm::{
+    sea_query::{Expr, OnConflict},
+    ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect,
+};
+use std::collections::{BTreeSet, HashMap};
+
+const JOB: &str = "reminders";
+
+/// A reminder or escalation to send once.
+#[derive(Clone, Debug)]
+struct Due {
+    key: String,
+    org: i64,
+    roles: &'static [Role],
+    kind: &'static str,
+    title: String,
+    body: String,
+    link: String,
+}
+
+/// One run with the job's lease: nothing happens when another instance
+/// holds it. Returns the reminders this instance sent.
+pub async fn run_once(state: &AppState, instance: &str) -> Result<usize, AppError> {
+    if !take_lease(state, instance).await? {
+        return Ok(0);
+    }
+    let sent = send_due(state, instance).await;
+    release_lease(state, instance).await?;
+    sent
+}
+
+async fn take_lease(state: &AppState, instance: &str) -> Result<bool, AppError> {
+    let now = state.clock.now();
+    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
+    job::Entity::insert(job::ActiveModel {
+        name: sea_orm::Set(JOB.into()),
+        locked_until: sea_orm::Set(None),
+        locked_by: sea_orm::Set(None),
+        last_run_at: sea_orm::Set(None),
+    })
+    .on_conflict(
+        OnConflict::column(job::Column::Name)
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(&txn)
+    .await
+    .map_err(internal)?;
+    let taken = job::Entity::update_many()
+        .col_expr(
+            job::Column::LockedUntil,
+            Expr::value(now + Duration::minutes(10)),
+        )
+        .col_expr(job::Column::LockedBy, Expr::value(instance))
+        .filter(job::Column::Name.eq(JOB))
+        .filter(
+            Condition::any()
+                .add(job::Column::LockedUntil.is_null())
+                .add(job::Column::LockedUntil.lt(now)),
+        )
+        .exec(&txn)
+        .await
+        .map_err(internal)?
+        .rows_affected;
+    txn.commit().await.map_err(internal)?;
+    Ok(taken == 1)
+}
+
+async fn release_lease(state: &AppState, instance: &str) -> Result<(), AppError> {
+    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
+    job::Entity::update_many()
+        .col_expr(
+            job::Column::LockedUntil,
+            Expr::value(None::<chrono::DateTime<chrono::Utc>>),
+        )
+        .col_expr(job::Column::LastRunAt, Expr::value(state.clock.now()))
+        .filter(job::Column::Name.eq(JOB))
+        .filter(job::Column::LockedBy.eq(instance))
+        .exec(&txn)
+        .await
+        .map_err(internal)?;
+    txn.commit().await.map_err(internal)
+}
+
+/// Sends every reminder that is due today and not yet claimed. Safe to run
+/// from several instances at once (see the module comment).
+pub async fn send_due(state: &AppState, instance: &str) -> Result<usize, AppError> {
+    let mut sent = 0;
+    for d in due(state).await? {
+        let txn = db::write_txn(&state.writer).await.map_err(internal)?;
+        let claimed = reminder_claim::Entity::insert(reminder_claim::ActiveModel {
+            claim_key: sea_orm::Set(d.key.clone()),
+            claimed_by: sea_orm::Set(instance.chars().take(100).collect()),
+            claimed_at: sea_orm::Set(state.clock.now()),
+            ..Default::default()
+        })
+        .on_conflict(
+            OnConflict::column(reminder_claim::Column::ClaimKey)
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(&txn)
+        .await
+        .map_err(internal)?;
+        if claimed == 1 {
+            let to = notifications::recipients(&txn, d.org, d.roles).await?;
+            notifications::notify(
+                &txn,
+                state,
+                d.org,
+                &to,
+                notifications::Message {
+                    kind: d.kind,
+                    title: &d.title,
+                    body: &d.body,
+                    link: &d.link,
+                },
+            )
+            .await?;
+            sent += 1;
+        }
+        txn.commit().await.map_err(internal)?;
+    }
+    Ok(sent)
+}
+
+fn days_word(n: i64) -> String {
+    match n {
+        0 => "today".into(),
+        1 => "tomorrow".into(),
+        n => format!("in {n} days"),
+    }
+}
+
+/// Everything a reminder or escalation is due for today.
+async fn due(state: &AppState) -> Result<Vec<Due>, AppError> {
+    let conn = &state.db;
+    let today = state.clock.today();
+    let settings: HashMap<i64, Vec<u16>> = organization::Entity::find()
+        .select_only()
+        .column(organization::Column::Id)
+        .column(organization::Column::ReminderDays)
+        .into_tuple::<(i64, String)>()
+        .all(conn)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|(id, raw)| {
+            (
+                id,
+                parse_reminder_days(&raw).unwrap_or_else(|_| vec![30, 7, 1]),
+            )
+        })
+        .collect();
+    let horizon = today
+        + Duration::days(
+            settings
+                .values()
+                .flatten()
+                .copied()
+                .max()
+                .map_or(30, i64::from),
+        );
+    let days_of = |org: i64| {
+        settings
+            .get(&org)
+            .cloned()
+            .unwrap_or_else(|| vec![30, 7, 1])
+    };
+    let remind = |org: i64, due: NaiveDate| reminder_due(&days_of(org), due, today);
+
+    let commitments = commitment::Entity::find()
+        .filter(commitment::Column::Status.is_in(CommitmentStatus::open_strs()))
+        .filter(commitment::Column::DueOn.is_not_null())
+        .filter(commitment::Column::DueOn.lte(horizon))
+        .all(conn)
+        .await
+        .map_err(internal)?;
+    let assessments = assessment::Entity::find()
+        .filter(assessment::Column::Status.is_in(["sent", "in_progress", "changes_requested"]))
+        .filter(assessment::Column::DueOn.gte(today))
+        .filter(assessment::Column::DueOn.lte(horizon))
+        .all(conn)
+        .await
+        .map_err(internal)?;
+    let certs = evidence::Entity::find()
+        .filter(evidence::Column::Kind.eq("certificate"))
+        .filter(evidence::Column::ExpiresOn.gte(today))
+        .filter(evidence::Column::ExpiresOn.lte(horizon))
+        .all(conn)
+        .await
+        .map_err(internal)?;
+    let of_certs: HashMap<i64, assessment::Model> = assessment::Entity::find()
+        .filter(
+            assessment::Column::Id.is_in(
+                certs
+                    .iter()
+                    .map(|e| e.assessment_id)
+                    .collect::<BTreeSet<_>>(),
+            ),
+        )
+        .all(conn)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|a| (a.id, a))
+        .collect();
+    let certificates: Vec<(evidence::Model, Option<assessment::Model>)> = certs
+        .into_iter()
+        .map(|e| {
+            let a = of_certs.get(&e.assessment_id).cloned();
+            (e, a)
+        })
+        .collect();
+    let names = org_names(
+        conn,
+        commitments
+            .iter()
+            .flat_map(|c| [c.owner_org_id, c.supplier_org_id])
+            .chain(assessments.iter().map(|a| a.owner_org_id))
+            .chain(
+                certificates
+                    .iter()
+                    .filter_map(|(_, a)| a.as_ref().map(|a| a.owner_org_id)),
+            )
+            .collect::<BTreeSet<_>>(),
+    )
+    .await?;
+    let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
+
+    let mut out = Vec::new();
+    for c in &commitments {
+        let Some(due_on) = c.due_on else { continue };
+        if due_on < today {
+            let body = format!("“{}” was due on {due_on} and is not fulfilled.", c.title);
+            out.push(Due {
+                key: format!("commitment:{}:{due_on}:overdue:owner", c.id),
+                org: c.owner_org_id,
+                roles: &[Role::Admin, Role::Reviewer],
+                kind: "commitment.overdue",
+                title: format!(
+                    "Overdue commitment with {}: {}",
+                    name(c.supplier_org_id),
+                    c.title
+                ),
+                body: body.clone(),
+                link: "/commitments".into(),
+            });
+            if c.party_org_id != c.owner_org_id {
+                out.push(Due {
+                    key: format!("commitment:{}:{due_on}:overdue:party", c.id),
+                    org: c.party_org_id,
+                    roles: &[Role::Admin, Role::Contributor],
+                    kind: "commitment.overdue",
+                    title: format!(
+                        "Overdue commitment to {}: {}",
+                        name(c.owner_org_id),
+                        c.title
+                    ),
+                    body: format!("{body} {} has been told.", name(c.owner_org_id)),
+                    link: "/commitments".into(),
+                });
+            }
+        } else if let Some(d) = remind(c.party_org_id, due_on) {
+            let roles: &'static [Role] = if c.party_org_id == c.owner_org_id {
+                &[Role::Admin, Role::Reviewer, Role::Contributor]
+            } else {
+                &[Role::Admin, Role::Contributor]
+            };
+            out.push(Due {
+                key: format!("commitment:{}:{due_on}:{d}d", c.id),
+                org: c.party_org_id,
+                roles,
+                kind: "commitment.reminder",
+                title: format!(
+                    "Commitment due {}: {}",
+                    days_word((due_on - today).num_days()),
+                    c.title
+                ),
+                body: format!("“{}” is due on {due_on}.", c.title),
+                link: "/commitments".into(),
+            });
+        }
+    }
+    for a in &assessments {
+        if let Some(d) = remind(a.supplier_org_id, a.due_on) {
+            out.push(Due {
+                key: format!("assessment:{}:{}:{d}d", a.id, a.due_on),
+                org: a.supplier_org_id,
+                roles: &[Role::Admin, Role::Contributor],
+                kind: "assessment.reminder",
+                title: format!(
+                    "Answers for {} due {}",
+                    name(a.owner_org_id),
+                    days_word((a.due_on - today).num_days())
+                ),
+                body: format!(
+                    "The security questionnaire from {} is due on {}.",
+                    name(a.owner_org_id),
+                    a.due_on
+                ),
+                link: format!("/assessments/{}", a.id),
+            });
+        }
+    }
+    for (e, a) in &certificates {
+        let (Some(a), Some(exp)) = (a, e.expires_on) else {
+            continue;
+        };
+        if a.status == "withdrawn" {
+            continue;
+        }
+        if let Some(d) = remind(a.supplier_org_id, exp) {
+            out.push(Due {
+                key: format!("certificate:{}:{exp}:{d}d", e.id),
+                org: a.supplier_org_id,
+                roles: &[Role::Admin, Role::Contributor],
+                kind: "certificate.reminder",
+                title: format!(
+                    "Certificate “{}” expires {}",
+                    e.title,
+                    days_word((exp - today).num_days())
+                ),
+                body: format!(
+                    "The certificate record “{}” given to {} expires on {exp}; add the renewed one.",
+                    e.title,
+                    name(a.owner_org_id)
+                ),
+                link: format!("/assessments/{}", a.id),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Runs the job every `every`, from shortly after start, for as long as
+/// the server runs.
+pub fn spawn(state: AppState, every: std::time::Duration) {
+    let instance = format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple());
+    tokio::spawn(async move {
+        tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+        let mut tick = tokio::time::interval(every);
+        loop {
+            tick.tick().await;
+            match run_once(&state, &instance).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(sent = n, "reminders sent"),
+                Err(e) => tracing::warn!(error = %e, "reminder run failed"),
+            }
+        }
+    });
+}
