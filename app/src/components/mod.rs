@@ -16,6 +16,7 @@ pub fn AppLayout() -> impl IntoView {
                 match me.await {
                     Ok(me) => {
                         provide_context(me.clone());
+                        provide_context(Unread(RwSignal::new(me.unread)));
                         Either::Left(view! {
                             <TopBar me=me/>
                             <main class="page" id="main">
@@ -70,6 +71,7 @@ fn TopBar(me: Me) -> impl IntoView {
                     {is_owner.then(|| view! { <A href="/suppliers">"Suppliers"</A> })}
                     {(is_owner || is_assessor).then(|| view! { <A href="/engagements">"Engagements"</A> })}
                     <A href="/assessments">"Assessments"</A>
+                    <A href="/commitments">"Commitments"</A>
                     {admin.then(|| view! {
                         <A href="/activity">"Activity"</A>
                         <A href="/outbox">"Outbox"</A>
@@ -91,6 +93,13 @@ fn TopBar(me: Me) -> impl IntoView {
                             <button type="submit" class="link">"Switch"</button>
                         </ActionForm>
                     })}
+                    <A href="/notifications" attr:class="bell" attr:data-testid="notifications-link">
+                        "Notifications"
+                        {move || {
+                            let n = use_unread().get();
+                            (n > 0).then(|| view! { <span class="count" data-testid="unread-count">{n}</span> })
+                        }}
+                    </A>
                     <A href="/account">{me.display_name.clone()}</A>
                     <form method="post" action="/auth/logout" class="inline">
                         <button type="submit" class="link">"Sign out"</button>
@@ -136,6 +145,15 @@ where
                 view! { <p class="field-error" id=format!("{field}-error")>{m}</p> }
             })
     }
+}
+
+/// The number of unread notifications, shown in the top bar; pages that
+/// read notifications update it.
+#[derive(Clone, Copy)]
+pub struct Unread(pub RwSignal<u64>);
+
+pub fn use_unread() -> RwSignal<u64> {
+    expect_context::<Unread>().0
 }
 
 /// The signed-in user, inside `AppLayout`.

@@ -256,6 +256,8 @@ pub struct Me {
     pub org_kinds: Vec<OrgKind>,
     pub role: Role,
     pub memberships: Vec<OrgChoice>,
+    /// Unread notifications when the page was loaded.
+    pub unread: u64,
 }
 
 impl Me {

@@ -11,10 +11,12 @@ use crate::api::engagements::{
 use crate::api::reviews::{
     list_comments, AddComment, BeginReview, DecideAssessment, RequestChanges, ReviewAnswer,
 };
-use crate::components::{action_error, field_error, submit_upload, ErrorBox, ImportErrors};
+use crate::components::{
+    action_error, field_error, submit_upload, use_me, ErrorBox, ImportErrors,
+};
 use crate::model::{
     AnswerDto, AnswerFields, AppError, AssessmentId, AssessmentStatus, CommentDto, Compliance,
-    EvidenceDto, ReviewStatus, SaveOutcome, Side, TargetKind, Visibility,
+    EvidenceDto, Permission, ReviewStatus, SaveOutcome, Side, TargetKind, Visibility,
 };
 use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;
@@ -56,6 +58,19 @@ pub fn AssessmentsPage() -> impl IntoView {
 
 fn compliance_label(f: &AnswerFields) -> &'static str {
     f.compliance.map(|c| c.label()).unwrap_or("Not answered")
+}
+
+/// Whether the caller may write a commitment on this assessment: its
+/// asset owner's reviewers and managers, its supplier's answerers.
+fn may_commit(a: &crate::model::AssessmentDto) -> bool {
+    let me = use_me();
+    match a.side {
+        Side::Owner => {
+            me.may(Permission::ReviewAssessments) || me.may(Permission::ManageEngagements)
+        }
+        Side::Supplier => me.may(Permission::AnswerAssessments),
+        Side::Assessor => false,
+    }
 }
 
 #[component]
@@ -140,6 +155,7 @@ pub fn AssessmentPage() -> impl IntoView {
                             {move || prefill.value().get().and_then(|r| r.ok()).map(|n| view! { <div class="alert info" role="status" data-testid="prefilled">{format!("{n} answers pre-filled from earlier answers.")}</div> })}
                             <p class="downloads">"Download: " <a href=format!("/assessments/{aid}/export/xlsx") download data-testid="download-xlsx">"answers as .xlsx"</a></p>
                             {editable.then(|| view! { <OfflineSheet assessment=aid apply=apply/> })}
+                            {may_commit(&a).then(|| view! { <crate::pages::commitments::NewCommitment assessment=aid owner=a.side == Side::Owner/> })}
                             {(a.side != Side::Supplier).then(|| view! { <OwnerReview assessment=aid status=s.status decision=a.decision.clone() gap=crate::model::analyse(&crate::model::gap_items(&a)) begin=begin changes=changes decide=decide/> })}
                             {(supplier && a.decision.is_some()).then(|| view! { <p data-testid="decision">"Decision rationale: " {a.decision.clone()}</p> })}
                             <SubmitErrors value=Signal::derive(move || submit.value().get())/>
@@ -645,7 +661,6 @@ fn ReviewPanel(
     review: RwSignal<Option<ReviewStatus>>,
     side: Side,
 ) -> impl IntoView {
-    use crate::model::Permission;
     let me = crate::components::use_me();
     let reviewer = side == Side::Owner && me.may(Permission::ReviewAssessments);
     let writer = match side {

@@ -126,6 +126,8 @@ pub fn EngagementPage() -> impl IntoView {
                         {(e.side == Side::Assessor).then(|| view! { <p class="alert info" role="status">{format!("You assess this engagement for {}: you read every assessment and write internal comments.", e.owner)}</p> })}
                         <p class="actions">
                             <a class="button" href=format!("/engagements/{}/compare", e.id.0) data-testid="compare-link">"Compare suppliers"</a>
+                            " "<a class="button" href=format!("/engagements/{}/matrix", e.id.0) data-testid="matrix-link">"Responsibility matrix"</a>
+                            " "<a class="button" href=format!("/commitments?engagement={}", e.id.0) data-testid="commitments-link">"Commitments"</a>
                         </p>
                         <h2>"Assessments"</h2>
                         {if e.assessments.is_empty() {

@@ -11,9 +11,13 @@ pub fn HomePage() -> impl IntoView {
     let me = use_me();
     let overview = Resource::new(|| (), |_| organization_overview());
     let admin = me.may(Permission::ManageMembers);
+    let owner = me.org_kinds.contains(&OrgKind::AssetOwner);
+    let supplier = me.org_kinds.iter().any(|k| k.is_supplier());
     view! {
         <Title text="Home"/>
         <h1>"Welcome, " {me.display_name.clone()}</h1>
+        {owner.then(|| view! { <crate::pages::commitments::PortfolioView/> })}
+        {supplier.then(|| view! { <crate::pages::commitments::OwedView/> })}
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match overview.await {

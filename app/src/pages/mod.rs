@@ -5,6 +5,7 @@ pub mod admin;
 pub mod assessments;
 pub mod auth;
 pub mod catalogs;
+pub mod commitments;
 pub mod engagements;
 pub mod home;
 pub mod members;

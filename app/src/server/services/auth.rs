@@ -167,7 +167,9 @@ pub async fn me(actor: &Actor, state: &AppState) -> Result<Me, AppError> {
             .map(|o| o.name.clone())
             .unwrap_or_default()
     };
+    let unread = super::notifications::unread(actor, state).await?;
     Ok(Me {
+        unread,
         user_id: actor.user_id(),
         email: user.email,
         display_name: user.display_name,
