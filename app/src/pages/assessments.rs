@@ -11,9 +11,7 @@ use crate::api::engagements::{
 use crate::api::reviews::{
     list_comments, AddComment, BeginReview, DecideAssessment, RequestChanges, ReviewAnswer,
 };
-use crate::components::{
-    action_error, field_error, submit_upload, use_me, ErrorBox, ImportErrors,
-};
+use crate::components::{action_error, field_error, submit_upload, use_me, ErrorBox, ImportErrors};
 use crate::model::{
     AnswerDto, AnswerFields, AppError, AssessmentId, AssessmentStatus, CommentDto, Compliance,
     EvidenceDto, Permission, ReviewStatus, SaveOutcome, Side, TargetKind, Visibility,

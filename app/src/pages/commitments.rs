@@ -26,7 +26,9 @@ enum Show {
 impl Show {
     fn keeps(self, c: &CommitmentDto) -> bool {
         match self {
-            Show::Open => c.status.is_open() || c.status == crate::model::CommitmentStatus::Fulfilled,
+            Show::Open => {
+                c.status.is_open() || c.status == crate::model::CommitmentStatus::Fulfilled
+            }
             Show::Overdue => c.overdue,
             Show::All => true,
         }
@@ -417,7 +419,20 @@ fn AssignPanel(
         cells.with_value(|cells| {
             let c = &cells[i];
             match &c.stance {
-                Some(Stance::Proposed { duty, split }) => (*duty, split.clone(), format!("{} proposes {}{}", cols.with_value(|x| x[i].name.clone()), duty.label().to_lowercase(), if split.is_empty() { String::new() } else { format!(": {split}") })),
+                Some(Stance::Proposed { duty, split }) => (
+                    *duty,
+                    split.clone(),
+                    format!(
+                        "{} proposes {}{}",
+                        cols.with_value(|x| x[i].name.clone()),
+                        duty.label().to_lowercase(),
+                        if split.is_empty() {
+                            String::new()
+                        } else {
+                            format!(": {split}")
+                        }
+                    ),
+                ),
                 _ => (c.duty, c.split.clone(), String::new()),
             }
         })
@@ -516,7 +531,8 @@ pub fn NotificationsPage() -> impl IntoView {
     let unread = use_unread();
     let mark = ServerAction::<MarkNotificationsRead>::new();
     let data = Resource::new(move || mark.version().get(), |_| list_notifications());
-    let days = admin.then(|| Resource::new(|| (), |_| crate::api::commitments::get_reminder_days()));
+    let days =
+        admin.then(|| Resource::new(|| (), |_| crate::api::commitments::get_reminder_days()));
     let set_days = ServerAction::<SetReminderDays>::new();
     let feed = ServerAction::<CreateCalendarFeed>::new();
     view! {

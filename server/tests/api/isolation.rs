@@ -57,6 +57,13 @@ struct Ids {
     beta_assessment: String,
     beta_answer: String,
     beta_evidence: String,
+    /// A commitment of each engagement, a requirement of each matrix, and a
+    /// notification of Beta's supplier.
+    alpha_commitment: String,
+    beta_commitment: String,
+    alpha_requirement: String,
+    beta_requirement: String,
+    beta_notification: String,
 }
 
 fn slug(c: Caller) -> String {
@@ -923,6 +930,144 @@ fn cases(c: Caller, ids: &Ids) -> Vec<Case> {
             a(&[("catalog_id", &ids.beta_catalog)]),
             expect(c, 404, &[]),
         ),
+        ("list_commitments", a(&[]), expect(c, 200, &[])),
+        (
+            // Alpha's people, its assessor and its supplier Sigma.
+            "list_commitments",
+            a(&[("engagement_id", &ids.alpha_engagement)]),
+            expect(c, 200, &[]),
+        ),
+        (
+            "list_commitments",
+            a(&[("engagement_id", &ids.beta_engagement)]),
+            expect(c, 404, &[]),
+        ),
+        (
+            "create_commitment",
+            a(&[
+                ("assessment_id", &ids.alpha_assessment),
+                ("promisor", "supplier"),
+                ("requirement", ""),
+                ("title", &format!("Promise by {me}")),
+                ("due_on", ""),
+            ]),
+            expect(c, 404, &{
+                let mut v = alpha_managers(200);
+                v.extend(sigma_editors(200));
+                v
+            }),
+        ),
+        (
+            "create_commitment",
+            a(&[
+                ("assessment_id", &ids.beta_assessment),
+                ("promisor", "supplier"),
+                ("requirement", ""),
+                ("title", "Sneaky promise"),
+                ("due_on", ""),
+            ]),
+            expect(c, 404, &[]),
+        ),
+        (
+            // Waiving needs a reason: refused after the checks of who may
+            // (only the owner waives; the supplier gets the reason why not).
+            "commitment_action",
+            a(&[
+                ("commitment_id", &ids.alpha_commitment),
+                ("action", "waive"),
+                ("note", ""),
+                ("link", ""),
+            ]),
+            expect(c, 404, &{
+                let mut v = alpha_managers(422);
+                v.extend(sigma_editors(409));
+                v
+            }),
+        ),
+        (
+            "commitment_action",
+            a(&[
+                ("commitment_id", &ids.beta_commitment),
+                ("action", "agree"),
+                ("note", ""),
+                ("link", ""),
+            ]),
+            expect(c, 404, &[]),
+        ),
+        (
+            "get_matrix",
+            a(&[("engagement_id", &ids.alpha_engagement)]),
+            expect(c, 200, &[]),
+        ),
+        (
+            "get_matrix",
+            a(&[("engagement_id", &ids.beta_engagement)]),
+            expect(c, 404, &[]),
+        ),
+        (
+            // Shared without saying how: refused after the access checks.
+            "assign_responsibility",
+            a(&[
+                ("engagement_id", &ids.alpha_engagement),
+                ("requirement_id", &ids.alpha_requirement),
+                ("column", "0"),
+                ("duty", "shared"),
+                ("split", ""),
+            ]),
+            expect(c, 404, &alpha_managers(422)),
+        ),
+        (
+            "assign_responsibility",
+            a(&[
+                ("engagement_id", &ids.beta_engagement),
+                ("requirement_id", &ids.beta_requirement),
+                ("column", "0"),
+                ("duty", "responsible"),
+                ("split", ""),
+            ]),
+            expect(c, 404, &[]),
+        ),
+        (
+            "respond_responsibility",
+            a(&[
+                ("engagement_id", &ids.alpha_engagement),
+                ("requirement_id", &ids.alpha_requirement),
+                ("stance", "propose"),
+                ("duty", "shared"),
+                ("split", ""),
+                ("note", ""),
+            ]),
+            expect(c, 404, &sigma_editors(422)),
+        ),
+        (
+            "respond_responsibility",
+            a(&[
+                ("engagement_id", &ids.beta_engagement),
+                ("requirement_id", &ids.beta_requirement),
+                ("stance", "accept"),
+                ("duty", ""),
+                ("split", ""),
+                ("note", ""),
+            ]),
+            expect(c, 404, &[]),
+        ),
+        ("list_notifications", a(&[]), expect(c, 200, &[])),
+        ("unread_notifications", a(&[]), expect(c, 200, &[])),
+        (
+            "mark_notifications_read",
+            a(&[("id", &ids.beta_notification)]),
+            expect(c, 404, &[]),
+        ),
+        ("mark_notifications_read", a(&[]), expect(c, 200, &[])),
+        ("get_reminder_days", a(&[]), expect(c, 200, &[])),
+        (
+            "set_reminder_days",
+            a(&[("days", "30, 7, 1")]),
+            admin_only(c),
+        ),
+        ("create_calendar_feed", a(&[]), expect(c, 200, &[])),
+        ("get_portfolio", a(&[]), expect(c, 404, &alpha_all(200))),
+        ("get_owed", a(&[]), expect(c, 404, &sigma_editors(200))),
         (
             "switch_organization",
             a(&[("org_id", &ids.beta_org)]),
@@ -1071,6 +1216,43 @@ fn pages(c: Caller, ids: &Ids) -> Vec<(String, u16)> {
         format!("/assessments/{}/export/csv", ids.alpha_assessment),
         download(404),
     ));
+    out.push(("/commitments".into(), signed_in(200)));
+    out.push(("/notifications".into(), signed_in(200)));
+    out.push((
+        format!("/engagements/{}/matrix", ids.alpha_engagement),
+        signed_in(200),
+    ));
+    out.push((
+        format!("/engagements/{}/matrix", ids.beta_engagement),
+        signed_in(404),
+    ));
+    for f in ["xlsx", "csv"] {
+        out.push((
+            format!("/matrix/{}/export/{f}", ids.alpha_engagement),
+            download(200),
+        ));
+        out.push((
+            format!("/matrix/{}/export/{f}", ids.beta_engagement),
+            download(404),
+        ));
+    }
+    out.push((
+        format!("/matrix/{}/export/oscal", ids.alpha_engagement),
+        download(404),
+    ));
+    for f in ["xlsx", "csv", "oscal"] {
+        out.push((format!("/commitments/0/export/{f}"), download(200)));
+        out.push((
+            format!("/commitments/{}/export/{f}", ids.alpha_engagement),
+            download(200),
+        ));
+        out.push((
+            format!("/commitments/{}/export/{f}", ids.beta_engagement),
+            download(404),
+        ));
+    }
+    // A guessed calendar address: nobody's.
+    out.push((format!("/calendar/{}.ics", "A".repeat(43)), 404));
     out.push((
         format!("/profiles/{0}/compare/{0}", ids.alpha_profile),
         signed_in(if owner { 200 } else { 404 }),
@@ -1092,6 +1274,7 @@ fn foreign(c: Caller) -> &'static [&'static str] {
             "Alpha Water",
             "Beta Power",
             "Sigma Devices",
+            "BETA-PROMISE",
         ],
         Alpha(_) => &[
             "beta.test",
@@ -1100,6 +1283,7 @@ fn foreign(c: Caller) -> &'static [&'static str] {
             "@kappa.test",
             "Tau Systems",
             "tau.test",
+            "BETA-PROMISE",
         ],
         // Sigma knows Alpha, its customer, by name; never its people, nor
         // Beta, nor Beta's supplier Tau.
@@ -1113,6 +1297,7 @@ fn foreign(c: Caller) -> &'static [&'static str] {
             "ASSESSOR-INTERNAL-REMARK",
             // The supplier never learns who assesses the engagement.
             "Kappa Assurance",
+            "BETA-PROMISE",
         ],
         // The assessor reads Alpha's engagement (Alpha, Sigma by name, all
         // comments); never people's addresses, nor Beta or its supplier.
@@ -1123,6 +1308,7 @@ fn foreign(c: Caller) -> &'static [&'static str] {
             "@sigma.test",
             "Tau Systems",
             "tau.test",
+            "BETA-PROMISE",
         ],
     }
 }
@@ -1156,6 +1342,11 @@ fn every_server_function_is_in_the_matrix() {
         beta_assessment: "2".into(),
         beta_answer: "2".into(),
         beta_evidence: "2".into(),
+        alpha_commitment: "1".into(),
+        beta_commitment: "2".into(),
+        alpha_requirement: "1".into(),
+        beta_requirement: "2".into(),
+        beta_notification: "2".into(),
     };
     let covered: BTreeSet<String> = cases(Anon, &ids)
         .into_iter()
@@ -1259,6 +1450,11 @@ async fn isolation_matrix(b: Backend) {
         beta_assessment: String::new(),
         beta_answer: String::new(),
         beta_evidence: String::new(),
+        alpha_commitment: String::new(),
+        beta_commitment: String::new(),
+        alpha_requirement: String::new(),
+        beta_requirement: String::new(),
+        beta_notification: String::new(),
     };
     let mut ids = ids;
     for (c, org) in [(&alpha_admin, "alpha"), (&beta_admin, "beta")] {
@@ -1362,6 +1558,38 @@ async fn isolation_matrix(b: Backend) {
             )
             .await;
         assert_eq!(st, StatusCode::OK, "{r}");
+        // A commitment the owner proposes to its supplier (which tells the
+        // supplier's admin), and a requirement of the engagement's matrix.
+        let (st, commitment) = app
+            .call(
+                owner,
+                "create_commitment",
+                &[
+                    ("assessment_id", &a.to_string()),
+                    ("promisor", "supplier"),
+                    ("requirement", ""),
+                    (
+                        "title",
+                        &format!("{}-PROMISE patch the firmware", org.to_uppercase()),
+                    ),
+                    ("due_on", "2099-01-01"),
+                ],
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK, "{commitment}");
+        let (st, m) = app
+            .call(owner, "get_matrix", &[("engagement_id", &e.to_string())])
+            .await;
+        assert_eq!(st, StatusCode::OK, "{m}");
+        let requirement = m["rows"][0]["requirement_id"].to_string();
+        if org == "alpha" {
+            (ids.alpha_commitment, ids.alpha_requirement) = (commitment.to_string(), requirement);
+        } else {
+            (ids.beta_commitment, ids.beta_requirement) = (commitment.to_string(), requirement);
+            let (_, n) = app.call(supplier_client, "list_notifications", &[]).await;
+            ids.beta_notification = n["items"][0]["id"].to_string();
+            assert_ne!(ids.beta_notification, "null", "{n}");
+        }
         let set = (e.to_string(), a.to_string(), answer, ev.to_string());
         if org == "alpha" {
             (

@@ -177,6 +177,8 @@ pub async fn list(
 ) -> Result<Vec<CommitmentDto>, AppError> {
     let mut q = readable(actor);
     if let Some(e) = engagement {
+        // An engagement the caller has no part in is not found, not empty.
+        super::matrix::open(&state.db, actor, e.0).await?;
         q = q.filter(commitment::Column::EngagementId.eq(e.0));
     }
     let rows = q
@@ -362,6 +364,18 @@ pub async fn act(
 ) -> Result<CommitmentDto, AppError> {
     let action = CommitmentAction::parse(action.trim())?;
     let (note, link) = (note.trim(), link.trim());
+    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
+    let c = writable(actor)
+        .filter(commitment::Column::Id.eq(id.0))
+        .one(&txn)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    if !may_act(actor, &c) {
+        return Err(AppError::NotFound);
+    }
+    let from = status(&c);
+    let to = from.next(action, role_of(actor, &c))?;
     if note.chars().count() > 5000 {
         return Err(AppError::invalid("note", "Use at most 5,000 characters."));
     }
@@ -383,18 +397,6 @@ pub async fn act(
         }
         _ => {}
     }
-    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
-    let c = writable(actor)
-        .filter(commitment::Column::Id.eq(id.0))
-        .one(&txn)
-        .await
-        .map_err(internal)?
-        .ok_or(AppError::NotFound)?;
-    if !may_act(actor, &c) {
-        return Err(AppError::NotFound);
-    }
-    let from = status(&c);
-    let to = from.next(action, role_of(actor, &c))?;
     let mut am: commitment::ActiveModel = c.clone().into();
     am.status = Set(to.as_str().into());
     am.updated_by = Set(Some(actor.user_id().0));

@@ -318,12 +318,6 @@ pub async fn commitments_download(
     format: Format,
 ) -> Result<Download, AppError> {
     let list = commitments::list(actor, state, engagement).await?;
-    if let Some(e) = engagement {
-        // An engagement the caller has nothing in is not found, even empty.
-        if list.is_empty() {
-            matrix::matrix(actor, state, e).await?;
-        }
-    }
     let name = match (engagement, list.first()) {
         (Some(_), Some(c)) => format!("{} commitments", c.engagement),
         _ => "commitments".to_string(),

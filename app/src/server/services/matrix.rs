@@ -31,7 +31,7 @@ const OTHER: i64 = 0;
 
 /// The engagement and the caller's side: owner or assessor (through
 /// `engagements::readable`), or a supplier with an assessment in it.
-async fn open<C: ConnectionTrait>(
+pub(crate) async fn open<C: ConnectionTrait>(
     conn: &C,
     actor: &Actor,
     id: i64,
@@ -397,6 +397,11 @@ pub async fn assign(
     info: &RequestInfo,
 ) -> Result<Matrix, AppError> {
     actor.require(Permission::ManageEngagements)?;
+    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
+    let (e, side) = open(&txn, actor, id.0).await?;
+    if side != Side::Owner {
+        return Err(AppError::NotFound);
+    }
     let duty = Duty::parse(duty)?;
     let split = split_text(split)?;
     if duty == Duty::Shared && split.is_empty() {
@@ -404,11 +409,6 @@ pub async fn assign(
             "split",
             "Say how the requirement is shared (who does what).",
         ));
-    }
-    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
-    let (e, side) = open(&txn, actor, id.0).await?;
-    if side != Side::Owner {
-        return Err(AppError::NotFound);
     }
     let before = build(&txn, state, &e, Side::Owner, None).await?;
     let row = before
@@ -522,16 +522,16 @@ pub async fn respond(
     info: &RequestInfo,
 ) -> Result<Matrix, AppError> {
     actor.require(Permission::AnswerAssessments)?;
-    let note = note.trim();
-    if note.chars().count() > 1000 {
-        return Err(AppError::invalid("note", "Use at most 1,000 characters."));
-    }
-    let split = split_text(split)?;
     let txn = db::write_txn(&state.writer).await.map_err(internal)?;
     let (e, side) = open(&txn, actor, id.0).await?;
     if side != Side::Supplier {
         return Err(AppError::NotFound);
     }
+    let note = note.trim();
+    if note.chars().count() > 1000 {
+        return Err(AppError::invalid("note", "Use at most 1,000 characters."));
+    }
+    let split = split_text(split)?;
     let org = actor.org_id().0;
     let mine = build(&txn, state, &e, Side::Supplier, Some(org)).await?;
     let row = mine
