@@ -62,6 +62,19 @@ enum AdminCommand {
 enum DemoCommand {
     /// Seed the demo organizations into an empty database.
     Seed,
+    /// Add a synthetic portfolio for benchmarks: an asset owner with many
+    /// suppliers, each answering the same profile. The owner's admin
+    /// password is read like `admin create`'s.
+    Portfolio {
+        #[arg(long, default_value_t = 1000)]
+        suppliers: usize,
+        #[arg(long, default_value_t = 300)]
+        requirements: usize,
+        #[arg(long, default_value = "Portfolio Utility")]
+        org: String,
+        #[arg(long)]
+        email: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -169,6 +182,41 @@ async fn main() {
                 Ok(false) => {
                     println!("the database already has organizations; demo data not added")
                 }
+                Err(e) => fail(e),
+            }
+        }
+        Command::Demo {
+            command:
+                DemoCommand::Portfolio {
+                    suppliers,
+                    requirements,
+                    org,
+                    email,
+                },
+        } => {
+            if suppliers == 0 || requirements == 0 || suppliers > 100_000 || requirements > 5_000 {
+                fail("give 1 to 100,000 suppliers and 1 to 5,000 requirements");
+            }
+            let password = read_password();
+            let st = state(config).await;
+            let started = std::time::Instant::now();
+            match app::server::generate::portfolio(
+                &st,
+                &org,
+                &email,
+                &password,
+                suppliers,
+                requirements,
+            )
+            .await
+            {
+                Ok(g) => println!(
+                    "generated {suppliers} suppliers × {requirements} requirements ({} answers) for {} in {:.1} s; engagement {}",
+                    g.answers,
+                    g.owner_email,
+                    started.elapsed().as_secs_f64(),
+                    g.engagement_id
+                ),
                 Err(e) => fail(e),
             }
         }

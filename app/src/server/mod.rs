@@ -8,6 +8,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod entities;
+pub mod generate;
 pub mod import;
 pub mod mail;
 pub mod oscal;

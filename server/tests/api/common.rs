@@ -49,6 +49,8 @@ pub const PASSWORD: &str = "orchid-lantern-meridian-58";
 pub struct TestApp {
     pub base: String,
     pub state: AppState,
+    /// Today for the application: the real date until a test moves it.
+    pub clock: Arc<app::model::FixedClock>,
     pub mail: Arc<Mutex<Vec<Mail>>>,
     pg: Option<(String, String)>,
     dir: Option<std::path::PathBuf>,
@@ -141,9 +143,11 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         config.base_url = format!("http://{addr}");
+        let clock = Arc::new(app::model::FixedClock::at(chrono::Utc::now().date_naive()));
         let state = pactline::init_state(config, Some(mailer))
             .await
-            .expect("state");
+            .expect("state")
+            .with_clock(clock.clone());
         let options = LeptosOptions::builder()
             .output_name("pactline")
             .site_addr(addr)
@@ -160,6 +164,7 @@ impl TestApp {
         TestApp {
             base: format!("http://{addr}"),
             state,
+            clock,
             mail,
             pg,
             dir,

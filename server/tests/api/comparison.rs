@@ -10,7 +10,7 @@ use serde_json::Value;
 
 /// A supplier organization of Alpha's, with an admin and a contributor;
 /// returns its id and a signed-in contributor.
-async fn supplier(app: &TestApp, owner: &Client, name: &str, slug: &str) -> (i64, Client) {
+pub async fn supplier(app: &TestApp, owner: &Client, name: &str, slug: &str) -> (i64, Client) {
     let o = org(
         &app.state,
         name,
@@ -35,7 +35,7 @@ async fn supplier(app: &TestApp, owner: &Client, name: &str, slug: &str) -> (i64
     (o.id.0, c)
 }
 
-async fn send_to(app: &TestApp, s: &Sent, profile: &str, supplier: i64) -> String {
+pub async fn send_to(app: &TestApp, s: &Sent, profile: &str, supplier: i64) -> String {
     let (st, a) = app
         .call(
             &s.owner,

@@ -7,6 +7,7 @@ mod accounts;
 mod assessments;
 mod catalogs;
 mod cli;
+mod commitments;
 mod comparison;
 mod demo;
 mod isolation;

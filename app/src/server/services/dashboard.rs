@@ -139,10 +139,8 @@ pub async fn portfolio(actor: &Actor, state: &AppState) -> Result<Portfolio, App
         .column(assessment_gap::Column::Grp)
         .column(assessment_gap::Column::Kind)
         .column_as(
-            Expr::expr(Func::max(
-                Expr::col(assessment_gap::Column::Required)
-                    .sub(Expr::col(assessment_gap::Column::Reached)),
-            )),
+            // CAST: PostgreSQL would answer a smallint.
+            Expr::cust("CAST(MAX(required - reached) AS INTEGER)"),
             "gap",
         )
         .filter(assessment_gap::Column::OwnerOrgId.eq(org))

@@ -382,9 +382,9 @@ fn split_text(raw: &str) -> Result<String, AppError> {
     Ok(s.to_string())
 }
 
-/// The asset owner assigns a duty to one column of one row. The row's
-/// suppliers that carry it are asked again (their stance goes back to
-/// pending), unless the change is exactly what a supplier proposed.
+/// The asset owner assigns a duty to one column of one row. The suppliers
+/// concerned are asked again (their stance goes back to pending), unless
+/// the change is exactly what the supplier proposed.
 #[allow(clippy::too_many_arguments)]
 pub async fn assign(
     actor: &Actor,
@@ -437,10 +437,13 @@ pub async fn assign(
         &[responsibility::Column::Duty, responsibility::Column::Split],
     )
     .await?;
-    // Re-open the row for the suppliers concerned.
+    // Re-open the row for the suppliers concerned: the supplier whose
+    // column changed, or, when the owner's or "other" column changed, every
+    // supplier carrying the row (its split is no longer what they accepted).
+    let supplier_changed = column != e.owner_org_id && column != OTHER;
     let mut asked = Vec::new();
     for (i, c) in before.columns.iter().enumerate() {
-        if c.org == e.owner_org_id || c.org == OTHER {
+        if c.org == e.owner_org_id || c.org == OTHER || (supplier_changed && i != ci) {
             continue;
         }
         let old = &row.cells[i];

@@ -1,0 +1,355 @@
+//! A synthetic portfolio for benchmarks and query-count tests: one asset
+//! owner with `suppliers` suppliers, each sent the same published profile of
+//! `requirements` requirements and answering every one (so suppliers ×
+//! requirements answers), in every assessment status, with level gaps and
+//! commitments, some overdue. Deterministic; written with bulk inserts.
+//!
+//! The organizations it creates have no members apart from the owner's
+//! admin, so none of them can sign in.
+
+use super::{
+    audit::Who,
+    entities::{
+        answer, assessment, assessment_gap, catalog, commitment, engagement, organization, profile,
+        profile_item, requirement, supplier_link,
+    },
+    respond::internal,
+    services::admin::create_org_with_admin,
+    AppState,
+};
+use crate::model::{analyse, AppError, Compliance, GapItem, OrgKind, TargetKind};
+use chrono::Duration;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+
+pub struct Generated {
+    pub owner_email: String,
+    pub engagement_id: i64,
+    pub answers: usize,
+}
+
+const STATUSES: [&str; 10] = [
+    "sent",
+    "in_progress",
+    "in_progress",
+    "submitted",
+    "submitted",
+    "under_review",
+    "accepted",
+    "accepted",
+    "accepted_with_conditions",
+    "changes_requested",
+];
+
+/// Rows per INSERT: under SQLite's limit of bound values.
+const CHUNK: usize = 1000;
+
+async fn insert_chunks<C, A>(conn: &C, rows: Vec<A>) -> Result<(), AppError>
+where
+    C: ConnectionTrait,
+    A: ActiveModelTrait + Send,
+{
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<A> = rows.by_ref().take(CHUNK).collect();
+        <A::Entity as EntityTrait>::insert_many(chunk)
+            .exec_without_returning(conn)
+            .await
+            .map_err(internal)?;
+    }
+    Ok(())
+}
+
+/// Creates the owner (its admin signs in with `owner_email` and
+/// `password`) and its portfolio.
+pub async fn portfolio(
+    state: &AppState,
+    owner_name: &str,
+    owner_email: &str,
+    password: &str,
+    suppliers: usize,
+    requirements: usize,
+) -> Result<Generated, AppError> {
+    let (owner, admin) = create_org_with_admin(
+        state,
+        owner_name,
+        &[OrgKind::AssetOwner],
+        owner_email,
+        "Portfolio Owner",
+        password,
+        &Who::system("generate"),
+    )
+    .await?;
+    let (owner, admin) = (owner.0, admin.0);
+    let now = state.clock.now();
+    let today = state.clock.today();
+    let txn = super::db::write_txn(&state.writer)
+        .await
+        .map_err(internal)?;
+    let key = format!("generated-{owner}");
+    let cat = catalog::ActiveModel {
+        owner_org_id: Set(Some(owner)),
+        key: Set(key.clone()),
+        name: Set(format!("{owner_name} requirements")),
+        version: Set(1),
+        part: Set(Some("4-2".into())),
+        applies_to: Set("component".into()),
+        source: Set("Generated for benchmarks".into()),
+        created_at: Set(now),
+        origin: Set(None),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(internal)?;
+    let reqs: Vec<requirement::ActiveModel> = (0..requirements)
+        .map(|i| {
+            let fr = i % 7 + 1;
+            requirement::ActiveModel {
+                catalog_id: Set(cat.id),
+                position: Set(i as i32),
+                ref_id: Set(format!("G {fr}.{}", i / 7 + 1)),
+                kind: Set("requirement".into()),
+                group_code: Set(format!("FR {fr}")),
+                group_title: Set(format!("Foundational requirement {fr}")),
+                title: Set(format!("Generated requirement {}", i + 1)),
+                description: Set(String::new()),
+                parent_ref: Set(None),
+                sl: Set(Some("1 2 3 4".into())),
+                component_types: Set(None),
+                verified: Set(true),
+                ..Default::default()
+            }
+        })
+        .collect();
+    insert_chunks(&txn, reqs).await?;
+    let req_ids: Vec<i64> = requirement::Entity::find()
+        .filter(requirement::Column::CatalogId.eq(cat.id))
+        .order_by_asc(requirement::Column::Position)
+        .all(&txn)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    let prof = profile::ActiveModel {
+        owner_org_id: Set(owner),
+        lineage: Set(uuid::Uuid::new_v4().to_string()),
+        version: Set(1),
+        name: Set("Generated component profile".into()),
+        description: Set(String::new()),
+        status: Set("published".into()),
+        created_by: Set(Some(admin)),
+        created_at: Set(now),
+        published_at: Set(Some(now)),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(internal)?;
+    let items: Vec<profile_item::ActiveModel> = req_ids
+        .iter()
+        .enumerate()
+        .map(|(i, r)| profile_item::ActiveModel {
+            profile_id: Set(prof.id),
+            requirement_id: Set(*r),
+            position: Set(i as i32),
+            section: Set(String::new()),
+            target_kind: Set("sl".into()),
+            target: Set(2 + (i % 2) as i16),
+            responsible_party: Set(if i % 5 == 0 {
+                "asset_owner".into()
+            } else {
+                "product_supplier".into()
+            }),
+            weight: Set(1),
+            evidence_required: Set(false),
+            parameters: Set(String::new()),
+            ..Default::default()
+        })
+        .collect();
+    insert_chunks(&txn, items).await?;
+    let items: Vec<profile_item::Model> = profile_item::Entity::find()
+        .filter(profile_item::Column::ProfileId.eq(prof.id))
+        .order_by_asc(profile_item::Column::Position)
+        .all(&txn)
+        .await
+        .map_err(internal)?;
+    let eng = engagement::ActiveModel {
+        owner_org_id: Set(owner),
+        name: Set("Generated portfolio".into()),
+        description: Set(String::new()),
+        created_by: Set(Some(admin)),
+        created_at: Set(now),
+        matrix_agreed_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(internal)?;
+    let orgs: Vec<organization::ActiveModel> = (0..suppliers)
+        .map(|i| organization::ActiveModel {
+            name: Set(format!("{owner_name} supplier {:04}", i + 1)),
+            name_key: Set(format!("{key}-supplier-{:04}", i + 1)),
+            kinds: Set("product_supplier".into()),
+            reminder_days: Set("30,7,1".into()),
+            created_at: Set(now),
+            ..Default::default()
+        })
+        .collect();
+    insert_chunks(&txn, orgs).await?;
+    let supplier_ids: Vec<i64> = organization::Entity::find()
+        .filter(organization::Column::NameKey.starts_with(format!("{key}-supplier-")))
+        .order_by_asc(organization::Column::Id)
+        .all(&txn)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|o| o.id)
+        .collect();
+    let links: Vec<supplier_link::ActiveModel> = supplier_ids
+        .iter()
+        .map(|s| supplier_link::ActiveModel {
+            owner_org_id: Set(owner),
+            supplier_org_id: Set(*s),
+            created_by: Set(Some(admin)),
+            created_at: Set(now),
+            ..Default::default()
+        })
+        .collect();
+    insert_chunks(&txn, links).await?;
+    let assessments: Vec<assessment::ActiveModel> = supplier_ids
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let status = STATUSES[i % STATUSES.len()];
+            let submitted = !matches!(status, "sent" | "in_progress");
+            assessment::ActiveModel {
+                engagement_id: Set(eng.id),
+                owner_org_id: Set(owner),
+                supplier_org_id: Set(*s),
+                profile_id: Set(prof.id),
+                status: Set(status.into()),
+                due_on: Set(today + Duration::days((i % 60) as i64 - 20)),
+                message: Set(String::new()),
+                created_by: Set(Some(admin)),
+                created_at: Set(now),
+                submitted_at: Set(submitted.then_some(now)),
+                ..Default::default()
+            }
+        })
+        .collect();
+    insert_chunks(&txn, assessments).await?;
+    let sent: Vec<assessment::Model> = assessment::Entity::find()
+        .filter(assessment::Column::EngagementId.eq(eng.id))
+        .order_by_asc(assessment::Column::Id)
+        .all(&txn)
+        .await
+        .map_err(internal)?;
+    let mut answers = 0;
+    let mut gaps = Vec::new();
+    let mut commitments = Vec::new();
+    for (n, a) in sent.iter().enumerate() {
+        let mut rows = Vec::with_capacity(items.len());
+        let mut gap_items = Vec::with_capacity(items.len());
+        for (i, it) in items.iter().enumerate() {
+            // A spread of claims: mostly met, some partially, a few not.
+            let (compliance, claimed) = match (n * 31 + i * 7) % 20 {
+                0 => (Compliance::DoesNotMeet, None),
+                1 | 2 => (Compliance::PartiallyMeets, Some(1)),
+                3 => (Compliance::NotApplicable, None),
+                _ => (Compliance::Meets, Some(it.target + ((n + i) % 2) as i16)),
+            };
+            let answered = a.status != "sent";
+            rows.push(answer::ActiveModel {
+                assessment_id: Set(a.id),
+                profile_item_id: Set(it.id),
+                requirement_id: Set(it.requirement_id),
+                supplier_org_id: Set(a.supplier_org_id),
+                compliance: Set(answered.then(|| compliance.as_str().to_string())),
+                countermeasure: Set(String::new()),
+                planned_on: Set(None),
+                na_reason: Set(if compliance == Compliance::NotApplicable {
+                    "Not used in this component".into()
+                } else {
+                    String::new()
+                }),
+                other_party: Set(String::new()),
+                claimed_level: Set(if answered { claimed } else { None }),
+                statement: Set(String::new()),
+                responsibility_accepted: Set(answered.then_some(true)),
+                assignee_id: Set(None),
+                version: Set(if answered { 1 } else { 0 }),
+                updated_by: Set(None),
+                updated_at: Set(answered.then_some(now)),
+                ..Default::default()
+            });
+            gap_items.push(GapItem {
+                ref_id: String::new(),
+                group: format!("FR {}", i % 7 + 1),
+                target_kind: TargetKind::Sl,
+                target: it.target,
+                weight: 1,
+                compliance: Some(compliance),
+                claimed,
+            });
+        }
+        answers += rows.len();
+        insert_chunks(&txn, rows).await?;
+        if !matches!(
+            a.status.as_str(),
+            "sent" | "in_progress" | "changes_requested"
+        ) {
+            for g in analyse(&gap_items).groups {
+                gaps.push(assessment_gap::ActiveModel {
+                    assessment_id: Set(a.id),
+                    owner_org_id: Set(owner),
+                    supplier_org_id: Set(a.supplier_org_id),
+                    grp: Set(g.group),
+                    kind: Set(g.kind.as_str().into()),
+                    required: Set(g.required),
+                    reached: Set(g.reached),
+                    items: Set(g.items as i32),
+                    ..Default::default()
+                });
+            }
+        }
+        if n % 2 == 0 {
+            for k in 0..2 {
+                let status =
+                    ["proposed", "agreed", "in_progress", "fulfilled", "verified"][(n / 2 + k) % 5];
+                commitments.push(commitment::ActiveModel {
+                    owner_org_id: Set(owner),
+                    engagement_id: Set(eng.id),
+                    assessment_id: Set(Some(a.id)),
+                    party_org_id: Set(a.supplier_org_id),
+                    supplier_org_id: Set(a.supplier_org_id),
+                    proposed_by_org_id: Set(owner),
+                    requirement_id: Set(items.get(k).map(|i| i.requirement_id)),
+                    answer_id: Set(None),
+                    title: Set(format!("Generated commitment {}", k + 1)),
+                    due_on: Set(Some(today + Duration::days((n % 90) as i64 - 30))),
+                    status: Set(status.into()),
+                    source: Set("review_condition".into()),
+                    closure_note: Set(None),
+                    closure_link: Set(None),
+                    waive_reason: Set(None),
+                    created_by: Set(Some(admin)),
+                    created_at: Set(now),
+                    updated_by: Set(None),
+                    updated_at: Set(None),
+                    ..Default::default()
+                });
+            }
+        }
+    }
+    insert_chunks(&txn, gaps).await?;
+    insert_chunks(&txn, commitments).await?;
+    txn.commit().await.map_err(internal)?;
+    Ok(Generated {
+        owner_email: owner_email.to_string(),
+        engagement_id: eng.id,
+        answers,
+    })
+}
