@@ -151,9 +151,10 @@ fn ActPanel(
     acting: RwSignal<Option<(CommitmentId, CommitmentAction, String)>>,
 ) -> impl IntoView {
     let value = act.value();
-    // Close the panel once the move went through.
+    // Close the panel once this move went through (not an earlier one).
+    let version = act.version().get_untracked();
     Effect::new(move |_| {
-        if let Some(Ok(_)) = value.get() {
+        if act.version().get() != version && matches!(value.get(), Some(Ok(_))) {
             acting.set(None);
         }
     });

@@ -269,7 +269,195 @@ async fn seed_profiles(state: &AppState, owner: crate::model::OrgId) -> Result<(
     )
     .await?;
     profiles::publish(&actor, state, quick, &info).await?;
-    seed_engagement(state, &actor, edr, quick, &info).await
+    seed_engagement(state, &actor, edr, quick, &info).await?;
+    seed_commitments(state, &actor, quick, &info).await
+}
+
+/// "Remote maintenance access 2026": Ostrava has answered the quick check
+/// and been accepted with a condition; the responsibility matrix has one
+/// open disagreement; commitments are in every state, one overdue; the
+/// reminder job has run once, so reminders and an escalation are waiting.
+async fn seed_commitments(
+    state: &AppState,
+    owner: &super::Actor,
+    quick: crate::model::ProfileId,
+    info: &super::session::RequestInfo,
+) -> Result<(), AppError> {
+    use super::services::{
+        assessments, commitments, engagements, evidence_files, matrix, reminders, reviews,
+    };
+    use crate::model::{AnswerInput, EngagementId};
+    let ostrava = organization::Entity::find()
+        .filter(organization::Column::NameKey.eq("ostrava automation"))
+        .one(&state.db)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?
+        .id;
+    let today = Utc::now().date_naive();
+    let in_days = |n: i64| (today + chrono::Duration::days(n)).to_string();
+    let e = engagements::create(
+        owner,
+        state,
+        "Remote maintenance access 2026",
+        "Vendor VPN access to the pumping stations",
+        info,
+    )
+    .await?;
+    let sent = engagements::send_assessment(
+        owner,
+        state,
+        e,
+        ostrava,
+        quick,
+        &in_days(12),
+        "The quick check for remote maintenance.",
+        info,
+    )
+    .await?;
+    let supplier = demo_actor(state, "Ostrava Automation", ostrava).await?;
+    let a = assessments::get(&supplier, state, sent).await?;
+    let answers: [(&str, &str, &str, &str); 5] = [
+        (
+            "meets",
+            "2",
+            "",
+            "Named accounts for every engineer, from our directory.",
+        ),
+        (
+            "meets",
+            "2",
+            "",
+            "Service accounts are separate and cannot log in interactively.",
+        ),
+        (
+            "partially_meets",
+            "1",
+            "",
+            "Session locks after inactivity on the web interface only.",
+        ),
+        (
+            "planned",
+            "",
+            &in_days(25),
+            "Signed firmware updates arrive with release 7.",
+        ),
+        (
+            "meets",
+            "2",
+            "",
+            "Files are checked for integrity before use.",
+        ),
+    ];
+    for (x, (compliance, level, planned, statement)) in a.answers.iter().zip(answers) {
+        let input = AnswerInput {
+            compliance: compliance.into(),
+            claimed_level: level.into(),
+            planned_on: planned.into(),
+            statement: statement.into(),
+            responsibility_accepted: "yes".into(),
+            ..Default::default()
+        };
+        assessments::save_answer(&supplier, state, x.id, x.version, input, info).await?;
+    }
+    evidence_files::add_link(
+        &supplier,
+        state,
+        a.answers[0].id,
+        "Account management procedure",
+        "https://ostrava.example/docs/accounts.pdf",
+        info,
+    )
+    .await?;
+    assessments::submit(&supplier, state, sent, info).await?;
+    reviews::begin(owner, state, sent, info).await?;
+    reviews::decide(
+        owner,
+        state,
+        sent,
+        "accept_with_conditions",
+        "Good answers; remote sessions must be logged before go-live.",
+        &format!(
+            "Deliver the remote access hardening guide | {}",
+            in_days(14)
+        ),
+        info,
+    )
+    .await?;
+
+    // Commitments: the condition agreed and under way; the planned answer
+    // still proposed; one overdue; one the owner promises; one verified.
+    let list = commitments::list(owner, state, Some(EngagementId(e.0))).await?;
+    for c in list.iter().filter(|c| c.source == "review_condition") {
+        commitments::act(&supplier, state, c.id, "agree", "", "", info).await?;
+        commitments::act(&supplier, state, c.id, "start", "", "", info).await?;
+    }
+    let overdue = commitments::create(
+        owner,
+        state,
+        sent,
+        "supplier",
+        "CR 1.13",
+        "Rotate the vendor VPN certificates",
+        &in_days(-5),
+        info,
+    )
+    .await?;
+    commitments::act(&supplier, state, overdue, "agree", "", "", info).await?;
+    commitments::create(
+        owner,
+        state,
+        sent,
+        "owner",
+        "",
+        "Provide the firewall rule set for the maintenance DMZ",
+        &in_days(20),
+        info,
+    )
+    .await?;
+    let done = commitments::create(
+        &supplier,
+        state,
+        sent,
+        "supplier",
+        "CR 1.1",
+        "Remove the shared service password from the RTU images",
+        &in_days(3),
+        info,
+    )
+    .await?;
+    commitments::act(owner, state, done, "agree", "", "", info).await?;
+    commitments::act(
+        &supplier,
+        state,
+        done,
+        "fulfil",
+        "Images 6.4.2 ship without it.",
+        "https://ostrava.example/releases/6.4.2",
+        info,
+    )
+    .await?;
+    commitments::act(owner, state, done, "verify", "", "", info).await?;
+
+    // The matrix: Ostrava accepts what its answers said and proposes to
+    // share one requirement with Northwind.
+    let m = matrix::matrix(&supplier, state, EngagementId(e.0)).await?;
+    if let Some(row) = m.rows.iter().find(|r| r.ref_id == "CR 2.1") {
+        matrix::respond(
+            &supplier,
+            state,
+            EngagementId(e.0),
+            row.requirement_id,
+            "propose",
+            "shared",
+            "Ostrava enforces roles in the RTU; Northwind assigns them",
+            "Role assignment is the operator's job.",
+            info,
+        )
+        .await?;
+    }
+    reminders::send_due(state, "demo-seed").await?;
+    Ok(())
 }
 
 /// The "SCADA upgrade 2027" engagement: the embedded-controller profile

@@ -38,8 +38,14 @@ async fn demo_data_seeds_once_and_every_demo_login_works(b: Backend) {
     assert_eq!(suppliers.as_array().unwrap().len(), 3);
     // An engagement with answers at work.
     let (_, engagements) = app.call(&owner, "list_engagements", &[]).await;
-    assert_eq!(engagements[0]["name"], "SCADA upgrade 2027");
-    assert_eq!(engagements[0]["assessments"], 3);
+    let scada = engagements
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["name"] == "SCADA upgrade 2027")
+        .unwrap()
+        .clone();
+    assert_eq!(scada["assessments"], 3);
     let helix = DEMO_LOGINS
         .iter()
         .find(|l| l.org == "Helix Controls")
@@ -52,7 +58,7 @@ async fn demo_data_seeds_once_and_every_demo_login_works(b: Backend) {
         .iter()
         .any(|a| a["status"] == "in_progress" && a["progress"]["answered"] == 4));
     // The comparison shows the two offers parting; the assessor reads along.
-    let id = engagements[0]["id"].to_string();
+    let id = scada["id"].to_string();
     let (_, m) = app
         .call(&owner, "compare_suppliers", &[("engagement_id", &id)])
         .await;
@@ -69,6 +75,48 @@ async fn demo_data_seeds_once_and_every_demo_login_works(b: Backend) {
     let c = app.login(certa.email, certa.password).await;
     let (_, list) = app.call(&c, "list_engagements", &[]).await;
     assert_eq!(list[0]["assessing_for"], "Northwind Water Utility");
+
+    // Commitments at work: one overdue, one verified, one the owner made;
+    // a disagreement in the matrix; reminders and an escalation waiting.
+    let (_, list) = app.call(&owner, "list_commitments", &[]).await;
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 5, "{list:?}");
+    assert!(list.iter().any(|c| c["overdue"] == true));
+    assert!(list.iter().any(|c| c["status"] == "verified"));
+    assert!(list.iter().any(|c| c["source"] == "planned_answer"));
+    assert!(list
+        .iter()
+        .any(|c| c["source"] == "review_condition" && c["status"] == "in_progress"));
+    let remote = engagements
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["name"] == "Remote maintenance access 2026")
+        .unwrap()["id"]
+        .to_string();
+    let (_, m) = app
+        .call(&owner, "get_matrix", &[("engagement_id", &remote)])
+        .await;
+    assert!(m["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["state"] == "disagreement"));
+    let (_, p) = app.call(&owner, "get_portfolio", &[]).await;
+    assert_eq!(p["overdue_commitments"], 1);
+    assert_eq!(p["heatmap"][0]["supplier"], "Ostrava Automation");
+    let reviewer = app
+        .login(DEMO_LOGINS[1].email, DEMO_LOGINS[1].password)
+        .await;
+    let (_, n) = app.call(&reviewer, "list_notifications", &[]).await;
+    assert!(n.to_string().contains("Overdue commitment"), "{n}");
+    let ostrava = DEMO_LOGINS
+        .iter()
+        .find(|l| l.org == "Ostrava Automation")
+        .unwrap();
+    let c = app.login(ostrava.email, ostrava.password).await;
+    let (_, n) = app.call(&c, "list_notifications", &[]).await;
+    assert!(n.to_string().contains("Commitment due"), "{n}");
     app.finish().await;
 }
 both!(demo_data_seeds_once_and_every_demo_login_works);

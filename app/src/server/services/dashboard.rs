@@ -14,7 +14,7 @@ use crate::server::{
 };
 use chrono::Duration;
 use sea_orm::{
-    sea_query::{Expr, ExprTrait, Func},
+    sea_query::{Expr, Func},
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use std::collections::{BTreeMap, BTreeSet, HashMap};
