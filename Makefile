@@ -27,7 +27,7 @@ test:
 bench:
 	@.ci/tools.sh build
 	cargo leptos build --release
-	PACTLINE_BIN=$(RELEASE_BIN) cargo run --release -p pactline-bench
+	PACTLINE_BENCH_PG=$$(.ci/postgres.sh) PACTLINE_BIN=$(RELEASE_BIN) cargo run --release -p pactline-bench
 
 lint:
 	cargo fmt --all -- --check
