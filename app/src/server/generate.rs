@@ -347,6 +347,15 @@ pub async fn portfolio(
     insert_chunks(&txn, gaps).await?;
     insert_chunks(&txn, commitments).await?;
     txn.commit().await.map_err(internal)?;
+    // Fresh statistics, as autovacuum would gather them shortly after a
+    // bulk load; without them PostgreSQL plans for empty tables.
+    if state.writer.get_database_backend() == sea_orm::DbBackend::Postgres {
+        state
+            .writer
+            .execute_unprepared("ANALYZE")
+            .await
+            .map_err(internal)?;
+    }
     Ok(Generated {
         owner_email: owner_email.to_string(),
         engagement_id: eng.id,

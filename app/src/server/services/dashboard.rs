@@ -143,7 +143,8 @@ pub async fn portfolio(actor: &Actor, state: &AppState) -> Result<Portfolio, App
             Expr::cust("CAST(MAX(required - reached) AS INTEGER)"),
             "gap",
         )
-        .filter(assessment_gap::Column::OwnerOrgId.eq(org))
+        // The owner's submitted assessments (this is the tenant filter; the
+        // gaps' own owner column would only mislead the planner).
         .filter(
             assessment_gap::Column::AssessmentId.in_subquery(
                 sea_orm::sea_query::Query::select()
