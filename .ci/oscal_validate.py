@@ -7,9 +7,14 @@ import json
 import sys
 
 from trestle.oscal.catalog import Catalog
+from trestle.oscal.poam import PlanOfActionAndMilestones
 from trestle.oscal.profile import Profile
 
-MODELS = {"catalog": Catalog, "profile": Profile}
+MODELS = {
+    "catalog": Catalog,
+    "profile": Profile,
+    "plan-of-action-and-milestones": PlanOfActionAndMilestones,
+}
 
 for path in sys.argv[1:]:
     with open(path, encoding="utf-8") as f:

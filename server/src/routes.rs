@@ -252,26 +252,6 @@ pub async fn evidence(
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::attachment;
-
-    #[test]
-    fn download_names_cannot_break_the_header() {
-        assert_eq!(
-            attachment("cert.pdf"),
-            "attachment; filename=\"cert.pdf\"; filename*=UTF-8''cert.pdf"
-        );
-        let h = attachment("a\"; b=c\r\nX: y ü.pdf");
-        assert!(!h.contains('\r') && !h.contains('\n'));
-        assert!(
-            h.starts_with("attachment; filename=\"a__ b_c__X_ y _.pdf\""),
-            "{h}"
-        );
-        assert!(h.ends_with("%C3%BC.pdf"), "{h}");
-    }
-}
-
 /// GET /calendar/{token}.ics: a user's private feed of commitment due
 /// dates, for calendar programs (which send no session cookie; the token in
 /// the address is the credential, and only its hash is stored).
@@ -293,5 +273,25 @@ pub async fn calendar(
             tracing::error!(error = %e, "calendar feed failed");
             (StatusCode::INTERNAL_SERVER_ERROR, "Try again later.").into_response()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::attachment;
+
+    #[test]
+    fn download_names_cannot_break_the_header() {
+        assert_eq!(
+            attachment("cert.pdf"),
+            "attachment; filename=\"cert.pdf\"; filename*=UTF-8''cert.pdf"
+        );
+        let h = attachment("a\"; b=c\r\nX: y ü.pdf");
+        assert!(!h.contains('\r') && !h.contains('\n'));
+        assert!(
+            h.starts_with("attachment; filename=\"a__ b_c__X_ y _.pdf\""),
+            "{h}"
+        );
+        assert!(h.ends_with("%C3%BC.pdf"), "{h}");
     }
 }

@@ -648,7 +648,10 @@ mod tests {
             note: String::new(),
         };
         let owner = cell(Duty::None, None);
-        assert_eq!(RowState::of(&[owner.clone()]), RowState::Unassigned);
+        assert_eq!(
+            RowState::of(std::slice::from_ref(&owner)),
+            RowState::Unassigned
+        );
         let pending = cell(Duty::Responsible, Some(Stance::Pending));
         assert_eq!(
             RowState::of(&[owner.clone(), pending.clone()]),

@@ -447,38 +447,6 @@ pub fn read_profile(doc: &Value) -> Result<(String, Vec<ProfileControl>), AppErr
     Ok((title, out))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::{catalog_id_in, token};
-
-    #[test]
-    fn catalog_hrefs_name_an_id() {
-        assert_eq!(
-            catalog_id_in("https://x.example/catalogs/42/export/oscal"),
-            Some(42)
-        );
-        assert_eq!(catalog_id_in("/catalogs/7/export/oscal"), Some(7));
-        assert_eq!(
-            catalog_id_in("https://x.example/catalogs/abc/export/oscal"),
-            None
-        );
-        assert_eq!(
-            catalog_id_in("https://x.example/other/4/export/oscal"),
-            None
-        );
-        assert_eq!(catalog_id_in("#local"), None);
-    }
-
-    #[test]
-    fn identifiers_become_oscal_tokens() {
-        assert_eq!(token("CR 1.1 RE(1)"), "cr-1.1-re-1");
-        assert_eq!(token("SP.01.01 BR"), "sp.01.01-br");
-        assert_eq!(token("SM-1"), "sm-1");
-        assert_eq!(token("1.2 (corp)"), "r-1.2-corp");
-        assert_eq!(token("EDR 3.14"), "edr-3.14");
-    }
-}
-
 /// Commitments as an OSCAL plan of action and milestones: one POA&M item
 /// per commitment, each tied to a risk that is open until the commitment
 /// is verified or waived, with its due date as the deadline.
@@ -549,5 +517,37 @@ fn non_empty(s: &str) -> String {
         "unknown".into()
     } else {
         t.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{catalog_id_in, token};
+
+    #[test]
+    fn catalog_hrefs_name_an_id() {
+        assert_eq!(
+            catalog_id_in("https://x.example/catalogs/42/export/oscal"),
+            Some(42)
+        );
+        assert_eq!(catalog_id_in("/catalogs/7/export/oscal"), Some(7));
+        assert_eq!(
+            catalog_id_in("https://x.example/catalogs/abc/export/oscal"),
+            None
+        );
+        assert_eq!(
+            catalog_id_in("https://x.example/other/4/export/oscal"),
+            None
+        );
+        assert_eq!(catalog_id_in("#local"), None);
+    }
+
+    #[test]
+    fn identifiers_become_oscal_tokens() {
+        assert_eq!(token("CR 1.1 RE(1)"), "cr-1.1-re-1");
+        assert_eq!(token("SP.01.01 BR"), "sp.01.01-br");
+        assert_eq!(token("SM-1"), "sm-1");
+        assert_eq!(token("1.2 (corp)"), "r-1.2-corp");
+        assert_eq!(token("EDR 3.14"), "edr-3.14");
     }
 }

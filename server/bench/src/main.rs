@@ -765,7 +765,14 @@ const PORTFOLIO_PASSWORD: &str = "bench-portfolio-cobalt-83-harbor";
 async fn portfolio(bin: &str, label: &str, url: &str, dir: &std::path::Path) -> bool {
     let started = Instant::now();
     let out = Command::new(bin)
-        .args(["demo", "portfolio", "--suppliers", "1000", "--requirements", "300"])
+        .args([
+            "demo",
+            "portfolio",
+            "--suppliers",
+            "1000",
+            "--requirements",
+            "300",
+        ])
         .args(["--email", PORTFOLIO_EMAIL])
         .env("DATABASE_URL", url)
         .env("PACTLINE_DATA_DIR", dir)
@@ -795,7 +802,8 @@ async fn portfolio(bin: &str, label: &str, url: &str, dir: &std::path::Path) -> 
     let base = format!("http://127.0.0.1:{port}");
     let client = reqwest::Client::new();
     let deadline = Instant::now() + Duration::from_secs(60);
-    while !matches!(client.get(format!("{base}/healthz")).send().await, Ok(r) if r.status().is_success()) {
+    while !matches!(client.get(format!("{base}/healthz")).send().await, Ok(r) if r.status().is_success())
+    {
         assert!(Instant::now() < deadline, "server did not come up");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }

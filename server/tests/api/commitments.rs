@@ -64,6 +64,30 @@ async fn answer_with_a_plan(app: &TestApp, s: &Sent, planned: &str) {
     assert_eq!(st, StatusCode::OK, "{r}");
 }
 
+/// Proposes a commitment by hand on an assessment.
+async fn propose(
+    app: &TestApp,
+    c: &Client,
+    assessment: &str,
+    promisor: &str,
+    requirement: &str,
+    title: &str,
+    due_on: &str,
+) -> (StatusCode, Value) {
+    app.call(
+        c,
+        "create_commitment",
+        &[
+            ("assessment_id", assessment),
+            ("promisor", promisor),
+            ("requirement", requirement),
+            ("title", title),
+            ("due_on", due_on),
+        ],
+    )
+    .await
+}
+
 async fn commitments(app: &TestApp, c: &Client) -> Vec<Value> {
     let (st, list) = app.call(c, "list_commitments", &[]).await;
     assert_eq!(st, StatusCode::OK, "{list}");
@@ -190,65 +214,53 @@ async fn commitments_go_from_planned_answers_to_verified(b: Backend) {
 
     // By hand: the owner promises something itself; Sigma agrees and
     // verifies. A requirement outside the questionnaire is refused.
-    let (st, r) = app
-        .call(
-            &s.owner,
-            "create_commitment",
-            &[
-                ("assessment_id", &s.assessment),
-                ("promisor", "owner"),
-                ("requirement", "CR 9.9"),
-                ("title", "Segment the plant network"),
-                ("due_on", ""),
-            ],
-        )
-        .await;
+    let (st, r) = propose(
+        &app,
+        &s.owner,
+        &s.assessment,
+        "owner",
+        "CR 9.9",
+        "Segment the plant network",
+        "",
+    )
+    .await;
     assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
     assert!(r
         .to_string()
         .contains("not a requirement of this questionnaire"));
-    let (st, r) = app
-        .call(
-            &s.owner,
-            "create_commitment",
-            &[
-                ("assessment_id", &s.assessment),
-                ("promisor", "owner"),
-                ("requirement", ""),
-                ("title", "Segment the plant network"),
-                ("due_on", "31.12.2027"),
-            ],
-        )
-        .await;
+    let (st, r) = propose(
+        &app,
+        &s.owner,
+        &s.assessment,
+        "owner",
+        "",
+        "Segment the plant network",
+        "31.12.2027",
+    )
+    .await;
     assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
-    let (st, own) = app
-        .call(
-            &s.owner,
-            "create_commitment",
-            &[
-                ("assessment_id", &s.assessment),
-                ("promisor", "owner"),
-                ("requirement", ""),
-                ("title", "Segment the plant network"),
-                ("due_on", &day(10).to_string()),
-            ],
-        )
-        .await;
+    let (st, own) = propose(
+        &app,
+        &s.owner,
+        &s.assessment,
+        "owner",
+        "",
+        "Segment the plant network",
+        &day(10).to_string(),
+    )
+    .await;
     assert_eq!(st, StatusCode::OK, "{own}");
     let own = own.to_string();
-    let (st, r) = app
-        .call(
-            &s.supplier,
-            "create_commitment",
-            &[
-                ("assessment_id", &s.assessment),
-                ("promisor", "owner"),
-                ("requirement", ""),
-                ("title", "You will do it"),
-                ("due_on", ""),
-            ],
-        )
-        .await;
+    let (st, r) = propose(
+        &app,
+        &s.supplier,
+        &s.assessment,
+        "owner",
+        "",
+        "You will do it",
+        "",
+    )
+    .await;
     assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
     for (who, action) in [
         (&s.supplier, "agree"),
@@ -268,23 +280,23 @@ async fn commitments_go_from_planned_answers_to_verified(b: Backend) {
         assert_eq!(st, StatusCode::OK, "{action}: {r}");
     }
     // Waiving is the owner's, with a reason.
-    let (st, third) = app
-        .call(
-            &s.supplier,
-            "create_commitment",
-            &[
-                ("assessment_id", &s.assessment),
-                ("promisor", "supplier"),
-                ("requirement", "SM-1"),
-                ("title", "Yearly penetration test"),
-                ("due_on", &day(-3).to_string()),
-            ],
-        )
-        .await;
+    let (st, third) = propose(
+        &app,
+        &s.supplier,
+        &s.assessment,
+        "supplier",
+        "SM-1",
+        "Yearly penetration test",
+        &day(-3).to_string(),
+    )
+    .await;
     assert_eq!(st, StatusCode::OK, "{third}");
     let third = third.to_string();
     let list = commitments(&app, &s.owner).await;
-    let t = list.iter().find(|c| c["id"].to_string() == third).unwrap();
+    let t = list
+        .iter()
+        .find(|c| c["id"].as_i64() == third.parse().ok())
+        .unwrap();
     assert_eq!(t["overdue"], true, "{t}");
     assert_eq!(t["requirement"], "SM-1");
     let (st, r) = act(&app, &s.supplier, &third, "waive", "No longer needed", "").await;
@@ -322,9 +334,26 @@ async fn commitments_go_from_planned_answers_to_verified(b: Backend) {
         calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx)).unwrap();
     let sheet = wb.worksheet_range_at(0).unwrap().unwrap();
     assert_eq!(sheet.height(), 4);
-    let poam: Value =
-        serde_json::from_slice(&download(&app, &s.supplier, "/commitments/0/export/oscal").await)
-            .unwrap();
+    let raw = download(&app, &s.supplier, "/commitments/0/export/oscal").await;
+    // A third-party OSCAL implementation accepts it (see catalogs.rs).
+    let file = std::env::temp_dir().join(format!("poam-{}.json", crate::common::unique()));
+    std::fs::write(&file, &raw).unwrap();
+    let out = std::process::Command::new("python3")
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../.ci/oscal_validate.py"
+        ))
+        .arg(&file)
+        .output()
+        .expect("python3");
+    std::fs::remove_file(&file).ok();
+    assert!(
+        out.status.success(),
+        "OSCAL validation failed:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let poam: Value = serde_json::from_slice(&raw).unwrap();
     let p = &poam["plan-of-action-and-milestones"];
     assert_eq!(p["metadata"]["oscal-version"], "1.1.2");
     assert_eq!(p["poam-items"].as_array().unwrap().len(), 3);
@@ -698,19 +727,16 @@ async fn reminders_go_out_once_even_from_two_schedulers(b: Backend) {
     // Due in 7 days: a commitment Sigma promises; overdue: another one.
     let mut ids = Vec::new();
     for (title, due) in [("Harden the image", day(7)), ("Fix CVE-2026-1", day(-1))] {
-        let (st, id) = app
-            .call(
-                &s.owner,
-                "create_commitment",
-                &[
-                    ("assessment_id", &s.assessment),
-                    ("promisor", "supplier"),
-                    ("requirement", ""),
-                    ("title", title),
-                    ("due_on", &due.to_string()),
-                ],
-            )
-            .await;
+        let (st, id) = propose(
+            &app,
+            &s.owner,
+            &s.assessment,
+            "supplier",
+            "",
+            title,
+            &due.to_string(),
+        )
+        .await;
         assert_eq!(st, StatusCode::OK, "{id}");
         let (st, r) = act(&app, &s.supplier, &id.to_string(), "agree", "", "").await;
         assert_eq!(st, StatusCode::OK, "{r}");
@@ -843,19 +869,16 @@ async fn the_calendar_feed_is_private(b: Backend) {
     let app = TestApp::spawn(b).await;
     let w = World::build(&app).await;
     let s = send(&app, &w).await;
-    let (st, id) = app
-        .call(
-            &s.owner,
-            "create_commitment",
-            &[
-                ("assessment_id", &s.assessment),
-                ("promisor", "supplier"),
-                ("requirement", ""),
-                ("title", "Deliver the hardening guide"),
-                ("due_on", &day(20).to_string()),
-            ],
-        )
-        .await;
+    let (st, id) = propose(
+        &app,
+        &s.owner,
+        &s.assessment,
+        "supplier",
+        "",
+        "Deliver the hardening guide",
+        &day(20).to_string(),
+    )
+    .await;
     assert_eq!(st, StatusCode::OK, "{id}");
     let (st, url) = app.call(&s.supplier, "create_calendar_feed", &[]).await;
     assert_eq!(st, StatusCode::OK, "{url}");

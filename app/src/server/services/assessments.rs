@@ -13,8 +13,8 @@ use crate::model::{
 use crate::server::{
     audit, db,
     entities::{
-        answer, answer_version, assessment, engagement, engagement_assessor, evidence, membership,
-        profile, profile_item, requirement, user,
+        answer, answer_version, assessment, engagement, evidence, membership, profile,
+        profile_item, requirement, user,
     },
     mail::Mail,
     respond::internal,
@@ -52,13 +52,7 @@ pub fn readable(actor: &Actor) -> Select<assessment::Entity> {
         .add(assessment::Column::SupplierOrgId.eq(org));
     if actor.kinds().contains(&OrgKind::Assessor) {
         any = any.add(
-            assessment::Column::EngagementId.in_subquery(
-                sea_orm::sea_query::Query::select()
-                    .column(engagement_assessor::Column::EngagementId)
-                    .from(engagement_assessor::Entity)
-                    .and_where(engagement_assessor::Column::AssessorOrgId.eq(org))
-                    .to_owned(),
-            ),
+            assessment::Column::EngagementId.in_subquery(super::engagements::assessed_by(org)),
         );
     }
     assessment::Entity::find().filter(any)

@@ -11,7 +11,7 @@ use crate::model::{
 };
 use crate::server::{
     audit, db,
-    entities::{answer, assessment, commitment, engagement, engagement_assessor, requirement},
+    entities::{answer, assessment, commitment, engagement, requirement},
     respond::internal,
     session::RequestInfo,
     Actor, AppState,
@@ -44,13 +44,7 @@ pub fn readable(actor: &Actor) -> Select<commitment::Entity> {
         .add(commitment::Column::SupplierOrgId.eq(org));
     if actor.kinds().contains(&OrgKind::Assessor) {
         any = any.add(
-            commitment::Column::EngagementId.in_subquery(
-                sea_orm::sea_query::Query::select()
-                    .column(engagement_assessor::Column::EngagementId)
-                    .from(engagement_assessor::Entity)
-                    .and_where(engagement_assessor::Column::AssessorOrgId.eq(org))
-                    .to_owned(),
-            ),
+            commitment::Column::EngagementId.in_subquery(super::engagements::assessed_by(org)),
         );
     }
     commitment::Entity::find().filter(any)
@@ -201,9 +195,73 @@ fn parse_due(raw: &str) -> Result<Option<NaiveDate>, AppError> {
         .map_err(|_| AppError::invalid("due_on", "Give the date as YYYY-MM-DD."))
 }
 
+/// What a new commitment of an assessment says.
+pub(crate) struct NewCommitment<'a> {
+    /// The organization that promises: the assessment's owner or supplier.
+    pub party: i64,
+    pub proposed_by: i64,
+    pub requirement: Option<i64>,
+    pub answer: Option<i64>,
+    pub title: &'a str,
+    pub due_on: Option<NaiveDate>,
+    /// "review_condition", "planned_answer" or "manual".
+    pub source: &'static str,
+}
+
+/// Writes a proposed commitment between the assessment's owner and
+/// supplier, audited.
+pub(crate) async fn propose<C: ConnectionTrait>(
+    conn: &C,
+    state: &AppState,
+    actor: &Actor,
+    a: &assessment::Model,
+    n: NewCommitment<'_>,
+    info: &RequestInfo,
+) -> Result<commitment::Model, AppError> {
+    let row = commitment::ActiveModel {
+        owner_org_id: Set(a.owner_org_id),
+        engagement_id: Set(a.engagement_id),
+        assessment_id: Set(Some(a.id)),
+        party_org_id: Set(n.party),
+        supplier_org_id: Set(a.supplier_org_id),
+        proposed_by_org_id: Set(n.proposed_by),
+        requirement_id: Set(n.requirement),
+        answer_id: Set(n.answer),
+        title: Set(n.title.chars().take(500).collect()),
+        due_on: Set(n.due_on),
+        status: Set(CommitmentStatus::Proposed.as_str().into()),
+        source: Set(n.source.into()),
+        created_by: Set(Some(actor.user_id().0)),
+        created_at: Set(state.clock.now()),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await
+    .map_err(internal)?;
+    audit::by_actor(
+        conn,
+        actor,
+        &info.request_id,
+        "commitment.proposed",
+        "commitment",
+        row.id,
+        None,
+        Some(json!({
+            "assessment": a.id,
+            "source": row.source,
+            "title": row.title,
+            "party": row.party_org_id,
+            "due_on": row.due_on.map(|d| d.to_string()),
+        })),
+    )
+    .await?;
+    Ok(row)
+}
+
 /// A commitment written by hand, between the assessment's asset owner and
 /// supplier: `promisor` is "supplier" or "owner" (a supplier only promises
 /// for itself). `requirement` is an optional ref id from the questionnaire.
+#[allow(clippy::too_many_arguments)]
 pub async fn create(
     actor: &Actor,
     state: &AppState,
@@ -228,6 +286,11 @@ pub async fn create(
         .await
         .map_err(internal)?
         .ok_or(AppError::NotFound)?;
+    if a.status == crate::model::AssessmentStatus::Withdrawn.as_str() {
+        return Err(AppError::Conflict(
+            "This assessment was withdrawn: nothing more is promised in it.".into(),
+        ));
+    }
     let org = actor.org_id().0;
     let owner_side = a.owner_org_id == org;
     if owner_side {
@@ -266,36 +329,21 @@ pub async fn create(
         }
     };
     let txn = db::write_txn(&state.writer).await.map_err(internal)?;
-    let now = state.clock.now();
-    let row = commitment::ActiveModel {
-        owner_org_id: Set(a.owner_org_id),
-        engagement_id: Set(a.engagement_id),
-        assessment_id: Set(Some(a.id)),
-        party_org_id: Set(party),
-        supplier_org_id: Set(a.supplier_org_id),
-        proposed_by_org_id: Set(org),
-        requirement_id: Set(requirement_id),
-        answer_id: Set(None),
-        title: Set(title.to_string()),
-        due_on: Set(due),
-        status: Set(CommitmentStatus::Proposed.as_str().into()),
-        source: Set("manual".into()),
-        created_by: Set(Some(actor.user_id().0)),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await
-    .map_err(internal)?;
-    audit::by_actor(
+    let row = propose(
         &txn,
+        state,
         actor,
-        &info.request_id,
-        "commitment.proposed",
-        "commitment",
-        row.id,
-        None,
-        Some(json!({"title": row.title, "due_on": due.map(|d| d.to_string()), "party": party})),
+        &a,
+        NewCommitment {
+            party,
+            proposed_by: org,
+            requirement: requirement_id,
+            answer: None,
+            title,
+            due_on: due,
+            source: "manual",
+        },
+        info,
     )
     .await?;
     tell_other_side(
@@ -472,39 +520,24 @@ pub(crate) async fn from_planned_answers(
         .into_iter()
         .filter_map(|c| c.answer_id)
         .collect();
-    let now = state.clock.now();
     let mut made = 0;
     for p in planned.into_iter().filter(|p| !known.contains(&p.id)) {
         let what = titles.get(&p.id).cloned().unwrap_or_default();
-        let row = commitment::ActiveModel {
-            owner_org_id: Set(a.owner_org_id),
-            engagement_id: Set(a.engagement_id),
-            assessment_id: Set(Some(a.id)),
-            party_org_id: Set(a.supplier_org_id),
-            supplier_org_id: Set(a.supplier_org_id),
-            proposed_by_org_id: Set(a.supplier_org_id),
-            requirement_id: Set(Some(p.requirement_id)),
-            answer_id: Set(Some(p.id)),
-            title: Set(format!("Meet {what} (planned)").chars().take(500).collect()),
-            due_on: Set(p.planned_on),
-            status: Set(CommitmentStatus::Proposed.as_str().into()),
-            source: Set("planned_answer".into()),
-            created_by: Set(Some(actor.user_id().0)),
-            created_at: Set(now),
-            ..Default::default()
-        }
-        .insert(txn)
-        .await
-        .map_err(internal)?;
-        audit::by_actor(
+        propose(
             txn,
+            state,
             actor,
-            &info.request_id,
-            "commitment.proposed",
-            "commitment",
-            row.id,
-            None,
-            Some(json!({"answer": p.id, "title": row.title, "due_on": row.due_on.map(|d| d.to_string())})),
+            a,
+            NewCommitment {
+                party: a.supplier_org_id,
+                proposed_by: a.supplier_org_id,
+                requirement: Some(p.requirement_id),
+                answer: Some(p.id),
+                title: &format!("Meet {what} (planned)"),
+                due_on: p.planned_on,
+                source: "planned_answer",
+            },
+            info,
         )
         .await?;
         made += 1;

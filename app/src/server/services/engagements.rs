@@ -58,6 +58,16 @@ pub(crate) async fn readable<C: ConnectionTrait>(
     Err(AppError::NotFound)
 }
 
+/// The engagements the assessor organization `org` was invited into, as a
+/// subquery for `IN (…)`.
+pub(crate) fn assessed_by(org: i64) -> sea_orm::sea_query::SelectStatement {
+    sea_orm::sea_query::Query::select()
+        .column(engagement_assessor::Column::EngagementId)
+        .from(engagement_assessor::Entity)
+        .and_where(engagement_assessor::Column::AssessorOrgId.eq(org))
+        .to_owned()
+}
+
 /// Whether the actor's organization was invited into the engagement as
 /// assessor.
 pub(crate) async fn is_assessor<C: ConnectionTrait>(

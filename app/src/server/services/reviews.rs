@@ -10,7 +10,7 @@ use crate::model::{
 };
 use crate::server::{
     audit, db,
-    entities::{answer, assessment, comment, commitment, review},
+    entities::{answer, assessment, comment, review},
     mail::Mail,
     respond::internal,
     session::RequestInfo,
@@ -444,34 +444,21 @@ pub async fn decide(
     am.status = Set(to.as_str().into());
     am.update(&txn).await.map_err(internal)?;
     for c in &conditions {
-        let row = commitment::ActiveModel {
-            owner_org_id: Set(a.owner_org_id),
-            engagement_id: Set(a.engagement_id),
-            assessment_id: Set(Some(a.id)),
-            party_org_id: Set(a.supplier_org_id),
-            supplier_org_id: Set(a.supplier_org_id),
-            proposed_by_org_id: Set(a.owner_org_id),
-            requirement_id: Set(None),
-            title: Set(c.title.clone()),
-            due_on: Set(c.due_on),
-            status: Set("proposed".into()),
-            source: Set("review_condition".into()),
-            created_by: Set(Some(actor.user_id().0)),
-            created_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await
-        .map_err(internal)?;
-        audit::by_actor(
+        super::commitments::propose(
             &txn,
+            state,
             actor,
-            &info.request_id,
-            "commitment.proposed",
-            "commitment",
-            row.id,
-            None,
-            Some(json!({"assessment": a.id, "title": row.title, "due_on": row.due_on.map(|d| d.to_string())})),
+            &a,
+            super::commitments::NewCommitment {
+                party: a.supplier_org_id,
+                proposed_by: a.owner_org_id,
+                requirement: None,
+                answer: None,
+                title: &c.title,
+                due_on: c.due_on,
+                source: "review_condition",
+            },
+            info,
         )
         .await?;
     }
