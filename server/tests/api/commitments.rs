@@ -687,7 +687,8 @@ async fn replica(app: &TestApp) -> app::server::AppState {
     let writer = app::server::db::connect_writer(&config.database_url)
         .await
         .unwrap();
-    let st = app::server::AppState::new(db, config, app::server::mail::Mailer::Log)
+    // The same mailbox: whichever replica sends a reminder, its mail is seen.
+    let st = app::server::AppState::new(db, config, app.state.mailer.clone())
         .with_clock(app.clock.clone());
     match writer {
         Some(w) => st.with_writer(w),
