@@ -49,7 +49,9 @@ test('flow 5: the matrix is agreed once a disagreement is resolved; a planned an
 
   // Helix accepted its part through its answers; in the matrix it proposes
   // to share one requirement.
-  await helix.goto(`/engagements/${eng}/matrix`);
+  await helix.goto(`/assessments/${assessment}`);
+  await helix.getByTestId('assessment-matrix').click();
+  await expect(helix).toHaveURL(new RegExp(`/engagements/${eng}/matrix$`));
   await hydrated(helix);
   const mine = helix.getByTestId('matrix');
   await expect(mine.locator('thead')).toContainText('Helix Controls');

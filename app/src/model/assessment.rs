@@ -483,6 +483,7 @@ impl Progress {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AssessmentSummary {
     pub id: AssessmentId,
+    pub engagement_id: EngagementId,
     pub engagement: String,
     pub owner: String,
     pub supplier: String,

@@ -151,7 +151,10 @@ pub fn AssessmentPage() -> impl IntoView {
                                 }})}
                             </div>
                             {move || prefill.value().get().and_then(|r| r.ok()).map(|n| view! { <div class="alert info" role="status" data-testid="prefilled">{format!("{n} answers pre-filled from earlier answers.")}</div> })}
-                            <p class="downloads">"Download: " <a href=format!("/assessments/{aid}/export/xlsx") download data-testid="download-xlsx">"answers as .xlsx"</a></p>
+                            <p class="downloads">"Download: " <a href=format!("/assessments/{aid}/export/xlsx") download data-testid="download-xlsx">"answers as .xlsx"</a>
+                                " · "<a href=format!("/engagements/{}/matrix", s.engagement_id.0) data-testid="assessment-matrix">"Responsibility matrix"</a>
+                                " · "<a href=format!("/commitments?engagement={}", s.engagement_id.0)>"Commitments"</a>
+                            </p>
                             {editable.then(|| view! { <OfflineSheet assessment=aid apply=apply/> })}
                             {may_commit(&a).then(|| view! { <crate::pages::commitments::NewCommitment assessment=aid owner=a.side == Side::Owner/> })}
                             {(a.side != Side::Supplier).then(|| view! { <OwnerReview assessment=aid status=s.status decision=a.decision.clone() gap=crate::model::analyse(&crate::model::gap_items(&a)) begin=begin changes=changes decide=decide/> })}

@@ -65,7 +65,7 @@ pub fn CommitmentsPage() -> impl IntoView {
         <fieldset class="filters">
             <legend>"Show"</legend>
             {[(Show::Open, "Open"), (Show::Overdue, "Overdue"), (Show::All, "All")].into_iter().map(|(s, label)| view! {
-                <label class="choice"><input type="radio" name="show" prop:checked=move || show.get() == s on:change=move |_| show.set(s)/>{label}</label>
+                <label class="choice"><input type="radio" name="show" checked=s == Show::Open prop:checked=move || show.get() == s on:change=move |_| show.set(s)/>{label}</label>
             }).collect_view()}
         </fieldset>
         {action_error(act.value())}
@@ -114,7 +114,7 @@ fn commitment_row(
                 </div>
             </td>
             <td class="small">{format!("{} promises", c.party)}<div class="muted">{format!("{} ↔ {}", c.owner, c.supplier)}</div></td>
-            <td>{c.due_on.map(|d| d.to_string()).unwrap_or_else(|| "—".into())}</td>
+            <td class="nowrap">{c.due_on.map(|d| d.to_string()).unwrap_or_else(|| "—".into())}</td>
             <td><span class=format!("status {}", c.status.as_str()) class:overdue=c.overdue data-testid="commitment-status">{c.status_label()}</span></td>
             <td class="small">
                 {(!c.closure_link.is_empty()).then(|| view! { <a href=c.closure_link.clone() rel="noopener noreferrer nofollow" target="_blank" data-testid="closure-link">"evidence"</a> })}
@@ -329,7 +329,7 @@ fn matrix_view(
         {(m.side == Side::Supplier).then(|| view! { <p class="muted small">"You see your own column: the requirements assigned to you or shared with you. Accept each, or propose another split."</p> })}
         <fieldset class="filters no-print" data-testid="matrix-filter">
             <legend>"Show"</legend>
-            <label class="choice"><input type="radio" name="rows" prop:checked=move || shown.get() == RowsShown::All on:change=move |_| shown.set(RowsShown::All)/>{format!("All ({total})")}</label>
+            <label class="choice"><input type="radio" name="rows" checked=true prop:checked=move || shown.get() == RowsShown::All on:change=move |_| shown.set(RowsShown::All)/>{format!("All ({total})")}</label>
             {counts.into_iter().map(|(s, n)| view! {
                 <label class="choice"><input type="radio" name="rows" data-state=s.as_str() prop:checked=move || shown.get() == RowsShown::Only(s) on:change=move |_| shown.set(RowsShown::Only(s))/>{format!("{} ({n})", s.label())}</label>
             }).collect_view()}
@@ -651,7 +651,7 @@ pub fn PortfolioView() -> impl IntoView {
                         </section>
                         <section class="card">
                             <h2>"Level gaps by supplier"</h2>
-                            <p class="small muted">{format!("Levels missing per group (FR, area) in submitted answers; the {} suppliers with the largest gaps of {}.", p.heatmap.len(), p.heatmap_suppliers)}</p>
+                            <p class="small muted">{format!("Levels missing per group (FR, SP area, practice) in submitted answers, largest gaps first: {} of {} suppliers shown.", p.heatmap.len(), p.heatmap_suppliers)}</p>
                             {if p.heatmap.is_empty() {
                                 Either::Left(view! { <p class="muted">"No submitted answers yet."</p> })
                             } else {

@@ -152,6 +152,7 @@ pub(crate) async fn summaries<C: ConnectionTrait>(
             let (pname, pversion) = profiles.get(&a.profile_id).cloned().unwrap_or_default();
             AssessmentSummary {
                 id: AssessmentId(a.id),
+                engagement_id: crate::model::EngagementId(a.engagement_id),
                 engagement: engagements
                     .get(&a.engagement_id)
                     .cloned()
@@ -429,6 +430,7 @@ pub async fn get(
     Ok(AssessmentDto {
         summary: AssessmentSummary {
             id: AssessmentId(a.id),
+            engagement_id: crate::model::EngagementId(a.engagement_id),
             engagement,
             owner: orgs.get(&a.owner_org_id).cloned().unwrap_or_default(),
             supplier: orgs.get(&a.supplier_org_id).cloned().unwrap_or_default(),

@@ -372,12 +372,10 @@ async fn tell_other_side(
         (c.owner_org_id, &[Role::Admin, Role::Reviewer])
     };
     let to = notifications::recipients(txn, org, roles).await?;
-    let body = format!(
-        "{title}\nDue: {}.",
-        c.due_on
-            .map(|d| d.to_string())
-            .unwrap_or_else(|| "no date".into())
-    );
+    let body = match c.due_on {
+        Some(d) => format!("“{}” is due on {d}.", c.title),
+        None => format!("“{}” has no due date.", c.title),
+    };
     notifications::notify(
         txn,
         state,
