@@ -106,7 +106,24 @@ async fn release_lease(state: &AppState, instance: &str) -> Result<(), AppError>
 /// from several instances at once (see the module comment).
 pub async fn send_due(state: &AppState, instance: &str) -> Result<usize, AppError> {
     let mut sent = 0;
-    for d in due(state).await? {
+    // Skip what was claimed in earlier runs without a write transaction
+    // each (overdue commitments stay candidates on every run).
+    let mut due = due(state).await?;
+    let mut claimed = std::collections::HashSet::new();
+    for chunk in due.chunks(500) {
+        claimed.extend(
+            reminder_claim::Entity::find()
+                .select_only()
+                .column(reminder_claim::Column::ClaimKey)
+                .filter(reminder_claim::Column::ClaimKey.is_in(chunk.iter().map(|d| d.key.clone())))
+                .into_tuple::<String>()
+                .all(&state.db)
+                .await
+                .map_err(internal)?,
+        );
+    }
+    due.retain(|d| !claimed.contains(&d.key));
+    for d in due {
         let txn = db::write_txn(&state.writer).await.map_err(internal)?;
         let claimed = reminder_claim::Entity::insert(reminder_claim::ActiveModel {
             claim_key: sea_orm::Set(d.key.clone()),
