@@ -127,7 +127,7 @@ fn commitment_row(
                     let needs_form = matches!(a, CommitmentAction::Fulfil | CommitmentAction::Reject | CommitmentAction::Waive);
                     view! {
                         <button type="button" class:primary=matches!(a, CommitmentAction::Agree | CommitmentAction::Verify | CommitmentAction::Fulfil)
-                            data-action=a.as_str()
+                            data-action=a.as_str() aria-label=format!("{}: {title}", a.label())
                             on:click=move |_| {
                                 if needs_form {
                                     acting.set(Some((id, a, title.clone())));
@@ -366,16 +366,16 @@ fn matrix_view(
                             <td><span class=format!("state {}", state.as_str())>{state.label()}</span></td>
                             {r.cells.iter().zip(orgs).map(|(c, org)| view! { <td class:carries=c.duty.carries() class:disagrees=c.disagrees()>{cell_view(c, supplier_col(org) || m.side == Side::Supplier)}</td> }).collect_view()}
                             {owner.then(|| { let ref_id = ref_id.clone(); view! {
-                                <td class="no-print"><button type="button" data-testid="edit-row" on:click=move |_| editing.set(Some((req, ref_id.clone())))>"Change"</button></td>
+                                <td class="no-print"><button type="button" data-testid="edit-row" aria-label=format!("Change who is responsible for {ref_id}") on:click={ let ref_id = ref_id.clone(); move |_| editing.set(Some((req, ref_id.clone()))) }>"Change"</button></td>
                             }})}
                             {supplier.then(|| { let ref_id = ref_id.clone(); view! {
                                 <td class="no-print actions">
                                     {own_pending.then(|| view! {
-                                        <button type="button" class="primary" data-testid="accept-row" on:click=move |_| {
+                                        <button type="button" class="primary" data-testid="accept-row" aria-label=format!("Accept your part in {ref_id}") on:click=move |_| {
                                             respond.dispatch(RespondResponsibility { engagement_id: EngagementId(engagement), requirement_id: req, stance: "accept".into(), duty: String::new(), split: String::new(), note: String::new() });
                                         }>"Accept"</button>
                                     })}
-                                    <button type="button" data-testid="propose-row" on:click=move |_| editing.set(Some((req, ref_id.clone())))>"Propose change"</button>
+                                    <button type="button" data-testid="propose-row" aria-label=format!("Propose change for {ref_id}") on:click={ let ref_id = ref_id.clone(); move |_| editing.set(Some((req, ref_id.clone()))) }>"Propose change"</button>
                                 </td>
                             }})}
                         </tr>
