@@ -152,12 +152,11 @@ fn ActPanel(
 ) -> impl IntoView {
     let value = act.value();
     // Close the panel once this move went through (not an earlier one).
-    let version = act.version().get_untracked();
-    Effect::new(move |_| {
-        if act.version().get() != version && matches!(value.get(), Some(Ok(_))) {
-            acting.set(None);
-        }
-    });
+    close_when_done(
+        act.version(),
+        Signal::derive(move || matches!(value.get(), Some(Ok(_)))),
+        acting,
+    );
     let fulfil = action == CommitmentAction::Fulfil;
     view! {
         <section class="card" data-testid="act-panel">
@@ -188,6 +187,21 @@ fn ActPanel(
             </ActionForm>
         </section>
     }
+}
+
+/// Closes a panel (sets `open` to None) once a submission made after it
+/// opened succeeds; an earlier success of the same action does not count.
+fn close_when_done<T: Send + Sync + 'static>(
+    version: RwSignal<usize>,
+    ok: Signal<bool>,
+    open: RwSignal<Option<T>>,
+) {
+    let opened_at = version.get_untracked();
+    Effect::new(move |_| {
+        if version.get() != opened_at && ok.get() {
+            open.set(None);
+        }
+    });
 }
 
 /// "Add a commitment" on an assessment, for its asset owner or supplier.
@@ -405,12 +419,11 @@ fn AssignPanel(
     editing: RwSignal<Option<(i64, String)>>,
 ) -> impl IntoView {
     let value = assign.value();
-    let version = assign.version().get_untracked();
-    Effect::new(move |_| {
-        if assign.version().get() != version && matches!(value.get(), Some(Ok(_))) {
-            editing.set(None);
-        }
-    });
+    close_when_done(
+        assign.version(),
+        Signal::derive(move || matches!(value.get(), Some(Ok(_)))),
+        editing,
+    );
     // Start with the first disagreeing column, with the proposal filled in.
     let start = row.cells.iter().position(|c| c.disagrees()).unwrap_or(0);
     let column = RwSignal::new(start);
@@ -488,12 +501,11 @@ fn ProposePanel(
     editing: RwSignal<Option<(i64, String)>>,
 ) -> impl IntoView {
     let value = respond.value();
-    let version = respond.version().get_untracked();
-    Effect::new(move |_| {
-        if respond.version().get() != version && matches!(value.get(), Some(Ok(_))) {
-            editing.set(None);
-        }
-    });
+    close_when_done(
+        respond.version(),
+        Signal::derive(move || matches!(value.get(), Some(Ok(_)))),
+        editing,
+    );
     view! {
         <section class="card" data-testid="propose-panel">
             <h2>{format!("Propose a change for {ref_id}")}</h2>

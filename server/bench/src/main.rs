@@ -262,6 +262,14 @@ async fn signed_in(base: &str, email: &str, password: &str) -> reqwest::Client {
     client
 }
 
+/// A server function's answer, which must be a success.
+async fn ok_json(r: reqwest::Response, endpoint: &str) -> serde_json::Value {
+    let status = r.status();
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert!(status.is_success(), "{endpoint}: {status} {body}");
+    body
+}
+
 async fn call(
     c: &reqwest::Client,
     base: &str,
@@ -274,10 +282,7 @@ async fn call(
         .send()
         .await
         .unwrap();
-    let status = r.status();
-    let body: serde_json::Value = r.json().await.unwrap();
-    assert!(status.is_success(), "{endpoint}: {status} {body}");
-    body
+    ok_json(r, endpoint).await
 }
 
 async fn upload(
@@ -302,10 +307,7 @@ async fn upload(
         .send()
         .await
         .unwrap();
-    let status = r.status();
-    let body: serde_json::Value = r.json().await.unwrap();
-    assert!(status.is_success(), "{endpoint}: {status} {body}");
-    body
+    ok_json(r, endpoint).await
 }
 
 fn save_form(answer: &str, version: i64, statement: &str) -> Vec<(String, String)> {

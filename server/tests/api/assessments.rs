@@ -915,42 +915,43 @@ async fn assessment_queries_do_not_grow_with_requirements(b: Backend) {
 both!(assessment_queries_do_not_grow_with_requirements);
 
 async fn answer_everything_and_submit(app: &TestApp, s: &Sent) {
+    answer_all_and_submit(app, s, |i| {
+        if i == 0 {
+            vec![("compliance", "meets"), ("claimed_level", "2")]
+        } else {
+            vec![("compliance", "not_applicable"), ("na_reason", "n/a")]
+        }
+    })
+    .await
+}
+
+/// The supplier saves `fields(i)` as the i-th answer, links evidence to the
+/// first (which requires it) and submits.
+pub async fn answer_all_and_submit<'f>(
+    app: &TestApp,
+    s: &Sent,
+    fields: impl Fn(usize) -> Vec<(&'f str, &'f str)>,
+) {
     let a = get(app, &s.supplier, &s.assessment).await;
     for (i, x) in a["answers"].as_array().unwrap().iter().enumerate() {
         let id = x["id"].to_string();
         let v = x["version"].as_i64().unwrap();
-        let (st, r) = if i == 0 {
-            save(
-                app,
-                &s.supplier,
-                &id,
-                v,
-                &[("compliance", "meets"), ("claimed_level", "2")],
-            )
-            .await
-        } else {
-            save(
-                app,
-                &s.supplier,
-                &id,
-                v,
-                &[("compliance", "not_applicable"), ("na_reason", "n/a")],
-            )
-            .await
-        };
+        let (st, r) = save(app, &s.supplier, &id, v, &fields(i)).await;
         assert_eq!(st, StatusCode::OK, "{r}");
     }
     let first = a["answers"][0]["id"].to_string();
-    app.call(
-        &s.supplier,
-        "add_evidence_link",
-        &[
-            ("answer_id", &first),
-            ("title", "Audit"),
-            ("url", "https://sigma.example/a"),
-        ],
-    )
-    .await;
+    let (st, _) = app
+        .call(
+            &s.supplier,
+            "add_evidence_link",
+            &[
+                ("answer_id", &first),
+                ("title", "Audit"),
+                ("url", "https://sigma.example/a"),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
     let (st, r) = app
         .call(
             &s.supplier,

@@ -2,7 +2,7 @@
 //! agreed and re-opened, reminders sent once by two schedulers, the
 //! portfolio dashboard, and what leaves as files and calendar feeds.
 
-use crate::assessments::{save, send, Sent};
+use crate::assessments::{answer_all_and_submit, save, send, Sent};
 use crate::both;
 use crate::common::{Backend, TestApp, World, PASSWORD};
 use crate::comparison::{send_to, supplier};
@@ -25,43 +25,16 @@ async fn assessment(app: &TestApp, c: &Client, id: &str) -> Value {
 /// The supplier answers everything (the first answer met with evidence,
 /// the second planned for `planned`, the rest not applicable) and submits.
 async fn answer_with_a_plan(app: &TestApp, s: &Sent, planned: &str) {
-    let a = assessment(app, &s.supplier, &s.assessment).await;
-    for (i, x) in a["answers"].as_array().unwrap().iter().enumerate() {
-        let id = x["id"].to_string();
-        let v = x["version"].as_i64().unwrap();
-        let fields: Vec<(&str, &str)> = match i {
-            0 => vec![
-                ("compliance", "meets"),
-                ("claimed_level", "2"),
-                ("responsibility_accepted", "yes"),
-            ],
-            1 => vec![("compliance", "planned"), ("planned_on", planned)],
-            _ => vec![("compliance", "not_applicable"), ("na_reason", "n/a")],
-        };
-        let (st, r) = save(app, &s.supplier, &id, v, &fields).await;
-        assert_eq!(st, StatusCode::OK, "{r}");
-    }
-    let first = a["answers"][0]["id"].to_string();
-    let (st, _) = app
-        .call(
-            &s.supplier,
-            "add_evidence_link",
-            &[
-                ("answer_id", &first),
-                ("title", "Audit"),
-                ("url", "https://sigma.example/a"),
-            ],
-        )
-        .await;
-    assert_eq!(st, StatusCode::OK);
-    let (st, r) = app
-        .call(
-            &s.supplier,
-            "submit_assessment",
-            &[("assessment_id", &s.assessment)],
-        )
-        .await;
-    assert_eq!(st, StatusCode::OK, "{r}");
+    answer_all_and_submit(app, s, |i| match i {
+        0 => vec![
+            ("compliance", "meets"),
+            ("claimed_level", "2"),
+            ("responsibility_accepted", "yes"),
+        ],
+        1 => vec![("compliance", "planned"), ("planned_on", planned)],
+        _ => vec![("compliance", "not_applicable"), ("na_reason", "n/a")],
+    })
+    .await
 }
 
 /// Proposes a commitment by hand on an assessment.

@@ -12,8 +12,8 @@ use crate::server::{
     audit::{self, Who},
     db,
     entities::{
-        answer, assessment, engagement, engagement_assessor, membership, organization, profile,
-        profile_item, supplier_link, user,
+        answer, assessment, engagement, engagement_assessor, organization, profile, profile_item,
+        supplier_link,
     },
     mail::Mail,
     respond::internal,
@@ -371,21 +371,10 @@ pub(crate) async fn member_emails<C: ConnectionTrait>(
     org: i64,
     roles: &[Role],
 ) -> Result<Vec<String>, AppError> {
-    let members = membership::Entity::find()
-        .filter(membership::Column::OrganizationId.eq(org))
-        .filter(membership::Column::IsActive.eq(true))
-        .filter(membership::Column::Role.is_in(roles.iter().map(|r| r.as_str())))
-        .all(conn)
-        .await
-        .map_err(internal)?;
-    Ok(user::Entity::find()
-        .filter(user::Column::Id.is_in(members.iter().map(|m| m.user_id)))
-        .filter(user::Column::IsActive.eq(true))
-        .all(conn)
-        .await
-        .map_err(internal)?
+    Ok(super::notifications::recipients(conn, org, roles)
+        .await?
         .into_iter()
-        .map(|u| u.email)
+        .map(|r| r.email)
         .collect())
 }
 

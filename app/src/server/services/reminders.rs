@@ -198,13 +198,10 @@ async fn due(state: &AppState) -> Result<Vec<Due>, AppError> {
                 .max()
                 .map_or(30, i64::from),
         );
-    let days_of = |org: i64| {
-        settings
-            .get(&org)
-            .cloned()
-            .unwrap_or_else(|| vec![30, 7, 1])
+    let remind = |org: i64, due: NaiveDate| {
+        let days = settings.get(&org).map_or(&[30, 7, 1][..], Vec::as_slice);
+        reminder_due(days, due, today)
     };
-    let remind = |org: i64, due: NaiveDate| reminder_due(&days_of(org), due, today);
 
     let commitments = commitment::Entity::find()
         .filter(commitment::Column::Status.is_in(CommitmentStatus::open_strs()))
