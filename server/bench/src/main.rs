@@ -17,7 +17,8 @@
 //!    portfolio`), on SQLite and, when PACTLINE_BENCH_PG names a server to
 //!    create a database on, on PostgreSQL (budget SSR p99 < 100 ms).
 //!
-//! Run with `make bench`. PACTLINE_BIN names the server binary.
+//! Run with `make bench`. PACTLINE_BIN names the server binary;
+//! PACTLINE_BENCH_ONLY=assessments runs step 4 alone (for profiling).
 
 use std::{
     process::{Child, Command, Stdio},
@@ -536,6 +537,41 @@ async fn assessments(base: &str) -> AssessmentFigures {
     }
 }
 
+fn print_assessments(f: &AssessmentFigures) {
+    println!(
+        "assessment page (500 requirements, supplier) server-side render: p50 {}",
+        ms(f.page_p50)
+    );
+    println!(
+        "autosave: {} saves by 16 concurrent clients, {:.0} saves/s, p50 {}, p90 {}, p99 {}, max {}",
+        f.saves,
+        f.saves_per_sec,
+        ms(f.save_p50),
+        ms(f.save_p90),
+        ms(f.save_p99),
+        ms(f.save_max)
+    );
+    println!(
+        "apply a 500-answer .xlsx: {} (one transaction)",
+        ms(f.apply)
+    );
+    println!("submit a 500-answer assessment: {}", ms(f.submit));
+}
+
+/// Prints and returns whether the assessment budgets were met.
+fn assessments_met(f: &AssessmentFigures) -> bool {
+    let ok = f.page_p50 < Duration::from_millis(15)
+        && f.saves_per_sec >= 1000.0
+        && f.save_p99 < Duration::from_millis(20)
+        && f.apply < Duration::from_secs(1)
+        && f.submit < Duration::from_millis(100);
+    println!(
+        "budgets: assessment page p50 < 15 ms, autosave >= 1,000/s with p99 < 20 ms, 500-answer apply < 1 s, submit < 100 ms: {}",
+        if ok { "met" } else { "MISSED" }
+    );
+    ok
+}
+
 /// A workbook of answers for every answer of an assessment, at its current
 /// versions; `compliance(i)` chooses row i's claim.
 fn answers_workbook(a: &serde_json::Value, compliance: impl Fn(usize) -> &'static str) -> Vec<u8> {
@@ -876,6 +912,11 @@ fn main() {
         }
         // Warm-up.
         healthz_throughput(&base, 8, 1).await;
+        if std::env::var("PACTLINE_BENCH_ONLY").as_deref() == Ok("assessments") {
+            let f = assessments(&base).await;
+            print_assessments(&f);
+            return assessments_met(&f);
+        }
 
         let (rps, lat) = healthz_throughput(&base, 32, 5).await;
         println!(
@@ -907,27 +948,8 @@ fn main() {
             && import_time < Duration::from_secs(2);
 
         let f = assessments(&base).await;
-        println!("assessment page (500 requirements, supplier) server-side render: p50 {}", ms(f.page_p50));
-        println!(
-            "autosave: {} saves by 16 concurrent clients, {:.0} saves/s, p50 {}, p90 {}, p99 {}, max {}",
-            f.saves,
-            f.saves_per_sec,
-            ms(f.save_p50),
-            ms(f.save_p90),
-            ms(f.save_p99),
-            ms(f.save_max)
-        );
-        println!("apply a 500-answer .xlsx: {} (one transaction)", ms(f.apply));
-        println!("submit a 500-answer assessment: {}", ms(f.submit));
-        let assessment_ok = f.page_p50 < Duration::from_millis(15)
-            && f.saves_per_sec >= 1000.0
-            && f.save_p99 < Duration::from_millis(20)
-            && f.apply < Duration::from_secs(1)
-            && f.submit < Duration::from_millis(100);
-        println!(
-            "budgets: assessment page p50 < 15 ms, autosave >= 1,000/s with p99 < 20 ms, 500-answer apply < 1 s, submit < 100 ms: {}",
-            if assessment_ok { "met" } else { "MISSED" }
-        );
+        print_assessments(&f);
+        let assessment_ok = assessments_met(&f);
 
         let r = review(&base, &f).await;
         println!("gap analysis of the 500-answer assessment (get_gap round trip): p50 {}", ms(r.gap_p50));
