@@ -81,13 +81,25 @@ fn event_hash(
 
 /// Appends one event. Call it inside the transaction that makes the change.
 pub async fn record<C: ConnectionTrait>(conn: &C, who: &Who, ev: Event<'_>) -> Result<(), DbErr> {
+    record_all(conn, vec![(who.clone(), ev)]).await
+}
+
+/// Appends events in order, as `record` would one after the other, with
+/// three statements for all of them (the batched autosave's case).
+pub async fn record_all<C: ConnectionTrait>(
+    conn: &C,
+    events: Vec<(Who, Event<'_>)>,
+) -> Result<(), DbErr> {
+    let Ok(n @ 1..) = i64::try_from(events.len()) else {
+        return Ok(());
+    };
     // Taking the chain head with an UPDATE first locks it (row lock on
     // PostgreSQL, write lock on SQLite), so concurrent events queue up and
-    // never fork the chain.
+    // never fork the chain. It reserves the sequence numbers of all events.
     let head = audit_chain::Entity::update_many()
         .col_expr(
             audit_chain::Column::Seq,
-            Expr::col(audit_chain::Column::Seq).add(1),
+            Expr::col(audit_chain::Column::Seq).add(n),
         )
         .exec_with_returning(conn)
         .await?
@@ -97,44 +109,73 @@ pub async fn record<C: ConnectionTrait>(conn: &C, who: &Who, ev: Event<'_>) -> R
     // Microsecond precision, so that what is hashed is what both databases store.
     let now =
         DateTime::<Utc>::from_timestamp_micros(Utc::now().timestamp_micros()).expect("valid time");
-    let before = ev.before.map(|v| v.to_string());
-    let after = ev.after.map(|v| v.to_string());
-    let actor = who.user_id.map(|u| u.0);
-    let org = ev.org.map(|o| o.0);
-    let hash = event_hash(
-        &head.head_hash,
-        head.seq,
-        &now,
-        actor,
-        org,
-        ev.action,
-        ev.object_type,
-        &ev.object_id,
-        before.as_deref(),
-        after.as_deref(),
-    );
-    audit_event::Entity::insert(audit_event::ActiveModel {
-        seq: Set(head.seq),
-        occurred_at: Set(now),
-        actor_user_id: Set(actor),
-        organization_id: Set(org),
-        action: Set(ev.action.to_string()),
-        object_type: Set(ev.object_type.to_string()),
-        object_id: Set(ev.object_id),
-        before: Set(before),
-        after: Set(after),
-        request_id: Set(who.request_id.chars().take(64).collect()),
-        prev_hash: Set(head.head_hash.clone()),
-        hash: Set(hash.clone()),
-        ..Default::default()
-    })
-    .exec_without_returning(conn)
-    .await?;
+    let mut prev = head.head_hash;
+    let mut rows = Vec::with_capacity(events.len());
+    for (seq, (who, ev)) in (head.seq - n + 1..).zip(events) {
+        let before = ev.before.map(|v| v.to_string());
+        let after = ev.after.map(|v| v.to_string());
+        let actor = who.user_id.map(|u| u.0);
+        let org = ev.org.map(|o| o.0);
+        let hash = event_hash(
+            &prev,
+            seq,
+            &now,
+            actor,
+            org,
+            ev.action,
+            ev.object_type,
+            &ev.object_id,
+            before.as_deref(),
+            after.as_deref(),
+        );
+        rows.push(audit_event::ActiveModel {
+            seq: Set(seq),
+            occurred_at: Set(now),
+            actor_user_id: Set(actor),
+            organization_id: Set(org),
+            action: Set(ev.action.to_string()),
+            object_type: Set(ev.object_type.to_string()),
+            object_id: Set(ev.object_id),
+            before: Set(before),
+            after: Set(after),
+            request_id: Set(who.request_id.chars().take(64).collect()),
+            prev_hash: Set(std::mem::replace(&mut prev, hash.clone())),
+            hash: Set(hash),
+            ..Default::default()
+        });
+    }
+    audit_event::Entity::insert_many(rows)
+        .exec_without_returning(conn)
+        .await?;
     audit_chain::Entity::update_many()
-        .col_expr(audit_chain::Column::HeadHash, Expr::value(hash))
+        .col_expr(audit_chain::Column::HeadHash, Expr::value(prev))
         .exec(conn)
         .await?;
     Ok(())
+}
+
+/// The event `by_actor` records, for callers that gather several and
+/// record them together with `record_all`.
+pub fn actor_event<'a>(
+    actor: &crate::server::Actor,
+    request_id: &str,
+    action: &'a str,
+    object_type: &'a str,
+    object_id: impl ToString,
+    before: Option<Value>,
+    after: Option<Value>,
+) -> (Who, Event<'a>) {
+    (
+        Who::user(actor.user_id(), request_id),
+        Event {
+            org: Some(actor.org_id()),
+            action,
+            object_type,
+            object_id: object_id.to_string(),
+            before,
+            after,
+        },
+    )
 }
 
 /// Appends an event by the signed-in actor in their own organization: the
@@ -150,20 +191,18 @@ pub async fn by_actor<C: ConnectionTrait>(
     before: Option<Value>,
     after: Option<Value>,
 ) -> Result<(), crate::model::AppError> {
-    record(
-        conn,
-        &Who::user(actor.user_id(), request_id),
-        Event {
-            org: Some(actor.org_id()),
-            action,
-            object_type,
-            object_id: object_id.to_string(),
-            before,
-            after,
-        },
-    )
-    .await
-    .map_err(crate::server::respond::internal)
+    let (who, ev) = actor_event(
+        actor,
+        request_id,
+        action,
+        object_type,
+        object_id,
+        before,
+        after,
+    );
+    record(conn, &who, ev)
+        .await
+        .map_err(crate::server::respond::internal)
 }
 
 /// Re-computes the whole chain. Returns the number of events, or the sequence

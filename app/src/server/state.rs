@@ -6,6 +6,7 @@ use super::{
     config::Config,
     mail::Mailer,
     password::Hasher,
+    services::autosave::SaveQueue,
 };
 use crate::model::{AppError, Clock, SystemClock};
 use sea_orm::DatabaseConnection;
@@ -24,6 +25,8 @@ pub struct AppState {
     pub blobs: Arc<dyn BlobStore>,
     /// What day it is: the wall clock, or a fixed one in tests of due dates.
     pub clock: Arc<dyn Clock>,
+    /// Answer saves, written in batches (`services::autosave`).
+    pub saves: SaveQueue,
 }
 
 impl AppState {
@@ -38,12 +41,15 @@ impl AppState {
             config: Arc::new(config),
             mailer,
             hasher,
+            saves: SaveQueue::default(),
         }
     }
 
     /// Uses `writer` for write transactions.
     pub fn with_writer(mut self, writer: DatabaseConnection) -> Self {
         self.writer = writer;
+        // The queue writes through the writer it first saw.
+        self.saves = SaveQueue::default();
         self
     }
 

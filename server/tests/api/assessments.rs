@@ -538,6 +538,101 @@ async fn sending_checks_its_inputs(b: Backend) {
 }
 both!(sending_checks_its_inputs);
 
+/// Saves that arrive together are written together, in one transaction
+/// (`services::autosave`), yet each keeps its own outcome: of two saves of
+/// the same version one wins and the other sees a conflict; a save that
+/// cannot be written fails alone and leaves nothing behind; the first
+/// answer moves the assessment once; every version and audit event is kept
+/// once, and the audit chain still verifies.
+async fn saves_arriving_together_keep_their_own_outcomes(b: Backend) {
+    use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    let app = TestApp::spawn(b).await;
+    let w = World::build(&app).await;
+    let s = send(&app, &w).await;
+    let a = get(&app, &s.supplier, &s.assessment).await;
+    let ids: Vec<String> = a["answers"].as_array().unwrap()[..21]
+        .iter()
+        .map(|x| x["id"].to_string())
+        .collect();
+    // Version 1 of the last answer is already kept (as if written behind
+    // the application's back): saving it breaks a unique index.
+    let broken = &ids[20];
+    app.state
+        .db
+        .execute_unprepared(&format!(
+            "INSERT INTO answer_versions (answer_id, version, data, saved_at) \
+             VALUES ({broken}, 1, '{{}}', CURRENT_TIMESTAMP)"
+        ))
+        .await
+        .unwrap();
+
+    let statements: Vec<(usize, String)> = (0..20)
+        .flat_map(|i| [(i, format!("First of {i}")), (i, format!("Second of {i}"))])
+        .chain([(20, "Cannot be kept".to_string())])
+        .collect();
+    let outcomes = futures::future::join_all(statements.iter().map(|(i, text)| async {
+        let fields = [("compliance", "meets"), ("statement", text.as_str())];
+        save(&app, &s.supplier, &ids[*i], 0, &fields).await
+    }))
+    .await;
+
+    for i in 0..20 {
+        let pair: Vec<&(StatusCode, Value)> = statements
+            .iter()
+            .zip(&outcomes)
+            .filter(|((j, _), _)| *j == i)
+            .map(|(_, o)| o)
+            .collect();
+        assert!(pair.iter().all(|(st, _)| *st == StatusCode::OK), "{pair:?}");
+        let won: Vec<_> = pair
+            .iter()
+            .filter(|(_, v)| v.get("Saved").is_some())
+            .collect();
+        let lost: Vec<_> = pair
+            .iter()
+            .filter(|(_, v)| v.get("Conflict").is_some())
+            .collect();
+        assert_eq!((won.len(), lost.len()), (1, 1), "{pair:?}");
+        assert_eq!(won[0].1["Saved"]["version"], 1);
+        // The loser sees the winner's text as theirs.
+        let c = &lost[0].1["Conflict"];
+        assert_eq!(c["theirs_version"], 1);
+        assert_ne!(c["theirs"]["statement"], c["yours"]["statement"]);
+    }
+    let (st, err) = &outcomes[40];
+    assert_eq!(*st, StatusCode::INTERNAL_SERVER_ERROR, "{err}");
+
+    let a = get(&app, &s.supplier, &s.assessment).await;
+    assert_eq!(a["summary"]["status"], "in_progress");
+    let answers = a["answers"].as_array().unwrap();
+    for x in &answers[..20] {
+        assert_eq!(x["version"], 1, "{x}");
+    }
+    // Nothing of the failed save was applied.
+    assert_eq!(answers[20]["version"], 0);
+    assert_eq!(answers[20]["fields"]["statement"], "");
+
+    use app::server::entities::{answer_version, audit_event};
+    let db = &app.state.db;
+    let ids: Vec<i64> = ids[..20].iter().map(|x| x.parse().unwrap()).collect();
+    let kept = answer_version::Entity::find()
+        .filter(answer_version::Column::AnswerId.is_in(ids))
+        .count(db)
+        .await
+        .unwrap();
+    assert_eq!(kept, 20);
+    let events = |action: &'static str| {
+        audit_event::Entity::find()
+            .filter(audit_event::Column::Action.eq(action))
+            .count(db)
+    };
+    assert_eq!(events("answer.saved").await.unwrap(), 20);
+    assert_eq!(events("assessment.status_changed").await.unwrap(), 1);
+    assert!(app::server::audit::verify(db).await.unwrap().is_ok());
+    app.finish().await;
+}
+both!(saves_arriving_together_keep_their_own_outcomes);
+
 /// A workbook like the downloaded one, with `fill` applied to each row
 /// (answer id, version, row index) → editable cells by column name.
 fn sheet(rows: &[(String, i64)], fill: impl Fn(usize) -> Vec<(&'static str, String)>) -> Vec<u8> {

@@ -525,7 +525,7 @@ pub(crate) async fn mark_started<C: ConnectionTrait>(
 
 /// A condition on answers: their assessment still takes changes from the
 /// supplier.
-fn still_editable(assessment_id: i64) -> sea_orm::sea_query::SimpleExpr {
+pub(crate) fn still_editable(assessment_id: i64) -> sea_orm::sea_query::SimpleExpr {
     use sea_orm::sea_query::Query;
     let editable: Vec<&str> = AssessmentStatus::ALL
         .into_iter()
@@ -641,70 +641,57 @@ pub async fn save_answer(
     // below repeats the version and status conditions, so nothing can slip
     // in between.
     let (a, current) = editable_answer(&state.db, actor, answer_id).await?;
-    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
-    let now = Utc::now();
-    let done = conditional_update(current.id, expected_version, &fields, actor, now)
-        .filter(still_editable(a.id))
-        .exec(&txn)
+    let assessment_id = a.id;
+    // Written by the save queue, in one transaction with the saves that
+    // arrive meanwhile (see `autosave`).
+    let written = state
+        .saves
+        .write(
+            &state.writer,
+            super::autosave::Save {
+                actor: actor.clone(),
+                assessment: a,
+                answer_id: current.id,
+                expected: expected_version,
+                fields,
+                info: info.clone(),
+            },
+        )
+        .await?;
+    if written {
+        return Ok(SaveOutcome::Saved {
+            version: expected_version + 1,
+        });
+    }
+    let now_status = find(&state.db, actor, assessment_id)
         .await
-        .map_err(internal)?;
-    if done.rows_affected != 1 {
-        let now_status = find(&state.db, actor, a.id).await.map(|a| status(&a))?;
-        if !now_status.supplier_may_edit() {
-            return Err(AppError::Conflict(format!(
-                "This assessment is {}; answers can no longer change unless the asset owner reopens it.",
-                now_status.label().to_lowercase()
-            )));
-        }
-        // Someone saved first: write nothing, show both.
-        drop(txn);
-        let theirs = answer::Entity::find_by_id(current.id)
+        .map(|a| status(&a))?;
+    if !now_status.supplier_may_edit() {
+        return Err(AppError::Conflict(format!(
+            "This assessment is {}; answers can no longer change unless the asset owner reopens it.",
+            now_status.label().to_lowercase()
+        )));
+    }
+    // Someone saved first: nothing was written; show both.
+    let theirs = answer::Entity::find_by_id(current.id)
+        .one(&state.db)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    let saved_by = match theirs.updated_by {
+        Some(u) => user::Entity::find_by_id(u)
             .one(&state.db)
             .await
             .map_err(internal)?
-            .ok_or(AppError::NotFound)?;
-        let saved_by = match theirs.updated_by {
-            Some(u) => user::Entity::find_by_id(u)
-                .one(&state.db)
-                .await
-                .map_err(internal)?
-                .map(|u| u.display_name)
-                .unwrap_or_default(),
-            None => String::new(),
-        };
-        return Ok(SaveOutcome::Conflict {
-            theirs: Box::new(fields_of(&theirs)),
-            theirs_version: theirs.version,
-            saved_by,
-            yours: Box::new(input),
-        });
-    }
-    answer_version::Entity::insert(answer_version::ActiveModel {
-        answer_id: Set(current.id),
-        version: Set(expected_version + 1),
-        data: Set(fields_json(&fields).to_string()),
-        saved_by: Set(Some(actor.user_id().0)),
-        saved_at: Set(now),
-        ..Default::default()
-    })
-    .exec_without_returning(&txn)
-    .await
-    .map_err(internal)?;
-    mark_started(&txn, actor, &a, info).await?;
-    audit::by_actor(
-        &txn,
-        actor,
-        &info.request_id,
-        "answer.saved",
-        "answer",
-        format!("{}/{}", a.id, current.id),
-        Some(json!({"version": expected_version})),
-        Some(json!({"version": expected_version + 1, "compliance": fields.compliance.map(|c| c.as_str())})),
-    )
-    .await?;
-    txn.commit().await.map_err(internal)?;
-    Ok(SaveOutcome::Saved {
-        version: expected_version + 1,
+            .map(|u| u.display_name)
+            .unwrap_or_default(),
+        None => String::new(),
+    };
+    Ok(SaveOutcome::Conflict {
+        theirs: Box::new(fields_of(&theirs)),
+        theirs_version: theirs.version,
+        saved_by,
+        yours: Box::new(input),
     })
 }
 

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod answer_sheets;
 pub mod assessments;
 pub mod auth;
+pub mod autosave;
 pub mod catalogs;
 pub mod commitments;
 pub mod comparison;
