@@ -10,38 +10,43 @@ use leptos_router::components::{Outlet, Redirect, A};
 #[component]
 pub fn AppLayout() -> impl IntoView {
     let me = Resource::new(|| (), |_| current_user());
-    view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match me.await {
-                    Ok(me) => {
-                        provide_context(me.clone());
-                        provide_context(Unread(RwSignal::new(me.unread)));
-                        Either::Left(view! {
-                            <TopBar me=me/>
-                            <main class="page" id="main">
-                                <Outlet/>
-                            </main>
-                        })
-                    }
-                    Err(e) => Either::Right(match e {
-                        AppError::Unauthenticated => {
-                            #[cfg(feature = "ssr")]
-                            leptos_axum::redirect("/login");
-                            Either::Left(view! { <Redirect path="/login"/> })
-                        }
-                        other => Either::Right(view! {
-                            <main class="page"><ErrorBox error=other/></main>
-                        }),
-                    }),
+    // A bare Suspend, deliberately not inside a <Suspense>: a Suspense walks
+    // its children once more after its reads resolve, and on that walk the
+    // <Outlet/> builds the page again, with fresh resources fetching all its
+    // data a second time (every page was loaded twice per request). Outside
+    // a Suspense the server awaits this once; in the browser `me` arrives
+    // with the page and never changes.
+    Suspend::new(async move {
+        match me.await {
+            Ok(me) => {
+                provide_context(me.clone());
+                provide_context(Unread(RwSignal::new(me.unread)));
+                Either::Left(view! {
+                    <TopBar me=me/>
+                    <main class="page" id="main">
+                        <Outlet/>
+                    </main>
+                })
+            }
+            Err(e) => Either::Right(match e {
+                AppError::Unauthenticated => {
+                    #[cfg(feature = "ssr")]
+                    leptos_axum::redirect("/login");
+                    Either::Left(view! { <Redirect path="/login"/> })
                 }
-            })}
-        </Suspense>
-    }
+                other => Either::Right(view! {
+                    <main class="page"><ErrorBox error=other/></main>
+                }),
+            }),
+        }
+    })
 }
 
 #[component]
 fn TopBar(me: Me) -> impl IntoView {
+    // Looked up now, while the layout's context is at hand; the closure
+    // below runs later, when the page is rendered.
+    let unread = use_unread();
     let switch = ServerAction::<SwitchOrganization>::new();
     let is_owner = me.org_kinds.contains(&crate::model::OrgKind::AssetOwner);
     let is_assessor = me.org_kinds.contains(&crate::model::OrgKind::Assessor);
@@ -96,7 +101,7 @@ fn TopBar(me: Me) -> impl IntoView {
                     <A href="/notifications" attr:class="bell" attr:data-testid="notifications-link">
                         "Notifications"
                         {move || {
-                            let n = use_unread().get();
+                            let n = unread.get();
                             (n > 0).then(|| view! { <span class="count" data-testid="unread-count">{n}</span> })
                         }}
                     </A>

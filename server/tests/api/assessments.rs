@@ -633,6 +633,51 @@ async fn saves_arriving_together_keep_their_own_outcomes(b: Backend) {
 }
 both!(saves_arriving_together_keep_their_own_outcomes);
 
+/// A server-rendered page fetches each of its data once: the page's
+/// resources, as serialized for the browser, are all different (the
+/// layout once built every page twice, each copy fetching everything).
+async fn a_page_fetches_its_data_once(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let w = World::build(&app).await;
+    let s = send(&app, &w).await;
+    for (who, path) in [
+        (&s.supplier, format!("/assessments/{}", s.assessment)),
+        (&s.supplier, "/assessments".to_string()),
+        (&s.supplier, "/".to_string()),
+        (&s.owner, format!("/engagements/{}", s.engagement)),
+        (&s.owner, "/".to_string()),
+    ] {
+        let html = who
+            .get(app.url(&path))
+            .header("accept", "text/html")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let resources: Vec<&str> = html
+            .split("__RESOLVED_RESOURCES[")
+            .skip(1)
+            .map(|r| r.split_once("] = ").map_or("", |(_, data)| data))
+            .map(|data| data.split("\";").next().unwrap_or(""))
+            .collect();
+        assert!(
+            resources.len() >= 2,
+            "{path}: {} resources",
+            resources.len()
+        );
+        let distinct: std::collections::HashSet<&&str> = resources.iter().collect();
+        assert_eq!(
+            distinct.len(),
+            resources.len(),
+            "{path}: a resource was fetched twice"
+        );
+    }
+    app.finish().await;
+}
+both!(a_page_fetches_its_data_once);
+
 /// A workbook like the downloaded one, with `fill` applied to each row
 /// (answer id, version, row index) → editable cells by column name.
 fn sheet(rows: &[(String, i64)], fill: impl Fn(usize) -> Vec<(&'static str, String)>) -> Vec<u8> {
