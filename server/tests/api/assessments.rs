@@ -647,15 +647,7 @@ async fn a_page_fetches_its_data_once(b: Backend) {
         (&s.owner, format!("/engagements/{}", s.engagement)),
         (&s.owner, "/".to_string()),
     ] {
-        let html = who
-            .get(app.url(&path))
-            .header("accept", "text/html")
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = app.page(who, &path).await;
         let resources: Vec<&str> = html
             .split("__RESOLVED_RESOURCES[")
             .skip(1)

@@ -96,15 +96,7 @@ async fn shipped_catalogs_load_once_and_are_readable_by_everyone(b: Backend) {
     );
 
     // The browser page lists them, server-rendered.
-    let html = c
-        .get(app.url(&format!("/catalogs/{id}")))
-        .header("accept", "text/html")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page(&c, &format!("/catalogs/{id}")).await;
     assert!(
         html.contains("data-ref=\"EDR 3.14\""),
         "requirements rendered on the server"

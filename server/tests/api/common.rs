@@ -216,6 +216,18 @@ impl TestApp {
     }
 
     /// Calls a server function with form-encoded arguments.
+    /// A page as the browser first gets it: the server-rendered HTML.
+    pub async fn page(&self, c: &Client, path: &str) -> String {
+        c.get(self.url(path))
+            .header("accept", "text/html")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
     pub async fn call(
         &self,
         c: &Client,
