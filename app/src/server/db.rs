@@ -175,4 +175,25 @@ mod tests {
         );
         assert_eq!(sqlite_path("sqlite::memory:"), None);
     }
+
+    #[tokio::test]
+    async fn sqlite_connections_plan_each_statement_once() {
+        use std::os::raw::c_int;
+        let db = super::connect("sqlite::memory:").await.unwrap();
+        let mut conn = db.get_sqlite_connection_pool().acquire().await.unwrap();
+        let mut handle = conn.lock_handle().await.unwrap();
+        let mut on: c_int = -1;
+        // SAFETY: as in `stable_query_plans`; -1 leaves the option as it is
+        // and writes its current value to `on`.
+        let rc = unsafe {
+            libsqlite3_sys::sqlite3_db_config(
+                handle.as_raw_handle().as_ptr(),
+                libsqlite3_sys::SQLITE_DBCONFIG_ENABLE_QPSG,
+                -1 as c_int,
+                &mut on as *mut c_int,
+            )
+        };
+        assert_eq!(rc, libsqlite3_sys::SQLITE_OK);
+        assert_eq!(on, 1, "the query planner stability guarantee is off");
+    }
 }
