@@ -29,7 +29,7 @@ use crate::server::{
 use chrono::Utc;
 use sea_orm::{DatabaseConnection, EntityTrait, QueryFilter, Set};
 use serde_json::json;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, PoisonError};
 use tokio::sync::{mpsc, oneshot};
 
 /// The most saves one transaction writes.
@@ -52,10 +52,13 @@ pub(crate) struct Save {
 /// assessment changed meanwhile.
 type Reply = oneshot::Sender<Result<bool, AppError>>;
 
-/// The queue in front of the writing task, started on first use. Clones
-/// share it.
+/// Where saves enter the writing task's queue.
+type Entry = mpsc::Sender<(Save, Reply)>;
+
+/// The queue in front of the writing task, started on first use (and
+/// again should the task ever have died). Clones share it.
 #[derive(Clone, Default)]
-pub struct SaveQueue(Arc<OnceLock<mpsc::Sender<(Save, Reply)>>>);
+pub struct SaveQueue(Arc<Mutex<Option<Entry>>>);
 
 impl SaveQueue {
     /// Writes `save` with whichever saves arrive meanwhile; `writer` is
@@ -65,17 +68,26 @@ impl SaveQueue {
         writer: &DatabaseConnection,
         save: Save,
     ) -> Result<bool, AppError> {
-        let queue = self.0.get_or_init(|| {
-            // Room for every client's save in flight; beyond it, callers wait.
-            let (tx, rx) = mpsc::channel(1024);
-            tokio::spawn(run(writer.clone(), rx));
-            tx
-        });
+        let queue = self.sender(writer);
         let request_id = save.info.request_id.clone();
         let (reply, outcome) = oneshot::channel();
         let stopped = || failed(&request_id, "the save queue stopped");
         queue.send((save, reply)).await.map_err(|_| stopped())?;
         outcome.await.map_err(|_| stopped())?
+    }
+
+    fn sender(&self, writer: &DatabaseConnection) -> Entry {
+        let mut queue = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        match queue.as_ref() {
+            Some(tx) if !tx.is_closed() => tx.clone(),
+            _ => {
+                // Room for every client's save in flight; beyond it, callers wait.
+                let (tx, rx) = mpsc::channel(1024);
+                tokio::spawn(run(writer.clone(), rx));
+                *queue = Some(tx.clone());
+                tx
+            }
+        }
     }
 }
 
