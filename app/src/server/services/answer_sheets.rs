@@ -18,7 +18,7 @@ use crate::server::{
     Actor, AppState,
 };
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, Set};
+use sea_orm::EntityTrait;
 use serde_json::json;
 
 /// The columns of the answers sheet; the first two identify the row.
@@ -194,10 +194,7 @@ pub async fn preview(
         return Err(AppError::NotFound);
     }
     if !a.summary.status.supplier_may_edit() {
-        return Err(AppError::Conflict(format!(
-            "This assessment is {}; answers can no longer change unless the asset owner reopens it.",
-            a.summary.status.label().to_lowercase()
-        )));
+        return Err(assessments::locked(a.summary.status));
     }
     if !filename.to_lowercase().ends_with(".xlsx") {
         return Err(AppError::invalid(
@@ -346,6 +343,7 @@ pub async fn apply(
     let txn = db::write_txn(&state.writer).await.map_err(internal)?;
     let now = Utc::now();
     let mut started = None;
+    let mut versions = Vec::with_capacity(p.changes.len());
     for c in &p.changes {
         let (a, _) = editable_answer(&txn, actor, c.answer_id).await?;
         started.get_or_insert(a);
@@ -367,17 +365,20 @@ pub async fn apply(
                 }],
             });
         }
-        answer_version::ActiveModel {
-            answer_id: Set(c.answer_id.0),
-            version: Set(c.version + 1),
-            data: Set(serde_json::to_string(&f).unwrap_or_default()),
-            saved_by: Set(Some(actor.user_id().0)),
-            saved_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await
-        .map_err(internal)?;
+        versions.push(assessments::kept_version(
+            c.answer_id.0,
+            c.version + 1,
+            &f,
+            actor,
+            now,
+        ));
+    }
+    // All kept versions in one statement.
+    if !versions.is_empty() {
+        answer_version::Entity::insert_many(versions)
+            .exec_without_returning(&txn)
+            .await
+            .map_err(internal)?;
     }
     if let Some(a) = &started {
         assessments::mark_started(&txn, actor, a, info).await?;

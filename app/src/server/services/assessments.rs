@@ -480,12 +480,17 @@ pub(crate) async fn editable_answer<C: ConnectionTrait>(
         return Err(AppError::NotFound);
     }
     if !status(&a).supplier_may_edit() {
-        return Err(AppError::Conflict(format!(
-            "This assessment is {}; answers can no longer change unless the asset owner reopens it.",
-            status(&a).label().to_lowercase()
-        )));
+        return Err(locked(status(&a)));
     }
     Ok((a, x))
+}
+
+/// Why the supplier's answers cannot change in `status`.
+pub(crate) fn locked(status: AssessmentStatus) -> AppError {
+    AppError::Conflict(format!(
+        "This assessment is {}; answers can no longer change unless the asset owner reopens it.",
+        status.label().to_lowercase()
+    ))
 }
 
 /// Moves a sent assessment to in progress on its first saved answer.
@@ -621,8 +626,23 @@ pub(crate) fn conditional_update(
         .filter(answer::Column::Version.eq(expected))
 }
 
-fn fields_json(f: &AnswerFields) -> serde_json::Value {
-    serde_json::to_value(f).unwrap_or_default()
+/// The kept copy of an answer's fields as its `version`, for its history:
+/// one per saved version, however it was saved.
+pub(crate) fn kept_version(
+    answer_id: i64,
+    version: i32,
+    f: &AnswerFields,
+    actor: &Actor,
+    now: chrono::DateTime<Utc>,
+) -> answer_version::ActiveModel {
+    answer_version::ActiveModel {
+        answer_id: Set(answer_id),
+        version: Set(version),
+        data: Set(serde_json::to_string(f).unwrap_or_default()),
+        saved_by: Set(Some(actor.user_id().0)),
+        saved_at: Set(now),
+        ..Default::default()
+    }
 }
 
 /// Saves an answer if nobody saved it since `expected_version`; otherwise
@@ -667,10 +687,7 @@ pub async fn save_answer(
         .await
         .map(|a| status(&a))?;
     if !now_status.supplier_may_edit() {
-        return Err(AppError::Conflict(format!(
-            "This assessment is {}; answers can no longer change unless the asset owner reopens it.",
-            now_status.label().to_lowercase()
-        )));
+        return Err(locked(now_status));
     }
     // Someone saved first: nothing was written; show both.
     let theirs = answer::Entity::find_by_id(current.id)
@@ -827,17 +844,10 @@ pub async fn prefill(
         am.updated_by = Set(Some(actor.user_id().0));
         am.updated_at = Set(Some(now));
         am.update(&txn).await.map_err(internal)?;
-        answer_version::ActiveModel {
-            answer_id: Set(x.id),
-            version: Set(x.version + 1),
-            data: Set(fields_json(&f).to_string()),
-            saved_by: Set(Some(actor.user_id().0)),
-            saved_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await
-        .map_err(internal)?;
+        kept_version(x.id, x.version + 1, &f, actor, now)
+            .insert(&txn)
+            .await
+            .map_err(internal)?;
         filled += 1;
     }
     if filled > 0 {

@@ -18,7 +18,7 @@
 //! One task per process writes the batches; on PostgreSQL the saves of
 //! several processes still meet at the audit chain's row lock, as before.
 
-use super::assessments::{conditional_update, mark_started, still_editable};
+use super::assessments::{conditional_update, kept_version, mark_started, still_editable};
 use crate::model::{AnswerFields, AppError};
 use crate::server::{
     audit, db,
@@ -27,8 +27,9 @@ use crate::server::{
     Actor,
 };
 use chrono::Utc;
-use sea_orm::{DatabaseConnection, EntityTrait, QueryFilter, Set};
+use sea_orm::{DatabaseConnection, EntityTrait, QueryFilter};
 use serde_json::json;
+use std::collections::HashSet;
 use std::sync::{Arc, Mutex, PoisonError};
 use tokio::sync::{mpsc, oneshot};
 
@@ -135,37 +136,33 @@ async fn run(writer: DatabaseConnection, mut rx: mpsc::Receiver<(Save, Reply)>) 
 
 /// One transaction for all of `saves`; whether each was written, in order.
 async fn write(writer: &DatabaseConnection, saves: &[Save]) -> Result<Vec<bool>, String> {
-    let e = |e: &dyn std::fmt::Display| e.to_string();
-    let txn = db::write_txn(writer).await.map_err(|x| e(&x))?;
+    let txn = db::write_txn(writer).await.map_err(|e| e.to_string())?;
     let now = Utc::now();
     let mut written = Vec::with_capacity(saves.len());
     let mut versions = Vec::new();
     let mut events = Vec::new();
+    // Assessments (and the status they were read in) whose first-answer
+    // move this batch already made or found unneeded: trying it again
+    // could not change anything.
+    let mut started = HashSet::new();
     for s in saves {
         let done = conditional_update(s.answer_id, s.expected, &s.fields, &s.actor, now)
             .filter(still_editable(s.assessment.id))
             .exec(&txn)
             .await
-            .map_err(|x| e(&x))?;
+            .map_err(|e| e.to_string())?;
         let ok = done.rows_affected == 1;
         written.push(ok);
         if !ok {
             continue;
         }
         let version = s.expected + 1;
-        versions.push(answer_version::ActiveModel {
-            answer_id: Set(s.answer_id),
-            version: Set(version),
-            data: Set(serde_json::to_value(&s.fields)
-                .unwrap_or_default()
-                .to_string()),
-            saved_by: Set(Some(s.actor.user_id().0)),
-            saved_at: Set(now),
-            ..Default::default()
-        });
-        mark_started(&txn, &s.actor, &s.assessment, &s.info)
-            .await
-            .map_err(|x| e(&x))?;
+        versions.push(kept_version(s.answer_id, version, &s.fields, &s.actor, now));
+        if started.insert((s.assessment.id, s.assessment.status.as_str())) {
+            mark_started(&txn, &s.actor, &s.assessment, &s.info)
+                .await
+                .map_err(|e| e.to_string())?;
+        }
         events.push(audit::actor_event(
             &s.actor,
             &s.info.request_id,
@@ -182,9 +179,11 @@ async fn write(writer: &DatabaseConnection, saves: &[Save]) -> Result<Vec<bool>,
         answer_version::Entity::insert_many(versions)
             .exec_without_returning(&txn)
             .await
-            .map_err(|x| e(&x))?;
-        audit::record_all(&txn, events).await.map_err(|x| e(&x))?;
+            .map_err(|e| e.to_string())?;
+        audit::record_all(&txn, events)
+            .await
+            .map_err(|e| e.to_string())?;
     }
-    txn.commit().await.map_err(|x| e(&x))?;
+    txn.commit().await.map_err(|e| e.to_string())?;
     Ok(written)
 }
