@@ -62,10 +62,10 @@ test('an admin invites a colleague, who accepts and joins', async ({ page, brows
   await expect(p2.getByRole('heading', { level: 1 })).toHaveText(`Join ${demo.ownerAdmin.org}`);
   await expect(p2.getByTestId('invite-email')).toHaveText(email);
   await p2.getByLabel('Your name').fill('Nora Engineer');
-  await p2.getByLabel('Choose a password').fill('password1234');
+  await p2.getByLabel('Password', { exact: true }).fill('password1234');
   await p2.getByRole('button', { name: 'Accept and continue' }).click();
   await expect(p2.locator('.field-error')).toContainText('too common');
-  await p2.getByLabel('Choose a password').fill('pelican-sonnet-gravel-73');
+  await p2.getByLabel('Password', { exact: true }).fill('pelican-sonnet-gravel-73');
   await p2.getByRole('button', { name: 'Accept and continue' }).click();
   await expect(p2.getByRole('heading', { level: 1 })).toHaveText('Welcome, Nora Engineer');
   await expect(p2.getByTestId('my-role')).toHaveText('Reviewer');

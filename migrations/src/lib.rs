@@ -14,6 +14,7 @@ mod m20261128_000005_engagements;
 mod m20261128_000006_reviews;
 mod m20261128_000007_assessors;
 mod m20261128_000008_commitments;
+mod m20261202_000009_invitation_attempts;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000006_reviews::Migration),
             Box::new(m20261128_000007_assessors::Migration),
             Box::new(m20261128_000008_commitments::Migration),
+            Box::new(m20261202_000009_invitation_attempts::Migration),
         ]
     }
 }

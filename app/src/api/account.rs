@@ -51,7 +51,11 @@ pub async fn reset_password(token: String, password: String) -> Result<(), AppEr
 
 #[server(endpoint = "get_invitation")]
 pub async fn get_invitation(token: String) -> Result<InvitationPreview, AppError> {
-    as_anyone(|state, _| async move { invitations::preview(&state, &token).await }).await
+    as_anyone(|state, _| async move {
+        let visitor = crate::server::Actor::current().await.ok();
+        invitations::preview(&state, &token, visitor.as_ref()).await
+    })
+    .await
 }
 
 /// Accepts an invitation and signs the user in (the session cookie is set on

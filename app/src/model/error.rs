@@ -31,6 +31,9 @@ pub enum AppError {
         message: String,
         retry_after_secs: u64,
     },
+    /// An upload beyond the bounds: too big, too many rows, unpacks too far.
+    #[error("{0}")]
+    TooLarge(String),
     #[error("Something went wrong on our side (reference {request_id}). Please try again; if it persists, tell your administrator the reference.")]
     Internal { request_id: String },
     /// Transport problems: the request never reached the service, or its answer
@@ -78,6 +81,7 @@ impl AppError {
             AppError::Validation { .. } => 422,
             AppError::Conflict(_) => 409,
             AppError::RateLimited { .. } => 429,
+            AppError::TooLarge(_) => 413,
             AppError::Internal { .. } => 500,
             AppError::Transport(_) => 400,
         }

@@ -295,6 +295,8 @@ pub enum InvitationStatus {
     Accepted,
     Expired,
     Revoked,
+    /// Too many wrong passwords were given through the link.
+    Locked,
 }
 
 impl InvitationStatus {
@@ -304,6 +306,7 @@ impl InvitationStatus {
             InvitationStatus::Accepted => "Accepted",
             InvitationStatus::Expired => "Expired",
             InvitationStatus::Revoked => "Revoked",
+            InvitationStatus::Locked => "Locked (wrong passwords)",
         }
     }
 }
@@ -334,8 +337,10 @@ pub struct InvitationPreview {
     pub org_name: String,
     pub email: String,
     pub role: Role,
-    /// The address already has a Pactline account: accepting asks for its password.
-    pub existing_account: bool,
+    /// The visitor is signed in as the invited account: accepting needs only
+    /// its password. Whether the address has an account is never shown to
+    /// anyone else, the inviter holding the link included.
+    pub signed_in_as_invitee: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -156,16 +156,16 @@ pub fn AcceptInvitePage() -> impl IntoView {
                                 <p><a href="/login">"Go to sign in"</a></p>
                             }),
                             Ok(p) => {
-                                let existing = p.existing_account;
+                                let signed_in = p.signed_in_as_invitee;
                                 Either::Right(view! {
                                     <h1>"Join " {p.org_name.clone()}</h1>
                                     <p>"You are invited as " <strong>{p.role.label()}</strong> " with the address " <strong data-testid="invite-email">{p.email.clone()}</strong> "."</p>
                                     <ActionForm action=action attr:class="stack">
                                         <input type="hidden" name="token" value=token/>
                                         {field_error(value, "token")}
-                                        {if existing {
+                                        {if signed_in {
                                             Either::Left(view! {
-                                                <p class="muted">"This address already has a Pactline account. Enter its password to add the membership."</p>
+                                                <p class="muted">"You are signed in with this address. Enter your password to add the membership."</p>
                                                 <input type="hidden" name="display_name" value=""/>
                                                 <label for="password">"Password of your account"</label>
                                                 <input id="password" name="password" type="password" required autocomplete="current-password"/>
@@ -175,11 +175,11 @@ pub fn AcceptInvitePage() -> impl IntoView {
                                                 <label for="display_name">"Your name"</label>
                                                 <input id="display_name" name="display_name" required maxlength="200" autocomplete="name"/>
                                                 {field_error(value, "display_name")}
-                                                <label for="password">"Choose a password"</label>
+                                                <label for="password">"Password"</label>
                                                 <input id="password" name="password" type="password" required
-                                                    minlength=PASSWORD_MIN.to_string() maxlength=PASSWORD_MAX.to_string()
+                                                    maxlength=PASSWORD_MAX.to_string()
                                                     autocomplete="new-password" aria-describedby="password-help"/>
-                                                <p class="help" id="password-help">"At least 12 characters. A few unrelated words work well."</p>
+                                                <p class="help" id="password-help">"New to Pactline? Choose a password of at least 12 characters; a few unrelated words work well. Already using Pactline with this address? Enter that account's password."</p>
                                             })
                                         }}
                                         {field_error(value, "password")}

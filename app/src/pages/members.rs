@@ -95,7 +95,7 @@ pub fn MembersPage() -> impl IntoView {
                                     <thead><tr><th scope="col">"E-mail"</th><th scope="col">"Role"</th><th scope="col">"Status"</th><th scope="col">"Expires"</th><th scope="col"><span class="sr-only">"Actions"</span></th></tr></thead>
                                     <tbody>
                                         {list.into_iter().map(|i| {
-                                            let open = matches!(i.status, InvitationStatus::Pending | InvitationStatus::Expired | InvitationStatus::Revoked);
+                                            let open = matches!(i.status, InvitationStatus::Pending | InvitationStatus::Expired | InvitationStatus::Revoked | InvitationStatus::Locked);
                                             let pending = i.status == InvitationStatus::Pending;
                                             let id = i.id.0;
                                             view! {

@@ -3,8 +3,8 @@
 //! and column, and nothing is applied unless all rows are valid.
 
 use crate::model::{AppError, ComponentType, FieldError, RequirementDto};
+use crate::server::untrusted;
 use std::collections::HashSet;
-use std::io::Cursor;
 
 pub const MAX_FILE_BYTES: usize = 2 * 1024 * 1024;
 pub const MAX_ROWS: usize = 5000;
@@ -22,23 +22,31 @@ pub const COLUMNS: &[&str] = &[
 ];
 
 /// A table of text cells, first row the header.
-pub type Table = Vec<Vec<String>>;
+pub use untrusted::Table;
 
 fn file_error(message: impl Into<String>) -> AppError {
     AppError::invalid("file", message)
 }
 
-/// Reads a file by its extension: `.csv` or `.xlsx` (first worksheet).
-pub fn read_table(filename: &str, bytes: &[u8]) -> Result<Table, AppError> {
-    if bytes.is_empty() {
-        return Err(file_error("The file is empty."));
-    }
+/// Refuses a file over [`MAX_FILE_BYTES`].
+pub fn check_size(bytes: &[u8]) -> Result<(), AppError> {
     if bytes.len() > MAX_FILE_BYTES {
-        return Err(file_error(format!(
+        return Err(AppError::TooLarge(format!(
             "The file is larger than {} MiB.",
             MAX_FILE_BYTES / 1024 / 1024
         )));
     }
+    Ok(())
+}
+
+/// Reads a file by its extension: `.csv` or `.xlsx` (first worksheet), within
+/// the bounds of [`crate::server::untrusted`]. Call it through
+/// `untrusted::parse` from async code.
+pub fn read_table(filename: &str, bytes: &[u8]) -> Result<Table, AppError> {
+    if bytes.is_empty() {
+        return Err(file_error("The file is empty."));
+    }
+    check_size(bytes)?;
     let lower = filename.to_lowercase();
     if lower.ends_with(".csv") {
         read_csv(bytes)
@@ -49,15 +57,32 @@ pub fn read_table(filename: &str, bytes: &[u8]) -> Result<Table, AppError> {
                 "This is not an .xlsx file (its content does not match its name).",
             ));
         }
-        read_xlsx(bytes)
+        untrusted::check_zip(bytes)?;
+        untrusted::read_first_sheet(bytes, MAX_ROWS)
     } else {
         Err(file_error("Upload a .csv, .xlsx or OSCAL .json file."))
     }
 }
 
+/// [`read_table`] on a blocking thread, within the parse time limit.
+pub async fn read_table_async(filename: &str, bytes: &[u8]) -> Result<Table, AppError> {
+    check_size(bytes)?;
+    let (filename, bytes) = (filename.to_string(), bytes.to_vec());
+    untrusted::parse(move || read_table(&filename, &bytes)).await
+}
+
+fn too_many_rows() -> AppError {
+    AppError::TooLarge(format!("The file has more than {MAX_ROWS} rows."))
+}
+
 fn read_csv(bytes: &[u8]) -> Result<Table, AppError> {
     let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
         .map_err(|_| file_error("The CSV file is not UTF-8 text. Save it as “CSV UTF-8”."))?;
+    if text.contains('\0') {
+        return Err(file_error(
+            "The CSV file holds NUL characters; it is not a text file.",
+        ));
+    }
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -66,60 +91,27 @@ fn read_csv(bytes: &[u8]) -> Result<Table, AppError> {
     for (i, rec) in reader.records().enumerate() {
         let rec =
             rec.map_err(|e| file_error(format!("Row {}: the CSV cannot be read ({e}).", i + 1)))?;
+        if rec.len() > untrusted::MAX_COLUMNS as usize {
+            return Err(file_error(format!(
+                "Row {}: more than {} columns.",
+                i + 1,
+                untrusted::MAX_COLUMNS
+            )));
+        }
         table.push(rec.iter().map(|c| c.to_string()).collect());
         if table.len() > MAX_ROWS + 1 {
-            return Err(file_error(format!(
-                "The file has more than {MAX_ROWS} rows."
-            )));
+            return Err(too_many_rows());
         }
     }
     Ok(table)
 }
 
-fn read_xlsx(bytes: &[u8]) -> Result<Table, AppError> {
-    use calamine::{Data, Reader, Xlsx};
-    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
-        .map_err(|e| file_error(format!("The .xlsx file cannot be read ({e}).")))?;
-    let range = book
-        .worksheet_range_at(0)
-        .ok_or_else(|| file_error("The .xlsx file has no worksheet."))?
-        .map_err(|e| file_error(format!("The first worksheet cannot be read ({e}).")))?;
-    // Formulas are refused outright: only values are imported.
-    if let Some(name) = book.sheet_names().first().cloned() {
-        if let Ok(formulas) = book.worksheet_formula(&name) {
-            let (r0, c0) = formulas.start().unwrap_or((0, 0));
-            if let Some((r, c, f)) = formulas.used_cells().find(|(_, _, f)| !f.trim().is_empty()) {
-                return Err(file_error(format!(
-                    "Cell {} holds a formula ({}). Paste values only and upload again.",
-                    cell_name(r0 as usize + r, c0 as usize + c),
-                    f.chars().take(40).collect::<String>()
-                )));
-            }
-        }
-    }
-    if range.height() > MAX_ROWS + 1 {
-        return Err(file_error(format!(
-            "The file has more than {MAX_ROWS} rows."
-        )));
-    }
-    Ok(range
-        .rows()
-        .map(|row| {
-            row.iter()
-                .map(|c| match c {
-                    Data::Empty => String::new(),
-                    Data::String(s) => s.clone(),
-                    Data::Float(f) if f.fract() == 0.0 => format!("{}", *f as i64),
-                    Data::DateTime(d) => {
-                        let (y, m, d, ..) = d.to_ymd_hms_milli();
-                        format!("{y:04}-{m:02}-{d:02}")
-                    }
-                    Data::DateTimeIso(s) => s.chars().take(10).collect(),
-                    other => other.to_string(),
-                })
-                .collect()
-        })
-        .collect())
+/// Parses an uploaded JSON document: size and nesting checked first.
+pub fn read_json(bytes: &[u8]) -> Result<serde_json::Value, AppError> {
+    check_size(bytes)?;
+    untrusted::check_json_depth(bytes, untrusted::MAX_JSON_DEPTH)?;
+    serde_json::from_slice(bytes)
+        .map_err(|e| file_error(format!("The file is not valid JSON ({e}).")))
 }
 
 /// A cell's name as spreadsheets show it: column letters and row number
@@ -140,21 +132,14 @@ pub fn cell_name(row: usize, col: usize) -> String {
 pub fn read_oscal(
     bytes: &[u8],
 ) -> Result<(String, crate::model::OscalOrigin, Vec<RequirementDto>), AppError> {
-    if bytes.len() > MAX_FILE_BYTES {
-        return Err(file_error(format!(
-            "The file is larger than {} MiB.",
-            MAX_FILE_BYTES / 1024 / 1024
-        )));
-    }
-    let doc: serde_json::Value = serde_json::from_slice(bytes)
-        .map_err(|e| file_error(format!("The file is not valid JSON ({e}).")))?;
+    let doc = read_json(bytes)?;
     let crate::server::oscal::ReadCatalog {
         title,
         origin,
         requirements: reqs,
     } = crate::server::oscal::read_catalog(&doc)?;
     if reqs.len() > MAX_ROWS {
-        return Err(file_error(format!(
+        return Err(AppError::TooLarge(format!(
             "The catalog has more than {MAX_ROWS} controls."
         )));
     }
@@ -897,17 +882,10 @@ pub fn validate_profile(table: &Table) -> Result<Vec<ProfileRow>, AppError> {
 /// the id in its href (`…/catalogs/{id}/export/oscal`), each included
 /// control with the targets Pactline added to it.
 pub fn read_oscal_profile(bytes: &[u8]) -> Result<(String, Vec<ProfileRow>), AppError> {
-    if bytes.len() > MAX_FILE_BYTES {
-        return Err(file_error(format!(
-            "The file is larger than {} MiB.",
-            MAX_FILE_BYTES / 1024 / 1024
-        )));
-    }
-    let doc: serde_json::Value = serde_json::from_slice(bytes)
-        .map_err(|e| file_error(format!("The file is not valid JSON ({e}).")))?;
+    let doc = read_json(bytes)?;
     let (title, rows) = crate::server::oscal::read_profile(&doc)?;
     if rows.len() > MAX_ROWS {
-        return Err(file_error(format!(
+        return Err(AppError::TooLarge(format!(
             "The profile has more than {MAX_ROWS} controls."
         )));
     }
@@ -968,7 +946,10 @@ pub async fn read_form(
         .into_inner()
         .ok_or_else(|| AppError::invalid("file", "No file was sent."))?;
     let (mut fields, mut filename, mut bytes) = (Vec::new(), String::new(), Vec::new());
-    while let Ok(Some(mut field)) = data.next_field().await {
+    // A stream that breaks off is an error, never a shorter file.
+    let cut_off =
+        || AppError::invalid("file", "The upload was cut off before it ended. Try again.");
+    while let Some(mut field) = data.next_field().await.map_err(|_| cut_off())? {
         let field_name = field.name().unwrap_or_default().to_string();
         let is_file = field_name == "file";
         if is_file {
@@ -976,10 +957,10 @@ pub async fn read_form(
         }
         let limit = if is_file { max } else { 4096 };
         let mut buf = Vec::new();
-        while let Ok(Some(chunk)) = field.chunk().await {
+        while let Some(chunk) = field.chunk().await.map_err(|_| cut_off())? {
             if buf.len() + chunk.len() > limit {
                 return Err(if is_file {
-                    file_error(format!(
+                    AppError::TooLarge(format!(
                         "The file is larger than {} MiB.",
                         max / 1024 / 1024
                     ))

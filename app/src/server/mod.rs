@@ -2,6 +2,7 @@
 //! mail and audit. Compiled only with the `ssr` feature; the browser never
 //! sees any of it.
 
+pub mod answers;
 pub mod audit;
 pub mod blobs;
 pub mod config;
@@ -20,6 +21,7 @@ pub mod session;
 pub mod state;
 pub mod throttle;
 pub mod tokens;
+pub mod untrusted;
 
 pub use session::Actor;
 pub use state::AppState;

@@ -9,7 +9,10 @@ use argon2::{
     password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
     Algorithm, Argon2, Params, Version,
 };
-use std::sync::{Arc, OnceLock};
+use std::sync::{
+    atomic::{AtomicUsize, Ordering},
+    Arc, OnceLock,
+};
 use tokio::sync::Semaphore;
 
 /// OWASP's minimum for argon2id: 19 MiB, 2 passes, 1 lane.
@@ -44,35 +47,71 @@ fn dummy_hash() -> &'static str {
     DUMMY.get_or_init(|| hash_blocking(&crate::server::tokens::new_token()).expect("hash"))
 }
 
+/// How many hashes may wait for a thread, per permit, before new ones are
+/// turned away: a flood of anonymous sign-ins is answered 429 at once
+/// instead of queueing ahead of real users for minutes.
+const QUEUE_PER_PERMIT: usize = 16;
+
 #[derive(Clone)]
 pub struct Hasher {
     permits: Arc<Semaphore>,
+    /// Hashes running or waiting, and how many of those are allowed.
+    in_line: Arc<AtomicUsize>,
+    max_in_line: usize,
+}
+
+/// Leaves the line when dropped, however the hash ended.
+struct InLine(Arc<AtomicUsize>);
+
+impl Drop for InLine {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+fn busy() -> AppError {
+    AppError::RateLimited {
+        message: "Pactline is busy signing people in. Try again in a few seconds.".into(),
+        retry_after_secs: 5,
+    }
 }
 
 impl Hasher {
     pub fn new(concurrency: usize) -> Self {
         // Pay for the dummy hash at start-up, not in the first login.
         let _ = dummy_hash();
+        let concurrency = concurrency.max(1);
         Hasher {
-            permits: Arc::new(Semaphore::new(concurrency.max(1))),
+            permits: Arc::new(Semaphore::new(concurrency)),
+            in_line: Arc::new(AtomicUsize::new(0)),
+            max_in_line: concurrency * (QUEUE_PER_PERMIT + 1),
         }
     }
 
-    async fn run<T: Send + 'static>(&self, f: impl FnOnce() -> T + Send + 'static) -> T {
+    async fn run<T: Send + 'static>(
+        &self,
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, AppError> {
+        if self.in_line.fetch_add(1, Ordering::AcqRel) >= self.max_in_line {
+            self.in_line.fetch_sub(1, Ordering::AcqRel);
+            tracing::warn!("password hash queue full; sign-in turned away");
+            return Err(busy());
+        }
+        let _in_line = InLine(self.in_line.clone());
         let _permit = self
             .permits
             .acquire()
             .await
             .expect("semaphore never closed");
-        tokio::task::spawn_blocking(f)
+        Ok(tokio::task::spawn_blocking(f)
             .await
-            .expect("hashing task panicked")
+            .expect("hashing task panicked"))
     }
 
     pub async fn hash(&self, password: &str) -> Result<String, AppError> {
         let password = password.to_owned();
         self.run(move || hash_blocking(&password))
-            .await
+            .await?
             .map_err(|e| {
                 tracing::error!(error = %e, "password hashing failed");
                 AppError::Internal {
@@ -82,13 +121,14 @@ impl Hasher {
     }
 
     /// Verifies against `hash`, or against a dummy when there is no account.
-    pub async fn verify(&self, password: &str, hash: Option<String>) -> bool {
+    /// `RateLimited` when too many hashes are already waiting.
+    pub async fn verify(&self, password: &str, hash: Option<String>) -> Result<bool, AppError> {
         let password = password.to_owned();
         let known = hash.is_some();
         let ok = self
             .run(move || verify_blocking(&password, hash.as_deref().unwrap_or(dummy_hash())))
-            .await;
-        known && ok
+            .await?;
+        Ok(known && ok)
     }
 }
 
@@ -180,8 +220,46 @@ mod tests {
     #[tokio::test]
     async fn unknown_accounts_never_verify() {
         let hasher = Hasher::new(1);
-        assert!(!hasher.verify("whatever it is", None).await);
+        assert!(!hasher.verify("whatever it is", None).await.unwrap());
         let h = hasher.hash("copper kettle drifts at noon").await.unwrap();
-        assert!(hasher.verify("copper kettle drifts at noon", Some(h)).await);
+        assert!(hasher
+            .verify("copper kettle drifts at noon", Some(h))
+            .await
+            .unwrap());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_full_queue_turns_hashes_away_at_once() {
+        let hasher = Hasher::new(1);
+        let line = hasher.max_in_line;
+        let waiting: Vec<_> = (0..line)
+            .map(|_| {
+                let h = hasher.clone();
+                tokio::spawn(async move { h.verify("some password here", None).await })
+            })
+            .collect();
+        // Wait until every one of them is in line.
+        while hasher.in_line.load(Ordering::Acquire) < line {
+            tokio::task::yield_now().await;
+        }
+        let started = std::time::Instant::now();
+        let e = hasher.verify("one more", None).await.unwrap_err();
+        assert!(
+            matches!(
+                e,
+                AppError::RateLimited {
+                    retry_after_secs: 5,
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
+        assert!(started.elapsed() < std::time::Duration::from_millis(50));
+        for w in waiting {
+            assert!(!w.await.unwrap().unwrap());
+        }
+        // The line empties again.
+        assert_eq!(hasher.in_line.load(Ordering::Acquire), 0);
+        assert!(!hasher.verify("later", None).await.unwrap());
     }
 }

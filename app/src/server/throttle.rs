@@ -34,6 +34,19 @@ pub fn blocked_until(
     Some(oldest_counted + window)
 }
 
+/// The answer to a blocked attempt: how long to wait, in words and seconds.
+pub fn rate_limited(until: DateTime<Utc>) -> crate::model::AppError {
+    let now = Utc::now();
+    let minutes = minutes_until(until, now);
+    crate::model::AppError::RateLimited {
+        message: format!(
+            "Too many failed attempts. Try again in {minutes} minute{}.",
+            if minutes == 1 { "" } else { "s" }
+        ),
+        retry_after_secs: (until - now).num_seconds().max(1) as u64,
+    }
+}
+
 /// Minutes to wait, rounded up, at least one.
 pub fn minutes_until(t: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
     let secs = (t - now).num_seconds().max(1);
@@ -44,7 +57,7 @@ async fn failures<C: ConnectionTrait>(
     conn: &C,
     column: login_attempt::Column,
     value: &str,
-    max: usize,
+    limit: usize,
     now: DateTime<Utc>,
     success_resets: bool,
 ) -> Result<Vec<DateTime<Utc>>, DbErr> {
@@ -53,7 +66,8 @@ async fn failures<C: ConnectionTrait>(
         .filter(column.eq(value))
         .filter(login_attempt::Column::CreatedAt.gt(since))
         .order_by_desc(login_attempt::Column::CreatedAt)
-        .limit(max as u64 + 1)
+        .order_by_desc(login_attempt::Column::Id)
+        .limit(limit as u64)
         .all(conn)
         .await?;
     // Only failures after the latest success count.
@@ -65,18 +79,43 @@ async fn failures<C: ConnectionTrait>(
         .collect())
 }
 
-/// When the next attempt for this account or address is allowed, if not now.
-pub async fn check<C: ConnectionTrait>(
+/// A password attempt that passed the throttle. It counts as a failure from
+/// the moment it was reserved until [`succeeded`] says otherwise, so attempts
+/// racing each other all see one another.
+#[derive(Debug)]
+#[must_use = "an attempt counts as a failure unless marked succeeded"]
+pub struct Attempt {
+    id: i64,
+}
+
+/// Reserves an attempt for this account key and client address before the
+/// password is checked, or says until when they are blocked.
+///
+/// Race-free without locks: each attempt first writes its own row, then
+/// counts the rows before it. Of n attempts at once, the k-th to commit
+/// counts at least k, so no more than the allowed number pass, whatever
+/// the interleaving. A blocked attempt removes its row again.
+pub async fn reserve<C: ConnectionTrait>(
     conn: &C,
-    email: &str,
+    key: &str,
     client_addr: &str,
-) -> Result<Option<DateTime<Utc>>, DbErr> {
+) -> Result<Result<Attempt, DateTime<Utc>>, DbErr> {
     let now = Utc::now();
+    let row = login_attempt::ActiveModel {
+        email: Set(key.chars().take(254).collect()),
+        client_addr: Set(client_addr.chars().take(64).collect()),
+        succeeded: Set(false),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    // This attempt is among the rows counted, hence one more allowed.
     let by_account = failures(
         conn,
         login_attempt::Column::Email,
-        email,
-        MAX_FAILURES_PER_ACCOUNT,
+        &row.email,
+        MAX_FAILURES_PER_ACCOUNT + 2,
         now,
         true,
     )
@@ -84,37 +123,47 @@ pub async fn check<C: ConnectionTrait>(
     let by_addr = failures(
         conn,
         login_attempt::Column::ClientAddr,
-        client_addr,
-        MAX_FAILURES_PER_ADDRESS,
+        &row.client_addr,
+        MAX_FAILURES_PER_ADDRESS + 2,
         now,
         false,
     )
     .await?;
-    Ok([
-        blocked_until(&by_account, MAX_FAILURES_PER_ACCOUNT, now),
-        blocked_until(&by_addr, MAX_FAILURES_PER_ADDRESS, now),
+    let blocked = [
+        blocked_until(&by_account, MAX_FAILURES_PER_ACCOUNT + 1, now),
+        blocked_until(&by_addr, MAX_FAILURES_PER_ADDRESS + 1, now),
     ]
     .into_iter()
     .flatten()
-    .max())
+    .max();
+    match blocked {
+        Some(until) => {
+            login_attempt::Entity::delete_by_id(row.id)
+                .exec(conn)
+                .await?;
+            Ok(Err(until))
+        }
+        None => Ok(Ok(Attempt { id: row.id })),
+    }
 }
 
-pub async fn record<C: ConnectionTrait>(
-    conn: &C,
-    email: &str,
-    client_addr: &str,
-    succeeded: bool,
-) -> Result<(), DbErr> {
-    login_attempt::ActiveModel {
-        email: Set(email.chars().take(254).collect()),
-        client_addr: Set(client_addr.chars().take(64).collect()),
-        succeeded: Set(succeeded),
-        created_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(conn)
-    .await?;
+/// The reserved attempt had the right password: earlier failures of the
+/// account stop counting.
+pub async fn succeeded<C: ConnectionTrait>(conn: &C, attempt: Attempt) -> Result<(), DbErr> {
+    login_attempt::Entity::update_many()
+        .col_expr(
+            login_attempt::Column::Succeeded,
+            sea_orm::sea_query::Expr::value(true),
+        )
+        .filter(login_attempt::Column::Id.eq(attempt.id))
+        .exec(conn)
+        .await?;
     Ok(())
+}
+
+/// The reserved attempt failed: it stays counted.
+pub fn failed(attempt: Attempt) {
+    let _ = attempt.id;
 }
 
 #[cfg(test)]

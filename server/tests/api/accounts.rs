@@ -134,6 +134,124 @@ async fn repeated_failures_are_throttled_per_account(b: Backend) {
 }
 both!(repeated_failures_are_throttled_per_account);
 
+async fn wrong_passwords_at_once_cannot_race_the_throttle(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let w = World::build(&app).await;
+    let victim = w.alpha.email(Role::Contributor);
+    let attempts = (0..16).map(|_| {
+        let c = app.client();
+        let app = &app;
+        async move { app.post_login(&c, victim, "wrong-password-guess").await }
+    });
+    let answers = futures::future::join_all(attempts).await;
+    let checked = answers
+        .iter()
+        .filter(|r| r.headers()["location"] == "/login?error=invalid")
+        .count();
+    let throttled = answers
+        .iter()
+        .filter(|r| {
+            r.headers()["location"]
+                .to_str()
+                .unwrap()
+                .starts_with("/login?error=throttled")
+        })
+        .count();
+    // Racing attempts may all be turned away; never more than five checked.
+    assert!(checked <= 5, "{checked} passwords were checked at once");
+    assert_eq!(checked + throttled, 16);
+    app.finish().await;
+}
+both!(wrong_passwords_at_once_cannot_race_the_throttle);
+
+async fn an_invitation_is_no_way_to_guess_a_password(b: Backend) {
+    let app = TestApp::spawn_with(
+        b,
+        Options {
+            memory_mail: false,
+            ..Default::default()
+        },
+    )
+    .await;
+    let w = World::build(&app).await;
+    // Beta's admin invites someone who, unknown to Beta, has an Alpha account.
+    let beta_admin = app.login(w.beta.email(Role::Admin), PASSWORD).await;
+    let victim = w.alpha.email(Role::Reviewer);
+    let (st, sent) = app
+        .call(
+            &beta_admin,
+            "invite_member",
+            &[("email", victim), ("role", "admin")],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{sent}");
+    let token = sent["link"]
+        .as_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_string();
+    // The inviter holds the link; it does not say the address has an account.
+    let (_, preview) = app
+        .call(&beta_admin, "get_invitation", &[("token", &token)])
+        .await;
+    assert_eq!(preview["signed_in_as_invitee"], false, "{preview}");
+    assert!(!preview.to_string().contains("existing"), "{preview}");
+
+    let guess = |password: &'static str| {
+        let (app, token) = (&app, token.clone());
+        async move {
+            app.call(
+                &app.client(),
+                "accept_invitation",
+                &[
+                    ("token", &token),
+                    ("display_name", "Anyone"),
+                    ("password", password),
+                ],
+            )
+            .await
+        }
+    };
+    let mut answers = Vec::new();
+    for _ in 0..26 {
+        answers.push(guess("wrong-password-guess").await);
+    }
+    // Four wrong passwords are told so; the fifth locks the link.
+    for (st, err) in &answers[..4] {
+        assert_eq!(*st, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+        assert_eq!(err["Validation"]["fields"][0]["field"], "password", "{err}");
+    }
+    for (st, err) in &answers[4..] {
+        assert_eq!(*st, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+        assert!(err.to_string().contains("locked"), "{err}");
+    }
+    // The right password no longer opens it: no membership, no session.
+    let (st, err) = guess(PASSWORD).await;
+    assert!(err.to_string().contains("locked"), "{st} {err}");
+    let (_, invitations) = app.call(&beta_admin, "list_invitations", &[]).await;
+    assert_eq!(invitations[0]["status"], "Locked", "{invitations}");
+    let (_, members) = app.call(&beta_admin, "list_members", &[]).await;
+    assert!(!members.to_string().contains(victim), "{members}");
+    // The guesses counted against the account, as at the sign-in form.
+    let r = app.post_login(&app.client(), victim, PASSWORD).await;
+    assert!(r.headers()["location"]
+        .to_str()
+        .unwrap()
+        .starts_with("/login?error=throttled"));
+
+    // Renewing issues a new link with a clean count.
+    let id = invitations[0]["id"].to_string();
+    let (st, renewed) = app
+        .call(&beta_admin, "renew_invitation", &[("invitation_id", &id)])
+        .await;
+    assert_eq!(st, StatusCode::OK, "{renewed}");
+    assert_eq!(renewed["invitation"]["status"], "Pending");
+    app.finish().await;
+}
+both!(an_invitation_is_no_way_to_guess_a_password);
+
 async fn an_invited_colleague_sets_a_password_and_joins(b: Backend) {
     let app = TestApp::spawn_with(
         b,
@@ -171,7 +289,8 @@ async fn an_invited_colleague_sets_a_password_and_joins(b: Backend) {
         .await;
     assert_eq!(st, StatusCode::OK);
     assert_eq!(preview["org_name"], "Alpha Water");
-    assert_eq!(preview["existing_account"], false);
+    assert_eq!(preview["signed_in_as_invitee"], false);
+    assert!(preview.get("existing_account").is_none());
 
     let (st, err) = app
         .call(
@@ -413,7 +532,7 @@ async fn a_member_of_two_organizations_switches_between_them(b: Backend) {
     let (_, preview) = app
         .call(&user, "get_invitation", &[("token", &token)])
         .await;
-    assert_eq!(preview["existing_account"], true);
+    assert_eq!(preview["signed_in_as_invitee"], true);
     let (st, _) = app
         .call(
             &user,

@@ -114,7 +114,7 @@ pub async fn save(
     app.call(c, "save_answer", &pairs).await
 }
 
-async fn get(app: &TestApp, c: &Client, id: &str) -> Value {
+pub async fn get(app: &TestApp, c: &Client, id: &str) -> Value {
     let (st, a) = app
         .call(c, "get_assessment", &[("assessment_id", id)])
         .await;
@@ -672,7 +672,10 @@ both!(a_page_fetches_its_data_once);
 
 /// A workbook like the downloaded one, with `fill` applied to each row
 /// (answer id, version, row index) → editable cells by column name.
-fn sheet(rows: &[(String, i64)], fill: impl Fn(usize) -> Vec<(&'static str, String)>) -> Vec<u8> {
+pub fn sheet(
+    rows: &[(String, i64)],
+    fill: impl Fn(usize) -> Vec<(&'static str, String)>,
+) -> Vec<u8> {
     use app::server::services::answer_sheets::SHEET_COLUMNS;
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
@@ -841,7 +844,7 @@ async fn an_offline_workbook_round_trips_all_or_nothing(b: Backend) {
         s.supplier.clone(),
     )
     .await;
-    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(st, StatusCode::PAYLOAD_TOO_LARGE);
 
     // Someone changes an answer in the browser after the download: the old
     // file's row is a conflict, and nothing is applied.
@@ -1046,7 +1049,7 @@ async fn assessment_queries_do_not_grow_with_requirements(b: Backend) {
 }
 both!(assessment_queries_do_not_grow_with_requirements);
 
-async fn answer_everything_and_submit(app: &TestApp, s: &Sent) {
+pub async fn answer_everything_and_submit(app: &TestApp, s: &Sent) {
     answer_all_and_submit(app, s, |i| {
         if i == 0 {
             vec![("compliance", "meets"), ("claimed_level", "2")]

@@ -10,15 +10,13 @@ use crate::model::{
     SheetChange, SheetPreview, Side,
 };
 use crate::server::{
+    answers::{self, AnswerWrite, Outcome, Source},
     audit, db,
-    entities::answer_version,
-    import::{read_table, RowErrors, MAX_FILE_BYTES},
+    import::{read_table_async, RowErrors},
     respond::internal,
     session::RequestInfo,
     Actor, AppState,
 };
-use chrono::Utc;
-use sea_orm::EntityTrait;
 use serde_json::json;
 
 /// The columns of the answers sheet; the first two identify the row.
@@ -202,10 +200,7 @@ pub async fn preview(
             "Upload the .xlsx file downloaded from this assessment.",
         ));
     }
-    if bytes.len() > MAX_FILE_BYTES {
-        return Err(AppError::invalid("file", "The file is larger than 2 MiB."));
-    }
-    let table = read_table(filename, bytes)?;
+    let table = read_table_async(filename, bytes).await?;
     let Some(header) = table.first() else {
         return Err(AppError::invalid("file", "The file has no header row."));
     };
@@ -341,47 +336,46 @@ pub async fn apply(
 ) -> Result<usize, AppError> {
     let p = preview(actor, state, id, filename, bytes).await?;
     let txn = db::write_txn(&state.writer).await.map_err(internal)?;
-    let now = Utc::now();
-    let mut started = None;
-    let mut versions = Vec::with_capacity(p.changes.len());
+    let mut rows = Vec::with_capacity(p.changes.len());
     for c in &p.changes {
         let (a, _) = editable_answer(&txn, actor, c.answer_id).await?;
-        started.get_or_insert(a);
-        let f = check_answer(&c.input)?;
-        let done = assessments::conditional_update(c.answer_id.0, c.version, &f, actor, now)
-            .exec(&txn)
-            .await
-            .map_err(internal)?;
-        if done.rows_affected != 1 {
-            return Err(AppError::Validation {
-                message: "Nothing was applied: an answer changed while the file was being applied."
-                    .into(),
-                fields: vec![FieldError {
-                    field: format!("row {}, version", c.row),
-                    message: format!(
-                        "{} was just changed by someone else; upload again to see it.",
-                        c.ref_id
-                    ),
-                }],
-            });
-        }
-        versions.push(assessments::kept_version(
-            c.answer_id.0,
-            c.version + 1,
-            &f,
+        rows.push((a, check_answer(&c.input)?));
+    }
+    let writes: Vec<AnswerWrite> = p
+        .changes
+        .iter()
+        .zip(&rows)
+        .map(|(c, (a, f))| AnswerWrite {
             actor,
-            now,
-        ));
+            assessment: a,
+            answer_id: c.answer_id.0,
+            expected: c.version,
+            fields: f,
+            request_id: &info.request_id,
+        })
+        .collect();
+    let outcomes = answers::write(&txn, Source::Sheet, &writes).await?;
+    // All or nothing: returning drops the transaction, which rolls it back.
+    if outcomes.contains(&Outcome::Locked) {
+        return Err(assessments::changed_meanwhile());
     }
-    // All kept versions in one statement.
-    if !versions.is_empty() {
-        answer_version::Entity::insert_many(versions)
-            .exec_without_returning(&txn)
-            .await
-            .map_err(internal)?;
-    }
-    if let Some(a) = &started {
-        assessments::mark_started(&txn, actor, a, info).await?;
+    if let Some((c, _)) = p
+        .changes
+        .iter()
+        .zip(&outcomes)
+        .find(|(_, o)| **o == Outcome::Conflict)
+    {
+        return Err(AppError::Validation {
+            message: "Nothing was applied: an answer changed while the file was being applied."
+                .into(),
+            fields: vec![FieldError {
+                field: format!("row {}, version", c.row),
+                message: format!(
+                    "{} was just changed by someone else; upload again to see it.",
+                    c.ref_id
+                ),
+            }],
+        });
     }
     audit::by_actor(
         &txn,

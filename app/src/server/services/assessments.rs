@@ -11,6 +11,7 @@ use crate::model::{
     Side, TargetKind, Transition,
 };
 use crate::server::{
+    answers::{self, AnswerWrite, Outcome, Source},
     audit, db,
     entities::{
         answer, answer_version, assessment, engagement, evidence, membership, profile,
@@ -485,66 +486,38 @@ pub(crate) async fn editable_answer<C: ConnectionTrait>(
     Ok((a, x))
 }
 
+/// An answer write found its assessment no longer editable.
+pub(crate) fn changed_meanwhile() -> AppError {
+    AppError::Conflict(
+        "Nothing was changed: the assessment was submitted or closed meanwhile. Reload the page to see it."
+            .into(),
+    )
+}
+
+/// [`editable_answer`] inside a write transaction, with the assessment
+/// locked until it ends (see `answers::lock_assessment`): for changes that
+/// a submit must see whole or not at all, such as evidence.
+pub(crate) async fn editable_answer_locked<C: ConnectionTrait>(
+    txn: &C,
+    actor: &Actor,
+    answer_id: AnswerId,
+) -> Result<(assessment::Model, answer::Model), AppError> {
+    let (_, x) = editable_answer(txn, actor, answer_id).await?;
+    let a = answers::lock_assessment(txn, x.assessment_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !status(&a).supplier_may_edit() {
+        return Err(locked(status(&a)));
+    }
+    Ok((a, x))
+}
+
 /// Why the supplier's answers cannot change in `status`.
 pub(crate) fn locked(status: AssessmentStatus) -> AppError {
     AppError::Conflict(format!(
         "This assessment is {}; answers can no longer change unless the asset owner reopens it.",
         status.label().to_lowercase()
     ))
-}
-
-/// Moves a sent assessment to in progress on its first saved answer.
-pub(crate) async fn mark_started<C: ConnectionTrait>(
-    conn: &C,
-    actor: &Actor,
-    a: &assessment::Model,
-    info: &RequestInfo,
-) -> Result<(), AppError> {
-    let from = status(a);
-    let to = from.next(Transition::Start, Side::Supplier)?;
-    if to != from {
-        // Two first answers at once: one of them moves it, both are fine.
-        let done = assessment::Entity::update_many()
-            .col_expr(assessment::Column::Status, Expr::value(to.as_str()))
-            .filter(assessment::Column::Id.eq(a.id))
-            .filter(assessment::Column::Status.eq(from.as_str()))
-            .exec(conn)
-            .await
-            .map_err(internal)?;
-        if done.rows_affected == 1 {
-            audit::by_actor(
-                conn,
-                actor,
-                &info.request_id,
-                "assessment.status_changed",
-                "assessment",
-                a.id,
-                Some(json!({"status": from.as_str()})),
-                Some(json!({"status": to.as_str()})),
-            )
-            .await?;
-        }
-    }
-    Ok(())
-}
-
-/// A condition on answers: their assessment still takes changes from the
-/// supplier.
-pub(crate) fn still_editable(assessment_id: i64) -> sea_orm::sea_query::SimpleExpr {
-    use sea_orm::sea_query::Query;
-    let editable: Vec<&str> = AssessmentStatus::ALL
-        .into_iter()
-        .filter(|s| s.supplier_may_edit())
-        .map(|s| s.as_str())
-        .collect();
-    answer::Column::AssessmentId.in_subquery(
-        Query::select()
-            .column(assessment::Column::Id)
-            .from(assessment::Entity)
-            .and_where(assessment::Column::Id.eq(assessment_id))
-            .and_where(assessment::Column::Status.is_in(editable))
-            .to_owned(),
-    )
 }
 
 /// Writes a status change if the row still has the status it was read with.
@@ -583,66 +556,6 @@ pub(crate) async fn set_status<C: ConnectionTrait>(
         Some(json!({"status": to.as_str()})),
     )
     .await
-}
-
-/// The UPDATE that writes an answer's fields as version `expected + 1`,
-/// only if the row is still at version `expected` (optimistic concurrency;
-/// callers check `rows_affected`).
-pub(crate) fn conditional_update(
-    answer_id: i64,
-    expected: i32,
-    f: &AnswerFields,
-    actor: &Actor,
-    now: chrono::DateTime<Utc>,
-) -> sea_orm::UpdateMany<answer::Entity> {
-    answer::Entity::update_many()
-        .col_expr(
-            answer::Column::Compliance,
-            Expr::value(f.compliance.map(|c| c.as_str().to_string())),
-        )
-        .col_expr(
-            answer::Column::Countermeasure,
-            Expr::value(f.countermeasure.clone()),
-        )
-        .col_expr(answer::Column::PlannedOn, Expr::value(f.planned_on))
-        .col_expr(answer::Column::NaReason, Expr::value(f.na_reason.clone()))
-        .col_expr(
-            answer::Column::OtherParty,
-            Expr::value(f.other_party.clone()),
-        )
-        .col_expr(answer::Column::ClaimedLevel, Expr::value(f.claimed_level))
-        .col_expr(answer::Column::Statement, Expr::value(f.statement.clone()))
-        .col_expr(
-            answer::Column::ResponsibilityAccepted,
-            Expr::value(f.responsibility_accepted),
-        )
-        .col_expr(answer::Column::Version, Expr::value(expected + 1))
-        .col_expr(
-            answer::Column::UpdatedBy,
-            Expr::value(Some(actor.user_id().0)),
-        )
-        .col_expr(answer::Column::UpdatedAt, Expr::value(Some(now)))
-        .filter(answer::Column::Id.eq(answer_id))
-        .filter(answer::Column::Version.eq(expected))
-}
-
-/// The kept copy of an answer's fields as its `version`, for its history:
-/// one per saved version, however it was saved.
-pub(crate) fn kept_version(
-    answer_id: i64,
-    version: i32,
-    f: &AnswerFields,
-    actor: &Actor,
-    now: chrono::DateTime<Utc>,
-) -> answer_version::ActiveModel {
-    answer_version::ActiveModel {
-        answer_id: Set(answer_id),
-        version: Set(version),
-        data: Set(serde_json::to_string(f).unwrap_or_default()),
-        saved_by: Set(Some(actor.user_id().0)),
-        saved_at: Set(now),
-        ..Default::default()
-    }
 }
 
 /// Saves an answer if nobody saved it since `expected_version`; otherwise
@@ -800,9 +713,7 @@ pub async fn prefill(
         return Err(AppError::NotFound);
     }
     if !status(&a).supplier_may_edit() {
-        return Err(AppError::Conflict(
-            "This assessment is locked; answers can no longer change.".into(),
-        ));
+        return Err(locked(status(&a)));
     }
     let mine = answer::Entity::find()
         .filter(answer::Column::AssessmentId.eq(a.id))
@@ -824,35 +735,33 @@ pub async fn prefill(
     for e in &earlier {
         latest.entry(e.requirement_id).or_insert(e);
     }
-    let now = Utc::now();
-    let mut filled = 0;
-    for x in empty {
-        let Some(src) = latest.get(&x.requirement_id) else {
-            continue;
-        };
-        let f = fields_of(src);
-        let mut am: answer::ActiveModel = x.clone().into();
-        am.compliance = Set(src.compliance.clone());
-        am.countermeasure = Set(f.countermeasure.clone());
-        am.planned_on = Set(f.planned_on);
-        am.na_reason = Set(f.na_reason.clone());
-        am.other_party = Set(f.other_party.clone());
-        am.claimed_level = Set(f.claimed_level);
-        am.statement = Set(f.statement.clone());
-        am.responsibility_accepted = Set(f.responsibility_accepted);
-        am.version = Set(x.version + 1);
-        am.updated_by = Set(Some(actor.user_id().0));
-        am.updated_at = Set(Some(now));
-        am.update(&txn).await.map_err(internal)?;
-        kept_version(x.id, x.version + 1, &f, actor, now)
-            .insert(&txn)
-            .await
-            .map_err(internal)?;
-        filled += 1;
+    let fills: Vec<(i64, i32, AnswerFields)> = empty
+        .iter()
+        .filter_map(|x| {
+            latest
+                .get(&x.requirement_id)
+                .map(|src| (x.id, x.version, fields_of(src)))
+        })
+        .collect();
+    let writes: Vec<AnswerWrite> = fills
+        .iter()
+        .map(|(id, version, f)| AnswerWrite {
+            actor,
+            assessment: &a,
+            answer_id: *id,
+            expected: *version,
+            fields: f,
+            request_id: &info.request_id,
+        })
+        .collect();
+    // An answer a colleague saved since it was read here stays as they
+    // saved it: the pre-fill is the one that yields.
+    let outcomes = answers::write(&txn, Source::Prefill, &writes).await?;
+    if outcomes.contains(&Outcome::Locked) {
+        return Err(changed_meanwhile());
     }
-    if filled > 0 {
-        mark_started(&txn, actor, &a, info).await?;
-    }
+    let filled = outcomes.iter().filter(|o| **o == Outcome::Saved).count();
+    let skipped = outcomes.len() - filled;
     audit::by_actor(
         &txn,
         actor,
@@ -861,7 +770,7 @@ pub async fn prefill(
         "assessment",
         a.id,
         None,
-        Some(json!({"filled": filled})),
+        Some(json!({"filled": filled, "changed_meanwhile": skipped})),
     )
     .await?;
     txn.commit().await.map_err(internal)?;
@@ -914,7 +823,18 @@ pub async fn submit(
         });
     }
     let txn = db::write_txn(&state.writer).await.map_err(internal)?;
-    let a = find(&txn, actor, id.0).await?;
+    find(&txn, actor, id.0).await?;
+    // From here until the commit no answer or evidence of this assessment
+    // changes (every such write locks it too); what was checked above must
+    // still be what is there.
+    let a = answers::lock_assessment(&txn, id.0)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if fingerprint(&txn, a.id).await? != fingerprint_of(&dto) {
+        return Err(AppError::Conflict(
+            "Answers or evidence changed while you submitted. Check them and submit again.".into(),
+        ));
+    }
     let from = status(&a);
     let to = from.next(Transition::Submit, Side::Supplier)?;
     set_status(&txn, actor, &a, from, to, info).await?;
@@ -954,6 +874,46 @@ pub async fn submit(
             .map_err(internal)?;
     }
     txn.commit().await.map_err(internal)
+}
+
+/// What a submit checked, to compare with what is there: the sum of the
+/// answers' versions (every write raises one), and the count and highest id
+/// of the evidence (a removal lowers the count; an addition, whatever else
+/// was removed, brings a new highest id).
+type Fingerprint = (i64, i64, i64);
+
+fn fingerprint_of(dto: &AssessmentDto) -> Fingerprint {
+    let versions = dto.answers.iter().map(|x| x.version as i64).sum();
+    let evidence = dto.answers.iter().flat_map(|x| &x.evidence);
+    (
+        versions,
+        evidence.clone().count() as i64,
+        evidence.map(|e| e.id.0).max().unwrap_or(0),
+    )
+}
+
+async fn fingerprint<C: ConnectionTrait>(conn: &C, id: i64) -> Result<Fingerprint, AppError> {
+    // Cast: PostgreSQL sums integers as bigint, SQLite as integer.
+    let versions: Option<i64> = answer::Entity::find()
+        .select_only()
+        .column_as(Expr::cust("CAST(SUM(version) AS BIGINT)"), "v")
+        .filter(answer::Column::AssessmentId.eq(id))
+        .into_tuple()
+        .one(conn)
+        .await
+        .map_err(internal)?
+        .flatten();
+    let (count, ids): (i64, Option<i64>) = evidence::Entity::find()
+        .select_only()
+        .column_as(evidence::Column::Id.count(), "n")
+        .column_as(evidence::Column::Id.max(), "s")
+        .filter(evidence::Column::AssessmentId.eq(id))
+        .into_tuple()
+        .one(conn)
+        .await
+        .map_err(internal)?
+        .unwrap_or((0, None));
+    Ok((versions.unwrap_or(0), count, ids.unwrap_or(0)))
 }
 
 /// The asset owner's moves on an assessment (reopen, withdraw; the review

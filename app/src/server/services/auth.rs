@@ -21,18 +21,6 @@ use serde_json::json;
 const BAD_LOGIN: &str = "The e-mail address or password is not right.";
 pub const RESET_VALID_MINUTES: i64 = 60;
 
-fn rate_limited(until: chrono::DateTime<Utc>) -> AppError {
-    let now = Utc::now();
-    let minutes = throttle::minutes_until(until, now);
-    AppError::RateLimited {
-        message: format!(
-            "Too many failed attempts. Try again in {minutes} minute{}.",
-            if minutes == 1 { "" } else { "s" }
-        ),
-        retry_after_secs: (until - now).num_seconds().max(1) as u64,
-    }
-}
-
 /// Checks the credentials and starts a session; returns its token.
 /// Unknown accounts, wrong passwords and inactive accounts all get the same
 /// message after the same amount of work.
@@ -44,12 +32,10 @@ pub async fn login(
     info: &RequestInfo,
 ) -> Result<String, AppError> {
     let key: String = email.trim().to_lowercase().chars().take(254).collect();
-    if let Some(until) = throttle::check(&state.db, &key, &info.client_addr)
+    let attempt = throttle::reserve(&state.writer, &key, &info.client_addr)
         .await
         .map_err(internal)?
-    {
-        return Err(rate_limited(until));
-    }
+        .map_err(throttle::rate_limited)?;
     let found = match Email::parse(&key) {
         Ok(e) => user::Entity::find()
             .filter(user::Column::Email.eq(e.as_str()))
@@ -73,20 +59,16 @@ pub async fn login(
     let verified = state
         .hasher
         .verify(password, found.as_ref().map(|u| u.password_hash.clone()))
-        .await;
+        .await?;
     let (Some(user), Some(m), true) = (found, membership, verified) else {
-        throttle::record(&state.writer, &key, &info.client_addr, false)
-            .await
-            .map_err(internal)?;
+        throttle::failed(attempt);
         return Err(AppError::Validation {
             message: BAD_LOGIN.into(),
             fields: vec![],
         });
     };
     let txn = db::write_txn(&state.writer).await.map_err(internal)?;
-    throttle::record(&txn, &key, &info.client_addr, true)
-        .await
-        .map_err(internal)?;
+    throttle::succeeded(&txn, attempt).await.map_err(internal)?;
     let token = session::create(
         &txn,
         state,
@@ -220,26 +202,25 @@ pub async fn change_password(
         .await
         .map_err(internal)?
         .ok_or(AppError::Unauthenticated)?;
-    if let Some(until) = throttle::check(db, &user.email, &info.client_addr)
+    let attempt = throttle::reserve(&state.writer, &user.email, &info.client_addr)
         .await
         .map_err(internal)?
-    {
-        return Err(rate_limited(until));
-    }
+        .map_err(throttle::rate_limited)?;
     if current.len() > 1024
         || !state
             .hasher
             .verify(current, Some(user.password_hash.clone()))
-            .await
+            .await?
     {
-        throttle::record(&state.writer, &user.email, &info.client_addr, false)
-            .await
-            .map_err(internal)?;
+        throttle::failed(attempt);
         return Err(AppError::invalid(
             "current_password",
             "Your current password is not right.",
         ));
     }
+    throttle::succeeded(&state.writer, attempt)
+        .await
+        .map_err(internal)?;
     if current == new {
         return Err(AppError::invalid(
             "new_password",

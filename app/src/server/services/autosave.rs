@@ -18,18 +18,15 @@
 //! One task per process writes the batches; on PostgreSQL the saves of
 //! several processes still meet at the audit chain's row lock, as before.
 
-use super::assessments::{conditional_update, kept_version, mark_started, still_editable};
 use crate::model::{AnswerFields, AppError};
 use crate::server::{
-    audit, db,
-    entities::{answer_version, assessment},
+    answers::{self, AnswerWrite, Outcome, Source},
+    db,
+    entities::assessment,
     session::RequestInfo,
     Actor,
 };
-use chrono::Utc;
-use sea_orm::{DatabaseConnection, EntityTrait, QueryFilter};
-use serde_json::json;
-use std::collections::HashSet;
+use sea_orm::DatabaseConnection;
 use std::sync::{Arc, Mutex, PoisonError};
 use tokio::sync::{mpsc, oneshot};
 
@@ -134,56 +131,24 @@ async fn run(writer: DatabaseConnection, mut rx: mpsc::Receiver<(Save, Reply)>) 
     }
 }
 
-/// One transaction for all of `saves`; whether each was written, in order.
+/// One transaction for all of `saves`; whether each was written, in order
+/// (not written: the answer or its assessment changed meanwhile).
 async fn write(writer: &DatabaseConnection, saves: &[Save]) -> Result<Vec<bool>, String> {
     let txn = db::write_txn(writer).await.map_err(|e| e.to_string())?;
-    let now = Utc::now();
-    let mut written = Vec::with_capacity(saves.len());
-    let mut versions = Vec::new();
-    let mut events = Vec::new();
-    // Assessments (and the status they were read in) whose first-answer
-    // move this batch already made or found unneeded: trying it again
-    // could not change anything.
-    let mut started = HashSet::new();
-    for s in saves {
-        let done = conditional_update(s.answer_id, s.expected, &s.fields, &s.actor, now)
-            .filter(still_editable(s.assessment.id))
-            .exec(&txn)
-            .await
-            .map_err(|e| e.to_string())?;
-        let ok = done.rows_affected == 1;
-        written.push(ok);
-        if !ok {
-            continue;
-        }
-        let version = s.expected + 1;
-        versions.push(kept_version(s.answer_id, version, &s.fields, &s.actor, now));
-        if started.insert((s.assessment.id, s.assessment.status.as_str())) {
-            mark_started(&txn, &s.actor, &s.assessment, &s.info)
-                .await
-                .map_err(|e| e.to_string())?;
-        }
-        events.push(audit::actor_event(
-            &s.actor,
-            &s.info.request_id,
-            "answer.saved",
-            "answer",
-            format!("{}/{}", s.assessment.id, s.answer_id),
-            Some(json!({"version": s.expected})),
-            Some(
-                json!({"version": version, "compliance": s.fields.compliance.map(|c| c.as_str())}),
-            ),
-        ));
-    }
-    if !versions.is_empty() {
-        answer_version::Entity::insert_many(versions)
-            .exec_without_returning(&txn)
-            .await
-            .map_err(|e| e.to_string())?;
-        audit::record_all(&txn, events)
-            .await
-            .map_err(|e| e.to_string())?;
-    }
+    let writes: Vec<AnswerWrite> = saves
+        .iter()
+        .map(|s| AnswerWrite {
+            actor: &s.actor,
+            assessment: &s.assessment,
+            answer_id: s.answer_id,
+            expected: s.expected,
+            fields: &s.fields,
+            request_id: &s.info.request_id,
+        })
+        .collect();
+    let outcomes = answers::write(&txn, Source::Autosave, &writes)
+        .await
+        .map_err(|e| e.to_string())?;
     txn.commit().await.map_err(|e| e.to_string())?;
-    Ok(written)
+    Ok(outcomes.into_iter().map(|o| o == Outcome::Saved).collect())
 }

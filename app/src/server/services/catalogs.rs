@@ -358,25 +358,37 @@ pub async fn import(
     bytes: &[u8],
     info: &crate::server::session::RequestInfo,
 ) -> Result<CatalogSummary, AppError> {
+    use crate::server::import as imp;
     actor.require(crate::model::Permission::EditProfiles)?;
-    if filename.to_lowercase().ends_with(".json") {
+    imp::check_size(bytes)?;
+    let is_json = filename.to_lowercase().ends_with(".json");
+    let (f, b) = (filename.to_string(), bytes.to_vec());
+    let (oscal, reqs) = crate::server::untrusted::parse(move || {
+        if is_json {
+            let (title, origin, reqs) = imp::read_oscal(&b)?;
+            Ok((Some((title, origin)), reqs))
+        } else {
+            Ok((None, imp::validate(&imp::read_table(&f, &b)?)?))
+        }
+    })
+    .await?;
+    match oscal {
         // An OSCAL catalog keeps its identity; without a name, its title.
-        let (title, origin, reqs) = crate::server::import::read_oscal(bytes)?;
-        let name = if name.trim().is_empty() { &title } else { name };
-        return create_owned(
-            actor,
-            state,
-            name,
-            &reqs,
-            Some(origin),
-            "catalog.imported",
-            info,
-        )
-        .await;
+        Some((title, origin)) => {
+            let name = if name.trim().is_empty() { &title } else { name };
+            create_owned(
+                actor,
+                state,
+                name,
+                &reqs,
+                Some(origin),
+                "catalog.imported",
+                info,
+            )
+            .await
+        }
+        None => create_owned(actor, state, name, &reqs, None, "catalog.imported", info).await,
     }
-    let table = crate::server::import::read_table(filename, bytes)?;
-    let reqs = crate::server::import::validate(&table)?;
-    create_owned(actor, state, name, &reqs, None, "catalog.imported", info).await
 }
 
 /// Adds one requirement, typed in by hand, to the organization's own catalog.

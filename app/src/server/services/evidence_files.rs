@@ -174,7 +174,7 @@ pub async fn add_file(
     }
     let content_type = sniff(filename, &bytes).map_err(|m| AppError::invalid("file", m))?;
     let txn = db::write_txn(&state.writer).await.map_err(internal)?;
-    let (a, x) = super::assessments::editable_answer(&txn, actor, answer_id).await?;
+    let (a, x) = super::assessments::editable_answer_locked(&txn, actor, answer_id).await?;
     room_for_more(&txn, x.id).await?;
     let size = bytes.len() as i64;
     let store = state.blobs.clone();
@@ -214,7 +214,7 @@ pub async fn add_link(
         t => crate::model::parse_name("title", t, 300)?,
     };
     let txn = db::write_txn(&state.writer).await.map_err(internal)?;
-    let (a, x) = super::assessments::editable_answer(&txn, actor, answer_id).await?;
+    let (a, x) = super::assessments::editable_answer_locked(&txn, actor, answer_id).await?;
     room_for_more(&txn, x.id).await?;
     let mut row = blank("link", title, &a, &x, actor);
     row.url = Set(Some(parsed.to_string()));
@@ -254,7 +254,7 @@ pub async fn add_certificate(
     let expires = NaiveDate::parse_from_str(c.expires_on.trim(), "%Y-%m-%d")
         .map_err(|_| AppError::invalid("expires_on", "Give the expiry date, like 2028-06-30."))?;
     let txn = db::write_txn(&state.writer).await.map_err(internal)?;
-    let (a, x) = super::assessments::editable_answer(&txn, actor, answer_id).await?;
+    let (a, x) = super::assessments::editable_answer_locked(&txn, actor, answer_id).await?;
     room_for_more(&txn, x.id).await?;
     let title = if level.is_empty() {
         scheme.clone()
@@ -286,7 +286,7 @@ pub async fn remove_evidence(
         .await
         .map_err(internal)?
         .ok_or(AppError::NotFound)?;
-    super::assessments::editable_answer(&txn, actor, AnswerId(e.answer_id)).await?;
+    super::assessments::editable_answer_locked(&txn, actor, AnswerId(e.answer_id)).await?;
     evidence::Entity::delete_by_id(e.id)
         .exec(&txn)
         .await

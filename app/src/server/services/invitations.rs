@@ -15,27 +15,42 @@ use crate::server::{
     respond::internal,
     scoped::{find_owned, scoped},
     session::{self, RequestInfo},
-    tokens, Actor, AppState,
+    throttle, tokens, Actor, AppState,
 };
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
-    sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    sea_query::{Expr, ExprTrait},
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 use serde_json::json;
 
 pub const VALID_DAYS: i64 = 7;
+/// Wrong passwords through one link before it is locked.
+pub const MAX_FAILED_ATTEMPTS: i32 = 5;
 
 /// The status of an invitation at `now`. Pure, unit-tested.
-pub fn status_at(
+pub fn status_at(i: &invitation::Model, now: DateTime<Utc>) -> InvitationStatus {
+    status_of(
+        i.accepted_at,
+        i.revoked_at,
+        i.expires_at,
+        i.failed_attempts,
+        now,
+    )
+}
+
+fn status_of(
     accepted_at: Option<DateTime<Utc>>,
     revoked_at: Option<DateTime<Utc>>,
     expires_at: DateTime<Utc>,
+    failed_attempts: i32,
     now: DateTime<Utc>,
 ) -> InvitationStatus {
     match (accepted_at, revoked_at) {
         (Some(_), _) => InvitationStatus::Accepted,
         (None, Some(_)) => InvitationStatus::Revoked,
+        (None, None) if failed_attempts >= MAX_FAILED_ATTEMPTS => InvitationStatus::Locked,
         (None, None) if expires_at <= now => InvitationStatus::Expired,
         (None, None) => InvitationStatus::Pending,
     }
@@ -46,7 +61,7 @@ fn dto(i: &invitation::Model) -> InvitationDto {
         id: InvitationId(i.id),
         email: i.email.clone(),
         role: Role::parse(&i.role).unwrap_or(Role::Viewer),
-        status: status_at(i.accepted_at, i.revoked_at, i.expires_at, Utc::now()),
+        status: status_at(i, Utc::now()),
         created_at: ts(i.created_at),
         expires_at: ts(i.expires_at),
     }
@@ -233,6 +248,7 @@ pub async fn renew(
     am.token_hash = Set(tokens::hash_token(&token));
     am.expires_at = Set(now + Duration::days(VALID_DAYS));
     am.revoked_at = Set(None);
+    am.failed_attempts = Set(0);
     let row = am.update(&txn).await.map_err(internal)?;
     audit::record(
         &txn,
@@ -306,6 +322,13 @@ fn invalid_link() -> AppError {
     )
 }
 
+fn locked_link() -> AppError {
+    AppError::invalid(
+        "token",
+        "This invitation was locked after too many wrong passwords. Ask the person who invited you for a new link.",
+    )
+}
+
 async fn pending_by_token<C: ConnectionTrait>(
     conn: &C,
     token: &str,
@@ -319,32 +342,50 @@ async fn pending_by_token<C: ConnectionTrait>(
         .await
         .map_err(internal)?
         .ok_or_else(invalid_link)?;
-    if status_at(row.accepted_at, row.revoked_at, row.expires_at, Utc::now())
-        != InvitationStatus::Pending
-    {
-        return Err(invalid_link());
+    match status_at(&row, Utc::now()) {
+        InvitationStatus::Pending => Ok(row),
+        InvitationStatus::Locked => Err(locked_link()),
+        _ => Err(invalid_link()),
     }
-    Ok(row)
 }
 
-pub async fn preview(state: &AppState, token: &str) -> Result<InvitationPreview, AppError> {
+/// What the link shows. Whether the address already has an account is told
+/// only to that account, signed in: the inviter may hold the link.
+pub async fn preview(
+    state: &AppState,
+    token: &str,
+    visitor: Option<&Actor>,
+) -> Result<InvitationPreview, AppError> {
     let row = pending_by_token(&state.db, token).await?;
     let org = organization::Entity::find_by_id(row.organization_id)
         .one(&state.db)
         .await
         .map_err(internal)?
         .ok_or_else(invalid_link)?;
-    let existing = user::Entity::find()
-        .filter(user::Column::Email.eq(row.email.as_str()))
-        .one(&state.db)
-        .await
-        .map_err(internal)?;
     Ok(InvitationPreview {
         org_name: org.name,
+        signed_in_as_invitee: visitor.is_some_and(|a| a.email() == row.email),
         email: row.email,
         role: Role::parse(&row.role).unwrap_or(Role::Viewer),
-        existing_account: existing.is_some(),
     })
+}
+
+/// Counts a wrong password given through the link; true when that locked it.
+async fn count_failure(state: &AppState, id: i64) -> Result<bool, AppError> {
+    invitation::Entity::update_many()
+        .col_expr(
+            invitation::Column::FailedAttempts,
+            Expr::col(invitation::Column::FailedAttempts).add(1),
+        )
+        .filter(invitation::Column::Id.eq(id))
+        .exec(&state.writer)
+        .await
+        .map_err(internal)?;
+    let row = invitation::Entity::find_by_id(id)
+        .one(&state.writer)
+        .await
+        .map_err(internal)?;
+    Ok(row.is_some_and(|r| r.failed_attempts >= MAX_FAILED_ATTEMPTS))
 }
 
 /// Accepts an invitation: creates the account (or, for an existing account,
@@ -364,22 +405,31 @@ pub async fn accept(
         .one(db)
         .await
         .map_err(internal)?;
+    let mut attempt = None;
     let new_hash = match &existing {
         Some(u) => {
+            // The same throttle as signing in, for the same account: a link
+            // is not a way around it.
+            let reserved = throttle::reserve(&state.writer, &u.email, &info.client_addr)
+                .await
+                .map_err(internal)?
+                .map_err(throttle::rate_limited)?;
             let ok = password.len() <= 1024
                 && state
                     .hasher
                     .verify(password, Some(u.password_hash.clone()))
-                    .await;
+                    .await?;
             if !ok || !u.is_active {
+                throttle::failed(reserved);
+                if count_failure(state, row.id).await? {
+                    return Err(locked_link());
+                }
                 return Err(AppError::invalid(
                     "password",
-                    format!(
-                        "Enter the current password of your Pactline account {}.",
-                        u.email
-                    ),
+                    "This password does not fit. If you already use Pactline with this address, enter that account's password.",
                 ));
             }
+            attempt = Some(reserved);
             None
         }
         None => {
@@ -402,6 +452,9 @@ pub async fn accept(
         .map_err(internal)?;
     if claimed.rows_affected != 1 {
         return Err(invalid_link());
+    }
+    if let Some(attempt) = attempt {
+        throttle::succeeded(&txn, attempt).await.map_err(internal)?;
     }
     let user_id = match (existing, new_hash) {
         (Some(u), _) => u.id,
@@ -491,22 +544,36 @@ mod tests {
         let now = Utc::now();
         let later = now + Duration::days(1);
         let earlier = now - Duration::days(1);
-        assert_eq!(status_at(None, None, later, now), InvitationStatus::Pending);
         assert_eq!(
-            status_at(None, None, earlier, now),
+            status_of(None, None, later, 0, now),
+            InvitationStatus::Pending
+        );
+        assert_eq!(
+            status_of(None, None, later, MAX_FAILED_ATTEMPTS - 1, now),
+            InvitationStatus::Pending
+        );
+        assert_eq!(
+            status_of(None, None, later, MAX_FAILED_ATTEMPTS, now),
+            InvitationStatus::Locked
+        );
+        assert_eq!(
+            status_of(None, None, earlier, 0, now),
             InvitationStatus::Expired
         );
-        assert_eq!(status_at(None, None, now, now), InvitationStatus::Expired);
         assert_eq!(
-            status_at(None, Some(earlier), later, now),
+            status_of(None, None, now, 0, now),
+            InvitationStatus::Expired
+        );
+        assert_eq!(
+            status_of(None, Some(earlier), later, 0, now),
             InvitationStatus::Revoked
         );
         assert_eq!(
-            status_at(Some(earlier), None, earlier, now),
+            status_of(Some(earlier), None, earlier, 0, now),
             InvitationStatus::Accepted
         );
         assert_eq!(
-            status_at(Some(earlier), Some(earlier), later, now),
+            status_of(Some(earlier), Some(earlier), later, 0, now),
             InvitationStatus::Accepted
         );
     }

@@ -139,12 +139,20 @@ pub async fn import(
 ) -> Result<ProfileId, AppError> {
     use crate::server::import::{self as imp, CatalogRef, RowErrors};
     actor.require(Permission::EditProfiles)?;
-    let (title, rows) = if filename.to_lowercase().ends_with(".json") {
-        imp::read_oscal_profile(bytes)?
-    } else {
-        let table = imp::read_table(filename, bytes)?;
-        (String::new(), imp::validate_profile(&table)?)
-    };
+    imp::check_size(bytes)?;
+    let is_json = filename.to_lowercase().ends_with(".json");
+    let (f, b) = (filename.to_string(), bytes.to_vec());
+    let (title, rows) = crate::server::untrusted::parse(move || {
+        if is_json {
+            imp::read_oscal_profile(&b)
+        } else {
+            Ok((
+                String::new(),
+                imp::validate_profile(&imp::read_table(&f, &b)?)?,
+            ))
+        }
+    })
+    .await?;
     let name = match (name.trim(), title.trim()) {
         ("", "") => return Err(AppError::invalid("name", "Name the profile.")),
         ("", t) => t.to_string(),
