@@ -2,6 +2,7 @@
 //! mail and audit. Compiled only with the `ssr` feature; the browser never
 //! sees any of it.
 
+pub mod access;
 pub mod answers;
 pub mod audit;
 pub mod blobs;
@@ -11,17 +12,20 @@ pub mod demo;
 pub mod entities;
 pub mod generate;
 pub mod import;
+mod layering;
 pub mod mail;
+pub mod notify;
 pub mod oscal;
 pub mod password;
+pub mod read_models;
 pub mod respond;
-pub mod scoped;
 pub mod services;
 pub mod session;
 pub mod state;
 pub mod throttle;
 pub mod tokens;
 pub mod untrusted;
+pub mod writes;
 
 pub use session::Actor;
 pub use state::AppState;

@@ -29,6 +29,9 @@ pub fn corpus(name: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
+/// An endpoint, who calls it, and its form fields besides the file.
+type UploadPath = (&'static str, Client, Vec<(&'static str, String)>);
+
 async fn healthy(app: &TestApp) {
     let r = app.client().get(app.url("/healthz")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
@@ -38,7 +41,7 @@ async fn every_upload_path_refuses_hostile_files(b: Backend) {
     let app = TestApp::spawn(b).await;
     let w = World::build(&app).await;
     let s = send(&app, &w).await;
-    let paths: Vec<(&str, Client, Vec<(&str, String)>)> = vec![
+    let paths: Vec<UploadPath> = vec![
         (
             "import_catalog",
             s.owner.clone(),

@@ -6,12 +6,12 @@ use crate::model::{
     parse_name, AppError, AuditEventDto, Email, OrgId, OrgKind, OutboxDto, Permission, Role, UserId,
 };
 use crate::server::{
+    access::scoped,
     audit::{self, Event, Who},
     db,
     entities::{audit_event, membership, organization, outbox, user},
     password::check_policy,
     respond::internal,
-    scoped::scoped,
     Actor, AppState,
 };
 use chrono::Utc;

@@ -4,12 +4,13 @@
 //! all or nothing in one transaction. A row changed in Pactline since the
 //! download is a conflict, never silently overwritten.
 
-use super::assessments::{self, editable_answer};
+use super::assessments;
 use crate::model::{
     check_answer, AnswerFields, AnswerInput, AppError, AssessmentId, Compliance, FieldError,
     SheetChange, SheetPreview, Side,
 };
 use crate::server::{
+    access,
     answers::{self, AnswerWrite, Outcome, Source},
     audit, db,
     import::{read_table_async, RowErrors},
@@ -192,7 +193,7 @@ pub async fn preview(
         return Err(AppError::NotFound);
     }
     if !a.summary.status.supplier_may_edit() {
-        return Err(assessments::locked(a.summary.status));
+        return Err(access::locked(a.summary.status));
     }
     if !filename.to_lowercase().ends_with(".xlsx") {
         return Err(AppError::invalid(
@@ -338,7 +339,7 @@ pub async fn apply(
     let txn = db::write_txn(&state.writer).await.map_err(internal)?;
     let mut rows = Vec::with_capacity(p.changes.len());
     for c in &p.changes {
-        let (a, _) = editable_answer(&txn, actor, c.answer_id).await?;
+        let (a, _) = access::answer_editable(&txn, actor, c.answer_id).await?;
         rows.push((a, check_answer(&c.input)?));
     }
     let writes: Vec<AnswerWrite> = p
@@ -357,7 +358,7 @@ pub async fn apply(
     let outcomes = answers::write(&txn, Source::Sheet, &writes).await?;
     // All or nothing: returning drops the transaction, which rolls it back.
     if outcomes.contains(&Outcome::Locked) {
-        return Err(assessments::changed_meanwhile());
+        return Err(access::changed_meanwhile());
     }
     if let Some((c, _)) = p
         .changes

@@ -3,234 +3,42 @@
 //! Every query starts from the caller's organization on its own side of the
 //! assessment, so a supplier never loads another supplier's assessment.
 
-use super::{catalogs, engagements::member_emails, ts};
+use super::ts;
 use crate::model::{
     check_answer, incomplete, AnswerDto, AnswerFields, AnswerId, AnswerInput, AnswerVersionDto,
     AppError, AssessmentDto, AssessmentId, AssessmentStatus, AssessmentSummary, Compliance,
-    EvidenceDto, EvidenceId, OrgKind, Party, Permission, ProfileId, Progress, Role, SaveOutcome,
-    Side, TargetKind, Transition,
+    EvidenceDto, EvidenceId, Party, Permission, ProfileId, Progress, Role, SaveOutcome, Side,
+    TargetKind, Transition,
 };
+use crate::server::notify::member_emails;
 use crate::server::{
+    access,
     answers::{self, AnswerWrite, Outcome, Source},
     audit, db,
-    entities::{
-        answer, answer_version, assessment, engagement, evidence, membership, profile,
-        profile_item, requirement, user,
-    },
+    entities::{answer, answer_version, assessment, engagement, evidence, membership, user},
     mail::Mail,
+    read_models,
     respond::internal,
     session::RequestInfo,
-    Actor, AppState,
+    writes, Actor, AppState,
 };
-use chrono::Utc;
 use sea_orm::{
-    sea_query::{Expr, ExprTrait},
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Select, Set,
+    sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 use serde_json::json;
 use std::collections::HashMap;
 
-/// Assessments the actor's organization is a party to: as asset owner, or
-/// as the supplier it was sent to.
-pub fn visible(actor: &Actor) -> Select<assessment::Entity> {
-    let org = actor.org_id().0;
-    assessment::Entity::find().filter(
-        Condition::any()
-            .add(assessment::Column::OwnerOrgId.eq(org))
-            .add(assessment::Column::SupplierOrgId.eq(org)),
-    )
-}
-
-/// Assessments the actor may read: those of [`visible`], and for an
-/// assessor organization every assessment of the engagements it was invited
-/// into. Only reading goes through this; every change starts from
-/// [`visible`], so an assessor never changes anything but its own comments.
-pub fn readable(actor: &Actor) -> Select<assessment::Entity> {
-    let org = actor.org_id().0;
-    let mut any = Condition::any()
-        .add(assessment::Column::OwnerOrgId.eq(org))
-        .add(assessment::Column::SupplierOrgId.eq(org));
-    if actor.kinds().contains(&OrgKind::Assessor) {
-        any = any.add(
-            assessment::Column::EngagementId.in_subquery(super::engagements::assessed_by(org)),
-        );
-    }
-    assessment::Entity::find().filter(any)
-}
-
-/// The actor's side of an assessment it may read.
-pub(crate) fn side(actor: &Actor, a: &assessment::Model) -> Side {
-    if a.owner_org_id == actor.org_id().0 {
-        Side::Owner
-    } else if a.supplier_org_id == actor.org_id().0 {
-        Side::Supplier
-    } else {
-        Side::Assessor
-    }
-}
-
-/// An assessment the actor may read (see [`readable`]).
-pub(crate) async fn find_readable<C: ConnectionTrait>(
-    conn: &C,
-    actor: &Actor,
-    id: i64,
-) -> Result<assessment::Model, AppError> {
-    readable(actor)
-        .filter(assessment::Column::Id.eq(id))
-        .one(conn)
-        .await
-        .map_err(internal)?
-        .ok_or(AppError::NotFound)
-}
-
-async fn find<C: ConnectionTrait>(
-    conn: &C,
-    actor: &Actor,
-    id: i64,
-) -> Result<assessment::Model, AppError> {
-    visible(actor)
-        .filter(assessment::Column::Id.eq(id))
-        .one(conn)
-        .await
-        .map_err(internal)?
-        .ok_or(AppError::NotFound)
-}
-
-fn status(a: &assessment::Model) -> AssessmentStatus {
-    AssessmentStatus::parse(&a.status).unwrap_or(AssessmentStatus::Sent)
-}
-
-/// Summaries with progress for a list of assessments: a fixed number of
-/// grouped queries, whatever their number.
-pub(crate) async fn summaries<C: ConnectionTrait>(
-    conn: &C,
-    rows: Vec<assessment::Model>,
-) -> Result<Vec<AssessmentSummary>, AppError> {
-    let ids: Vec<i64> = rows.iter().map(|a| a.id).collect();
-    let totals: Vec<(i64, i64, i64)> = answer::Entity::find()
-        .select_only()
-        .column(answer::Column::AssessmentId)
-        .column_as(Expr::col(answer::Column::Id).count(), "total")
-        .column_as(Expr::col(answer::Column::Compliance).count(), "answered")
-        .filter(answer::Column::AssessmentId.is_in(ids.clone()))
-        .group_by(answer::Column::AssessmentId)
-        .into_tuple()
-        .all(conn)
-        .await
-        .map_err(internal)?;
-    let missing = evidence_missing(conn, &ids).await?;
-    let engagements: HashMap<i64, String> = engagement::Entity::find()
-        .filter(engagement::Column::Id.is_in(rows.iter().map(|a| a.engagement_id)))
-        .all(conn)
-        .await
-        .map_err(internal)?
-        .into_iter()
-        .map(|e| (e.id, e.name))
-        .collect();
-    let orgs: HashMap<i64, String> = super::org_names(
-        conn,
-        rows.iter()
-            .flat_map(|a| [a.owner_org_id, a.supplier_org_id]),
-    )
-    .await?;
-    let profiles: HashMap<i64, (String, i32)> = profile::Entity::find()
-        .filter(profile::Column::Id.is_in(rows.iter().map(|a| a.profile_id)))
-        .all(conn)
-        .await
-        .map_err(internal)?
-        .into_iter()
-        .map(|p| (p.id, (p.name, p.version)))
-        .collect();
-    Ok(rows
-        .into_iter()
-        .map(|a| {
-            let (total, answered) = totals
-                .iter()
-                .find(|(id, ..)| *id == a.id)
-                .map(|(_, t, n)| (*t as u64, *n as u64))
-                .unwrap_or((0, 0));
-            let (pname, pversion) = profiles.get(&a.profile_id).cloned().unwrap_or_default();
-            AssessmentSummary {
-                id: AssessmentId(a.id),
-                engagement_id: crate::model::EngagementId(a.engagement_id),
-                engagement: engagements
-                    .get(&a.engagement_id)
-                    .cloned()
-                    .unwrap_or_default(),
-                owner: orgs.get(&a.owner_org_id).cloned().unwrap_or_default(),
-                supplier: orgs.get(&a.supplier_org_id).cloned().unwrap_or_default(),
-                profile: pname,
-                profile_version: pversion,
-                status: status(&a),
-                due_on: a.due_on.to_string(),
-                progress: Progress {
-                    total,
-                    answered,
-                    evidence_missing: missing.get(&a.id).copied().unwrap_or(0),
-                },
-            }
-        })
-        .collect())
-}
-
-/// Per assessment: answers whose item requires evidence, whose claim needs
-/// it, and which have none yet. One query.
-async fn evidence_missing<C: ConnectionTrait>(
-    conn: &C,
-    ids: &[i64],
-) -> Result<HashMap<i64, u64>, AppError> {
-    let needing: Vec<(i64, i64, Option<String>)> = answer::Entity::find()
-        .select_only()
-        .column(answer::Column::AssessmentId)
-        .column(answer::Column::Id)
-        .column(answer::Column::Compliance)
-        .join_as(
-            sea_orm::JoinType::InnerJoin,
-            answer::Entity::belongs_to(profile_item::Entity)
-                .from(answer::Column::ProfileItemId)
-                .to(profile_item::Column::Id)
-                .into(),
-            profile_item::Entity,
-        )
-        .filter(answer::Column::AssessmentId.is_in(ids.iter().copied()))
-        .filter(profile_item::Column::EvidenceRequired.eq(true))
-        .filter(
-            answer::Column::Id.not_in_subquery(
-                sea_orm::sea_query::Query::select()
-                    .column(evidence::Column::AnswerId)
-                    .from(evidence::Entity)
-                    .and_where(evidence::Column::AssessmentId.is_in(ids.iter().copied()))
-                    .to_owned(),
-            ),
-        )
-        .into_tuple()
-        .all(conn)
-        .await
-        .map_err(internal)?;
-    let mut out = HashMap::new();
-    for (assessment, _, compliance) in needing {
-        let needs = compliance
-            .as_deref()
-            .and_then(Compliance::parse)
-            .is_none_or(|c| c.needs_evidence());
-        if needs {
-            *out.entry(assessment).or_insert(0) += 1;
-        }
-    }
-    Ok(out)
-}
-
 /// The assessments the organization was sent (supplier), sent (owner) or
 /// assesses (assessor).
 pub async fn list(actor: &Actor, state: &AppState) -> Result<Vec<AssessmentSummary>, AppError> {
-    let rows = readable(actor)
+    let rows = access::assessments_readable(actor)
         .order_by_asc(assessment::Column::DueOn)
         .order_by_asc(assessment::Column::Id)
         .all(&state.db)
         .await
         .map_err(internal)?;
-    summaries(&state.db, rows).await
+    read_models::assessment_summaries(&state.db, rows).await
 }
 
 fn fields_of(a: &answer::Model) -> AnswerFields {
@@ -262,74 +70,6 @@ fn evidence_dto(e: evidence::Model) -> EvidenceDto {
     }
 }
 
-/// A published profile version's items with their requirements. Both never
-/// change once published (catalog rows are only ever added), so they are
-/// kept in memory after the first read; every replica may keep its own copy.
-pub struct ProfileRows {
-    pub name: String,
-    pub version: i32,
-    /// (item, requirement), by item id.
-    pub items: HashMap<i64, (profile_item::Model, crate::model::RequirementDto)>,
-}
-
-/// Keyed by database (its URL) and profile id: one process may serve, or
-/// test against, several databases whose ids overlap.
-type ProfileCache = HashMap<(String, i64), std::sync::Arc<ProfileRows>>;
-
-static PROFILE_ROWS: std::sync::LazyLock<std::sync::RwLock<ProfileCache>> =
-    std::sync::LazyLock::new(Default::default);
-
-/// The rows of a published profile version, from memory when possible.
-pub async fn profile_rows(
-    state: &AppState,
-    profile_id: i64,
-) -> Result<std::sync::Arc<ProfileRows>, AppError> {
-    let conn = &state.db;
-    let key = (state.config.database_url.clone(), profile_id);
-    if let Some(rows) = PROFILE_ROWS.read().ok().and_then(|m| m.get(&key).cloned()) {
-        return Ok(rows);
-    }
-    let p = profile::Entity::find_by_id(profile_id)
-        .one(conn)
-        .await
-        .map_err(internal)?
-        .ok_or(AppError::NotFound)?;
-    let items = profile_item::Entity::find()
-        .filter(profile_item::Column::ProfileId.eq(p.id))
-        .all(conn)
-        .await
-        .map_err(internal)?;
-    let mut reqs: HashMap<i64, requirement::Model> = requirement::Entity::find()
-        .filter(requirement::Column::Id.is_in(items.iter().map(|i| i.requirement_id)))
-        .all(conn)
-        .await
-        .map_err(internal)?
-        .into_iter()
-        .map(|r| (r.id, r))
-        .collect();
-    let rows = std::sync::Arc::new(ProfileRows {
-        name: p.name.clone(),
-        version: p.version,
-        items: items
-            .into_iter()
-            .filter_map(|i| {
-                let r = catalogs::requirement_dto(reqs.remove(&i.requirement_id)?);
-                Some((i.id, (i, r)))
-            })
-            .collect(),
-    });
-    // Only published versions are immutable; assessments only use those.
-    if crate::model::ProfileStatus::parse(&p.status) == crate::model::ProfileStatus::Published {
-        if let Ok(mut m) = PROFILE_ROWS.write() {
-            if m.len() >= 512 {
-                m.clear();
-            }
-            m.insert(key, rows.clone());
-        }
-    }
-    Ok(rows)
-}
-
 /// One assessment with every answer and its evidence. A fixed number of
 /// queries, whatever the number of requirements; progress is counted from
 /// what is loaded.
@@ -339,14 +79,14 @@ pub async fn get(
     id: AssessmentId,
 ) -> Result<AssessmentDto, AppError> {
     let db = &state.db;
-    let a = find_readable(db, actor, id.0).await?;
-    let side = side(actor, &a);
+    let a = access::assessment_readable(db, actor, id.0).await?;
+    let side = access::side_of(actor, &a);
     let answers = answer::Entity::find()
         .filter(answer::Column::AssessmentId.eq(a.id))
         .all(db)
         .await
         .map_err(internal)?;
-    let rows = profile_rows(state, a.profile_id).await?;
+    let rows = read_models::profile_rows(state, a.profile_id).await?;
     let mut evidence: HashMap<i64, Vec<EvidenceDto>> = HashMap::new();
     for e in evidence::Entity::find()
         .filter(evidence::Column::AssessmentId.eq(a.id))
@@ -360,7 +100,7 @@ pub async fn get(
             .or_default()
             .push(evidence_dto(e));
     }
-    let verdicts = super::reviews::verdicts(db, a.id).await?;
+    let verdicts = read_models::verdicts(db, a.id).await?;
     // The supplier's members: assignees and the colleagues to choose from.
     let members = membership::Entity::find()
         .filter(membership::Column::OrganizationId.eq(a.supplier_org_id))
@@ -437,7 +177,7 @@ pub async fn get(
             supplier: orgs.get(&a.supplier_org_id).cloned().unwrap_or_default(),
             profile: rows.name.clone(),
             profile_version: rows.version,
-            status: status(&a),
+            status: access::assessment_status(&a),
             due_on: a.due_on.to_string(),
             progress,
         },
@@ -448,114 +188,6 @@ pub async fn get(
         colleagues,
         decision: a.decision_rationale.clone(),
     })
-}
-
-/// Loads an answer the actor's organization may edit as the supplier, with
-/// its assessment, inside `conn`.
-pub(crate) async fn editable_answer<C: ConnectionTrait>(
-    conn: &C,
-    actor: &Actor,
-    answer_id: AnswerId,
-) -> Result<(assessment::Model, answer::Model), AppError> {
-    actor.require(Permission::AnswerAssessments)?;
-    // The answer with its assessment in one query (every autosave runs it):
-    // both must be the caller's organization's, as the supplier.
-    let org = actor.org_id().0;
-    let (x, a) = answer::Entity::find_by_id(answer_id.0)
-        .filter(answer::Column::SupplierOrgId.eq(org))
-        .join(
-            sea_orm::JoinType::InnerJoin,
-            answer::Entity::belongs_to(assessment::Entity)
-                .from(answer::Column::AssessmentId)
-                .to(assessment::Column::Id)
-                .into(),
-        )
-        .filter(assessment::Column::SupplierOrgId.eq(org))
-        .select_also(assessment::Entity)
-        .one(conn)
-        .await
-        .map_err(internal)?
-        .ok_or(AppError::NotFound)?;
-    let a = a.ok_or(AppError::NotFound)?;
-    if side(actor, &a) != Side::Supplier {
-        return Err(AppError::NotFound);
-    }
-    if !status(&a).supplier_may_edit() {
-        return Err(locked(status(&a)));
-    }
-    Ok((a, x))
-}
-
-/// An answer write found its assessment no longer editable.
-pub(crate) fn changed_meanwhile() -> AppError {
-    AppError::Conflict(
-        "Nothing was changed: the assessment was submitted or closed meanwhile. Reload the page to see it."
-            .into(),
-    )
-}
-
-/// [`editable_answer`] inside a write transaction, with the assessment
-/// locked until it ends (see `answers::lock_assessment`): for changes that
-/// a submit must see whole or not at all, such as evidence.
-pub(crate) async fn editable_answer_locked<C: ConnectionTrait>(
-    txn: &C,
-    actor: &Actor,
-    answer_id: AnswerId,
-) -> Result<(assessment::Model, answer::Model), AppError> {
-    let (_, x) = editable_answer(txn, actor, answer_id).await?;
-    let a = answers::lock_assessment(txn, x.assessment_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if !status(&a).supplier_may_edit() {
-        return Err(locked(status(&a)));
-    }
-    Ok((a, x))
-}
-
-/// Why the supplier's answers cannot change in `status`.
-pub(crate) fn locked(status: AssessmentStatus) -> AppError {
-    AppError::Conflict(format!(
-        "This assessment is {}; answers can no longer change unless the asset owner reopens it.",
-        status.label().to_lowercase()
-    ))
-}
-
-/// Writes a status change if the row still has the status it was read with.
-pub(crate) async fn set_status<C: ConnectionTrait>(
-    conn: &C,
-    actor: &Actor,
-    a: &assessment::Model,
-    from: AssessmentStatus,
-    to: AssessmentStatus,
-    info: &RequestInfo,
-) -> Result<(), AppError> {
-    let mut update = assessment::Entity::update_many()
-        .col_expr(assessment::Column::Status, Expr::value(to.as_str()))
-        .filter(assessment::Column::Id.eq(a.id))
-        .filter(assessment::Column::Status.eq(from.as_str()));
-    if to == AssessmentStatus::Submitted {
-        update = update.col_expr(
-            assessment::Column::SubmittedAt,
-            Expr::value(Some(Utc::now())),
-        );
-    }
-    let done = update.exec(conn).await.map_err(internal)?;
-    if done.rows_affected != 1 {
-        return Err(AppError::Conflict(
-            "The assessment changed meanwhile; reload and try again.".into(),
-        ));
-    }
-    audit::by_actor(
-        conn,
-        actor,
-        &info.request_id,
-        "assessment.status_changed",
-        "assessment",
-        a.id,
-        Some(json!({"status": from.as_str()})),
-        Some(json!({"status": to.as_str()})),
-    )
-    .await
 }
 
 /// Saves an answer if nobody saved it since `expected_version`; otherwise
@@ -573,7 +205,7 @@ pub async fn save_answer(
     // Checked before the write transaction, on the read pool; the update
     // below repeats the version and status conditions, so nothing can slip
     // in between.
-    let (a, current) = editable_answer(&state.db, actor, answer_id).await?;
+    let (a, current) = access::answer_editable(&state.db, actor, answer_id).await?;
     let assessment_id = a.id;
     // Written by the save queue, in one transaction with the saves that
     // arrive meanwhile (see `autosave`).
@@ -596,11 +228,11 @@ pub async fn save_answer(
             version: expected_version + 1,
         });
     }
-    let now_status = find(&state.db, actor, assessment_id)
+    let now_status = access::assessment_of_party(&state.db, actor, assessment_id)
         .await
-        .map(|a| status(&a))?;
+        .map(|a| access::assessment_status(&a))?;
     if !now_status.supplier_may_edit() {
-        return Err(locked(now_status));
+        return Err(access::locked(now_status));
     }
     // Someone saved first: nothing was written; show both.
     let theirs = answer::Entity::find_by_id(current.id)
@@ -637,7 +269,7 @@ pub async fn history(
         .map_err(internal)?
         .ok_or(AppError::NotFound)?;
     // Visible only through an assessment the organization may read.
-    find_readable(&state.db, actor, x.assessment_id).await?;
+    access::assessment_readable(&state.db, actor, x.assessment_id).await?;
     let versions = answer_version::Entity::find()
         .filter(answer_version::Column::AnswerId.eq(x.id))
         .order_by_desc(answer_version::Column::Version)
@@ -669,7 +301,7 @@ pub async fn assign(
     info: &RequestInfo,
 ) -> Result<(), AppError> {
     let txn = db::write_txn(&state.writer).await.map_err(internal)?;
-    let (a, x) = editable_answer(&txn, actor, answer_id).await?;
+    let (a, x) = access::answer_editable(&txn, actor, answer_id).await?;
     if let Some(u) = assignee {
         membership::Entity::find()
             .filter(membership::Column::OrganizationId.eq(a.supplier_org_id))
@@ -708,12 +340,12 @@ pub async fn prefill(
 ) -> Result<usize, AppError> {
     actor.require(Permission::AnswerAssessments)?;
     let txn = db::write_txn(&state.writer).await.map_err(internal)?;
-    let a = find(&txn, actor, id.0).await?;
-    if side(actor, &a) != Side::Supplier {
+    let a = access::assessment_of_party(&txn, actor, id.0).await?;
+    if access::side_of(actor, &a) != Side::Supplier {
         return Err(AppError::NotFound);
     }
-    if !status(&a).supplier_may_edit() {
-        return Err(locked(status(&a)));
+    if !access::assessment_status(&a).supplier_may_edit() {
+        return Err(access::locked(access::assessment_status(&a)));
     }
     let mine = answer::Entity::find()
         .filter(answer::Column::AssessmentId.eq(a.id))
@@ -758,7 +390,7 @@ pub async fn prefill(
     // saved it: the pre-fill is the one that yields.
     let outcomes = answers::write(&txn, Source::Prefill, &writes).await?;
     if outcomes.contains(&Outcome::Locked) {
-        return Err(changed_meanwhile());
+        return Err(access::changed_meanwhile());
     }
     let filled = outcomes.iter().filter(|o| **o == Outcome::Saved).count();
     let skipped = outcomes.len() - filled;
@@ -823,7 +455,7 @@ pub async fn submit(
         });
     }
     let txn = db::write_txn(&state.writer).await.map_err(internal)?;
-    find(&txn, actor, id.0).await?;
+    access::assessment_of_party(&txn, actor, id.0).await?;
     // From here until the commit no answer or evidence of this assessment
     // changes (every such write locks it too); what was checked above must
     // still be what is there.
@@ -835,9 +467,9 @@ pub async fn submit(
             "Answers or evidence changed while you submitted. Check them and submit again.".into(),
         ));
     }
-    let from = status(&a);
+    let from = access::assessment_status(&a);
     let to = from.next(Transition::Submit, Side::Supplier)?;
-    set_status(&txn, actor, &a, from, to, info).await?;
+    writes::set_assessment_status(&txn, actor, &a, from, to, info).await?;
     let titles = dto
         .answers
         .iter()
@@ -848,8 +480,8 @@ pub async fn submit(
             )
         })
         .collect();
-    super::commitments::from_planned_answers(&txn, state, actor, &a, &titles, info).await?;
-    super::dashboard::record_gaps(&txn, &a, &crate::model::gap_items(&dto)).await?;
+    writes::commitments_from_planned_answers(&txn, state, actor, &a, &titles, info).await?;
+    writes::record_gaps(&txn, &a, &crate::model::gap_items(&dto)).await?;
     let link = format!("{}/assessments/{}", state.config.base_url, a.id);
     let supplier = dto.summary.supplier.clone();
     for to in member_emails(&txn, a.owner_org_id, &[Role::Admin, Role::Reviewer]).await? {
@@ -927,10 +559,10 @@ pub async fn transition(
 ) -> Result<AssessmentStatus, AppError> {
     actor.require(Permission::ManageEngagements)?;
     let txn = db::write_txn(&state.writer).await.map_err(internal)?;
-    let a = find(&txn, actor, id.0).await?;
-    let from = status(&a);
-    let to = from.next(t, side(actor, &a))?;
-    set_status(&txn, actor, &a, from, to, info).await?;
+    let a = access::assessment_of_party(&txn, actor, id.0).await?;
+    let from = access::assessment_status(&a);
+    let to = from.next(t, access::side_of(actor, &a))?;
+    writes::set_assessment_status(&txn, actor, &a, from, to, info).await?;
     txn.commit().await.map_err(internal)?;
     Ok(to)
 }

@@ -6,6 +6,7 @@ use crate::model::{
     AppError, CatalogDto, CatalogId, CatalogSummary, ComponentType, RequirementDto,
 };
 use crate::server::{
+    access,
     audit::{self, Event, Who},
     db,
     entities::{catalog, requirement},
@@ -15,8 +16,8 @@ use crate::server::{
 use chrono::Utc;
 use sea_orm::{
     sea_query::{Expr, ExprTrait},
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Select, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 use serde::Deserialize;
 use serde_json::json;
@@ -164,17 +165,8 @@ pub(crate) fn requirement_dto(r: requirement::Model) -> RequirementDto {
     }
 }
 
-/// Catalogs the actor may read: the shipped ones and their organization's own.
-pub fn visible(actor: &Actor) -> Select<catalog::Entity> {
-    catalog::Entity::find().filter(
-        Condition::any()
-            .add(catalog::Column::OwnerOrgId.is_null())
-            .add(catalog::Column::OwnerOrgId.eq(actor.org_id().0)),
-    )
-}
-
 pub async fn list(actor: &Actor, state: &AppState) -> Result<Vec<CatalogSummary>, AppError> {
-    let cats = visible(actor)
+    let cats = access::catalogs_readable(actor)
         .order_by_asc(catalog::Column::OwnerOrgId)
         .order_by_asc(catalog::Column::Key)
         .order_by_desc(catalog::Column::Version)
@@ -211,7 +203,7 @@ pub async fn list(actor: &Actor, state: &AppState) -> Result<Vec<CatalogSummary>
 }
 
 pub async fn get(actor: &Actor, state: &AppState, id: CatalogId) -> Result<CatalogDto, AppError> {
-    let c = visible(actor)
+    let c = access::catalogs_readable(actor)
         .filter(catalog::Column::Id.eq(id.0))
         .one(&state.db)
         .await

@@ -4,13 +4,15 @@
 //! requirements (published profiles come from memory after their first
 //! read).
 
-use super::{assessments, engagements, exports::neutralize};
+use super::exports::neutralize;
 use crate::model::{
     compare, AppError, AssessmentId, AssessmentStatus, ColumnHead, ComparedAnswer, Comparison,
     Compliance, EngagementId, GapItem, ReviewStatus, Side, TargetKind,
 };
 use crate::server::{
+    access,
     entities::{answer, assessment, review},
+    read_models,
     respond::internal,
     Actor, AppState,
 };
@@ -24,7 +26,7 @@ pub async fn comparison(
     id: EngagementId,
 ) -> Result<Comparison, AppError> {
     let db = &state.db;
-    let (e, side) = engagements::readable(db, actor, id.0).await?;
+    let (e, side) = access::engagement(db, actor, id.0).await?;
     debug_assert!(side != Side::Supplier);
     let rows = assessment::Entity::find()
         .filter(assessment::Column::OwnerOrgId.eq(e.owner_org_id))
@@ -69,7 +71,7 @@ pub async fn comparison(
     }
     let mut columns = Vec::with_capacity(rows.len());
     for a in rows {
-        let profile = assessments::profile_rows(state, a.profile_id).await?;
+        let profile = read_models::profile_rows(state, a.profile_id).await?;
         let mut list: Vec<(i32, ComparedAnswer)> = by_assessment
             .remove(&a.id)
             .unwrap_or_default()

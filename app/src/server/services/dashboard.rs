@@ -2,20 +2,21 @@
 //! figure is an aggregate query (GROUP BY, COUNT, LIMIT), never a loop over
 //! suppliers; the level gaps per group are written once, at submission.
 
-use super::{commitments, org_names};
+use super::org_names;
 use crate::model::{
-    analyse, AppError, AssessmentStatus, AttentionItem, CommitmentStatus, GapItem, HeatRow,
-    OrgKind, OwedTo, Portfolio,
+    AppError, AssessmentStatus, AttentionItem, CommitmentStatus, HeatRow, OrgKind, OwedTo,
+    Portfolio,
 };
 use crate::server::{
     entities::{assessment, assessment_gap, commitment},
+    read_models,
     respond::internal,
     Actor, AppState,
 };
 use chrono::Duration;
 use sea_orm::{
     sea_query::{Expr, Func},
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -30,41 +31,6 @@ const SUBMITTED: [&str; 5] = [
 
 /// Statuses in which the supplier still has to answer.
 const ANSWERING: [&str; 3] = ["sent", "in_progress", "changes_requested"];
-
-/// Replaces an assessment's per-group gaps (at submission).
-pub(crate) async fn record_gaps<C: ConnectionTrait>(
-    conn: &C,
-    a: &assessment::Model,
-    items: &[GapItem],
-) -> Result<(), AppError> {
-    assessment_gap::Entity::delete_many()
-        .filter(assessment_gap::Column::AssessmentId.eq(a.id))
-        .exec(conn)
-        .await
-        .map_err(internal)?;
-    let rows: Vec<assessment_gap::ActiveModel> = analyse(items)
-        .groups
-        .into_iter()
-        .map(|g| assessment_gap::ActiveModel {
-            assessment_id: sea_orm::Set(a.id),
-            owner_org_id: sea_orm::Set(a.owner_org_id),
-            supplier_org_id: sea_orm::Set(a.supplier_org_id),
-            grp: sea_orm::Set(g.group.chars().take(100).collect()),
-            kind: sea_orm::Set(g.kind.as_str().into()),
-            required: sea_orm::Set(g.required),
-            reached: sea_orm::Set(g.reached),
-            items: sea_orm::Set(g.items as i32),
-            ..Default::default()
-        })
-        .collect();
-    if !rows.is_empty() {
-        assessment_gap::Entity::insert_many(rows)
-            .exec(conn)
-            .await
-            .map_err(internal)?;
-    }
-    Ok(())
-}
 
 /// Suppliers shown in the heatmap: the largest gaps first.
 const HEATMAP_ROWS: usize = 50;
@@ -343,7 +309,7 @@ pub async fn owed(actor: &Actor, state: &AppState) -> Result<Vec<OwedTo>, AppErr
     let owner_of: Vec<i64> = rows.iter().map(|c| c.owner_org_id).collect();
     let dtos: Vec<(i64, crate::model::CommitmentDto)> = owner_of
         .into_iter()
-        .zip(commitments::dtos(conn, actor, state.clock.today(), rows).await?)
+        .zip(read_models::commitment_dtos(conn, actor, state.clock.today(), rows).await?)
         .collect();
     let mut out: Vec<OwedTo> = owners
         .into_iter()

@@ -3,12 +3,13 @@
 //! Suppliers never load an engagement: they see their own assessments only
 //! (see `assessments`).
 
-use super::{assessments, ts};
+use super::ts;
 use crate::model::{
     parse_name, AppError, AssessmentId, AssessmentStatus, Email, EngagementDto, EngagementId,
-    EngagementSummary, InvitationSent, OrgKind, Permission, ProfileStatus, Role, Side,
+    EngagementSummary, InvitationSent, OrgKind, Permission, ProfileStatus, Role,
 };
 use crate::server::{
+    access::{self, find_owned, scoped},
     audit::{self, Who},
     db,
     entities::{
@@ -16,8 +17,8 @@ use crate::server::{
         supplier_link,
     },
     mail::Mail,
+    notify, read_models,
     respond::internal,
-    scoped::{find_owned, scoped, TenantScoped},
     session::RequestInfo,
     Actor, AppState,
 };
@@ -29,57 +30,6 @@ use sea_orm::{
 };
 use serde_json::json;
 use std::collections::HashMap;
-
-impl TenantScoped for engagement::Entity {
-    fn org_column() -> Self::Column {
-        engagement::Column::OwnerOrgId
-    }
-}
-
-/// An engagement the actor may read, and on which side: the asset owner's
-/// own, or one its organization was invited into as assessor. Anything else
-/// is `NotFound`.
-pub(crate) async fn readable<C: ConnectionTrait>(
-    conn: &C,
-    actor: &Actor,
-    id: i64,
-) -> Result<(engagement::Model, Side), AppError> {
-    let e = engagement::Entity::find_by_id(id)
-        .one(conn)
-        .await
-        .map_err(internal)?
-        .ok_or(AppError::NotFound)?;
-    if e.owner_org_id == actor.org_id().0 && actor.kinds().contains(&OrgKind::AssetOwner) {
-        return Ok((e, Side::Owner));
-    }
-    if is_assessor(conn, actor, e.id).await? {
-        return Ok((e, Side::Assessor));
-    }
-    Err(AppError::NotFound)
-}
-
-/// The engagements the assessor organization `org` was invited into, as a
-/// subquery for `IN (…)`.
-pub(crate) fn assessed_by(org: i64) -> sea_orm::sea_query::SelectStatement {
-    sea_orm::sea_query::Query::select()
-        .column(engagement_assessor::Column::EngagementId)
-        .from(engagement_assessor::Entity)
-        .and_where(engagement_assessor::Column::AssessorOrgId.eq(org))
-        .to_owned()
-}
-
-/// Whether the actor's organization was invited into the engagement as
-/// assessor.
-pub(crate) async fn is_assessor<C: ConnectionTrait>(
-    conn: &C,
-    actor: &Actor,
-    engagement_id: i64,
-) -> Result<bool, AppError> {
-    if !actor.kinds().contains(&OrgKind::Assessor) {
-        return Ok(false);
-    }
-    is_linked(conn, engagement_id, actor.org_id().0).await
-}
 
 /// The asset owner's engagements, or those an assessor was invited into.
 pub async fn list(actor: &Actor, state: &AppState) -> Result<Vec<EngagementSummary>, AppError> {
@@ -199,7 +149,7 @@ pub async fn get(
     state: &AppState,
     id: EngagementId,
 ) -> Result<EngagementDto, AppError> {
-    let (e, side) = readable(&state.db, actor, id.0).await?;
+    let (e, side) = access::engagement(&state.db, actor, id.0).await?;
     let rows = assessment::Entity::find()
         .filter(assessment::Column::OwnerOrgId.eq(e.owner_org_id))
         .filter(assessment::Column::EngagementId.eq(e.id))
@@ -229,7 +179,7 @@ pub async fn get(
         id: EngagementId(e.id),
         name: e.name,
         description: e.description,
-        assessments: assessments::summaries(&state.db, rows).await?,
+        assessments: read_models::assessment_summaries(&state.db, rows).await?,
         side,
         owner: names.get(&e.owner_org_id).cloned().unwrap_or_default(),
         assessors,
@@ -325,7 +275,7 @@ pub async fn invite_assessor(
     )
     .await?;
     let link = format!("{}/engagements/{}", state.config.base_url, e.id);
-    for to in member_emails(&txn, org.id, &[Role::Admin, Role::Contributor]).await? {
+    for to in notify::member_emails(&txn, org.id, &[Role::Admin, Role::Contributor]).await? {
         let body = format!(
             "You were invited as assessor into the engagement “{}”. You can read its assessments and write internal comments.\n\nOpen it: {link}\n",
             e.name
@@ -362,20 +312,6 @@ async fn is_linked<C: ConnectionTrait>(
         .await
         .map_err(internal)?
         .is_some())
-}
-
-/// The e-mail addresses of an organization's active members with one of
-/// `roles`.
-pub(crate) async fn member_emails<C: ConnectionTrait>(
-    conn: &C,
-    org: i64,
-    roles: &[Role],
-) -> Result<Vec<String>, AppError> {
-    Ok(super::notifications::recipients(conn, org, roles)
-        .await?
-        .into_iter()
-        .map(|r| r.email)
-        .collect())
 }
 
 /// Sends a published profile version to a supplier in an engagement: the
@@ -523,7 +459,7 @@ pub async fn send_assessment(
         .map(|o| o.name)
         .unwrap_or_default();
     let link = format!("{}/assessments/{}", state.config.base_url, a.id);
-    for to in member_emails(&txn, supplier.id, &[Role::Admin, Role::Contributor]).await? {
+    for to in notify::member_emails(&txn, supplier.id, &[Role::Admin, Role::Contributor]).await? {
         let body = format!(
             "{owner} sent {} a security questionnaire: “{}” (version {}), {} requirements, due {due}.\n\n{}{}Open it: {link}\n",
             supplier.name,

@@ -4,7 +4,7 @@
 
 use crate::model::{AnswerId, AppError, EvidenceId};
 use crate::server::{
-    audit, db,
+    access, audit, db,
     entities::{answer, assessment, evidence},
     respond::internal,
     session::RequestInfo,
@@ -174,7 +174,7 @@ pub async fn add_file(
     }
     let content_type = sniff(filename, &bytes).map_err(|m| AppError::invalid("file", m))?;
     let txn = db::write_txn(&state.writer).await.map_err(internal)?;
-    let (a, x) = super::assessments::editable_answer_locked(&txn, actor, answer_id).await?;
+    let (a, x) = access::answer_editable_locked(&txn, actor, answer_id).await?;
     room_for_more(&txn, x.id).await?;
     let size = bytes.len() as i64;
     let store = state.blobs.clone();
@@ -214,7 +214,7 @@ pub async fn add_link(
         t => crate::model::parse_name("title", t, 300)?,
     };
     let txn = db::write_txn(&state.writer).await.map_err(internal)?;
-    let (a, x) = super::assessments::editable_answer_locked(&txn, actor, answer_id).await?;
+    let (a, x) = access::answer_editable_locked(&txn, actor, answer_id).await?;
     room_for_more(&txn, x.id).await?;
     let mut row = blank("link", title, &a, &x, actor);
     row.url = Set(Some(parsed.to_string()));
@@ -254,7 +254,7 @@ pub async fn add_certificate(
     let expires = NaiveDate::parse_from_str(c.expires_on.trim(), "%Y-%m-%d")
         .map_err(|_| AppError::invalid("expires_on", "Give the expiry date, like 2028-06-30."))?;
     let txn = db::write_txn(&state.writer).await.map_err(internal)?;
-    let (a, x) = super::assessments::editable_answer_locked(&txn, actor, answer_id).await?;
+    let (a, x) = access::answer_editable_locked(&txn, actor, answer_id).await?;
     room_for_more(&txn, x.id).await?;
     let title = if level.is_empty() {
         scheme.clone()
@@ -286,7 +286,7 @@ pub async fn remove_evidence(
         .await
         .map_err(internal)?
         .ok_or(AppError::NotFound)?;
-    super::assessments::editable_answer_locked(&txn, actor, AnswerId(e.answer_id)).await?;
+    access::answer_editable_locked(&txn, actor, AnswerId(e.answer_id)).await?;
     evidence::Entity::delete_by_id(e.id)
         .exec(&txn)
         .await
@@ -318,7 +318,7 @@ pub async fn download(
         .await
         .map_err(internal)?
         .ok_or(AppError::NotFound)?;
-    super::assessments::find_readable(&state.db, actor, e.assessment_id).await?;
+    access::assessment_readable(&state.db, actor, e.assessment_id).await?;
     let digest = e.sha256.clone().ok_or(AppError::NotFound)?;
     let store = state.blobs.clone();
     let bytes = tokio::task::spawn_blocking(move || store.get(&digest))

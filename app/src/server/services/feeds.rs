@@ -12,7 +12,7 @@ use crate::model::{
     Matrix, Permission, Stance,
 };
 use crate::server::{
-    audit, db,
+    access, audit, db,
     entities::{calendar_feed, commitment, membership, organization, user},
     oscal,
     respond::internal,
@@ -20,8 +20,7 @@ use crate::server::{
     tokens, Actor, AppState,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    Set,
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
 use serde_json::json;
 
@@ -159,12 +158,7 @@ pub async fn calendar(state: &AppState, token: &str) -> Result<String, AppError>
         return Err(AppError::NotFound);
     }
     let org = feed.org_id;
-    let rows = commitment::Entity::find()
-        .filter(
-            Condition::any()
-                .add(commitment::Column::OwnerOrgId.eq(org))
-                .add(commitment::Column::SupplierOrgId.eq(org)),
-        )
+    let rows = access::commitments_of_org(org)
         .filter(commitment::Column::Status.is_in(CommitmentStatus::open_strs()))
         .filter(commitment::Column::DueOn.is_not_null())
         .order_by_asc(commitment::Column::DueOn)

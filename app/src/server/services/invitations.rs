@@ -7,13 +7,13 @@ use crate::model::{
     InvitationPreview, InvitationSent, InvitationStatus, OrgId, Permission, Role, UserId,
 };
 use crate::server::{
+    access::{find_owned, scoped},
     audit::{self, Event, Who},
     db,
     entities::{invitation, membership, organization, user},
     mail::Mail,
     password::check_policy,
     respond::internal,
-    scoped::{find_owned, scoped},
     session::{self, RequestInfo},
     throttle, tokens, Actor, AppState,
 };

@@ -7,14 +7,15 @@
 //! accepted, or not; "by another party"). A supplier sees its own column
 //! only, and only the rows it carries or proposes to carry.
 
-use super::{assessments, engagements, notifications, org_names};
+use super::org_names;
 use crate::model::{
     AppError, AssessmentStatus, Compliance, Duty, EngagementId, Matrix, MatrixCell, MatrixColumn,
     MatrixRow, OrgKind, Party, Permission, Role, RowState, Side, Stance,
 };
 use crate::server::{
-    audit, db,
+    access, audit, db,
     entities::{answer, assessment, engagement, organization, responsibility},
+    notify, read_models,
     respond::internal,
     session::RequestInfo,
     Actor, AppState,
@@ -29,40 +30,9 @@ use std::collections::HashMap;
 /// Column id of "other".
 const OTHER: i64 = 0;
 
-/// The engagement and the caller's side: owner or assessor (through
-/// `engagements::readable`), or a supplier with an assessment in it.
-pub(crate) async fn open<C: ConnectionTrait>(
-    conn: &C,
-    actor: &Actor,
-    id: i64,
-) -> Result<(engagement::Model, Side), AppError> {
-    match engagements::readable(conn, actor, id).await {
-        Ok(x) => Ok(x),
-        Err(AppError::NotFound) => {
-            let mine = assessment::Entity::find()
-                .filter(assessment::Column::EngagementId.eq(id))
-                .filter(assessment::Column::SupplierOrgId.eq(actor.org_id().0))
-                .filter(assessment::Column::Status.ne(AssessmentStatus::Withdrawn.as_str()))
-                .one(conn)
-                .await
-                .map_err(internal)?;
-            if mine.is_none() {
-                return Err(AppError::NotFound);
-            }
-            let e = engagement::Entity::find_by_id(id)
-                .one(conn)
-                .await
-                .map_err(internal)?
-                .ok_or(AppError::NotFound)?;
-            Ok((e, Side::Supplier))
-        }
-        Err(e) => Err(e),
-    }
-}
-
 /// The matrix as the caller may see it.
 pub async fn matrix(actor: &Actor, state: &AppState, id: EngagementId) -> Result<Matrix, AppError> {
-    let (e, side) = open(&state.db, actor, id.0).await?;
+    let (e, side) = access::engagement_with_supplier(&state.db, actor, id.0).await?;
     let only = (side == Side::Supplier).then_some(actor.org_id().0);
     build(&state.db, state, &e, side, only).await
 }
@@ -145,7 +115,7 @@ async fn build<C: ConnectionTrait>(
     let mut seen: HashMap<i64, usize> = HashMap::new();
     let mut suppliers: Vec<SupplierCol> = Vec::new();
     for a in &list {
-        let p = assessments::profile_rows(state, a.profile_id).await?;
+        let p = read_models::profile_rows(state, a.profile_id).await?;
         let mut items: Vec<_> = p.items.values().collect();
         items.sort_by_key(|(i, _)| i.position);
         let col = match suppliers.iter().position(|s| s.org == a.supplier_org_id) {
@@ -398,7 +368,7 @@ pub async fn assign(
 ) -> Result<Matrix, AppError> {
     actor.require(Permission::ManageEngagements)?;
     let txn = db::write_txn(&state.writer).await.map_err(internal)?;
-    let (e, side) = open(&txn, actor, id.0).await?;
+    let (e, side) = access::engagement_with_supplier(&txn, actor, id.0).await?;
     if side != Side::Owner {
         return Err(AppError::NotFound);
     }
@@ -490,13 +460,13 @@ pub async fn assign(
     .await?;
     let ref_id = row.ref_id.clone();
     for org in asked {
-        let to = notifications::recipients(&txn, org, &[Role::Admin, Role::Contributor]).await?;
-        notifications::notify(
+        let to = notify::recipients(&txn, org, &[Role::Admin, Role::Contributor]).await?;
+        notify::notify(
             &txn,
             state,
             org,
             &to,
-            notifications::Message {
+            notify::Message {
                 kind: "matrix",
                 title: &format!("Responsibility for {ref_id} changed in {}", e.name),
                 body: "Please accept the assignment or propose another split.",
@@ -526,7 +496,7 @@ pub async fn respond(
 ) -> Result<Matrix, AppError> {
     actor.require(Permission::AnswerAssessments)?;
     let txn = db::write_txn(&state.writer).await.map_err(internal)?;
-    let (e, side) = open(&txn, actor, id.0).await?;
+    let (e, side) = access::engagement_with_supplier(&txn, actor, id.0).await?;
     if side != Side::Supplier {
         return Err(AppError::NotFound);
     }
@@ -599,14 +569,13 @@ pub async fn respond(
             .await?
             .remove(&org)
             .unwrap_or_default();
-        let to =
-            notifications::recipients(&txn, e.owner_org_id, &[Role::Admin, Role::Reviewer]).await?;
-        notifications::notify(
+        let to = notify::recipients(&txn, e.owner_org_id, &[Role::Admin, Role::Reviewer]).await?;
+        notify::notify(
             &txn,
             state,
             e.owner_org_id,
             &to,
-            notifications::Message {
+            notify::Message {
                 kind: "matrix",
                 title: &format!("{supplier} {what} for {} in {}", row.ref_id, e.name),
                 body: if note.is_empty() { "No note." } else { note },

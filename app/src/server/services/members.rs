@@ -3,11 +3,11 @@
 use super::ts;
 use crate::model::{AppError, MemberDto, MembershipId, OrgOverview, Permission, Role, UserId};
 use crate::server::{
+    access::{find_owned, scoped},
     audit::{self, Event, Who},
     db,
     entities::{invitation, membership, organization, supplier_link, user},
     respond::internal,
-    scoped::{find_owned, scoped},
     session::{self, RequestInfo},
     Actor, AppState,
 };

@@ -9,10 +9,11 @@ use crate::model::{
     TargetKind,
 };
 use crate::server::{
+    access,
+    access::{find_owned, scoped},
     audit, db,
     entities::{catalog, profile, profile_item, requirement},
     respond::internal,
-    scoped::{find_owned, scoped},
     session::RequestInfo,
     Actor, AppState,
 };
@@ -159,7 +160,7 @@ pub async fn import(
         (n, _) => n.to_string(),
     };
     let name = parse_name("name", &name, 200)?;
-    let cats = catalogs::visible(actor)
+    let cats = access::catalogs_readable(actor)
         .all(&state.db)
         .await
         .map_err(internal)?;
@@ -426,7 +427,7 @@ pub async fn add_from_catalog(
     let level = parse_level("level", level)?;
     let txn = db::write_txn(&state.writer).await.map_err(internal)?;
     let p = draft(&txn, actor, id.0).await?;
-    let cat = catalogs::visible(actor)
+    let cat = access::catalogs_readable(actor)
         .filter(catalog::Column::Id.eq(catalog_id.0))
         .one(&txn)
         .await
@@ -554,7 +555,7 @@ pub async fn add_picked(
     }
     let txn = db::write_txn(&state.writer).await.map_err(internal)?;
     let p = draft(&txn, actor, id.0).await?;
-    let cat = catalogs::visible(actor)
+    let cat = access::catalogs_readable(actor)
         .filter(catalog::Column::Id.eq(catalog_id.0))
         .one(&txn)
         .await

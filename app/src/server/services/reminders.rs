@@ -9,11 +9,12 @@
 //! everyone else finds it taken. Everything lives in the database, so a
 //! restarted server carries on where the last one stopped.
 
-use super::{notifications, org_names};
+use super::org_names;
 use crate::model::{parse_reminder_days, reminder_due, AppError, CommitmentStatus, Role};
 use crate::server::{
     db,
     entities::{assessment, commitment, evidence, job, organization, reminder_claim},
+    notify,
     respond::internal,
     AppState,
 };
@@ -140,13 +141,13 @@ pub async fn send_due(state: &AppState, instance: &str) -> Result<usize, AppErro
         .await
         .map_err(internal)?;
         if claimed == 1 {
-            let to = notifications::recipients(&txn, d.org, d.roles).await?;
-            notifications::notify(
+            let to = notify::recipients(&txn, d.org, d.roles).await?;
+            notify::notify(
                 &txn,
                 state,
                 d.org,
                 &to,
-                notifications::Message {
+                notify::Message {
                     kind: d.kind,
                     title: &d.title,
                     body: &d.body,

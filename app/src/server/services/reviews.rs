@@ -3,18 +3,20 @@
 //! are filtered out in the query itself for anyone on the supplier side, so
 //! no server function or export can hand one to a supplier.
 
-use super::{assessments, engagements::member_emails, ts};
+use super::{assessments, ts};
 use crate::model::{
     analyse, AnswerId, AppError, AssessmentId, AssessmentStatus, CommentDto, GapAnalysis, OrgId,
     Permission, ReviewStatus, Role, Side, Transition, Visibility,
 };
+use crate::server::notify::member_emails;
 use crate::server::{
-    audit, db,
+    access, audit, db,
     entities::{answer, assessment, comment, review},
     mail::Mail,
+    read_models,
     respond::internal,
     session::RequestInfo,
-    Actor, AppState,
+    writes, Actor, AppState,
 };
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
@@ -30,8 +32,8 @@ async fn load<C: ConnectionTrait>(
     actor: &Actor,
     id: i64,
 ) -> Result<(assessment::Model, Side), AppError> {
-    let a = assessments::find_readable(conn, actor, id).await?;
-    let side = assessments::side(actor, &a);
+    let a = access::assessment_readable(conn, actor, id).await?;
+    let side = access::side_of(actor, &a);
     Ok((a, side))
 }
 
@@ -62,7 +64,7 @@ async fn move_to(
 ) -> Result<AssessmentStatus, AppError> {
     let from = status_of(a);
     let to = from.next(t, Side::Owner)?;
-    assessments::set_status(txn, actor, a, from, to, info).await?;
+    writes::set_assessment_status(txn, actor, a, from, to, info).await?;
     Ok(to)
 }
 
@@ -147,21 +149,6 @@ pub async fn review_answer(
     )
     .await?;
     txn.commit().await.map_err(internal)
-}
-
-/// The verdicts of an assessment's answers (both sides see them).
-pub async fn verdicts<C: ConnectionTrait>(
-    conn: &C,
-    assessment_id: i64,
-) -> Result<HashMap<i64, ReviewStatus>, AppError> {
-    Ok(review::Entity::find()
-        .filter(review::Column::AssessmentId.eq(assessment_id))
-        .all(conn)
-        .await
-        .map_err(internal)?
-        .into_iter()
-        .filter_map(|r| Some((r.answer_id, ReviewStatus::parse(&r.status)?)))
-        .collect())
 }
 
 /// The comments of an assessment the actor may read: everything for the
@@ -283,7 +270,7 @@ pub async fn request_changes(
 ) -> Result<AssessmentStatus, AppError> {
     let txn = db::write_txn(&state.writer).await.map_err(internal)?;
     let a = owner_reviewing(&txn, actor, id.0).await?;
-    let open = verdicts(&txn, a.id)
+    let open = read_models::verdicts(&txn, a.id)
         .await?
         .values()
         .filter(|v| **v != ReviewStatus::Accepted)
@@ -444,12 +431,12 @@ pub async fn decide(
     am.status = Set(to.as_str().into());
     am.update(&txn).await.map_err(internal)?;
     for c in &conditions {
-        super::commitments::propose(
+        writes::propose_commitment(
             &txn,
             state,
             actor,
             &a,
-            super::commitments::NewCommitment {
+            writes::NewCommitment {
                 party: a.supplier_org_id,
                 proposed_by: a.owner_org_id,
                 requirement: None,

@@ -7,11 +7,11 @@ use crate::model::{
     SupplierInvited,
 };
 use crate::server::{
+    access::scoped,
     audit::{self, Event, Who},
     db,
     entities::{organization, supplier_link},
     respond::internal,
-    scoped::scoped,
     session::RequestInfo,
     Actor, AppState,
 };

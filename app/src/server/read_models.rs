@@ -1,0 +1,320 @@
+//! Read models several services show: assessment summaries with progress,
+//! a published profile's rows (from memory when possible), commitment DTOs
+//! with the moves the caller may make, review verdicts. Each takes rows the
+//! caller already reached through `access`, and loads what they need with a
+//! fixed number of queries.
+
+use crate::model::{
+    is_overdue, AppError, AssessmentId, AssessmentSummary, CommitmentAction, CommitmentDto,
+    CommitmentId, CommitmentStatus, Compliance, EngagementId, Progress, ReviewStatus,
+};
+use crate::server::{
+    access,
+    entities::{
+        answer, assessment, commitment, engagement, evidence, profile, profile_item, requirement,
+        review,
+    },
+    respond::internal,
+    services::{catalogs, org_names, ts},
+    Actor, AppState,
+};
+use chrono::NaiveDate;
+use sea_orm::{
+    sea_query::{Expr, ExprTrait},
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
+};
+use std::collections::{HashMap, HashSet};
+
+/// A commitment's status as stored.
+pub fn commitment_status(c: &commitment::Model) -> CommitmentStatus {
+    CommitmentStatus::parse(&c.status).unwrap_or(CommitmentStatus::Proposed)
+}
+
+/// Keyed by database (its URL) and profile id: one process may serve, or
+/// test against, several databases whose ids overlap.
+type ProfileCache = HashMap<(String, i64), std::sync::Arc<ProfileRows>>;
+
+static PROFILE_ROWS: std::sync::LazyLock<std::sync::RwLock<ProfileCache>> =
+    std::sync::LazyLock::new(Default::default);
+
+/// Turns rows into DTOs with a fixed number of queries.
+pub async fn commitment_dtos<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    today: NaiveDate,
+    rows: Vec<commitment::Model>,
+) -> Result<Vec<CommitmentDto>, AppError> {
+    let orgs = org_names(
+        conn,
+        rows.iter()
+            .flat_map(|c| [c.owner_org_id, c.party_org_id, c.supplier_org_id])
+            .collect::<HashSet<_>>(),
+    )
+    .await?;
+    let engagements: HashMap<i64, String> = engagement::Entity::find()
+        .filter(
+            engagement::Column::Id
+                .is_in(rows.iter().map(|c| c.engagement_id).collect::<HashSet<_>>()),
+        )
+        .all(conn)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|e| (e.id, e.name))
+        .collect();
+    let reqs: HashMap<i64, String> = requirement::Entity::find()
+        .filter(
+            requirement::Column::Id.is_in(
+                rows.iter()
+                    .filter_map(|c| c.requirement_id)
+                    .collect::<HashSet<_>>(),
+            ),
+        )
+        .all(conn)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|r| (r.id, r.ref_id))
+        .collect();
+    let name = |id: i64| orgs.get(&id).cloned().unwrap_or_default();
+    Ok(rows
+        .into_iter()
+        .map(|c| {
+            let st = commitment_status(&c);
+            let actions = if access::may_act_on_commitment(actor, &c) {
+                let role = access::commitment_role(actor, &c);
+                [
+                    CommitmentAction::Agree,
+                    CommitmentAction::Start,
+                    CommitmentAction::Fulfil,
+                    CommitmentAction::Verify,
+                    CommitmentAction::Reject,
+                    CommitmentAction::Waive,
+                ]
+                .into_iter()
+                .filter(|a| st.next(*a, role).is_ok())
+                .collect()
+            } else {
+                Vec::new()
+            };
+            CommitmentDto {
+                id: CommitmentId(c.id),
+                engagement_id: EngagementId(c.engagement_id),
+                engagement: engagements
+                    .get(&c.engagement_id)
+                    .cloned()
+                    .unwrap_or_default(),
+                owner: name(c.owner_org_id),
+                party: name(c.party_org_id),
+                supplier: name(c.supplier_org_id),
+                requirement: c.requirement_id.and_then(|r| reqs.get(&r).cloned()),
+                title: c.title,
+                due_on: c.due_on,
+                status: st,
+                overdue: is_overdue(st, c.due_on, today),
+                source: c.source,
+                closure_note: c.closure_note.unwrap_or_default(),
+                closure_link: c.closure_link.unwrap_or_default(),
+                waive_reason: c.waive_reason.unwrap_or_default(),
+                actions,
+                updated: ts(c.updated_at.unwrap_or(c.created_at)),
+            }
+        })
+        .collect())
+}
+
+/// Summaries with progress for a list of assessments: a fixed number of
+/// grouped queries, whatever their number.
+pub async fn assessment_summaries<C: ConnectionTrait>(
+    conn: &C,
+    rows: Vec<assessment::Model>,
+) -> Result<Vec<AssessmentSummary>, AppError> {
+    let ids: Vec<i64> = rows.iter().map(|a| a.id).collect();
+    let totals: Vec<(i64, i64, i64)> = answer::Entity::find()
+        .select_only()
+        .column(answer::Column::AssessmentId)
+        .column_as(Expr::col(answer::Column::Id).count(), "total")
+        .column_as(Expr::col(answer::Column::Compliance).count(), "answered")
+        .filter(answer::Column::AssessmentId.is_in(ids.clone()))
+        .group_by(answer::Column::AssessmentId)
+        .into_tuple()
+        .all(conn)
+        .await
+        .map_err(internal)?;
+    let missing = evidence_missing(conn, &ids).await?;
+    let engagements: HashMap<i64, String> = engagement::Entity::find()
+        .filter(engagement::Column::Id.is_in(rows.iter().map(|a| a.engagement_id)))
+        .all(conn)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|e| (e.id, e.name))
+        .collect();
+    let orgs: HashMap<i64, String> = org_names(
+        conn,
+        rows.iter()
+            .flat_map(|a| [a.owner_org_id, a.supplier_org_id]),
+    )
+    .await?;
+    let profiles: HashMap<i64, (String, i32)> = profile::Entity::find()
+        .filter(profile::Column::Id.is_in(rows.iter().map(|a| a.profile_id)))
+        .all(conn)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|p| (p.id, (p.name, p.version)))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|a| {
+            let (total, answered) = totals
+                .iter()
+                .find(|(id, ..)| *id == a.id)
+                .map(|(_, t, n)| (*t as u64, *n as u64))
+                .unwrap_or((0, 0));
+            let (pname, pversion) = profiles.get(&a.profile_id).cloned().unwrap_or_default();
+            AssessmentSummary {
+                id: AssessmentId(a.id),
+                engagement_id: crate::model::EngagementId(a.engagement_id),
+                engagement: engagements
+                    .get(&a.engagement_id)
+                    .cloned()
+                    .unwrap_or_default(),
+                owner: orgs.get(&a.owner_org_id).cloned().unwrap_or_default(),
+                supplier: orgs.get(&a.supplier_org_id).cloned().unwrap_or_default(),
+                profile: pname,
+                profile_version: pversion,
+                status: access::assessment_status(&a),
+                due_on: a.due_on.to_string(),
+                progress: Progress {
+                    total,
+                    answered,
+                    evidence_missing: missing.get(&a.id).copied().unwrap_or(0),
+                },
+            }
+        })
+        .collect())
+}
+
+/// Per assessment: answers whose item requires evidence, whose claim needs
+/// it, and which have none yet. One query.
+async fn evidence_missing<C: ConnectionTrait>(
+    conn: &C,
+    ids: &[i64],
+) -> Result<HashMap<i64, u64>, AppError> {
+    let needing: Vec<(i64, i64, Option<String>)> = answer::Entity::find()
+        .select_only()
+        .column(answer::Column::AssessmentId)
+        .column(answer::Column::Id)
+        .column(answer::Column::Compliance)
+        .join_as(
+            sea_orm::JoinType::InnerJoin,
+            answer::Entity::belongs_to(profile_item::Entity)
+                .from(answer::Column::ProfileItemId)
+                .to(profile_item::Column::Id)
+                .into(),
+            profile_item::Entity,
+        )
+        .filter(answer::Column::AssessmentId.is_in(ids.iter().copied()))
+        .filter(profile_item::Column::EvidenceRequired.eq(true))
+        .filter(
+            answer::Column::Id.not_in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(evidence::Column::AnswerId)
+                    .from(evidence::Entity)
+                    .and_where(evidence::Column::AssessmentId.is_in(ids.iter().copied()))
+                    .to_owned(),
+            ),
+        )
+        .into_tuple()
+        .all(conn)
+        .await
+        .map_err(internal)?;
+    let mut out = HashMap::new();
+    for (assessment, _, compliance) in needing {
+        let needs = compliance
+            .as_deref()
+            .and_then(Compliance::parse)
+            .is_none_or(|c| c.needs_evidence());
+        if needs {
+            *out.entry(assessment).or_insert(0) += 1;
+        }
+    }
+    Ok(out)
+}
+
+/// A published profile version's items with their requirements. Both never
+/// change once published (catalog rows are only ever added), so they are
+/// kept in memory after the first read; every replica may keep its own copy.
+pub struct ProfileRows {
+    pub name: String,
+    pub version: i32,
+    /// (item, requirement), by item id.
+    pub items: HashMap<i64, (profile_item::Model, crate::model::RequirementDto)>,
+}
+
+/// The rows of a published profile version, from memory when possible.
+pub async fn profile_rows(
+    state: &AppState,
+    profile_id: i64,
+) -> Result<std::sync::Arc<ProfileRows>, AppError> {
+    let conn = &state.db;
+    let key = (state.config.database_url.clone(), profile_id);
+    if let Some(rows) = PROFILE_ROWS.read().ok().and_then(|m| m.get(&key).cloned()) {
+        return Ok(rows);
+    }
+    let p = profile::Entity::find_by_id(profile_id)
+        .one(conn)
+        .await
+        .map_err(internal)?
+        .ok_or(AppError::NotFound)?;
+    let items = profile_item::Entity::find()
+        .filter(profile_item::Column::ProfileId.eq(p.id))
+        .all(conn)
+        .await
+        .map_err(internal)?;
+    let mut reqs: HashMap<i64, requirement::Model> = requirement::Entity::find()
+        .filter(requirement::Column::Id.is_in(items.iter().map(|i| i.requirement_id)))
+        .all(conn)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect();
+    let rows = std::sync::Arc::new(ProfileRows {
+        name: p.name.clone(),
+        version: p.version,
+        items: items
+            .into_iter()
+            .filter_map(|i| {
+                let r = catalogs::requirement_dto(reqs.remove(&i.requirement_id)?);
+                Some((i.id, (i, r)))
+            })
+            .collect(),
+    });
+    // Only published versions are immutable; assessments only use those.
+    if crate::model::ProfileStatus::parse(&p.status) == crate::model::ProfileStatus::Published {
+        if let Ok(mut m) = PROFILE_ROWS.write() {
+            if m.len() >= 512 {
+                m.clear();
+            }
+            m.insert(key, rows.clone());
+        }
+    }
+    Ok(rows)
+}
+
+/// The verdicts of an assessment's answers (both sides see them).
+pub async fn verdicts<C: ConnectionTrait>(
+    conn: &C,
+    assessment_id: i64,
+) -> Result<HashMap<i64, ReviewStatus>, AppError> {
+    Ok(review::Entity::find()
+        .filter(review::Column::AssessmentId.eq(assessment_id))
+        .all(conn)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .filter_map(|r| Some((r.answer_id, ReviewStatus::parse(&r.status)?)))
+        .collect())
+}

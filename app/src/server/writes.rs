@@ -1,0 +1,209 @@
+//! Writes that more than one use case makes, in the caller's transaction:
+//! an assessment's status change (only from the status it was read in), a
+//! proposed commitment (from a review condition, a planned answer or by
+//! hand: one place writes them), and the per-group gaps recorded when an
+//! assessment is submitted.
+
+use crate::model::{analyse, AppError, AssessmentStatus, CommitmentStatus, Compliance, GapItem};
+use crate::server::{
+    audit,
+    entities::{answer, assessment, assessment_gap, commitment},
+    respond::internal,
+    session::RequestInfo,
+    Actor, AppState,
+};
+use chrono::{NaiveDate, Utc};
+use sea_orm::{
+    sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction,
+    EntityTrait, QueryFilter, Set,
+};
+use serde_json::json;
+use std::collections::{HashMap, HashSet};
+
+/// Writes a status change if the row still has the status it was read with.
+pub async fn set_assessment_status<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    a: &assessment::Model,
+    from: AssessmentStatus,
+    to: AssessmentStatus,
+    info: &RequestInfo,
+) -> Result<(), AppError> {
+    let mut update = assessment::Entity::update_many()
+        .col_expr(assessment::Column::Status, Expr::value(to.as_str()))
+        .filter(assessment::Column::Id.eq(a.id))
+        .filter(assessment::Column::Status.eq(from.as_str()));
+    if to == AssessmentStatus::Submitted {
+        update = update.col_expr(
+            assessment::Column::SubmittedAt,
+            Expr::value(Some(Utc::now())),
+        );
+    }
+    let done = update.exec(conn).await.map_err(internal)?;
+    if done.rows_affected != 1 {
+        return Err(AppError::Conflict(
+            "The assessment changed meanwhile; reload and try again.".into(),
+        ));
+    }
+    audit::by_actor(
+        conn,
+        actor,
+        &info.request_id,
+        "assessment.status_changed",
+        "assessment",
+        a.id,
+        Some(json!({"status": from.as_str()})),
+        Some(json!({"status": to.as_str()})),
+    )
+    .await
+}
+
+/// What a new commitment of an assessment says.
+pub struct NewCommitment<'a> {
+    /// The organization that promises: the assessment's owner or supplier.
+    pub party: i64,
+    pub proposed_by: i64,
+    pub requirement: Option<i64>,
+    pub answer: Option<i64>,
+    pub title: &'a str,
+    pub due_on: Option<NaiveDate>,
+    /// "review_condition", "planned_answer" or "manual".
+    pub source: &'static str,
+}
+
+/// Writes a proposed commitment between the assessment's owner and
+/// supplier, audited.
+pub async fn propose_commitment<C: ConnectionTrait>(
+    conn: &C,
+    state: &AppState,
+    actor: &Actor,
+    a: &assessment::Model,
+    n: NewCommitment<'_>,
+    info: &RequestInfo,
+) -> Result<commitment::Model, AppError> {
+    let row = commitment::ActiveModel {
+        owner_org_id: Set(a.owner_org_id),
+        engagement_id: Set(a.engagement_id),
+        assessment_id: Set(Some(a.id)),
+        party_org_id: Set(n.party),
+        supplier_org_id: Set(a.supplier_org_id),
+        proposed_by_org_id: Set(n.proposed_by),
+        requirement_id: Set(n.requirement),
+        answer_id: Set(n.answer),
+        title: Set(n.title.chars().take(500).collect()),
+        due_on: Set(n.due_on),
+        status: Set(CommitmentStatus::Proposed.as_str().into()),
+        source: Set(n.source.into()),
+        created_by: Set(Some(actor.user_id().0)),
+        created_at: Set(state.clock.now()),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await
+    .map_err(internal)?;
+    audit::by_actor(
+        conn,
+        actor,
+        &info.request_id,
+        "commitment.proposed",
+        "commitment",
+        row.id,
+        None,
+        Some(json!({
+            "assessment": a.id,
+            "source": row.source,
+            "title": row.title,
+            "party": row.party_org_id,
+            "due_on": row.due_on.map(|d| d.to_string()),
+        })),
+    )
+    .await?;
+    Ok(row)
+}
+
+/// On submission: every `planned` answer with a date becomes a proposed
+/// commitment of the supplier, once (a resubmission adds only new ones).
+pub async fn commitments_from_planned_answers(
+    txn: &DatabaseTransaction,
+    state: &AppState,
+    actor: &Actor,
+    a: &assessment::Model,
+    titles: &HashMap<i64, String>,
+    info: &RequestInfo,
+) -> Result<usize, AppError> {
+    let planned = answer::Entity::find()
+        .filter(answer::Column::AssessmentId.eq(a.id))
+        .filter(answer::Column::Compliance.eq(Compliance::Planned.as_str()))
+        .all(txn)
+        .await
+        .map_err(internal)?;
+    if planned.is_empty() {
+        return Ok(0);
+    }
+    let known: HashSet<i64> = commitment::Entity::find()
+        .filter(commitment::Column::AnswerId.is_in(planned.iter().map(|p| p.id)))
+        .all(txn)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .filter_map(|c| c.answer_id)
+        .collect();
+    let mut made = 0;
+    for p in planned.into_iter().filter(|p| !known.contains(&p.id)) {
+        let what = titles.get(&p.id).cloned().unwrap_or_default();
+        propose_commitment(
+            txn,
+            state,
+            actor,
+            a,
+            NewCommitment {
+                party: a.supplier_org_id,
+                proposed_by: a.supplier_org_id,
+                requirement: Some(p.requirement_id),
+                answer: Some(p.id),
+                title: &format!("Meet {what} (planned)"),
+                due_on: p.planned_on,
+                source: "planned_answer",
+            },
+            info,
+        )
+        .await?;
+        made += 1;
+    }
+    Ok(made)
+}
+
+/// Replaces an assessment's per-group gaps (at submission).
+pub async fn record_gaps<C: ConnectionTrait>(
+    conn: &C,
+    a: &assessment::Model,
+    items: &[GapItem],
+) -> Result<(), AppError> {
+    assessment_gap::Entity::delete_many()
+        .filter(assessment_gap::Column::AssessmentId.eq(a.id))
+        .exec(conn)
+        .await
+        .map_err(internal)?;
+    let rows: Vec<assessment_gap::ActiveModel> = analyse(items)
+        .groups
+        .into_iter()
+        .map(|g| assessment_gap::ActiveModel {
+            assessment_id: sea_orm::Set(a.id),
+            owner_org_id: sea_orm::Set(a.owner_org_id),
+            supplier_org_id: sea_orm::Set(a.supplier_org_id),
+            grp: sea_orm::Set(g.group.chars().take(100).collect()),
+            kind: sea_orm::Set(g.kind.as_str().into()),
+            required: sea_orm::Set(g.required),
+            reached: sea_orm::Set(g.reached),
+            items: sea_orm::Set(g.items as i32),
+            ..Default::default()
+        })
+        .collect();
+    if !rows.is_empty() {
+        assessment_gap::Entity::insert_many(rows)
+            .exec(conn)
+            .await
+            .map_err(internal)?;
+    }
+    Ok(())
+}
