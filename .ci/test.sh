@@ -3,6 +3,8 @@
 # Exits non-zero when anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+# make exports it; run alone, use the same reused target directory.
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/pactline/target}
 logs=$(mktemp -d)
 passed=0; failed=0; broken=()
 

@@ -501,6 +501,8 @@ pub struct AssessmentDto {
     pub message: String,
     /// The side the viewer is on.
     pub side: Side,
+    /// What the viewer may do with it (see `model::abilities`).
+    pub abilities: crate::model::AssessmentAbilities,
     pub answers: Vec<AnswerDto>,
     /// The supplier's members answers can be assigned to (supplier side only).
     pub colleagues: Vec<(i64, String)>,

@@ -1,6 +1,7 @@
 //! Types shared by the server and the browser: ids, enums from the domain
 //! vocabulary, validated inputs and the DTOs that cross the wire.
 
+mod abilities;
 mod assessment;
 mod catalog;
 mod commitment;
@@ -11,6 +12,7 @@ mod password;
 mod profile;
 mod review;
 
+pub use abilities::{assessment_abilities, AssessmentAbilities};
 pub use assessment::*;
 pub use catalog::*;
 pub use commitment::*;

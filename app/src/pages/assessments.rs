@@ -11,10 +11,10 @@ use crate::api::engagements::{
 use crate::api::reviews::{
     list_comments, AddComment, BeginReview, DecideAssessment, RequestChanges, ReviewAnswer,
 };
-use crate::components::{action_error, field_error, submit_upload, use_me, ErrorBox, ImportErrors};
+use crate::components::{action_error, field_error, submit_upload, ErrorBox, ImportErrors};
 use crate::model::{
     AnswerDto, AnswerFields, AppError, AssessmentId, AssessmentStatus, CommentDto, Compliance,
-    EvidenceDto, Permission, ReviewStatus, SaveOutcome, Side, TargetKind, Visibility,
+    EvidenceDto, ReviewStatus, SaveOutcome, Side, TargetKind, Visibility,
 };
 use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;
@@ -58,19 +58,6 @@ fn compliance_label(f: &AnswerFields) -> &'static str {
     f.compliance.map(|c| c.label()).unwrap_or("Not answered")
 }
 
-/// Whether the caller may write a commitment on this assessment: its
-/// asset owner's reviewers and managers, its supplier's answerers.
-fn may_commit(a: &crate::model::AssessmentDto) -> bool {
-    let me = use_me();
-    match a.side {
-        Side::Owner => {
-            me.may(Permission::ReviewAssessments) || me.may(Permission::ManageEngagements)
-        }
-        Side::Supplier => me.may(Permission::AnswerAssessments),
-        Side::Assessor => false,
-    }
-}
-
 #[component]
 pub fn AssessmentPage() -> impl IntoView {
     let params = use_params_map();
@@ -112,7 +99,9 @@ pub fn AssessmentPage() -> impl IntoView {
                     Ok(a) => {
                         let s = a.summary.clone();
                         let supplier = a.side == Side::Supplier;
-                        let editable = supplier && s.status.supplier_may_edit();
+                        // What the viewer may do comes with the assessment.
+                        let can = a.abilities;
+                        let editable = can.answer;
                         let colleagues = StoredValue::new(a.colleagues.clone());
                         let aid = s.id.0;
                         Either::Right(view! {
@@ -128,27 +117,29 @@ pub fn AssessmentPage() -> impl IntoView {
                                         <input type="hidden" name="assessment_id" value=aid.to_string()/>
                                         <button type="submit" title="Copy your organization's latest answers to the same requirements into empty answers">"Pre-fill from earlier answers"</button>
                                     </ActionForm>
+                                })}
+                                {can.submit.then(|| view! {
                                     <ActionForm action=submit attr:class="inline">
                                         <input type="hidden" name="assessment_id" value=aid.to_string()/>
                                         <button type="submit" class="primary">"Submit answers"</button>
                                     </ActionForm>
                                 })}
-                                {(a.side == Side::Owner).then(|| { let st = s.status; view! {
-                                    {matches!(st, AssessmentStatus::Submitted | AssessmentStatus::UnderReview).then(|| view! {
+                                {view! {
+                                    {can.reopen.then(|| view! {
                                         <ActionForm action=change attr:class="inline">
                                             <input type="hidden" name="assessment_id" value=aid.to_string()/>
                                             <input type="hidden" name="change" value="reopen"/>
                                             <button type="submit">"Reopen for the supplier"</button>
                                         </ActionForm>
                                     })}
-                                    {st.next(crate::model::Transition::Withdraw, Side::Owner).is_ok().then(|| view! {
+                                    {can.withdraw.then(|| view! {
                                         <ActionForm action=change attr:class="inline">
                                             <input type="hidden" name="assessment_id" value=aid.to_string()/>
                                             <input type="hidden" name="change" value="withdraw"/>
                                             <button type="submit" class="danger">"Withdraw"</button>
                                         </ActionForm>
                                     })}
-                                }})}
+                                }}
                             </div>
                             {move || prefill.value().get().and_then(|r| r.ok()).map(|n| view! { <div class="alert info" role="status" data-testid="prefilled">{format!("{n} answers pre-filled from earlier answers.")}</div> })}
                             <p class="downloads">"Download: " <a href=format!("/assessments/{aid}/export/xlsx") download data-testid="download-xlsx">"answers as .xlsx"</a>
@@ -156,15 +147,15 @@ pub fn AssessmentPage() -> impl IntoView {
                                 " · "<a href=format!("/commitments?engagement={}", s.engagement_id.0)>"Commitments"</a>
                             </p>
                             {editable.then(|| view! { <OfflineSheet assessment=aid apply=apply/> })}
-                            {may_commit(&a).then(|| view! { <crate::pages::commitments::NewCommitment assessment=aid owner=a.side == Side::Owner/> })}
-                            {(a.side != Side::Supplier).then(|| view! { <OwnerReview assessment=aid status=s.status decision=a.decision.clone() gap=crate::model::analyse(&crate::model::gap_items(&a)) begin=begin changes=changes decide=decide/> })}
+                            {can.commit.then(|| view! { <crate::pages::commitments::NewCommitment assessment=aid owner=a.side == Side::Owner/> })}
+                            {(a.side != Side::Supplier).then(|| view! { <OwnerReview assessment=aid reviewer=can.review status=s.status decision=a.decision.clone() gap=crate::model::analyse(&crate::model::gap_items(&a)) begin=begin changes=changes decide=decide/> })}
                             {(supplier && a.decision.is_some()).then(|| view! { <p data-testid="decision">"Decision rationale: " {a.decision.clone()}</p> })}
                             <SubmitErrors value=Signal::derive(move || submit.value().get())/>
                             {action_error(change.value())}
                             <table class="table answers" data-testid="answers">
                                 <thead><tr><th scope="col">"Requirement"</th><th scope="col">"Target"</th><th scope="col">"Answer"</th><th scope="col">"Evidence"</th><th scope="col">"Assigned"</th><th scope="col">"Review"</th><th scope="col"><span class="visually-hidden">"Open"</span></th></tr></thead>
                                 <tbody>
-                                    {a.answers.into_iter().map(|x| view! { <AnswerRow answer=x editable=editable colleagues=colleagues side=a.side/> }).collect_view()}
+                                    {a.answers.into_iter().map(|x| view! { <AnswerRow answer=x editable=editable colleagues=colleagues side=a.side abilities=can/> }).collect_view()}
                                 </tbody>
                             </table>
                         })
@@ -204,6 +195,7 @@ fn AnswerRow(
     editable: bool,
     colleagues: StoredValue<Vec<(i64, String)>>,
     side: Side,
+    abilities: crate::model::AssessmentAbilities,
 ) -> impl IntoView {
     let open = RwSignal::new(false);
     let fields = RwSignal::new(answer.fields.clone());
@@ -239,7 +231,7 @@ fn AnswerRow(
         {move || open.get().then(|| view! {
             <tr class="editor-row"><td colspan="7">
                 <AnswerEditor answer=x.get_value() editable=editable fields=fields evidence=evidence assignee=assignee colleagues=colleagues/>
-                <ReviewPanel answer=x.with_value(|x| x.id) review=review side=side/>
+                <ReviewPanel answer=x.with_value(|x| x.id) review=review side=side abilities=abilities/>
             </td></tr>
         })}
     }
@@ -661,14 +653,10 @@ fn ReviewPanel(
     answer: crate::model::AnswerId,
     review: RwSignal<Option<ReviewStatus>>,
     side: Side,
+    abilities: crate::model::AssessmentAbilities,
 ) -> impl IntoView {
-    let me = crate::components::use_me();
-    let reviewer = side == Side::Owner && me.may(Permission::ReviewAssessments);
-    let writer = match side {
-        Side::Owner => reviewer,
-        Side::Supplier => me.may(Permission::AnswerAssessments),
-        Side::Assessor => me.may(Permission::AssessEngagements),
-    };
+    let reviewer = abilities.review;
+    let writer = abilities.comment;
     let verdict = ServerAction::<ReviewAnswer>::new();
     let chosen = RwSignal::new(None::<ReviewStatus>);
     let comment = ServerAction::<AddComment>::new();
@@ -750,6 +738,7 @@ fn ReviewPanel(
 #[component]
 fn OwnerReview(
     assessment: i64,
+    reviewer: bool,
     status: AssessmentStatus,
     decision: Option<String>,
     gap: crate::model::GapAnalysis,
@@ -757,7 +746,6 @@ fn OwnerReview(
     changes: ServerAction<RequestChanges>,
     decide: ServerAction<DecideAssessment>,
 ) -> impl IntoView {
-    let reviewer = crate::components::use_me().may(crate::model::Permission::ReviewAssessments);
     let id = assessment.to_string();
     view! {
         <section class="card" data-testid="owner-review">

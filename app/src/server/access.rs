@@ -25,7 +25,8 @@ use super::{
     Actor,
 };
 use crate::model::{
-    AnswerId, AppError, AssessmentStatus, CommitmentRole, OrgKind, Permission, Side,
+    assessment_abilities, AnswerId, AppError, AssessmentAbilities, AssessmentStatus,
+    CommitmentRole, OrgKind, Permission, Side,
 };
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, PrimaryKeyTrait, QueryFilter,
@@ -232,6 +233,17 @@ pub fn side_of(actor: &Actor, a: &assessment::Model) -> Side {
     } else {
         Side::Assessor
     }
+}
+
+/// What the actor may do with an assessment it may read: the one rule,
+/// `model::assessment_abilities`, applied to the actor and the row.
+pub fn abilities(actor: &Actor, a: &assessment::Model) -> AssessmentAbilities {
+    assessment_abilities(
+        side_of(actor, a),
+        actor.role(),
+        actor.kinds(),
+        assessment_status(a),
+    )
 }
 
 /// An assessment the actor may read (see [`assessments_readable`]).

@@ -182,6 +182,7 @@ pub async fn get(
             progress,
         },
         profile_id: ProfileId(a.profile_id),
+        abilities: access::abilities(actor, &a),
         message: a.message,
         side,
         answers,

@@ -5,8 +5,7 @@
 //! (`CommitmentStatus::next`).
 
 use crate::model::{
-    AppError, AssessmentId, CommitmentAction, CommitmentDto, CommitmentId, EngagementId,
-    Permission, Role,
+    AppError, AssessmentId, CommitmentAction, CommitmentDto, CommitmentId, EngagementId, Role,
 };
 use crate::server::{
     access, audit, db,
@@ -88,12 +87,8 @@ pub async fn create(
     }
     let org = actor.org_id().0;
     let owner_side = a.owner_org_id == org;
-    if owner_side {
-        if !(actor.may(Permission::ReviewAssessments) || actor.may(Permission::ManageEngagements)) {
-            return Err(AppError::NotFound);
-        }
-    } else {
-        actor.require(Permission::AnswerAssessments)?;
+    if !access::abilities(actor, &a).commit {
+        return Err(AppError::NotFound);
     }
     let party = match (promisor.trim(), owner_side) {
         ("supplier", _) => a.supplier_org_id,

@@ -42,9 +42,8 @@ async fn owner_reviewing<C: ConnectionTrait>(
     actor: &Actor,
     id: i64,
 ) -> Result<assessment::Model, AppError> {
-    actor.require(Permission::ReviewAssessments)?;
-    let (a, side) = load(conn, actor, id).await?;
-    if side != Side::Owner {
+    let (a, _) = load(conn, actor, id).await?;
+    if !access::abilities(actor, &a).review {
         return Err(AppError::NotFound);
     }
     Ok(a)
@@ -212,10 +211,12 @@ pub async fn add_comment(
         .map_err(internal)?
         .ok_or(AppError::NotFound)?;
     let (a, side) = load(&txn, actor, x.assessment_id).await?;
+    if !access::abilities(actor, &a).comment {
+        return Err(AppError::NotFound);
+    }
     match side {
-        Side::Owner => actor.require(Permission::ReviewAssessments)?,
+        Side::Owner => {}
         Side::Supplier => {
-            actor.require(Permission::AnswerAssessments)?;
             if visibility != Visibility::Shared {
                 return Err(AppError::invalid(
                     "visibility",
@@ -224,7 +225,6 @@ pub async fn add_comment(
             }
         }
         Side::Assessor => {
-            actor.require(Permission::AssessEngagements)?;
             if visibility != Visibility::Internal {
                 return Err(AppError::invalid(
                     "visibility",
