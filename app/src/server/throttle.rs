@@ -53,98 +53,135 @@ pub fn minutes_until(t: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
     (secs + 59) / 60
 }
 
-async fn failures<C: ConnectionTrait>(
-    conn: &C,
-    column: login_attempt::Column,
-    value: &str,
-    limit: usize,
-    now: DateTime<Utc>,
-    success_resets: bool,
-) -> Result<Vec<DateTime<Utc>>, DbErr> {
-    let since = now - Duration::minutes(WINDOW_MINUTES);
-    let rows = login_attempt::Entity::find()
-        .filter(column.eq(value))
-        .filter(login_attempt::Column::CreatedAt.gt(since))
-        .order_by_desc(login_attempt::Column::CreatedAt)
-        .order_by_desc(login_attempt::Column::Id)
-        .limit(limit as u64)
-        .all(conn)
-        .await?;
-    // Only failures after the latest success count.
-    Ok(rows
-        .into_iter()
-        .take_while(|r| !r.succeeded || !success_resets)
-        .filter(|r| !r.succeeded)
-        .map(|r| r.created_at)
-        .collect())
-}
-
-/// A password attempt that passed the throttle. It counts as a failure from
-/// the moment it was reserved until [`succeeded`] says otherwise, so attempts
-/// racing each other all see one another.
+/// A password attempt, written before its password is checked. It counts as
+/// a failure for every later attempt until [`succeeded`] says otherwise.
 #[derive(Debug)]
 #[must_use = "an attempt counts as a failure unless marked succeeded"]
 pub struct Attempt {
     id: i64,
+    key: String,
+    client_addr: String,
 }
 
-/// Reserves an attempt for this account key and client address before the
-/// password is checked, or says until when they are blocked.
-///
-/// Race-free without locks: each attempt first writes its own row, then
-/// counts the rows before it. Of n attempts at once, the k-th to commit
-/// counts at least k, so no more than the allowed number pass, whatever
-/// the interleaving. A blocked attempt removes its row again.
+/// Attempts this young may still be checking their password; the quick
+/// check before hashing leaves them out, so a burst of one user's own
+/// sign-ins does not block itself. [`admit`] counts them.
+const IN_FLIGHT_SECS: i64 = 5;
+
+/// Writes an attempt for this account key and client address before its
+/// password is checked — or, when the account or address is already
+/// blocked by earlier failures, says until when (and nothing is hashed).
 pub async fn reserve<C: ConnectionTrait>(
     conn: &C,
     key: &str,
     client_addr: &str,
 ) -> Result<Result<Attempt, DateTime<Utc>>, DbErr> {
     let now = Utc::now();
+    let key: String = key.chars().take(254).collect();
+    let client_addr: String = client_addr.chars().take(64).collect();
+    if let Some(until) = blocked(conn, &key, &client_addr, None, now).await? {
+        return Ok(Err(until));
+    }
     let row = login_attempt::ActiveModel {
-        email: Set(key.chars().take(254).collect()),
-        client_addr: Set(client_addr.chars().take(64).collect()),
+        email: Set(key.clone()),
+        client_addr: Set(client_addr.clone()),
         succeeded: Set(false),
         created_at: Set(now),
         ..Default::default()
     }
     .insert(conn)
     .await?;
-    // This attempt is among the rows counted, hence one more allowed.
-    let by_account = failures(
+    Ok(Ok(Attempt {
+        id: row.id,
+        key,
+        client_addr,
+    }))
+}
+
+/// Decides, once the password was checked, whether the attempt may have
+/// its answer: only if the attempts written before it (failed, or still
+/// checking) leave room. Of any number of attempts at once, the k-th
+/// written counts the k − 1 before it, so no more than the allowed number
+/// are answered, whatever the interleaving; one user's own burst of
+/// sign-ins passes, because by the time each has its hash the earlier
+/// ones have theirs and succeeded. A refused attempt's row goes again.
+pub async fn admit<C: ConnectionTrait>(
+    conn: &C,
+    attempt: &Attempt,
+) -> Result<Result<(), DateTime<Utc>>, DbErr> {
+    let now = Utc::now();
+    match blocked(
         conn,
-        login_attempt::Column::Email,
-        &row.email,
-        MAX_FAILURES_PER_ACCOUNT + 2,
+        &attempt.key,
+        &attempt.client_addr,
+        Some(attempt.id),
         now,
-        true,
     )
-    .await?;
-    let by_addr = failures(
-        conn,
-        login_attempt::Column::ClientAddr,
-        &row.client_addr,
-        MAX_FAILURES_PER_ADDRESS + 2,
-        now,
-        false,
-    )
-    .await?;
-    let blocked = [
-        blocked_until(&by_account, MAX_FAILURES_PER_ACCOUNT + 1, now),
-        blocked_until(&by_addr, MAX_FAILURES_PER_ADDRESS + 1, now),
-    ]
-    .into_iter()
-    .flatten()
-    .max();
-    match blocked {
+    .await?
+    {
         Some(until) => {
-            login_attempt::Entity::delete_by_id(row.id)
+            login_attempt::Entity::delete_by_id(attempt.id)
                 .exec(conn)
                 .await?;
             Ok(Err(until))
         }
-        None => Ok(Ok(Attempt { id: row.id })),
+        None => Ok(Ok(())),
     }
+}
+
+/// Until when the account or address is blocked: counting the attempts
+/// written before `before` (every one, in-flight ones too), or, without
+/// it, only those old enough to have been decided.
+async fn blocked<C: ConnectionTrait>(
+    conn: &C,
+    key: &str,
+    client_addr: &str,
+    before: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>, DbErr> {
+    let since = now - Duration::minutes(WINDOW_MINUTES);
+    let settled = now - Duration::seconds(IN_FLIGHT_SECS);
+    let count = |column: login_attempt::Column, value: &str, max: usize, resets: bool| {
+        let mut q = login_attempt::Entity::find()
+            .filter(column.eq(value))
+            .filter(login_attempt::Column::CreatedAt.gt(since));
+        q = match before {
+            Some(id) => q.filter(login_attempt::Column::Id.lt(id)),
+            None => q.filter(
+                sea_orm::Condition::any()
+                    .add(login_attempt::Column::Succeeded.eq(true))
+                    .add(login_attempt::Column::CreatedAt.lt(settled)),
+            ),
+        };
+        let q = q
+            .order_by_desc(login_attempt::Column::Id)
+            .limit(max as u64 + 1);
+        async move {
+            let rows = q.all(conn).await?;
+            let failures: Vec<DateTime<Utc>> = rows
+                .into_iter()
+                .take_while(|r| !r.succeeded || !resets)
+                .filter(|r| !r.succeeded)
+                .map(|r| r.created_at)
+                .collect();
+            Ok::<_, DbErr>(blocked_until(&failures, max, now))
+        }
+    };
+    let by_account = count(
+        login_attempt::Column::Email,
+        key,
+        MAX_FAILURES_PER_ACCOUNT,
+        true,
+    )
+    .await?;
+    let by_addr = count(
+        login_attempt::Column::ClientAddr,
+        client_addr,
+        MAX_FAILURES_PER_ADDRESS,
+        false,
+    )
+    .await?;
+    Ok([by_account, by_addr].into_iter().flatten().max())
 }
 
 /// The reserved attempt had the right password: earlier failures of the

@@ -164,6 +164,26 @@ async fn wrong_passwords_at_once_cannot_race_the_throttle(b: Backend) {
 }
 both!(wrong_passwords_at_once_cannot_race_the_throttle);
 
+async fn one_users_sign_ins_at_once_all_succeed(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let w = World::build(&app).await;
+    let email = w.alpha.email(Role::Reviewer);
+    let logins = (0..10).map(|_| {
+        let c = app.client();
+        let app = &app;
+        async move { app.post_login(&c, email, PASSWORD).await }
+    });
+    for r in futures::future::join_all(logins).await {
+        assert_eq!(
+            r.headers()["location"],
+            "/",
+            "a right password is never throttled by its own burst"
+        );
+    }
+    app.finish().await;
+}
+both!(one_users_sign_ins_at_once_all_succeed);
+
 async fn an_invitation_is_no_way_to_guess_a_password(b: Backend) {
     let app = TestApp::spawn_with(
         b,

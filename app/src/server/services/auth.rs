@@ -60,6 +60,10 @@ pub async fn login(
         .hasher
         .verify(password, found.as_ref().map(|u| u.password_hash.clone()))
         .await?;
+    throttle::admit(&state.writer, &attempt)
+        .await
+        .map_err(internal)?
+        .map_err(throttle::rate_limited)?;
     let (Some(user), Some(m), true) = (found, membership, verified) else {
         throttle::failed(attempt);
         return Err(AppError::Validation {
@@ -206,12 +210,16 @@ pub async fn change_password(
         .await
         .map_err(internal)?
         .map_err(throttle::rate_limited)?;
-    if current.len() > 1024
-        || !state
+    let verified = current.len() <= 1024
+        && state
             .hasher
             .verify(current, Some(user.password_hash.clone()))
-            .await?
-    {
+            .await?;
+    throttle::admit(&state.writer, &attempt)
+        .await
+        .map_err(internal)?
+        .map_err(throttle::rate_limited)?;
+    if !verified {
         throttle::failed(attempt);
         return Err(AppError::invalid(
             "current_password",

@@ -419,6 +419,10 @@ pub async fn accept(
                     .hasher
                     .verify(password, Some(u.password_hash.clone()))
                     .await?;
+            throttle::admit(&state.writer, &reserved)
+                .await
+                .map_err(internal)?
+                .map_err(throttle::rate_limited)?;
             if !ok || !u.is_active {
                 throttle::failed(reserved);
                 if count_failure(state, row.id).await? {
