@@ -64,11 +64,21 @@ pub fn read_table(filename: &str, bytes: &[u8]) -> Result<Table, AppError> {
     }
 }
 
-/// [`read_table`] on a blocking thread, within the parse time limit.
-pub async fn read_table_async(filename: &str, bytes: &[u8]) -> Result<Table, AppError> {
+/// Runs `parse` on an uploaded file (name and bytes) on a blocking thread,
+/// within the size and time limits: every import path reads through here.
+pub async fn parse_file<T, F>(filename: &str, bytes: &[u8], parse: F) -> Result<T, AppError>
+where
+    T: Send + 'static,
+    F: FnOnce(&str, &[u8]) -> Result<T, AppError> + Send + 'static,
+{
     check_size(bytes)?;
     let (filename, bytes) = (filename.to_string(), bytes.to_vec());
-    untrusted::parse(move || read_table(&filename, &bytes)).await
+    untrusted::parse(move || parse(&filename, &bytes)).await
+}
+
+/// [`read_table`] on a blocking thread, within the parse time limit.
+pub async fn read_table_async(filename: &str, bytes: &[u8]) -> Result<Table, AppError> {
+    parse_file(filename, bytes, read_table).await
 }
 
 fn too_many_rows() -> AppError {

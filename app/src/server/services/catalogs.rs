@@ -352,15 +352,13 @@ pub async fn import(
 ) -> Result<CatalogSummary, AppError> {
     use crate::server::import as imp;
     actor.require(crate::model::Permission::EditProfiles)?;
-    imp::check_size(bytes)?;
     let is_json = filename.to_lowercase().ends_with(".json");
-    let (f, b) = (filename.to_string(), bytes.to_vec());
-    let (oscal, reqs) = crate::server::untrusted::parse(move || {
+    let (oscal, reqs) = imp::parse_file(filename, bytes, move |f, b| {
         if is_json {
-            let (title, origin, reqs) = imp::read_oscal(&b)?;
+            let (title, origin, reqs) = imp::read_oscal(b)?;
             Ok((Some((title, origin)), reqs))
         } else {
-            Ok((None, imp::validate(&imp::read_table(&f, &b)?)?))
+            Ok((None, imp::validate(&imp::read_table(f, b)?)?))
         }
     })
     .await?;

@@ -140,16 +140,14 @@ pub async fn import(
 ) -> Result<ProfileId, AppError> {
     use crate::server::import::{self as imp, CatalogRef, RowErrors};
     actor.require(Permission::EditProfiles)?;
-    imp::check_size(bytes)?;
     let is_json = filename.to_lowercase().ends_with(".json");
-    let (f, b) = (filename.to_string(), bytes.to_vec());
-    let (title, rows) = crate::server::untrusted::parse(move || {
+    let (title, rows) = imp::parse_file(filename, bytes, move |f, b| {
         if is_json {
-            imp::read_oscal_profile(&b)
+            imp::read_oscal_profile(b)
         } else {
             Ok((
                 String::new(),
-                imp::validate_profile(&imp::read_table(&f, &b)?)?,
+                imp::validate_profile(&imp::read_table(f, b)?)?,
             ))
         }
     })
