@@ -100,7 +100,9 @@ mod tests {
     fn the_table() {
         use Role::*;
         use Side::*;
-        let rows: &[(Side, Role, &[OrgKind], S, &[&str])] = &[
+        /// Side, role, kinds, status, and what they may do.
+        type Row<'a> = (Side, Role, &'a [OrgKind], S, &'a [&'a str]);
+        let rows: &[Row] = &[
             // The supplier's answerers, while answering and once submitted.
             (
                 Supplier,

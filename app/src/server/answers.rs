@@ -101,8 +101,7 @@ pub async fn write<C: ConnectionTrait>(
         let done = conditional_update(w.answer_id, w.expected, w.fields, w.actor, now)
             .filter(answer::Column::AssessmentId.eq(w.assessment.id))
             .exec(txn)
-            .await
-            .map_err(internal)?;
+            .await?;
         if done.rows_affected != 1 {
             outcomes.push(Outcome::Conflict);
             continue;
@@ -130,9 +129,8 @@ pub async fn write<C: ConnectionTrait>(
     if !versions.is_empty() {
         answer_version::Entity::insert_many(versions)
             .exec_without_returning(txn)
-            .await
-            .map_err(internal)?;
-        audit::record_all(txn, events).await.map_err(internal)?;
+            .await?;
+        audit::record_all(txn, events).await?;
     }
     Ok(outcomes)
 }
@@ -155,8 +153,7 @@ async fn lock_editable<C: ConnectionTrait>(txn: &C, ids: &[i64]) -> Result<HashS
         .lock_exclusive()
         .into_tuple()
         .all(txn)
-        .await
-        .map_err(internal)?;
+        .await?;
     Ok(rows.into_iter().collect())
 }
 
@@ -250,8 +247,7 @@ async fn mark_started<C: ConnectionTrait>(
         .filter(assessment::Column::Id.eq(a.id))
         .filter(assessment::Column::Status.eq(from.as_str()))
         .exec(conn)
-        .await
-        .map_err(internal)?;
+        .await?;
     if done.rows_affected == 1 {
         audit::by_actor(
             conn,

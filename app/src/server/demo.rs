@@ -10,7 +10,7 @@ use super::{
     AppState,
 };
 use crate::model::{AppError, OrgKind, Role};
-use crate::server::{db, entities::supplier_link, respond::internal};
+use crate::server::{db, entities::supplier_link};
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 
@@ -109,10 +109,7 @@ pub const DEMO_LOGINS: &[DemoLogin] = &[
 /// Seeds the demo data into an empty database. Returns false (and does
 /// nothing) when the database already has organizations.
 pub async fn seed(state: &AppState) -> Result<bool, AppError> {
-    let orgs = organization::Entity::find()
-        .count(&state.db)
-        .await
-        .map_err(internal)?;
+    let orgs = organization::Entity::find().count(&state.db).await?;
     if orgs > 0 {
         return Ok(false);
     }
@@ -153,7 +150,7 @@ pub async fn seed(state: &AppState) -> Result<bool, AppError> {
         }
     }
     let owner = created[0].1;
-    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await?;
     let suppliers = created[1..].iter().filter(|(name, _)| {
         DEMO_LOGINS
             .iter()
@@ -168,10 +165,9 @@ pub async fn seed(state: &AppState) -> Result<bool, AppError> {
             ..Default::default()
         }
         .insert(&txn)
-        .await
-        .map_err(internal)?;
+        .await?;
     }
-    txn.commit().await.map_err(internal)?;
+    txn.commit().await?;
     seed_profiles(state, owner).await?;
     Ok(true)
 }
@@ -182,8 +178,7 @@ async fn seed_profiles(state: &AppState, owner: crate::model::OrgId) -> Result<(
     use super::services::{catalogs, profiles};
     use crate::model::{CatalogId, ComponentType};
     let actor = super::session::actor_for(state, DEMO_LOGINS[0].email, owner)
-        .await
-        .map_err(internal)?
+        .await?
         .ok_or(AppError::NotFound)?;
     let info = super::session::RequestInfo {
         client_addr: "demo".into(),
@@ -290,8 +285,7 @@ async fn seed_commitments(
     let ostrava = organization::Entity::find()
         .filter(organization::Column::NameKey.eq("ostrava automation"))
         .one(&state.db)
-        .await
-        .map_err(internal)?
+        .await?
         .ok_or(AppError::NotFound)?
         .id;
     let today = Utc::now().date_naive();
@@ -471,10 +465,7 @@ async fn seed_engagement(
 ) -> Result<(), AppError> {
     use super::services::{assessments, engagements};
     use crate::model::{AnswerInput, AssessmentId};
-    let orgs = organization::Entity::find()
-        .all(&state.db)
-        .await
-        .map_err(internal)?;
+    let orgs = organization::Entity::find().all(&state.db).await?;
     let org_id = |key: &str| {
         orgs.iter()
             .find(|o| o.name_key == key)
@@ -623,8 +614,7 @@ async fn demo_actor(state: &AppState, org: &str, id: i64) -> Result<super::Actor
         .max_by_key(|l| l.role == Role::Contributor)
         .ok_or(AppError::NotFound)?;
     super::session::actor_for(state, login.email, crate::model::OrgId(id))
-        .await
-        .map_err(internal)?
+        .await?
         .ok_or(AppError::NotFound)
 }
 

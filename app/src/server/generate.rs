@@ -13,7 +13,6 @@ use super::{
         answer, assessment, assessment_gap, catalog, commitment, engagement, organization, profile,
         profile_item, requirement, supplier_link,
     },
-    respond::internal,
     services::admin::create_org_with_admin,
     AppState,
 };
@@ -55,8 +54,7 @@ where
         let chunk: Vec<A> = rows.by_ref().take(CHUNK).collect();
         <A::Entity as EntityTrait>::insert_many(chunk)
             .exec_without_returning(conn)
-            .await
-            .map_err(internal)?;
+            .await?;
     }
     Ok(())
 }
@@ -84,9 +82,7 @@ pub async fn portfolio(
     let (owner, admin) = (owner.0, admin.0);
     let now = state.clock.now();
     let today = state.clock.today();
-    let txn = super::db::write_txn(&state.writer)
-        .await
-        .map_err(internal)?;
+    let txn = super::db::write_txn(&state.writer).await?;
     let key = format!("generated-{owner}");
     let cat = catalog::ActiveModel {
         owner_org_id: Set(Some(owner)),
@@ -101,8 +97,7 @@ pub async fn portfolio(
         ..Default::default()
     }
     .insert(&txn)
-    .await
-    .map_err(internal)?;
+    .await?;
     let reqs: Vec<requirement::ActiveModel> = (0..requirements)
         .map(|i| {
             let fr = i % 7 + 1;
@@ -128,8 +123,7 @@ pub async fn portfolio(
         .filter(requirement::Column::CatalogId.eq(cat.id))
         .order_by_asc(requirement::Column::Position)
         .all(&txn)
-        .await
-        .map_err(internal)?
+        .await?
         .into_iter()
         .map(|r| r.id)
         .collect();
@@ -146,8 +140,7 @@ pub async fn portfolio(
         ..Default::default()
     }
     .insert(&txn)
-    .await
-    .map_err(internal)?;
+    .await?;
     let items: Vec<profile_item::ActiveModel> = req_ids
         .iter()
         .enumerate()
@@ -174,8 +167,7 @@ pub async fn portfolio(
         .filter(profile_item::Column::ProfileId.eq(prof.id))
         .order_by_asc(profile_item::Column::Position)
         .all(&txn)
-        .await
-        .map_err(internal)?;
+        .await?;
     let eng = engagement::ActiveModel {
         owner_org_id: Set(owner),
         name: Set("Generated portfolio".into()),
@@ -186,8 +178,7 @@ pub async fn portfolio(
         ..Default::default()
     }
     .insert(&txn)
-    .await
-    .map_err(internal)?;
+    .await?;
     let orgs: Vec<organization::ActiveModel> = (0..suppliers)
         .map(|i| organization::ActiveModel {
             name: Set(format!("{owner_name} supplier {:04}", i + 1)),
@@ -203,8 +194,7 @@ pub async fn portfolio(
         .filter(organization::Column::NameKey.starts_with(format!("{key}-supplier-")))
         .order_by_asc(organization::Column::Id)
         .all(&txn)
-        .await
-        .map_err(internal)?
+        .await?
         .into_iter()
         .map(|o| o.id)
         .collect();
@@ -245,8 +235,7 @@ pub async fn portfolio(
         .filter(assessment::Column::EngagementId.eq(eng.id))
         .order_by_asc(assessment::Column::Id)
         .all(&txn)
-        .await
-        .map_err(internal)?;
+        .await?;
     let mut answers = 0;
     let mut gaps = Vec::new();
     let mut commitments = Vec::new();
@@ -346,15 +335,11 @@ pub async fn portfolio(
     }
     insert_chunks(&txn, gaps).await?;
     insert_chunks(&txn, commitments).await?;
-    txn.commit().await.map_err(internal)?;
+    txn.commit().await?;
     // Fresh statistics, as autovacuum would gather them shortly after a
     // bulk load; without them PostgreSQL plans for empty tables.
     if state.writer.get_database_backend() == sea_orm::DbBackend::Postgres {
-        state
-            .writer
-            .execute_unprepared("ANALYZE")
-            .await
-            .map_err(internal)?;
+        state.writer.execute_unprepared("ANALYZE").await?;
     }
     Ok(Generated {
         owner_email: owner_email.to_string(),

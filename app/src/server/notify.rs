@@ -6,7 +6,6 @@ use crate::model::{AppError, OrgId, Role};
 use crate::server::{
     entities::{membership, notification, user},
     mail::Mail,
-    respond::internal,
     AppState,
 };
 use sea_orm::{
@@ -31,15 +30,13 @@ pub async fn recipients<C: ConnectionTrait>(
         .filter(membership::Column::IsActive.eq(true))
         .filter(membership::Column::Role.is_in(roles.iter().map(|r| r.as_str())))
         .all(conn)
-        .await
-        .map_err(internal)?;
+        .await?;
     Ok(user::Entity::find()
         .filter(user::Column::Id.is_in(members.iter().map(|m| m.user_id)))
         .filter(user::Column::IsActive.eq(true))
         .order_by_asc(user::Column::Id)
         .all(conn)
-        .await
-        .map_err(internal)?
+        .await?
         .into_iter()
         .map(|u| Recipient {
             user_id: u.id,
@@ -81,8 +78,7 @@ pub async fn notify<C: ConnectionTrait>(
             ..Default::default()
         }
         .insert(conn)
-        .await
-        .map_err(internal)?;
+        .await?;
         let body = format!("{}\n\nOpen: {}{}\n", m.body, state.config.base_url, m.link);
         state
             .mailer
@@ -97,8 +93,7 @@ pub async fn notify<C: ConnectionTrait>(
                 },
                 &body,
             )
-            .await
-            .map_err(internal)?;
+            .await?;
     }
     Ok(())
 }

@@ -14,7 +14,6 @@ use crate::server::{
         answer, assessment, commitment, engagement, evidence, profile, profile_item, requirement,
         review,
     },
-    respond::internal,
     services::{catalogs, org_names, ts},
     Actor, AppState,
 };
@@ -57,8 +56,7 @@ pub async fn commitment_dtos<C: ConnectionTrait>(
                 .is_in(rows.iter().map(|c| c.engagement_id).collect::<HashSet<_>>()),
         )
         .all(conn)
-        .await
-        .map_err(internal)?
+        .await?
         .into_iter()
         .map(|e| (e.id, e.name))
         .collect();
@@ -71,8 +69,7 @@ pub async fn commitment_dtos<C: ConnectionTrait>(
             ),
         )
         .all(conn)
-        .await
-        .map_err(internal)?
+        .await?
         .into_iter()
         .map(|r| (r.id, r.ref_id))
         .collect();
@@ -139,14 +136,12 @@ pub async fn assessment_summaries<C: ConnectionTrait>(
         .group_by(answer::Column::AssessmentId)
         .into_tuple()
         .all(conn)
-        .await
-        .map_err(internal)?;
+        .await?;
     let missing = evidence_missing(conn, &ids).await?;
     let engagements: HashMap<i64, String> = engagement::Entity::find()
         .filter(engagement::Column::Id.is_in(rows.iter().map(|a| a.engagement_id)))
         .all(conn)
-        .await
-        .map_err(internal)?
+        .await?
         .into_iter()
         .map(|e| (e.id, e.name))
         .collect();
@@ -159,8 +154,7 @@ pub async fn assessment_summaries<C: ConnectionTrait>(
     let profiles: HashMap<i64, (String, i32)> = profile::Entity::find()
         .filter(profile::Column::Id.is_in(rows.iter().map(|a| a.profile_id)))
         .all(conn)
-        .await
-        .map_err(internal)?
+        .await?
         .into_iter()
         .map(|p| (p.id, (p.name, p.version)))
         .collect();
@@ -228,8 +222,7 @@ async fn evidence_missing<C: ConnectionTrait>(
         )
         .into_tuple()
         .all(conn)
-        .await
-        .map_err(internal)?;
+        .await?;
     let mut out = HashMap::new();
     for (assessment, _, compliance) in needing {
         let needs = compliance
@@ -265,19 +258,16 @@ pub async fn profile_rows(
     }
     let p = profile::Entity::find_by_id(profile_id)
         .one(conn)
-        .await
-        .map_err(internal)?
+        .await?
         .ok_or(AppError::NotFound)?;
     let items = profile_item::Entity::find()
         .filter(profile_item::Column::ProfileId.eq(p.id))
         .all(conn)
-        .await
-        .map_err(internal)?;
+        .await?;
     let mut reqs: HashMap<i64, requirement::Model> = requirement::Entity::find()
         .filter(requirement::Column::Id.is_in(items.iter().map(|i| i.requirement_id)))
         .all(conn)
-        .await
-        .map_err(internal)?
+        .await?
         .into_iter()
         .map(|r| (r.id, r))
         .collect();
@@ -312,8 +302,7 @@ pub async fn verdicts<C: ConnectionTrait>(
     Ok(review::Entity::find()
         .filter(review::Column::AssessmentId.eq(assessment_id))
         .all(conn)
-        .await
-        .map_err(internal)?
+        .await?
         .into_iter()
         .filter_map(|r| Some((r.answer_id, ReviewStatus::parse(&r.status)?)))
         .collect())

@@ -20,6 +20,32 @@ pub fn internal(e: impl std::fmt::Display) -> AppError {
     AppError::Internal { request_id }
 }
 
+/// `?` on a database call: the error is logged with the request id and the
+/// user sees the opaque `Internal` error. A unique-key violation that a
+/// service expects is mapped to a clear message before this, with
+/// [`unique_violation`].
+impl From<sea_orm::DbErr> for AppError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        internal(e)
+    }
+}
+
+/// `?` on writing a workbook the server makes (exports, answer sheets): a
+/// failure there is ours, never the user's.
+impl From<rust_xlsxwriter::XlsxError> for AppError {
+    fn from(e: rust_xlsxwriter::XlsxError) -> Self {
+        internal(e)
+    }
+}
+
+/// Whether a database error is a unique-key violation (both databases).
+pub fn unique_violation(e: &sea_orm::DbErr) -> bool {
+    matches!(
+        e.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
+}
+
 /// Server-function calls answer with the error's status. A page render
 /// answers 404 for what is not found, and leaves `Unauthenticated` to the
 /// page's redirect to the sign-in form.

@@ -8,7 +8,6 @@ use crate::model::{analyse, AppError, AssessmentStatus, CommitmentStatus, Compli
 use crate::server::{
     audit,
     entities::{answer, assessment, assessment_gap, commitment},
-    respond::internal,
     session::RequestInfo,
     Actor, AppState,
 };
@@ -39,7 +38,7 @@ pub async fn set_assessment_status<C: ConnectionTrait>(
             Expr::value(Some(Utc::now())),
         );
     }
-    let done = update.exec(conn).await.map_err(internal)?;
+    let done = update.exec(conn).await?;
     if done.rows_affected != 1 {
         return Err(AppError::Conflict(
             "The assessment changed meanwhile; reload and try again.".into(),
@@ -99,8 +98,7 @@ pub async fn propose_commitment<C: ConnectionTrait>(
         ..Default::default()
     }
     .insert(conn)
-    .await
-    .map_err(internal)?;
+    .await?;
     audit::by_actor(
         conn,
         actor,
@@ -135,16 +133,14 @@ pub async fn commitments_from_planned_answers(
         .filter(answer::Column::AssessmentId.eq(a.id))
         .filter(answer::Column::Compliance.eq(Compliance::Planned.as_str()))
         .all(txn)
-        .await
-        .map_err(internal)?;
+        .await?;
     if planned.is_empty() {
         return Ok(0);
     }
     let known: HashSet<i64> = commitment::Entity::find()
         .filter(commitment::Column::AnswerId.is_in(planned.iter().map(|p| p.id)))
         .all(txn)
-        .await
-        .map_err(internal)?
+        .await?
         .into_iter()
         .filter_map(|c| c.answer_id)
         .collect();
@@ -182,8 +178,7 @@ pub async fn record_gaps<C: ConnectionTrait>(
     assessment_gap::Entity::delete_many()
         .filter(assessment_gap::Column::AssessmentId.eq(a.id))
         .exec(conn)
-        .await
-        .map_err(internal)?;
+        .await?;
     let rows: Vec<assessment_gap::ActiveModel> = analyse(items)
         .groups
         .into_iter()
@@ -200,10 +195,7 @@ pub async fn record_gaps<C: ConnectionTrait>(
         })
         .collect();
     if !rows.is_empty() {
-        assessment_gap::Entity::insert_many(rows)
-            .exec(conn)
-            .await
-            .map_err(internal)?;
+        assessment_gap::Entity::insert_many(rows).exec(conn).await?;
     }
     Ok(())
 }

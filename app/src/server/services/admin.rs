@@ -11,7 +11,6 @@ use crate::server::{
     db,
     entities::{audit_event, membership, organization, outbox, user},
     password::check_policy,
-    respond::internal,
     Actor, AppState,
 };
 use chrono::Utc;
@@ -44,13 +43,12 @@ pub async fn create_org_with_admin(
     check_policy(password, &[email.as_str(), &display_name])?;
     let hash = state.hasher.hash(password).await?;
     let now = Utc::now();
-    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await?;
     let key = name_key(&org_name);
     if organization::Entity::find()
         .filter(organization::Column::NameKey.eq(key.as_str()))
         .one(&txn)
-        .await
-        .map_err(internal)?
+        .await?
         .is_some()
     {
         return Err(AppError::invalid(
@@ -61,8 +59,7 @@ pub async fn create_org_with_admin(
     if user::Entity::find()
         .filter(user::Column::Email.eq(email.as_str()))
         .one(&txn)
-        .await
-        .map_err(internal)?
+        .await?
         .is_some()
     {
         return Err(AppError::invalid(
@@ -78,8 +75,7 @@ pub async fn create_org_with_admin(
         ..Default::default()
     }
     .insert(&txn)
-    .await
-    .map_err(internal)?;
+    .await?;
     let (u, m) =
         insert_account(&txn, &email, display_name, hash, OrgId(org.id), Role::Admin).await?;
     audit::record(
@@ -96,9 +92,8 @@ pub async fn create_org_with_admin(
             ),
         },
     )
-    .await
-    .map_err(internal)?;
-    txn.commit().await.map_err(internal)?;
+    .await?;
+    txn.commit().await?;
     Ok((OrgId(org.id), UserId(u.id)))
 }
 
@@ -122,8 +117,7 @@ async fn insert_account<C: sea_orm::ConnectionTrait>(
         ..Default::default()
     }
     .insert(conn)
-    .await
-    .map_err(internal)?;
+    .await?;
     let m = membership::ActiveModel {
         user_id: Set(u.id),
         organization_id: Set(org.0),
@@ -133,8 +127,7 @@ async fn insert_account<C: sea_orm::ConnectionTrait>(
         ..Default::default()
     }
     .insert(conn)
-    .await
-    .map_err(internal)?;
+    .await?;
     Ok((u, m))
 }
 
@@ -153,7 +146,7 @@ pub async fn add_member(
     let display_name = parse_name("name", display_name, 200)?;
     check_policy(password, &[email.as_str(), &display_name])?;
     let hash = state.hasher.hash(password).await?;
-    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await?;
     let (u, m) = insert_account(&txn, &email, display_name, hash, org, role).await?;
     audit::record(
         &txn,
@@ -167,9 +160,8 @@ pub async fn add_member(
             after: Some(json!({"user": u.email, "role": m.role})),
         },
     )
-    .await
-    .map_err(internal)?;
-    txn.commit().await.map_err(internal)?;
+    .await?;
+    txn.commit().await?;
     Ok(UserId(u.id))
 }
 
@@ -179,8 +171,7 @@ pub async fn outbox(actor: &Actor, state: &AppState) -> Result<Vec<OutboxDto>, A
         .order_by_desc(outbox::Column::Id)
         .limit(200)
         .all(&state.db)
-        .await
-        .map_err(internal)?;
+        .await?;
     Ok(rows
         .into_iter()
         .map(|r| OutboxDto {
@@ -204,13 +195,11 @@ pub async fn audit_log(actor: &Actor, state: &AppState) -> Result<Vec<AuditEvent
         .order_by_desc(audit_event::Column::Seq)
         .limit(200)
         .all(&state.db)
-        .await
-        .map_err(internal)?;
+        .await?;
     let users = user::Entity::find()
         .filter(user::Column::Id.is_in(rows.iter().filter_map(|r| r.actor_user_id)))
         .all(&state.db)
-        .await
-        .map_err(internal)?;
+        .await?;
     Ok(rows
         .into_iter()
         .map(|r| AuditEventDto {

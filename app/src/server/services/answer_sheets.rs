@@ -63,10 +63,9 @@ pub async fn workbook(
     let bold = Format::new().set_bold();
     let locked = Format::new().set_background_color("#EEEEEE");
     let ws = wb.add_worksheet();
-    ws.set_name("Answers").map_err(internal)?;
+    ws.set_name("Answers")?;
     for (c, h) in SHEET_COLUMNS.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, *h, &bold)
-            .map_err(internal)?;
+        ws.write_string_with_format(0, c as u16, *h, &bold)?;
     }
     for (i, x) in a.answers.iter().enumerate() {
         let r = i as u32 + 1;
@@ -92,10 +91,9 @@ pub async fn workbook(
             // Text only, never a formula; the identifying columns are shaded.
             let v = super::exports::neutralize(v);
             if c < 7 {
-                ws.write_string_with_format(r, c as u16, v, &locked)
-                    .map_err(internal)?;
+                ws.write_string_with_format(r, c as u16, v, &locked)?;
             } else {
-                ws.write_string(r, c as u16, v).map_err(internal)?;
+                ws.write_string(r, c as u16, v)?;
             }
         }
     }
@@ -113,29 +111,26 @@ pub async fn workbook(
         last,
         col("compliance"),
         &list(&compliance)?,
-    )
-    .map_err(internal)?;
+    )?;
     ws.add_data_validation(
         1,
         col("claimed_level"),
         last,
         col("claimed_level"),
         &list(&["1", "2", "3", "4"])?,
-    )
-    .map_err(internal)?;
+    )?;
     ws.add_data_validation(
         1,
         col("responsibility_accepted"),
         last,
         col("responsibility_accepted"),
         &list(&["yes", "no"])?,
-    )
-    .map_err(internal)?;
-    ws.set_freeze_panes(1, 3).map_err(internal)?;
+    )?;
+    ws.set_freeze_panes(1, 3)?;
     ws.autofit();
 
     let help = wb.add_worksheet();
-    help.set_name("Instructions").map_err(internal)?;
+    help.set_name("Instructions")?;
     let lines = [
         format!("{} (version {}) for {}, from {}, due {}.", a.summary.profile, a.summary.profile_version, a.summary.supplier, a.summary.owner, a.summary.due_on),
         "Fill in the columns compliance to responsibility_accepted on the Answers sheet; leave answer_id and version as they are.".into(),
@@ -146,10 +141,10 @@ pub async fn workbook(
         "Formulas are refused: paste values only. Evidence files are attached in the browser.".into(),
     ];
     for (i, l) in lines.iter().enumerate() {
-        help.write_string(i as u32, 0, l).map_err(internal)?;
+        help.write_string(i as u32, 0, l)?;
     }
-    help.set_column_width(0, 120).map_err(internal)?;
-    let bytes = wb.save_to_buffer().map_err(internal)?;
+    help.set_column_width(0, 120)?;
+    let bytes = wb.save_to_buffer()?;
     let name = super::exports::safe_filename(
         &format!("{}-{}-answers", a.summary.profile, a.summary.supplier),
         "xlsx",
@@ -336,7 +331,7 @@ pub async fn apply(
     info: &RequestInfo,
 ) -> Result<usize, AppError> {
     let p = preview(actor, state, id, filename, bytes).await?;
-    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await?;
     let mut rows = Vec::with_capacity(p.changes.len());
     for c in &p.changes {
         let (a, _) = access::answer_editable(&txn, actor, c.answer_id).await?;
@@ -389,6 +384,6 @@ pub async fn apply(
         Some(json!({"changed": p.changes.len(), "rows": p.rows, "file": filename.chars().take(200).collect::<String>()})),
     )
     .await?;
-    txn.commit().await.map_err(internal)?;
+    txn.commit().await?;
     Ok(p.changes.len())
 }

@@ -15,10 +15,9 @@ use crate::server::{
     access,
     answers::{self, AnswerWrite, Outcome, Source},
     audit, db,
-    entities::{answer, answer_version, assessment, engagement, evidence, membership, user},
+    entities::{answer, answer_version, assessment, evidence, membership, user},
     mail::Mail,
     read_models,
-    respond::internal,
     session::RequestInfo,
     writes, Actor, AppState,
 };
@@ -36,8 +35,7 @@ pub async fn list(actor: &Actor, state: &AppState) -> Result<Vec<AssessmentSumma
         .order_by_asc(assessment::Column::DueOn)
         .order_by_asc(assessment::Column::Id)
         .all(&state.db)
-        .await
-        .map_err(internal)?;
+        .await?;
     read_models::assessment_summaries(&state.db, rows).await
 }
 
@@ -81,19 +79,13 @@ pub async fn get(
     let db = &state.db;
     let a = access::assessment_readable(db, actor, id.0).await?;
     let side = access::side_of(actor, &a);
-    let answers = answer::Entity::find()
-        .filter(answer::Column::AssessmentId.eq(a.id))
-        .all(db)
-        .await
-        .map_err(internal)?;
+    let answers = access::answers_of(&a).all(db).await?;
     let rows = read_models::profile_rows(state, a.profile_id).await?;
     let mut evidence: HashMap<i64, Vec<EvidenceDto>> = HashMap::new();
-    for e in evidence::Entity::find()
-        .filter(evidence::Column::AssessmentId.eq(a.id))
+    for e in access::evidence_of(&a)
         .order_by_asc(evidence::Column::Id)
         .all(db)
-        .await
-        .map_err(internal)?
+        .await?
     {
         evidence
             .entry(e.answer_id)
@@ -102,12 +94,7 @@ pub async fn get(
     }
     let verdicts = read_models::verdicts(db, a.id).await?;
     // The supplier's members: assignees and the colleagues to choose from.
-    let members = membership::Entity::find()
-        .filter(membership::Column::OrganizationId.eq(a.supplier_org_id))
-        .filter(membership::Column::IsActive.eq(true))
-        .all(db)
-        .await
-        .map_err(internal)?;
+    let members = access::supplier_members(&a).all(db).await?;
     let names: HashMap<i64, String> =
         super::user_names(db, members.iter().map(|m| m.user_id)).await?;
     let mut out: Vec<(i32, AnswerDto)> = answers
@@ -154,12 +141,7 @@ pub async fn get(
             })
             .count() as u64,
     };
-    let engagement = engagement::Entity::find_by_id(a.engagement_id)
-        .one(db)
-        .await
-        .map_err(internal)?
-        .map(|e| e.name)
-        .unwrap_or_default();
+    let engagement = access::engagement_of(db, &a).await?.into_inner().name;
     let orgs: HashMap<i64, String> =
         super::org_names(db, [a.owner_org_id, a.supplier_org_id]).await?;
     let mut colleagues: Vec<(i64, String)> = if side == Side::Supplier {
@@ -183,7 +165,7 @@ pub async fn get(
         },
         profile_id: ProfileId(a.profile_id),
         abilities: access::abilities(actor, &a),
-        message: a.message,
+        message: a.message.clone(),
         side,
         answers,
         colleagues,
@@ -216,7 +198,7 @@ pub async fn save_answer(
             &state.writer,
             super::autosave::Save {
                 actor: actor.clone(),
-                assessment: a,
+                assessment: a.clone().into_inner(),
                 answer_id: current.id,
                 expected: expected_version,
                 fields,
@@ -236,16 +218,11 @@ pub async fn save_answer(
         return Err(access::locked(now_status));
     }
     // Someone saved first: nothing was written; show both.
-    let theirs = answer::Entity::find_by_id(current.id)
-        .one(&state.db)
-        .await
-        .map_err(internal)?
-        .ok_or(AppError::NotFound)?;
+    let theirs = access::answer_in(&state.db, &a, current.id).await?;
     let saved_by = match theirs.updated_by {
         Some(u) => user::Entity::find_by_id(u)
             .one(&state.db)
-            .await
-            .map_err(internal)?
+            .await?
             .map(|u| u.display_name)
             .unwrap_or_default(),
         None => String::new(),
@@ -264,19 +241,11 @@ pub async fn history(
     state: &AppState,
     answer_id: AnswerId,
 ) -> Result<Vec<AnswerVersionDto>, AppError> {
-    let x = answer::Entity::find_by_id(answer_id.0)
-        .one(&state.db)
-        .await
-        .map_err(internal)?
-        .ok_or(AppError::NotFound)?;
-    // Visible only through an assessment the organization may read.
-    access::assessment_readable(&state.db, actor, x.assessment_id).await?;
-    let versions = answer_version::Entity::find()
-        .filter(answer_version::Column::AnswerId.eq(x.id))
+    let (_, x) = access::answer_readable(&state.db, actor, answer_id).await?;
+    let versions = access::versions_of(&x)
         .order_by_desc(answer_version::Column::Version)
         .all(&state.db)
-        .await
-        .map_err(internal)?;
+        .await?;
     let names: HashMap<i64, String> =
         super::user_names(&state.db, versions.iter().filter_map(|v| v.saved_by)).await?;
     Ok(versions
@@ -301,22 +270,19 @@ pub async fn assign(
     assignee: Option<i64>,
     info: &RequestInfo,
 ) -> Result<(), AppError> {
-    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await?;
     let (a, x) = access::answer_editable(&txn, actor, answer_id).await?;
     if let Some(u) = assignee {
-        membership::Entity::find()
-            .filter(membership::Column::OrganizationId.eq(a.supplier_org_id))
+        access::supplier_members(&a)
             .filter(membership::Column::UserId.eq(u))
-            .filter(membership::Column::IsActive.eq(true))
             .one(&txn)
-            .await
-            .map_err(internal)?
+            .await?
             .ok_or_else(|| AppError::invalid("assignee", "Choose a colleague."))?;
     }
     let before = x.assignee_id;
-    let mut am: answer::ActiveModel = x.into();
+    let mut am: answer::ActiveModel = x.into_inner().into();
     am.assignee_id = Set(assignee);
-    let x = am.update(&txn).await.map_err(internal)?;
+    let x = am.update(&txn).await?;
     audit::by_actor(
         &txn,
         actor,
@@ -328,7 +294,7 @@ pub async fn assign(
         Some(json!({"assignee": assignee})),
     )
     .await?;
-    txn.commit().await.map_err(internal)
+    Ok(txn.commit().await?)
 }
 
 /// Fills the empty answers of an assessment from the supplier's latest
@@ -340,7 +306,7 @@ pub async fn prefill(
     info: &RequestInfo,
 ) -> Result<usize, AppError> {
     actor.require(Permission::AnswerAssessments)?;
-    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await?;
     let a = access::assessment_of_party(&txn, actor, id.0).await?;
     if access::side_of(actor, &a) != Side::Supplier {
         return Err(AppError::NotFound);
@@ -348,22 +314,16 @@ pub async fn prefill(
     if !access::assessment_status(&a).supplier_may_edit() {
         return Err(access::locked(access::assessment_status(&a)));
     }
-    let mine = answer::Entity::find()
-        .filter(answer::Column::AssessmentId.eq(a.id))
-        .all(&txn)
-        .await
-        .map_err(internal)?;
+    let mine = access::answers_of(&a).all(&txn).await?;
     let empty: Vec<&answer::Model> = mine.iter().filter(|x| fields_of(x).is_empty()).collect();
     // The supplier's own earlier answers only, newest first.
-    let earlier = answer::Entity::find()
-        .filter(answer::Column::SupplierOrgId.eq(a.supplier_org_id))
+    let earlier = access::answers_given_by(actor)
         .filter(answer::Column::AssessmentId.ne(a.id))
         .filter(answer::Column::RequirementId.is_in(empty.iter().map(|x| x.requirement_id)))
         .filter(answer::Column::Compliance.is_not_null())
         .order_by_desc(answer::Column::UpdatedAt)
         .all(&txn)
-        .await
-        .map_err(internal)?;
+        .await?;
     let mut latest: HashMap<i64, &answer::Model> = HashMap::new();
     for e in &earlier {
         latest.entry(e.requirement_id).or_insert(e);
@@ -406,7 +366,7 @@ pub async fn prefill(
         Some(json!({"filled": filled, "changed_meanwhile": skipped})),
     )
     .await?;
-    txn.commit().await.map_err(internal)?;
+    txn.commit().await?;
     Ok(filled)
 }
 
@@ -455,15 +415,15 @@ pub async fn submit(
             fields,
         });
     }
-    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
-    access::assessment_of_party(&txn, actor, id.0).await?;
+    let txn = db::write_txn(&state.writer).await?;
+    let party = access::assessment_of_party(&txn, actor, id.0).await?;
     // From here until the commit no answer or evidence of this assessment
     // changes (every such write locks it too); what was checked above must
     // still be what is there.
     let a = answers::lock_assessment(&txn, id.0)
         .await?
         .ok_or(AppError::NotFound)?;
-    if fingerprint(&txn, a.id).await? != fingerprint_of(&dto) {
+    if fingerprint(&txn, &party).await? != fingerprint_of(&dto) {
         return Err(AppError::Conflict(
             "Answers or evidence changed while you submitted. Check them and submit again.".into(),
         ));
@@ -503,10 +463,9 @@ pub async fn submit(
                 },
                 &body,
             )
-            .await
-            .map_err(internal)?;
+            .await?;
     }
-    txn.commit().await.map_err(internal)
+    Ok(txn.commit().await?)
 }
 
 /// What a submit checked, to compare with what is there: the sum of the
@@ -525,26 +484,25 @@ fn fingerprint_of(dto: &AssessmentDto) -> Fingerprint {
     )
 }
 
-async fn fingerprint<C: ConnectionTrait>(conn: &C, id: i64) -> Result<Fingerprint, AppError> {
+async fn fingerprint<C: ConnectionTrait>(
+    conn: &C,
+    a: &access::Readable<assessment::Model>,
+) -> Result<Fingerprint, AppError> {
     // Cast: PostgreSQL sums integers as bigint, SQLite as integer.
-    let versions: Option<i64> = answer::Entity::find()
+    let versions: Option<i64> = access::answers_of(a)
         .select_only()
         .column_as(Expr::cust("CAST(SUM(version) AS BIGINT)"), "v")
-        .filter(answer::Column::AssessmentId.eq(id))
         .into_tuple()
         .one(conn)
-        .await
-        .map_err(internal)?
+        .await?
         .flatten();
-    let (count, ids): (i64, Option<i64>) = evidence::Entity::find()
+    let (count, ids): (i64, Option<i64>) = access::evidence_of(a)
         .select_only()
         .column_as(evidence::Column::Id.count(), "n")
         .column_as(evidence::Column::Id.max(), "s")
-        .filter(evidence::Column::AssessmentId.eq(id))
         .into_tuple()
         .one(conn)
-        .await
-        .map_err(internal)?
+        .await?
         .unwrap_or((0, None));
     Ok((versions.unwrap_or(0), count, ids.unwrap_or(0)))
 }
@@ -559,12 +517,12 @@ pub async fn transition(
     info: &RequestInfo,
 ) -> Result<AssessmentStatus, AppError> {
     actor.require(Permission::ManageEngagements)?;
-    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await?;
     let a = access::assessment_of_party(&txn, actor, id.0).await?;
     let from = access::assessment_status(&a);
     let to = from.next(t, access::side_of(actor, &a))?;
     writes::set_assessment_status(&txn, actor, &a, from, to, info).await?;
-    txn.commit().await.map_err(internal)?;
+    txn.commit().await?;
     Ok(to)
 }
 

@@ -2,6 +2,7 @@
 
 use crate::model::{check_password_shape, AppError, Email, Me, OrgChoice, OrgId, Role, UserId};
 use crate::server::{
+    access,
     audit::{self, Event, Who},
     db,
     entities::{membership, organization, password_reset, user},
@@ -33,25 +34,27 @@ pub async fn login(
 ) -> Result<String, AppError> {
     let key: String = email.trim().to_lowercase().chars().take(254).collect();
     let attempt = throttle::reserve(&state.writer, &key, &info.client_addr)
-        .await
-        .map_err(internal)?
+        .await?
         .map_err(throttle::rate_limited)?;
     let found = match Email::parse(&key) {
-        Ok(e) => user::Entity::find()
-            .filter(user::Column::Email.eq(e.as_str()))
-            .one(&state.db)
-            .await
-            .map_err(internal)?,
+        Ok(e) => {
+            user::Entity::find()
+                .filter(user::Column::Email.eq(e.as_str()))
+                .one(&state.db)
+                .await?
+        }
         Err(_) => None,
     };
     let membership = match &found {
-        Some(u) if u.is_active => membership::Entity::find()
-            .filter(membership::Column::UserId.eq(u.id))
-            .filter(membership::Column::IsActive.eq(true))
-            .order_by_asc(membership::Column::Id)
-            .one(&state.db)
-            .await
-            .map_err(internal)?,
+        Some(u) if u.is_active => {
+            // access: allow — sign-in: the user's own first membership, no actor yet.
+            membership::Entity::find()
+                .filter(membership::Column::UserId.eq(u.id))
+                .filter(membership::Column::IsActive.eq(true))
+                .order_by_asc(membership::Column::Id)
+                .one(&state.db)
+                .await?
+        }
         _ => None,
     };
     // Bounded input: argon2 of a megabyte is a denial of service.
@@ -61,8 +64,7 @@ pub async fn login(
         .verify(password, found.as_ref().map(|u| u.password_hash.clone()))
         .await?;
     throttle::admit(&state.writer, &attempt)
-        .await
-        .map_err(internal)?
+        .await?
         .map_err(throttle::rate_limited)?;
     let (Some(user), Some(m), true) = (found, membership, verified) else {
         throttle::failed(attempt);
@@ -71,8 +73,8 @@ pub async fn login(
             fields: vec![],
         });
     };
-    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
-    throttle::succeeded(&txn, attempt).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await?;
+    throttle::succeeded(&txn, attempt).await?;
     let token = session::create(
         &txn,
         state,
@@ -80,8 +82,7 @@ pub async fn login(
         OrgId(m.organization_id),
         &info.client_addr,
     )
-    .await
-    .map_err(internal)?;
+    .await?;
     audit::record(
         &txn,
         &Who::user(UserId(user.id), &info.request_id),
@@ -94,9 +95,8 @@ pub async fn login(
             after: Some(json!({"client_addr": info.client_addr})),
         },
     )
-    .await
-    .map_err(internal)?;
-    txn.commit().await.map_err(internal)?;
+    .await?;
+    txn.commit().await?;
     Ok(token)
 }
 
@@ -107,8 +107,8 @@ pub async fn logout(
     actor: Option<&Actor>,
     info: &RequestInfo,
 ) -> Result<(), AppError> {
-    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
-    session::destroy(&txn, token).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await?;
+    session::destroy(&txn, token).await?;
     if let Some(a) = actor {
         audit::record(
             &txn,
@@ -122,31 +122,25 @@ pub async fn logout(
                 after: None,
             },
         )
-        .await
-        .map_err(internal)?;
+        .await?;
     }
-    txn.commit().await.map_err(internal)
+    Ok(txn.commit().await?)
 }
 
 pub async fn me(actor: &Actor, state: &AppState) -> Result<Me, AppError> {
     let db = &state.db;
     let user = user::Entity::find_by_id(actor.user_id().0)
         .one(db)
-        .await
-        .map_err(internal)?
+        .await?
         .ok_or(AppError::Unauthenticated)?;
-    let memberships = membership::Entity::find()
-        .filter(membership::Column::UserId.eq(user.id))
-        .filter(membership::Column::IsActive.eq(true))
+    let memberships = access::memberships_of_user(actor)
         .order_by_asc(membership::Column::Id)
         .all(db)
-        .await
-        .map_err(internal)?;
+        .await?;
     let orgs = organization::Entity::find()
         .filter(organization::Column::Id.is_in(memberships.iter().map(|m| m.organization_id)))
         .all(db)
-        .await
-        .map_err(internal)?;
+        .await?;
     let name_of = |id: i64| {
         orgs.iter()
             .find(|o| o.id == id)
@@ -177,13 +171,10 @@ pub async fn me(actor: &Actor, state: &AppState) -> Result<Me, AppError> {
 }
 
 pub async fn switch_org(actor: &Actor, state: &AppState, org_id: OrgId) -> Result<(), AppError> {
-    let m = membership::Entity::find()
-        .filter(membership::Column::UserId.eq(actor.user_id().0))
+    let m = access::memberships_of_user(actor)
         .filter(membership::Column::OrganizationId.eq(org_id.0))
-        .filter(membership::Column::IsActive.eq(true))
         .one(&state.db)
-        .await
-        .map_err(internal)?;
+        .await?;
     if m.is_none() {
         return Err(AppError::NotFound);
     }
@@ -203,12 +194,10 @@ pub async fn change_password(
     let db = &state.db;
     let user = user::Entity::find_by_id(actor.user_id().0)
         .one(db)
-        .await
-        .map_err(internal)?
+        .await?
         .ok_or(AppError::Unauthenticated)?;
     let attempt = throttle::reserve(&state.writer, &user.email, &info.client_addr)
-        .await
-        .map_err(internal)?
+        .await?
         .map_err(throttle::rate_limited)?;
     let verified = current.len() <= 1024
         && state
@@ -216,8 +205,7 @@ pub async fn change_password(
             .verify(current, Some(user.password_hash.clone()))
             .await?;
     throttle::admit(&state.writer, &attempt)
-        .await
-        .map_err(internal)?
+        .await?
         .map_err(throttle::rate_limited)?;
     if !verified {
         throttle::failed(attempt);
@@ -226,9 +214,7 @@ pub async fn change_password(
             "Your current password is not right.",
         ));
     }
-    throttle::succeeded(&state.writer, attempt)
-        .await
-        .map_err(internal)?;
+    throttle::succeeded(&state.writer, attempt).await?;
     if current == new {
         return Err(AppError::invalid(
             "new_password",
@@ -238,14 +224,13 @@ pub async fn change_password(
     check_policy(new, &[&user.email, &user.display_name])
         .map_err(|e| AppError::invalid("new_password", e.field("password").unwrap_or_default()))?;
     let hash = state.hasher.hash(new).await?;
-    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await?;
     let mut am: user::ActiveModel = user.clone().into();
     am.password_hash = Set(hash);
     am.password_changed_at = Set(Utc::now());
-    am.update(&txn).await.map_err(internal)?;
-    let ended = session::destroy_for_user(&txn, actor.user_id(), Some(actor.session_hash()))
-        .await
-        .map_err(internal)?;
+    am.update(&txn).await?;
+    let ended =
+        session::destroy_for_user(&txn, actor.user_id(), Some(actor.session_hash())).await?;
     audit::record(
         &txn,
         &Who::user(actor.user_id(), &info.request_id),
@@ -258,9 +243,8 @@ pub async fn change_password(
             after: Some(json!({"other_sessions_ended": ended})),
         },
     )
-    .await
-    .map_err(internal)?;
-    txn.commit().await.map_err(internal)
+    .await?;
+    Ok(txn.commit().await?)
 }
 
 /// Sends a single-use reset link if the address belongs to an active
@@ -382,37 +366,32 @@ pub async fn reset_password(
     let reset = password_reset::Entity::find()
         .filter(password_reset::Column::TokenHash.eq(tokens::hash_token(token)))
         .one(db)
-        .await
-        .map_err(internal)?
+        .await?
         .filter(|r| r.used_at.is_none() && r.expires_at > now)
         .ok_or_else(invalid)?;
     let user = user::Entity::find_by_id(reset.user_id)
         .one(db)
-        .await
-        .map_err(internal)?
+        .await?
         .filter(|u| u.is_active)
         .ok_or_else(invalid)?;
     check_policy(new, &[&user.email, &user.display_name])?;
     let hash = state.hasher.hash(new).await?;
-    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await?;
     // Single use, even when two requests race with the same link.
     let claimed = password_reset::Entity::update_many()
         .col_expr(password_reset::Column::UsedAt, Expr::value(Some(now)))
         .filter(password_reset::Column::Id.eq(reset.id))
         .filter(password_reset::Column::UsedAt.is_null())
         .exec(&txn)
-        .await
-        .map_err(internal)?;
+        .await?;
     if claimed.rows_affected != 1 {
         return Err(invalid());
     }
     let mut am: user::ActiveModel = user.clone().into();
     am.password_hash = Set(hash);
     am.password_changed_at = Set(now);
-    am.update(&txn).await.map_err(internal)?;
-    let ended = session::destroy_for_user(&txn, UserId(user.id), None)
-        .await
-        .map_err(internal)?;
+    am.update(&txn).await?;
+    let ended = session::destroy_for_user(&txn, UserId(user.id), None).await?;
     audit::record(
         &txn,
         &Who::user(UserId(user.id), &info.request_id),
@@ -425,7 +404,6 @@ pub async fn reset_password(
             after: Some(json!({"sessions_ended": ended})),
         },
     )
-    .await
-    .map_err(internal)?;
-    txn.commit().await.map_err(internal)
+    .await?;
+    Ok(txn.commit().await?)
 }

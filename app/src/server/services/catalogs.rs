@@ -10,7 +10,7 @@ use crate::server::{
     audit::{self, Event, Who},
     db,
     entities::{catalog, requirement},
-    respond::internal,
+    respond::unique_violation,
     Actor, AppState,
 };
 use chrono::Utc;
@@ -57,6 +57,7 @@ pub async fn load_files(db: &sea_orm::DatabaseConnection, files: &[&str]) -> Res
         let file: CatalogFile = serde_json::from_str(text)
             .map_err(|e| DbErr::Custom(format!("shipped catalog data: {e}")))?;
         let txn = db::write_txn(db).await?;
+        // access: allow — shipped catalogs at start-up, no actor.
         let exists = catalog::Entity::find()
             .filter(catalog::Column::OwnerOrgId.is_null())
             .filter(catalog::Column::Key.eq(file.key.as_str()))
@@ -171,10 +172,9 @@ pub async fn list(actor: &Actor, state: &AppState) -> Result<Vec<CatalogSummary>
         .order_by_asc(catalog::Column::Key)
         .order_by_desc(catalog::Column::Version)
         .all(&state.db)
-        .await
-        .map_err(internal)?;
+        .await?;
     // One grouped count for all catalogs, not a query per catalog.
-    let counts: Vec<(i64, i64)> = requirement::Entity::find()
+    let counts: Vec<(i64, i64)> = access::requirements_readable(actor)
         .select_only()
         .column(requirement::Column::CatalogId)
         .column_as(Expr::col(requirement::Column::Id).count(), "n")
@@ -182,8 +182,7 @@ pub async fn list(actor: &Actor, state: &AppState) -> Result<Vec<CatalogSummary>
         .group_by(requirement::Column::CatalogId)
         .into_tuple()
         .all(&state.db)
-        .await
-        .map_err(internal)?;
+        .await?;
     Ok(cats
         .into_iter()
         .map(|c| CatalogSummary {
@@ -203,19 +202,12 @@ pub async fn list(actor: &Actor, state: &AppState) -> Result<Vec<CatalogSummary>
 }
 
 pub async fn get(actor: &Actor, state: &AppState, id: CatalogId) -> Result<CatalogDto, AppError> {
-    let c = access::catalogs_readable(actor)
-        .filter(catalog::Column::Id.eq(id.0))
-        .one(&state.db)
-        .await
-        .map_err(internal)?
-        .ok_or(AppError::NotFound)?;
-    let reqs = requirement::Entity::find()
-        .filter(requirement::Column::CatalogId.eq(c.id))
+    let c = access::catalog_readable(&state.db, actor, id.0).await?;
+    let reqs = access::requirements_of(&c)
         .order_by_asc(requirement::Column::Position)
         .all(&state.db)
-        .await
-        .map_err(internal)?;
-    Ok(catalog_dto(c, reqs))
+        .await?;
+    Ok(catalog_dto(c.into_inner(), reqs))
 }
 
 fn catalog_dto(c: catalog::Model, reqs: Vec<requirement::Model>) -> CatalogDto {
@@ -246,14 +238,13 @@ fn catalog_dto(c: catalog::Model, reqs: Vec<requirement::Model>) -> CatalogDto {
 /// The newest version of each shipped catalog with its requirements: two
 /// queries, whatever the number of catalogs and requirements. Shipped
 /// catalogs are readable by every signed-in user.
-pub async fn shipped_latest(_actor: &Actor, state: &AppState) -> Result<Vec<CatalogDto>, AppError> {
-    let all = catalog::Entity::find()
+pub async fn shipped_latest(actor: &Actor, state: &AppState) -> Result<Vec<CatalogDto>, AppError> {
+    let all = access::catalogs_readable(actor)
         .filter(catalog::Column::OwnerOrgId.is_null())
         .order_by_asc(catalog::Column::Key)
         .order_by_desc(catalog::Column::Version)
         .all(&state.db)
-        .await
-        .map_err(internal)?;
+        .await?;
     let mut latest: Vec<catalog::Model> = Vec::new();
     for c in all {
         if latest.last().is_none_or(|l| l.key != c.key) {
@@ -261,13 +252,12 @@ pub async fn shipped_latest(_actor: &Actor, state: &AppState) -> Result<Vec<Cata
         }
     }
     let mut reqs: HashMap<i64, Vec<requirement::Model>> = HashMap::new();
-    for r in requirement::Entity::find()
+    for r in access::requirements_readable(actor)
         .filter(requirement::Column::CatalogId.is_in(latest.iter().map(|c| c.id)))
         .order_by_asc(requirement::Column::CatalogId)
         .order_by_asc(requirement::Column::Position)
         .all(&state.db)
-        .await
-        .map_err(internal)?
+        .await?
     {
         reqs.entry(r.catalog_id).or_default().push(r);
     }
@@ -292,7 +282,7 @@ async fn create_owned(
     info: &crate::server::session::RequestInfo,
 ) -> Result<CatalogSummary, AppError> {
     let name = crate::model::parse_name("name", name, 300)?;
-    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await?;
     let cat = catalog::ActiveModel {
         owner_org_id: Set(Some(actor.org_id().0)),
         key: Set(format!(
@@ -309,11 +299,8 @@ async fn create_owned(
         ..Default::default()
     }
     .insert(&txn)
-    .await
-    .map_err(internal)?;
-    insert_requirements(&txn, cat.id, reqs)
-        .await
-        .map_err(internal)?;
+    .await?;
+    insert_requirements(&txn, cat.id, reqs).await?;
     audit::record(
         &txn,
         &Who::user(actor.user_id(), &info.request_id),
@@ -326,9 +313,8 @@ async fn create_owned(
             after: Some(json!({"name": cat.name, "requirements": reqs.len()})),
         },
     )
-    .await
-    .map_err(internal)?;
-    txn.commit().await.map_err(internal)?;
+    .await?;
+    txn.commit().await?;
     Ok(CatalogSummary {
         id: CatalogId(cat.id),
         key: cat.key,
@@ -411,33 +397,14 @@ pub async fn add_requirement(
         }
         other => other,
     })?;
-    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
-    let cat = catalog::Entity::find_by_id(id.0)
-        .filter(catalog::Column::OwnerOrgId.eq(actor.org_id().0))
-        .one(&txn)
-        .await
-        .map_err(internal)?
-        .ok_or(AppError::NotFound)?;
-    let taken = requirement::Entity::find()
-        .filter(requirement::Column::CatalogId.eq(cat.id))
-        .filter(requirement::Column::RefId.eq(reqs[0].ref_id.as_str()))
-        .one(&txn)
-        .await
-        .map_err(internal)?;
-    if taken.is_some() {
-        return Err(AppError::invalid(
-            "ref_id",
-            format!("“{}” is already in this catalog.", reqs[0].ref_id),
-        ));
-    }
-    let last: Option<Option<i32>> = requirement::Entity::find()
+    let txn = db::write_txn(&state.writer).await?;
+    let cat = access::catalog_owned(&txn, actor, id.0).await?;
+    let last: Option<Option<i32>> = access::requirements_of(&cat)
         .select_only()
         .column_as(Expr::col(requirement::Column::Position).max(), "m")
-        .filter(requirement::Column::CatalogId.eq(cat.id))
         .into_tuple::<Option<i32>>()
         .one(&txn)
-        .await
-        .map_err(internal)?;
+        .await?;
     let next_position = last.flatten().map(|p| p + 1).unwrap_or(0);
     let r = &reqs[0];
     requirement::ActiveModel {
@@ -457,12 +424,22 @@ pub async fn add_requirement(
     }
     .insert(&txn)
     .await
-    .map_err(internal)?;
+    .map_err(|e| {
+        // ux_requirements_ref: a reference once per catalog.
+        if unique_violation(&e) {
+            AppError::invalid(
+                "ref_id",
+                format!("“{}” is already in this catalog.", r.ref_id),
+            )
+        } else {
+            e.into()
+        }
+    })?;
     if cat.origin.is_some() {
         // Changed here: no longer the imported document.
-        let mut am: catalog::ActiveModel = cat.clone().into();
+        let mut am: catalog::ActiveModel = cat.clone().into_inner().into();
         am.origin = Set(None);
-        am.update(&txn).await.map_err(internal)?;
+        am.update(&txn).await?;
     }
     audit::record(
         &txn,
@@ -476,9 +453,8 @@ pub async fn add_requirement(
             after: Some(json!({"ref_id": r.ref_id, "title": r.title})),
         },
     )
-    .await
-    .map_err(internal)?;
-    txn.commit().await.map_err(internal)
+    .await?;
+    Ok(txn.commit().await?)
 }
 
 /// Creates an empty catalog of the actor's organization.

@@ -11,7 +11,6 @@ use crate::server::{
     access, audit, db,
     entities::{assessment, commitment},
     notify, read_models,
-    respond::internal,
     session::RequestInfo,
     writes, Actor, AppState,
 };
@@ -36,8 +35,7 @@ pub async fn list(
         .order_by_asc(commitment::Column::DueOn)
         .order_by_asc(commitment::Column::Id)
         .all(&state.db)
-        .await
-        .map_err(internal)?;
+        .await?;
     read_models::commitment_dtos(&state.db, actor, state.clock.today(), rows).await
 }
 
@@ -77,8 +75,7 @@ pub async fn create(
     let a = access::assessments_of_party(actor)
         .filter(assessment::Column::Id.eq(assessment_id.0))
         .one(&state.db)
-        .await
-        .map_err(internal)?
+        .await?
         .ok_or(AppError::NotFound)?;
     if a.status == crate::model::AssessmentStatus::Withdrawn.as_str() {
         return Err(AppError::Conflict(
@@ -118,7 +115,7 @@ pub async fn create(
             })?)
         }
     };
-    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await?;
     let row = writes::propose_commitment(
         &txn,
         state,
@@ -144,7 +141,7 @@ pub async fn create(
         &format!("New commitment proposed: {}", row.title),
     )
     .await?;
-    txn.commit().await.map_err(internal)?;
+    txn.commit().await?;
     Ok(CommitmentId(row.id))
 }
 
@@ -200,12 +197,11 @@ pub async fn act(
 ) -> Result<CommitmentDto, AppError> {
     let action = CommitmentAction::parse(action.trim())?;
     let (note, link) = (note.trim(), link.trim());
-    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await?;
     let c = access::commitments_of_party(actor)
         .filter(commitment::Column::Id.eq(id.0))
         .one(&txn)
-        .await
-        .map_err(internal)?
+        .await?
         .ok_or(AppError::NotFound)?;
     if !access::may_act_on_commitment(actor, &c) {
         return Err(AppError::NotFound);
@@ -245,7 +241,7 @@ pub async fn act(
         CommitmentAction::Waive => am.waive_reason = Set(Some(note.to_string())),
         _ => {}
     }
-    let c = am.update(&txn).await.map_err(internal)?;
+    let c = am.update(&txn).await?;
     audit::by_actor(
         &txn,
         actor,
@@ -277,6 +273,6 @@ pub async fn act(
         .await?
         .pop()
         .ok_or(AppError::NotFound)?;
-    txn.commit().await.map_err(internal)?;
+    txn.commit().await?;
     Ok(dto)
 }

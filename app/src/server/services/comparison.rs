@@ -11,12 +11,10 @@ use crate::model::{
 };
 use crate::server::{
     access,
-    entities::{answer, assessment, review},
-    read_models,
-    respond::internal,
-    Actor, AppState,
+    entities::{answer, review},
+    read_models, Actor, AppState,
 };
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::QuerySelect;
 use std::collections::HashMap;
 
 /// The matrix of an engagement's assessments (withdrawn ones left out).
@@ -28,19 +26,11 @@ pub async fn comparison(
     let db = &state.db;
     let (e, side) = access::engagement(db, actor, id.0).await?;
     debug_assert!(side != Side::Supplier);
-    let rows = assessment::Entity::find()
-        .filter(assessment::Column::OwnerOrgId.eq(e.owner_org_id))
-        .filter(assessment::Column::EngagementId.eq(e.id))
-        .filter(assessment::Column::Status.ne(AssessmentStatus::Withdrawn.as_str()))
-        .order_by_asc(assessment::Column::Id)
-        .all(db)
-        .await
-        .map_err(internal)?;
-    let ids: Vec<i64> = rows.iter().map(|a| a.id).collect();
+    let rows = access::live_assessments_in(db, actor, &e, side).await?;
     let names: HashMap<i64, String> =
         super::org_names(db, rows.iter().map(|a| a.supplier_org_id)).await?;
     type AnswerRow = (i64, i64, i64, Option<String>, Option<i16>);
-    let answers: Vec<AnswerRow> = answer::Entity::find()
+    let answers: Vec<AnswerRow> = access::answers_of_all(&rows)
         .select_only()
         .columns([
             answer::Column::Id,
@@ -49,19 +39,15 @@ pub async fn comparison(
             answer::Column::Compliance,
             answer::Column::ClaimedLevel,
         ])
-        .filter(answer::Column::AssessmentId.is_in(ids.clone()))
         .into_tuple()
         .all(db)
-        .await
-        .map_err(internal)?;
-    let verdicts: HashMap<i64, ReviewStatus> = review::Entity::find()
+        .await?;
+    let verdicts: HashMap<i64, ReviewStatus> = access::reviews_of_all(&rows)
         .select_only()
         .columns([review::Column::AnswerId, review::Column::Status])
-        .filter(review::Column::AssessmentId.is_in(ids))
         .into_tuple::<(i64, String)>()
         .all(db)
-        .await
-        .map_err(internal)?
+        .await?
         .into_iter()
         .filter_map(|(a, s)| Some((a, ReviewStatus::parse(&s)?)))
         .collect();
@@ -109,7 +95,7 @@ pub async fn comparison(
             list.into_iter().map(|(_, x)| x).collect(),
         ));
     }
-    Ok(compare(e.name, columns))
+    Ok(compare(e.into_inner().name, columns))
 }
 
 /// The matrix as a workbook: a "Matrix" sheet (one row per requirement, one
@@ -126,11 +112,10 @@ pub async fn workbook(
     let bold = Format::new().set_bold().set_text_wrap();
     let gap = Format::new().set_background_color("#F8D7DA");
     let ws = wb.add_worksheet();
-    ws.set_name("Matrix").map_err(internal)?;
+    ws.set_name("Matrix")?;
     let fixed = ["ref_id", "title", "group", "target", "gap", "differs"];
     for (c, h) in fixed.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, *h, &bold)
-            .map_err(internal)?;
+        ws.write_string_with_format(0, c as u16, *h, &bold)?;
     }
     for (i, col) in m.columns.iter().enumerate() {
         ws.write_string_with_format(
@@ -138,8 +123,7 @@ pub async fn workbook(
             (fixed.len() + i) as u16,
             neutralize(&col.supplier),
             &bold,
-        )
-        .map_err(internal)?;
+        )?;
     }
     for (r, row) in m.rows.iter().enumerate() {
         let r = r as u32 + 1;
@@ -152,8 +136,7 @@ pub async fn workbook(
             if row.differs { "yes" } else { "" }.to_string(),
         ];
         for (c, v) in fixed_cells.iter().enumerate() {
-            ws.write_string(r, c as u16, neutralize(v))
-                .map_err(internal)?;
+            ws.write_string(r, c as u16, neutralize(v))?;
         }
         for (i, cell) in row.cells.iter().enumerate() {
             let c = (fixed.len() + i) as u16;
@@ -163,20 +146,18 @@ pub async fn workbook(
                     ws.write_string_with_format(r, c, x.text(row.target_kind), &gap)
                 }
                 Some(x) => ws.write_string(r, c, x.text(row.target_kind)),
-            }
-            .map_err(internal)?;
+            }?;
         }
     }
-    ws.set_freeze_panes(1, 2).map_err(internal)?;
+    ws.set_freeze_panes(1, 2)?;
     ws.autofit();
     let ws = wb.add_worksheet();
-    ws.set_name("Suppliers").map_err(internal)?;
+    ws.set_name("Suppliers")?;
     let head = [
         "supplier", "profile", "status", "answered", "unmet", "score",
     ];
     for (c, h) in head.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, *h, &bold)
-            .map_err(internal)?;
+        ws.write_string_with_format(0, c as u16, *h, &bold)?;
     }
     for (r, col) in m.columns.iter().enumerate() {
         let r = r as u32 + 1;
@@ -187,15 +168,15 @@ pub async fn workbook(
             format!("{} / {}", col.answered, col.total),
         ];
         for (c, v) in cells.iter().enumerate() {
-            ws.write_string(r, c as u16, v).map_err(internal)?;
+            ws.write_string(r, c as u16, v)?;
         }
-        ws.write_number(r, 4, col.unmet as f64).map_err(internal)?;
+        ws.write_number(r, 4, col.unmet as f64)?;
         if let Some(s) = col.score {
-            ws.write_number(r, 5, s).map_err(internal)?;
+            ws.write_number(r, 5, s)?;
         }
     }
     ws.autofit();
-    let bytes = wb.save_to_buffer().map_err(internal)?;
+    let bytes = wb.save_to_buffer()?;
     Ok((
         super::exports::safe_filename(&format!("{} comparison", m.engagement), "xlsx"),
         bytes,

@@ -8,15 +8,14 @@ use crate::model::{
     Portfolio,
 };
 use crate::server::{
+    access,
     entities::{assessment, assessment_gap, commitment},
-    read_models,
-    respond::internal,
-    Actor, AppState,
+    read_models, Actor, AppState,
 };
 use chrono::Duration;
 use sea_orm::{
     sea_query::{Expr, Func},
-    ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -43,20 +42,18 @@ pub async fn portfolio(actor: &Actor, state: &AppState) -> Result<Portfolio, App
         return Err(AppError::NotFound);
     }
     let conn = &state.db;
-    let org = actor.org_id().0;
+    let _org = actor.org_id().0;
     let today = state.clock.today();
     let week = today + Duration::days(7);
 
-    let counts: Vec<(String, i64)> = assessment::Entity::find()
+    let counts: Vec<(String, i64)> = access::assessments_as_owner(actor)
         .select_only()
         .column(assessment::Column::Status)
         .column_as(assessment::Column::Id.count(), "n")
-        .filter(assessment::Column::OwnerOrgId.eq(org))
         .group_by(assessment::Column::Status)
         .into_tuple()
         .all(conn)
-        .await
-        .map_err(internal)?;
+        .await?;
     let by_status = AssessmentStatus::ALL
         .into_iter()
         .map(|s| {
@@ -67,7 +64,7 @@ pub async fn portfolio(actor: &Actor, state: &AppState) -> Result<Portfolio, App
             (s, n)
         })
         .collect();
-    let suppliers: Option<i64> = assessment::Entity::find()
+    let suppliers: Option<i64> = access::assessments_as_owner(actor)
         .select_only()
         .column_as(
             Expr::expr(Func::count_distinct(Expr::col(
@@ -75,31 +72,27 @@ pub async fn portfolio(actor: &Actor, state: &AppState) -> Result<Portfolio, App
             ))),
             "n",
         )
-        .filter(assessment::Column::OwnerOrgId.eq(org))
         .filter(assessment::Column::Status.ne("withdrawn"))
         .into_tuple()
         .one(conn)
-        .await
-        .map_err(internal)?;
+        .await?;
 
     let open = || {
-        commitment::Entity::find()
+        access::commitments_as_owner(actor)
             .select_only()
             .column_as(commitment::Column::Id.count(), "n")
-            .filter(commitment::Column::OwnerOrgId.eq(org))
             .filter(commitment::Column::Status.is_in(CommitmentStatus::open_strs()))
     };
-    let open_commitments: Option<i64> = open().into_tuple().one(conn).await.map_err(internal)?;
+    let open_commitments: Option<i64> = open().into_tuple().one(conn).await?;
     let overdue_commitments: Option<i64> = open()
         .filter(commitment::Column::DueOn.lt(today))
         .into_tuple()
         .one(conn)
-        .await
-        .map_err(internal)?;
+        .await?;
 
     // Level gaps: the largest shortfall per supplier and group over its
     // submitted assessments.
-    let gaps: Vec<(i64, String, String, Option<i32>)> = assessment_gap::Entity::find()
+    let gaps: Vec<(i64, String, String, Option<i32>)> = access::gaps_as_owner(actor, &SUBMITTED)
         .select_only()
         .column(assessment_gap::Column::SupplierOrgId)
         .column(assessment_gap::Column::Grp)
@@ -109,25 +102,12 @@ pub async fn portfolio(actor: &Actor, state: &AppState) -> Result<Portfolio, App
             Expr::cust("CAST(MAX(required - reached) AS INTEGER)"),
             "gap",
         )
-        // The owner's submitted assessments (this is the tenant filter; the
-        // gaps' own owner column would only mislead the planner).
-        .filter(
-            assessment_gap::Column::AssessmentId.in_subquery(
-                sea_orm::sea_query::Query::select()
-                    .column(assessment::Column::Id)
-                    .from(assessment::Entity)
-                    .and_where(assessment::Column::OwnerOrgId.eq(org))
-                    .and_where(assessment::Column::Status.is_in(SUBMITTED))
-                    .to_owned(),
-            ),
-        )
         .group_by(assessment_gap::Column::SupplierOrgId)
         .group_by(assessment_gap::Column::Grp)
         .group_by(assessment_gap::Column::Kind)
         .into_tuple()
         .all(conn)
-        .await
-        .map_err(internal)?;
+        .await?;
     // Security-level groups (FRs) first, then maturity groups.
     let groups: Vec<String> = {
         let sl: BTreeSet<&str> = gaps
@@ -165,25 +145,20 @@ pub async fn portfolio(actor: &Actor, state: &AppState) -> Result<Portfolio, App
     ranked.truncate(HEATMAP_ROWS);
 
     // This week's work.
-    let submitted = assessment::Entity::find()
-        .filter(assessment::Column::OwnerOrgId.eq(org))
+    let submitted = access::assessments_as_owner(actor)
         .filter(assessment::Column::Status.eq("submitted"))
         .order_by_asc(assessment::Column::SubmittedAt)
         .limit(10)
         .all(conn)
-        .await
-        .map_err(internal)?;
-    let due_soon = assessment::Entity::find()
-        .filter(assessment::Column::OwnerOrgId.eq(org))
+        .await?;
+    let due_soon = access::assessments_as_owner(actor)
         .filter(assessment::Column::Status.is_in(ANSWERING))
         .filter(assessment::Column::DueOn.lte(week))
         .order_by_asc(assessment::Column::DueOn)
         .limit(10)
         .all(conn)
-        .await
-        .map_err(internal)?;
-    let promised = commitment::Entity::find()
-        .filter(commitment::Column::OwnerOrgId.eq(org))
+        .await?;
+    let promised = access::commitments_as_owner(actor)
         .filter(
             sea_orm::Condition::any()
                 .add(
@@ -196,8 +171,7 @@ pub async fn portfolio(actor: &Actor, state: &AppState) -> Result<Portfolio, App
         .order_by_asc(commitment::Column::DueOn)
         .limit(15)
         .all(conn)
-        .await
-        .map_err(internal)?;
+        .await?;
     let names = org_names(
         conn,
         ranked
@@ -276,8 +250,8 @@ pub async fn owed(actor: &Actor, state: &AppState) -> Result<Vec<OwedTo>, AppErr
         return Err(AppError::NotFound);
     }
     let conn = &state.db;
-    let org = actor.org_id().0;
-    let open: Vec<(i64, i64, Option<chrono::NaiveDate>)> = assessment::Entity::find()
+    let _org = actor.org_id().0;
+    let open: Vec<(i64, i64, Option<chrono::NaiveDate>)> = access::assessments_as_supplier(actor)
         .select_only()
         .column(assessment::Column::OwnerOrgId)
         .column_as(assessment::Column::Id.count(), "n")
@@ -285,21 +259,17 @@ pub async fn owed(actor: &Actor, state: &AppState) -> Result<Vec<OwedTo>, AppErr
             Expr::expr(Func::min(Expr::col(assessment::Column::DueOn))),
             "due",
         )
-        .filter(assessment::Column::SupplierOrgId.eq(org))
         .filter(assessment::Column::Status.is_in(ANSWERING))
         .group_by(assessment::Column::OwnerOrgId)
         .into_tuple()
         .all(conn)
-        .await
-        .map_err(internal)?;
-    let rows = commitment::Entity::find()
-        .filter(commitment::Column::PartyOrgId.eq(org))
+        .await?;
+    let rows = access::commitments_promised_by(actor)
         .filter(commitment::Column::Status.is_in(CommitmentStatus::open_strs()))
         .order_by_asc(commitment::Column::DueOn)
         .limit(200)
         .all(conn)
-        .await
-        .map_err(internal)?;
+        .await?;
     let owners: BTreeSet<i64> = open
         .iter()
         .map(|o| o.0)

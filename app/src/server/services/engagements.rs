@@ -6,19 +6,18 @@
 use super::ts;
 use crate::model::{
     parse_name, AppError, AssessmentId, AssessmentStatus, Email, EngagementDto, EngagementId,
-    EngagementSummary, InvitationSent, OrgKind, Permission, ProfileStatus, Role,
+    EngagementSummary, InvitationSent, OrgKind, Permission, ProfileStatus, Role, Side,
 };
 use crate::server::{
     access::{self, find_owned, scoped},
     audit::{self, Who},
     db,
     entities::{
-        answer, assessment, engagement, engagement_assessor, organization, profile, profile_item,
-        supplier_link,
+        answer, assessment, engagement, engagement_assessor, organization, profile, supplier_link,
     },
     mail::Mail,
     notify, read_models,
-    respond::internal,
+    respond::unique_violation,
     session::RequestInfo,
     Actor, AppState,
 };
@@ -41,37 +40,15 @@ pub async fn list(actor: &Actor, state: &AppState) -> Result<Vec<EngagementSumma
     if !owner && !assessor {
         return Err(AppError::NotFound);
     }
-    let mut rows = Vec::new();
-    if owner {
-        rows = scoped::<engagement::Entity>(actor)
-            .order_by_desc(engagement::Column::CreatedAt)
-            .all(&state.db)
-            .await
-            .map_err(internal)?;
-    }
-    if assessor {
-        let invited: Vec<i64> = engagement_assessor::Entity::find()
-            .select_only()
-            .column(engagement_assessor::Column::EngagementId)
-            .filter(engagement_assessor::Column::AssessorOrgId.eq(org))
-            .into_tuple()
-            .all(&state.db)
-            .await
-            .map_err(internal)?;
-        rows.extend(
-            engagement::Entity::find()
-                .filter(engagement::Column::Id.is_in(invited))
-                .order_by_desc(engagement::Column::CreatedAt)
-                .all(&state.db)
-                .await
-                .map_err(internal)?,
-        );
-    }
+    let rows = access::engagements_readable(actor)
+        .order_by_desc(engagement::Column::CreatedAt)
+        .all(&state.db)
+        .await?;
     if rows.is_empty() {
         return Ok(Vec::new());
     }
     let ids: Vec<i64> = rows.iter().map(|e| e.id).collect();
-    let counts: Vec<(i64, i64)> = assessment::Entity::find()
+    let counts: Vec<(i64, i64)> = access::assessments_readable(actor)
         .select_only()
         .column(assessment::Column::EngagementId)
         .column_as(Expr::col(assessment::Column::Id).count(), "n")
@@ -79,8 +56,7 @@ pub async fn list(actor: &Actor, state: &AppState) -> Result<Vec<EngagementSumma
         .group_by(assessment::Column::EngagementId)
         .into_tuple()
         .all(&state.db)
-        .await
-        .map_err(internal)?;
+        .await?;
     let owners: HashMap<i64, String> =
         super::org_names(&state.db, rows.iter().map(|e| e.owner_org_id)).await?;
     Ok(rows
@@ -117,7 +93,7 @@ pub async fn create(
             "Use at most 2,000 characters.",
         ));
     }
-    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await?;
     let e = engagement::ActiveModel {
         owner_org_id: Set(actor.org_id().0),
         name: Set(name),
@@ -127,8 +103,7 @@ pub async fn create(
         ..Default::default()
     }
     .insert(&txn)
-    .await
-    .map_err(internal)?;
+    .await?;
     audit::by_actor(
         &txn,
         actor,
@@ -140,7 +115,7 @@ pub async fn create(
         Some(json!({"name": e.name})),
     )
     .await?;
-    txn.commit().await.map_err(internal)?;
+    txn.commit().await?;
     Ok(EngagementId(e.id))
 }
 
@@ -150,21 +125,16 @@ pub async fn get(
     id: EngagementId,
 ) -> Result<EngagementDto, AppError> {
     let (e, side) = access::engagement(&state.db, actor, id.0).await?;
-    let rows = assessment::Entity::find()
-        .filter(assessment::Column::OwnerOrgId.eq(e.owner_org_id))
-        .filter(assessment::Column::EngagementId.eq(e.id))
+    let rows = access::assessments_in(actor, &e, side)
         .order_by_asc(assessment::Column::Id)
         .all(&state.db)
-        .await
-        .map_err(internal)?;
-    let assessor_orgs: Vec<i64> = engagement_assessor::Entity::find()
+        .await?;
+    let assessor_orgs: Vec<i64> = access::assessors_of(&e)
         .select_only()
         .column(engagement_assessor::Column::AssessorOrgId)
-        .filter(engagement_assessor::Column::EngagementId.eq(e.id))
         .into_tuple()
         .all(&state.db)
-        .await
-        .map_err(internal)?;
+        .await?;
     let names: HashMap<i64, String> = super::org_names(
         &state.db,
         assessor_orgs.iter().copied().chain([e.owner_org_id]),
@@ -177,8 +147,8 @@ pub async fn get(
     assessors.sort();
     Ok(EngagementDto {
         id: EngagementId(e.id),
-        name: e.name,
-        description: e.description,
+        name: e.name.clone(),
+        description: e.description.clone(),
         assessments: read_models::assessment_summaries(&state.db, rows).await?,
         side,
         owner: names.get(&e.owner_org_id).cloned().unwrap_or_default(),
@@ -209,7 +179,7 @@ pub async fn invite_assessor(
         )
     })?;
     let who = Who::user(actor.user_id(), &info.request_id);
-    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await?;
     let e = find_owned::<engagement::Entity, _>(&txn, actor, engagement_id.0).await?;
     let (org, invitation) = super::suppliers::find_or_create(
         &txn,
@@ -228,12 +198,10 @@ pub async fn invite_assessor(
                 format!("{} is not an assessor organization on Pactline.", org.name),
             ));
         }
-        let answers_here = assessment::Entity::find()
-            .filter(assessment::Column::EngagementId.eq(e.id))
+        let answers_here = access::assessments_in(actor, &e, Side::Owner)
             .filter(assessment::Column::SupplierOrgId.eq(org.id))
             .one(&txn)
-            .await
-            .map_err(internal)?;
+            .await?;
         if answers_here.is_some() {
             return Err(AppError::invalid(
                 "name",
@@ -243,7 +211,7 @@ pub async fn invite_assessor(
                 ),
             ));
         }
-        if is_linked(&txn, e.id, org.id).await? {
+        if is_linked(&txn, &e, org.id).await? {
             return Err(AppError::invalid(
                 "name",
                 format!("{} is already an assessor in this engagement.", org.name),
@@ -259,8 +227,7 @@ pub async fn invite_assessor(
         ..Default::default()
     }
     .insert(&txn)
-    .await
-    .map_err(internal)?;
+    .await?;
     audit::by_actor(
         &txn,
         actor,
@@ -293,24 +260,21 @@ pub async fn invite_assessor(
                 },
                 &body,
             )
-            .await
-            .map_err(internal)?;
+            .await?;
     }
-    txn.commit().await.map_err(internal)?;
+    txn.commit().await?;
     Ok(invitation)
 }
 
 async fn is_linked<C: ConnectionTrait>(
     conn: &C,
-    engagement_id: i64,
+    e: &access::Readable<engagement::Model>,
     org: i64,
 ) -> Result<bool, AppError> {
-    Ok(engagement_assessor::Entity::find()
-        .filter(engagement_assessor::Column::EngagementId.eq(engagement_id))
+    Ok(access::assessors_of(e)
         .filter(engagement_assessor::Column::AssessorOrgId.eq(org))
         .one(conn)
-        .await
-        .map_err(internal)?
+        .await?
         .is_some())
 }
 
@@ -341,40 +305,27 @@ pub async fn send_assessment(
             "Use at most 4,000 characters.",
         ));
     }
-    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await?;
     let e = find_owned::<engagement::Entity, _>(&txn, actor, engagement_id.0).await?;
     // Only the organization's own suppliers, only its own published profiles.
     scoped::<supplier_link::Entity>(actor)
         .filter(supplier_link::Column::SupplierOrgId.eq(supplier_org_id))
         .one(&txn)
-        .await
-        .map_err(internal)?
+        .await?
         .ok_or_else(|| AppError::invalid("supplier", "Choose one of your suppliers."))?;
-    let p = scoped::<profile::Entity>(actor)
-        .filter(profile::Column::Id.eq(profile_id.0))
-        .one(&txn)
-        .await
-        .map_err(internal)?
-        .ok_or_else(|| AppError::invalid("profile", "Choose one of your profiles."))?;
+    let p = match find_owned::<profile::Entity, _>(&txn, actor, profile_id.0).await {
+        Err(AppError::NotFound) => {
+            Err(AppError::invalid("profile", "Choose one of your profiles."))
+        }
+        other => other,
+    }?;
     if ProfileStatus::parse(&p.status) != ProfileStatus::Published {
         return Err(AppError::invalid(
             "profile",
             "Only a published profile version can be sent; publish it first.",
         ));
     }
-    let taken = assessment::Entity::find()
-        .filter(assessment::Column::EngagementId.eq(e.id))
-        .filter(assessment::Column::SupplierOrgId.eq(supplier_org_id))
-        .filter(assessment::Column::ProfileId.eq(p.id))
-        .one(&txn)
-        .await
-        .map_err(internal)?;
-    if taken.is_some() {
-        return Err(AppError::Conflict(
-            "This profile version was already sent to this supplier in this engagement.".into(),
-        ));
-    }
-    if is_linked(&txn, e.id, supplier_org_id).await? {
+    if is_linked(&txn, &e, supplier_org_id).await? {
         return Err(AppError::invalid(
             "supplier",
             "This organization assesses this engagement; an assessor cannot also answer in it.",
@@ -382,8 +333,7 @@ pub async fn send_assessment(
     }
     let supplier = organization::Entity::find_by_id(supplier_org_id)
         .one(&txn)
-        .await
-        .map_err(internal)?
+        .await?
         .ok_or(AppError::NotFound)?;
     let now = Utc::now();
     let a = assessment::ActiveModel {
@@ -404,12 +354,18 @@ pub async fn send_assessment(
     }
     .insert(&txn)
     .await
-    .map_err(internal)?;
-    let items = profile_item::Entity::find()
-        .filter(profile_item::Column::ProfileId.eq(p.id))
-        .all(&txn)
-        .await
-        .map_err(internal)?;
+    .map_err(|e| {
+        // ux_assessments_once: one assessment per engagement, supplier and
+        // profile version.
+        if unique_violation(&e) {
+            AppError::Conflict(
+                "This profile version was already sent to this supplier in this engagement.".into(),
+            )
+        } else {
+            e.into()
+        }
+    })?;
+    let items = access::items_of(&p).all(&txn).await?;
     let rows: Vec<answer::ActiveModel> = items
         .iter()
         .map(|i| answer::ActiveModel {
@@ -435,8 +391,7 @@ pub async fn send_assessment(
     for chunk in rows.chunks(100) {
         answer::Entity::insert_many(chunk.to_vec())
             .exec(&txn)
-            .await
-            .map_err(internal)?;
+            .await?;
     }
     audit::by_actor(
         &txn,
@@ -454,8 +409,7 @@ pub async fn send_assessment(
     .await?;
     let owner = organization::Entity::find_by_id(actor.org_id().0)
         .one(&txn)
-        .await
-        .map_err(internal)?
+        .await?
         .map(|o| o.name)
         .unwrap_or_default();
     let link = format!("{}/assessments/{}", state.config.base_url, a.id);
@@ -482,9 +436,8 @@ pub async fn send_assessment(
                 },
                 &body,
             )
-            .await
-            .map_err(internal)?;
+            .await?;
     }
-    txn.commit().await.map_err(internal)?;
+    txn.commit().await?;
     Ok(AssessmentId(a.id))
 }

@@ -11,7 +11,7 @@ use crate::server::{
     Actor, AppState,
 };
 use chrono::{NaiveDate, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
 use serde_json::json;
 
 /// Largest evidence file, and most evidence items on one answer.
@@ -92,13 +92,9 @@ pub fn clean_filename(name: &str) -> String {
 
 async fn room_for_more<C: sea_orm::ConnectionTrait>(
     conn: &C,
-    answer_id: i64,
+    x: &access::Readable<answer::Model>,
 ) -> Result<(), AppError> {
-    let n = evidence::Entity::find()
-        .filter(evidence::Column::AnswerId.eq(answer_id))
-        .count(conn)
-        .await
-        .map_err(internal)?;
+    let n = access::evidence_of_answer(x).count(conn).await?;
     if n >= MAX_EVIDENCE_PER_ANSWER {
         return Err(AppError::invalid(
             "file",
@@ -173,9 +169,9 @@ pub async fn add_file(
         ));
     }
     let content_type = sniff(filename, &bytes).map_err(|m| AppError::invalid("file", m))?;
-    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await?;
     let (a, x) = access::answer_editable_locked(&txn, actor, answer_id).await?;
-    room_for_more(&txn, x.id).await?;
+    room_for_more(&txn, &x).await?;
     let size = bytes.len() as i64;
     let store = state.blobs.clone();
     let digest = tokio::task::spawn_blocking(move || store.put(&bytes))
@@ -186,9 +182,9 @@ pub async fn add_file(
     row.sha256 = Set(Some(digest));
     row.content_type = Set(Some(content_type.into()));
     row.size_bytes = Set(Some(size));
-    let e = row.insert(&txn).await.map_err(internal)?;
+    let e = row.insert(&txn).await?;
     record(&txn, actor, info, &e).await?;
-    txn.commit().await.map_err(internal)?;
+    txn.commit().await?;
     Ok(EvidenceId(e.id))
 }
 
@@ -213,14 +209,14 @@ pub async fn add_link(
         "" => parsed.host_str().unwrap_or("link").to_string(),
         t => crate::model::parse_name("title", t, 300)?,
     };
-    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await?;
     let (a, x) = access::answer_editable_locked(&txn, actor, answer_id).await?;
-    room_for_more(&txn, x.id).await?;
+    room_for_more(&txn, &x).await?;
     let mut row = blank("link", title, &a, &x, actor);
     row.url = Set(Some(parsed.to_string()));
-    let e = row.insert(&txn).await.map_err(internal)?;
+    let e = row.insert(&txn).await?;
     record(&txn, actor, info, &e).await?;
-    txn.commit().await.map_err(internal)?;
+    txn.commit().await?;
     Ok(EvidenceId(e.id))
 }
 
@@ -253,9 +249,9 @@ pub async fn add_certificate(
     }
     let expires = NaiveDate::parse_from_str(c.expires_on.trim(), "%Y-%m-%d")
         .map_err(|_| AppError::invalid("expires_on", "Give the expiry date, like 2028-06-30."))?;
-    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await?;
     let (a, x) = access::answer_editable_locked(&txn, actor, answer_id).await?;
-    room_for_more(&txn, x.id).await?;
+    room_for_more(&txn, &x).await?;
     let title = if level.is_empty() {
         scheme.clone()
     } else {
@@ -267,9 +263,9 @@ pub async fn add_certificate(
     row.scope = Set(Some(scope.to_string()).filter(|s| !s.is_empty()));
     row.issuer = Set(Some(issuer));
     row.expires_on = Set(Some(expires));
-    let e = row.insert(&txn).await.map_err(internal)?;
+    let e = row.insert(&txn).await?;
     record(&txn, actor, info, &e).await?;
-    txn.commit().await.map_err(internal)?;
+    txn.commit().await?;
     Ok(EvidenceId(e.id))
 }
 
@@ -280,17 +276,10 @@ pub async fn remove_evidence(
     id: EvidenceId,
     info: &RequestInfo,
 ) -> Result<(), AppError> {
-    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
-    let e = evidence::Entity::find_by_id(id.0)
-        .one(&txn)
-        .await
-        .map_err(internal)?
-        .ok_or(AppError::NotFound)?;
+    let txn = db::write_txn(&state.writer).await?;
+    let e = access::evidence_readable(&txn, actor, id.0).await?;
     access::answer_editable_locked(&txn, actor, AnswerId(e.answer_id)).await?;
-    evidence::Entity::delete_by_id(e.id)
-        .exec(&txn)
-        .await
-        .map_err(internal)?;
+    evidence::Entity::delete_by_id(e.id).exec(&txn).await?;
     audit::by_actor(
         &txn,
         actor,
@@ -302,7 +291,7 @@ pub async fn remove_evidence(
         None,
     )
     .await?;
-    txn.commit().await.map_err(internal)
+    Ok(txn.commit().await?)
 }
 
 /// An evidence file for download, if the actor's organization is a party
@@ -312,13 +301,12 @@ pub async fn download(
     state: &AppState,
     id: EvidenceId,
 ) -> Result<(String, String, Vec<u8>), AppError> {
-    let e = evidence::Entity::find_by_id(id.0)
-        .filter(evidence::Column::Kind.eq("file"))
-        .one(&state.db)
-        .await
-        .map_err(internal)?
-        .ok_or(AppError::NotFound)?;
-    access::assessment_readable(&state.db, actor, e.assessment_id).await?;
+    let e = access::evidence_readable(&state.db, actor, id.0)
+        .await?
+        .into_inner();
+    if e.kind != "file" {
+        return Err(AppError::NotFound);
+    }
     let digest = e.sha256.clone().ok_or(AppError::NotFound)?;
     let store = state.blobs.clone();
     let bytes = tokio::task::spawn_blocking(move || store.get(&digest))

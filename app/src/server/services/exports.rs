@@ -89,17 +89,15 @@ pub(crate) fn table_bytes(
             let ws = wb.add_worksheet();
             let bold = rust_xlsxwriter::Format::new().set_bold();
             for (c, h) in header.iter().enumerate() {
-                ws.write_string_with_format(0, c as u16, *h, &bold)
-                    .map_err(internal)?;
+                ws.write_string_with_format(0, c as u16, *h, &bold)?;
             }
             for (r, row) in rows.iter().enumerate() {
                 for (c, v) in row.iter().enumerate() {
                     // Always strings: nothing in an export is a formula.
-                    ws.write_string(r as u32 + 1, c as u16, v)
-                        .map_err(internal)?;
+                    ws.write_string(r as u32 + 1, c as u16, v)?;
                 }
             }
-            ws.set_freeze_panes(1, 0).map_err(internal)?;
+            ws.set_freeze_panes(1, 0)?;
             ws.autofit();
             wb.save_to_buffer().map_err(internal)
         }

@@ -28,8 +28,7 @@ use serde_json::json;
 pub async fn reminder_days(actor: &Actor, state: &AppState) -> Result<String, AppError> {
     let o = organization::Entity::find_by_id(actor.org_id().0)
         .one(&state.db)
-        .await
-        .map_err(internal)?
+        .await?
         .ok_or(AppError::NotFound)?;
     Ok(parse_reminder_days(&o.reminder_days)
         .unwrap_or_default()
@@ -60,16 +59,15 @@ pub async fn set_reminder_days(
         .map(u16::to_string)
         .collect::<Vec<_>>()
         .join(",");
-    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await?;
     let o = organization::Entity::find_by_id(actor.org_id().0)
         .one(&txn)
-        .await
-        .map_err(internal)?
+        .await?
         .ok_or(AppError::NotFound)?;
     let before = o.reminder_days.clone();
     let mut am: organization::ActiveModel = o.into();
     am.reminder_days = Set(stored.clone());
-    am.update(&txn).await.map_err(internal)?;
+    am.update(&txn).await?;
     audit::by_actor(
         &txn,
         actor,
@@ -81,7 +79,7 @@ pub async fn set_reminder_days(
         Some(json!({"days": stored})),
     )
     .await?;
-    txn.commit().await.map_err(internal)?;
+    txn.commit().await?;
     Ok(stored.replace(',', ", "))
 }
 
@@ -94,13 +92,12 @@ pub async fn create_feed(
     info: &RequestInfo,
 ) -> Result<String, AppError> {
     let token = tokens::new_token();
-    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await?;
     calendar_feed::Entity::delete_many()
         .filter(calendar_feed::Column::UserId.eq(actor.user_id().0))
         .filter(calendar_feed::Column::OrgId.eq(actor.org_id().0))
         .exec(&txn)
-        .await
-        .map_err(internal)?;
+        .await?;
     calendar_feed::ActiveModel {
         user_id: Set(actor.user_id().0),
         org_id: Set(actor.org_id().0),
@@ -109,8 +106,7 @@ pub async fn create_feed(
         ..Default::default()
     }
     .insert(&txn)
-    .await
-    .map_err(internal)?;
+    .await?;
     audit::by_actor(
         &txn,
         actor,
@@ -122,7 +118,7 @@ pub async fn create_feed(
         None,
     )
     .await?;
-    txn.commit().await.map_err(internal)?;
+    txn.commit().await?;
     Ok(format!("{}/calendar/{token}.ics", state.config.base_url))
 }
 
@@ -136,24 +132,24 @@ pub async fn calendar(state: &AppState, token: &str) -> Result<String, AppError>
         return Err(AppError::NotFound);
     }
     let conn = &state.db;
+    // access: allow — the feed's token is the credential (a calendar app
+    // signs in with nothing else); who it stands for is checked below.
     let feed = calendar_feed::Entity::find()
         .filter(calendar_feed::Column::TokenHash.eq(tokens::hash_token(token)))
         .one(conn)
-        .await
-        .map_err(internal)?
+        .await?
         .ok_or(AppError::NotFound)?;
+    // access: allow — the token's own user and organization.
     let member = membership::Entity::find()
         .filter(membership::Column::UserId.eq(feed.user_id))
         .filter(membership::Column::OrganizationId.eq(feed.org_id))
         .filter(membership::Column::IsActive.eq(true))
         .count(conn)
-        .await
-        .map_err(internal)?;
+        .await?;
     let active = user::Entity::find_by_id(feed.user_id)
         .filter(user::Column::IsActive.eq(true))
         .count(conn)
-        .await
-        .map_err(internal)?;
+        .await?;
     if member == 0 || active == 0 {
         return Err(AppError::NotFound);
     }
@@ -163,8 +159,7 @@ pub async fn calendar(state: &AppState, token: &str) -> Result<String, AppError>
         .filter(commitment::Column::DueOn.is_not_null())
         .order_by_asc(commitment::Column::DueOn)
         .all(conn)
-        .await
-        .map_err(internal)?;
+        .await?;
     let names = super::org_names(
         conn,
         rows.iter()

@@ -13,7 +13,6 @@ use crate::server::{
     entities::{invitation, membership, organization, user},
     mail::Mail,
     password::check_policy,
-    respond::internal,
     session::{self, RequestInfo},
     throttle, tokens, Actor, AppState,
 };
@@ -73,8 +72,7 @@ pub async fn list(actor: &Actor, state: &AppState) -> Result<Vec<InvitationDto>,
         .order_by_desc(invitation::Column::Id)
         .limit(200)
         .all(&state.db)
-        .await
-        .map_err(internal)?;
+        .await?;
     Ok(rows.iter().map(dto).collect())
 }
 
@@ -106,8 +104,7 @@ async fn send_link<C: ConnectionTrait>(
     state
         .mailer
         .send(conn, Some(org), "invitation", mail, &redacted)
-        .await
-        .map_err(internal)?;
+        .await?;
     let emailed = state.mailer.delivers();
     Ok(InvitationSent {
         invitation: dto(row),
@@ -130,16 +127,16 @@ pub(crate) async fn create_in<C: ConnectionTrait>(
     let existing_member = user::Entity::find()
         .filter(user::Column::Email.eq(email.as_str()))
         .one(conn)
-        .await
-        .map_err(internal)?;
+        .await?;
     if let Some(u) = existing_member {
+        // access: allow — the invitation's organization, which the caller
+        // chose: its own, or a supplier it has just registered.
         let m = membership::Entity::find()
             .filter(membership::Column::UserId.eq(u.id))
             .filter(membership::Column::OrganizationId.eq(org.id))
             .filter(membership::Column::IsActive.eq(true))
             .one(conn)
-            .await
-            .map_err(internal)?;
+            .await?;
         if m.is_some() {
             return Err(AppError::invalid(
                 "email",
@@ -148,6 +145,7 @@ pub(crate) async fn create_in<C: ConnectionTrait>(
         }
     }
     let now = Utc::now();
+    // access: allow — as above, the invitation's organization.
     let pending = invitation::Entity::find()
         .filter(invitation::Column::OrganizationId.eq(org.id))
         .filter(invitation::Column::Email.eq(email.as_str()))
@@ -155,8 +153,7 @@ pub(crate) async fn create_in<C: ConnectionTrait>(
         .filter(invitation::Column::RevokedAt.is_null())
         .filter(invitation::Column::ExpiresAt.gt(now))
         .one(conn)
-        .await
-        .map_err(internal)?;
+        .await?;
     if pending.is_some() {
         return Err(AppError::invalid(
             "email",
@@ -180,8 +177,7 @@ pub(crate) async fn create_in<C: ConnectionTrait>(
         ..Default::default()
     }
     .insert(conn)
-    .await
-    .map_err(internal)?;
+    .await?;
     audit::record(
         conn,
         who,
@@ -194,8 +190,7 @@ pub(crate) async fn create_in<C: ConnectionTrait>(
             after: Some(json!({"email": row.email, "role": row.role})),
         },
     )
-    .await
-    .map_err(internal)?;
+    .await?;
     send_link(conn, state, OrgId(org.id), &org.name, inviter, &row, &token).await
 }
 
@@ -209,15 +204,14 @@ pub async fn invite(
     actor.require(Permission::ManageMembers)?;
     let email = Email::parse(email)?;
     let role = Role::parse(role)?;
-    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await?;
     let org = organization::Entity::find_by_id(actor.org_id().0)
         .one(&txn)
-        .await
-        .map_err(internal)?
+        .await?
         .ok_or(AppError::NotFound)?;
     let who = Who::user(actor.user_id(), &info.request_id);
     let sent = create_in(&txn, state, &who, actor.email(), &org, &email, role).await?;
-    txn.commit().await.map_err(internal)?;
+    txn.commit().await?;
     Ok(sent)
 }
 
@@ -230,7 +224,7 @@ pub async fn renew(
     info: &RequestInfo,
 ) -> Result<InvitationSent, AppError> {
     actor.require(Permission::ManageMembers)?;
-    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await?;
     let row = find_owned::<invitation::Entity, _>(&txn, actor, id.0).await?;
     if row.accepted_at.is_some() {
         return Err(AppError::Conflict(
@@ -239,17 +233,16 @@ pub async fn renew(
     }
     let org = organization::Entity::find_by_id(actor.org_id().0)
         .one(&txn)
-        .await
-        .map_err(internal)?
+        .await?
         .ok_or(AppError::NotFound)?;
     let token = tokens::new_token();
     let now = Utc::now();
-    let mut am: invitation::ActiveModel = row.into();
+    let mut am: invitation::ActiveModel = row.into_inner().into();
     am.token_hash = Set(tokens::hash_token(&token));
     am.expires_at = Set(now + Duration::days(VALID_DAYS));
     am.revoked_at = Set(None);
     am.failed_attempts = Set(0);
-    let row = am.update(&txn).await.map_err(internal)?;
+    let row = am.update(&txn).await?;
     audit::record(
         &txn,
         &Who::user(actor.user_id(), &info.request_id),
@@ -262,8 +255,7 @@ pub async fn renew(
             after: Some(json!({"expires_at": row.expires_at})),
         },
     )
-    .await
-    .map_err(internal)?;
+    .await?;
     let sent = send_link(
         &txn,
         state,
@@ -274,7 +266,7 @@ pub async fn renew(
         &token,
     )
     .await?;
-    txn.commit().await.map_err(internal)?;
+    txn.commit().await?;
     Ok(sent)
 }
 
@@ -285,7 +277,7 @@ pub async fn revoke(
     info: &RequestInfo,
 ) -> Result<(), AppError> {
     actor.require(Permission::ManageMembers)?;
-    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await?;
     let row = find_owned::<invitation::Entity, _>(&txn, actor, id.0).await?;
     if row.accepted_at.is_some() {
         return Err(AppError::Conflict(
@@ -295,9 +287,9 @@ pub async fn revoke(
     if row.revoked_at.is_some() {
         return Ok(());
     }
-    let mut am: invitation::ActiveModel = row.into();
+    let mut am: invitation::ActiveModel = row.into_inner().into();
     am.revoked_at = Set(Some(Utc::now()));
-    am.update(&txn).await.map_err(internal)?;
+    am.update(&txn).await?;
     audit::record(
         &txn,
         &Who::user(actor.user_id(), &info.request_id),
@@ -310,9 +302,8 @@ pub async fn revoke(
             after: None,
         },
     )
-    .await
-    .map_err(internal)?;
-    txn.commit().await.map_err(internal)
+    .await?;
+    Ok(txn.commit().await?)
 }
 
 fn invalid_link() -> AppError {
@@ -336,11 +327,11 @@ async fn pending_by_token<C: ConnectionTrait>(
     if !tokens::looks_like_token(token) {
         return Err(invalid_link());
     }
+    // access: allow — the link's token is the credential.
     let row = invitation::Entity::find()
         .filter(invitation::Column::TokenHash.eq(tokens::hash_token(token)))
         .one(conn)
-        .await
-        .map_err(internal)?
+        .await?
         .ok_or_else(invalid_link)?;
     match status_at(&row, Utc::now()) {
         InvitationStatus::Pending => Ok(row),
@@ -359,8 +350,7 @@ pub async fn preview(
     let row = pending_by_token(&state.db, token).await?;
     let org = organization::Entity::find_by_id(row.organization_id)
         .one(&state.db)
-        .await
-        .map_err(internal)?
+        .await?
         .ok_or_else(invalid_link)?;
     Ok(InvitationPreview {
         org_name: org.name,
@@ -379,12 +369,11 @@ async fn count_failure(state: &AppState, id: i64) -> Result<bool, AppError> {
         )
         .filter(invitation::Column::Id.eq(id))
         .exec(&state.writer)
-        .await
-        .map_err(internal)?;
+        .await?;
+    // access: allow — the link found by its token above.
     let row = invitation::Entity::find_by_id(id)
         .one(&state.writer)
-        .await
-        .map_err(internal)?;
+        .await?;
     Ok(row.is_some_and(|r| r.failed_attempts >= MAX_FAILED_ATTEMPTS))
 }
 
@@ -403,16 +392,14 @@ pub async fn accept(
     let existing = user::Entity::find()
         .filter(user::Column::Email.eq(row.email.as_str()))
         .one(db)
-        .await
-        .map_err(internal)?;
+        .await?;
     let mut attempt = None;
     let new_hash = match &existing {
         Some(u) => {
             // The same throttle as signing in, for the same account: a link
             // is not a way around it.
             let reserved = throttle::reserve(&state.writer, &u.email, &info.client_addr)
-                .await
-                .map_err(internal)?
+                .await?
                 .map_err(throttle::rate_limited)?;
             let ok = password.len() <= 1024
                 && state
@@ -420,8 +407,7 @@ pub async fn accept(
                     .verify(password, Some(u.password_hash.clone()))
                     .await?;
             throttle::admit(&state.writer, &reserved)
-                .await
-                .map_err(internal)?
+                .await?
                 .map_err(throttle::rate_limited)?;
             if !ok || !u.is_active {
                 throttle::failed(reserved);
@@ -444,7 +430,7 @@ pub async fn accept(
         }
     };
     let now = Utc::now();
-    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await?;
     // Single use, even when the link is opened twice at once.
     let claimed = invitation::Entity::update_many()
         .col_expr(invitation::Column::AcceptedAt, Expr::value(Some(now)))
@@ -452,13 +438,12 @@ pub async fn accept(
         .filter(invitation::Column::AcceptedAt.is_null())
         .filter(invitation::Column::RevokedAt.is_null())
         .exec(&txn)
-        .await
-        .map_err(internal)?;
+        .await?;
     if claimed.rows_affected != 1 {
         return Err(invalid_link());
     }
     if let Some(attempt) = attempt {
-        throttle::succeeded(&txn, attempt).await.map_err(internal)?;
+        throttle::succeeded(&txn, attempt).await?;
     }
     let user_id = match (existing, new_hash) {
         (Some(u), _) => u.id,
@@ -473,18 +458,18 @@ pub async fn accept(
                 ..Default::default()
             }
             .insert(&txn)
-            .await
-            .map_err(internal)?
+            .await?
             .id
         }
         (None, None) => unreachable!("a new account always has a password hash"),
     };
+    // access: allow — the invitation's token is the credential; its
+    // organization and the accepting user.
     let prior = membership::Entity::find()
         .filter(membership::Column::UserId.eq(user_id))
         .filter(membership::Column::OrganizationId.eq(row.organization_id))
         .one(&txn)
-        .await
-        .map_err(internal)?;
+        .await?;
     let membership_id = match prior {
         Some(m) if m.is_active => {
             return Err(AppError::Conflict(
@@ -495,7 +480,7 @@ pub async fn accept(
             let mut am: membership::ActiveModel = m.into();
             am.is_active = Set(true);
             am.role = Set(row.role.clone());
-            am.update(&txn).await.map_err(internal)?.id
+            am.update(&txn).await?.id
         }
         None => {
             membership::ActiveModel {
@@ -507,8 +492,7 @@ pub async fn accept(
                 ..Default::default()
             }
             .insert(&txn)
-            .await
-            .map_err(internal)?
+            .await?
             .id
         }
     };
@@ -524,8 +508,7 @@ pub async fn accept(
             after: Some(json!({"invitation": row.id, "user_id": user_id, "role": row.role})),
         },
     )
-    .await
-    .map_err(internal)?;
+    .await?;
     let session = session::create(
         &txn,
         state,
@@ -533,9 +516,8 @@ pub async fn accept(
         OrgId(row.organization_id),
         &info.client_addr,
     )
-    .await
-    .map_err(internal)?;
-    txn.commit().await.map_err(internal)?;
+    .await?;
+    txn.commit().await?;
     Ok(session)
 }
 

@@ -9,20 +9,19 @@
 
 use super::org_names;
 use crate::model::{
-    AppError, AssessmentStatus, Compliance, Duty, EngagementId, Matrix, MatrixCell, MatrixColumn,
-    MatrixRow, OrgKind, Party, Permission, Role, RowState, Side, Stance,
+    AppError, Compliance, Duty, EngagementId, Matrix, MatrixCell, MatrixColumn, MatrixRow, OrgKind,
+    Party, Permission, Role, RowState, Side, Stance,
 };
 use crate::server::{
     access, audit, db,
-    entities::{answer, assessment, engagement, organization, responsibility},
+    entities::{answer, engagement, organization, responsibility},
     notify, read_models,
-    respond::internal,
     session::RequestInfo,
     Actor, AppState,
 };
 use sea_orm::{
     sea_query::OnConflict, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    QueryFilter, QuerySelect, Set,
 };
 use serde_json::json;
 use std::collections::HashMap;
@@ -33,8 +32,7 @@ const OTHER: i64 = 0;
 /// The matrix as the caller may see it.
 pub async fn matrix(actor: &Actor, state: &AppState, id: EngagementId) -> Result<Matrix, AppError> {
     let (e, side) = access::engagement_with_supplier(&state.db, actor, id.0).await?;
-    let only = (side == Side::Supplier).then_some(actor.org_id().0);
-    build(&state.db, state, &e, side, only).await
+    build(&state.db, state, actor, &e, side).await
 }
 
 /// What the matrix is built from, for one supplier column.
@@ -53,22 +51,12 @@ type AnswerRow = (i64, i64, Option<String>, Option<bool>, String);
 async fn build<C: ConnectionTrait>(
     conn: &C,
     state: &AppState,
-    e: &engagement::Model,
+    actor: &Actor,
+    e: &access::Readable<engagement::Model>,
     side: Side,
-    only: Option<i64>,
 ) -> Result<Matrix, AppError> {
-    let mut q = assessment::Entity::find()
-        .filter(assessment::Column::OwnerOrgId.eq(e.owner_org_id))
-        .filter(assessment::Column::EngagementId.eq(e.id))
-        .filter(assessment::Column::Status.ne(AssessmentStatus::Withdrawn.as_str()));
-    if let Some(o) = only {
-        q = q.filter(assessment::Column::SupplierOrgId.eq(o));
-    }
-    let list = q
-        .order_by_asc(assessment::Column::Id)
-        .all(conn)
-        .await
-        .map_err(internal)?;
+    let only = (side == Side::Supplier).then_some(actor.org_id().0);
+    let list = access::live_assessments_in(conn, actor, e, side).await?;
     let orgs: HashMap<i64, organization::Model> = organization::Entity::find()
         .filter(
             organization::Column::Id.is_in(
@@ -78,34 +66,29 @@ async fn build<C: ConnectionTrait>(
             ),
         )
         .all(conn)
-        .await
-        .map_err(internal)?
+        .await?
         .into_iter()
         .map(|o| (o.id, o))
         .collect();
-    let answers: Vec<AnswerRow> = answer::Entity::find()
+    let answers: Vec<AnswerRow> = access::answers_of_all(&list)
         .select_only()
         .column(answer::Column::SupplierOrgId)
         .column(answer::Column::RequirementId)
         .column(answer::Column::Compliance)
         .column(answer::Column::ResponsibilityAccepted)
         .column(answer::Column::OtherParty)
-        .filter(answer::Column::AssessmentId.is_in(list.iter().map(|a| a.id)))
         .into_tuple()
         .all(conn)
-        .await
-        .map_err(internal)?;
+        .await?;
     let answers: HashMap<(i64, i64), &AnswerRow> =
         answers.iter().map(|a| ((a.0, a.1), a)).collect();
-    let mut stored_q =
-        responsibility::Entity::find().filter(responsibility::Column::EngagementId.eq(e.id));
+    let mut stored_q = access::responsibilities_of(e);
     if let Some(o) = only {
         stored_q = stored_q.filter(responsibility::Column::ColumnOrgId.eq(o));
     }
     let stored: HashMap<(i64, i64), responsibility::Model> = stored_q
         .all(conn)
-        .await
-        .map_err(internal)?
+        .await?
         .into_iter()
         .map(|r| ((r.requirement_id, r.column_org_id), r))
         .collect();
@@ -339,8 +322,7 @@ async fn save_cell<C: ConnectionTrait>(
             .to_owned(),
         )
         .exec_without_returning(conn)
-        .await
-        .map_err(internal)?;
+        .await?;
     Ok(())
 }
 
@@ -367,7 +349,7 @@ pub async fn assign(
     info: &RequestInfo,
 ) -> Result<Matrix, AppError> {
     actor.require(Permission::ManageEngagements)?;
-    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await?;
     let (e, side) = access::engagement_with_supplier(&txn, actor, id.0).await?;
     if side != Side::Owner {
         return Err(AppError::NotFound);
@@ -380,7 +362,7 @@ pub async fn assign(
             "Say how the requirement is shared (who does what).",
         ));
     }
-    let before = build(&txn, state, &e, Side::Owner, None).await?;
+    let before = build(&txn, state, actor, &e, Side::Owner).await?;
     let row = before
         .rows
         .iter()
@@ -476,7 +458,7 @@ pub async fn assign(
         .await?;
     }
     let m = settle(&txn, state, actor, &e, info).await?;
-    txn.commit().await.map_err(internal)?;
+    txn.commit().await?;
     Ok(m)
 }
 
@@ -495,7 +477,7 @@ pub async fn respond(
     info: &RequestInfo,
 ) -> Result<Matrix, AppError> {
     actor.require(Permission::AnswerAssessments)?;
-    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await?;
     let (e, side) = access::engagement_with_supplier(&txn, actor, id.0).await?;
     if side != Side::Supplier {
         return Err(AppError::NotFound);
@@ -506,7 +488,7 @@ pub async fn respond(
     }
     let split = split_text(split)?;
     let org = actor.org_id().0;
-    let mine = build(&txn, state, &e, Side::Supplier, Some(org)).await?;
+    let mine = build(&txn, state, actor, &e, Side::Supplier).await?;
     let row = mine
         .rows
         .iter()
@@ -585,8 +567,8 @@ pub async fn respond(
         .await?;
     }
     settle(&txn, state, actor, &e, info).await?;
-    let m = build(&txn, state, &e, Side::Supplier, Some(org)).await?;
-    txn.commit().await.map_err(internal)?;
+    let m = build(&txn, state, actor, &e, Side::Supplier).await?;
+    txn.commit().await?;
     Ok(m)
 }
 
@@ -596,10 +578,12 @@ async fn settle<C: ConnectionTrait>(
     conn: &C,
     state: &AppState,
     actor: &Actor,
-    e: &engagement::Model,
+    e: &access::Readable<engagement::Model>,
     info: &RequestInfo,
 ) -> Result<Matrix, AppError> {
-    let mut m = build(conn, state, e, Side::Owner, None).await?;
+    // The whole matrix, whoever changed it: whether every row is agreed is
+    // stored, never shown from here.
+    let mut m = build(conn, state, actor, e, Side::Owner).await?;
     let open: Vec<&str> = m
         .rows
         .iter()
@@ -613,9 +597,9 @@ async fn settle<C: ConnectionTrait>(
         _ => None,
     };
     if let Some((at, action)) = change {
-        let mut am: engagement::ActiveModel = e.clone().into();
+        let mut am: engagement::ActiveModel = e.clone().into_inner().into();
         am.matrix_agreed_at = Set(at);
-        am.update(conn).await.map_err(internal)?;
+        am.update(conn).await?;
         audit::by_actor(
             conn,
             actor,

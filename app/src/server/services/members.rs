@@ -3,7 +3,7 @@
 use super::ts;
 use crate::model::{AppError, MemberDto, MembershipId, OrgOverview, Permission, Role, UserId};
 use crate::server::{
-    access::{find_owned, scoped},
+    access::{self, find_owned, scoped},
     audit::{self, Event, Who},
     db,
     entities::{invitation, membership, organization, supplier_link, user},
@@ -22,32 +22,22 @@ pub async fn overview(actor: &Actor, state: &AppState) -> Result<OrgOverview, Ap
     let db = &state.db;
     let org = organization::Entity::find_by_id(actor.org_id().0)
         .one(db)
-        .await
-        .map_err(internal)?
+        .await?
         .ok_or(AppError::NotFound)?;
     let active_members = scoped::<membership::Entity>(actor)
         .filter(membership::Column::IsActive.eq(true))
         .count(db)
-        .await
-        .map_err(internal)?;
+        .await?;
     let pending_invitations = scoped::<invitation::Entity>(actor)
         .filter(invitation::Column::AcceptedAt.is_null())
         .filter(invitation::Column::RevokedAt.is_null())
         .filter(invitation::Column::ExpiresAt.gt(Utc::now()))
         .count(db)
-        .await
-        .map_err(internal)?;
-    let suppliers = scoped::<supplier_link::Entity>(actor)
-        .count(db)
-        .await
-        .map_err(internal)?;
+        .await?;
+    let suppliers = scoped::<supplier_link::Entity>(actor).count(db).await?;
     // Asset owners that count this organization among their suppliers: the
     // number only, never who else they work with.
-    let customers = supplier_link::Entity::find()
-        .filter(supplier_link::Column::SupplierOrgId.eq(actor.org_id().0))
-        .count(db)
-        .await
-        .map_err(internal)?;
+    let customers = access::links_to_supplier(actor).count(db).await?;
     Ok(OrgOverview {
         id: actor.org_id(),
         name: org.name,
@@ -65,13 +55,11 @@ pub async fn list(actor: &Actor, state: &AppState) -> Result<Vec<MemberDto>, App
     let memberships = scoped::<membership::Entity>(actor)
         .order_by_asc(membership::Column::Id)
         .all(db)
-        .await
-        .map_err(internal)?;
+        .await?;
     let users = user::Entity::find()
         .filter(user::Column::Id.is_in(memberships.iter().map(|m| m.user_id)))
         .all(db)
-        .await
-        .map_err(internal)?;
+        .await?;
     let mut out: Vec<MemberDto> = memberships
         .into_iter()
         .filter_map(|m| {
@@ -124,7 +112,7 @@ pub async fn change_role(
     info: &RequestInfo,
 ) -> Result<(), AppError> {
     actor.require(Permission::ManageMembers)?;
-    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await?;
     let m = find_owned::<membership::Entity, _>(&txn, actor, id.0).await?;
     if m.role == role.as_str() {
         return Ok(());
@@ -139,9 +127,9 @@ pub async fn change_role(
         ));
     }
     let before = member_json(&m);
-    let mut am: membership::ActiveModel = m.into();
+    let mut am: membership::ActiveModel = m.into_inner().into();
     am.role = Set(role.as_str().to_string());
-    let after = am.update(&txn).await.map_err(internal)?;
+    let after = am.update(&txn).await?;
     audit::record(
         &txn,
         &Who::user(actor.user_id(), &info.request_id),
@@ -154,9 +142,8 @@ pub async fn change_role(
             after: Some(member_json(&after)),
         },
     )
-    .await
-    .map_err(internal)?;
-    txn.commit().await.map_err(internal)
+    .await?;
+    Ok(txn.commit().await?)
 }
 
 /// Deactivates or reactivates a member. Deactivation ends their sessions in
@@ -169,7 +156,7 @@ pub async fn set_active(
     info: &RequestInfo,
 ) -> Result<(), AppError> {
     actor.require(Permission::ManageMembers)?;
-    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await?;
     let m = find_owned::<membership::Entity, _>(&txn, actor, id.0).await?;
     if m.is_active == active {
         return Ok(());
@@ -190,15 +177,13 @@ pub async fn set_active(
     }
     let before = member_json(&m);
     let user_id = UserId(m.user_id);
-    let mut am: membership::ActiveModel = m.into();
+    let mut am: membership::ActiveModel = m.into_inner().into();
     am.is_active = Set(active);
-    let after = am.update(&txn).await.map_err(internal)?;
+    let after = am.update(&txn).await?;
     let ended = if active {
         0
     } else {
-        session::destroy_for_membership(&txn, user_id, actor.org_id())
-            .await
-            .map_err(internal)?
+        session::destroy_for_membership(&txn, user_id, actor.org_id()).await?
     };
     audit::record(
         &txn,
@@ -216,7 +201,6 @@ pub async fn set_active(
             after: Some(json!({"member": member_json(&after), "sessions_ended": ended})),
         },
     )
-    .await
-    .map_err(internal)?;
-    txn.commit().await.map_err(internal)
+    .await?;
+    Ok(txn.commit().await?)
 }

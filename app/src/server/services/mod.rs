@@ -24,10 +24,7 @@ pub mod reviews;
 pub mod suppliers;
 
 use crate::model::AppError;
-use crate::server::{
-    entities::{organization, user},
-    respond::internal,
-};
+use crate::server::entities::{organization, user};
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use std::collections::HashMap;
@@ -40,8 +37,7 @@ pub(crate) async fn org_names<C: ConnectionTrait>(
     Ok(organization::Entity::find()
         .filter(organization::Column::Id.is_in(ids))
         .all(conn)
-        .await
-        .map_err(internal)?
+        .await?
         .into_iter()
         .map(|o| (o.id, o.name))
         .collect())
@@ -55,8 +51,7 @@ pub(crate) async fn user_names<C: ConnectionTrait>(
     Ok(user::Entity::find()
         .filter(user::Column::Id.is_in(ids))
         .all(conn)
-        .await
-        .map_err(internal)?
+        .await?
         .into_iter()
         .map(|u| (u.id, u.display_name))
         .collect())

@@ -4,7 +4,7 @@
 
 use super::ts;
 use crate::model::{AppError, NotificationDto, Notifications};
-use crate::server::{db, entities::notification, respond::internal, Actor, AppState};
+use crate::server::{access, db, entities::notification, Actor, AppState};
 use chrono::Utc;
 use sea_orm::{
     sea_query::Expr, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -12,21 +12,17 @@ use sea_orm::{
 
 /// The caller's latest notifications in its current organization.
 pub async fn list(actor: &Actor, state: &AppState) -> Result<Notifications, AppError> {
-    let mine = notification::Entity::find()
-        .filter(notification::Column::UserId.eq(actor.user_id().0))
-        .filter(notification::Column::OrgId.eq(actor.org_id().0));
+    let mine = access::notifications_mine(actor);
     let unread = mine
         .clone()
         .filter(notification::Column::ReadAt.is_null())
         .count(&state.db)
-        .await
-        .map_err(internal)?;
+        .await?;
     let items = mine
         .order_by_desc(notification::Column::Id)
         .limit(100)
         .all(&state.db)
-        .await
-        .map_err(internal)?
+        .await?
         .into_iter()
         .map(|n| NotificationDto {
             id: n.id,
@@ -43,19 +39,16 @@ pub async fn list(actor: &Actor, state: &AppState) -> Result<Notifications, AppE
 
 /// How many of the caller's notifications are unread.
 pub async fn unread(actor: &Actor, state: &AppState) -> Result<u64, AppError> {
-    notification::Entity::find()
-        .filter(notification::Column::UserId.eq(actor.user_id().0))
-        .filter(notification::Column::OrgId.eq(actor.org_id().0))
+    Ok(access::notifications_mine(actor)
         .filter(notification::Column::ReadAt.is_null())
         .count(&state.db)
-        .await
-        .map_err(internal)
+        .await?)
 }
 
 /// Marks one of the caller's notifications read, or all of them (`None`).
 /// Someone else's notification is simply not found.
 pub async fn mark_read(actor: &Actor, state: &AppState, id: Option<i64>) -> Result<(), AppError> {
-    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await?;
     let mut q = notification::Entity::update_many()
         .col_expr(notification::Column::ReadAt, Expr::value(Utc::now()))
         .filter(notification::Column::UserId.eq(actor.user_id().0))
@@ -64,17 +57,15 @@ pub async fn mark_read(actor: &Actor, state: &AppState, id: Option<i64>) -> Resu
     if let Some(id) = id {
         q = q.filter(notification::Column::Id.eq(id));
     }
-    let done = q.exec(&txn).await.map_err(internal)?;
+    let done = q.exec(&txn).await?;
     if id.is_some() && done.rows_affected == 0 {
-        let exists = notification::Entity::find_by_id(id.unwrap_or_default())
-            .filter(notification::Column::UserId.eq(actor.user_id().0))
-            .filter(notification::Column::OrgId.eq(actor.org_id().0))
+        let exists = access::notifications_mine(actor)
+            .filter(notification::Column::Id.eq(id.unwrap_or_default()))
             .count(&txn)
-            .await
-            .map_err(internal)?;
+            .await?;
         if exists == 0 {
             return Err(AppError::NotFound);
         }
     }
-    txn.commit().await.map_err(internal)
+    Ok(txn.commit().await?)
 }

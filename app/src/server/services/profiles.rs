@@ -39,9 +39,10 @@ fn summary(p: &profile::Model, items: u64) -> ProfileSummary {
 
 async fn item_counts<C: ConnectionTrait>(
     conn: &C,
+    actor: &Actor,
     ids: impl IntoIterator<Item = i64>,
 ) -> Result<HashMap<i64, u64>, AppError> {
-    let rows: Vec<(i64, i64)> = profile_item::Entity::find()
+    let rows: Vec<(i64, i64)> = access::items_of_own_profiles(actor)
         .select_only()
         .column(profile_item::Column::ProfileId)
         .column_as(Expr::col(profile_item::Column::Id).count(), "n")
@@ -49,8 +50,7 @@ async fn item_counts<C: ConnectionTrait>(
         .group_by(profile_item::Column::ProfileId)
         .into_tuple()
         .all(conn)
-        .await
-        .map_err(internal)?;
+        .await?;
     Ok(rows.into_iter().map(|(id, n)| (id, n as u64)).collect())
 }
 
@@ -60,9 +60,8 @@ pub async fn list(actor: &Actor, state: &AppState) -> Result<Vec<ProfileSummary>
         .order_by_asc(profile::Column::Name)
         .order_by_desc(profile::Column::Version)
         .all(&state.db)
-        .await
-        .map_err(internal)?;
-    let counts = item_counts(&state.db, rows.iter().map(|p| p.id)).await?;
+        .await?;
+    let counts = item_counts(&state.db, actor, rows.iter().map(|p| p.id)).await?;
     Ok(rows
         .iter()
         .map(|p| summary(p, counts.get(&p.id).copied().unwrap_or(0)))
@@ -85,7 +84,7 @@ pub async fn create(
             "Use at most 2,000 characters.",
         ));
     }
-    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await?;
     let p = insert_draft(&txn, actor, name, description).await?;
     audit::by_actor(
         &txn,
@@ -98,7 +97,7 @@ pub async fn create(
         Some(json!({"name": p.name, "version": 1})),
     )
     .await?;
-    txn.commit().await.map_err(internal)?;
+    txn.commit().await?;
     Ok(ProfileId(p.id))
 }
 
@@ -158,10 +157,7 @@ pub async fn import(
         (n, _) => n.to_string(),
     };
     let name = parse_name("name", &name, 200)?;
-    let cats = access::catalogs_readable(actor)
-        .all(&state.db)
-        .await
-        .map_err(internal)?;
+    let cats = access::catalogs_readable(actor).all(&state.db).await?;
     let mut errors = RowErrors::default();
     // Each row's catalog, by name (newest version unless one is given) or id.
     let resolved: Vec<Option<&catalog::Model>> = rows
@@ -198,11 +194,10 @@ pub async fn import(
             found
         })
         .collect();
-    let reqs = requirement::Entity::find()
+    let reqs = access::requirements_readable(actor)
         .filter(requirement::Column::CatalogId.is_in(resolved.iter().flatten().map(|c| c.id)))
         .all(&state.db)
-        .await
-        .map_err(internal)?;
+        .await?;
     let by_ref: HashMap<(i64, &str), &requirement::Model> = reqs
         .iter()
         .map(|r| ((r.catalog_id, r.ref_id.as_str()), r))
@@ -267,7 +262,7 @@ pub async fn import(
         items.push((req.id, section, kind, r, party));
     }
     errors.into_result(())?;
-    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await?;
     let p = insert_draft(&txn, actor, name, "").await?;
     let rows: Vec<profile_item::ActiveModel> = items
         .iter()
@@ -291,8 +286,7 @@ pub async fn import(
     for chunk in rows.chunks(150) {
         profile_item::Entity::insert_many(chunk.to_vec())
             .exec(&txn)
-            .await
-            .map_err(internal)?;
+            .await?;
     }
     audit::by_actor(
         &txn,
@@ -308,7 +302,7 @@ pub async fn import(
         })),
     )
     .await?;
-    txn.commit().await.map_err(internal)?;
+    txn.commit().await?;
     Ok(ProfileId(p.id))
 }
 
@@ -322,27 +316,22 @@ pub async fn get(actor: &Actor, state: &AppState, id: ProfileId) -> Result<Profi
         .filter(profile::Column::Lineage.eq(p.lineage.as_str()))
         .order_by_desc(profile::Column::Version)
         .all(db)
-        .await
-        .map_err(internal)?;
-    let items = profile_item::Entity::find()
-        .filter(profile_item::Column::ProfileId.eq(p.id))
+        .await?;
+    let items = access::items_of(&p)
         .order_by_asc(profile_item::Column::Position)
         .all(db)
-        .await
-        .map_err(internal)?;
-    let reqs: HashMap<i64, requirement::Model> = requirement::Entity::find()
+        .await?;
+    let reqs: HashMap<i64, requirement::Model> = access::requirements_readable(actor)
         .filter(requirement::Column::Id.is_in(items.iter().map(|i| i.requirement_id)))
         .all(db)
-        .await
-        .map_err(internal)?
+        .await?
         .into_iter()
         .map(|r| (r.id, r))
         .collect();
-    let cats: HashMap<i64, (String, i32)> = catalog::Entity::find()
+    let cats: HashMap<i64, (String, i32)> = access::catalogs_readable(actor)
         .filter(catalog::Column::Id.is_in(reqs.values().map(|r| r.catalog_id)))
         .all(db)
-        .await
-        .map_err(internal)?
+        .await?
         .into_iter()
         .map(|c| (c.id, (c.name, c.version)))
         .collect();
@@ -399,7 +388,7 @@ async fn draft<C: ConnectionTrait>(
     conn: &C,
     actor: &Actor,
     id: i64,
-) -> Result<profile::Model, AppError> {
+) -> Result<access::Editable<profile::Model>, AppError> {
     let p = find_owned::<profile::Entity, _>(conn, actor, id).await?;
     if ProfileStatus::parse(&p.status) != ProfileStatus::Draft {
         return Err(immutable(&p));
@@ -423,20 +412,13 @@ pub async fn add_from_catalog(
 ) -> Result<usize, AppError> {
     actor.require(Permission::EditProfiles)?;
     let level = parse_level("level", level)?;
-    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await?;
     let p = draft(&txn, actor, id.0).await?;
-    let cat = access::catalogs_readable(actor)
-        .filter(catalog::Column::Id.eq(catalog_id.0))
-        .one(&txn)
-        .await
-        .map_err(internal)?
-        .ok_or(AppError::NotFound)?;
-    let rows = requirement::Entity::find()
-        .filter(requirement::Column::CatalogId.eq(cat.id))
+    let cat = access::catalog_readable(&txn, actor, catalog_id.0).await?;
+    let rows = access::requirements_of(&cat)
         .order_by_asc(requirement::Column::Position)
         .all(&txn)
-        .await
-        .map_err(internal)?;
+        .await?;
     let kind = TargetKind::for_part(cat.part.as_deref());
     let dtos: Vec<_> = rows
         .iter()
@@ -476,7 +458,7 @@ pub async fn add_from_catalog(
         })),
     )
     .await?;
-    txn.commit().await.map_err(internal)?;
+    txn.commit().await?;
     Ok(added)
 }
 
@@ -484,19 +466,17 @@ pub async fn add_from_catalog(
 /// skipping those already in it. Returns how many were added.
 async fn append_items<C: ConnectionTrait>(
     conn: &C,
-    p: &profile::Model,
+    p: &access::Readable<profile::Model>,
     cat: &catalog::Model,
     chosen: &[&requirement::Model],
     level: i16,
 ) -> Result<usize, AppError> {
-    let existing: Vec<i64> = profile_item::Entity::find()
+    let existing: Vec<i64> = access::items_of(p)
         .select_only()
         .column(profile_item::Column::RequirementId)
-        .filter(profile_item::Column::ProfileId.eq(p.id))
         .into_tuple()
         .all(conn)
-        .await
-        .map_err(internal)?;
+        .await?;
     let next = existing.len() as i32;
     let kind = TargetKind::for_part(cat.part.as_deref());
     let party = Party::parse(&cat.applies_to).unwrap_or(Party::ProductSupplier);
@@ -522,8 +502,7 @@ async fn append_items<C: ConnectionTrait>(
     for chunk in new.chunks(150) {
         profile_item::Entity::insert_many(chunk.to_vec())
             .exec(conn)
-            .await
-            .map_err(internal)?;
+            .await?;
     }
     Ok(added)
 }
@@ -551,20 +530,13 @@ pub async fn add_picked(
     if ref_ids.len() > crate::server::import::MAX_ROWS {
         return Err(AppError::invalid("ref_ids", "Select fewer requirements."));
     }
-    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await?;
     let p = draft(&txn, actor, id.0).await?;
-    let cat = access::catalogs_readable(actor)
-        .filter(catalog::Column::Id.eq(catalog_id.0))
-        .one(&txn)
-        .await
-        .map_err(internal)?
-        .ok_or(AppError::NotFound)?;
-    let rows = requirement::Entity::find()
-        .filter(requirement::Column::CatalogId.eq(cat.id))
+    let cat = access::catalog_readable(&txn, actor, catalog_id.0).await?;
+    let rows = access::requirements_of(&cat)
         .order_by_asc(requirement::Column::Position)
         .all(&txn)
-        .await
-        .map_err(internal)?;
+        .await?;
     let wanted: std::collections::HashSet<&str> = ref_ids.iter().map(|r| r.trim()).collect();
     let unknown: Vec<&str> = wanted
         .iter()
@@ -610,7 +582,7 @@ pub async fn add_picked(
         })),
     )
     .await?;
-    txn.commit().await.map_err(internal)?;
+    txn.commit().await?;
     Ok(added)
 }
 
@@ -618,15 +590,13 @@ async fn item_in_draft<C: ConnectionTrait>(
     conn: &C,
     actor: &Actor,
     item_id: ProfileItemId,
-) -> Result<(profile::Model, profile_item::Model), AppError> {
-    let item = profile_item::Entity::find_by_id(item_id.0)
-        .one(conn)
-        .await
-        .map_err(internal)?
-        .ok_or(AppError::NotFound)?;
+) -> Result<(access::Editable<profile::Model>, profile_item::Model), AppError> {
     // The item is found only through a profile the actor's organization owns.
-    let p = draft(conn, actor, item.profile_id).await?;
-    Ok((p, item))
+    let (p, item) = access::profile_item_owned(conn, actor, item_id.0).await?;
+    if ProfileStatus::parse(&p.status) != ProfileStatus::Draft {
+        return Err(immutable(&p));
+    }
+    Ok((p, item.into_inner()))
 }
 
 fn item_json(i: &profile_item::Model) -> serde_json::Value {
@@ -671,7 +641,7 @@ pub async fn update_item(
             "Use at most 2,000 characters.",
         ));
     }
-    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await?;
     let (p, item) = item_in_draft(&txn, actor, item_id).await?;
     let before = item_json(&item);
     let mut am: profile_item::ActiveModel = item.into();
@@ -681,7 +651,7 @@ pub async fn update_item(
     am.weight = Set(weight);
     am.evidence_required = Set(input.evidence_required);
     am.parameters = Set(parameters.to_string());
-    let after = am.update(&txn).await.map_err(internal)?;
+    let after = am.update(&txn).await?;
     audit::by_actor(
         &txn,
         actor,
@@ -693,7 +663,7 @@ pub async fn update_item(
         Some(item_json(&after)),
     )
     .await?;
-    txn.commit().await.map_err(internal)
+    Ok(txn.commit().await?)
 }
 
 pub async fn remove_item(
@@ -703,12 +673,11 @@ pub async fn remove_item(
     info: &RequestInfo,
 ) -> Result<(), AppError> {
     actor.require(Permission::EditProfiles)?;
-    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await?;
     let (p, item) = item_in_draft(&txn, actor, item_id).await?;
     profile_item::Entity::delete_by_id(item.id)
         .exec(&txn)
-        .await
-        .map_err(internal)?;
+        .await?;
     audit::by_actor(
         &txn,
         actor,
@@ -720,7 +689,7 @@ pub async fn remove_item(
         None,
     )
     .await?;
-    txn.commit().await.map_err(internal)
+    Ok(txn.commit().await?)
 }
 
 /// Moves an item one place up or down.
@@ -732,10 +701,9 @@ pub async fn move_item(
     info: &RequestInfo,
 ) -> Result<(), AppError> {
     actor.require(Permission::EditProfiles)?;
-    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await?;
     let (p, item) = item_in_draft(&txn, actor, item_id).await?;
-    let neighbour = profile_item::Entity::find()
-        .filter(profile_item::Column::ProfileId.eq(p.id))
+    let neighbour = access::items_of(&p)
         .filter(if up {
             profile_item::Column::Position.lt(item.position)
         } else {
@@ -750,18 +718,17 @@ pub async fn move_item(
             },
         )
         .one(&txn)
-        .await
-        .map_err(internal)?;
+        .await?;
     let Some(other) = neighbour else {
         return Ok(());
     };
     let (a, b) = (item.position, other.position);
     let mut x: profile_item::ActiveModel = item.clone().into();
     x.position = Set(b);
-    x.update(&txn).await.map_err(internal)?;
+    x.update(&txn).await?;
     let mut y: profile_item::ActiveModel = other.into();
     y.position = Set(a);
-    y.update(&txn).await.map_err(internal)?;
+    y.update(&txn).await?;
     audit::by_actor(
         &txn,
         actor,
@@ -773,7 +740,7 @@ pub async fn move_item(
         Some(json!({"position": b})),
     )
     .await?;
-    txn.commit().await.map_err(internal)
+    Ok(txn.commit().await?)
 }
 
 /// Publishes a draft: from now on this version never changes.
@@ -784,9 +751,9 @@ pub async fn publish(
     info: &RequestInfo,
 ) -> Result<(), AppError> {
     actor.require(Permission::EditProfiles)?;
-    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await?;
     let p = draft(&txn, actor, id.0).await?;
-    let n = item_counts(&txn, [p.id])
+    let n = item_counts(&txn, actor, [p.id])
         .await?
         .get(&p.id)
         .copied()
@@ -807,8 +774,7 @@ pub async fn publish(
         .filter(profile::Column::Id.eq(p.id))
         .filter(profile::Column::Status.eq(ProfileStatus::Draft.as_str()))
         .exec(&txn)
-        .await
-        .map_err(internal)?;
+        .await?;
     if claimed.rows_affected != 1 {
         return Err(immutable(&p));
     }
@@ -823,7 +789,7 @@ pub async fn publish(
         Some(json!({"status": "published", "version": p.version, "items": n})),
     )
     .await?;
-    txn.commit().await.map_err(internal)
+    Ok(txn.commit().await?)
 }
 
 /// Starts the next version of a published profile as a draft copy.
@@ -834,13 +800,12 @@ pub async fn new_version(
     info: &RequestInfo,
 ) -> Result<ProfileId, AppError> {
     actor.require(Permission::EditProfiles)?;
-    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await?;
     let p = find_owned::<profile::Entity, _>(&txn, actor, id.0).await?;
     let versions = scoped::<profile::Entity>(actor)
         .filter(profile::Column::Lineage.eq(p.lineage.as_str()))
         .all(&txn)
-        .await
-        .map_err(internal)?;
+        .await?;
     if let Some(d) = versions
         .iter()
         .find(|v| ProfileStatus::parse(&v.status) == ProfileStatus::Draft)
@@ -864,13 +829,8 @@ pub async fn new_version(
         ..Default::default()
     }
     .insert(&txn)
-    .await
-    .map_err(internal)?;
-    let items = profile_item::Entity::find()
-        .filter(profile_item::Column::ProfileId.eq(p.id))
-        .all(&txn)
-        .await
-        .map_err(internal)?;
+    .await?;
+    let items = access::items_of(&p).all(&txn).await?;
     let copies: Vec<profile_item::ActiveModel> = items
         .into_iter()
         .map(|i| profile_item::ActiveModel {
@@ -890,8 +850,7 @@ pub async fn new_version(
     for chunk in copies.chunks(150) {
         profile_item::Entity::insert_many(chunk.to_vec())
             .exec(&txn)
-            .await
-            .map_err(internal)?;
+            .await?;
     }
     audit::by_actor(
         &txn,
@@ -904,7 +863,7 @@ pub async fn new_version(
         Some(json!({"version": version})),
     )
     .await?;
-    txn.commit().await.map_err(internal)?;
+    txn.commit().await?;
     Ok(ProfileId(copy.id))
 }
 

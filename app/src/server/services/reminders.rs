@@ -14,9 +14,7 @@ use crate::model::{parse_reminder_days, reminder_due, AppError, CommitmentStatus
 use crate::server::{
     db,
     entities::{assessment, commitment, evidence, job, organization, reminder_claim},
-    notify,
-    respond::internal,
-    AppState,
+    notify, AppState,
 };
 use chrono::{Duration, NaiveDate};
 use sea_orm::{
@@ -52,7 +50,7 @@ pub async fn run_once(state: &AppState, instance: &str) -> Result<usize, AppErro
 
 async fn take_lease(state: &AppState, instance: &str) -> Result<bool, AppError> {
     let now = state.clock.now();
-    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await?;
     job::Entity::insert(job::ActiveModel {
         name: sea_orm::Set(JOB.into()),
         locked_until: sea_orm::Set(None),
@@ -65,8 +63,7 @@ async fn take_lease(state: &AppState, instance: &str) -> Result<bool, AppError> 
             .to_owned(),
     )
     .exec_without_returning(&txn)
-    .await
-    .map_err(internal)?;
+    .await?;
     let taken = job::Entity::update_many()
         .col_expr(
             job::Column::LockedUntil,
@@ -80,15 +77,14 @@ async fn take_lease(state: &AppState, instance: &str) -> Result<bool, AppError> 
                 .add(job::Column::LockedUntil.lt(now)),
         )
         .exec(&txn)
-        .await
-        .map_err(internal)?
+        .await?
         .rows_affected;
-    txn.commit().await.map_err(internal)?;
+    txn.commit().await?;
     Ok(taken == 1)
 }
 
 async fn release_lease(state: &AppState, instance: &str) -> Result<(), AppError> {
-    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await?;
     job::Entity::update_many()
         .col_expr(
             job::Column::LockedUntil,
@@ -98,9 +94,8 @@ async fn release_lease(state: &AppState, instance: &str) -> Result<(), AppError>
         .filter(job::Column::Name.eq(JOB))
         .filter(job::Column::LockedBy.eq(instance))
         .exec(&txn)
-        .await
-        .map_err(internal)?;
-    txn.commit().await.map_err(internal)
+        .await?;
+    Ok(txn.commit().await?)
 }
 
 /// Sends every reminder that is due today and not yet claimed. Safe to run
@@ -113,19 +108,19 @@ pub async fn send_due(state: &AppState, instance: &str) -> Result<usize, AppErro
     let mut claimed = std::collections::HashSet::new();
     for chunk in due.chunks(500) {
         claimed.extend(
+            // access: allow — system job: the reminder run over every organization.
             reminder_claim::Entity::find()
                 .select_only()
                 .column(reminder_claim::Column::ClaimKey)
                 .filter(reminder_claim::Column::ClaimKey.is_in(chunk.iter().map(|d| d.key.clone())))
                 .into_tuple::<String>()
                 .all(&state.db)
-                .await
-                .map_err(internal)?,
+                .await?,
         );
     }
     due.retain(|d| !claimed.contains(&d.key));
     for d in due {
-        let txn = db::write_txn(&state.writer).await.map_err(internal)?;
+        let txn = db::write_txn(&state.writer).await?;
         let claimed = reminder_claim::Entity::insert(reminder_claim::ActiveModel {
             claim_key: sea_orm::Set(d.key.clone()),
             claimed_by: sea_orm::Set(instance.chars().take(100).collect()),
@@ -138,8 +133,7 @@ pub async fn send_due(state: &AppState, instance: &str) -> Result<usize, AppErro
                 .to_owned(),
         )
         .exec_without_returning(&txn)
-        .await
-        .map_err(internal)?;
+        .await?;
         if claimed == 1 {
             let to = notify::recipients(&txn, d.org, d.roles).await?;
             notify::notify(
@@ -157,7 +151,7 @@ pub async fn send_due(state: &AppState, instance: &str) -> Result<usize, AppErro
             .await?;
             sent += 1;
         }
-        txn.commit().await.map_err(internal)?;
+        txn.commit().await?;
     }
     Ok(sent)
 }
@@ -180,8 +174,7 @@ async fn due(state: &AppState) -> Result<Vec<Due>, AppError> {
         .column(organization::Column::ReminderDays)
         .into_tuple::<(i64, String)>()
         .all(conn)
-        .await
-        .map_err(internal)?
+        .await?
         .into_iter()
         .map(|(id, raw)| {
             (
@@ -204,27 +197,28 @@ async fn due(state: &AppState) -> Result<Vec<Due>, AppError> {
         reminder_due(days, due, today)
     };
 
+    // access: allow — system job (as every query of this run).
     let commitments = commitment::Entity::find()
         .filter(commitment::Column::Status.is_in(CommitmentStatus::open_strs()))
         .filter(commitment::Column::DueOn.is_not_null())
         .filter(commitment::Column::DueOn.lte(horizon))
         .all(conn)
-        .await
-        .map_err(internal)?;
+        .await?;
+    // access: allow — system job.
     let assessments = assessment::Entity::find()
         .filter(assessment::Column::Status.is_in(["sent", "in_progress", "changes_requested"]))
         .filter(assessment::Column::DueOn.gte(today))
         .filter(assessment::Column::DueOn.lte(horizon))
         .all(conn)
-        .await
-        .map_err(internal)?;
+        .await?;
+    // access: allow — system job.
     let certs = evidence::Entity::find()
         .filter(evidence::Column::Kind.eq("certificate"))
         .filter(evidence::Column::ExpiresOn.gte(today))
         .filter(evidence::Column::ExpiresOn.lte(horizon))
         .all(conn)
-        .await
-        .map_err(internal)?;
+        .await?;
+    // access: allow — system job.
     let of_certs: HashMap<i64, assessment::Model> = assessment::Entity::find()
         .filter(
             assessment::Column::Id.is_in(
@@ -235,8 +229,7 @@ async fn due(state: &AppState) -> Result<Vec<Due>, AppError> {
             ),
         )
         .all(conn)
-        .await
-        .map_err(internal)?
+        .await?
         .into_iter()
         .map(|a| (a.id, a))
         .collect();

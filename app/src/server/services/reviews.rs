@@ -11,10 +11,9 @@ use crate::model::{
 use crate::server::notify::member_emails;
 use crate::server::{
     access, audit, db,
-    entities::{answer, assessment, comment, review},
+    entities::{assessment, comment, review},
     mail::Mail,
     read_models,
-    respond::internal,
     session::RequestInfo,
     writes, Actor, AppState,
 };
@@ -31,7 +30,7 @@ async fn load<C: ConnectionTrait>(
     conn: &C,
     actor: &Actor,
     id: i64,
-) -> Result<(assessment::Model, Side), AppError> {
+) -> Result<(access::Readable<assessment::Model>, Side), AppError> {
     let a = access::assessment_readable(conn, actor, id).await?;
     let side = access::side_of(actor, &a);
     Ok((a, side))
@@ -41,16 +40,24 @@ async fn owner_reviewing<C: ConnectionTrait>(
     conn: &C,
     actor: &Actor,
     id: i64,
-) -> Result<assessment::Model, AppError> {
+) -> Result<access::Readable<assessment::Model>, AppError> {
     let (a, _) = load(conn, actor, id).await?;
-    if !access::abilities(actor, &a).review {
-        return Err(AppError::NotFound);
-    }
+    may_review(actor, &a)?;
     Ok(a)
 }
 
+/// Only the asset owner's reviewers review; to anyone else the assessment is
+/// not there to review.
+fn may_review(actor: &Actor, a: &assessment::Model) -> Result<(), AppError> {
+    if access::abilities(actor, a).review {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
 fn status_of(a: &assessment::Model) -> AssessmentStatus {
-    AssessmentStatus::parse(&a.status).unwrap_or(AssessmentStatus::Sent)
+    access::assessment_status(a)
 }
 
 /// Moves an assessment as the asset owner's reviewer.
@@ -74,10 +81,10 @@ pub async fn begin(
     id: AssessmentId,
     info: &RequestInfo,
 ) -> Result<AssessmentStatus, AppError> {
-    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await?;
     let a = owner_reviewing(&txn, actor, id.0).await?;
     let to = move_to(&txn, actor, &a, Transition::BeginReview, info).await?;
-    txn.commit().await.map_err(internal)?;
+    txn.commit().await?;
     Ok(to)
 }
 
@@ -97,24 +104,19 @@ pub async fn review_answer(
             "Choose accepted, rejected or clarification_requested.",
         )
     })?;
-    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
-    let x = answer::Entity::find_by_id(answer_id.0)
-        .one(&txn)
-        .await
-        .map_err(internal)?
-        .ok_or(AppError::NotFound)?;
-    let a = owner_reviewing(&txn, actor, x.assessment_id).await?;
+    let txn = db::write_txn(&state.writer).await?;
+    let (a, x) = access::answer_readable(&txn, actor, answer_id).await?;
+    may_review(actor, &a)?;
     if status_of(&a) != AssessmentStatus::UnderReview {
         return Err(AppError::Conflict(
             "Start the review first; answers are reviewed while the assessment is under review."
                 .into(),
         ));
     }
-    let before = review::Entity::find()
+    let before = access::reviews_of(&a)
         .filter(review::Column::AnswerId.eq(x.id))
         .one(&txn)
-        .await
-        .map_err(internal)?;
+        .await?;
     review::Entity::insert(review::ActiveModel {
         assessment_id: Set(a.id),
         answer_id: Set(x.id),
@@ -134,8 +136,7 @@ pub async fn review_answer(
             .to_owned(),
     )
     .exec(&txn)
-    .await
-    .map_err(internal)?;
+    .await?;
     audit::by_actor(
         &txn,
         actor,
@@ -147,7 +148,7 @@ pub async fn review_answer(
         Some(json!({"review": verdict.as_str()})),
     )
     .await?;
-    txn.commit().await.map_err(internal)
+    Ok(txn.commit().await?)
 }
 
 /// The comments of an assessment the actor may read: everything for the
@@ -157,16 +158,11 @@ pub async fn comments(
     state: &AppState,
     id: AssessmentId,
 ) -> Result<Vec<CommentDto>, AppError> {
-    let (a, side) = load(&state.db, actor, id.0).await?;
-    let mut q = comment::Entity::find().filter(comment::Column::AssessmentId.eq(a.id));
-    if side == Side::Supplier {
-        q = q.filter(comment::Column::Visibility.eq(Visibility::Shared.as_str()));
-    }
-    let rows = q
+    let (a, _) = load(&state.db, actor, id.0).await?;
+    let rows = access::comments_of(actor, &a)
         .order_by_asc(comment::Column::Id)
         .all(&state.db)
-        .await
-        .map_err(internal)?;
+        .await?;
     let users: HashMap<i64, String> =
         super::user_names(&state.db, rows.iter().map(|c| c.author_id)).await?;
     let orgs: HashMap<i64, String> =
@@ -204,13 +200,9 @@ pub async fn add_comment(
     }
     let visibility = Visibility::parse(visibility)
         .ok_or_else(|| AppError::invalid("visibility", "Choose shared or internal."))?;
-    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
-    let x = answer::Entity::find_by_id(answer_id.0)
-        .one(&txn)
-        .await
-        .map_err(internal)?
-        .ok_or(AppError::NotFound)?;
-    let (a, side) = load(&txn, actor, x.assessment_id).await?;
+    let txn = db::write_txn(&state.writer).await?;
+    let (a, x) = access::answer_readable(&txn, actor, answer_id).await?;
+    let side = access::side_of(actor, &a);
     if !access::abilities(actor, &a).comment {
         return Err(AppError::NotFound);
     }
@@ -244,8 +236,7 @@ pub async fn add_comment(
         ..Default::default()
     }
     .insert(&txn)
-    .await
-    .map_err(internal)?;
+    .await?;
     audit::by_actor(
         &txn,
         actor,
@@ -257,7 +248,7 @@ pub async fn add_comment(
         Some(json!({"answer": x.id, "visibility": visibility.as_str()})),
     )
     .await?;
-    txn.commit().await.map_err(internal)
+    Ok(txn.commit().await?)
 }
 
 /// Sends the assessment back to the supplier for the answers marked
@@ -268,7 +259,7 @@ pub async fn request_changes(
     id: AssessmentId,
     info: &RequestInfo,
 ) -> Result<AssessmentStatus, AppError> {
-    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await?;
     let a = owner_reviewing(&txn, actor, id.0).await?;
     let open = read_models::verdicts(&txn, a.id)
         .await?
@@ -290,7 +281,7 @@ pub async fn request_changes(
         &format!("{open} answers need your attention: see the reviewer's shared comments."),
     )
     .await?;
-    txn.commit().await.map_err(internal)?;
+    txn.commit().await?;
     Ok(to)
 }
 
@@ -317,8 +308,7 @@ async fn notify_supplier(
                 },
                 &body,
             )
-            .await
-            .map_err(internal)?;
+            .await?;
     }
     Ok(())
 }
@@ -420,16 +410,16 @@ pub async fn decide(
         }
         _ => {}
     }
-    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await?;
     let a = owner_reviewing(&txn, actor, id.0).await?;
     let to = move_to(&txn, actor, &a, t, info).await?;
     let now = Utc::now();
-    let mut am: assessment::ActiveModel = a.clone().into();
+    let mut am: assessment::ActiveModel = a.clone().into_inner().into();
     am.decision_rationale = Set(Some(rationale.to_string()));
     am.decided_by = Set(Some(actor.user_id().0));
     am.decided_at = Set(Some(now));
     am.status = Set(to.as_str().into());
-    am.update(&txn).await.map_err(internal)?;
+    am.update(&txn).await?;
     for c in &conditions {
         writes::propose_commitment(
             &txn,
@@ -468,7 +458,7 @@ pub async fn decide(
         &format!("The asset owner decided: {}.\n\n{rationale}", to.label()),
     )
     .await?;
-    txn.commit().await.map_err(internal)?;
+    txn.commit().await?;
     Ok(to)
 }
 

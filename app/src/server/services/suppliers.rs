@@ -11,7 +11,6 @@ use crate::server::{
     audit::{self, Event, Who},
     db,
     entities::{organization, supplier_link},
-    respond::internal,
     session::RequestInfo,
     Actor, AppState,
 };
@@ -43,13 +42,11 @@ pub async fn list(actor: &Actor, state: &AppState) -> Result<Vec<SupplierDto>, A
     let links = scoped::<supplier_link::Entity>(actor)
         .order_by_asc(supplier_link::Column::Id)
         .all(&state.db)
-        .await
-        .map_err(internal)?;
+        .await?;
     let orgs = organization::Entity::find()
         .filter(organization::Column::Id.is_in(links.iter().map(|l| l.supplier_org_id)))
         .all(&state.db)
-        .await
-        .map_err(internal)?;
+        .await?;
     let mut out: Vec<SupplierDto> = links
         .iter()
         .filter_map(|l| {
@@ -94,14 +91,13 @@ pub async fn invite(
     })?;
     let now = Utc::now();
     let who = Who::user(actor.user_id(), &info.request_id);
-    let txn = db::write_txn(&state.writer).await.map_err(internal)?;
+    let txn = db::write_txn(&state.writer).await?;
     let (org, invitation) = find_or_create(&txn, state, actor, &who, &name, kind, &email).await?;
     if invitation.is_none() {
         let linked = scoped::<supplier_link::Entity>(actor)
             .filter(supplier_link::Column::SupplierOrgId.eq(org.id))
             .one(&txn)
-            .await
-            .map_err(internal)?;
+            .await?;
         if linked.is_some() {
             return Err(AppError::invalid(
                 "name",
@@ -117,8 +113,7 @@ pub async fn invite(
         ..Default::default()
     }
     .insert(&txn)
-    .await
-    .map_err(internal)?;
+    .await?;
     audit::record(
         &txn,
         &who,
@@ -131,9 +126,8 @@ pub async fn invite(
             after: Some(json!({"name": org.name, "new_organization": invitation.is_some()})),
         },
     )
-    .await
-    .map_err(internal)?;
-    txn.commit().await.map_err(internal)?;
+    .await?;
+    txn.commit().await?;
     Ok(SupplierInvited {
         supplier: SupplierDto {
             org_id: OrgId(org.id),
@@ -161,8 +155,7 @@ pub(crate) async fn find_or_create<C: ConnectionTrait>(
     let existing = organization::Entity::find()
         .filter(organization::Column::NameKey.eq(name_key(name)))
         .one(conn)
-        .await
-        .map_err(internal)?;
+        .await?;
     if let Some(org) = existing {
         if org.id == actor.org_id().0 {
             return Err(AppError::invalid("name", "That is your own organization."));
@@ -177,8 +170,7 @@ pub(crate) async fn find_or_create<C: ConnectionTrait>(
         ..Default::default()
     }
     .insert(conn)
-    .await
-    .map_err(internal)?;
+    .await?;
     audit::record(
         conn,
         who,
@@ -193,8 +185,7 @@ pub(crate) async fn find_or_create<C: ConnectionTrait>(
             ),
         },
     )
-    .await
-    .map_err(internal)?;
+    .await?;
     let sent =
         invitations::create_in(conn, state, who, actor.email(), &org, admin, Role::Admin).await?;
     Ok((org, Some(sent)))
