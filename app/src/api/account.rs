@@ -30,8 +30,7 @@ pub async fn change_password(
     new_password: String,
 ) -> Result<(), AppError> {
     as_actor(|actor, state| async move {
-        let info = crate::server::session::RequestInfo::current();
-        auth::change_password(&actor, &state, &current_password, &new_password, &info).await
+        auth::change_password(&actor, &state, &current_password, &new_password).await
     })
     .await
 }

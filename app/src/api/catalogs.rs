@@ -18,8 +18,7 @@ pub async fn get_catalog(catalog_id: CatalogId) -> Result<CatalogDto, AppError> 
 #[server(endpoint = "create_catalog")]
 pub async fn create_catalog(name: String) -> Result<CatalogSummary, AppError> {
     as_actor(|actor, state| async move {
-        let info = crate::server::session::RequestInfo::current();
-        let c = catalogs::create(&actor, &state, &name, &info).await?;
+        let c = catalogs::create(&actor, &state, &name).await?;
         leptos_axum::redirect(&format!("/catalogs/{}", c.id.0));
         Ok(c)
     })
@@ -35,7 +34,6 @@ pub async fn add_catalog_requirement(
     group: String,
 ) -> Result<(), AppError> {
     as_actor(|actor, state| async move {
-        let info = crate::server::session::RequestInfo::current();
         catalogs::add_requirement(
             &actor,
             &state,
@@ -44,7 +42,6 @@ pub async fn add_catalog_requirement(
             &title,
             &description,
             &group,
-            &info,
         )
         .await
     })
@@ -59,8 +56,7 @@ pub async fn import_catalog(
 ) -> Result<CatalogSummary, AppError> {
     as_actor(|actor, state| async move {
         let (name, filename, bytes) = crate::server::import::read_upload(data).await?;
-        let info = crate::server::session::RequestInfo::current();
-        catalogs::import(&actor, &state, &name, &filename, &bytes, &info).await
+        catalogs::import(&actor, &state, &name, &filename, &bytes).await
     })
     .await
 }

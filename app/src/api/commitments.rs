@@ -9,7 +9,6 @@ use crate::model::{
 use crate::server::{
     respond::as_actor,
     services::{commitments, dashboard, feeds, matrix, notifications},
-    session::RequestInfo,
 };
 use leptos::prelude::*;
 
@@ -42,7 +41,6 @@ pub async fn create_commitment(
             &requirement,
             &title,
             &due_on,
-            &RequestInfo::current(),
         )
         .await
     })
@@ -59,16 +57,7 @@ pub async fn commitment_action(
     link: String,
 ) -> Result<CommitmentDto, AppError> {
     as_actor(|actor, state| async move {
-        commitments::act(
-            &actor,
-            &state,
-            commitment_id,
-            &action,
-            &note,
-            &link,
-            &RequestInfo::current(),
-        )
-        .await
+        commitments::act(&actor, &state, commitment_id, &action, &note, &link).await
     })
     .await
 }
@@ -99,7 +88,6 @@ pub async fn assign_responsibility(
             column,
             &duty,
             &split,
-            &RequestInfo::current(),
         )
         .await
     })
@@ -118,18 +106,14 @@ pub async fn respond_responsibility(
     note: String,
 ) -> Result<Matrix, AppError> {
     as_actor(|actor, state| async move {
-        matrix::respond(
-            &actor,
-            &state,
-            engagement_id,
+        let input = matrix::RowInput {
             requirement_id,
-            &stance,
-            &duty,
-            &split,
-            &note,
-            &RequestInfo::current(),
-        )
-        .await
+            stance: &stance,
+            duty: &duty,
+            split: &split,
+            note: &note,
+        };
+        matrix::respond(&actor, &state, engagement_id, input).await
     })
     .await
 }
@@ -158,20 +142,15 @@ pub async fn get_reminder_days() -> Result<String, AppError> {
 
 #[server(endpoint = "set_reminder_days")]
 pub async fn set_reminder_days(days: String) -> Result<String, AppError> {
-    as_actor(|actor, state| async move {
-        feeds::set_reminder_days(&actor, &state, &days, &RequestInfo::current()).await
-    })
-    .await
+    as_actor(|actor, state| async move { feeds::set_reminder_days(&actor, &state, &days).await })
+        .await
 }
 
 /// A new private calendar address for the caller (the previous one stops
 /// working). Shown once.
 #[server(endpoint = "create_calendar_feed")]
 pub async fn create_calendar_feed() -> Result<String, AppError> {
-    as_actor(|actor, state| async move {
-        feeds::create_feed(&actor, &state, &RequestInfo::current()).await
-    })
-    .await
+    as_actor(|actor, state| async move { feeds::create_feed(&actor, &state).await }).await
 }
 
 #[server(endpoint = "get_portfolio")]

@@ -9,7 +9,6 @@ use crate::model::{
 use crate::server::{
     respond::as_actor,
     services::{assessments, engagements},
-    session::RequestInfo,
 };
 use leptos::prelude::*;
 
@@ -24,8 +23,7 @@ pub async fn create_engagement(
     description: String,
 ) -> Result<EngagementId, AppError> {
     as_actor(|actor, state| async move {
-        let id = engagements::create(&actor, &state, &name, &description, &RequestInfo::current())
-            .await?;
+        let id = engagements::create(&actor, &state, &name, &description).await?;
         leptos_axum::redirect(&format!("/engagements/{}", id.0));
         Ok(id)
     })
@@ -47,15 +45,7 @@ pub async fn invite_assessor(
     admin_email: String,
 ) -> Result<Option<InvitationSent>, AppError> {
     as_actor(|actor, state| async move {
-        engagements::invite_assessor(
-            &actor,
-            &state,
-            engagement_id,
-            &name,
-            &admin_email,
-            &RequestInfo::current(),
-        )
-        .await
+        engagements::invite_assessor(&actor, &state, engagement_id, &name, &admin_email).await
     })
     .await
 }
@@ -77,7 +67,6 @@ pub async fn send_assessment(
             profile_id,
             &due_on,
             &message,
-            &RequestInfo::current(),
         )
         .await
     })
@@ -102,15 +91,7 @@ pub async fn save_answer(
     answer: AnswerInput,
 ) -> Result<SaveOutcome, AppError> {
     as_actor(|actor, state| async move {
-        assessments::save_answer(
-            &actor,
-            &state,
-            answer_id,
-            version,
-            answer,
-            &RequestInfo::current(),
-        )
-        .await
+        assessments::save_answer(&actor, &state, answer_id, version, answer).await
     })
     .await
 }
@@ -132,25 +113,23 @@ pub async fn assign_answer(answer_id: AnswerId, assignee: String) -> Result<(), 
                     .map_err(|_| AppError::invalid("assignee", "Choose a colleague."))?,
             ),
         };
-        assessments::assign(&actor, &state, answer_id, who, &RequestInfo::current()).await
+        assessments::assign(&actor, &state, answer_id, who).await
     })
     .await
 }
 
 #[server(endpoint = "prefill_answers")]
 pub async fn prefill_answers(assessment_id: AssessmentId) -> Result<usize, AppError> {
-    as_actor(|actor, state| async move {
-        assessments::prefill(&actor, &state, assessment_id, &RequestInfo::current()).await
-    })
+    as_actor(
+        |actor, state| async move { assessments::prefill(&actor, &state, assessment_id).await },
+    )
     .await
 }
 
 #[server(endpoint = "submit_assessment")]
 pub async fn submit_assessment(assessment_id: AssessmentId) -> Result<(), AppError> {
-    as_actor(|actor, state| async move {
-        assessments::submit(&actor, &state, assessment_id, &RequestInfo::current()).await
-    })
-    .await
+    as_actor(|actor, state| async move { assessments::submit(&actor, &state, assessment_id).await })
+        .await
 }
 
 /// The asset owner's moves: `reopen` or `withdraw`.
@@ -165,7 +144,7 @@ pub async fn change_assessment(
             "withdraw" => crate::model::Transition::Withdraw,
             _ => return Err(AppError::invalid("change", "Use reopen or withdraw.")),
         };
-        assessments::transition(&actor, &state, assessment_id, t, &RequestInfo::current()).await
+        assessments::transition(&actor, &state, assessment_id, t).await
     })
     .await
 }
@@ -177,15 +156,7 @@ pub async fn add_evidence_link(
     url: String,
 ) -> Result<EvidenceId, AppError> {
     as_actor(|actor, state| async move {
-        assessments::add_link(
-            &actor,
-            &state,
-            answer_id,
-            &title,
-            &url,
-            &RequestInfo::current(),
-        )
-        .await
+        assessments::add_link(&actor, &state, answer_id, &title, &url).await
     })
     .await
 }
@@ -207,7 +178,7 @@ pub async fn add_evidence_certificate(
             issuer: &issuer,
             expires_on: &expires_on,
         };
-        assessments::add_certificate(&actor, &state, answer_id, c, &RequestInfo::current()).await
+        assessments::add_certificate(&actor, &state, answer_id, c).await
     })
     .await
 }
@@ -215,7 +186,7 @@ pub async fn add_evidence_certificate(
 #[server(endpoint = "remove_evidence")]
 pub async fn remove_evidence(evidence_id: EvidenceId) -> Result<(), AppError> {
     as_actor(|actor, state| async move {
-        assessments::remove_evidence(&actor, &state, evidence_id, &RequestInfo::current()).await
+        assessments::remove_evidence(&actor, &state, evidence_id).await
     })
     .await
 }
@@ -233,15 +204,7 @@ pub async fn upload_evidence(
             .find(|(k, _)| k == "answer_id")
             .and_then(|(_, v)| v.trim().parse::<i64>().ok())
             .ok_or_else(|| AppError::invalid("answer_id", "Which answer is this evidence for?"))?;
-        assessments::add_file(
-            &actor,
-            &state,
-            AnswerId(answer_id),
-            &filename,
-            bytes,
-            &RequestInfo::current(),
-        )
-        .await
+        assessments::add_file(&actor, &state, AnswerId(answer_id), &filename, bytes).await
     })
     .await
 }
@@ -279,15 +242,7 @@ pub async fn preview_answer_sheet(
 pub async fn apply_answer_sheet(data: server_fn::codec::MultipartData) -> Result<usize, AppError> {
     as_actor(|actor, state| async move {
         let (id, filename, bytes) = sheet_upload(data).await?;
-        crate::server::services::answer_sheets::apply(
-            &actor,
-            &state,
-            id,
-            &filename,
-            &bytes,
-            &RequestInfo::current(),
-        )
-        .await
+        crate::server::services::answer_sheets::apply(&actor, &state, id, &filename, &bytes).await
     })
     .await
 }

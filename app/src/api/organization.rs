@@ -9,7 +9,6 @@ use crate::model::{
 use crate::server::{
     respond::as_actor,
     services::{admin, invitations, members, suppliers},
-    session::RequestInfo,
 };
 use leptos::prelude::*;
 
@@ -27,7 +26,7 @@ pub async fn list_members() -> Result<Vec<MemberDto>, AppError> {
 pub async fn change_member_role(membership_id: MembershipId, role: String) -> Result<(), AppError> {
     as_actor(|actor, state| async move {
         let role = crate::model::Role::parse(&role)?;
-        members::change_role(&actor, &state, membership_id, role, &RequestInfo::current()).await
+        members::change_role(&actor, &state, membership_id, role).await
     })
     .await
 }
@@ -35,14 +34,7 @@ pub async fn change_member_role(membership_id: MembershipId, role: String) -> Re
 #[server(endpoint = "set_member_active")]
 pub async fn set_member_active(membership_id: MembershipId, active: bool) -> Result<(), AppError> {
     as_actor(|actor, state| async move {
-        members::set_active(
-            &actor,
-            &state,
-            membership_id,
-            active,
-            &RequestInfo::current(),
-        )
-        .await
+        members::set_active(&actor, &state, membership_id, active).await
     })
     .await
 }
@@ -54,26 +46,20 @@ pub async fn list_invitations() -> Result<Vec<InvitationDto>, AppError> {
 
 #[server(endpoint = "invite_member")]
 pub async fn invite_member(email: String, role: String) -> Result<InvitationSent, AppError> {
-    as_actor(|actor, state| async move {
-        invitations::invite(&actor, &state, &email, &role, &RequestInfo::current()).await
-    })
-    .await
+    as_actor(|actor, state| async move { invitations::invite(&actor, &state, &email, &role).await })
+        .await
 }
 
 #[server(endpoint = "renew_invitation")]
 pub async fn renew_invitation(invitation_id: InvitationId) -> Result<InvitationSent, AppError> {
-    as_actor(|actor, state| async move {
-        invitations::renew(&actor, &state, invitation_id, &RequestInfo::current()).await
-    })
-    .await
+    as_actor(|actor, state| async move { invitations::renew(&actor, &state, invitation_id).await })
+        .await
 }
 
 #[server(endpoint = "revoke_invitation")]
 pub async fn revoke_invitation(invitation_id: InvitationId) -> Result<(), AppError> {
-    as_actor(|actor, state| async move {
-        invitations::revoke(&actor, &state, invitation_id, &RequestInfo::current()).await
-    })
-    .await
+    as_actor(|actor, state| async move { invitations::revoke(&actor, &state, invitation_id).await })
+        .await
 }
 
 #[server(endpoint = "list_suppliers")]
@@ -88,15 +74,7 @@ pub async fn invite_supplier(
     admin_email: String,
 ) -> Result<SupplierInvited, AppError> {
     as_actor(|actor, state| async move {
-        suppliers::invite(
-            &actor,
-            &state,
-            &name,
-            &kind,
-            &admin_email,
-            &RequestInfo::current(),
-        )
-        .await
+        suppliers::invite(&actor, &state, &name, &kind, &admin_email).await
     })
     .await
 }

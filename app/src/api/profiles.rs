@@ -5,7 +5,6 @@ use crate::model::{AppError, CatalogId, ProfileDto, ProfileId, ProfileItemId, Pr
 use crate::server::{
     respond::as_actor,
     services::profiles::{self, ItemInput},
-    session::RequestInfo,
 };
 use leptos::prelude::*;
 
@@ -17,8 +16,7 @@ pub async fn list_profiles() -> Result<Vec<ProfileSummary>, AppError> {
 #[server(endpoint = "create_profile")]
 pub async fn create_profile(name: String, description: String) -> Result<ProfileId, AppError> {
     as_actor(|actor, state| async move {
-        let id =
-            profiles::create(&actor, &state, &name, &description, &RequestInfo::current()).await?;
+        let id = profiles::create(&actor, &state, &name, &description).await?;
         leptos_axum::redirect(&format!("/profiles/{}", id.0));
         Ok(id)
     })
@@ -40,21 +38,11 @@ pub async fn add_profile_items(
 ) -> Result<usize, AppError> {
     as_actor(|actor, state| async move {
         let ct = crate::model::ComponentType::parse(&component_type);
-        profiles::add_from_catalog(
-            &actor,
-            &state,
-            profile_id,
-            catalog_id,
-            ct,
-            &level,
-            &RequestInfo::current(),
-        )
-        .await
+        profiles::add_from_catalog(&actor, &state, profile_id, catalog_id, ct, &level).await
     })
     .await
 }
 
-#[allow(clippy::too_many_arguments)]
 #[server(endpoint = "update_profile_item")]
 pub async fn update_profile_item(
     item_id: ProfileItemId,
@@ -74,46 +62,35 @@ pub async fn update_profile_item(
             evidence_required: evidence_required.is_some(),
             parameters: &parameters,
         };
-        profiles::update_item(&actor, &state, item_id, input, &RequestInfo::current()).await
+        profiles::update_item(&actor, &state, item_id, input).await
     })
     .await
 }
 
 #[server(endpoint = "remove_profile_item")]
 pub async fn remove_profile_item(item_id: ProfileItemId) -> Result<(), AppError> {
-    as_actor(|actor, state| async move {
-        profiles::remove_item(&actor, &state, item_id, &RequestInfo::current()).await
-    })
-    .await
+    as_actor(|actor, state| async move { profiles::remove_item(&actor, &state, item_id).await })
+        .await
 }
 
 #[server(endpoint = "move_profile_item")]
 pub async fn move_profile_item(item_id: ProfileItemId, direction: String) -> Result<(), AppError> {
     as_actor(|actor, state| async move {
-        profiles::move_item(
-            &actor,
-            &state,
-            item_id,
-            direction == "up",
-            &RequestInfo::current(),
-        )
-        .await
+        profiles::move_item(&actor, &state, item_id, direction == "up").await
     })
     .await
 }
 
 #[server(endpoint = "publish_profile")]
 pub async fn publish_profile(profile_id: ProfileId) -> Result<(), AppError> {
-    as_actor(|actor, state| async move {
-        profiles::publish(&actor, &state, profile_id, &RequestInfo::current()).await
-    })
-    .await
+    as_actor(|actor, state| async move { profiles::publish(&actor, &state, profile_id).await })
+        .await
 }
 
 #[server(endpoint = "new_profile_version")]
 pub async fn new_profile_version(profile_id: ProfileId) -> Result<ProfileId, AppError> {
     as_actor(|actor, state| async move {
-        let id = profiles::new_version(&actor, &state, profile_id, &RequestInfo::current()).await?;
+        let id = profiles::new_version(&actor, &state, profile_id).await?;
         leptos_axum::redirect(&format!("/profiles/{}", id.0));
         Ok(id)
     })
@@ -137,15 +114,7 @@ pub async fn compare_profiles(
 pub async fn import_profile(data: server_fn::codec::MultipartData) -> Result<ProfileId, AppError> {
     as_actor(|actor, state| async move {
         let (name, filename, bytes) = crate::server::import::read_upload(data).await?;
-        profiles::import(
-            &actor,
-            &state,
-            &name,
-            &filename,
-            &bytes,
-            &RequestInfo::current(),
-        )
-        .await
+        profiles::import(&actor, &state, &name, &filename, &bytes).await
     })
     .await
 }
@@ -159,16 +128,7 @@ pub async fn add_profile_requirements(
     level: String,
 ) -> Result<usize, AppError> {
     as_actor(|actor, state| async move {
-        profiles::add_picked(
-            &actor,
-            &state,
-            profile_id,
-            catalog_id,
-            &ref_ids,
-            &level,
-            &RequestInfo::current(),
-        )
-        .await
+        profiles::add_picked(&actor, &state, profile_id, catalog_id, &ref_ids, &level).await
     })
     .await
 }

@@ -8,23 +8,20 @@ use crate::model::{
 use crate::server::{
     respond::as_actor,
     services::{comparison, reviews},
-    session::RequestInfo,
 };
 use leptos::prelude::*;
 
 #[server(endpoint = "begin_review")]
 pub async fn begin_review(assessment_id: AssessmentId) -> Result<AssessmentStatus, AppError> {
-    as_actor(|actor, state| async move {
-        reviews::begin(&actor, &state, assessment_id, &RequestInfo::current()).await
-    })
-    .await
+    as_actor(|actor, state| async move { reviews::begin(&actor, &state, assessment_id).await })
+        .await
 }
 
 /// `status`: accepted, rejected or clarification_requested.
 #[server(endpoint = "review_answer")]
 pub async fn review_answer(answer_id: AnswerId, status: String) -> Result<(), AppError> {
     as_actor(|actor, state| async move {
-        reviews::review_answer(&actor, &state, answer_id, &status, &RequestInfo::current()).await
+        reviews::review_answer(&actor, &state, answer_id, &status).await
     })
     .await
 }
@@ -43,24 +40,16 @@ pub async fn add_comment(
     body: String,
 ) -> Result<(), AppError> {
     as_actor(|actor, state| async move {
-        reviews::add_comment(
-            &actor,
-            &state,
-            answer_id,
-            &visibility,
-            &body,
-            &RequestInfo::current(),
-        )
-        .await
+        reviews::add_comment(&actor, &state, answer_id, &visibility, &body).await
     })
     .await
 }
 
 #[server(endpoint = "request_changes")]
 pub async fn request_changes(assessment_id: AssessmentId) -> Result<AssessmentStatus, AppError> {
-    as_actor(|actor, state| async move {
-        reviews::request_changes(&actor, &state, assessment_id, &RequestInfo::current()).await
-    })
+    as_actor(
+        |actor, state| async move { reviews::request_changes(&actor, &state, assessment_id).await },
+    )
     .await
 }
 
@@ -81,7 +70,6 @@ pub async fn decide_assessment(
             &decision,
             &rationale,
             &conditions,
-            &RequestInfo::current(),
         )
         .await
     })

@@ -60,7 +60,6 @@ pub struct AnswerWrite<'a> {
     pub answer_id: i64,
     pub expected: i32,
     pub fields: &'a AnswerFields,
-    pub request_id: &'a str,
 }
 
 /// What became of one write.
@@ -110,11 +109,11 @@ pub async fn write<C: ConnectionTrait>(
         let version = w.expected + 1;
         versions.push(kept_version(w.answer_id, version, w.fields, w.actor, now));
         if started.insert((w.assessment.id, w.assessment.status.as_str())) {
-            mark_started(txn, w.actor, w.assessment, w.request_id).await?;
+            mark_started(txn, w.actor, w.assessment).await?;
         }
         events.push(audit::actor_event(
             w.actor,
-            w.request_id,
+            &w.actor.request().request_id,
             "answer.saved",
             "answer",
             format!("{}/{}", w.assessment.id, w.answer_id),
@@ -234,7 +233,6 @@ async fn mark_started<C: ConnectionTrait>(
     conn: &C,
     actor: &Actor,
     a: &assessment::Model,
-    request_id: &str,
 ) -> Result<(), AppError> {
     let from = AssessmentStatus::parse(&a.status).unwrap_or(AssessmentStatus::Sent);
     let to = from.next(Transition::Start, Side::Supplier)?;
@@ -252,7 +250,6 @@ async fn mark_started<C: ConnectionTrait>(
         audit::by_actor(
             conn,
             actor,
-            request_id,
             "assessment.status_changed",
             "assessment",
             a.id,

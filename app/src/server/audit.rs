@@ -48,32 +48,34 @@ pub struct Event<'a> {
     pub after: Option<Value>,
 }
 
-#[allow(clippy::too_many_arguments)]
-fn event_hash(
-    prev: &str,
+/// What an event's hash covers: every field, and the hash before it.
+#[derive(Clone, Copy)]
+struct Chained<'a> {
+    prev: &'a str,
     seq: i64,
-    at: &DateTime<Utc>,
+    at: &'a DateTime<Utc>,
     actor: Option<i64>,
     org: Option<i64>,
-    action: &str,
-    object_type: &str,
-    object_id: &str,
-    before: Option<&str>,
-    after: Option<&str>,
-) -> String {
-    // Canonical form: fields joined by a separator that cannot occur unescaped
-    // in JSON or identifiers.
+    action: &'a str,
+    object_type: &'a str,
+    object_id: &'a str,
+    before: Option<&'a str>,
+    after: Option<&'a str>,
+}
+
+fn event_hash(e: Chained) -> String {
+    // Canonical form: a JSON array, whose quoting keeps the fields apart.
     let canonical = serde_json::json!([
-        prev,
-        seq,
-        at.to_rfc3339_opts(SecondsFormat::Micros, true),
-        actor,
-        org,
-        action,
-        object_type,
-        object_id,
-        before,
-        after
+        e.prev,
+        e.seq,
+        e.at.to_rfc3339_opts(SecondsFormat::Micros, true),
+        e.actor,
+        e.org,
+        e.action,
+        e.object_type,
+        e.object_id,
+        e.before,
+        e.after
     ])
     .to_string();
     sha256_hex(canonical.as_bytes())
@@ -116,18 +118,18 @@ pub async fn record_all<C: ConnectionTrait>(
         let after = ev.after.map(|v| v.to_string());
         let actor = who.user_id.map(|u| u.0);
         let org = ev.org.map(|o| o.0);
-        let hash = event_hash(
-            &prev,
+        let hash = event_hash(Chained {
+            prev: &prev,
             seq,
-            &now,
+            at: &now,
             actor,
             org,
-            ev.action,
-            ev.object_type,
-            &ev.object_id,
-            before.as_deref(),
-            after.as_deref(),
-        );
+            action: ev.action,
+            object_type: ev.object_type,
+            object_id: &ev.object_id,
+            before: before.as_deref(),
+            after: after.as_deref(),
+        });
         rows.push(audit_event::ActiveModel {
             seq: Set(seq),
             occurred_at: Set(now),
@@ -180,11 +182,9 @@ pub fn actor_event<'a>(
 
 /// Appends an event by the signed-in actor in their own organization: the
 /// common case for services, inside the transaction that makes the change.
-#[allow(clippy::too_many_arguments)]
 pub async fn by_actor<C: ConnectionTrait>(
     conn: &C,
     actor: &crate::server::Actor,
-    request_id: &str,
     action: &str,
     object_type: &str,
     object_id: impl ToString,
@@ -193,7 +193,7 @@ pub async fn by_actor<C: ConnectionTrait>(
 ) -> Result<(), crate::model::AppError> {
     let (who, ev) = actor_event(
         actor,
-        request_id,
+        &actor.request().request_id,
         action,
         object_type,
         object_id,
@@ -214,18 +214,18 @@ pub async fn verify<C: ConnectionTrait>(conn: &C) -> Result<Result<u64, i64>, Db
         .await?;
     let mut prev = "0".repeat(64);
     for (i, e) in events.iter().enumerate() {
-        let expected = event_hash(
-            &prev,
-            e.seq,
-            &e.occurred_at,
-            e.actor_user_id,
-            e.organization_id,
-            &e.action,
-            &e.object_type,
-            &e.object_id,
-            e.before.as_deref(),
-            e.after.as_deref(),
-        );
+        let expected = event_hash(Chained {
+            prev: &prev,
+            seq: e.seq,
+            at: &e.occurred_at,
+            actor: e.actor_user_id,
+            org: e.organization_id,
+            action: &e.action,
+            object_type: &e.object_type,
+            object_id: &e.object_id,
+            before: e.before.as_deref(),
+            after: e.after.as_deref(),
+        });
         if e.seq != i as i64 + 1 || e.prev_hash != prev || e.hash != expected {
             return Ok(Err(e.seq));
         }
@@ -247,111 +247,43 @@ mod tests {
     #[test]
     fn hash_covers_every_field() {
         let at = Utc::now();
-        let base = event_hash(
-            "p",
-            1,
-            &at,
-            Some(1),
-            Some(2),
-            "a",
-            "t",
-            "o",
-            Some("{}"),
-            None,
-        );
-        assert_ne!(
-            base,
-            event_hash(
-                "q",
-                1,
-                &at,
-                Some(1),
-                Some(2),
-                "a",
-                "t",
-                "o",
-                Some("{}"),
-                None
-            )
-        );
-        assert_ne!(
-            base,
-            event_hash(
-                "p",
-                2,
-                &at,
-                Some(1),
-                Some(2),
-                "a",
-                "t",
-                "o",
-                Some("{}"),
-                None
-            )
-        );
-        assert_ne!(
-            base,
-            event_hash("p", 1, &at, None, Some(2), "a", "t", "o", Some("{}"), None)
-        );
-        assert_ne!(
-            base,
-            event_hash(
-                "p",
-                1,
-                &at,
-                Some(1),
-                Some(3),
-                "a",
-                "t",
-                "o",
-                Some("{}"),
-                None
-            )
-        );
-        assert_ne!(
-            base,
-            event_hash(
-                "p",
-                1,
-                &at,
-                Some(1),
-                Some(2),
-                "b",
-                "t",
-                "o",
-                Some("{}"),
-                None
-            )
-        );
-        assert_ne!(
-            base,
-            event_hash(
-                "p",
-                1,
-                &at,
-                Some(1),
-                Some(2),
-                "a",
-                "t",
-                "o",
-                None,
-                Some("{}")
-            )
-        );
-        assert_eq!(
-            base,
-            event_hash(
-                "p",
-                1,
-                &at,
-                Some(1),
-                Some(2),
-                "a",
-                "t",
-                "o",
-                Some("{}"),
-                None
-            )
-        );
+        let later = at + chrono::Duration::microseconds(1);
+        let e = Chained {
+            prev: "p",
+            seq: 1,
+            at: &at,
+            actor: Some(1),
+            org: Some(2),
+            action: "a",
+            object_type: "t",
+            object_id: "o",
+            before: Some("{}"),
+            after: None,
+        };
+        let base = event_hash(e);
+        assert_eq!(base, event_hash(e));
+        for changed in [
+            Chained { prev: "q", ..e },
+            Chained { seq: 2, ..e },
+            Chained { at: &later, ..e },
+            Chained { actor: None, ..e },
+            Chained { org: Some(3), ..e },
+            Chained { action: "b", ..e },
+            Chained {
+                object_type: "u",
+                ..e
+            },
+            Chained {
+                object_id: "p",
+                ..e
+            },
+            Chained {
+                before: None,
+                after: Some("{}"),
+                ..e
+            },
+        ] {
+            assert_ne!(base, event_hash(changed));
+        }
     }
 }

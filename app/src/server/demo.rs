@@ -179,11 +179,8 @@ async fn seed_profiles(state: &AppState, owner: crate::model::OrgId) -> Result<(
     use crate::model::{CatalogId, ComponentType};
     let actor = super::session::actor_for(state, DEMO_LOGINS[0].email, owner)
         .await?
-        .ok_or(AppError::NotFound)?;
-    let info = super::session::RequestInfo {
-        client_addr: "demo".into(),
-        request_id: "demo-seed".into(),
-    };
+        .ok_or(AppError::NotFound)?
+        .with_request(seeding());
     let shipped = catalogs::list(&actor, state).await?;
     let id_of = |key: &str| {
         shipped
@@ -198,7 +195,6 @@ async fn seed_profiles(state: &AppState, owner: crate::model::OrgId) -> Result<(
         state,
         "Embedded controller, SL-T 2",
         "PLCs and RTUs of the SCADA upgrade 2027",
-        &info,
     )
     .await?;
     profiles::add_from_catalog(
@@ -208,22 +204,19 @@ async fn seed_profiles(state: &AppState, owner: crate::model::OrgId) -> Result<(
         id_of("iec-62443-4-2"),
         Some(ComponentType::EDR),
         "2",
-        &info,
     )
     .await?;
-    profiles::add_from_catalog(&actor, state, edr, id_of("iec-62443-4-1"), None, "2", &info)
-        .await?;
-    profiles::publish(&actor, state, edr, &info).await?;
+    profiles::add_from_catalog(&actor, state, edr, id_of("iec-62443-4-1"), None, "2").await?;
+    profiles::publish(&actor, state, edr).await?;
 
     let sp = profiles::create(
         &actor,
         state,
         "Integrator baseline",
         "What we expect of every system integrator (62443-2-4)",
-        &info,
     )
     .await?;
-    profiles::add_from_catalog(&actor, state, sp, id_of("iec-62443-2-4"), None, "2", &info).await?;
+    profiles::add_from_catalog(&actor, state, sp, id_of("iec-62443-2-4"), None, "2").await?;
 
     // A short questionnaire, quick to answer in a demo.
     let quick = profiles::create(
@@ -231,22 +224,12 @@ async fn seed_profiles(state: &AppState, owner: crate::model::OrgId) -> Result<(
         state,
         "Remote access quick check",
         "Five component requirements for remote maintenance access",
-        &info,
     )
     .await?;
     let picks: Vec<String> = ["CR 1.1", "CR 1.2", "CR 1.13", "CR 2.1", "CR 3.4"]
         .map(String::from)
         .to_vec();
-    profiles::add_picked(
-        &actor,
-        state,
-        quick,
-        id_of("iec-62443-4-2"),
-        &picks,
-        "2",
-        &info,
-    )
-    .await?;
+    profiles::add_picked(&actor, state, quick, id_of("iec-62443-4-2"), &picks, "2").await?;
     let first = profiles::get(&actor, state, quick).await?.items[0].id;
     profiles::update_item(
         &actor,
@@ -260,12 +243,11 @@ async fn seed_profiles(state: &AppState, owner: crate::model::OrgId) -> Result<(
             evidence_required: true,
             parameters: "Named accounts for every maintenance engineer",
         },
-        &info,
     )
     .await?;
-    profiles::publish(&actor, state, quick, &info).await?;
-    seed_engagement(state, &actor, edr, quick, &info).await?;
-    seed_commitments(state, &actor, quick, &info).await
+    profiles::publish(&actor, state, quick).await?;
+    seed_engagement(state, &actor, edr, quick).await?;
+    seed_commitments(state, &actor, quick).await
 }
 
 /// "Remote maintenance access 2026": Ostrava has answered the quick check
@@ -276,7 +258,6 @@ async fn seed_commitments(
     state: &AppState,
     owner: &super::Actor,
     quick: crate::model::ProfileId,
-    info: &super::session::RequestInfo,
 ) -> Result<(), AppError> {
     use super::services::{
         assessments, commitments, engagements, evidence_files, matrix, reminders, reviews,
@@ -295,7 +276,6 @@ async fn seed_commitments(
         state,
         "Remote maintenance access 2026",
         "Vendor VPN access to the pumping stations",
-        info,
     )
     .await?;
     let sent = engagements::send_assessment(
@@ -306,7 +286,6 @@ async fn seed_commitments(
         quick,
         &in_days(12),
         "The quick check for remote maintenance.",
-        info,
     )
     .await?;
     let supplier = demo_actor(state, "Ostrava Automation", ostrava).await?;
@@ -352,7 +331,7 @@ async fn seed_commitments(
             responsibility_accepted: "yes".into(),
             ..Default::default()
         };
-        assessments::save_answer(&supplier, state, x.id, x.version, input, info).await?;
+        assessments::save_answer(&supplier, state, x.id, x.version, input).await?;
     }
     evidence_files::add_link(
         &supplier,
@@ -360,11 +339,10 @@ async fn seed_commitments(
         a.answers[0].id,
         "Account management procedure",
         "https://ostrava.example/docs/accounts.pdf",
-        info,
     )
     .await?;
-    assessments::submit(&supplier, state, sent, info).await?;
-    reviews::begin(owner, state, sent, info).await?;
+    assessments::submit(&supplier, state, sent).await?;
+    reviews::begin(owner, state, sent).await?;
     reviews::decide(
         owner,
         state,
@@ -375,7 +353,6 @@ async fn seed_commitments(
             "Deliver the remote access hardening guide | {}",
             in_days(14)
         ),
-        info,
     )
     .await?;
 
@@ -383,8 +360,8 @@ async fn seed_commitments(
     // still proposed; one overdue; one the owner promises; one verified.
     let list = commitments::list(owner, state, Some(EngagementId(e.0))).await?;
     for c in list.iter().filter(|c| c.source == "review_condition") {
-        commitments::act(&supplier, state, c.id, "agree", "", "", info).await?;
-        commitments::act(&supplier, state, c.id, "start", "", "", info).await?;
+        commitments::act(&supplier, state, c.id, "agree", "", "").await?;
+        commitments::act(&supplier, state, c.id, "start", "", "").await?;
     }
     let overdue = commitments::create(
         owner,
@@ -394,10 +371,9 @@ async fn seed_commitments(
         "CR 1.13",
         "Rotate the vendor VPN certificates",
         &in_days(-5),
-        info,
     )
     .await?;
-    commitments::act(&supplier, state, overdue, "agree", "", "", info).await?;
+    commitments::act(&supplier, state, overdue, "agree", "", "").await?;
     commitments::create(
         owner,
         state,
@@ -406,7 +382,6 @@ async fn seed_commitments(
         "",
         "Provide the firewall rule set for the maintenance DMZ",
         &in_days(20),
-        info,
     )
     .await?;
     let done = commitments::create(
@@ -417,10 +392,9 @@ async fn seed_commitments(
         "CR 1.1",
         "Remove the shared service password from the RTU images",
         &in_days(3),
-        info,
     )
     .await?;
-    commitments::act(owner, state, done, "agree", "", "", info).await?;
+    commitments::act(owner, state, done, "agree", "", "").await?;
     commitments::act(
         &supplier,
         state,
@@ -428,27 +402,22 @@ async fn seed_commitments(
         "fulfil",
         "Images 6.4.2 ship without it.",
         "https://ostrava.example/releases/6.4.2",
-        info,
     )
     .await?;
-    commitments::act(owner, state, done, "verify", "", "", info).await?;
+    commitments::act(owner, state, done, "verify", "", "").await?;
 
     // The matrix: Ostrava accepts what its answers said and proposes to
     // share one requirement with Northwind.
     let m = matrix::matrix(&supplier, state, EngagementId(e.0)).await?;
     if let Some(row) = m.rows.iter().find(|r| r.ref_id == "CR 2.1") {
-        matrix::respond(
-            &supplier,
-            state,
-            EngagementId(e.0),
-            row.requirement_id,
-            "propose",
-            "shared",
-            "Ostrava enforces roles in the RTU; Northwind assigns them",
-            "Role assignment is the operator's job.",
-            info,
-        )
-        .await?;
+        let input = matrix::RowInput {
+            requirement_id: row.requirement_id,
+            stance: "propose",
+            duty: "shared",
+            split: "Ostrava enforces roles in the RTU; Northwind assigns them",
+            note: "Role assignment is the operator's job.",
+        };
+        matrix::respond(&supplier, state, EngagementId(e.0), input).await?;
     }
     reminders::send_due(state, "demo-seed").await?;
     Ok(())
@@ -461,7 +430,6 @@ async fn seed_engagement(
     owner: &super::Actor,
     edr: crate::model::ProfileId,
     quick: crate::model::ProfileId,
-    info: &super::session::RequestInfo,
 ) -> Result<(), AppError> {
     use super::services::{assessments, engagements};
     use crate::model::{AnswerInput, AssessmentId};
@@ -480,14 +448,12 @@ async fn seed_engagement(
         state,
         "SCADA upgrade 2027",
         "Water plant 3: PLC/RTU replacement and remote access",
-        info,
     )
     .await?;
     let msg = "Please answer before the tender closes; attach certificates where you have them.";
-    let to_helix =
-        engagements::send_assessment(owner, state, e, helix, edr, &due, msg, info).await?;
-    engagements::send_assessment(owner, state, e, ostrava, edr, &due, msg, info).await?;
-    engagements::send_assessment(owner, state, e, helix, quick, &due, "", info).await?;
+    let to_helix = engagements::send_assessment(owner, state, e, helix, edr, &due, msg).await?;
+    engagements::send_assessment(owner, state, e, ostrava, edr, &due, msg).await?;
+    engagements::send_assessment(owner, state, e, helix, quick, &due, "").await?;
 
     // Helix has started: a few answers and a certificate.
     let actor = demo_actor(state, "Helix Controls", helix).await?;
@@ -528,7 +494,7 @@ async fn seed_engagement(
             responsibility_accepted: "yes".into(),
             ..Default::default()
         };
-        assessments::save_answer(&actor, state, x.id, x.version, input, info).await?;
+        assessments::save_answer(&actor, state, x.id, x.version, input).await?;
     }
     // Ostrava has started too, with different answers: the comparison shows
     // where the two offers part.
@@ -560,7 +526,7 @@ async fn seed_engagement(
             responsibility_accepted: "yes".into(),
             ..Default::default()
         };
-        assessments::save_answer(&ostrava_actor, state, x.id, x.version, input, info).await?;
+        assessments::save_answer(&ostrava_actor, state, x.id, x.version, input).await?;
     }
 
     // An assessor reads along and leaves an internal remark for the owner.
@@ -570,7 +536,6 @@ async fn seed_engagement(
         e,
         "Certa Assessment Services",
         "ada.assessor@certa.example",
-        info,
     )
     .await?;
     let certa = demo_actor(
@@ -585,7 +550,6 @@ async fn seed_engagement(
         a.answers[1].id,
         "internal",
         "The compensating countermeasure depends on the integrator; ask for the jump host design before accepting.",
-        info,
     )
     .await?;
 
@@ -600,7 +564,6 @@ async fn seed_engagement(
             issuer: "exida",
             expires_on: &(Utc::now().date_naive() + chrono::Days::new(400)).to_string(),
         },
-        info,
     )
     .await?;
     Ok(())
@@ -615,7 +578,16 @@ async fn demo_actor(state: &AppState, org: &str, id: i64) -> Result<super::Actor
         .ok_or(AppError::NotFound)?;
     super::session::actor_for(state, login.email, crate::model::OrgId(id))
         .await?
+        .map(|a| a.with_request(seeding()))
         .ok_or(AppError::NotFound)
+}
+
+/// What the audit trail records for the demo data's changes.
+fn seeding() -> super::session::RequestInfo {
+    super::session::RequestInfo {
+        client_addr: "demo".into(),
+        request_id: "demo-seed".into(),
+    }
 }
 
 /// Whether the demo organizations exist (then `serve` prints the logins).

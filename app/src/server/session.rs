@@ -35,6 +35,9 @@ pub struct Actor {
     role: Role,
     kinds: Vec<OrgKind>,
     session_hash: String,
+    /// The request the actor makes (its address and id, for audit and
+    /// throttling), so that services need no separate argument for it.
+    request: RequestInfo,
 }
 
 impl Actor {
@@ -55,6 +58,15 @@ impl Actor {
     }
     pub(crate) fn session_hash(&self) -> &str {
         &self.session_hash
+    }
+    /// The request being handled for this actor.
+    pub fn request(&self) -> &RequestInfo {
+        &self.request
+    }
+    /// The same actor, for another request (tools and seeding name theirs).
+    pub fn with_request(mut self, request: RequestInfo) -> Self {
+        self.request = request;
+        self
     }
     pub fn may(&self, p: Permission) -> bool {
         self.role.may(p, &self.kinds)
@@ -129,10 +141,15 @@ impl RequestInfo {
             .unwrap_or(false);
         match leptos::prelude::use_context::<http::request::Parts>() {
             Some(p) => Self::from_parts(&p.headers, &p.extensions, trust),
-            None => RequestInfo {
-                client_addr: "unknown".into(),
-                request_id: "-".into(),
-            },
+            None => Self::outside_a_request(),
+        }
+    }
+
+    /// For work no HTTP request started (the CLI, demo seeding, jobs).
+    pub fn outside_a_request() -> Self {
+        RequestInfo {
+            client_addr: "unknown".into(),
+            request_id: "-".into(),
         }
     }
 }
@@ -375,6 +392,7 @@ pub async fn resolve(state: &AppState, token: &str) -> Result<Option<Actor>, DbE
         role,
         kinds: OrgKind::parse_list(&kinds),
         session_hash: hash,
+        request: RequestInfo::outside_a_request(),
     }))
 }
 
@@ -391,6 +409,11 @@ pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) 
             }
         },
     };
+    let actor = actor.map(|a| {
+        let info =
+            RequestInfo::from_parts(req.headers(), req.extensions(), state.config.trust_proxy);
+        a.with_request(info)
+    });
     req.extensions_mut().insert(SessionActor(actor));
     next.run(req).await
 }
@@ -429,6 +452,7 @@ pub async fn actor_for(
             role,
             kinds: OrgKind::parse_list(&org.kinds),
             session_hash: String::new(),
+            request: RequestInfo::outside_a_request(),
         }),
         _ => None,
     })

@@ -8,7 +8,6 @@ use crate::model::{analyse, AppError, AssessmentStatus, CommitmentStatus, Compli
 use crate::server::{
     audit,
     entities::{answer, assessment, assessment_gap, commitment},
-    session::RequestInfo,
     Actor, AppState,
 };
 use chrono::{NaiveDate, Utc};
@@ -26,7 +25,6 @@ pub async fn set_assessment_status<C: ConnectionTrait>(
     a: &assessment::Model,
     from: AssessmentStatus,
     to: AssessmentStatus,
-    info: &RequestInfo,
 ) -> Result<(), AppError> {
     let mut update = assessment::Entity::update_many()
         .col_expr(assessment::Column::Status, Expr::value(to.as_str()))
@@ -47,7 +45,6 @@ pub async fn set_assessment_status<C: ConnectionTrait>(
     audit::by_actor(
         conn,
         actor,
-        &info.request_id,
         "assessment.status_changed",
         "assessment",
         a.id,
@@ -78,7 +75,6 @@ pub async fn propose_commitment<C: ConnectionTrait>(
     actor: &Actor,
     a: &assessment::Model,
     n: NewCommitment<'_>,
-    info: &RequestInfo,
 ) -> Result<commitment::Model, AppError> {
     let row = commitment::ActiveModel {
         owner_org_id: Set(a.owner_org_id),
@@ -102,7 +98,6 @@ pub async fn propose_commitment<C: ConnectionTrait>(
     audit::by_actor(
         conn,
         actor,
-        &info.request_id,
         "commitment.proposed",
         "commitment",
         row.id,
@@ -127,7 +122,6 @@ pub async fn commitments_from_planned_answers(
     actor: &Actor,
     a: &assessment::Model,
     titles: &HashMap<i64, String>,
-    info: &RequestInfo,
 ) -> Result<usize, AppError> {
     let planned = answer::Entity::find()
         .filter(answer::Column::AssessmentId.eq(a.id))
@@ -161,7 +155,6 @@ pub async fn commitments_from_planned_answers(
                 due_on: p.planned_on,
                 source: "planned_answer",
             },
-            info,
         )
         .await?;
         made += 1;

@@ -383,18 +383,17 @@ impl World {
         let actor = app::server::session::actor_for(s, alpha.email(Role::Admin), alpha.id)
             .await
             .unwrap()
-            .expect("alpha admin");
-        let info = app::server::session::RequestInfo {
-            client_addr: "test".into(),
-            request_id: "test".into(),
-        };
+            .expect("alpha admin")
+            .with_request(app::server::session::RequestInfo {
+                client_addr: "test".into(),
+                request_id: "test".into(),
+            });
         app::server::services::suppliers::invite(
             &actor,
             s,
             "Sigma Devices",
             "product_supplier",
             "admin@sigma.test",
-            &info,
         )
         .await
         .expect("link supplier");

@@ -15,7 +15,6 @@ use crate::server::{
     audit, db,
     import::{read_table_async, RowErrors},
     respond::internal,
-    session::RequestInfo,
     Actor, AppState,
 };
 use serde_json::json;
@@ -328,7 +327,6 @@ pub async fn apply(
     id: AssessmentId,
     filename: &str,
     bytes: &[u8],
-    info: &RequestInfo,
 ) -> Result<usize, AppError> {
     let p = preview(actor, state, id, filename, bytes).await?;
     let txn = db::write_txn(&state.writer).await?;
@@ -347,7 +345,6 @@ pub async fn apply(
             answer_id: c.answer_id.0,
             expected: c.version,
             fields: f,
-            request_id: &info.request_id,
         })
         .collect();
     let outcomes = answers::write(&txn, Source::Sheet, &writes).await?;
@@ -376,7 +373,6 @@ pub async fn apply(
     audit::by_actor(
         &txn,
         actor,
-        &info.request_id,
         "assessment.sheet_applied",
         "assessment",
         id.0,

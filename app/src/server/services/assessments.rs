@@ -17,9 +17,7 @@ use crate::server::{
     audit, db,
     entities::{answer, answer_version, assessment, evidence, membership, user},
     mail::Mail,
-    read_models,
-    session::RequestInfo,
-    writes, Actor, AppState,
+    read_models, writes, Actor, AppState,
 };
 use sea_orm::{
     sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
@@ -182,7 +180,6 @@ pub async fn save_answer(
     answer_id: AnswerId,
     expected_version: i32,
     input: AnswerInput,
-    info: &RequestInfo,
 ) -> Result<SaveOutcome, AppError> {
     let fields = check_answer(&input)?;
     // Checked before the write transaction, on the read pool; the update
@@ -202,7 +199,6 @@ pub async fn save_answer(
                 answer_id: current.id,
                 expected: expected_version,
                 fields,
-                info: info.clone(),
             },
         )
         .await?;
@@ -268,7 +264,6 @@ pub async fn assign(
     state: &AppState,
     answer_id: AnswerId,
     assignee: Option<i64>,
-    info: &RequestInfo,
 ) -> Result<(), AppError> {
     let txn = db::write_txn(&state.writer).await?;
     let (a, x) = access::answer_editable(&txn, actor, answer_id).await?;
@@ -286,7 +281,6 @@ pub async fn assign(
     audit::by_actor(
         &txn,
         actor,
-        &info.request_id,
         "answer.assigned",
         "answer",
         format!("{}/{}", a.id, x.id),
@@ -299,12 +293,7 @@ pub async fn assign(
 
 /// Fills the empty answers of an assessment from the supplier's latest
 /// earlier answers to the same requirements. Returns how many were filled.
-pub async fn prefill(
-    actor: &Actor,
-    state: &AppState,
-    id: AssessmentId,
-    info: &RequestInfo,
-) -> Result<usize, AppError> {
+pub async fn prefill(actor: &Actor, state: &AppState, id: AssessmentId) -> Result<usize, AppError> {
     actor.require(Permission::AnswerAssessments)?;
     let txn = db::write_txn(&state.writer).await?;
     let a = access::assessment_of_party(&txn, actor, id.0).await?;
@@ -344,7 +333,6 @@ pub async fn prefill(
             answer_id: *id,
             expected: *version,
             fields: f,
-            request_id: &info.request_id,
         })
         .collect();
     // An answer a colleague saved since it was read here stays as they
@@ -358,7 +346,6 @@ pub async fn prefill(
     audit::by_actor(
         &txn,
         actor,
-        &info.request_id,
         "assessment.prefilled",
         "assessment",
         a.id,
@@ -373,12 +360,7 @@ pub async fn prefill(
 /// Submits the supplier's answers: every requirement answered and evidence
 /// attached where the profile asks for it; then the assessment is locked
 /// and the asset owner's admins and reviewers are told.
-pub async fn submit(
-    actor: &Actor,
-    state: &AppState,
-    id: AssessmentId,
-    info: &RequestInfo,
-) -> Result<(), AppError> {
+pub async fn submit(actor: &Actor, state: &AppState, id: AssessmentId) -> Result<(), AppError> {
     actor.require(Permission::AnswerAssessments)?;
     let dto = get(actor, state, id).await?;
     if dto.side != Side::Supplier {
@@ -430,7 +412,7 @@ pub async fn submit(
     }
     let from = access::assessment_status(&a);
     let to = from.next(Transition::Submit, Side::Supplier)?;
-    writes::set_assessment_status(&txn, actor, &a, from, to, info).await?;
+    writes::set_assessment_status(&txn, actor, &a, from, to).await?;
     let titles = dto
         .answers
         .iter()
@@ -441,7 +423,7 @@ pub async fn submit(
             )
         })
         .collect();
-    writes::commitments_from_planned_answers(&txn, state, actor, &a, &titles, info).await?;
+    writes::commitments_from_planned_answers(&txn, state, actor, &a, &titles).await?;
     writes::record_gaps(&txn, &a, &crate::model::gap_items(&dto)).await?;
     let link = format!("{}/assessments/{}", state.config.base_url, a.id);
     let supplier = dto.summary.supplier.clone();
@@ -514,14 +496,13 @@ pub async fn transition(
     state: &AppState,
     id: AssessmentId,
     t: Transition,
-    info: &RequestInfo,
 ) -> Result<AssessmentStatus, AppError> {
     actor.require(Permission::ManageEngagements)?;
     let txn = db::write_txn(&state.writer).await?;
     let a = access::assessment_of_party(&txn, actor, id.0).await?;
     let from = access::assessment_status(&a);
     let to = from.next(t, access::side_of(actor, &a))?;
-    writes::set_assessment_status(&txn, actor, &a, from, to, info).await?;
+    writes::set_assessment_status(&txn, actor, &a, from, to).await?;
     txn.commit().await?;
     Ok(to)
 }

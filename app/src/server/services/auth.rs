@@ -189,8 +189,8 @@ pub async fn change_password(
     state: &AppState,
     current: &str,
     new: &str,
-    info: &RequestInfo,
 ) -> Result<(), AppError> {
+    let info = actor.request();
     let db = &state.db;
     let user = user::Entity::find_by_id(actor.user_id().0)
         .one(db)

@@ -23,7 +23,6 @@ use crate::server::{
     answers::{self, AnswerWrite, Outcome, Source},
     db,
     entities::assessment,
-    session::RequestInfo,
     Actor,
 };
 use sea_orm::DatabaseConnection;
@@ -43,7 +42,6 @@ pub(crate) struct Save {
     pub answer_id: i64,
     pub expected: i32,
     pub fields: AnswerFields,
-    pub info: RequestInfo,
 }
 
 /// `Ok(true)`: written; `Ok(false)`: not written, the answer or its
@@ -67,7 +65,7 @@ impl SaveQueue {
         save: Save,
     ) -> Result<bool, AppError> {
         let queue = self.sender(writer);
-        let request_id = save.info.request_id.clone();
+        let request_id = save.actor.request().request_id.clone();
         let (reply, outcome) = oneshot::channel();
         let stopped = || failed(&request_id, "the save queue stopped");
         queue.send((save, reply)).await.map_err(|_| stopped())?;
@@ -113,7 +111,7 @@ async fn run(writer: DatabaseConnection, mut rx: mpsc::Receiver<(Save, Reply)>) 
             }
             Err(e) if saves.len() == 1 => {
                 for reply in replies {
-                    let _ = reply.send(Err(failed(&saves[0].info.request_id, &e)));
+                    let _ = reply.send(Err(failed(&saves[0].actor.request().request_id, &e)));
                 }
             }
             Err(e) => {
@@ -123,7 +121,7 @@ async fn run(writer: DatabaseConnection, mut rx: mpsc::Receiver<(Save, Reply)>) 
                     let _ = reply.send(
                         alone
                             .map(|w| w[0])
-                            .map_err(|e| failed(&save.info.request_id, e)),
+                            .map_err(|e| failed(&save.actor.request().request_id, e)),
                     );
                 }
             }
@@ -143,7 +141,6 @@ async fn write(writer: &DatabaseConnection, saves: &[Save]) -> Result<Vec<bool>,
             answer_id: s.answer_id,
             expected: s.expected,
             fields: &s.fields,
-            request_id: &s.info.request_id,
         })
         .collect();
     let outcomes = answers::write(&txn, Source::Autosave, &writes)

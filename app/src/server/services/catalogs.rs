@@ -279,8 +279,8 @@ async fn create_owned(
     reqs: &[RequirementDto],
     origin: Option<crate::model::OscalOrigin>,
     action: &str,
-    info: &crate::server::session::RequestInfo,
 ) -> Result<CatalogSummary, AppError> {
+    let info = actor.request();
     let name = crate::model::parse_name("name", name, 300)?;
     let txn = db::write_txn(&state.writer).await?;
     let cat = catalog::ActiveModel {
@@ -334,7 +334,6 @@ pub async fn import(
     name: &str,
     filename: &str,
     bytes: &[u8],
-    info: &crate::server::session::RequestInfo,
 ) -> Result<CatalogSummary, AppError> {
     use crate::server::import as imp;
     actor.require(crate::model::Permission::EditProfiles)?;
@@ -352,23 +351,13 @@ pub async fn import(
         // An OSCAL catalog keeps its identity; without a name, its title.
         Some((title, origin)) => {
             let name = if name.trim().is_empty() { &title } else { name };
-            create_owned(
-                actor,
-                state,
-                name,
-                &reqs,
-                Some(origin),
-                "catalog.imported",
-                info,
-            )
-            .await
+            create_owned(actor, state, name, &reqs, Some(origin), "catalog.imported").await
         }
-        None => create_owned(actor, state, name, &reqs, None, "catalog.imported", info).await,
+        None => create_owned(actor, state, name, &reqs, None, "catalog.imported").await,
     }
 }
 
 /// Adds one requirement, typed in by hand, to the organization's own catalog.
-#[allow(clippy::too_many_arguments)]
 pub async fn add_requirement(
     actor: &Actor,
     state: &AppState,
@@ -377,8 +366,8 @@ pub async fn add_requirement(
     title: &str,
     description: &str,
     group: &str,
-    info: &crate::server::session::RequestInfo,
 ) -> Result<(), AppError> {
+    let info = actor.request();
     actor.require(crate::model::Permission::EditProfiles)?;
     let header = ["ref_id", "title", "description", "group"]
         .map(String::from)
@@ -462,8 +451,7 @@ pub async fn create(
     actor: &Actor,
     state: &AppState,
     name: &str,
-    info: &crate::server::session::RequestInfo,
 ) -> Result<CatalogSummary, AppError> {
     actor.require(crate::model::Permission::EditProfiles)?;
-    create_owned(actor, state, name, &[], None, "catalog.created", info).await
+    create_owned(actor, state, name, &[], None, "catalog.created").await
 }

@@ -10,9 +10,7 @@ use crate::model::{
 use crate::server::{
     access, audit, db,
     entities::{assessment, commitment},
-    notify, read_models,
-    session::RequestInfo,
-    writes, Actor, AppState,
+    notify, read_models, writes, Actor, AppState,
 };
 use chrono::NaiveDate;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, QueryFilter, QueryOrder, Set};
@@ -53,7 +51,6 @@ fn parse_due(raw: &str) -> Result<Option<NaiveDate>, AppError> {
 /// A commitment written by hand, between the assessment's asset owner and
 /// supplier: `promisor` is "supplier" or "owner" (a supplier only promises
 /// for itself). `requirement` is an optional ref id from the questionnaire.
-#[allow(clippy::too_many_arguments)]
 pub async fn create(
     actor: &Actor,
     state: &AppState,
@@ -62,7 +59,6 @@ pub async fn create(
     requirement_ref: &str,
     title: &str,
     due_on: &str,
-    info: &RequestInfo,
 ) -> Result<CommitmentId, AppError> {
     let title = title.trim();
     if title.is_empty() {
@@ -130,7 +126,6 @@ pub async fn create(
             due_on: due,
             source: "manual",
         },
-        info,
     )
     .await?;
     tell_other_side(
@@ -193,7 +188,6 @@ pub async fn act(
     action: &str,
     note: &str,
     link: &str,
-    info: &RequestInfo,
 ) -> Result<CommitmentDto, AppError> {
     let action = CommitmentAction::parse(action.trim())?;
     let (note, link) = (note.trim(), link.trim());
@@ -245,7 +239,6 @@ pub async fn act(
     audit::by_actor(
         &txn,
         actor,
-        &info.request_id,
         &format!("commitment.{}", action.as_str()),
         "commitment",
         c.id,

@@ -18,7 +18,6 @@ use crate::server::{
     mail::Mail,
     notify, read_models,
     respond::unique_violation,
-    session::RequestInfo,
     Actor, AppState,
 };
 use chrono::{NaiveDate, Utc};
@@ -82,7 +81,6 @@ pub async fn create(
     state: &AppState,
     name: &str,
     description: &str,
-    info: &RequestInfo,
 ) -> Result<EngagementId, AppError> {
     actor.require(Permission::ManageEngagements)?;
     let name = parse_name("name", name, 200)?;
@@ -107,7 +105,6 @@ pub async fn create(
     audit::by_actor(
         &txn,
         actor,
-        &info.request_id,
         "engagement.created",
         "engagement",
         e.id,
@@ -168,8 +165,8 @@ pub async fn invite_assessor(
     engagement_id: EngagementId,
     name: &str,
     admin_email: &str,
-    info: &RequestInfo,
 ) -> Result<Option<InvitationSent>, AppError> {
+    let info = actor.request();
     actor.require(Permission::ManageEngagements)?;
     let name = parse_name("name", name, 200)?;
     let email = Email::parse(admin_email).map_err(|_| {
@@ -231,7 +228,6 @@ pub async fn invite_assessor(
     audit::by_actor(
         &txn,
         actor,
-        &info.request_id,
         "engagement.assessor_invited",
         "engagement",
         e.id,
@@ -281,7 +277,6 @@ async fn is_linked<C: ConnectionTrait>(
 /// Sends a published profile version to a supplier in an engagement: the
 /// assessment and one empty answer per item, in one transaction; the
 /// supplier's admins and contributors are told.
-#[allow(clippy::too_many_arguments)]
 pub async fn send_assessment(
     actor: &Actor,
     state: &AppState,
@@ -290,7 +285,6 @@ pub async fn send_assessment(
     profile_id: crate::model::ProfileId,
     due_on: &str,
     message: &str,
-    info: &RequestInfo,
 ) -> Result<AssessmentId, AppError> {
     actor.require(Permission::ManageEngagements)?;
     let due = NaiveDate::parse_from_str(due_on.trim(), "%Y-%m-%d")
@@ -396,7 +390,6 @@ pub async fn send_assessment(
     audit::by_actor(
         &txn,
         actor,
-        &info.request_id,
         "assessment.sent",
         "assessment",
         a.id,

@@ -7,7 +7,6 @@ use crate::server::{
     access, audit, db,
     entities::{answer, assessment, evidence},
     respond::internal,
-    session::RequestInfo,
     Actor, AppState,
 };
 use chrono::{NaiveDate, Utc};
@@ -134,13 +133,11 @@ fn blank(
 async fn record(
     txn: &sea_orm::DatabaseTransaction,
     actor: &Actor,
-    info: &RequestInfo,
     e: &evidence::Model,
 ) -> Result<(), AppError> {
     audit::by_actor(
         txn,
         actor,
-        &info.request_id,
         "evidence.added",
         "evidence",
         format!("{}/{}", e.assessment_id, e.id),
@@ -157,7 +154,6 @@ pub async fn add_file(
     answer_id: AnswerId,
     filename: &str,
     bytes: Vec<u8>,
-    info: &RequestInfo,
 ) -> Result<EvidenceId, AppError> {
     if bytes.len() > MAX_EVIDENCE_BYTES {
         return Err(AppError::invalid(
@@ -183,7 +179,7 @@ pub async fn add_file(
     row.content_type = Set(Some(content_type.into()));
     row.size_bytes = Set(Some(size));
     let e = row.insert(&txn).await?;
-    record(&txn, actor, info, &e).await?;
+    record(&txn, actor, &e).await?;
     txn.commit().await?;
     Ok(EvidenceId(e.id))
 }
@@ -195,7 +191,6 @@ pub async fn add_link(
     answer_id: AnswerId,
     title: &str,
     url: &str,
-    info: &RequestInfo,
 ) -> Result<EvidenceId, AppError> {
     let url = url.trim();
     let parsed = url::Url::parse(url)
@@ -215,7 +210,7 @@ pub async fn add_link(
     let mut row = blank("link", title, &a, &x, actor);
     row.url = Set(Some(parsed.to_string()));
     let e = row.insert(&txn).await?;
-    record(&txn, actor, info, &e).await?;
+    record(&txn, actor, &e).await?;
     txn.commit().await?;
     Ok(EvidenceId(e.id))
 }
@@ -235,7 +230,6 @@ pub async fn add_certificate(
     state: &AppState,
     answer_id: AnswerId,
     c: CertificateInput<'_>,
-    info: &RequestInfo,
 ) -> Result<EvidenceId, AppError> {
     let scheme = crate::model::parse_name("scheme", c.scheme, 100)?;
     let issuer = crate::model::parse_name("issuer", c.issuer, 200)?;
@@ -264,7 +258,7 @@ pub async fn add_certificate(
     row.issuer = Set(Some(issuer));
     row.expires_on = Set(Some(expires));
     let e = row.insert(&txn).await?;
-    record(&txn, actor, info, &e).await?;
+    record(&txn, actor, &e).await?;
     txn.commit().await?;
     Ok(EvidenceId(e.id))
 }
@@ -274,7 +268,6 @@ pub async fn remove_evidence(
     actor: &Actor,
     state: &AppState,
     id: EvidenceId,
-    info: &RequestInfo,
 ) -> Result<(), AppError> {
     let txn = db::write_txn(&state.writer).await?;
     let e = access::evidence_readable(&txn, actor, id.0).await?;
@@ -283,7 +276,6 @@ pub async fn remove_evidence(
     audit::by_actor(
         &txn,
         actor,
-        &info.request_id,
         "evidence.removed",
         "evidence",
         format!("{}/{}", e.assessment_id, e.id),

@@ -16,7 +16,6 @@ use crate::server::{
     entities::{calendar_feed, commitment, membership, organization, user},
     oscal,
     respond::internal,
-    session::RequestInfo,
     tokens, Actor, AppState,
 };
 use sea_orm::{
@@ -44,7 +43,6 @@ pub async fn set_reminder_days(
     actor: &Actor,
     state: &AppState,
     raw: &str,
-    info: &RequestInfo,
 ) -> Result<String, AppError> {
     actor.require(Permission::ManageMembers)?;
     let days = parse_reminder_days(raw)?;
@@ -71,7 +69,6 @@ pub async fn set_reminder_days(
     audit::by_actor(
         &txn,
         actor,
-        &info.request_id,
         "organization.reminders_set",
         "organization",
         actor.org_id().0,
@@ -86,11 +83,7 @@ pub async fn set_reminder_days(
 /// A new private calendar address for the caller in its current
 /// organization; the previous one stops working. Only the token's hash is
 /// kept.
-pub async fn create_feed(
-    actor: &Actor,
-    state: &AppState,
-    info: &RequestInfo,
-) -> Result<String, AppError> {
+pub async fn create_feed(actor: &Actor, state: &AppState) -> Result<String, AppError> {
     let token = tokens::new_token();
     let txn = db::write_txn(&state.writer).await?;
     calendar_feed::Entity::delete_many()
@@ -110,7 +103,6 @@ pub async fn create_feed(
     audit::by_actor(
         &txn,
         actor,
-        &info.request_id,
         "calendar.feed_created",
         "user",
         actor.user_id().0,

@@ -114,7 +114,6 @@ async fn send_link<C: ConnectionTrait>(
 }
 
 /// Creates an invitation in `org` (inside the caller's transaction) and sends it.
-#[allow(clippy::too_many_arguments)]
 pub(crate) async fn create_in<C: ConnectionTrait>(
     conn: &C,
     state: &AppState,
@@ -199,8 +198,8 @@ pub async fn invite(
     state: &AppState,
     email: &str,
     role: &str,
-    info: &RequestInfo,
 ) -> Result<InvitationSent, AppError> {
+    let info = actor.request();
     actor.require(Permission::ManageMembers)?;
     let email = Email::parse(email)?;
     let role = Role::parse(role)?;
@@ -221,8 +220,8 @@ pub async fn renew(
     actor: &Actor,
     state: &AppState,
     id: InvitationId,
-    info: &RequestInfo,
 ) -> Result<InvitationSent, AppError> {
+    let info = actor.request();
     actor.require(Permission::ManageMembers)?;
     let txn = db::write_txn(&state.writer).await?;
     let row = find_owned::<invitation::Entity, _>(&txn, actor, id.0).await?;
@@ -270,12 +269,8 @@ pub async fn renew(
     Ok(sent)
 }
 
-pub async fn revoke(
-    actor: &Actor,
-    state: &AppState,
-    id: InvitationId,
-    info: &RequestInfo,
-) -> Result<(), AppError> {
+pub async fn revoke(actor: &Actor, state: &AppState, id: InvitationId) -> Result<(), AppError> {
+    let info = actor.request();
     actor.require(Permission::ManageMembers)?;
     let txn = db::write_txn(&state.writer).await?;
     let row = find_owned::<invitation::Entity, _>(&txn, actor, id.0).await?;

@@ -15,9 +15,7 @@ use crate::model::{
 use crate::server::{
     access, audit, db,
     entities::{answer, engagement, organization, responsibility},
-    notify, read_models,
-    session::RequestInfo,
-    Actor, AppState,
+    notify, read_models, Actor, AppState,
 };
 use sea_orm::{
     sea_query::OnConflict, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait,
@@ -337,7 +335,6 @@ fn split_text(raw: &str) -> Result<String, AppError> {
 /// The asset owner assigns a duty to one column of one row. The suppliers
 /// concerned are asked again (their stance goes back to pending), unless
 /// the change is exactly what the supplier proposed.
-#[allow(clippy::too_many_arguments)]
 pub async fn assign(
     actor: &Actor,
     state: &AppState,
@@ -346,7 +343,6 @@ pub async fn assign(
     column: i64,
     duty: &str,
     split: &str,
-    info: &RequestInfo,
 ) -> Result<Matrix, AppError> {
     actor.require(Permission::ManageEngagements)?;
     let txn = db::write_txn(&state.writer).await?;
@@ -432,7 +428,6 @@ pub async fn assign(
     audit::by_actor(
         &txn,
         actor,
-        &info.request_id,
         "matrix.assigned",
         "engagement",
         e.id,
@@ -457,24 +452,76 @@ pub async fn assign(
         )
         .await?;
     }
-    let m = settle(&txn, state, actor, &e, info).await?;
+    let m = settle(&txn, state, actor, &e).await?;
     txn.commit().await?;
     Ok(m)
 }
 
-/// A supplier accepts what its column says on a row (`stance` "accept"), or
-/// proposes another duty and split ("propose"), with a note.
-#[allow(clippy::too_many_arguments)]
+/// A supplier's answer to its cell of a matrix row, as sent.
+pub struct RowInput<'a> {
+    pub requirement_id: i64,
+    pub stance: &'a str,
+    pub duty: &'a str,
+    pub split: &'a str,
+    pub note: &'a str,
+}
+
+/// [`RowInput`] checked.
+pub struct RowResponse {
+    pub requirement_id: i64,
+    pub reply: Reply,
+    pub note: String,
+}
+
+/// Accept what the column says, or propose another duty and split.
+pub enum Reply {
+    Accept { split: String },
+    Propose { duty: Duty, split: String },
+}
+
+impl RowResponse {
+    pub fn parse(input: RowInput) -> Result<Self, AppError> {
+        let RowInput {
+            requirement_id,
+            stance,
+            duty,
+            split,
+            note,
+        } = input;
+        let note = note.trim();
+        if note.chars().count() > 1000 {
+            return Err(AppError::invalid("note", "Use at most 1,000 characters."));
+        }
+        let split = split_text(split)?;
+        let reply = match stance.trim() {
+            "accept" => Reply::Accept { split },
+            "propose" => {
+                let duty = Duty::parse(duty)?;
+                if duty == Duty::Shared && split.is_empty() {
+                    return Err(AppError::invalid(
+                        "split",
+                        "Say how you propose to share it (who does what).",
+                    ));
+                }
+                Reply::Propose { duty, split }
+            }
+            _ => return Err(AppError::invalid("stance", "Choose accept or propose.")),
+        };
+        Ok(RowResponse {
+            requirement_id,
+            reply,
+            note: note.to_string(),
+        })
+    }
+}
+
+/// A supplier accepts what its column says on a row, or proposes another
+/// duty and split, with a note.
 pub async fn respond(
     actor: &Actor,
     state: &AppState,
     id: EngagementId,
-    requirement_id: i64,
-    stance: &str,
-    duty: &str,
-    split: &str,
-    note: &str,
-    info: &RequestInfo,
+    input: RowInput<'_>,
 ) -> Result<Matrix, AppError> {
     actor.require(Permission::AnswerAssessments)?;
     let txn = db::write_txn(&state.writer).await?;
@@ -482,11 +529,10 @@ pub async fn respond(
     if side != Side::Supplier {
         return Err(AppError::NotFound);
     }
-    let note = note.trim();
-    if note.chars().count() > 1000 {
-        return Err(AppError::invalid("note", "Use at most 1,000 characters."));
-    }
-    let split = split_text(split)?;
+    // Checked once the caller is known to be a supplier here: to anyone
+    // else the engagement is not there, whatever they sent.
+    let r = RowResponse::parse(input)?;
+    let (requirement_id, note) = (r.requirement_id, r.note.as_str());
     let org = actor.org_id().0;
     let mine = build(&txn, state, actor, &e, Side::Supplier).await?;
     let row = mine
@@ -498,31 +544,33 @@ pub async fn respond(
     let now = state.clock.now();
     let mut s = cell_upsert(&e, requirement_id, org, actor, now);
     s.note = Set(note.to_string());
-    let what = match stance.trim() {
-        "accept" => {
+    let (what, stance, duty, split) = match &r.reply {
+        Reply::Accept { split } => {
             s.stance = Set(Some("accepted".into()));
-            format!("accepted {}", cell.duty.label().to_lowercase())
+            (
+                format!("accepted {}", cell.duty.label().to_lowercase()),
+                "accept",
+                None,
+                split,
+            )
         }
-        "propose" => {
-            let d = Duty::parse(duty)?;
-            if d == cell.duty && split == cell.split {
+        Reply::Propose { duty: d, split } => {
+            if *d == cell.duty && *split == cell.split {
                 return Err(AppError::invalid(
                     "duty",
                     "That is what is assigned already: accept it instead.",
                 ));
             }
-            if d == Duty::Shared && split.is_empty() {
-                return Err(AppError::invalid(
-                    "split",
-                    "Say how you propose to share it (who does what).",
-                ));
-            }
             s.stance = Set(Some("proposed".into()));
             s.proposed_duty = Set(Some(d.as_str().into()));
             s.proposed_split = Set(split.clone());
-            format!("proposes {}", d.label().to_lowercase())
+            (
+                format!("proposes {}", d.label().to_lowercase()),
+                "propose",
+                Some(d.as_str()),
+                split,
+            )
         }
-        _ => return Err(AppError::invalid("stance", "Choose accept or propose.")),
     };
     save_cell(
         &txn,
@@ -538,15 +586,14 @@ pub async fn respond(
     audit::by_actor(
         &txn,
         actor,
-        &info.request_id,
         "matrix.responded",
         "engagement",
         e.id,
         None,
-        Some(json!({"requirement": row.ref_id, "stance": stance.trim(), "duty": duty, "split": split, "note": note})),
+        Some(json!({"requirement": row.ref_id, "stance": stance, "duty": duty, "split": split, "note": note})),
     )
     .await?;
-    if stance.trim() == "propose" {
+    if stance == "propose" {
         let supplier = org_names(&txn, [org])
             .await?
             .remove(&org)
@@ -566,7 +613,7 @@ pub async fn respond(
         )
         .await?;
     }
-    settle(&txn, state, actor, &e, info).await?;
+    settle(&txn, state, actor, &e).await?;
     let m = build(&txn, state, actor, &e, Side::Supplier).await?;
     txn.commit().await?;
     Ok(m)
@@ -579,7 +626,6 @@ async fn settle<C: ConnectionTrait>(
     state: &AppState,
     actor: &Actor,
     e: &access::Readable<engagement::Model>,
-    info: &RequestInfo,
 ) -> Result<Matrix, AppError> {
     // The whole matrix, whoever changed it: whether every row is agreed is
     // stored, never shown from here.
@@ -603,7 +649,6 @@ async fn settle<C: ConnectionTrait>(
         audit::by_actor(
             conn,
             actor,
-            &info.request_id,
             action,
             "engagement",
             e.id,

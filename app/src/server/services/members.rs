@@ -8,7 +8,7 @@ use crate::server::{
     db,
     entities::{invitation, membership, organization, supplier_link, user},
     respond::internal,
-    session::{self, RequestInfo},
+    session::{self},
     Actor, AppState,
 };
 use chrono::Utc;
@@ -109,8 +109,8 @@ pub async fn change_role(
     state: &AppState,
     id: MembershipId,
     role: Role,
-    info: &RequestInfo,
 ) -> Result<(), AppError> {
+    let info = actor.request();
     actor.require(Permission::ManageMembers)?;
     let txn = db::write_txn(&state.writer).await?;
     let m = find_owned::<membership::Entity, _>(&txn, actor, id.0).await?;
@@ -153,8 +153,8 @@ pub async fn set_active(
     state: &AppState,
     id: MembershipId,
     active: bool,
-    info: &RequestInfo,
 ) -> Result<(), AppError> {
+    let info = actor.request();
     actor.require(Permission::ManageMembers)?;
     let txn = db::write_txn(&state.writer).await?;
     let m = find_owned::<membership::Entity, _>(&txn, actor, id.0).await?;

@@ -14,7 +14,6 @@ use crate::server::{
     audit, db,
     entities::{catalog, profile, profile_item, requirement},
     respond::internal,
-    session::RequestInfo,
     Actor, AppState,
 };
 use chrono::Utc;
@@ -73,7 +72,6 @@ pub async fn create(
     state: &AppState,
     name: &str,
     description: &str,
-    info: &RequestInfo,
 ) -> Result<ProfileId, AppError> {
     actor.require(Permission::EditProfiles)?;
     let name = parse_name("name", name, 200)?;
@@ -89,7 +87,6 @@ pub async fn create(
     audit::by_actor(
         &txn,
         actor,
-        &info.request_id,
         "profile.created",
         "profile",
         p.id,
@@ -135,7 +132,6 @@ pub async fn import(
     name: &str,
     filename: &str,
     bytes: &[u8],
-    info: &RequestInfo,
 ) -> Result<ProfileId, AppError> {
     use crate::server::import::{self as imp, CatalogRef, RowErrors};
     actor.require(Permission::EditProfiles)?;
@@ -291,7 +287,6 @@ pub async fn import(
     audit::by_actor(
         &txn,
         actor,
-        &info.request_id,
         "profile.imported",
         "profile",
         p.id,
@@ -400,7 +395,6 @@ async fn draft<C: ConnectionTrait>(
 /// component type (62443-4-2; no type for 3-3), or every item of a catalog
 /// without security levels (2-4, 4-1, custom) with target maturity `sl_t`.
 /// Items already in the profile stay as they are. Returns how many were added.
-#[allow(clippy::too_many_arguments)]
 pub async fn add_from_catalog(
     actor: &Actor,
     state: &AppState,
@@ -408,7 +402,6 @@ pub async fn add_from_catalog(
     catalog_id: CatalogId,
     component_type: Option<ComponentType>,
     level: &str,
-    info: &RequestInfo,
 ) -> Result<usize, AppError> {
     actor.require(Permission::EditProfiles)?;
     let level = parse_level("level", level)?;
@@ -447,7 +440,6 @@ pub async fn add_from_catalog(
     audit::by_actor(
         &txn,
         actor,
-        &info.request_id,
         "profile.items_added",
         "profile",
         p.id,
@@ -509,7 +501,6 @@ async fn append_items<C: ConnectionTrait>(
 
 /// Adds requirements picked one by one in the catalog browser to a draft,
 /// all at target `level`. Unknown identifiers are refused, naming them.
-#[allow(clippy::too_many_arguments)]
 pub async fn add_picked(
     actor: &Actor,
     state: &AppState,
@@ -517,7 +508,6 @@ pub async fn add_picked(
     catalog_id: CatalogId,
     ref_ids: &[String],
     level: &str,
-    info: &RequestInfo,
 ) -> Result<usize, AppError> {
     actor.require(Permission::EditProfiles)?;
     let level = parse_level("level", level)?;
@@ -570,7 +560,6 @@ pub async fn add_picked(
     audit::by_actor(
         &txn,
         actor,
-        &info.request_id,
         "profile.items_added",
         "profile",
         p.id,
@@ -619,7 +608,6 @@ pub async fn update_item(
     state: &AppState,
     item_id: ProfileItemId,
     input: ItemInput<'_>,
-    info: &RequestInfo,
 ) -> Result<(), AppError> {
     actor.require(Permission::EditProfiles)?;
     let section = parse_name("section", input.section, 200)?;
@@ -655,7 +643,6 @@ pub async fn update_item(
     audit::by_actor(
         &txn,
         actor,
-        &info.request_id,
         "profile.item_updated",
         "profile_item",
         format!("{}/{}", p.id, after.id),
@@ -670,7 +657,6 @@ pub async fn remove_item(
     actor: &Actor,
     state: &AppState,
     item_id: ProfileItemId,
-    info: &RequestInfo,
 ) -> Result<(), AppError> {
     actor.require(Permission::EditProfiles)?;
     let txn = db::write_txn(&state.writer).await?;
@@ -681,7 +667,6 @@ pub async fn remove_item(
     audit::by_actor(
         &txn,
         actor,
-        &info.request_id,
         "profile.item_removed",
         "profile_item",
         format!("{}/{}", p.id, item.id),
@@ -698,7 +683,6 @@ pub async fn move_item(
     state: &AppState,
     item_id: ProfileItemId,
     up: bool,
-    info: &RequestInfo,
 ) -> Result<(), AppError> {
     actor.require(Permission::EditProfiles)?;
     let txn = db::write_txn(&state.writer).await?;
@@ -732,7 +716,6 @@ pub async fn move_item(
     audit::by_actor(
         &txn,
         actor,
-        &info.request_id,
         "profile.item_moved",
         "profile_item",
         format!("{}/{}", p.id, item.id),
@@ -744,12 +727,7 @@ pub async fn move_item(
 }
 
 /// Publishes a draft: from now on this version never changes.
-pub async fn publish(
-    actor: &Actor,
-    state: &AppState,
-    id: ProfileId,
-    info: &RequestInfo,
-) -> Result<(), AppError> {
+pub async fn publish(actor: &Actor, state: &AppState, id: ProfileId) -> Result<(), AppError> {
     actor.require(Permission::EditProfiles)?;
     let txn = db::write_txn(&state.writer).await?;
     let p = draft(&txn, actor, id.0).await?;
@@ -781,7 +759,6 @@ pub async fn publish(
     audit::by_actor(
         &txn,
         actor,
-        &info.request_id,
         "profile.published",
         "profile",
         p.id,
@@ -797,7 +774,6 @@ pub async fn new_version(
     actor: &Actor,
     state: &AppState,
     id: ProfileId,
-    info: &RequestInfo,
 ) -> Result<ProfileId, AppError> {
     actor.require(Permission::EditProfiles)?;
     let txn = db::write_txn(&state.writer).await?;
@@ -855,7 +831,6 @@ pub async fn new_version(
     audit::by_actor(
         &txn,
         actor,
-        &info.request_id,
         "profile.version_started",
         "profile",
         copy.id,

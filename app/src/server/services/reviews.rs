@@ -13,9 +13,7 @@ use crate::server::{
     access, audit, db,
     entities::{assessment, comment, review},
     mail::Mail,
-    read_models,
-    session::RequestInfo,
-    writes, Actor, AppState,
+    read_models, writes, Actor, AppState,
 };
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
@@ -66,11 +64,10 @@ async fn move_to(
     actor: &Actor,
     a: &assessment::Model,
     t: Transition,
-    info: &RequestInfo,
 ) -> Result<AssessmentStatus, AppError> {
     let from = status_of(a);
     let to = from.next(t, Side::Owner)?;
-    writes::set_assessment_status(txn, actor, a, from, to, info).await?;
+    writes::set_assessment_status(txn, actor, a, from, to).await?;
     Ok(to)
 }
 
@@ -79,11 +76,10 @@ pub async fn begin(
     actor: &Actor,
     state: &AppState,
     id: AssessmentId,
-    info: &RequestInfo,
 ) -> Result<AssessmentStatus, AppError> {
     let txn = db::write_txn(&state.writer).await?;
     let a = owner_reviewing(&txn, actor, id.0).await?;
-    let to = move_to(&txn, actor, &a, Transition::BeginReview, info).await?;
+    let to = move_to(&txn, actor, &a, Transition::BeginReview).await?;
     txn.commit().await?;
     Ok(to)
 }
@@ -95,7 +91,6 @@ pub async fn review_answer(
     state: &AppState,
     answer_id: AnswerId,
     status: &str,
-    info: &RequestInfo,
 ) -> Result<(), AppError> {
     actor.require(Permission::ReviewAssessments)?;
     let verdict = ReviewStatus::parse(status).ok_or_else(|| {
@@ -140,7 +135,6 @@ pub async fn review_answer(
     audit::by_actor(
         &txn,
         actor,
-        &info.request_id,
         "answer.reviewed",
         "answer",
         format!("{}/{}", a.id, x.id),
@@ -189,7 +183,6 @@ pub async fn add_comment(
     answer_id: AnswerId,
     visibility: &str,
     body: &str,
-    info: &RequestInfo,
 ) -> Result<(), AppError> {
     let body = body.trim();
     if body.is_empty() {
@@ -240,7 +233,6 @@ pub async fn add_comment(
     audit::by_actor(
         &txn,
         actor,
-        &info.request_id,
         "comment.added",
         "comment",
         format!("{}/{}", a.id, c.id),
@@ -257,7 +249,6 @@ pub async fn request_changes(
     actor: &Actor,
     state: &AppState,
     id: AssessmentId,
-    info: &RequestInfo,
 ) -> Result<AssessmentStatus, AppError> {
     let txn = db::write_txn(&state.writer).await?;
     let a = owner_reviewing(&txn, actor, id.0).await?;
@@ -272,7 +263,7 @@ pub async fn request_changes(
             "Mark at least one answer rejected or needing clarification first.",
         ));
     }
-    let to = move_to(&txn, actor, &a, Transition::RequestChanges, info).await?;
+    let to = move_to(&txn, actor, &a, Transition::RequestChanges).await?;
     notify_supplier(
         &txn,
         state,
@@ -368,7 +359,6 @@ pub async fn decide(
     decision: &str,
     rationale: &str,
     conditions: &str,
-    info: &RequestInfo,
 ) -> Result<AssessmentStatus, AppError> {
     let t = match decision {
         "accept" => Transition::Accept,
@@ -412,7 +402,7 @@ pub async fn decide(
     }
     let txn = db::write_txn(&state.writer).await?;
     let a = owner_reviewing(&txn, actor, id.0).await?;
-    let to = move_to(&txn, actor, &a, t, info).await?;
+    let to = move_to(&txn, actor, &a, t).await?;
     let now = Utc::now();
     let mut am: assessment::ActiveModel = a.clone().into_inner().into();
     am.decision_rationale = Set(Some(rationale.to_string()));
@@ -435,14 +425,12 @@ pub async fn decide(
                 due_on: c.due_on,
                 source: "review_condition",
             },
-            info,
         )
         .await?;
     }
     audit::by_actor(
         &txn,
         actor,
-        &info.request_id,
         "assessment.decided",
         "assessment",
         a.id,

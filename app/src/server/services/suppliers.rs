@@ -11,7 +11,6 @@ use crate::server::{
     audit::{self, Event, Who},
     db,
     entities::{organization, supplier_link},
-    session::RequestInfo,
     Actor, AppState,
 };
 use chrono::Utc;
@@ -72,8 +71,8 @@ pub async fn invite(
     name: &str,
     kind: &str,
     admin_email: &str,
-    info: &RequestInfo,
 ) -> Result<SupplierInvited, AppError> {
+    let info = actor.request();
     actor.require(Permission::InviteSuppliers)?;
     let name = parse_name("name", name, 200)?;
     let kind = OrgKind::parse(kind)?;
