@@ -4,7 +4,7 @@ use crate::model::{AppError, CatalogId, ProfileDto, ProfileId, ProfileItemId, Pr
 #[cfg(feature = "ssr")]
 use crate::server::{
     respond::as_actor,
-    services::profiles::{self, ItemInput},
+    services::{profile_import, profile_items, profile_items::ItemInput, profiles},
 };
 use leptos::prelude::*;
 
@@ -38,7 +38,7 @@ pub async fn add_profile_items(
 ) -> Result<usize, AppError> {
     as_actor(|actor, state| async move {
         let ct = crate::model::ComponentType::parse(&component_type);
-        profiles::add_from_catalog(&actor, &state, profile_id, catalog_id, ct, &level).await
+        profile_items::add_from_catalog(&actor, &state, profile_id, catalog_id, ct, &level).await
     })
     .await
 }
@@ -62,21 +62,23 @@ pub async fn update_profile_item(
             evidence_required: evidence_required.is_some(),
             parameters: &parameters,
         };
-        profiles::update_item(&actor, &state, item_id, input).await
+        profile_items::update_item(&actor, &state, item_id, input).await
     })
     .await
 }
 
 #[server(endpoint = "remove_profile_item")]
 pub async fn remove_profile_item(item_id: ProfileItemId) -> Result<(), AppError> {
-    as_actor(|actor, state| async move { profiles::remove_item(&actor, &state, item_id).await })
-        .await
+    as_actor(
+        |actor, state| async move { profile_items::remove_item(&actor, &state, item_id).await },
+    )
+    .await
 }
 
 #[server(endpoint = "move_profile_item")]
 pub async fn move_profile_item(item_id: ProfileItemId, direction: String) -> Result<(), AppError> {
     as_actor(|actor, state| async move {
-        profiles::move_item(&actor, &state, item_id, direction == "up").await
+        profile_items::move_item(&actor, &state, item_id, direction == "up").await
     })
     .await
 }
@@ -114,7 +116,7 @@ pub async fn compare_profiles(
 pub async fn import_profile(data: server_fn::codec::MultipartData) -> Result<ProfileId, AppError> {
     as_actor(|actor, state| async move {
         let (name, filename, bytes) = crate::server::import::read_upload(data).await?;
-        profiles::import(&actor, &state, &name, &filename, &bytes).await
+        profile_import::import(&actor, &state, &name, &filename, &bytes).await
     })
     .await
 }
@@ -128,7 +130,7 @@ pub async fn add_profile_requirements(
     level: String,
 ) -> Result<usize, AppError> {
     as_actor(|actor, state| async move {
-        profiles::add_picked(&actor, &state, profile_id, catalog_id, &ref_ids, &level).await
+        profile_items::add_picked(&actor, &state, profile_id, catalog_id, &ref_ids, &level).await
     })
     .await
 }

@@ -175,7 +175,7 @@ pub async fn seed(state: &AppState) -> Result<bool, AppError> {
 /// Northwind's profiles: a published one for embedded controllers and a
 /// draft integrator baseline.
 async fn seed_profiles(state: &AppState, owner: crate::model::OrgId) -> Result<(), AppError> {
-    use super::services::{catalogs, profiles};
+    use super::services::{catalogs, profile_items, profiles};
     use crate::model::{CatalogId, ComponentType};
     let actor = super::session::actor_for(state, DEMO_LOGINS[0].email, owner)
         .await?
@@ -197,7 +197,7 @@ async fn seed_profiles(state: &AppState, owner: crate::model::OrgId) -> Result<(
         "PLCs and RTUs of the SCADA upgrade 2027",
     )
     .await?;
-    profiles::add_from_catalog(
+    profile_items::add_from_catalog(
         &actor,
         state,
         edr,
@@ -206,7 +206,7 @@ async fn seed_profiles(state: &AppState, owner: crate::model::OrgId) -> Result<(
         "2",
     )
     .await?;
-    profiles::add_from_catalog(&actor, state, edr, id_of("iec-62443-4-1"), None, "2").await?;
+    profile_items::add_from_catalog(&actor, state, edr, id_of("iec-62443-4-1"), None, "2").await?;
     profiles::publish(&actor, state, edr).await?;
 
     let sp = profiles::create(
@@ -216,7 +216,7 @@ async fn seed_profiles(state: &AppState, owner: crate::model::OrgId) -> Result<(
         "What we expect of every system integrator (62443-2-4)",
     )
     .await?;
-    profiles::add_from_catalog(&actor, state, sp, id_of("iec-62443-2-4"), None, "2").await?;
+    profile_items::add_from_catalog(&actor, state, sp, id_of("iec-62443-2-4"), None, "2").await?;
 
     // A short questionnaire, quick to answer in a demo.
     let quick = profiles::create(
@@ -229,13 +229,13 @@ async fn seed_profiles(state: &AppState, owner: crate::model::OrgId) -> Result<(
     let picks: Vec<String> = ["CR 1.1", "CR 1.2", "CR 1.13", "CR 2.1", "CR 3.4"]
         .map(String::from)
         .to_vec();
-    profiles::add_picked(&actor, state, quick, id_of("iec-62443-4-2"), &picks, "2").await?;
+    profile_items::add_picked(&actor, state, quick, id_of("iec-62443-4-2"), &picks, "2").await?;
     let first = profiles::get(&actor, state, quick).await?.items[0].id;
-    profiles::update_item(
+    profile_items::update_item(
         &actor,
         state,
         first,
-        profiles::ItemInput {
+        profile_items::ItemInput {
             section: "Access",
             target: "2",
             responsible_party: "product_supplier",

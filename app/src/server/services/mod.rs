@@ -18,6 +18,8 @@ pub mod invitations;
 pub mod matrix;
 pub mod members;
 pub mod notifications;
+pub mod profile_import;
+pub mod profile_items;
 pub mod profiles;
 pub mod reminders;
 pub mod reviews;
