@@ -91,9 +91,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("engagements") view=pages::engagements::EngagementsPage ssr=SsrMode::Async/>
                     <Route path=path!("engagements/:id") view=pages::engagements::EngagementPage ssr=SsrMode::Async/>
                     <Route path=path!("engagements/:id/compare") view=pages::engagements::ComparisonPage ssr=SsrMode::Async/>
-                    <Route path=path!("engagements/:id/matrix") view=pages::commitments::MatrixPage ssr=SsrMode::Async/>
+                    <Route path=path!("engagements/:id/matrix") view=pages::matrix::MatrixPage ssr=SsrMode::Async/>
                     <Route path=path!("commitments") view=pages::commitments::CommitmentsPage ssr=SsrMode::Async/>
-                    <Route path=path!("notifications") view=pages::commitments::NotificationsPage ssr=SsrMode::Async/>
+                    <Route path=path!("notifications") view=pages::notifications::NotificationsPage ssr=SsrMode::Async/>
                     <Route path=path!("assessments") view=pages::assessments::AssessmentsPage ssr=SsrMode::Async/>
                     <Route path=path!("assessments/:id") view=pages::assessments::AssessmentPage ssr=SsrMode::Async/>
                     <Route path=path!("account") view=pages::account::AccountPage ssr=SsrMode::Async/>

@@ -16,8 +16,8 @@ pub fn HomePage() -> impl IntoView {
     view! {
         <Title text="Home"/>
         <h1>"Welcome, " {me.display_name.clone()}</h1>
-        {owner.then(|| view! { <crate::pages::commitments::PortfolioView/> })}
-        {supplier.then(|| view! { <crate::pages::commitments::OwedView/> })}
+        {owner.then(|| view! { <crate::pages::dashboards::PortfolioView/> })}
+        {supplier.then(|| view! { <crate::pages::dashboards::OwedView/> })}
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match overview.await {

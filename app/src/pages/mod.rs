@@ -2,14 +2,19 @@
 
 pub mod account;
 pub mod admin;
+pub mod answering;
 pub mod assessments;
 pub mod auth;
 pub mod catalogs;
 pub mod commitments;
+pub mod dashboards;
 pub mod engagements;
 pub mod home;
+pub mod matrix;
 pub mod members;
+pub mod notifications;
 pub mod profiles;
+pub mod reviewing;
 pub mod suppliers;
 
 use leptos::prelude::*;
