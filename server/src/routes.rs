@@ -153,7 +153,7 @@ pub async fn export(
             bytes,
         }),
         "matrix" => {
-            app::server::services::feeds::matrix_download(
+            app::server::services::commitment_exports::matrix_download(
                 &actor,
                 &state,
                 app::model::EngagementId(id),
@@ -163,7 +163,7 @@ pub async fn export(
         }
         // Id 0: every commitment the caller may read.
         "commitments" => {
-            app::server::services::feeds::commitments_download(
+            app::server::services::commitment_exports::commitments_download(
                 &actor,
                 &state,
                 (id != 0).then_some(app::model::EngagementId(id)),
@@ -259,7 +259,7 @@ pub async fn calendar(
     State(state): State<AppState>,
     axum::extract::Path(token): axum::extract::Path<String>,
 ) -> Response {
-    match app::server::services::feeds::calendar(&state, &token).await {
+    match app::server::services::calendar::calendar(&state, &token).await {
         Ok(ics) => (
             [
                 (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),

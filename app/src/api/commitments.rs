@@ -8,7 +8,7 @@ use crate::model::{
 #[cfg(feature = "ssr")]
 use crate::server::{
     respond::as_actor,
-    services::{commitments, dashboard, feeds, matrix, notifications},
+    services::{calendar, commitments, dashboard, matrix, notifications, reminder_settings},
 };
 use leptos::prelude::*;
 
@@ -137,20 +137,23 @@ pub async fn mark_notifications_read(id: Option<i64>) -> Result<(), AppError> {
 /// The organization's reminder days, e.g. "30, 7, 1".
 #[server(endpoint = "get_reminder_days")]
 pub async fn get_reminder_days() -> Result<String, AppError> {
-    as_actor(|actor, state| async move { feeds::reminder_days(&actor, &state).await }).await
+    as_actor(|actor, state| async move { reminder_settings::reminder_days(&actor, &state).await })
+        .await
 }
 
 #[server(endpoint = "set_reminder_days")]
 pub async fn set_reminder_days(days: String) -> Result<String, AppError> {
-    as_actor(|actor, state| async move { feeds::set_reminder_days(&actor, &state, &days).await })
-        .await
+    as_actor(|actor, state| async move {
+        reminder_settings::set_reminder_days(&actor, &state, &days).await
+    })
+    .await
 }
 
 /// A new private calendar address for the caller (the previous one stops
 /// working). Shown once.
 #[server(endpoint = "create_calendar_feed")]
 pub async fn create_calendar_feed() -> Result<String, AppError> {
-    as_actor(|actor, state| async move { feeds::create_feed(&actor, &state).await }).await
+    as_actor(|actor, state| async move { calendar::create_feed(&actor, &state).await }).await
 }
 
 #[server(endpoint = "get_portfolio")]

@@ -203,6 +203,54 @@ mod tests {
         );
     }
 
+    /// Public service functions that act for a user and have no tracing span
+    /// (the span carries organization, user and object id into every log
+    /// line written inside).
+    fn untraced(code: &str) -> Vec<String> {
+        let lines: Vec<&str> = code.lines().collect();
+        let mut found = Vec::new();
+        for (i, l) in lines.iter().enumerate() {
+            if !l.starts_with("pub async fn ") {
+                continue;
+            }
+            let end = lines[i..]
+                .iter()
+                .position(|s| s.trim_end().ends_with('{'))
+                .map_or(lines.len(), |k| i + k + 1);
+            let sig = lines[i..end].join(" ");
+            let acts = sig.contains("actor: &Actor");
+            let traced = i > 0 && lines[i - 1].starts_with("#[tracing::instrument(");
+            if acts && !traced {
+                found.push(l.trim().to_string());
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn public_services_acting_for_a_user_are_traced() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/server/services");
+        let mut found = Vec::new();
+        for entry in std::fs::read_dir(&dir).expect("services folder") {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "rs") {
+                let name = path.file_name().unwrap().to_string_lossy().to_string();
+                for f in untraced(&std::fs::read_to_string(&path).unwrap()) {
+                    found.push(format!("services/{name}: {f}"));
+                }
+            }
+        }
+        assert!(
+            found.is_empty(),
+            "add #[tracing::instrument(skip_all, fields(org = …, user = …, id = …))]:\n{}",
+            found.join("\n")
+        );
+        assert_eq!(
+            untraced("pub async fn f(\n    actor: &Actor,\n) -> R {\n"),
+            ["pub async fn f("]
+        );
+    }
+
     #[test]
     fn the_scan_finds_direct_queries_and_honours_the_marker() {
         let code = "let a = assessment::Entity::find_by_id(1);\n\

@@ -29,12 +29,30 @@ pub fn commitment_status(c: &commitment::Model) -> CommitmentStatus {
     CommitmentStatus::parse(&c.status).unwrap_or(CommitmentStatus::Proposed)
 }
 
-/// Keyed by database (its URL) and profile id: one process may serve, or
-/// test against, several databases whose ids overlap.
-type ProfileCache = HashMap<(String, i64), std::sync::Arc<ProfileRows>>;
+/// The rows of published profile versions by profile id, shared by the
+/// clones of one `AppState` (one database): published versions never
+/// change, so nothing is ever invalidated; the map is bounded.
+#[derive(Clone, Default)]
+pub struct ProfileCache(
+    std::sync::Arc<std::sync::RwLock<HashMap<i64, std::sync::Arc<ProfileRows>>>>,
+);
 
-static PROFILE_ROWS: std::sync::LazyLock<std::sync::RwLock<ProfileCache>> =
-    std::sync::LazyLock::new(Default::default);
+impl ProfileCache {
+    const MAX: usize = 512;
+
+    fn get(&self, id: i64) -> Option<std::sync::Arc<ProfileRows>> {
+        self.0.read().ok().and_then(|m| m.get(&id).cloned())
+    }
+
+    fn keep(&self, id: i64, rows: std::sync::Arc<ProfileRows>) {
+        if let Ok(mut m) = self.0.write() {
+            if m.len() >= Self::MAX {
+                m.clear();
+            }
+            m.insert(id, rows);
+        }
+    }
+}
 
 /// Turns rows into DTOs with a fixed number of queries.
 pub async fn commitment_dtos<C: ConnectionTrait>(
@@ -252,8 +270,7 @@ pub async fn profile_rows(
     profile_id: i64,
 ) -> Result<std::sync::Arc<ProfileRows>, AppError> {
     let conn = &state.db;
-    let key = (state.config.database_url.clone(), profile_id);
-    if let Some(rows) = PROFILE_ROWS.read().ok().and_then(|m| m.get(&key).cloned()) {
+    if let Some(rows) = state.profiles.get(profile_id) {
         return Ok(rows);
     }
     let p = profile::Entity::find_by_id(profile_id)
@@ -284,12 +301,7 @@ pub async fn profile_rows(
     });
     // Only published versions are immutable; assessments only use those.
     if crate::model::ProfileStatus::parse(&p.status) == crate::model::ProfileStatus::Published {
-        if let Ok(mut m) = PROFILE_ROWS.write() {
-            if m.len() >= 512 {
-                m.clear();
-            }
-            m.insert(key, rows.clone());
-        }
+        state.profiles.keep(profile_id, rows.clone());
     }
     Ok(rows)
 }

@@ -27,6 +27,9 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Answer saves, written in batches (`services::autosave`).
     pub saves: SaveQueue,
+    /// Published profile versions' rows, kept after their first read
+    /// (`read_models::profile_rows`).
+    pub profiles: super::read_models::ProfileCache,
 }
 
 impl AppState {
@@ -42,6 +45,7 @@ impl AppState {
             mailer,
             hasher,
             saves: SaveQueue::default(),
+            profiles: Default::default(),
         }
     }
 

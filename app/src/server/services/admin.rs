@@ -42,7 +42,7 @@ pub async fn create_org_with_admin(
     }
     check_policy(password, &[email.as_str(), &display_name])?;
     let hash = state.hasher.hash(password).await?;
-    let now = Utc::now();
+    let now = state.clock.now();
     let txn = db::write_txn(&state.writer).await?;
     let key = name_key(&org_name);
     if organization::Entity::find()
@@ -165,6 +165,7 @@ pub async fn add_member(
     Ok(UserId(u.id))
 }
 
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0))]
 pub async fn outbox(actor: &Actor, state: &AppState) -> Result<Vec<OutboxDto>, AppError> {
     actor.require(Permission::ViewOutbox)?;
     let rows = scoped::<outbox::Entity>(actor)
@@ -189,6 +190,7 @@ pub async fn outbox(actor: &Actor, state: &AppState) -> Result<Vec<OutboxDto>, A
         .collect())
 }
 
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0))]
 pub async fn audit_log(actor: &Actor, state: &AppState) -> Result<Vec<AuditEventDto>, AppError> {
     actor.require(Permission::ViewAuditLog)?;
     let rows = scoped::<audit_event::Entity>(actor)
@@ -222,7 +224,7 @@ pub async fn audit_log(actor: &Actor, state: &AppState) -> Result<Vec<AuditEvent
 /// past their expiry. Audit events and invitations are kept.
 pub async fn purge_expired(state: &AppState) -> Result<u64, sea_orm::DbErr> {
     use crate::server::entities::{login_attempt, password_reset, session};
-    let now = Utc::now();
+    let now = state.clock.now();
     let idle =
         chrono::Duration::from_std(state.config.session_idle).unwrap_or(chrono::Duration::hours(2));
     let mut n = session::Entity::delete_many()

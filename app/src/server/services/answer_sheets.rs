@@ -51,6 +51,7 @@ const EDITABLE: &[&str] = &[
 ];
 
 /// The workbook for an assessment: answers first, instructions second.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, id = ?id))]
 pub async fn workbook(
     actor: &Actor,
     state: &AppState,
@@ -174,6 +175,7 @@ fn diff(now: &AnswerInput, new: &AnswerInput) -> Vec<(String, String, String)> {
 }
 
 /// Checks an uploaded workbook against the assessment as it stands.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, id = ?id))]
 pub async fn preview(
     actor: &Actor,
     state: &AppState,
@@ -321,6 +323,7 @@ pub async fn preview(
 /// Applies an uploaded workbook: checked again, then every change in one
 /// transaction; any problem (including a concurrent edit) and nothing is
 /// applied. Returns how many answers changed.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, id = ?id))]
 pub async fn apply(
     actor: &Actor,
     state: &AppState,

@@ -28,6 +28,7 @@ use std::collections::HashMap;
 
 /// The assessments the organization was sent (supplier), sent (owner) or
 /// assesses (assessor).
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0))]
 pub async fn list(actor: &Actor, state: &AppState) -> Result<Vec<AssessmentSummary>, AppError> {
     let rows = access::assessments_readable(actor)
         .order_by_asc(assessment::Column::DueOn)
@@ -69,6 +70,7 @@ fn evidence_dto(e: evidence::Model) -> EvidenceDto {
 /// One assessment with every answer and its evidence. A fixed number of
 /// queries, whatever the number of requirements; progress is counted from
 /// what is loaded.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, id = ?id))]
 pub async fn get(
     actor: &Actor,
     state: &AppState,
@@ -174,6 +176,7 @@ pub async fn get(
 /// Saves an answer if nobody saved it since `expected_version`; otherwise
 /// nothing is written and both versions come back. Every saved version is
 /// kept.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, answer_id = ?answer_id))]
 pub async fn save_answer(
     actor: &Actor,
     state: &AppState,
@@ -232,6 +235,7 @@ pub async fn save_answer(
 }
 
 /// Every saved version of an answer, newest first.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, answer_id = ?answer_id))]
 pub async fn history(
     actor: &Actor,
     state: &AppState,
@@ -259,6 +263,7 @@ pub async fn history(
 }
 
 /// Assigns an answer to a colleague of the supplier (or nobody).
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, answer_id = ?answer_id))]
 pub async fn assign(
     actor: &Actor,
     state: &AppState,
@@ -293,6 +298,7 @@ pub async fn assign(
 
 /// Fills the empty answers of an assessment from the supplier's latest
 /// earlier answers to the same requirements. Returns how many were filled.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, id = ?id))]
 pub async fn prefill(actor: &Actor, state: &AppState, id: AssessmentId) -> Result<usize, AppError> {
     actor.require(Permission::AnswerAssessments)?;
     let txn = db::write_txn(&state.writer).await?;
@@ -360,6 +366,7 @@ pub async fn prefill(actor: &Actor, state: &AppState, id: AssessmentId) -> Resul
 /// Submits the supplier's answers: every requirement answered and evidence
 /// attached where the profile asks for it; then the assessment is locked
 /// and the asset owner's admins and reviewers are told.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, id = ?id))]
 pub async fn submit(actor: &Actor, state: &AppState, id: AssessmentId) -> Result<(), AppError> {
     actor.require(Permission::AnswerAssessments)?;
     let dto = get(actor, state, id).await?;
@@ -491,6 +498,7 @@ async fn fingerprint<C: ConnectionTrait>(
 
 /// The asset owner's moves on an assessment (reopen, withdraw; the review
 /// decisions come with the review work).
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, id = ?id))]
 pub async fn transition(
     actor: &Actor,
     state: &AppState,

@@ -12,7 +12,7 @@ use crate::server::{
     session::{self, RequestInfo},
     throttle, tokens, Actor, AppState,
 };
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use sea_orm::{
     sea_query::Expr, ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, Set,
@@ -127,6 +127,7 @@ pub async fn logout(
     Ok(txn.commit().await?)
 }
 
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0))]
 pub async fn me(actor: &Actor, state: &AppState) -> Result<Me, AppError> {
     let db = &state.db;
     let user = user::Entity::find_by_id(actor.user_id().0)
@@ -170,6 +171,7 @@ pub async fn me(actor: &Actor, state: &AppState) -> Result<Me, AppError> {
     })
 }
 
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, org_id = ?org_id))]
 pub async fn switch_org(actor: &Actor, state: &AppState, org_id: OrgId) -> Result<(), AppError> {
     let m = access::memberships_of_user(actor)
         .filter(membership::Column::OrganizationId.eq(org_id.0))
@@ -184,6 +186,7 @@ pub async fn switch_org(actor: &Actor, state: &AppState, org_id: OrgId) -> Resul
 }
 
 /// Changes the actor's own password; every other session of theirs ends.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0))]
 pub async fn change_password(
     actor: &Actor,
     state: &AppState,
@@ -227,7 +230,7 @@ pub async fn change_password(
     let txn = db::write_txn(&state.writer).await?;
     let mut am: user::ActiveModel = user.clone().into();
     am.password_hash = Set(hash);
-    am.password_changed_at = Set(Utc::now());
+    am.password_changed_at = Set(state.clock.now());
     am.update(&txn).await?;
     let ended =
         session::destroy_for_user(&txn, actor.user_id(), Some(actor.session_hash())).await?;
@@ -280,7 +283,7 @@ async fn send_reset(
     else {
         return Ok(());
     };
-    let now = Utc::now();
+    let now = state.clock.now();
     // At most three links an hour per account: the mailbox owner is not flooded.
     let recent = password_reset::Entity::find()
         .filter(password_reset::Column::UserId.eq(user.id))
@@ -362,7 +365,7 @@ pub async fn reset_password(
     }
     check_password_shape(new).map_err(|m| AppError::invalid("password", m))?;
     let db = &state.db;
-    let now = Utc::now();
+    let now = state.clock.now();
     let reset = password_reset::Entity::find()
         .filter(password_reset::Column::TokenHash.eq(tokens::hash_token(token)))
         .one(db)

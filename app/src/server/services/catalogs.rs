@@ -13,7 +13,6 @@ use crate::server::{
     respond::unique_violation,
     Actor, AppState,
 };
-use chrono::Utc;
 use sea_orm::{
     sea_query::{Expr, ExprTrait},
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
@@ -75,7 +74,7 @@ pub async fn load_files(db: &sea_orm::DatabaseConnection, files: &[&str]) -> Res
             part: Set(file.part.clone()),
             applies_to: Set(file.applies_to.clone()),
             source: Set(file.source.clone()),
-            created_at: Set(Utc::now()),
+            created_at: Set(chrono::Utc::now()),
             origin: Set(None),
             ..Default::default()
         }
@@ -166,6 +165,7 @@ pub(crate) fn requirement_dto(r: requirement::Model) -> RequirementDto {
     }
 }
 
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0))]
 pub async fn list(actor: &Actor, state: &AppState) -> Result<Vec<CatalogSummary>, AppError> {
     let cats = access::catalogs_readable(actor)
         .order_by_asc(catalog::Column::OwnerOrgId)
@@ -201,6 +201,7 @@ pub async fn list(actor: &Actor, state: &AppState) -> Result<Vec<CatalogSummary>
         .collect())
 }
 
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, id = ?id))]
 pub async fn get(actor: &Actor, state: &AppState, id: CatalogId) -> Result<CatalogDto, AppError> {
     let c = access::catalog_readable(&state.db, actor, id.0).await?;
     let reqs = access::requirements_of(&c)
@@ -238,6 +239,7 @@ fn catalog_dto(c: catalog::Model, reqs: Vec<requirement::Model>) -> CatalogDto {
 /// The newest version of each shipped catalog with its requirements: two
 /// queries, whatever the number of catalogs and requirements. Shipped
 /// catalogs are readable by every signed-in user.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0))]
 pub async fn shipped_latest(actor: &Actor, state: &AppState) -> Result<Vec<CatalogDto>, AppError> {
     let all = access::catalogs_readable(actor)
         .filter(catalog::Column::OwnerOrgId.is_null())
@@ -294,7 +296,7 @@ async fn create_owned(
         part: Set(None),
         applies_to: Set("product_supplier".into()),
         source: Set("Your organization's own requirements".into()),
-        created_at: Set(Utc::now()),
+        created_at: Set(state.clock.now()),
         origin: Set(origin.map(|o| json!(o).to_string())),
         ..Default::default()
     }
@@ -328,6 +330,7 @@ async fn create_owned(
 
 /// Imports a CSV or .xlsx file as a new catalog of the actor's organization.
 /// The whole file is checked first; any problem and nothing is written.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0))]
 pub async fn import(
     actor: &Actor,
     state: &AppState,
@@ -358,6 +361,7 @@ pub async fn import(
 }
 
 /// Adds one requirement, typed in by hand, to the organization's own catalog.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, id = ?id))]
 pub async fn add_requirement(
     actor: &Actor,
     state: &AppState,
@@ -447,6 +451,7 @@ pub async fn add_requirement(
 }
 
 /// Creates an empty catalog of the actor's organization.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0))]
 pub async fn create(
     actor: &Actor,
     state: &AppState,

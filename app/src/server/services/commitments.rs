@@ -18,6 +18,7 @@ use serde_json::json;
 
 /// The commitments the caller may read, soonest due first; of one
 /// engagement when given.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0))]
 pub async fn list(
     actor: &Actor,
     state: &AppState,
@@ -51,6 +52,7 @@ fn parse_due(raw: &str) -> Result<Option<NaiveDate>, AppError> {
 /// A commitment written by hand, between the assessment's asset owner and
 /// supplier: `promisor` is "supplier" or "owner" (a supplier only promises
 /// for itself). `requirement` is an optional ref id from the questionnaire.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, assessment_id = ?assessment_id))]
 pub async fn create(
     actor: &Actor,
     state: &AppState,
@@ -181,6 +183,7 @@ fn is_web_link(s: &str) -> bool {
 
 /// Moves a commitment. Fulfilling needs closure evidence (a link to it,
 /// and a note if wanted); sending back and waiving need a reason.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, id = ?id))]
 pub async fn act(
     actor: &Actor,
     state: &AppState,

@@ -18,6 +18,7 @@ use sea_orm::QuerySelect;
 use std::collections::HashMap;
 
 /// The matrix of an engagement's assessments (withdrawn ones left out).
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, id = ?id))]
 pub async fn comparison(
     actor: &Actor,
     state: &AppState,
@@ -101,6 +102,7 @@ pub async fn comparison(
 /// The matrix as a workbook: a "Matrix" sheet (one row per requirement, one
 /// column per supplier, gaps shaded) and a "Suppliers" sheet with each
 /// supplier's status and score.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, id = ?id))]
 pub async fn workbook(
     actor: &Actor,
     state: &AppState,

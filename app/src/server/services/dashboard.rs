@@ -37,6 +37,7 @@ const HEATMAP_ROWS: usize = 50;
 /// The asset owner's portfolio: suppliers by assessment status, open and
 /// overdue commitments, level gaps per supplier and group, and this week's
 /// work. A fixed number of queries, whatever the number of suppliers.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0))]
 pub async fn portfolio(actor: &Actor, state: &AppState) -> Result<Portfolio, AppError> {
     if !actor.kinds().contains(&OrgKind::AssetOwner) {
         return Err(AppError::NotFound);
@@ -245,6 +246,7 @@ pub async fn portfolio(actor: &Actor, state: &AppState) -> Result<Portfolio, App
 
 /// What a supplier owes, per asset owner: answers still to give and open
 /// commitments.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0))]
 pub async fn owed(actor: &Actor, state: &AppState) -> Result<Vec<OwedTo>, AppError> {
     if !actor.kinds().iter().any(|k| k.is_supplier()) {
         return Err(AppError::NotFound);

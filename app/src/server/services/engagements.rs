@@ -20,7 +20,7 @@ use crate::server::{
     respond::unique_violation,
     Actor, AppState,
 };
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use sea_orm::{
     sea_query::{Expr, ExprTrait},
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -30,6 +30,7 @@ use serde_json::json;
 use std::collections::HashMap;
 
 /// The asset owner's engagements, or those an assessor was invited into.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0))]
 pub async fn list(actor: &Actor, state: &AppState) -> Result<Vec<EngagementSummary>, AppError> {
     let org = actor.org_id().0;
     let (owner, assessor) = (
@@ -76,6 +77,7 @@ pub async fn list(actor: &Actor, state: &AppState) -> Result<Vec<EngagementSumma
         .collect())
 }
 
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0))]
 pub async fn create(
     actor: &Actor,
     state: &AppState,
@@ -97,7 +99,7 @@ pub async fn create(
         name: Set(name),
         description: Set(description.to_string()),
         created_by: Set(Some(actor.user_id().0)),
-        created_at: Set(Utc::now()),
+        created_at: Set(state.clock.now()),
         ..Default::default()
     }
     .insert(&txn)
@@ -116,6 +118,7 @@ pub async fn create(
     Ok(EngagementId(e.id))
 }
 
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, id = ?id))]
 pub async fn get(
     actor: &Actor,
     state: &AppState,
@@ -159,6 +162,7 @@ pub async fn get(
 /// linked (it must be an assessor and answer no questionnaire in this
 /// engagement); otherwise it is created with `admin_email` invited as its
 /// first admin.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, engagement_id = ?engagement_id))]
 pub async fn invite_assessor(
     actor: &Actor,
     state: &AppState,
@@ -220,7 +224,7 @@ pub async fn invite_assessor(
         owner_org_id: Set(actor.org_id().0),
         assessor_org_id: Set(org.id),
         invited_by: Set(Some(actor.user_id().0)),
-        created_at: Set(Utc::now()),
+        created_at: Set(state.clock.now()),
         ..Default::default()
     }
     .insert(&txn)
@@ -277,6 +281,7 @@ async fn is_linked<C: ConnectionTrait>(
 /// Sends a published profile version to a supplier in an engagement: the
 /// assessment and one empty answer per item, in one transaction; the
 /// supplier's admins and contributors are told.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, engagement_id = ?engagement_id))]
 pub async fn send_assessment(
     actor: &Actor,
     state: &AppState,
@@ -289,7 +294,7 @@ pub async fn send_assessment(
     actor.require(Permission::ManageEngagements)?;
     let due = NaiveDate::parse_from_str(due_on.trim(), "%Y-%m-%d")
         .map_err(|_| AppError::invalid("due_on", "Choose a due date."))?;
-    if due < Utc::now().date_naive() {
+    if due < state.clock.now().date_naive() {
         return Err(AppError::invalid("due_on", "The due date is in the past."));
     }
     let message = message.trim();
@@ -329,7 +334,7 @@ pub async fn send_assessment(
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound)?;
-    let now = Utc::now();
+    let now = state.clock.now();
     let a = assessment::ActiveModel {
         engagement_id: Set(e.id),
         owner_org_id: Set(actor.org_id().0),

@@ -148,6 +148,7 @@ async fn record(
 }
 
 /// Attaches a file to an answer.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, answer_id = ?answer_id))]
 pub async fn add_file(
     actor: &Actor,
     state: &AppState,
@@ -185,6 +186,7 @@ pub async fn add_file(
 }
 
 /// Attaches a link (http or https) to an answer.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, answer_id = ?answer_id))]
 pub async fn add_link(
     actor: &Actor,
     state: &AppState,
@@ -225,6 +227,7 @@ pub struct CertificateInput<'a> {
 }
 
 /// Attaches a certificate record (e.g. ISASecure CSA, SL 2) to an answer.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, answer_id = ?answer_id))]
 pub async fn add_certificate(
     actor: &Actor,
     state: &AppState,
@@ -264,6 +267,7 @@ pub async fn add_certificate(
 }
 
 /// Removes evidence from an answer that can still change.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, id = ?id))]
 pub async fn remove_evidence(
     actor: &Actor,
     state: &AppState,
@@ -288,6 +292,7 @@ pub async fn remove_evidence(
 
 /// An evidence file for download, if the actor's organization is a party
 /// to its assessment.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, id = ?id))]
 pub async fn download(
     actor: &Actor,
     state: &AppState,

@@ -135,6 +135,7 @@ fn requirement_row(r: &RequirementDto) -> Vec<String> {
     ]
 }
 
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, id = ?id))]
 pub async fn catalog(
     actor: &Actor,
     state: &AppState,
@@ -162,6 +163,7 @@ pub async fn catalog(
     })
 }
 
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, id = ?id))]
 pub async fn profile(
     actor: &Actor,
     state: &AppState,

@@ -55,17 +55,18 @@ fn status_of(
     }
 }
 
-fn dto(i: &invitation::Model) -> InvitationDto {
+fn dto(i: &invitation::Model, now: DateTime<Utc>) -> InvitationDto {
     InvitationDto {
         id: InvitationId(i.id),
         email: i.email.clone(),
         role: Role::parse(&i.role).unwrap_or(Role::Viewer),
-        status: status_at(i, Utc::now()),
+        status: status_at(i, now),
         created_at: ts(i.created_at),
         expires_at: ts(i.expires_at),
     }
 }
 
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0))]
 pub async fn list(actor: &Actor, state: &AppState) -> Result<Vec<InvitationDto>, AppError> {
     actor.require(Permission::ManageMembers)?;
     let rows = scoped::<invitation::Entity>(actor)
@@ -73,7 +74,8 @@ pub async fn list(actor: &Actor, state: &AppState) -> Result<Vec<InvitationDto>,
         .limit(200)
         .all(&state.db)
         .await?;
-    Ok(rows.iter().map(dto).collect())
+    let now = state.clock.now();
+    Ok(rows.iter().map(|i| dto(i, now)).collect())
 }
 
 /// Mails the link (or, without SMTP, returns it for the admin to pass on).
@@ -107,7 +109,7 @@ async fn send_link<C: ConnectionTrait>(
         .await?;
     let emailed = state.mailer.delivers();
     Ok(InvitationSent {
-        invitation: dto(row),
+        invitation: dto(row, state.clock.now()),
         emailed,
         link: (!emailed).then_some(link),
     })
@@ -143,7 +145,7 @@ pub(crate) async fn create_in<C: ConnectionTrait>(
             ));
         }
     }
-    let now = Utc::now();
+    let now = state.clock.now();
     // access: allow — as above, the invitation's organization.
     let pending = invitation::Entity::find()
         .filter(invitation::Column::OrganizationId.eq(org.id))
@@ -193,6 +195,7 @@ pub(crate) async fn create_in<C: ConnectionTrait>(
     send_link(conn, state, OrgId(org.id), &org.name, inviter, &row, &token).await
 }
 
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0))]
 pub async fn invite(
     actor: &Actor,
     state: &AppState,
@@ -216,6 +219,7 @@ pub async fn invite(
 
 /// Issues a fresh link for a pending, expired or revoked invitation; the old
 /// link stops working.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, id = ?id))]
 pub async fn renew(
     actor: &Actor,
     state: &AppState,
@@ -235,7 +239,7 @@ pub async fn renew(
         .await?
         .ok_or(AppError::NotFound)?;
     let token = tokens::new_token();
-    let now = Utc::now();
+    let now = state.clock.now();
     let mut am: invitation::ActiveModel = row.into_inner().into();
     am.token_hash = Set(tokens::hash_token(&token));
     am.expires_at = Set(now + Duration::days(VALID_DAYS));
@@ -269,6 +273,7 @@ pub async fn renew(
     Ok(sent)
 }
 
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, id = ?id))]
 pub async fn revoke(actor: &Actor, state: &AppState, id: InvitationId) -> Result<(), AppError> {
     let info = actor.request();
     actor.require(Permission::ManageMembers)?;
@@ -283,7 +288,7 @@ pub async fn revoke(actor: &Actor, state: &AppState, id: InvitationId) -> Result
         return Ok(());
     }
     let mut am: invitation::ActiveModel = row.into_inner().into();
-    am.revoked_at = Set(Some(Utc::now()));
+    am.revoked_at = Set(Some(state.clock.now()));
     am.update(&txn).await?;
     audit::record(
         &txn,
@@ -318,6 +323,7 @@ fn locked_link() -> AppError {
 async fn pending_by_token<C: ConnectionTrait>(
     conn: &C,
     token: &str,
+    now: DateTime<Utc>,
 ) -> Result<invitation::Model, AppError> {
     if !tokens::looks_like_token(token) {
         return Err(invalid_link());
@@ -328,7 +334,7 @@ async fn pending_by_token<C: ConnectionTrait>(
         .one(conn)
         .await?
         .ok_or_else(invalid_link)?;
-    match status_at(&row, Utc::now()) {
+    match status_at(&row, now) {
         InvitationStatus::Pending => Ok(row),
         InvitationStatus::Locked => Err(locked_link()),
         _ => Err(invalid_link()),
@@ -342,7 +348,7 @@ pub async fn preview(
     token: &str,
     visitor: Option<&Actor>,
 ) -> Result<InvitationPreview, AppError> {
-    let row = pending_by_token(&state.db, token).await?;
+    let row = pending_by_token(&state.db, token, state.clock.now()).await?;
     let org = organization::Entity::find_by_id(row.organization_id)
         .one(&state.db)
         .await?
@@ -383,7 +389,7 @@ pub async fn accept(
     info: &RequestInfo,
 ) -> Result<String, AppError> {
     let db = &state.db;
-    let row = pending_by_token(db, token).await?;
+    let row = pending_by_token(db, token, state.clock.now()).await?;
     let existing = user::Entity::find()
         .filter(user::Column::Email.eq(row.email.as_str()))
         .one(db)
@@ -424,7 +430,7 @@ pub async fn accept(
             Some((name, state.hasher.hash(password).await?))
         }
     };
-    let now = Utc::now();
+    let now = state.clock.now();
     let txn = db::write_txn(&state.writer).await?;
     // Single use, even when the link is opened twice at once.
     let claimed = invitation::Entity::update_many()

@@ -28,6 +28,7 @@ use std::collections::HashMap;
 const OTHER: i64 = 0;
 
 /// The matrix as the caller may see it.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, id = ?id))]
 pub async fn matrix(actor: &Actor, state: &AppState, id: EngagementId) -> Result<Matrix, AppError> {
     let (e, side) = access::engagement_with_supplier(&state.db, actor, id.0).await?;
     build(&state.db, state, actor, &e, side).await
@@ -335,6 +336,7 @@ fn split_text(raw: &str) -> Result<String, AppError> {
 /// The asset owner assigns a duty to one column of one row. The suppliers
 /// concerned are asked again (their stance goes back to pending), unless
 /// the change is exactly what the supplier proposed.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, id = ?id))]
 pub async fn assign(
     actor: &Actor,
     state: &AppState,
@@ -517,6 +519,7 @@ impl RowResponse {
 
 /// A supplier accepts what its column says on a row, or proposes another
 /// duty and split, with a note.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, id = ?id))]
 pub async fn respond(
     actor: &Actor,
     state: &AppState,

@@ -11,13 +11,13 @@ use crate::server::{
     session::{self},
     Actor, AppState,
 };
-use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, Set,
 };
 use serde_json::json;
 
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0))]
 pub async fn overview(actor: &Actor, state: &AppState) -> Result<OrgOverview, AppError> {
     let db = &state.db;
     let org = organization::Entity::find_by_id(actor.org_id().0)
@@ -31,7 +31,7 @@ pub async fn overview(actor: &Actor, state: &AppState) -> Result<OrgOverview, Ap
     let pending_invitations = scoped::<invitation::Entity>(actor)
         .filter(invitation::Column::AcceptedAt.is_null())
         .filter(invitation::Column::RevokedAt.is_null())
-        .filter(invitation::Column::ExpiresAt.gt(Utc::now()))
+        .filter(invitation::Column::ExpiresAt.gt(state.clock.now()))
         .count(db)
         .await?;
     let suppliers = scoped::<supplier_link::Entity>(actor).count(db).await?;
@@ -49,6 +49,7 @@ pub async fn overview(actor: &Actor, state: &AppState) -> Result<OrgOverview, Ap
     })
 }
 
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0))]
 pub async fn list(actor: &Actor, state: &AppState) -> Result<Vec<MemberDto>, AppError> {
     actor.require(Permission::ViewMembers)?;
     let db = &state.db;
@@ -104,6 +105,7 @@ fn member_json(m: &membership::Model) -> serde_json::Value {
     json!({"user_id": m.user_id, "role": m.role, "is_active": m.is_active})
 }
 
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, id = ?id))]
 pub async fn change_role(
     actor: &Actor,
     state: &AppState,
@@ -148,6 +150,7 @@ pub async fn change_role(
 
 /// Deactivates or reactivates a member. Deactivation ends their sessions in
 /// this organization at once.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, id = ?id))]
 pub async fn set_active(
     actor: &Actor,
     state: &AppState,

@@ -5,12 +5,12 @@
 use super::ts;
 use crate::model::{AppError, NotificationDto, Notifications};
 use crate::server::{access, db, entities::notification, Actor, AppState};
-use chrono::Utc;
 use sea_orm::{
     sea_query::Expr, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 /// The caller's latest notifications in its current organization.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0))]
 pub async fn list(actor: &Actor, state: &AppState) -> Result<Notifications, AppError> {
     let mine = access::notifications_mine(actor);
     let unread = mine
@@ -38,6 +38,7 @@ pub async fn list(actor: &Actor, state: &AppState) -> Result<Notifications, AppE
 }
 
 /// How many of the caller's notifications are unread.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0))]
 pub async fn unread(actor: &Actor, state: &AppState) -> Result<u64, AppError> {
     Ok(access::notifications_mine(actor)
         .filter(notification::Column::ReadAt.is_null())
@@ -47,10 +48,11 @@ pub async fn unread(actor: &Actor, state: &AppState) -> Result<u64, AppError> {
 
 /// Marks one of the caller's notifications read, or all of them (`None`).
 /// Someone else's notification is simply not found.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, id = ?id))]
 pub async fn mark_read(actor: &Actor, state: &AppState, id: Option<i64>) -> Result<(), AppError> {
     let txn = db::write_txn(&state.writer).await?;
     let mut q = notification::Entity::update_many()
-        .col_expr(notification::Column::ReadAt, Expr::value(Utc::now()))
+        .col_expr(notification::Column::ReadAt, Expr::value(state.clock.now()))
         .filter(notification::Column::UserId.eq(actor.user_id().0))
         .filter(notification::Column::OrgId.eq(actor.org_id().0))
         .filter(notification::Column::ReadAt.is_null());

@@ -16,6 +16,7 @@ use std::collections::HashMap;
 /// OSCAL profile .json) as a new draft profile. Every row is checked, and
 /// its catalog and requirement resolved among the catalogs the organization
 /// may use, before anything is written; one transaction.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0))]
 pub async fn import(
     actor: &Actor,
     state: &AppState,

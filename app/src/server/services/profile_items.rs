@@ -24,6 +24,7 @@ use std::collections::HashMap;
 /// component type (62443-4-2; no type for 3-3), or every item of a catalog
 /// without security levels (2-4, 4-1, custom) with target maturity `sl_t`.
 /// Items already in the profile stay as they are. Returns how many were added.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, id = ?id))]
 pub async fn add_from_catalog(
     actor: &Actor,
     state: &AppState,
@@ -130,6 +131,7 @@ async fn append_items<C: ConnectionTrait>(
 
 /// Adds requirements picked one by one in the catalog browser to a draft,
 /// all at target `level`. Unknown identifiers are refused, naming them.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, id = ?id))]
 pub async fn add_picked(
     actor: &Actor,
     state: &AppState,
@@ -232,6 +234,7 @@ pub struct ItemInput<'a> {
     pub parameters: &'a str,
 }
 
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, item_id = ?item_id))]
 pub async fn update_item(
     actor: &Actor,
     state: &AppState,
@@ -282,6 +285,7 @@ pub async fn update_item(
     Ok(txn.commit().await?)
 }
 
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, item_id = ?item_id))]
 pub async fn remove_item(
     actor: &Actor,
     state: &AppState,
@@ -307,6 +311,7 @@ pub async fn remove_item(
 }
 
 /// Moves an item one place up or down.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, item_id = ?item_id))]
 pub async fn move_item(
     actor: &Actor,
     state: &AppState,

@@ -52,6 +52,7 @@ async fn item_counts<C: ConnectionTrait>(
     Ok(rows.into_iter().map(|(id, n)| (id, n as u64)).collect())
 }
 
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0))]
 pub async fn list(actor: &Actor, state: &AppState) -> Result<Vec<ProfileSummary>, AppError> {
     actor.require(Permission::ViewProfiles)?;
     let rows = scoped::<profile::Entity>(actor)
@@ -66,6 +67,7 @@ pub async fn list(actor: &Actor, state: &AppState) -> Result<Vec<ProfileSummary>
         .collect())
 }
 
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0))]
 pub async fn create(
     actor: &Actor,
     state: &AppState,
@@ -123,6 +125,7 @@ pub(super) async fn insert_draft<C: ConnectionTrait>(
 
 /// The profile with its items. A constant number of queries, whatever the
 /// number of items: profile, versions, items, their requirements, catalogs.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, id = ?id))]
 pub async fn get(actor: &Actor, state: &AppState, id: ProfileId) -> Result<ProfileDto, AppError> {
     actor.require(Permission::ViewProfiles)?;
     let db = &state.db;
@@ -212,6 +215,7 @@ pub(super) async fn draft<C: ConnectionTrait>(
 }
 
 /// Publishes a draft: from now on this version never changes.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, id = ?id))]
 pub async fn publish(actor: &Actor, state: &AppState, id: ProfileId) -> Result<(), AppError> {
     actor.require(Permission::EditProfiles)?;
     let txn = db::write_txn(&state.writer).await?;
@@ -227,7 +231,7 @@ pub async fn publish(actor: &Actor, state: &AppState, id: ProfileId) -> Result<(
             "Add at least one requirement before publishing.",
         ));
     }
-    let now = Utc::now();
+    let now = state.clock.now();
     let claimed = profile::Entity::update_many()
         .col_expr(
             profile::Column::Status,
@@ -255,6 +259,7 @@ pub async fn publish(actor: &Actor, state: &AppState, id: ProfileId) -> Result<(
 }
 
 /// Starts the next version of a published profile as a draft copy.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, id = ?id))]
 pub async fn new_version(
     actor: &Actor,
     state: &AppState,
@@ -285,7 +290,7 @@ pub async fn new_version(
         description: Set(p.description.clone()),
         status: Set(ProfileStatus::Draft.as_str().into()),
         created_by: Set(Some(actor.user_id().0)),
-        created_at: Set(Utc::now()),
+        created_at: Set(state.clock.now()),
         published_at: Set(None),
         ..Default::default()
     }
@@ -328,6 +333,7 @@ pub async fn new_version(
 }
 
 /// Compares two versions of the same profile.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0))]
 pub async fn compare(
     actor: &Actor,
     state: &AppState,

@@ -15,7 +15,7 @@ use crate::server::{
     mail::Mail,
     read_models, writes, Actor, AppState,
 };
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use sea_orm::{
     sea_query::OnConflict, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait,
     QueryFilter, QueryOrder, Set,
@@ -72,6 +72,7 @@ async fn move_to(
 }
 
 /// Starts the review of a submitted assessment.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, id = ?id))]
 pub async fn begin(
     actor: &Actor,
     state: &AppState,
@@ -86,6 +87,7 @@ pub async fn begin(
 
 /// Records the reviewer's verdict on one answer (the assessment must be
 /// under review).
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, answer_id = ?answer_id))]
 pub async fn review_answer(
     actor: &Actor,
     state: &AppState,
@@ -118,7 +120,7 @@ pub async fn review_answer(
         owner_org_id: Set(a.owner_org_id),
         status: Set(verdict.as_str().into()),
         reviewer_id: Set(Some(actor.user_id().0)),
-        updated_at: Set(Utc::now()),
+        updated_at: Set(state.clock.now()),
         ..Default::default()
     })
     .on_conflict(
@@ -147,6 +149,7 @@ pub async fn review_answer(
 
 /// The comments of an assessment the actor may read: everything for the
 /// asset owner and its assessors, shared comments only for the supplier.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, id = ?id))]
 pub async fn comments(
     actor: &Actor,
     state: &AppState,
@@ -177,6 +180,7 @@ pub async fn comments(
 
 /// Adds a comment to an answer's thread. Suppliers write shared comments
 /// only, assessors internal ones only; the asset owner's reviewers choose.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, answer_id = ?answer_id))]
 pub async fn add_comment(
     actor: &Actor,
     state: &AppState,
@@ -225,7 +229,7 @@ pub async fn add_comment(
         author_org_id: Set(actor.org_id().0),
         visibility: Set(visibility.as_str().into()),
         body: Set(body.to_string()),
-        created_at: Set(Utc::now()),
+        created_at: Set(state.clock.now()),
         ..Default::default()
     }
     .insert(&txn)
@@ -245,6 +249,7 @@ pub async fn add_comment(
 
 /// Sends the assessment back to the supplier for the answers marked
 /// rejected or needing clarification.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, id = ?id))]
 pub async fn request_changes(
     actor: &Actor,
     state: &AppState,
@@ -352,6 +357,7 @@ pub fn parse_conditions(raw: &str) -> Result<Vec<Condition>, AppError> {
 /// Records the decision on an assessment under review, with its rationale;
 /// each condition of an acceptance with conditions becomes a proposed
 /// commitment of the supplier.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, id = ?id))]
 pub async fn decide(
     actor: &Actor,
     state: &AppState,
@@ -403,7 +409,7 @@ pub async fn decide(
     let txn = db::write_txn(&state.writer).await?;
     let a = owner_reviewing(&txn, actor, id.0).await?;
     let to = move_to(&txn, actor, &a, t).await?;
-    let now = Utc::now();
+    let now = state.clock.now();
     let mut am: assessment::ActiveModel = a.clone().into_inner().into();
     am.decision_rationale = Set(Some(rationale.to_string()));
     am.decided_by = Set(Some(actor.user_id().0));
@@ -452,6 +458,7 @@ pub async fn decide(
 
 /// The gap analysis of an assessment, for the asset owner and its
 /// assessors (a supplier sees its answers, not the owner's scoring).
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, id = ?id))]
 pub async fn gap(
     actor: &Actor,
     state: &AppState,

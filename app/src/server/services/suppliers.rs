@@ -13,7 +13,6 @@ use crate::server::{
     entities::{organization, supplier_link},
     Actor, AppState,
 };
-use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
@@ -36,6 +35,7 @@ fn require_asset_owner(actor: &Actor) -> Result<(), AppError> {
     }
 }
 
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0))]
 pub async fn list(actor: &Actor, state: &AppState) -> Result<Vec<SupplierDto>, AppError> {
     require_asset_owner(actor)?;
     let links = scoped::<supplier_link::Entity>(actor)
@@ -65,6 +65,7 @@ pub async fn list(actor: &Actor, state: &AppState) -> Result<Vec<SupplierDto>, A
 /// Adds a supplier. A new organization is created with `admin_email` invited
 /// as its first admin; an organization of that name already on Pactline is
 /// linked as it is (its own admins manage its members).
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0))]
 pub async fn invite(
     actor: &Actor,
     state: &AppState,
@@ -88,7 +89,7 @@ pub async fn invite(
             "Enter the e-mail address of the supplier's first admin, like name@example.com.",
         )
     })?;
-    let now = Utc::now();
+    let now = state.clock.now();
     let who = Who::user(actor.user_id(), &info.request_id);
     let txn = db::write_txn(&state.writer).await?;
     let (org, invitation) = find_or_create(&txn, state, actor, &who, &name, kind, &email).await?;
@@ -165,7 +166,7 @@ pub(crate) async fn find_or_create<C: ConnectionTrait>(
         name: Set(name.to_string()),
         name_key: Set(name_key(name)),
         kinds: Set(OrgKind::join(&[kind])),
-        created_at: Set(Utc::now()),
+        created_at: Set(state.clock.now()),
         ..Default::default()
     }
     .insert(conn)
