@@ -2,6 +2,7 @@
 //! vocabulary, validated inputs and the DTOs that cross the wire.
 
 mod abilities;
+mod answer;
 mod assessment;
 mod catalog;
 mod commitment;
@@ -13,6 +14,7 @@ mod profile;
 mod review;
 
 pub use abilities::{assessment_abilities, AssessmentAbilities};
+pub use answer::*;
 pub use assessment::*;
 pub use catalog::*;
 pub use commitment::*;

@@ -38,6 +38,16 @@ impl From<rust_xlsxwriter::XlsxError> for AppError {
     }
 }
 
+/// A write's error, where a unique-key violation means what `taken` says
+/// (a clear validation error) and anything else is internal.
+pub fn unless_taken(e: sea_orm::DbErr, taken: impl FnOnce() -> AppError) -> AppError {
+    if unique_violation(&e) {
+        taken()
+    } else {
+        e.into()
+    }
+}
+
 /// Whether a database error is a unique-key violation (both databases).
 pub fn unique_violation(e: &sea_orm::DbErr) -> bool {
     matches!(

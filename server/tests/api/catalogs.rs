@@ -524,6 +524,22 @@ async fn oscal_exports_validate_and_catalogs_round_trip(b: Backend) {
         )
         .await;
     assert_eq!(st, StatusCode::OK);
+    // The same reference twice: the unique index answers, with what to fix.
+    let (st, err) = app
+        .call(
+            &c,
+            "add_catalog_requirement",
+            &[
+                ("catalog_id", imported["id"].to_string().as_str()),
+                ("ref_id", "NW-1"),
+                ("title", "Corporate rule again"),
+                ("description", ""),
+                ("group", ""),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    assert!(err.to_string().contains("already in this catalog"), "{err}");
     let changed = fetch(
         format!("/catalogs/{}/export/oscal", imported["id"]),
         "changed.json".into(),

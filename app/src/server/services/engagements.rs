@@ -17,7 +17,7 @@ use crate::server::{
     },
     mail::Mail,
     notify, read_models,
-    respond::unique_violation,
+    respond::{unique_violation, unless_taken},
     Actor, AppState,
 };
 use chrono::NaiveDate;
@@ -212,12 +212,6 @@ pub async fn invite_assessor(
                 ),
             ));
         }
-        if is_linked(&txn, &e, org.id).await? {
-            return Err(AppError::invalid(
-                "name",
-                format!("{} is already an assessor in this engagement.", org.name),
-            ));
-        }
     }
     engagement_assessor::ActiveModel {
         engagement_id: Set(e.id),
@@ -228,7 +222,16 @@ pub async fn invite_assessor(
         ..Default::default()
     }
     .insert(&txn)
-    .await?;
+    .await
+    // ux_engagement_assessors: once per engagement.
+    .map_err(|err| {
+        unless_taken(err, || {
+            AppError::invalid(
+                "name",
+                format!("{} is already an assessor in this engagement.", org.name),
+            )
+        })
+    })?;
     audit::by_actor(
         &txn,
         actor,

@@ -11,6 +11,7 @@ use crate::server::{
     audit::{self, Event, Who},
     db,
     entities::{organization, supplier_link},
+    respond::unless_taken,
     Actor, AppState,
 };
 use sea_orm::{
@@ -93,18 +94,6 @@ pub async fn invite(
     let who = Who::user(actor.user_id(), &info.request_id);
     let txn = db::write_txn(&state.writer).await?;
     let (org, invitation) = find_or_create(&txn, state, actor, &who, &name, kind, &email).await?;
-    if invitation.is_none() {
-        let linked = scoped::<supplier_link::Entity>(actor)
-            .filter(supplier_link::Column::SupplierOrgId.eq(org.id))
-            .one(&txn)
-            .await?;
-        if linked.is_some() {
-            return Err(AppError::invalid(
-                "name",
-                format!("{} is already one of your suppliers.", org.name),
-            ));
-        }
-    }
     let link = supplier_link::ActiveModel {
         owner_org_id: Set(actor.org_id().0),
         supplier_org_id: Set(org.id),
@@ -113,7 +102,16 @@ pub async fn invite(
         ..Default::default()
     }
     .insert(&txn)
-    .await?;
+    .await
+    // ux_supplier_links: an owner links a supplier once.
+    .map_err(|err| {
+        unless_taken(err, || {
+            AppError::invalid(
+                "name",
+                format!("{} is already one of your suppliers.", org.name),
+            )
+        })
+    })?;
     audit::record(
         &txn,
         &who,
