@@ -78,6 +78,21 @@ impl<T> std::ops::Deref for Editable<T> {
     }
 }
 
+/// A lookup's one row as a capability; no row is `NotFound`.
+trait Found<T> {
+    fn found_readable(self) -> Result<Readable<T>, AppError>;
+    fn found_editable(self) -> Result<Editable<T>, AppError>;
+}
+
+impl<T> Found<T> for Result<Option<T>, sea_orm::DbErr> {
+    fn found_readable(self) -> Result<Readable<T>, AppError> {
+        self?.map(readable).ok_or(AppError::NotFound)
+    }
+    fn found_editable(self) -> Result<Editable<T>, AppError> {
+        self?.map(editable).ok_or(AppError::NotFound)
+    }
+}
+
 fn readable<T>(t: T) -> Readable<T> {
     Readable(t)
 }
@@ -177,9 +192,8 @@ where
     scoped::<E>(actor)
         .filter(pk.eq(id))
         .one(conn)
-        .await?
-        .map(editable)
-        .ok_or(AppError::NotFound)
+        .await
+        .found_editable()
 }
 
 /// The engagements the assessor organization `org` was invited into, as a
@@ -354,9 +368,8 @@ pub async fn assessment_readable<C: ConnectionTrait>(
     assessments_readable(actor)
         .filter(assessment::Column::Id.eq(id))
         .one(conn)
-        .await?
-        .map(readable)
-        .ok_or(AppError::NotFound)
+        .await
+        .found_readable()
 }
 
 /// An assessment the actor's organization is a party to (see
@@ -369,9 +382,8 @@ pub async fn assessment_of_party<C: ConnectionTrait>(
     assessments_of_party(actor)
         .filter(assessment::Column::Id.eq(id))
         .one(conn)
-        .await?
-        .map(editable)
-        .ok_or(AppError::NotFound)
+        .await
+        .found_editable()
 }
 
 /// An assessment's status as stored.
@@ -508,9 +520,8 @@ pub async fn answer_in<C: ConnectionTrait>(
     answers_of(a)
         .filter(answer::Column::Id.eq(id))
         .one(conn)
-        .await?
-        .map(readable)
-        .ok_or(AppError::NotFound)
+        .await
+        .found_readable()
 }
 
 /// The evidence attached to an assessment's answers.
@@ -540,9 +551,8 @@ pub async fn evidence_readable<C: ConnectionTrait>(
             ),
         )
         .one(conn)
-        .await?
-        .map(readable)
-        .ok_or(AppError::NotFound)
+        .await
+        .found_readable()
 }
 
 /// The asset owner's verdicts on an assessment's answers.
@@ -587,9 +597,8 @@ pub async fn engagement_of<C: ConnectionTrait>(
 ) -> Result<Readable<engagement::Model>, AppError> {
     engagement::Entity::find_by_id(a.engagement_id)
         .one(conn)
-        .await?
-        .map(readable)
-        .ok_or(AppError::NotFound)
+        .await
+        .found_readable()
 }
 
 /// The answers the actor's organization gave as a supplier, in any of its
@@ -689,9 +698,8 @@ pub async fn catalog_readable<C: ConnectionTrait>(
     catalogs_readable(actor)
         .filter(catalog::Column::Id.eq(id))
         .one(conn)
-        .await?
-        .map(readable)
-        .ok_or(AppError::NotFound)
+        .await
+        .found_readable()
 }
 
 /// A catalog the actor's organization owns (shipped ones are nobody's to
@@ -704,9 +712,8 @@ pub async fn catalog_owned<C: ConnectionTrait>(
     catalog::Entity::find_by_id(id)
         .filter(catalog::Column::OwnerOrgId.eq(actor.org_id().0))
         .one(conn)
-        .await?
-        .map(editable)
-        .ok_or(AppError::NotFound)
+        .await
+        .found_editable()
 }
 
 /// The requirements of a catalog.
