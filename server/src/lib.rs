@@ -78,7 +78,6 @@ pub fn router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
         app: app_state.clone(),
     };
     let ctx_state = app_state.clone();
-    let ctx_state2 = app_state.clone();
     let x_request_id = http::HeaderName::from_static("x-request-id");
 
     Router::new()
@@ -92,13 +91,6 @@ pub fn router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
             "/api/{*fn_name}",
             post(move |req: axum::extract::Request| {
                 let st = ctx_state.clone();
-                leptos_axum::handle_server_fns_with_context(
-                    move || provide_context(st.clone()),
-                    req,
-                )
-            })
-            .get(move |req: axum::extract::Request| {
-                let st = ctx_state2.clone();
                 leptos_axum::handle_server_fns_with_context(
                     move || provide_context(st.clone()),
                     req,
@@ -125,7 +117,10 @@ pub fn router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
             session::layer,
         ))
         .layer(axum::middleware::from_fn(security::csrf))
-        .layer(axum::middleware::from_fn(security::headers))
+        .layer(axum::middleware::from_fn_with_state(
+            security::Https(app_state.config.base_url.starts_with("https://")),
+            security::headers,
+        ))
         .layer(axum::middleware::from_fn(security::body_limit))
         .layer(
             TraceLayer::new_for_http()
@@ -136,6 +131,12 @@ pub fn router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
         )
         .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
         .layer(SetRequestIdLayer::new(x_request_id, MakeRequestUuid))
+        // The request id is ours: one a client sends is dropped before
+        // `SetRequestIdLayer` makes a fresh one, so the audit trail and the
+        // logs never carry client-chosen text.
+        .layer(axum::middleware::map_request(
+            security::drop_client_request_id,
+        ))
         .with_state(state)
 }
 

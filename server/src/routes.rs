@@ -50,11 +50,11 @@ where
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let trust_proxy = AppState::from_ref(state).config.trust_proxy;
+        let state = AppState::from_ref(state);
         Ok(Info(RequestInfo::from_parts(
             &parts.headers,
             &parts.extensions,
-            trust_proxy,
+            &state.config.trust_proxy,
         )))
     }
 }

@@ -2,7 +2,7 @@
 //! span per request that never records secrets.
 
 use axum::{
-    extract::Request,
+    extract::{Request, State},
     middleware::Next,
     response::{IntoResponse, Redirect, Response},
 };
@@ -56,7 +56,8 @@ pub async fn csrf(req: Request, next: Next) -> Response {
     (StatusCode::FORBIDDEN, "Cross-site request refused.").into_response()
 }
 
-pub async fn headers(req: Request, next: Next) -> Response {
+pub async fn headers(State(https): State<Https>, req: Request, next: Next) -> Response {
+    let cacheable = is_static_asset(req.uri().path());
     let mut res = next.run(req).await;
     let h = res.headers_mut();
     let mut set = |name: header::HeaderName, value: &'static str| {
@@ -80,7 +81,32 @@ pub async fn headers(req: Request, next: Next) -> Response {
         header::HeaderName::from_static("permissions-policy"),
         "camera=(), microphone=(), geolocation=()",
     );
+    // Pages, server-function answers, exports and evidence hold tenant data:
+    // no browser or proxy cache keeps them.
+    if !cacheable {
+        set(header::CACHE_CONTROL, "no-store");
+    }
+    if https.0 {
+        set(
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=31536000; includeSubDomains",
+        );
+    }
     res
+}
+
+/// Whether Pactline is served over HTTPS (its base URL says so): then
+/// browsers are told to come back over HTTPS only.
+#[derive(Clone, Copy, Debug)]
+pub struct Https(pub bool);
+
+/// The browser bundle and the public files: the same for everyone, no
+/// tenant data in them.
+pub fn is_static_asset(path: &str) -> bool {
+    path.starts_with("/pkg/")
+        || [".css", ".js", ".wasm", ".ico", ".svg", ".png", ".woff2"]
+            .iter()
+            .any(|ext| path.ends_with(ext))
 }
 
 /// Largest body for most requests, and for file uploads.
@@ -121,9 +147,15 @@ pub async fn body_limit(req: Request, next: Next) -> Response {
     next.run(req).await
 }
 
+/// Removes an `X-Request-Id` the client sent (a fresh one is set next).
+pub async fn drop_client_request_id(mut req: Request) -> Request {
+    req.headers_mut().remove("x-request-id");
+    req
+}
+
 /// Paths with a secret in them are logged with the secret cut out.
 pub fn redact_path(path: &str) -> String {
-    for prefix in ["/invite/", "/reset/"] {
+    for prefix in ["/invite/", "/reset/", "/calendar/"] {
         if let Some(_rest) = path.strip_prefix(prefix) {
             return format!("{prefix}[redacted]");
         }

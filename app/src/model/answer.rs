@@ -6,6 +6,16 @@ use serde::{Deserialize, Serialize};
 
 /// A supplier's compliance claim for one requirement.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sea_orm::DeriveValueType))]
+#[cfg_attr(
+    feature = "ssr",
+    sea_orm(
+        value_type = "String",
+        column_type = "Text",
+        from_str = "crate::model::from_name",
+        to_str = "crate::model::name"
+    )
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Compliance {
     Meets,

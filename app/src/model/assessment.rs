@@ -1,27 +1,24 @@
 //! Engagements and assessments: ids, the status machine, the sides, and the
 //! DTOs that cross the wire (the answer rules are in `answer`).
 
-use super::{AnswerFields, AnswerInput, AppError, Party, ProfileId, RequirementDto, TargetKind};
+use super::{
+    AnswerFields, AnswerId, AnswerInput, AppError, AssessmentId, EngagementId, EvidenceId, Party,
+    ProfileId, RequirementDto, TargetKind,
+};
 use serde::{Deserialize, Serialize};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct EngagementId(pub i64);
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct AssessmentId(pub i64);
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct AnswerId(pub i64);
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct EvidenceId(pub i64);
 
 /// Where an assessment stands (DOMAIN.md).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sea_orm::DeriveValueType))]
+#[cfg_attr(
+    feature = "ssr",
+    sea_orm(
+        value_type = "String",
+        column_type = "Text",
+        from_str = "crate::model::from_name",
+        to_str = "crate::model::name"
+    )
+)]
 #[serde(rename_all = "snake_case")]
 pub enum AssessmentStatus {
     Sent,
@@ -80,6 +77,22 @@ impl AssessmentStatus {
         AssessmentStatus::Withdrawn,
     ];
 
+    /// The statuses in which the supplier still answers (and may edit).
+    pub const ANSWERING: [AssessmentStatus; 3] = [
+        AssessmentStatus::Sent,
+        AssessmentStatus::InProgress,
+        AssessmentStatus::ChangesRequested,
+    ];
+
+    /// The statuses whose answers were submitted and stay as submitted.
+    pub const SUBMITTED: [AssessmentStatus; 5] = [
+        AssessmentStatus::Submitted,
+        AssessmentStatus::UnderReview,
+        AssessmentStatus::Accepted,
+        AssessmentStatus::AcceptedWithConditions,
+        AssessmentStatus::Rejected,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             AssessmentStatus::Sent => "sent",
@@ -114,12 +127,7 @@ impl AssessmentStatus {
 
     /// Whether the supplier may change answers and evidence.
     pub fn supplier_may_edit(self) -> bool {
-        matches!(
-            self,
-            AssessmentStatus::Sent
-                | AssessmentStatus::InProgress
-                | AssessmentStatus::ChangesRequested
-        )
+        Self::ANSWERING.contains(&self)
     }
 
     /// The status after `t` done by `side`, or why it cannot happen. This is

@@ -1,10 +1,7 @@
 //! Catalogs and requirements as the UI sees them, and the SL-T selection rule.
 
+use super::CatalogId;
 use serde::{Deserialize, Serialize};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct CatalogId(pub i64);
 
 /// The four component types of IEC 62443-4-2.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

@@ -2,13 +2,9 @@
 //! responsibility matrix, reminders and the portfolio dashboard: the rules
 //! and the DTOs that cross the wire.
 
-use super::{AppError, EngagementId, Party};
+use super::{AppError, CommitmentId, EngagementId, Party};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct CommitmentId(pub i64);
 
 /// Today's date, from a clock the server can replace in tests.
 pub trait Clock: Send + Sync {
@@ -52,6 +48,16 @@ impl Clock for FixedClock {
 /// Where a commitment stands (DOMAIN.md). `overdue` is not a status: it is
 /// derived from the due date (`Commitment::is_overdue`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sea_orm::DeriveValueType))]
+#[cfg_attr(
+    feature = "ssr",
+    sea_orm(
+        value_type = "String",
+        column_type = "Text",
+        from_str = "crate::model::from_name",
+        to_str = "crate::model::name"
+    )
+)]
 #[serde(rename_all = "snake_case")]
 pub enum CommitmentStatus {
     Proposed,
@@ -129,16 +135,15 @@ impl CommitmentStatus {
 
     /// Still a promise to keep: the due date matters.
     pub fn is_open(self) -> bool {
-        matches!(
-            self,
-            CommitmentStatus::Proposed | CommitmentStatus::Agreed | CommitmentStatus::InProgress
-        )
+        Self::OPEN.contains(&self)
     }
 
-    /// The statuses that still count as open, for queries.
-    pub fn open_strs() -> [&'static str; 3] {
-        ["proposed", "agreed", "in_progress"]
-    }
+    /// The statuses that still count as open.
+    pub const OPEN: [CommitmentStatus; 3] = [
+        CommitmentStatus::Proposed,
+        CommitmentStatus::Agreed,
+        CommitmentStatus::InProgress,
+    ];
 
     /// The status after `a` by an organization standing as `role`, or why
     /// it cannot happen. The only place that knows the commitment life cycle.
@@ -245,8 +250,7 @@ pub struct CommitmentDto {
     pub due_on: Option<NaiveDate>,
     pub status: CommitmentStatus,
     pub overdue: bool,
-    /// "review_condition", "planned_answer" or "manual".
-    pub source: String,
+    pub source: CommitmentSource,
     pub closure_note: String,
     pub closure_link: String,
     pub waive_reason: String,
@@ -265,11 +269,49 @@ impl CommitmentDto {
     }
 }
 
-pub fn source_label(s: &str) -> &'static str {
-    match s {
-        "review_condition" => "Review condition",
-        "planned_answer" => "Planned answer",
-        _ => "Written by hand",
+/// Where a commitment came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sea_orm::DeriveValueType))]
+#[cfg_attr(
+    feature = "ssr",
+    sea_orm(
+        value_type = "String",
+        column_type = "Text",
+        from_str = "crate::model::from_name",
+        to_str = "crate::model::name"
+    )
+)]
+#[serde(rename_all = "snake_case")]
+pub enum CommitmentSource {
+    /// A condition of an "accepted with conditions" decision.
+    ReviewCondition,
+    /// A supplier's "planned" answer, with its date.
+    PlannedAnswer,
+    /// Written by hand on the commitments page.
+    Manual,
+}
+
+impl CommitmentSource {
+    pub const ALL: [CommitmentSource; 3] = [
+        CommitmentSource::ReviewCondition,
+        CommitmentSource::PlannedAnswer,
+        CommitmentSource::Manual,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CommitmentSource::ReviewCondition => "review_condition",
+            CommitmentSource::PlannedAnswer => "planned_answer",
+            CommitmentSource::Manual => "manual",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            CommitmentSource::ReviewCondition => "Review condition",
+            CommitmentSource::PlannedAnswer => "Planned answer",
+            CommitmentSource::Manual => "Written by hand",
+        }
     }
 }
 
@@ -319,6 +361,16 @@ pub fn reminder_due(days: &[u16], due: NaiveDate, today: NaiveDate) -> Option<u1
 
 /// Who carries one requirement for one column of the matrix.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sea_orm::DeriveValueType))]
+#[cfg_attr(
+    feature = "ssr",
+    sea_orm(
+        value_type = "String",
+        column_type = "Text",
+        from_str = "crate::model::from_name",
+        to_str = "crate::model::name"
+    )
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Duty {
     Responsible,
@@ -355,6 +407,42 @@ impl Duty {
     /// Carries some of the requirement.
     pub fn carries(self) -> bool {
         self != Duty::None
+    }
+}
+
+/// What a supplier last said about its matrix cell, as stored; the
+/// proposal's duty and split are kept beside it ([`Stance`] joins them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sea_orm::DeriveValueType))]
+#[cfg_attr(
+    feature = "ssr",
+    sea_orm(
+        value_type = "String",
+        column_type = "Text",
+        from_str = "crate::model::from_name",
+        to_str = "crate::model::name"
+    )
+)]
+#[serde(rename_all = "snake_case")]
+pub enum StanceKind {
+    Pending,
+    Accepted,
+    Proposed,
+}
+
+impl StanceKind {
+    pub const ALL: [StanceKind; 3] = [
+        StanceKind::Pending,
+        StanceKind::Accepted,
+        StanceKind::Proposed,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StanceKind::Pending => "pending",
+            StanceKind::Accepted => "accepted",
+            StanceKind::Proposed => "proposed",
+        }
     }
 }
 

@@ -1,20 +1,7 @@
 //! Organizations, members and invitations as the UI sees them.
 
-use super::AppError;
+use super::{AppError, InvitationId, MembershipId, OrgId, UserId};
 use serde::{Deserialize, Serialize};
-use std::fmt;
-
-macro_rules! id_type {
-    ($($name:ident),*) => {$(
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(transparent)]
-        pub struct $name(pub i64);
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { self.0.fmt(f) }
-        }
-    )*};
-}
-id_type!(OrgId, UserId, MembershipId, InvitationId);
 
 /// What an organization is to the others on Pactline. One organization can be
 /// several kinds (an integrator that also ships products).
@@ -92,6 +79,16 @@ impl OrgKind {
 
 /// A member's role inside their organization.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sea_orm::DeriveValueType))]
+#[cfg_attr(
+    feature = "ssr",
+    sea_orm(
+        value_type = "String",
+        column_type = "Text",
+        from_str = "crate::model::from_name",
+        to_str = "crate::model::name"
+    )
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Admin,

@@ -1,18 +1,20 @@
 //! Security profiles as the UI sees them.
 
-use super::{AppError, CatalogId, RequirementDto};
+use super::{AppError, CatalogId, ProfileId, ProfileItemId, RequirementDto};
 use serde::{Deserialize, Serialize};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct ProfileId(pub i64);
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct ProfileItemId(pub i64);
 
 /// Who carries a requirement by default.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sea_orm::DeriveValueType))]
+#[cfg_attr(
+    feature = "ssr",
+    sea_orm(
+        value_type = "String",
+        column_type = "Text",
+        from_str = "crate::model::from_name",
+        to_str = "crate::model::name"
+    )
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Party {
     AssetOwner,
@@ -63,6 +65,16 @@ impl Party {
 /// What a profile item's target measures: a maturity level (62443-2-4 and
 /// 4-1 processes) or a target security level (4-2 components, 3-3 systems).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sea_orm::DeriveValueType))]
+#[cfg_attr(
+    feature = "ssr",
+    sea_orm(
+        value_type = "String",
+        column_type = "Text",
+        from_str = "crate::model::from_name",
+        to_str = "crate::model::name"
+    )
+)]
 #[serde(rename_all = "snake_case")]
 pub enum TargetKind {
     Ml,
@@ -70,6 +82,8 @@ pub enum TargetKind {
 }
 
 impl TargetKind {
+    pub const ALL: [TargetKind; 2] = [TargetKind::Ml, TargetKind::Sl];
+
     pub fn as_str(self) -> &'static str {
         match self {
             TargetKind::Ml => "ml",
@@ -102,6 +116,16 @@ impl TargetKind {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sea_orm::DeriveValueType))]
+#[cfg_attr(
+    feature = "ssr",
+    sea_orm(
+        value_type = "String",
+        column_type = "Text",
+        from_str = "crate::model::from_name",
+        to_str = "crate::model::name"
+    )
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ProfileStatus {
     Draft,
@@ -109,6 +133,8 @@ pub enum ProfileStatus {
 }
 
 impl ProfileStatus {
+    pub const ALL: [ProfileStatus; 2] = [ProfileStatus::Draft, ProfileStatus::Published];
+
     pub fn as_str(self) -> &'static str {
         match self {
             ProfileStatus::Draft => "draft",

@@ -8,6 +8,16 @@ use serde::{Deserialize, Serialize};
 
 /// A reviewer's verdict on one answer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sea_orm::DeriveValueType))]
+#[cfg_attr(
+    feature = "ssr",
+    sea_orm(
+        value_type = "String",
+        column_type = "Text",
+        from_str = "crate::model::from_name",
+        to_str = "crate::model::name"
+    )
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ReviewStatus {
     Accepted,
@@ -46,6 +56,16 @@ impl ReviewStatus {
 /// Who may read a comment: `Shared` with the supplier, or `Internal` to the
 /// asset owner (and its invited assessors).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sea_orm::DeriveValueType))]
+#[cfg_attr(
+    feature = "ssr",
+    sea_orm(
+        value_type = "String",
+        column_type = "Text",
+        from_str = "crate::model::from_name",
+        to_str = "crate::model::name"
+    )
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Visibility {
     Shared,
@@ -53,6 +73,8 @@ pub enum Visibility {
 }
 
 impl Visibility {
+    pub const ALL: [Visibility; 2] = [Visibility::Shared, Visibility::Internal];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Visibility::Shared => "shared",

@@ -5,7 +5,7 @@ use crate::api::commitments::{
     list_commitments, CommitmentAction as CommitmentActionFn, CreateCommitment,
 };
 use crate::components::{action_error, field_error, ErrorBox};
-use crate::model::{source_label, CommitmentAction, CommitmentDto, CommitmentId, EngagementId};
+use crate::model::{CommitmentAction, CommitmentDto, CommitmentId, EngagementId};
 use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -105,7 +105,7 @@ fn commitment_row(
                 <strong>{c.title.clone()}</strong>
                 <div class="small muted">
                     {c.requirement.clone().map(|r| view! { <code>{r}</code>" · " })}
-                    {source_label(&c.source)}" · "{c.engagement.clone()}
+                    {c.source.label()}" · "{c.engagement.clone()}
                 </div>
             </td>
             <td class="small">{format!("{} promises", c.party)}<div class="muted">{format!("{} ↔ {}", c.owner, c.supplier)}</div></td>

@@ -256,7 +256,7 @@ pub async fn engagement_with_supplier<C: ConnectionTrait>(
             let mine = assessment::Entity::find()
                 .filter(assessment::Column::EngagementId.eq(id))
                 .filter(assessment::Column::SupplierOrgId.eq(actor.org_id().0))
-                .filter(assessment::Column::Status.ne(AssessmentStatus::Withdrawn.as_str()))
+                .filter(assessment::Column::Status.ne(AssessmentStatus::Withdrawn))
                 .one(conn)
                 .await?;
             if mine.is_none() {
@@ -305,7 +305,10 @@ pub fn assessments_as_supplier(actor: &Actor) -> Select<assessment::Entity> {
 }
 
 /// The level gaps recorded for the asset owner's assessments in `statuses`.
-pub fn gaps_as_owner(actor: &Actor, statuses: &[&str]) -> Select<assessment_gap::Entity> {
+pub fn gaps_as_owner(
+    actor: &Actor,
+    statuses: &[AssessmentStatus],
+) -> Select<assessment_gap::Entity> {
     assessment_gap::Entity::find().filter(
         assessment_gap::Column::AssessmentId.in_subquery(
             sea_orm::sea_query::Query::select()
@@ -388,7 +391,7 @@ pub async fn assessment_of_party<C: ConnectionTrait>(
 
 /// An assessment's status as stored.
 pub fn assessment_status(a: &assessment::Model) -> AssessmentStatus {
-    AssessmentStatus::parse(&a.status).unwrap_or(AssessmentStatus::Sent)
+    a.status
 }
 
 /// Why the supplier's answers cannot change in `status`.
@@ -570,7 +573,7 @@ pub fn reviews_of_all(list: &[Readable<assessment::Model>]) -> Select<review::En
 pub fn comments_of(actor: &Actor, a: &Readable<assessment::Model>) -> Select<comment::Entity> {
     let q = comment::Entity::find().filter(comment::Column::AssessmentId.eq(a.id));
     if side_of(actor, a) == Side::Supplier {
-        q.filter(comment::Column::Visibility.eq(Visibility::Shared.as_str()))
+        q.filter(comment::Column::Visibility.eq(Visibility::Shared))
     } else {
         q
     }
@@ -634,7 +637,7 @@ pub async fn live_assessments_in<C: ConnectionTrait>(
     side: Side,
 ) -> Result<Vec<Readable<assessment::Model>>, AppError> {
     Ok(assessments_in(actor, e, side)
-        .filter(assessment::Column::Status.ne(AssessmentStatus::Withdrawn.as_str()))
+        .filter(assessment::Column::Status.ne(AssessmentStatus::Withdrawn))
         .order_by_asc(assessment::Column::Id)
         .all(conn)
         .await?

@@ -137,16 +137,11 @@ pub async fn write<C: ConnectionTrait>(
 /// Of the assessments `ids`, those still editable by the supplier, locked
 /// until the transaction ends.
 async fn lock_editable<C: ConnectionTrait>(txn: &C, ids: &[i64]) -> Result<HashSet<i64>, AppError> {
-    let editable: Vec<&str> = AssessmentStatus::ALL
-        .into_iter()
-        .filter(|s| s.supplier_may_edit())
-        .map(|s| s.as_str())
-        .collect();
     let rows: Vec<i64> = assessment::Entity::find()
         .select_only()
         .column(assessment::Column::Id)
         .filter(assessment::Column::Id.is_in(ids.iter().copied()))
-        .filter(assessment::Column::Status.is_in(editable))
+        .filter(assessment::Column::Status.is_in(AssessmentStatus::ANSWERING))
         // One order for every locker, so two of them never wait on each other.
         .order_by_asc(assessment::Column::Id)
         .lock_exclusive()
@@ -234,16 +229,16 @@ async fn mark_started<C: ConnectionTrait>(
     actor: &Actor,
     a: &assessment::Model,
 ) -> Result<(), AppError> {
-    let from = AssessmentStatus::parse(&a.status).unwrap_or(AssessmentStatus::Sent);
+    let from = a.status;
     let to = from.next(Transition::Start, Side::Supplier)?;
     if to == from {
         return Ok(());
     }
     // Two first answers at once: one of them moves it, both are fine.
     let done = assessment::Entity::update_many()
-        .col_expr(assessment::Column::Status, Expr::value(to.as_str()))
+        .col_expr(assessment::Column::Status, Expr::value(to))
         .filter(assessment::Column::Id.eq(a.id))
-        .filter(assessment::Column::Status.eq(from.as_str()))
+        .filter(assessment::Column::Status.eq(from))
         .exec(conn)
         .await?;
     if done.rows_affected == 1 {

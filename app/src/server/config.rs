@@ -46,8 +46,9 @@ pub struct Config {
     pub session_idle: Duration,
     pub session_absolute: Duration,
     pub smtp: Option<SmtpConfig>,
-    /// Take the client address from `X-Forwarded-For` (only behind a proxy you run).
-    pub trust_proxy: bool,
+    /// Which `X-Forwarded-For` entries to believe (only those your own
+    /// proxies appended).
+    pub trust_proxy: super::proxy::TrustedProxies,
     /// Password hashes computed at once; the rest wait, so hashing never takes
     /// every core from the request handlers.
     pub hash_concurrency: usize,
@@ -138,7 +139,10 @@ impl Config {
                 3600 * env_parse("PACTLINE_SESSION_ABSOLUTE_HOURS", 12u64)?,
             ),
             smtp,
-            trust_proxy: env_bool("PACTLINE_TRUST_PROXY")?.unwrap_or(false),
+            trust_proxy: match env("PACTLINE_TRUST_PROXY") {
+                Some(v) => super::proxy::TrustedProxies::parse(&v)?,
+                None => super::proxy::TrustedProxies::None,
+            },
             hash_concurrency: env_parse("PACTLINE_HASH_CONCURRENCY", (cores / 2).max(1))?,
             reminder_interval_secs: env_parse("PACTLINE_REMINDER_INTERVAL_SECS", 300)?,
         })
@@ -155,7 +159,7 @@ impl Config {
             session_idle: Duration::from_secs(7200),
             session_absolute: Duration::from_secs(12 * 3600),
             smtp: None,
-            trust_proxy: false,
+            trust_proxy: super::proxy::TrustedProxies::None,
             hash_concurrency: 1,
             reminder_interval_secs: 0,
         }

@@ -9,7 +9,7 @@ use super::{
     services::admin::{add_member, create_org_with_admin},
     AppState,
 };
-use crate::model::{AppError, OrgKind, Role};
+use crate::model::{AppError, CommitmentSource, OrgKind, Role};
 use crate::server::{db, entities::supplier_link};
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
@@ -359,7 +359,10 @@ async fn seed_commitments(
     // Commitments: the condition agreed and under way; the planned answer
     // still proposed; one overdue; one the owner promises; one verified.
     let list = commitments::list(owner, state, Some(EngagementId(e.0))).await?;
-    for c in list.iter().filter(|c| c.source == "review_condition") {
+    for c in list
+        .iter()
+        .filter(|c| c.source == CommitmentSource::ReviewCondition)
+    {
         commitments::act(&supplier, state, c.id, "agree", "", "").await?;
         commitments::act(&supplier, state, c.id, "start", "", "").await?;
     }

@@ -16,7 +16,10 @@ use super::{
     services::admin::create_org_with_admin,
     AppState,
 };
-use crate::model::{analyse, AppError, Compliance, GapItem, OrgKind, TargetKind};
+use crate::model::{
+    analyse, AppError, AssessmentStatus, CommitmentSource, CommitmentStatus, Compliance, GapItem,
+    OrgKind, Party, ProfileStatus, TargetKind,
+};
 use chrono::Duration;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
@@ -28,17 +31,17 @@ pub struct Generated {
     pub answers: usize,
 }
 
-const STATUSES: [&str; 10] = [
-    "sent",
-    "in_progress",
-    "in_progress",
-    "submitted",
-    "submitted",
-    "under_review",
-    "accepted",
-    "accepted",
-    "accepted_with_conditions",
-    "changes_requested",
+const STATUSES: [AssessmentStatus; 10] = [
+    AssessmentStatus::Sent,
+    AssessmentStatus::InProgress,
+    AssessmentStatus::InProgress,
+    AssessmentStatus::Submitted,
+    AssessmentStatus::Submitted,
+    AssessmentStatus::UnderReview,
+    AssessmentStatus::Accepted,
+    AssessmentStatus::Accepted,
+    AssessmentStatus::AcceptedWithConditions,
+    AssessmentStatus::ChangesRequested,
 ];
 
 /// Rows per INSERT: under SQLite's limit of bound values.
@@ -133,7 +136,7 @@ pub async fn portfolio(
         version: Set(1),
         name: Set("Generated component profile".into()),
         description: Set(String::new()),
-        status: Set("published".into()),
+        status: Set(ProfileStatus::Published),
         created_by: Set(Some(admin)),
         created_at: Set(now),
         published_at: Set(Some(now)),
@@ -149,12 +152,12 @@ pub async fn portfolio(
             requirement_id: Set(*r),
             position: Set(i as i32),
             section: Set(String::new()),
-            target_kind: Set("sl".into()),
+            target_kind: Set(TargetKind::Sl),
             target: Set(2 + (i % 2) as i16),
             responsible_party: Set(if i % 5 == 0 {
-                "asset_owner".into()
+                Party::AssetOwner
             } else {
-                "product_supplier".into()
+                Party::ProductSupplier
             }),
             weight: Set(1),
             evidence_required: Set(false),
@@ -214,13 +217,16 @@ pub async fn portfolio(
         .enumerate()
         .map(|(i, s)| {
             let status = STATUSES[i % STATUSES.len()];
-            let submitted = !matches!(status, "sent" | "in_progress");
+            let submitted = !matches!(
+                status,
+                AssessmentStatus::Sent | AssessmentStatus::InProgress
+            );
             assessment::ActiveModel {
                 engagement_id: Set(eng.id),
                 owner_org_id: Set(owner),
                 supplier_org_id: Set(*s),
                 profile_id: Set(prof.id),
-                status: Set(status.into()),
+                status: Set(status),
                 due_on: Set(today + Duration::days((i % 60) as i64 - 20)),
                 message: Set(String::new()),
                 created_by: Set(Some(admin)),
@@ -250,13 +256,13 @@ pub async fn portfolio(
                 3 => (Compliance::NotApplicable, None),
                 _ => (Compliance::Meets, Some(it.target + ((n + i) % 2) as i16)),
             };
-            let answered = a.status != "sent";
+            let answered = a.status != AssessmentStatus::Sent;
             rows.push(answer::ActiveModel {
                 assessment_id: Set(a.id),
                 profile_item_id: Set(it.id),
                 requirement_id: Set(it.requirement_id),
                 supplier_org_id: Set(a.supplier_org_id),
-                compliance: Set(answered.then(|| compliance.as_str().to_string())),
+                compliance: Set(answered.then_some(compliance)),
                 countermeasure: Set(String::new()),
                 planned_on: Set(None),
                 na_reason: Set(if compliance == Compliance::NotApplicable {
@@ -286,10 +292,7 @@ pub async fn portfolio(
         }
         answers += rows.len();
         insert_chunks(&txn, rows).await?;
-        if !matches!(
-            a.status.as_str(),
-            "sent" | "in_progress" | "changes_requested"
-        ) {
+        if !a.status.supplier_may_edit() {
             for g in analyse(&gap_items).groups {
                 gaps.push(assessment_gap::ActiveModel {
                     assessment_id: Set(a.id),
@@ -306,8 +309,7 @@ pub async fn portfolio(
         }
         if n % 2 == 0 {
             for k in 0..2 {
-                let status =
-                    ["proposed", "agreed", "in_progress", "fulfilled", "verified"][(n / 2 + k) % 5];
+                let status = CommitmentStatus::ALL[(n / 2 + k) % 5];
                 commitments.push(commitment::ActiveModel {
                     owner_org_id: Set(owner),
                     engagement_id: Set(eng.id),
@@ -319,8 +321,8 @@ pub async fn portfolio(
                     answer_id: Set(None),
                     title: Set(format!("Generated commitment {}", k + 1)),
                     due_on: Set(Some(today + Duration::days((n % 90) as i64 - 30))),
-                    status: Set(status.into()),
-                    source: Set("review_condition".into()),
+                    status: Set(status),
+                    source: Set(CommitmentSource::ReviewCondition),
                     closure_note: Set(None),
                     closure_link: Set(None),
                     waive_reason: Set(None),

@@ -17,6 +17,7 @@ pub mod mail;
 pub mod notify;
 pub mod oscal;
 pub mod password;
+pub mod proxy;
 pub mod read_models;
 pub mod respond;
 pub mod services;

@@ -28,7 +28,7 @@ pub async fn recipients<C: ConnectionTrait>(
     let members = membership::Entity::find()
         .filter(membership::Column::OrganizationId.eq(org))
         .filter(membership::Column::IsActive.eq(true))
-        .filter(membership::Column::Role.is_in(roles.iter().map(|r| r.as_str())))
+        .filter(membership::Column::Role.is_in(roles.iter().copied()))
         .all(conn)
         .await?;
     Ok(user::Entity::find()

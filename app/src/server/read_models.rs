@@ -26,7 +26,7 @@ use std::collections::{HashMap, HashSet};
 
 /// A commitment's status as stored.
 pub fn commitment_status(c: &commitment::Model) -> CommitmentStatus {
-    CommitmentStatus::parse(&c.status).unwrap_or(CommitmentStatus::Proposed)
+    c.status
 }
 
 /// The rows of published profile versions by profile id, shared by the
@@ -300,7 +300,7 @@ pub async fn profile_rows(
             .collect(),
     });
     // Only published versions are immutable; assessments only use those.
-    if crate::model::ProfileStatus::parse(&p.status) == crate::model::ProfileStatus::Published {
+    if p.status == crate::model::ProfileStatus::Published {
         state.profiles.keep(profile_id, rows.clone());
     }
     Ok(rows)
@@ -316,6 +316,6 @@ pub async fn verdicts<C: ConnectionTrait>(
         .all(conn)
         .await?
         .into_iter()
-        .filter_map(|r| Some((r.answer_id, ReviewStatus::parse(&r.status)?)))
+        .map(|r| (r.answer_id, r.status))
         .collect())
 }

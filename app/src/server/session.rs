@@ -8,6 +8,7 @@
 //! `Actor` can only be built here, from a live session. Services take `&Actor`
 //! first and read the organization from it, never from client input.
 
+use super::proxy::TrustedProxies;
 use super::{
     entities::{membership, organization, session, user},
     tokens, AppState,
@@ -106,21 +107,24 @@ impl RequestInfo {
     pub fn from_parts(
         headers: &HeaderMap,
         extensions: &http::Extensions,
-        trust_proxy: bool,
+        trust_proxy: &TrustedProxies,
     ) -> Self {
-        let forwarded = trust_proxy
-            .then(|| headers.get("x-forwarded-for"))
-            .flatten()
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-            .map(|v| v.trim().to_string())
-            .filter(|v| !v.is_empty() && v.len() <= 64);
-        let client_addr = forwarded.unwrap_or_else(|| {
-            extensions
-                .get::<axum::extract::ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip().to_string())
-                .unwrap_or_else(|| "unknown".into())
-        });
+        let peer = extensions
+            .get::<axum::extract::ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip());
+        let forwarded: Vec<&str> = if trust_proxy.is_none() {
+            Vec::new()
+        } else {
+            headers
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .collect()
+        };
+        let client_addr = trust_proxy
+            .client(peer, &forwarded)
+            .map(|ip| ip.to_string())
+            .unwrap_or_else(|| "unknown".into());
         let request_id = headers
             .get("x-request-id")
             .and_then(|v| v.to_str().ok())
@@ -137,10 +141,10 @@ impl RequestInfo {
     /// The request being handled, inside a server function.
     pub fn current() -> Self {
         let trust = AppState::current()
-            .map(|s| s.config.trust_proxy)
-            .unwrap_or(false);
+            .map(|s| s.config.trust_proxy.clone())
+            .unwrap_or_default();
         match leptos::prelude::use_context::<http::request::Parts>() {
-            Some(p) => Self::from_parts(&p.headers, &p.extensions, trust),
+            Some(p) => Self::from_parts(&p.headers, &p.extensions, &trust),
             None => Self::outside_a_request(),
         }
     }
@@ -411,7 +415,7 @@ pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) 
     };
     let actor = actor.map(|a| {
         let info =
-            RequestInfo::from_parts(req.headers(), req.extensions(), state.config.trust_proxy);
+            RequestInfo::from_parts(req.headers(), req.extensions(), &state.config.trust_proxy);
         a.with_request(info)
     });
     req.extensions_mut().insert(SessionActor(actor));
@@ -445,11 +449,11 @@ pub async fn actor_for(
         .one(&state.db)
         .await?;
     Ok(match (m, org) {
-        (Some(m), Some(org)) => Role::parse(&m.role).ok().map(|role| Actor {
+        (Some(m), Some(org)) => Some(Actor {
             user_id: UserId(u.id),
             email: u.email,
             org_id,
-            role,
+            role: m.role,
             kinds: OrgKind::parse_list(&org.kinds),
             session_hash: String::new(),
             request: RequestInfo::outside_a_request(),

@@ -4,7 +4,9 @@
 //! hand: one place writes them), and the per-group gaps recorded when an
 //! assessment is submitted.
 
-use crate::model::{analyse, AppError, AssessmentStatus, CommitmentStatus, Compliance, GapItem};
+use crate::model::{
+    analyse, AppError, AssessmentStatus, CommitmentSource, CommitmentStatus, Compliance, GapItem,
+};
 use crate::server::{
     audit,
     entities::{answer, assessment, assessment_gap, commitment},
@@ -27,9 +29,9 @@ pub async fn set_assessment_status<C: ConnectionTrait>(
     to: AssessmentStatus,
 ) -> Result<(), AppError> {
     let mut update = assessment::Entity::update_many()
-        .col_expr(assessment::Column::Status, Expr::value(to.as_str()))
+        .col_expr(assessment::Column::Status, Expr::value(to))
         .filter(assessment::Column::Id.eq(a.id))
-        .filter(assessment::Column::Status.eq(from.as_str()));
+        .filter(assessment::Column::Status.eq(from));
     if to == AssessmentStatus::Submitted {
         update = update.col_expr(
             assessment::Column::SubmittedAt,
@@ -63,8 +65,7 @@ pub struct NewCommitment<'a> {
     pub answer: Option<i64>,
     pub title: &'a str,
     pub due_on: Option<NaiveDate>,
-    /// "review_condition", "planned_answer" or "manual".
-    pub source: &'static str,
+    pub source: CommitmentSource,
 }
 
 /// Writes a proposed commitment between the assessment's owner and
@@ -87,8 +88,8 @@ pub async fn propose_commitment<C: ConnectionTrait>(
         answer_id: Set(n.answer),
         title: Set(n.title.chars().take(500).collect()),
         due_on: Set(n.due_on),
-        status: Set(CommitmentStatus::Proposed.as_str().into()),
-        source: Set(n.source.into()),
+        status: Set(CommitmentStatus::Proposed),
+        source: Set(n.source),
         created_by: Set(Some(actor.user_id().0)),
         created_at: Set(state.clock.now()),
         ..Default::default()
@@ -125,7 +126,7 @@ pub async fn commitments_from_planned_answers(
 ) -> Result<usize, AppError> {
     let planned = answer::Entity::find()
         .filter(answer::Column::AssessmentId.eq(a.id))
-        .filter(answer::Column::Compliance.eq(Compliance::Planned.as_str()))
+        .filter(answer::Column::Compliance.eq(Compliance::Planned))
         .all(txn)
         .await?;
     if planned.is_empty() {
@@ -153,7 +154,7 @@ pub async fn commitments_from_planned_answers(
                 answer: Some(p.id),
                 title: &format!("Meet {what} (planned)"),
                 due_on: p.planned_on,
-                source: "planned_answer",
+                source: CommitmentSource::PlannedAnswer,
             },
         )
         .await?;

@@ -1,3 +1,4 @@
+use crate::model::Compliance;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -9,7 +10,7 @@ pub struct Model {
     pub profile_item_id: i64,
     pub requirement_id: i64,
     pub supplier_org_id: i64,
-    pub compliance: Option<String>,
+    pub compliance: Option<Compliance>,
     pub countermeasure: String,
     pub planned_on: Option<Date>,
     pub na_reason: String,

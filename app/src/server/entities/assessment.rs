@@ -1,3 +1,4 @@
+use crate::model::AssessmentStatus;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -9,7 +10,7 @@ pub struct Model {
     pub owner_org_id: i64,
     pub supplier_org_id: i64,
     pub profile_id: i64,
-    pub status: String,
+    pub status: AssessmentStatus,
     pub due_on: Date,
     pub message: String,
     pub created_by: Option<i64>,

@@ -1,3 +1,4 @@
+use crate::model::Visibility;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -9,7 +10,7 @@ pub struct Model {
     pub answer_id: i64,
     pub author_id: i64,
     pub author_org_id: i64,
-    pub visibility: String,
+    pub visibility: Visibility,
     pub body: String,
     pub created_at: DateTimeUtc,
 }

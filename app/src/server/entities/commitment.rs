@@ -1,3 +1,4 @@
+use crate::model::{CommitmentSource, CommitmentStatus};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -17,8 +18,8 @@ pub struct Model {
     pub answer_id: Option<i64>,
     pub title: String,
     pub due_on: Option<Date>,
-    pub status: String,
-    pub source: String,
+    pub status: CommitmentStatus,
+    pub source: CommitmentSource,
     pub closure_note: Option<String>,
     pub closure_link: Option<String>,
     pub waive_reason: Option<String>,

@@ -1,3 +1,4 @@
+use crate::model::Role;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -7,7 +8,7 @@ pub struct Model {
     pub id: i64,
     pub organization_id: i64,
     pub email: String,
-    pub role: String,
+    pub role: Role,
     pub token_hash: String,
     pub invited_by: Option<i64>,
     pub created_at: DateTimeUtc,

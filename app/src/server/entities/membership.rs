@@ -1,3 +1,4 @@
+use crate::model::Role;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -7,7 +8,7 @@ pub struct Model {
     pub id: i64,
     pub user_id: i64,
     pub organization_id: i64,
-    pub role: String,
+    pub role: Role,
     pub is_active: bool,
     pub created_at: DateTimeUtc,
 }

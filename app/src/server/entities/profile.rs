@@ -1,3 +1,4 @@
+use crate::model::ProfileStatus;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -10,7 +11,7 @@ pub struct Model {
     pub version: i32,
     pub name: String,
     pub description: String,
-    pub status: String,
+    pub status: ProfileStatus,
     pub created_by: Option<i64>,
     pub created_at: DateTimeUtc,
     pub published_at: Option<DateTimeUtc>,

@@ -1,3 +1,4 @@
+use crate::model::{Party, TargetKind};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -9,9 +10,9 @@ pub struct Model {
     pub requirement_id: i64,
     pub position: i32,
     pub section: String,
-    pub target_kind: String,
+    pub target_kind: TargetKind,
     pub target: i16,
-    pub responsible_party: String,
+    pub responsible_party: Party,
     pub weight: i16,
     pub evidence_required: bool,
     pub parameters: String,

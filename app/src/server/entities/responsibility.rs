@@ -1,3 +1,4 @@
+use crate::model::{Duty, StanceKind};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -11,11 +12,11 @@ pub struct Model {
     /// The owner's or a supplier's organization; 0 for "other".
     pub column_org_id: i64,
     /// The owner's assignment; None: the profile's default.
-    pub duty: Option<String>,
+    pub duty: Option<Duty>,
     pub split: String,
     /// A supplier's stance: pending, accepted or proposed; None: from its answer.
-    pub stance: Option<String>,
-    pub proposed_duty: Option<String>,
+    pub stance: Option<StanceKind>,
+    pub proposed_duty: Option<Duty>,
     pub proposed_split: String,
     pub note: String,
     pub updated_by: Option<i64>,

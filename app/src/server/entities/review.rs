@@ -1,3 +1,4 @@
+use crate::model::ReviewStatus;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -8,7 +9,7 @@ pub struct Model {
     pub assessment_id: i64,
     pub answer_id: i64,
     pub owner_org_id: i64,
-    pub status: String,
+    pub status: ReviewStatus,
     pub reviewer_id: Option<i64>,
     pub updated_at: DateTimeUtc,
 }

@@ -121,7 +121,7 @@ async fn insert_account<C: sea_orm::ConnectionTrait>(
     let m = membership::ActiveModel {
         user_id: Set(u.id),
         organization_id: Set(org.0),
-        role: Set(role.as_str().into()),
+        role: Set(role),
         is_active: Set(true),
         created_at: Set(now),
         ..Default::default()

@@ -6,9 +6,8 @@
 use super::ts;
 use crate::model::{
     check_answer, incomplete, AnswerDto, AnswerFields, AnswerId, AnswerInput, AnswerVersionDto,
-    AppError, AssessmentDto, AssessmentId, AssessmentStatus, AssessmentSummary, Compliance,
-    EvidenceDto, EvidenceId, Party, Permission, ProfileId, Progress, Role, SaveOutcome, Side,
-    TargetKind, Transition,
+    AppError, AssessmentDto, AssessmentId, AssessmentStatus, AssessmentSummary, EvidenceDto,
+    EvidenceId, Permission, ProfileId, Progress, Role, SaveOutcome, Side, Transition,
 };
 use crate::server::notify::member_emails;
 use crate::server::{
@@ -40,7 +39,7 @@ pub async fn list(actor: &Actor, state: &AppState) -> Result<Vec<AssessmentSumma
 
 fn fields_of(a: &answer::Model) -> AnswerFields {
     AnswerFields {
-        compliance: a.compliance.as_deref().and_then(Compliance::parse),
+        compliance: a.compliance,
         countermeasure: a.countermeasure.clone(),
         planned_on: a.planned_on,
         na_reason: a.na_reason.clone(),
@@ -107,10 +106,9 @@ pub async fn get(
                     id: AnswerId(x.id),
                     requirement: r.clone(),
                     section: item.section.clone(),
-                    target_kind: TargetKind::parse(&item.target_kind),
+                    target_kind: item.target_kind,
                     target: item.target,
-                    responsible_party: Party::parse(&item.responsible_party)
-                        .unwrap_or(Party::Other),
+                    responsible_party: item.responsible_party,
                     weight: item.weight,
                     evidence_required: item.evidence_required,
                     parameters: item.parameters.clone(),

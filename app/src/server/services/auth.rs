@@ -1,6 +1,6 @@
 //! Signing in and out, passwords, password reset, switching organization.
 
-use crate::model::{check_password_shape, AppError, Email, Me, OrgChoice, OrgId, Role, UserId};
+use crate::model::{check_password_shape, AppError, Email, Me, OrgChoice, OrgId, UserId};
 use crate::server::{
     access,
     audit::{self, Event, Who},
@@ -160,12 +160,10 @@ pub async fn me(actor: &Actor, state: &AppState) -> Result<Me, AppError> {
         role: actor.role(),
         memberships: memberships
             .iter()
-            .filter_map(|m| {
-                Role::parse(&m.role).ok().map(|role| OrgChoice {
-                    id: OrgId(m.organization_id),
-                    name: name_of(m.organization_id),
-                    role,
-                })
+            .map(|m| OrgChoice {
+                id: OrgId(m.organization_id),
+                name: name_of(m.organization_id),
+                role: m.role,
             })
             .collect(),
     })

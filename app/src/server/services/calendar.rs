@@ -78,7 +78,7 @@ pub async fn calendar(state: &AppState, token: &str) -> Result<String, AppError>
     }
     let org = feed.org_id;
     let rows = access::commitments_of_org(org)
-        .filter(commitment::Column::Status.is_in(CommitmentStatus::open_strs()))
+        .filter(commitment::Column::Status.is_in(CommitmentStatus::OPEN))
         .filter(commitment::Column::DueOn.is_not_null())
         .order_by_asc(commitment::Column::DueOn)
         .all(conn)
@@ -102,9 +102,7 @@ pub async fn calendar(state: &AppState, token: &str) -> Result<String, AppError>
                 .summary(&format!("Due: {} ({party})", c.title))
                 .description(&format!(
                     "Commitment of {party} to {owner}. Status: {}.",
-                    CommitmentStatus::parse(&c.status)
-                        .map(|s| s.label())
-                        .unwrap_or_default()
+                    c.status.label()
                 ))
                 .url(&format!("{}/commitments", state.config.base_url))
                 .all_day(due)

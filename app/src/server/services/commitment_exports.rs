@@ -7,7 +7,7 @@ use super::{
     exports::{content_type, safe_filename, table_bytes, Download, Format},
     matrix,
 };
-use crate::model::{source_label, AppError, CommitmentDto, EngagementId, Matrix, Stance};
+use crate::model::{AppError, CommitmentDto, EngagementId, Matrix, Stance};
 use crate::server::{oscal, respond::internal, Actor, AppState};
 
 fn stance_text(s: &Option<Stance>) -> String {
@@ -111,7 +111,7 @@ fn commitment_row(c: &CommitmentDto) -> Vec<String> {
         c.due_on.map(|d| d.to_string()).unwrap_or_default(),
         c.status.as_str().to_string(),
         if c.overdue { "yes" } else { "" }.to_string(),
-        source_label(&c.source).to_string(),
+        c.source.label().to_string(),
         c.closure_link.clone(),
         c.closure_note.clone(),
         c.waive_reason.clone(),

@@ -5,7 +5,8 @@
 //! (`CommitmentStatus::next`).
 
 use crate::model::{
-    AppError, AssessmentId, CommitmentAction, CommitmentDto, CommitmentId, EngagementId, Role,
+    AppError, AssessmentId, CommitmentAction, CommitmentDto, CommitmentId, CommitmentSource,
+    EngagementId, Role,
 };
 use crate::server::{
     access, audit, db,
@@ -75,7 +76,7 @@ pub async fn create(
         .one(&state.db)
         .await?
         .ok_or(AppError::NotFound)?;
-    if a.status == crate::model::AssessmentStatus::Withdrawn.as_str() {
+    if a.status == crate::model::AssessmentStatus::Withdrawn {
         return Err(AppError::Conflict(
             "This assessment was withdrawn: nothing more is promised in it.".into(),
         ));
@@ -126,7 +127,7 @@ pub async fn create(
             answer: None,
             title,
             due_on: due,
-            source: "manual",
+            source: CommitmentSource::Manual,
         },
     )
     .await?;
@@ -227,7 +228,7 @@ pub async fn act(
         _ => {}
     }
     let mut am: commitment::ActiveModel = c.clone().into();
-    am.status = Set(to.as_str().into());
+    am.status = Set(to);
     am.updated_by = Set(Some(actor.user_id().0));
     am.updated_at = Set(Some(state.clock.now()));
     match action {

@@ -6,8 +6,8 @@
 
 use super::exports::neutralize;
 use crate::model::{
-    compare, AppError, AssessmentId, AssessmentStatus, ColumnHead, ComparedAnswer, Comparison,
-    Compliance, EngagementId, GapItem, ReviewStatus, Side, TargetKind,
+    compare, AppError, AssessmentId, ColumnHead, ComparedAnswer, Comparison, Compliance,
+    EngagementId, GapItem, ReviewStatus, Side,
 };
 use crate::server::{
     access,
@@ -73,7 +73,7 @@ pub async fn comparison(
                         item: GapItem {
                             ref_id: r.ref_id.clone(),
                             group: r.group.clone(),
-                            target_kind: TargetKind::parse(&item.target_kind),
+                            target_kind: item.target_kind,
                             target: item.target,
                             weight: item.weight,
                             compliance: compliance.as_deref().and_then(Compliance::parse),
@@ -91,7 +91,7 @@ pub async fn comparison(
                 supplier: names.get(&a.supplier_org_id).cloned().unwrap_or_default(),
                 profile: profile.name.clone(),
                 profile_version: profile.version,
-                status: AssessmentStatus::parse(&a.status).unwrap_or(AssessmentStatus::Sent),
+                status: a.status,
             },
             list.into_iter().map(|(_, x)| x).collect(),
         ));

@@ -19,18 +19,6 @@ use sea_orm::{
 };
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-/// Statuses whose answers were submitted and stay as submitted.
-const SUBMITTED: [&str; 5] = [
-    "submitted",
-    "under_review",
-    "accepted",
-    "accepted_with_conditions",
-    "rejected",
-];
-
-/// Statuses in which the supplier still has to answer.
-const ANSWERING: [&str; 3] = ["sent", "in_progress", "changes_requested"];
-
 /// Suppliers shown in the heatmap: the largest gaps first.
 const HEATMAP_ROWS: usize = 50;
 
@@ -73,7 +61,7 @@ pub async fn portfolio(actor: &Actor, state: &AppState) -> Result<Portfolio, App
             ))),
             "n",
         )
-        .filter(assessment::Column::Status.ne("withdrawn"))
+        .filter(assessment::Column::Status.ne(AssessmentStatus::Withdrawn))
         .into_tuple()
         .one(conn)
         .await?;
@@ -82,7 +70,7 @@ pub async fn portfolio(actor: &Actor, state: &AppState) -> Result<Portfolio, App
         access::commitments_as_owner(actor)
             .select_only()
             .column_as(commitment::Column::Id.count(), "n")
-            .filter(commitment::Column::Status.is_in(CommitmentStatus::open_strs()))
+            .filter(commitment::Column::Status.is_in(CommitmentStatus::OPEN))
     };
     let open_commitments: Option<i64> = open().into_tuple().one(conn).await?;
     let overdue_commitments: Option<i64> = open()
@@ -93,22 +81,23 @@ pub async fn portfolio(actor: &Actor, state: &AppState) -> Result<Portfolio, App
 
     // Level gaps: the largest shortfall per supplier and group over its
     // submitted assessments.
-    let gaps: Vec<(i64, String, String, Option<i32>)> = access::gaps_as_owner(actor, &SUBMITTED)
-        .select_only()
-        .column(assessment_gap::Column::SupplierOrgId)
-        .column(assessment_gap::Column::Grp)
-        .column(assessment_gap::Column::Kind)
-        .column_as(
-            // CAST: PostgreSQL would answer a smallint.
-            Expr::cust("CAST(MAX(required - reached) AS INTEGER)"),
-            "gap",
-        )
-        .group_by(assessment_gap::Column::SupplierOrgId)
-        .group_by(assessment_gap::Column::Grp)
-        .group_by(assessment_gap::Column::Kind)
-        .into_tuple()
-        .all(conn)
-        .await?;
+    let gaps: Vec<(i64, String, String, Option<i32>)> =
+        access::gaps_as_owner(actor, &AssessmentStatus::SUBMITTED)
+            .select_only()
+            .column(assessment_gap::Column::SupplierOrgId)
+            .column(assessment_gap::Column::Grp)
+            .column(assessment_gap::Column::Kind)
+            .column_as(
+                // CAST: PostgreSQL would answer a smallint.
+                Expr::cust("CAST(MAX(required - reached) AS INTEGER)"),
+                "gap",
+            )
+            .group_by(assessment_gap::Column::SupplierOrgId)
+            .group_by(assessment_gap::Column::Grp)
+            .group_by(assessment_gap::Column::Kind)
+            .into_tuple()
+            .all(conn)
+            .await?;
     // Security-level groups (FRs) first, then maturity groups.
     let groups: Vec<String> = {
         let sl: BTreeSet<&str> = gaps
@@ -147,13 +136,13 @@ pub async fn portfolio(actor: &Actor, state: &AppState) -> Result<Portfolio, App
 
     // This week's work.
     let submitted = access::assessments_as_owner(actor)
-        .filter(assessment::Column::Status.eq("submitted"))
+        .filter(assessment::Column::Status.eq(AssessmentStatus::Submitted))
         .order_by_asc(assessment::Column::SubmittedAt)
         .limit(10)
         .all(conn)
         .await?;
     let due_soon = access::assessments_as_owner(actor)
-        .filter(assessment::Column::Status.is_in(ANSWERING))
+        .filter(assessment::Column::Status.is_in(AssessmentStatus::ANSWERING))
         .filter(assessment::Column::DueOn.lte(week))
         .order_by_asc(assessment::Column::DueOn)
         .limit(10)
@@ -164,10 +153,10 @@ pub async fn portfolio(actor: &Actor, state: &AppState) -> Result<Portfolio, App
             sea_orm::Condition::any()
                 .add(
                     sea_orm::Condition::all()
-                        .add(commitment::Column::Status.is_in(CommitmentStatus::open_strs()))
+                        .add(commitment::Column::Status.is_in(CommitmentStatus::OPEN))
                         .add(commitment::Column::DueOn.lte(week)),
                 )
-                .add(commitment::Column::Status.eq("fulfilled")),
+                .add(commitment::Column::Status.eq(CommitmentStatus::Fulfilled)),
         )
         .order_by_asc(commitment::Column::DueOn)
         .limit(15)
@@ -196,7 +185,7 @@ pub async fn portfolio(actor: &Actor, state: &AppState) -> Result<Portfolio, App
         });
     }
     for c in &promised {
-        let st = CommitmentStatus::parse(&c.status).unwrap_or(CommitmentStatus::Proposed);
+        let st = c.status;
         let verify = st == CommitmentStatus::Fulfilled;
         attention.push(AttentionItem {
             what: if verify {
@@ -217,9 +206,7 @@ pub async fn portfolio(actor: &Actor, state: &AppState) -> Result<Portfolio, App
     for a in &due_soon {
         attention.push(AttentionItem {
             what: format!("{} answers due", name(&a.supplier_org_id)),
-            detail: AssessmentStatus::parse(&a.status)
-                .map(|s| s.label().to_string())
-                .unwrap_or_default(),
+            detail: a.status.label().to_string(),
             link: format!("/assessments/{}", a.id),
             due_on: Some(a.due_on),
             overdue: a.due_on < today,
@@ -261,13 +248,13 @@ pub async fn owed(actor: &Actor, state: &AppState) -> Result<Vec<OwedTo>, AppErr
             Expr::expr(Func::min(Expr::col(assessment::Column::DueOn))),
             "due",
         )
-        .filter(assessment::Column::Status.is_in(ANSWERING))
+        .filter(assessment::Column::Status.is_in(AssessmentStatus::ANSWERING))
         .group_by(assessment::Column::OwnerOrgId)
         .into_tuple()
         .all(conn)
         .await?;
     let rows = access::commitments_promised_by(actor)
-        .filter(commitment::Column::Status.is_in(CommitmentStatus::open_strs()))
+        .filter(commitment::Column::Status.is_in(CommitmentStatus::OPEN))
         .order_by_asc(commitment::Column::DueOn)
         .limit(200)
         .all(conn)

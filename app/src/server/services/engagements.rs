@@ -321,7 +321,7 @@ pub async fn send_assessment(
         }
         other => other,
     }?;
-    if ProfileStatus::parse(&p.status) != ProfileStatus::Published {
+    if p.status != ProfileStatus::Published {
         return Err(AppError::invalid(
             "profile",
             "Only a published profile version can be sent; publish it first.",
@@ -343,7 +343,7 @@ pub async fn send_assessment(
         owner_org_id: Set(actor.org_id().0),
         supplier_org_id: Set(supplier_org_id),
         profile_id: Set(p.id),
-        status: Set(AssessmentStatus::Sent.as_str().into()),
+        status: Set(AssessmentStatus::Sent),
         due_on: Set(due),
         message: Set(message.to_string()),
         created_by: Set(Some(actor.user_id().0)),

@@ -59,7 +59,7 @@ fn dto(i: &invitation::Model, now: DateTime<Utc>) -> InvitationDto {
     InvitationDto {
         id: InvitationId(i.id),
         email: i.email.clone(),
-        role: Role::parse(&i.role).unwrap_or(Role::Viewer),
+        role: i.role,
         status: status_at(i, now),
         created_at: ts(i.created_at),
         expires_at: ts(i.expires_at),
@@ -92,9 +92,7 @@ async fn send_link<C: ConnectionTrait>(
     let body = format!(
         "Hello,\n\n{inviter} invites you to join {org_name} on Pactline as {role}.\n\
          Open this link to accept (valid until {until}; it works once):\n\n{link}\n",
-        role = Role::parse(&row.role)
-            .map(|r| r.label())
-            .unwrap_or("member"),
+        role = row.role.label(),
         until = ts(row.expires_at),
     );
     let redacted = body.replace(&link, "[single-use invitation link withheld]");
@@ -168,7 +166,7 @@ pub(crate) async fn create_in<C: ConnectionTrait>(
     let row = invitation::ActiveModel {
         organization_id: Set(org.id),
         email: Set(email.as_str().to_string()),
-        role: Set(role.as_str().to_string()),
+        role: Set(role),
         token_hash: Set(tokens::hash_token(&token)),
         invited_by: Set(who.user_id.map(|u| u.0)),
         created_at: Set(now),
@@ -357,7 +355,7 @@ pub async fn preview(
         org_name: org.name,
         signed_in_as_invitee: visitor.is_some_and(|a| a.email() == row.email),
         email: row.email,
-        role: Role::parse(&row.role).unwrap_or(Role::Viewer),
+        role: row.role,
     })
 }
 
@@ -480,14 +478,14 @@ pub async fn accept(
         Some(m) => {
             let mut am: membership::ActiveModel = m.into();
             am.is_active = Set(true);
-            am.role = Set(row.role.clone());
+            am.role = Set(row.role);
             am.update(&txn).await?.id
         }
         None => {
             membership::ActiveModel {
                 user_id: Set(user_id),
                 organization_id: Set(row.organization_id),
-                role: Set(row.role.clone()),
+                role: Set(row.role),
                 is_active: Set(true),
                 created_at: Set(now),
                 ..Default::default()

@@ -10,7 +10,7 @@
 use super::org_names;
 use crate::model::{
     AppError, Compliance, Duty, EngagementId, Matrix, MatrixCell, MatrixColumn, MatrixRow, OrgKind,
-    Party, Permission, Role, RowState, Side, Stance,
+    Party, Permission, Role, RowState, Side, Stance, StanceKind,
 };
 use crate::server::{
     access, audit, db,
@@ -42,7 +42,7 @@ struct SupplierCol {
     items: HashMap<i64, Party>,
 }
 
-type AnswerRow = (i64, i64, Option<String>, Option<bool>, String);
+type AnswerRow = (i64, i64, Option<Compliance>, Option<bool>, String);
 
 /// Builds the matrix with a fixed number of queries: assessments,
 /// organizations, answers (five columns), stored cells; the published
@@ -115,7 +115,7 @@ async fn build<C: ConnectionTrait>(
             }
         };
         for (item, req) in items {
-            let party = Party::parse(&item.responsible_party).unwrap_or(Party::ProductSupplier);
+            let party = item.responsible_party;
             suppliers[col]
                 .items
                 .entry(item.requirement_id)
@@ -179,14 +179,11 @@ async fn build<C: ConnectionTrait>(
                         _ => false,
                     }),
             };
-            let duty = s
-                .and_then(|s| s.duty.as_deref())
-                .and_then(|d| Duty::parse(d).ok())
-                .unwrap_or(if default_duty {
-                    Duty::Responsible
-                } else {
-                    Duty::None
-                });
+            let duty = s.and_then(|s| s.duty).unwrap_or(if default_duty {
+                Duty::Responsible
+            } else {
+                Duty::None
+            });
             let split = s.map(|s| s.split.clone()).unwrap_or_default();
             let supplier_col = c.org != OTHER && c.org != e.owner_org_id;
             let (stance, note) = if supplier_col {
@@ -237,14 +234,10 @@ async fn build<C: ConnectionTrait>(
 /// answer says.
 fn stance_of(s: Option<&responsibility::Model>, a: Option<&AnswerRow>) -> (Stance, String) {
     if let Some(s) = s.filter(|s| s.stance.is_some()) {
-        let st = match s.stance.as_deref() {
-            Some("accepted") => Stance::Accepted,
-            Some("proposed") => Stance::Proposed {
-                duty: s
-                    .proposed_duty
-                    .as_deref()
-                    .and_then(|d| Duty::parse(d).ok())
-                    .unwrap_or(Duty::None),
+        let st = match s.stance {
+            Some(StanceKind::Accepted) => Stance::Accepted,
+            Some(StanceKind::Proposed) => Stance::Proposed {
+                duty: s.proposed_duty.unwrap_or(Duty::None),
                 split: s.proposed_split.clone(),
             },
             _ => Stance::Pending,
@@ -254,7 +247,7 @@ fn stance_of(s: Option<&responsibility::Model>, a: Option<&AnswerRow>) -> (Stanc
     let Some((_, _, compliance, accepted, other)) = a else {
         return (Stance::Pending, String::new());
     };
-    if compliance.as_deref() == Some(Compliance::ByOtherParty.as_str()) {
+    if *compliance == Some(Compliance::ByOtherParty) {
         return (
             Stance::Proposed {
                 duty: Duty::None,
@@ -379,7 +372,7 @@ pub async fn assign(
     }
     let now = state.clock.now();
     let mut cell = cell_upsert(&e, requirement_id, column, actor, now);
-    cell.duty = Set(Some(duty.as_str().into()));
+    cell.duty = Set(Some(duty));
     cell.split = Set(split.clone());
     save_cell(
         &txn,
@@ -404,14 +397,14 @@ pub async fn assign(
         };
         let adopted = matches!(&old.stance, Some(Stance::Proposed { duty: d, split: sp }) if *d == new_duty && *sp == new_split);
         let stance = if adopted {
-            "accepted"
+            StanceKind::Accepted
         } else if new_duty.carries() || i == ci {
-            "pending"
+            StanceKind::Pending
         } else {
             continue;
         };
         let mut s = cell_upsert(&e, requirement_id, c.org, actor, now);
-        s.stance = Set(Some(stance.into()));
+        s.stance = Set(Some(stance));
         save_cell(
             &txn,
             s,
@@ -423,7 +416,7 @@ pub async fn assign(
             ],
         )
         .await?;
-        if stance == "pending" && (new_duty.carries() || old.duty.carries()) {
+        if stance == StanceKind::Pending && (new_duty.carries() || old.duty.carries()) {
             asked.push(c.org);
         }
     }
@@ -549,7 +542,7 @@ pub async fn respond(
     s.note = Set(note.to_string());
     let (what, stance, duty, split) = match &r.reply {
         Reply::Accept { split } => {
-            s.stance = Set(Some("accepted".into()));
+            s.stance = Set(Some(StanceKind::Accepted));
             (
                 format!("accepted {}", cell.duty.label().to_lowercase()),
                 "accept",
@@ -564,8 +557,8 @@ pub async fn respond(
                     "That is what is assigned already: accept it instead.",
                 ));
             }
-            s.stance = Set(Some("proposed".into()));
-            s.proposed_duty = Set(Some(d.as_str().into()));
+            s.stance = Set(Some(StanceKind::Proposed));
+            s.proposed_duty = Set(Some(*d));
             s.proposed_split = Set(split.clone());
             (
                 format!("proposes {}", d.label().to_lowercase()),

@@ -70,7 +70,7 @@ pub async fn list(actor: &Actor, state: &AppState) -> Result<Vec<MemberDto>, App
                 user_id: UserId(u.id),
                 email: u.email.clone(),
                 display_name: u.display_name.clone(),
-                role: Role::parse(&m.role).ok()?,
+                role: m.role,
                 is_active: m.is_active && u.is_active,
                 is_self: u.id == actor.user_id().0,
                 joined: ts(m.created_at),
@@ -93,7 +93,7 @@ async fn other_active_admins<C: ConnectionTrait>(
     except: i64,
 ) -> Result<u64, AppError> {
     scoped::<membership::Entity>(actor)
-        .filter(membership::Column::Role.eq(Role::Admin.as_str()))
+        .filter(membership::Column::Role.eq(Role::Admin))
         .filter(membership::Column::IsActive.eq(true))
         .filter(membership::Column::Id.ne(except))
         .count(conn)
@@ -116,13 +116,10 @@ pub async fn change_role(
     actor.require(Permission::ManageMembers)?;
     let txn = db::write_txn(&state.writer).await?;
     let m = find_owned::<membership::Entity, _>(&txn, actor, id.0).await?;
-    if m.role == role.as_str() {
+    if m.role == role {
         return Ok(());
     }
-    if m.role == Role::Admin.as_str()
-        && m.is_active
-        && other_active_admins(&txn, actor, m.id).await? == 0
-    {
+    if m.role == Role::Admin && m.is_active && other_active_admins(&txn, actor, m.id).await? == 0 {
         return Err(AppError::invalid(
             "role",
             "An organization needs at least one active admin. Make someone else admin first.",
@@ -130,7 +127,7 @@ pub async fn change_role(
     }
     let before = member_json(&m);
     let mut am: membership::ActiveModel = m.into_inner().into();
-    am.role = Set(role.as_str().to_string());
+    am.role = Set(role);
     let after = am.update(&txn).await?;
     audit::record(
         &txn,
@@ -171,7 +168,7 @@ pub async fn set_active(
                 "You cannot deactivate yourself. Ask another admin.",
             ));
         }
-        if m.role == Role::Admin.as_str() && other_active_admins(&txn, actor, m.id).await? == 0 {
+        if m.role == Role::Admin && other_active_admins(&txn, actor, m.id).await? == 0 {
             return Err(AppError::invalid(
                 "member",
                 "An organization needs at least one active admin.",

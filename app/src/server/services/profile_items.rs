@@ -111,9 +111,9 @@ async fn append_items<C: ConnectionTrait>(
             requirement_id: Set(r.id),
             position: Set(next + i as i32),
             section: Set(format!("{} · {}", r.group_code, r.group_title)),
-            target_kind: Set(kind.as_str().into()),
+            target_kind: Set(kind),
             target: Set(level),
-            responsible_party: Set(party.as_str().into()),
+            responsible_party: Set(party),
             weight: Set(1),
             evidence_required: Set(false),
             parameters: Set(String::new()),
@@ -213,7 +213,7 @@ async fn item_in_draft<C: ConnectionTrait>(
 ) -> Result<(access::Editable<profile::Model>, profile_item::Model), AppError> {
     // The item is found only through a profile the actor's organization owns.
     let (p, item) = access::profile_item_owned(conn, actor, item_id.0).await?;
-    if ProfileStatus::parse(&p.status) != ProfileStatus::Draft {
+    if p.status != ProfileStatus::Draft {
         return Err(immutable(&p));
     }
     Ok((p, item.into_inner()))
@@ -267,7 +267,7 @@ pub async fn update_item(
     let mut am: profile_item::ActiveModel = item.into();
     am.section = Set(section);
     am.target = Set(target);
-    am.responsible_party = Set(party.as_str().into());
+    am.responsible_party = Set(party);
     am.weight = Set(weight);
     am.evidence_required = Set(input.evidence_required);
     am.parameters = Set(parameters.to_string());

@@ -4,8 +4,8 @@
 
 use super::{catalogs, ts};
 use crate::model::{
-    parse_name, AppError, CatalogId, Party, Permission, ProfileDto, ProfileId, ProfileItemDto,
-    ProfileItemId, ProfileStatus, ProfileSummary, TargetKind,
+    parse_name, AppError, CatalogId, Permission, ProfileDto, ProfileId, ProfileItemDto,
+    ProfileItemId, ProfileStatus, ProfileSummary,
 };
 use crate::server::{
     access,
@@ -29,7 +29,7 @@ pub(super) fn summary(p: &profile::Model, items: u64) -> ProfileSummary {
         id: ProfileId(p.id),
         name: p.name.clone(),
         version: p.version,
-        status: ProfileStatus::parse(&p.status),
+        status: p.status,
         items,
         updated: ts(p.published_at.unwrap_or(p.created_at)),
     }
@@ -112,7 +112,7 @@ pub(super) async fn insert_draft<C: ConnectionTrait>(
         version: Set(1),
         name: Set(name),
         description: Set(description.to_string()),
-        status: Set(ProfileStatus::Draft.as_str().into()),
+        status: Set(ProfileStatus::Draft),
         created_by: Set(Some(actor.user_id().0)),
         created_at: Set(Utc::now()),
         published_at: Set(None),
@@ -159,7 +159,7 @@ pub async fn get(actor: &Actor, state: &AppState, id: ProfileId) -> Result<Profi
         name: p.name.clone(),
         description: p.description.clone(),
         version: p.version,
-        status: ProfileStatus::parse(&p.status),
+        status: p.status,
         published_at: p.published_at.map(ts),
         last_modified: p
             .published_at
@@ -183,9 +183,9 @@ pub async fn get(actor: &Actor, state: &AppState, id: ProfileId) -> Result<Profi
                     catalog_version: cats.get(&r.catalog_id).map(|c| c.1).unwrap_or(0),
                     requirement: catalogs::requirement_dto(r),
                     section: i.section,
-                    target_kind: TargetKind::parse(&i.target_kind),
+                    target_kind: i.target_kind,
                     target: i.target,
-                    responsible_party: Party::parse(&i.responsible_party).unwrap_or(Party::Other),
+                    responsible_party: i.responsible_party,
                     weight: i.weight,
                     evidence_required: i.evidence_required,
                     parameters: i.parameters,
@@ -208,7 +208,7 @@ pub(super) async fn draft<C: ConnectionTrait>(
     id: i64,
 ) -> Result<access::Editable<profile::Model>, AppError> {
     let p = find_owned::<profile::Entity, _>(conn, actor, id).await?;
-    if ProfileStatus::parse(&p.status) != ProfileStatus::Draft {
+    if p.status != ProfileStatus::Draft {
         return Err(immutable(&p));
     }
     Ok(p)
@@ -239,7 +239,7 @@ pub async fn publish(actor: &Actor, state: &AppState, id: ProfileId) -> Result<(
         )
         .col_expr(profile::Column::PublishedAt, Expr::value(Some(now)))
         .filter(profile::Column::Id.eq(p.id))
-        .filter(profile::Column::Status.eq(ProfileStatus::Draft.as_str()))
+        .filter(profile::Column::Status.eq(ProfileStatus::Draft))
         .exec(&txn)
         .await?;
     if claimed.rows_affected != 1 {
@@ -272,10 +272,7 @@ pub async fn new_version(
         .filter(profile::Column::Lineage.eq(p.lineage.as_str()))
         .all(&txn)
         .await?;
-    if let Some(d) = versions
-        .iter()
-        .find(|v| ProfileStatus::parse(&v.status) == ProfileStatus::Draft)
-    {
+    if let Some(d) = versions.iter().find(|v| v.status == ProfileStatus::Draft) {
         return Err(AppError::Conflict(format!(
             "Version {} is already a draft; edit that one.",
             d.version
@@ -288,7 +285,7 @@ pub async fn new_version(
         version: Set(version),
         name: Set(p.name.clone()),
         description: Set(p.description.clone()),
-        status: Set(ProfileStatus::Draft.as_str().into()),
+        status: Set(ProfileStatus::Draft),
         created_by: Set(Some(actor.user_id().0)),
         created_at: Set(state.clock.now()),
         published_at: Set(None),

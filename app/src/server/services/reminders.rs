@@ -10,7 +10,9 @@
 //! restarted server carries on where the last one stopped.
 
 use super::org_names;
-use crate::model::{parse_reminder_days, reminder_due, AppError, CommitmentStatus, Role};
+use crate::model::{
+    parse_reminder_days, reminder_due, AppError, AssessmentStatus, CommitmentStatus, Role,
+};
 use crate::server::{
     db,
     entities::{assessment, commitment, evidence, job, organization, reminder_claim},
@@ -199,14 +201,14 @@ async fn due(state: &AppState) -> Result<Vec<Due>, AppError> {
 
     // access: allow — system job (as every query of this run).
     let commitments = commitment::Entity::find()
-        .filter(commitment::Column::Status.is_in(CommitmentStatus::open_strs()))
+        .filter(commitment::Column::Status.is_in(CommitmentStatus::OPEN))
         .filter(commitment::Column::DueOn.is_not_null())
         .filter(commitment::Column::DueOn.lte(horizon))
         .all(conn)
         .await?;
     // access: allow — system job.
     let assessments = assessment::Entity::find()
-        .filter(assessment::Column::Status.is_in(["sent", "in_progress", "changes_requested"]))
+        .filter(assessment::Column::Status.is_in(AssessmentStatus::ANSWERING))
         .filter(assessment::Column::DueOn.gte(today))
         .filter(assessment::Column::DueOn.lte(horizon))
         .all(conn)
@@ -335,7 +337,7 @@ async fn due(state: &AppState) -> Result<Vec<Due>, AppError> {
         let (Some(a), Some(exp)) = (a, e.expires_on) else {
             continue;
         };
-        if a.status == "withdrawn" {
+        if a.status == AssessmentStatus::Withdrawn {
             continue;
         }
         if let Some(d) = remind(a.supplier_org_id, exp) {

@@ -5,8 +5,8 @@
 
 use super::{assessments, ts};
 use crate::model::{
-    analyse, AnswerId, AppError, AssessmentId, AssessmentStatus, CommentDto, GapAnalysis, OrgId,
-    Permission, ReviewStatus, Role, Side, Transition, Visibility,
+    analyse, AnswerId, AppError, AssessmentId, AssessmentStatus, CommentDto, CommitmentSource,
+    GapAnalysis, OrgId, Permission, ReviewStatus, Role, Side, Transition, Visibility,
 };
 use crate::server::notify::member_emails;
 use crate::server::{
@@ -118,7 +118,7 @@ pub async fn review_answer(
         assessment_id: Set(a.id),
         answer_id: Set(x.id),
         owner_org_id: Set(a.owner_org_id),
-        status: Set(verdict.as_str().into()),
+        status: Set(verdict),
         reviewer_id: Set(Some(actor.user_id().0)),
         updated_at: Set(state.clock.now()),
         ..Default::default()
@@ -171,7 +171,7 @@ pub async fn comments(
             answer_id: AnswerId(c.answer_id),
             author: users.get(&c.author_id).cloned().unwrap_or_default(),
             organization: orgs.get(&c.author_org_id).cloned().unwrap_or_default(),
-            visibility: Visibility::parse(&c.visibility).unwrap_or(Visibility::Internal),
+            visibility: c.visibility,
             body: c.body,
             at: ts(c.created_at),
         })
@@ -227,7 +227,7 @@ pub async fn add_comment(
         answer_id: Set(x.id),
         author_id: Set(actor.user_id().0),
         author_org_id: Set(actor.org_id().0),
-        visibility: Set(visibility.as_str().into()),
+        visibility: Set(visibility),
         body: Set(body.to_string()),
         created_at: Set(state.clock.now()),
         ..Default::default()
@@ -414,7 +414,7 @@ pub async fn decide(
     am.decision_rationale = Set(Some(rationale.to_string()));
     am.decided_by = Set(Some(actor.user_id().0));
     am.decided_at = Set(Some(now));
-    am.status = Set(to.as_str().into());
+    am.status = Set(to);
     am.update(&txn).await?;
     for c in &conditions {
         writes::propose_commitment(
@@ -429,7 +429,7 @@ pub async fn decide(
                 answer: None,
                 title: &c.title,
                 due_on: c.due_on,
-                source: "review_condition",
+                source: CommitmentSource::ReviewCondition,
             },
         )
         .await?;
