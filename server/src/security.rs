@@ -243,6 +243,7 @@ mod tests {
     fn secrets_in_paths_are_not_logged() {
         assert_eq!(redact_path("/invite/abcdef"), "/invite/[redacted]");
         assert_eq!(redact_path("/reset/abcdef"), "/reset/[redacted]");
+        assert_eq!(redact_path("/calendar/abcdef.ics"), "/calendar/[redacted]");
         assert_eq!(redact_path("/members"), "/members");
     }
 }

@@ -64,6 +64,11 @@ pub struct Options {
     pub smtp: Option<app::server::config::SmtpConfig>,
     pub session_idle: Option<std::time::Duration>,
     pub session_absolute: Option<std::time::Duration>,
+    /// Which `X-Forwarded-For` entries the server believes.
+    pub trust_proxy: app::server::proxy::TrustedProxies,
+    /// Links and the base URL say https (the server itself still speaks
+    /// plain HTTP to the test, as behind a TLS-terminating proxy).
+    pub https_base: bool,
 }
 
 impl Default for Options {
@@ -74,6 +79,8 @@ impl Default for Options {
             smtp: None,
             session_idle: None,
             session_absolute: None,
+            trust_proxy: Default::default(),
+            https_base: false,
         }
     }
 }
@@ -142,7 +149,12 @@ impl TestApp {
         };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        config.base_url = format!("http://{addr}");
+        config.base_url = if opts.https_base {
+            format!("https://{addr}")
+        } else {
+            format!("http://{addr}")
+        };
+        config.trust_proxy = opts.trust_proxy.clone();
         let clock = Arc::new(app::model::FixedClock::at(chrono::Utc::now().date_naive()));
         let state = pactline::init_state(config, Some(mailer))
             .await

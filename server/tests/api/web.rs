@@ -1,9 +1,10 @@
 //! HTTP behaviour every route shares: health, headers, CSRF, limits, pages.
 
 use crate::both;
-use crate::common::{Backend, TestApp, World, PASSWORD};
+use crate::common::{unique, Backend, Options, TestApp, World, PASSWORD};
 use app::model::Role;
 use reqwest::StatusCode;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 async fn health_reports_the_database(b: Backend) {
     let app = TestApp::spawn(b).await;
@@ -52,6 +53,142 @@ async fn pages_and_api_carry_security_headers(b: Backend) {
     app.finish().await;
 }
 both!(pages_and_api_carry_security_headers);
+
+async fn tenant_answers_are_never_cached_and_https_is_pinned(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let w = World::build(&app).await;
+    let admin = app.login(w.alpha.email(Role::Admin), PASSWORD).await;
+    let page = admin.get(app.url("/members")).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert_eq!(page.headers()["cache-control"], "no-store");
+    let api = admin
+        .post(app.url("/api/me"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        api.headers()["cache-control"],
+        "no-store",
+        "server functions"
+    );
+    // Over plain http no HSTS: it would pin a site that cannot do https.
+    assert!(!page.headers().contains_key("strict-transport-security"));
+    // Server functions answer POST only.
+    let get = admin.get(app.url("/api/me")).send().await.unwrap();
+    assert_ne!(get.status(), StatusCode::OK, "GET /api/… is not a route");
+    assert!(!get
+        .text()
+        .await
+        .unwrap()
+        .contains(w.alpha.email(Role::Admin)));
+    app.finish().await;
+
+    let app = TestApp::spawn_with(
+        b,
+        Options {
+            https_base: true,
+            ..Default::default()
+        },
+    )
+    .await;
+    let r = app.client().get(app.url("/login")).send().await.unwrap();
+    assert_eq!(
+        r.headers()["strict-transport-security"],
+        "max-age=31536000; includeSubDomains"
+    );
+    app.finish().await;
+}
+both!(tenant_answers_are_never_cached_and_https_is_pinned);
+
+async fn request_ids_are_made_by_the_server(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let w = World::build(&app).await;
+    let c = app.client();
+    let chosen = "forged-id-<script>";
+    let r = c
+        .post(app.url("/auth/login"))
+        .header("x-request-id", chosen)
+        .form(&[
+            ("email", w.alpha.email(Role::Admin)),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let id = r.headers()["x-request-id"].to_str().unwrap().to_string();
+    assert_ne!(id, chosen);
+    assert!(uuid::Uuid::parse_str(&id).is_ok(), "{id}");
+    let audit = app::server::entities::audit_event::Entity::find()
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    assert!(audit.iter().all(|e| e.request_id != chosen));
+    assert!(
+        audit.iter().any(|e| e.request_id == id),
+        "the sign-in is audited under our id"
+    );
+    app.finish().await;
+}
+both!(request_ids_are_made_by_the_server);
+
+/// The address recorded for a failed sign-in, sent with `forwarded`.
+async fn recorded_address(app: &TestApp, email: &str, forwarded: &str) -> String {
+    app.client()
+        .post(app.url("/auth/login"))
+        .header("x-forwarded-for", forwarded)
+        .form(&[("email", email), ("password", "not the password")])
+        .send()
+        .await
+        .unwrap();
+    app::server::entities::login_attempt::Entity::find()
+        .filter(app::server::entities::login_attempt::Column::Email.eq(email))
+        .order_by_desc(app::server::entities::login_attempt::Column::Id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .expect("the attempt is recorded")
+        .client_addr
+}
+
+async fn the_client_address_is_what_our_proxy_saw(b: Backend) {
+    // No proxy configured: whatever the client forwards is ignored.
+    let app = TestApp::spawn(b).await;
+    let email = format!("nobody-{}@example.com", unique());
+    assert_eq!(recorded_address(&app, &email, "6.6.6.6").await, "127.0.0.1");
+    app.finish().await;
+    // One trusted hop: the entry the proxy appended, not the client's own.
+    let app = TestApp::spawn_with(
+        b,
+        Options {
+            trust_proxy: app::server::proxy::TrustedProxies::Hops(1),
+            ..Default::default()
+        },
+    )
+    .await;
+    assert_eq!(
+        recorded_address(&app, &email, "6.6.6.6, 203.0.113.9").await,
+        "203.0.113.9"
+    );
+    app.finish().await;
+    // Trusted networks: every hop inside them is skipped.
+    let app = TestApp::spawn_with(
+        b,
+        Options {
+            trust_proxy: app::server::proxy::TrustedProxies::parse("127.0.0.0/8, 10.0.0.0/8")
+                .unwrap(),
+            ..Default::default()
+        },
+    )
+    .await;
+    assert_eq!(
+        recorded_address(&app, &email, "6.6.6.6, 198.51.100.4, 10.2.3.4").await,
+        "198.51.100.4"
+    );
+    app.finish().await;
+}
+both!(the_client_address_is_what_our_proxy_saw);
 
 async fn cross_site_posts_are_refused(b: Backend) {
     let app = TestApp::spawn(b).await;
