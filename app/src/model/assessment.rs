@@ -3,7 +3,7 @@
 
 use super::{
     AnswerFields, AnswerId, AnswerInput, AppError, AssessmentId, EngagementId, EvidenceId, Party,
-    ProfileId, RequirementDto, TargetKind,
+    ProfileId, RequirementDto, TargetKind, UserId,
 };
 use serde::{Deserialize, Serialize};
 
@@ -264,7 +264,7 @@ pub struct AssessmentDto {
     pub abilities: crate::model::AssessmentAbilities,
     pub answers: Vec<AnswerDto>,
     /// The supplier's members answers can be assigned to (supplier side only).
-    pub colleagues: Vec<(i64, String)>,
+    pub colleagues: Vec<(UserId, String)>,
     /// The rationale of the asset owner's decision, once decided.
     pub decision: Option<String>,
 }

@@ -10,7 +10,7 @@ use crate::api::engagements::{
 use crate::components::{action_error, submit_upload, ErrorBox, ImportErrors};
 use crate::model::{
     AnswerDto, AnswerFields, AppError, AssessmentId, Compliance, EvidenceDto, SaveOutcome,
-    TargetKind,
+    TargetKind, UserId,
 };
 use leptos::{either::Either, prelude::*};
 use leptos_router::hooks::use_params_map;
@@ -22,7 +22,7 @@ pub(crate) fn AnswerEditor(
     fields: RwSignal<AnswerFields>,
     evidence: RwSignal<Vec<EvidenceDto>>,
     assignee: RwSignal<Option<String>>,
-    colleagues: StoredValue<Vec<(i64, String)>>,
+    colleagues: StoredValue<Vec<(UserId, String)>>,
 ) -> impl IntoView {
     let id = answer.id;
     let input = RwSignal::new(fields.get_untracked().to_input());
@@ -191,7 +191,7 @@ pub(crate) fn AnswerEditor(
 fn Assign(
     id: crate::model::AnswerId,
     assignee: RwSignal<Option<String>>,
-    colleagues: StoredValue<Vec<(i64, String)>>,
+    colleagues: StoredValue<Vec<(UserId, String)>>,
 ) -> impl IntoView {
     let assign = ServerAction::<AssignAnswer>::new();
     let fid = format!("assignee-{}", id.0);

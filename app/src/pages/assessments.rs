@@ -189,7 +189,7 @@ pub(crate) fn target_label(x: &AnswerDto) -> String {
 fn AnswerRow(
     answer: AnswerDto,
     editable: bool,
-    colleagues: StoredValue<Vec<(i64, String)>>,
+    colleagues: StoredValue<Vec<(crate::model::UserId, String)>>,
     side: Side,
     abilities: crate::model::AssessmentAbilities,
 ) -> impl IntoView {

@@ -34,8 +34,9 @@ use super::{
     Actor,
 };
 use crate::model::{
-    assessment_abilities, AnswerId, AppError, AssessmentAbilities, AssessmentStatus,
-    CommitmentRole, OrgKind, Permission, Side, Visibility,
+    assessment_abilities, AnswerId, AppError, AssessmentAbilities, AssessmentId, AssessmentStatus,
+    CatalogId, CommitmentRole, EngagementId, EvidenceId, OrgId, OrgKind, Permission, ProfileItemId,
+    Side, Visibility,
 };
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, PrimaryKeyTrait, QueryFilter, QueryOrder,
@@ -198,7 +199,7 @@ where
 
 /// The engagements the assessor organization `org` was invited into, as a
 /// subquery for `IN (…)`.
-pub fn engagements_assessed_by(org: i64) -> sea_orm::sea_query::SelectStatement {
+pub fn engagements_assessed_by(org: OrgId) -> sea_orm::sea_query::SelectStatement {
     sea_orm::sea_query::Query::select()
         .column(engagement_assessor::Column::EngagementId)
         .from(engagement_assessor::Entity)
@@ -211,7 +212,7 @@ pub fn engagements_assessed_by(org: i64) -> sea_orm::sea_query::SelectStatement 
 pub async fn is_assessor<C: ConnectionTrait>(
     conn: &C,
     actor: &Actor,
-    engagement_id: i64,
+    engagement_id: EngagementId,
 ) -> Result<bool, AppError> {
     if !actor.kinds().contains(&OrgKind::Assessor) {
         return Ok(false);
@@ -229,13 +230,13 @@ pub async fn is_assessor<C: ConnectionTrait>(
 pub async fn engagement<C: ConnectionTrait>(
     conn: &C,
     actor: &Actor,
-    id: i64,
+    id: EngagementId,
 ) -> Result<(Readable<engagement::Model>, Side), AppError> {
     let e = engagement::Entity::find_by_id(id)
         .one(conn)
         .await?
         .ok_or(AppError::NotFound)?;
-    if e.owner_org_id == actor.org_id().0 && actor.kinds().contains(&OrgKind::AssetOwner) {
+    if e.owner_org_id == actor.org_id() && actor.kinds().contains(&OrgKind::AssetOwner) {
         return Ok((readable(e), Side::Owner));
     }
     if is_assessor(conn, actor, e.id).await? {
@@ -249,7 +250,7 @@ pub async fn engagement<C: ConnectionTrait>(
 pub async fn engagement_with_supplier<C: ConnectionTrait>(
     conn: &C,
     actor: &Actor,
-    id: i64,
+    id: EngagementId,
 ) -> Result<(Readable<engagement::Model>, Side), AppError> {
     match engagement(conn, actor, id).await {
         Err(AppError::NotFound) => {
@@ -335,16 +336,17 @@ fn readable_condition(actor: &Actor) -> Condition {
         .add(assessment::Column::OwnerOrgId.eq(org))
         .add(assessment::Column::SupplierOrgId.eq(org));
     if actor.kinds().contains(&OrgKind::Assessor) {
-        any = any.add(assessment::Column::EngagementId.in_subquery(engagements_assessed_by(org)));
+        any = any
+            .add(assessment::Column::EngagementId.in_subquery(engagements_assessed_by(OrgId(org))));
     }
     any
 }
 
 /// The actor's side of an assessment it may read.
 pub fn side_of(actor: &Actor, a: &assessment::Model) -> Side {
-    if a.owner_org_id == actor.org_id().0 {
+    if a.owner_org_id == actor.org_id() {
         Side::Owner
-    } else if a.supplier_org_id == actor.org_id().0 {
+    } else if a.supplier_org_id == actor.org_id() {
         Side::Supplier
     } else {
         Side::Assessor
@@ -366,7 +368,7 @@ pub fn abilities(actor: &Actor, a: &assessment::Model) -> AssessmentAbilities {
 pub async fn assessment_readable<C: ConnectionTrait>(
     conn: &C,
     actor: &Actor,
-    id: i64,
+    id: AssessmentId,
 ) -> Result<Readable<assessment::Model>, AppError> {
     assessments_readable(actor)
         .filter(assessment::Column::Id.eq(id))
@@ -380,7 +382,7 @@ pub async fn assessment_readable<C: ConnectionTrait>(
 pub async fn assessment_of_party<C: ConnectionTrait>(
     conn: &C,
     actor: &Actor,
-    id: i64,
+    id: AssessmentId,
 ) -> Result<Editable<assessment::Model>, AppError> {
     assessments_of_party(actor)
         .filter(assessment::Column::Id.eq(id))
@@ -421,7 +423,7 @@ pub async fn answer_editable<C: ConnectionTrait>(
     // The answer with its assessment in one query (every autosave runs it):
     // both must be the caller's organization's, as the supplier.
     let org = actor.org_id().0;
-    let (x, a) = answer::Entity::find_by_id(answer_id.0)
+    let (x, a) = answer::Entity::find_by_id(answer_id)
         .filter(answer::Column::SupplierOrgId.eq(org))
         .join(
             sea_orm::JoinType::InnerJoin,
@@ -454,7 +456,7 @@ pub async fn answer_editable_locked<C: ConnectionTrait>(
     answer_id: AnswerId,
 ) -> Result<(Editable<assessment::Model>, Editable<answer::Model>), AppError> {
     let (_, x) = answer_editable(txn, actor, answer_id).await?;
-    let a = answers::lock_assessment(txn, x.assessment_id)
+    let a = answers::lock_assessment(txn, x.assessment_id.0)
         .await?
         .ok_or(AppError::NotFound)?;
     if !assessment_status(&a).supplier_may_edit() {
@@ -470,7 +472,7 @@ pub async fn answer_readable<C: ConnectionTrait>(
     actor: &Actor,
     answer_id: AnswerId,
 ) -> Result<(Readable<assessment::Model>, Readable<answer::Model>), AppError> {
-    let (x, a) = answer::Entity::find_by_id(answer_id.0)
+    let (x, a) = answer::Entity::find_by_id(answer_id)
         .join(
             sea_orm::JoinType::InnerJoin,
             answer::Entity::belongs_to(assessment::Entity)
@@ -518,7 +520,7 @@ pub fn answers_of_all(list: &[Readable<assessment::Model>]) -> Select<answer::En
 pub async fn answer_in<C: ConnectionTrait>(
     conn: &C,
     a: &Readable<assessment::Model>,
-    id: i64,
+    id: AnswerId,
 ) -> Result<Readable<answer::Model>, AppError> {
     answers_of(a)
         .filter(answer::Column::Id.eq(id))
@@ -541,7 +543,7 @@ pub fn evidence_of_answer(x: &Readable<answer::Model>) -> Select<evidence::Entit
 pub async fn evidence_readable<C: ConnectionTrait>(
     conn: &C,
     actor: &Actor,
-    id: i64,
+    id: EvidenceId,
 ) -> Result<Readable<evidence::Model>, AppError> {
     evidence::Entity::find_by_id(id)
         .filter(
@@ -665,7 +667,7 @@ pub fn engagements_readable(actor: &Actor) -> Select<engagement::Entity> {
         any = any.add(engagement::Column::OwnerOrgId.eq(org));
     }
     if actor.kinds().contains(&OrgKind::Assessor) {
-        any = any.add(engagement::Column::Id.in_subquery(engagements_assessed_by(org)));
+        any = any.add(engagement::Column::Id.in_subquery(engagements_assessed_by(OrgId(org))));
     }
     // Neither kind: nothing (an empty `any` would match every row).
     any = any.add(sea_orm::sea_query::Expr::cust("1 = 0"));
@@ -696,7 +698,7 @@ pub fn requirements_readable(actor: &Actor) -> Select<requirement::Entity> {
 pub async fn catalog_readable<C: ConnectionTrait>(
     conn: &C,
     actor: &Actor,
-    id: i64,
+    id: CatalogId,
 ) -> Result<Readable<catalog::Model>, AppError> {
     catalogs_readable(actor)
         .filter(catalog::Column::Id.eq(id))
@@ -710,7 +712,7 @@ pub async fn catalog_readable<C: ConnectionTrait>(
 pub async fn catalog_owned<C: ConnectionTrait>(
     conn: &C,
     actor: &Actor,
-    id: i64,
+    id: CatalogId,
 ) -> Result<Editable<catalog::Model>, AppError> {
     catalog::Entity::find_by_id(id)
         .filter(catalog::Column::OwnerOrgId.eq(actor.org_id().0))
@@ -742,7 +744,7 @@ pub fn items_of_own_profiles(actor: &Actor) -> Select<profile_item::Entity> {
 pub async fn profile_item_owned<C: ConnectionTrait>(
     conn: &C,
     actor: &Actor,
-    id: i64,
+    id: ProfileItemId,
 ) -> Result<(Editable<profile::Model>, Editable<profile_item::Model>), AppError> {
     let item = profile_item::Entity::find_by_id(id)
         .one(conn)
@@ -760,13 +762,13 @@ pub fn items_of(p: &Readable<profile::Model>) -> Select<profile_item::Entity> {
 /// Commitments the two sides may change: the caller's organization is the
 /// asset owner or the supplier of it.
 pub fn commitments_of_party(actor: &Actor) -> Select<commitment::Entity> {
-    commitments_of_org(actor.org_id().0)
+    commitments_of_org(actor.org_id())
 }
 
 /// The commitments organization `org` is a party to, for a credential that
 /// stands for the organization rather than a member (the calendar feed's
 /// token, checked by its caller).
-pub fn commitments_of_org(org: i64) -> Select<commitment::Entity> {
+pub fn commitments_of_org(org: OrgId) -> Select<commitment::Entity> {
     commitment::Entity::find().filter(
         Condition::any()
             .add(commitment::Column::OwnerOrgId.eq(org))
@@ -793,7 +795,8 @@ pub fn commitments_readable(actor: &Actor) -> Select<commitment::Entity> {
         .add(commitment::Column::OwnerOrgId.eq(org))
         .add(commitment::Column::SupplierOrgId.eq(org));
     if actor.kinds().contains(&OrgKind::Assessor) {
-        any = any.add(commitment::Column::EngagementId.in_subquery(engagements_assessed_by(org)));
+        any = any
+            .add(commitment::Column::EngagementId.in_subquery(engagements_assessed_by(OrgId(org))));
     }
     commitment::Entity::find().filter(any)
 }
@@ -802,18 +805,18 @@ pub fn commitments_readable(actor: &Actor) -> Select<commitment::Entity> {
 pub fn commitment_role(actor: &Actor, c: &commitment::Model) -> CommitmentRole {
     let org = actor.org_id().0;
     CommitmentRole {
-        promises: c.party_org_id == org,
-        proposed: c.proposed_by_org_id == org,
-        owner: c.owner_org_id == org,
+        promises: c.party_org_id == OrgId(org),
+        proposed: c.proposed_by_org_id == OrgId(org),
+        owner: c.owner_org_id == OrgId(org),
     }
 }
 
 /// Whether the caller's role lets it act for its side of the commitment.
 pub fn may_act_on_commitment(actor: &Actor, c: &commitment::Model) -> bool {
     let org = actor.org_id().0;
-    if c.owner_org_id == org {
+    if c.owner_org_id == OrgId(org) {
         actor.may(Permission::ReviewAssessments) || actor.may(Permission::ManageEngagements)
-    } else if c.supplier_org_id == org {
+    } else if c.supplier_org_id == OrgId(org) {
         actor.may(Permission::AnswerAssessments)
     } else {
         false

@@ -18,7 +18,9 @@
 //! save shows both versions, a sheet applies nothing, a pre-fill leaves the
 //! colleague's answer standing.
 
-use crate::model::{AnswerFields, AppError, AssessmentStatus, Side, Transition};
+use crate::model::{
+    AnswerFields, AnswerId, AppError, AssessmentId, AssessmentStatus, Side, Transition,
+};
 use crate::server::{
     audit,
     entities::{answer, answer_version, assessment},
@@ -57,7 +59,7 @@ pub struct AnswerWrite<'a> {
     /// The answer's assessment as the caller read it (for the first-answer
     /// status move).
     pub assessment: &'a assessment::Model,
-    pub answer_id: i64,
+    pub answer_id: AnswerId,
     pub expected: i32,
     pub fields: &'a AnswerFields,
 }
@@ -81,7 +83,7 @@ pub async fn write<C: ConnectionTrait>(
     writes: &[AnswerWrite<'_>],
 ) -> Result<Vec<Outcome>, AppError> {
     let now = Utc::now();
-    let mut ids: Vec<i64> = writes.iter().map(|w| w.assessment.id).collect();
+    let mut ids: Vec<AssessmentId> = writes.iter().map(|w| w.assessment.id).collect();
     ids.sort_unstable();
     ids.dedup();
     let editable = lock_editable(txn, &ids).await?;
@@ -97,7 +99,7 @@ pub async fn write<C: ConnectionTrait>(
             outcomes.push(Outcome::Locked);
             continue;
         }
-        let done = conditional_update(w.answer_id, w.expected, w.fields, w.actor, now)
+        let done = conditional_update(w.answer_id.0, w.expected, w.fields, w.actor, now)
             .filter(answer::Column::AssessmentId.eq(w.assessment.id))
             .exec(txn)
             .await?;
@@ -107,7 +109,7 @@ pub async fn write<C: ConnectionTrait>(
         }
         outcomes.push(Outcome::Saved);
         let version = w.expected + 1;
-        versions.push(kept_version(w.answer_id, version, w.fields, w.actor, now));
+        versions.push(kept_version(w.answer_id.0, version, w.fields, w.actor, now));
         if started.insert((w.assessment.id, w.assessment.status.as_str())) {
             mark_started(txn, w.actor, w.assessment).await?;
         }
@@ -136,8 +138,11 @@ pub async fn write<C: ConnectionTrait>(
 
 /// Of the assessments `ids`, those still editable by the supplier, locked
 /// until the transaction ends.
-async fn lock_editable<C: ConnectionTrait>(txn: &C, ids: &[i64]) -> Result<HashSet<i64>, AppError> {
-    let rows: Vec<i64> = assessment::Entity::find()
+async fn lock_editable<C: ConnectionTrait>(
+    txn: &C,
+    ids: &[AssessmentId],
+) -> Result<HashSet<AssessmentId>, AppError> {
+    let rows: Vec<AssessmentId> = assessment::Entity::find()
         .select_only()
         .column(assessment::Column::Id)
         .filter(assessment::Column::Id.is_in(ids.iter().copied()))
@@ -158,7 +163,7 @@ pub async fn lock_assessment<C: ConnectionTrait>(
     txn: &C,
     id: i64,
 ) -> Result<Option<assessment::Model>, AppError> {
-    assessment::Entity::find_by_id(id)
+    assessment::Entity::find_by_id(AssessmentId(id))
         .lock_exclusive()
         .one(txn)
         .await
@@ -214,10 +219,10 @@ fn kept_version(
     now: DateTime<Utc>,
 ) -> answer_version::ActiveModel {
     answer_version::ActiveModel {
-        answer_id: Set(answer_id),
+        answer_id: Set(AnswerId(answer_id)),
         version: Set(version),
         data: Set(serde_json::to_string(f).unwrap_or_default()),
-        saved_by: Set(Some(actor.user_id().0)),
+        saved_by: Set(Some(actor.user_id())),
         saved_at: Set(now),
         ..Default::default()
     }

@@ -158,8 +158,8 @@ pub async fn seed(state: &AppState) -> Result<bool, AppError> {
     });
     for (_, supplier) in suppliers {
         supplier_link::ActiveModel {
-            owner_org_id: Set(owner.0),
-            supplier_org_id: Set(supplier.0),
+            owner_org_id: Set(owner),
+            supplier_org_id: Set(*supplier),
             created_by: Set(None),
             created_at: Set(Utc::now()),
             ..Default::default()
@@ -282,13 +282,13 @@ async fn seed_commitments(
         owner,
         state,
         e,
-        ostrava,
+        ostrava.0,
         quick,
         &in_days(12),
         "The quick check for remote maintenance.",
     )
     .await?;
-    let supplier = demo_actor(state, "Ostrava Automation", ostrava).await?;
+    let supplier = demo_actor(state, "Ostrava Automation", ostrava.0).await?;
     let a = assessments::get(&supplier, state, sent).await?;
     let answers: [(&str, &str, &str, &str); 5] = [
         (
@@ -454,12 +454,12 @@ async fn seed_engagement(
     )
     .await?;
     let msg = "Please answer before the tender closes; attach certificates where you have them.";
-    let to_helix = engagements::send_assessment(owner, state, e, helix, edr, &due, msg).await?;
-    engagements::send_assessment(owner, state, e, ostrava, edr, &due, msg).await?;
-    engagements::send_assessment(owner, state, e, helix, quick, &due, "").await?;
+    let to_helix = engagements::send_assessment(owner, state, e, helix.0, edr, &due, msg).await?;
+    engagements::send_assessment(owner, state, e, ostrava.0, edr, &due, msg).await?;
+    engagements::send_assessment(owner, state, e, helix.0, quick, &due, "").await?;
 
     // Helix has started: a few answers and a certificate.
-    let actor = demo_actor(state, "Helix Controls", helix).await?;
+    let actor = demo_actor(state, "Helix Controls", helix.0).await?;
     let a = assessments::get(&actor, state, AssessmentId(to_helix.0)).await?;
     let answers: [(&str, &str, &str); 4] = [
         (
@@ -501,7 +501,7 @@ async fn seed_engagement(
     }
     // Ostrava has started too, with different answers: the comparison shows
     // where the two offers part.
-    let ostrava_actor = demo_actor(state, "Ostrava Automation", ostrava).await?;
+    let ostrava_actor = demo_actor(state, "Ostrava Automation", ostrava.0).await?;
     let o = assessments::list(&ostrava_actor, state).await?;
     let o = assessments::get(&ostrava_actor, state, o[0].id).await?;
     let ostrava_answers: [(&str, &str, &str); 3] = [
@@ -544,7 +544,7 @@ async fn seed_engagement(
     let certa = demo_actor(
         state,
         "Certa Assessment Services",
-        org_id("certa assessment services")?,
+        (org_id("certa assessment services")?).0,
     )
     .await?;
     super::services::reviews::add_comment(

@@ -18,7 +18,7 @@ use super::{
 };
 use crate::model::{
     analyse, AppError, AssessmentStatus, CommitmentSource, CommitmentStatus, Compliance, GapItem,
-    OrgKind, Party, ProfileStatus, TargetKind,
+    OrgId, OrgKind, Party, ProfileStatus, RequirementId, TargetKind, UserId,
 };
 use chrono::Duration;
 use sea_orm::{
@@ -88,7 +88,7 @@ pub async fn portfolio(
     let txn = super::db::write_txn(&state.writer).await?;
     let key = format!("generated-{owner}");
     let cat = catalog::ActiveModel {
-        owner_org_id: Set(Some(owner)),
+        owner_org_id: Set(Some(OrgId(owner))),
         key: Set(key.clone()),
         name: Set(format!("{owner_name} requirements")),
         version: Set(1),
@@ -122,7 +122,7 @@ pub async fn portfolio(
         })
         .collect();
     insert_chunks(&txn, reqs).await?;
-    let req_ids: Vec<i64> = requirement::Entity::find()
+    let req_ids: Vec<RequirementId> = requirement::Entity::find()
         .filter(requirement::Column::CatalogId.eq(cat.id))
         .order_by_asc(requirement::Column::Position)
         .all(&txn)
@@ -131,13 +131,13 @@ pub async fn portfolio(
         .map(|r| r.id)
         .collect();
     let prof = profile::ActiveModel {
-        owner_org_id: Set(owner),
+        owner_org_id: Set(OrgId(owner)),
         lineage: Set(uuid::Uuid::new_v4().to_string()),
         version: Set(1),
         name: Set("Generated component profile".into()),
         description: Set(String::new()),
         status: Set(ProfileStatus::Published),
-        created_by: Set(Some(admin)),
+        created_by: Set(Some(UserId(admin))),
         created_at: Set(now),
         published_at: Set(Some(now)),
         ..Default::default()
@@ -172,10 +172,10 @@ pub async fn portfolio(
         .all(&txn)
         .await?;
     let eng = engagement::ActiveModel {
-        owner_org_id: Set(owner),
+        owner_org_id: Set(OrgId(owner)),
         name: Set("Generated portfolio".into()),
         description: Set(String::new()),
-        created_by: Set(Some(admin)),
+        created_by: Set(Some(UserId(admin))),
         created_at: Set(now),
         matrix_agreed_at: Set(None),
         ..Default::default()
@@ -193,7 +193,7 @@ pub async fn portfolio(
         })
         .collect();
     insert_chunks(&txn, orgs).await?;
-    let supplier_ids: Vec<i64> = organization::Entity::find()
+    let supplier_ids: Vec<OrgId> = organization::Entity::find()
         .filter(organization::Column::NameKey.starts_with(format!("{key}-supplier-")))
         .order_by_asc(organization::Column::Id)
         .all(&txn)
@@ -204,9 +204,9 @@ pub async fn portfolio(
     let links: Vec<supplier_link::ActiveModel> = supplier_ids
         .iter()
         .map(|s| supplier_link::ActiveModel {
-            owner_org_id: Set(owner),
+            owner_org_id: Set(OrgId(owner)),
             supplier_org_id: Set(*s),
-            created_by: Set(Some(admin)),
+            created_by: Set(Some(UserId(admin))),
             created_at: Set(now),
             ..Default::default()
         })
@@ -223,13 +223,13 @@ pub async fn portfolio(
             );
             assessment::ActiveModel {
                 engagement_id: Set(eng.id),
-                owner_org_id: Set(owner),
+                owner_org_id: Set(OrgId(owner)),
                 supplier_org_id: Set(*s),
                 profile_id: Set(prof.id),
                 status: Set(status),
                 due_on: Set(today + Duration::days((i % 60) as i64 - 20)),
                 message: Set(String::new()),
-                created_by: Set(Some(admin)),
+                created_by: Set(Some(UserId(admin))),
                 created_at: Set(now),
                 submitted_at: Set(submitted.then_some(now)),
                 ..Default::default()
@@ -296,7 +296,7 @@ pub async fn portfolio(
             for g in analyse(&gap_items).groups {
                 gaps.push(assessment_gap::ActiveModel {
                     assessment_id: Set(a.id),
-                    owner_org_id: Set(owner),
+                    owner_org_id: Set(OrgId(owner)),
                     supplier_org_id: Set(a.supplier_org_id),
                     grp: Set(g.group),
                     kind: Set(g.kind.as_str().into()),
@@ -311,12 +311,12 @@ pub async fn portfolio(
             for k in 0..2 {
                 let status = CommitmentStatus::ALL[(n / 2 + k) % 5];
                 commitments.push(commitment::ActiveModel {
-                    owner_org_id: Set(owner),
+                    owner_org_id: Set(OrgId(owner)),
                     engagement_id: Set(eng.id),
                     assessment_id: Set(Some(a.id)),
                     party_org_id: Set(a.supplier_org_id),
                     supplier_org_id: Set(a.supplier_org_id),
-                    proposed_by_org_id: Set(owner),
+                    proposed_by_org_id: Set(OrgId(owner)),
                     requirement_id: Set(items.get(k).map(|i| i.requirement_id)),
                     answer_id: Set(None),
                     title: Set(format!("Generated commitment {}", k + 1)),
@@ -326,7 +326,7 @@ pub async fn portfolio(
                     closure_note: Set(None),
                     closure_link: Set(None),
                     waive_reason: Set(None),
-                    created_by: Set(Some(admin)),
+                    created_by: Set(Some(UserId(admin))),
                     created_at: Set(now),
                     updated_by: Set(None),
                     updated_at: Set(None),
@@ -345,7 +345,7 @@ pub async fn portfolio(
     }
     Ok(Generated {
         owner_email: owner_email.to_string(),
-        engagement_id: eng.id,
+        engagement_id: eng.id.0,
         answers,
     })
 }

@@ -85,7 +85,7 @@ impl Mailer {
         redacted: &str,
     ) -> Result<(), DbErr> {
         let row = outbox::ActiveModel {
-            organization_id: Set(org.map(|o| o.0)),
+            organization_id: Set((org.map(|o| o.0)).map(OrgId)),
             purpose: Set(purpose.to_string()),
             recipient: Set(mail.to.clone()),
             subject: Set(mail.subject.chars().take(300).collect()),

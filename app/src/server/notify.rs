@@ -2,7 +2,7 @@
 //! and a notification in the app plus an e-mail through the outbox for each.
 //! Every use case that tells someone goes through here.
 
-use crate::model::{AppError, OrgId, Role};
+use crate::model::{AppError, OrgId, Role, UserId};
 use crate::server::{
     entities::{membership, notification, user},
     mail::Mail,
@@ -39,7 +39,7 @@ pub async fn recipients<C: ConnectionTrait>(
         .await?
         .into_iter()
         .map(|u| Recipient {
-            user_id: u.id,
+            user_id: u.id.0,
             email: u.email,
         })
         .collect())
@@ -67,8 +67,8 @@ pub async fn notify<C: ConnectionTrait>(
     let title: String = m.title.chars().take(300).collect();
     for r in to {
         notification::ActiveModel {
-            user_id: Set(r.user_id),
-            org_id: Set(org),
+            user_id: Set(UserId(r.user_id)),
+            org_id: Set(OrgId(org)),
             kind: Set(m.kind.into()),
             title: Set(title.clone()),
             body: Set(m.body.into()),

@@ -5,8 +5,9 @@
 //! fixed number of queries.
 
 use crate::model::{
-    is_overdue, AppError, AssessmentId, AssessmentSummary, CommitmentAction, CommitmentDto,
-    CommitmentId, CommitmentStatus, Compliance, EngagementId, Progress, ReviewStatus,
+    is_overdue, AnswerId, AppError, AssessmentId, AssessmentSummary, CommitmentAction,
+    CommitmentDto, CommitmentStatus, Compliance, EngagementId, OrgId, ProfileId, ProfileItemId,
+    Progress, RequirementId, ReviewStatus,
 };
 use crate::server::{
     access,
@@ -34,17 +35,17 @@ pub fn commitment_status(c: &commitment::Model) -> CommitmentStatus {
 /// change, so nothing is ever invalidated; the map is bounded.
 #[derive(Clone, Default)]
 pub struct ProfileCache(
-    std::sync::Arc<std::sync::RwLock<HashMap<i64, std::sync::Arc<ProfileRows>>>>,
+    std::sync::Arc<std::sync::RwLock<HashMap<ProfileId, std::sync::Arc<ProfileRows>>>>,
 );
 
 impl ProfileCache {
     const MAX: usize = 512;
 
-    fn get(&self, id: i64) -> Option<std::sync::Arc<ProfileRows>> {
+    fn get(&self, id: ProfileId) -> Option<std::sync::Arc<ProfileRows>> {
         self.0.read().ok().and_then(|m| m.get(&id).cloned())
     }
 
-    fn keep(&self, id: i64, rows: std::sync::Arc<ProfileRows>) {
+    fn keep(&self, id: ProfileId, rows: std::sync::Arc<ProfileRows>) {
         if let Ok(mut m) = self.0.write() {
             if m.len() >= Self::MAX {
                 m.clear();
@@ -68,7 +69,7 @@ pub async fn commitment_dtos<C: ConnectionTrait>(
             .collect::<HashSet<_>>(),
     )
     .await?;
-    let engagements: HashMap<i64, String> = engagement::Entity::find()
+    let engagements: HashMap<EngagementId, String> = engagement::Entity::find()
         .filter(
             engagement::Column::Id
                 .is_in(rows.iter().map(|c| c.engagement_id).collect::<HashSet<_>>()),
@@ -78,7 +79,7 @@ pub async fn commitment_dtos<C: ConnectionTrait>(
         .into_iter()
         .map(|e| (e.id, e.name))
         .collect();
-    let reqs: HashMap<i64, String> = requirement::Entity::find()
+    let reqs: HashMap<RequirementId, String> = requirement::Entity::find()
         .filter(
             requirement::Column::Id.is_in(
                 rows.iter()
@@ -91,7 +92,7 @@ pub async fn commitment_dtos<C: ConnectionTrait>(
         .into_iter()
         .map(|r| (r.id, r.ref_id))
         .collect();
-    let name = |id: i64| orgs.get(&id).cloned().unwrap_or_default();
+    let name = |id: i64| orgs.get(&OrgId(id)).cloned().unwrap_or_default();
     Ok(rows
         .into_iter()
         .map(|c| {
@@ -113,15 +114,15 @@ pub async fn commitment_dtos<C: ConnectionTrait>(
                 Vec::new()
             };
             CommitmentDto {
-                id: CommitmentId(c.id),
-                engagement_id: EngagementId(c.engagement_id),
+                id: c.id,
+                engagement_id: c.engagement_id,
                 engagement: engagements
                     .get(&c.engagement_id)
                     .cloned()
                     .unwrap_or_default(),
-                owner: name(c.owner_org_id),
-                party: name(c.party_org_id),
-                supplier: name(c.supplier_org_id),
+                owner: name(c.owner_org_id.0),
+                party: name(c.party_org_id.0),
+                supplier: name(c.supplier_org_id.0),
                 requirement: c.requirement_id.and_then(|r| reqs.get(&r).cloned()),
                 title: c.title,
                 due_on: c.due_on,
@@ -144,8 +145,8 @@ pub async fn assessment_summaries<C: ConnectionTrait>(
     conn: &C,
     rows: Vec<assessment::Model>,
 ) -> Result<Vec<AssessmentSummary>, AppError> {
-    let ids: Vec<i64> = rows.iter().map(|a| a.id).collect();
-    let totals: Vec<(i64, i64, i64)> = answer::Entity::find()
+    let ids: Vec<AssessmentId> = rows.iter().map(|a| a.id).collect();
+    let totals: Vec<(AssessmentId, i64, i64)> = answer::Entity::find()
         .select_only()
         .column(answer::Column::AssessmentId)
         .column_as(Expr::col(answer::Column::Id).count(), "total")
@@ -156,20 +157,20 @@ pub async fn assessment_summaries<C: ConnectionTrait>(
         .all(conn)
         .await?;
     let missing = evidence_missing(conn, &ids).await?;
-    let engagements: HashMap<i64, String> = engagement::Entity::find()
+    let engagements: HashMap<EngagementId, String> = engagement::Entity::find()
         .filter(engagement::Column::Id.is_in(rows.iter().map(|a| a.engagement_id)))
         .all(conn)
         .await?
         .into_iter()
         .map(|e| (e.id, e.name))
         .collect();
-    let orgs: HashMap<i64, String> = org_names(
+    let orgs: HashMap<OrgId, String> = org_names(
         conn,
         rows.iter()
             .flat_map(|a| [a.owner_org_id, a.supplier_org_id]),
     )
     .await?;
-    let profiles: HashMap<i64, (String, i32)> = profile::Entity::find()
+    let profiles: HashMap<ProfileId, (String, i32)> = profile::Entity::find()
         .filter(profile::Column::Id.is_in(rows.iter().map(|a| a.profile_id)))
         .all(conn)
         .await?
@@ -186,8 +187,8 @@ pub async fn assessment_summaries<C: ConnectionTrait>(
                 .unwrap_or((0, 0));
             let (pname, pversion) = profiles.get(&a.profile_id).cloned().unwrap_or_default();
             AssessmentSummary {
-                id: AssessmentId(a.id),
-                engagement_id: crate::model::EngagementId(a.engagement_id),
+                id: a.id,
+                engagement_id: a.engagement_id,
                 engagement: engagements
                     .get(&a.engagement_id)
                     .cloned()
@@ -212,9 +213,9 @@ pub async fn assessment_summaries<C: ConnectionTrait>(
 /// it, and which have none yet. One query.
 async fn evidence_missing<C: ConnectionTrait>(
     conn: &C,
-    ids: &[i64],
-) -> Result<HashMap<i64, u64>, AppError> {
-    let needing: Vec<(i64, i64, Option<String>)> = answer::Entity::find()
+    ids: &[AssessmentId],
+) -> Result<HashMap<AssessmentId, u64>, AppError> {
+    let needing: Vec<(AssessmentId, AnswerId, Option<Compliance>)> = answer::Entity::find()
         .select_only()
         .column(answer::Column::AssessmentId)
         .column(answer::Column::Id)
@@ -243,10 +244,7 @@ async fn evidence_missing<C: ConnectionTrait>(
         .await?;
     let mut out = HashMap::new();
     for (assessment, _, compliance) in needing {
-        let needs = compliance
-            .as_deref()
-            .and_then(Compliance::parse)
-            .is_none_or(|c| c.needs_evidence());
+        let needs = compliance.is_none_or(|c| c.needs_evidence());
         if needs {
             *out.entry(assessment).or_insert(0) += 1;
         }
@@ -261,13 +259,13 @@ pub struct ProfileRows {
     pub name: String,
     pub version: i32,
     /// (item, requirement), by item id.
-    pub items: HashMap<i64, (profile_item::Model, crate::model::RequirementDto)>,
+    pub items: HashMap<ProfileItemId, (profile_item::Model, crate::model::RequirementDto)>,
 }
 
 /// The rows of a published profile version, from memory when possible.
 pub async fn profile_rows(
     state: &AppState,
-    profile_id: i64,
+    profile_id: ProfileId,
 ) -> Result<std::sync::Arc<ProfileRows>, AppError> {
     let conn = &state.db;
     if let Some(rows) = state.profiles.get(profile_id) {
@@ -281,7 +279,7 @@ pub async fn profile_rows(
         .filter(profile_item::Column::ProfileId.eq(p.id))
         .all(conn)
         .await?;
-    let mut reqs: HashMap<i64, requirement::Model> = requirement::Entity::find()
+    let mut reqs: HashMap<RequirementId, requirement::Model> = requirement::Entity::find()
         .filter(requirement::Column::Id.is_in(items.iter().map(|i| i.requirement_id)))
         .all(conn)
         .await?
@@ -310,7 +308,7 @@ pub async fn profile_rows(
 pub async fn verdicts<C: ConnectionTrait>(
     conn: &C,
     assessment_id: i64,
-) -> Result<HashMap<i64, ReviewStatus>, AppError> {
+) -> Result<HashMap<AnswerId, ReviewStatus>, AppError> {
     Ok(review::Entity::find()
         .filter(review::Column::AssessmentId.eq(assessment_id))
         .all(conn)

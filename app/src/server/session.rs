@@ -220,8 +220,8 @@ pub async fn create<C: ConnectionTrait>(
     let now = Utc::now();
     session::ActiveModel {
         id_hash: Set(tokens::hash_token(&token)),
-        user_id: Set(user_id.0),
-        organization_id: Set(org_id.0),
+        user_id: Set(user_id),
+        organization_id: Set(org_id),
         created_at: Set(now),
         last_seen_at: Set(now),
         expires_at: Set(now + state.config.session_absolute),
@@ -445,12 +445,12 @@ pub async fn actor_for(
         .filter(membership::Column::IsActive.eq(true))
         .one(&state.db)
         .await?;
-    let org = organization::Entity::find_by_id(org_id.0)
+    let org = organization::Entity::find_by_id(org_id)
         .one(&state.db)
         .await?;
     Ok(match (m, org) {
         (Some(m), Some(org)) => Some(Actor {
-            user_id: UserId(u.id),
+            user_id: u.id,
             email: u.email,
             org_id,
             role: m.role,

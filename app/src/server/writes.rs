@@ -5,7 +5,8 @@
 //! assessment is submitted.
 
 use crate::model::{
-    analyse, AppError, AssessmentStatus, CommitmentSource, CommitmentStatus, Compliance, GapItem,
+    analyse, AnswerId, AppError, AssessmentStatus, CommitmentSource, CommitmentStatus, Compliance,
+    GapItem, OrgId, RequirementId,
 };
 use crate::server::{
     audit,
@@ -59,10 +60,10 @@ pub async fn set_assessment_status<C: ConnectionTrait>(
 /// What a new commitment of an assessment says.
 pub struct NewCommitment<'a> {
     /// The organization that promises: the assessment's owner or supplier.
-    pub party: i64,
-    pub proposed_by: i64,
-    pub requirement: Option<i64>,
-    pub answer: Option<i64>,
+    pub party: OrgId,
+    pub proposed_by: OrgId,
+    pub requirement: Option<RequirementId>,
+    pub answer: Option<AnswerId>,
     pub title: &'a str,
     pub due_on: Option<NaiveDate>,
     pub source: CommitmentSource,
@@ -90,7 +91,7 @@ pub async fn propose_commitment<C: ConnectionTrait>(
         due_on: Set(n.due_on),
         status: Set(CommitmentStatus::Proposed),
         source: Set(n.source),
-        created_by: Set(Some(actor.user_id().0)),
+        created_by: Set(Some(actor.user_id())),
         created_at: Set(state.clock.now()),
         ..Default::default()
     }
@@ -132,7 +133,7 @@ pub async fn commitments_from_planned_answers(
     if planned.is_empty() {
         return Ok(0);
     }
-    let known: HashSet<i64> = commitment::Entity::find()
+    let known: HashSet<AnswerId> = commitment::Entity::find()
         .filter(commitment::Column::AnswerId.is_in(planned.iter().map(|p| p.id)))
         .all(txn)
         .await?
@@ -141,7 +142,7 @@ pub async fn commitments_from_planned_answers(
         .collect();
     let mut made = 0;
     for p in planned.into_iter().filter(|p| !known.contains(&p.id)) {
-        let what = titles.get(&p.id).cloned().unwrap_or_default();
+        let what = titles.get(&p.id.0).cloned().unwrap_or_default();
         propose_commitment(
             txn,
             state,

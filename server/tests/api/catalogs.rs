@@ -2,27 +2,28 @@
 
 use crate::both;
 use crate::common::{Backend, TestApp, World, PASSWORD};
-use app::model::Role;
+use app::model::{OrgId, Role};
 use app::server::entities::catalog;
 use reqwest::StatusCode;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 
 /// The id of a shipped catalog by key.
 pub async fn shipped_id(app: &TestApp, key: &str) -> i64 {
-    catalog::Entity::find()
+    (catalog::Entity::find()
         .filter(catalog::Column::Key.eq(key))
         .filter(catalog::Column::OwnerOrgId.is_null())
         .one(&app.state.db)
         .await
         .unwrap()
         .expect("shipped catalog")
-        .id
+        .id)
+        .0
 }
 
 /// An organization's own (empty) catalog, written directly.
 pub async fn custom_catalog(app: &TestApp, org: i64, name: &str) -> i64 {
-    catalog::ActiveModel {
-        owner_org_id: Set(Some(org)),
+    (catalog::ActiveModel {
+        owner_org_id: Set(Some(OrgId(org))),
         key: Set(format!("custom-{org}")),
         name: Set(name.to_string()),
         version: Set(1),
@@ -35,7 +36,8 @@ pub async fn custom_catalog(app: &TestApp, org: i64, name: &str) -> i64 {
     .insert(&app.state.db)
     .await
     .unwrap()
-    .id
+    .id)
+        .0
 }
 
 async fn shipped_catalogs_load_once_and_are_readable_by_everyone(b: Backend) {

@@ -981,7 +981,7 @@ async fn the_portfolio_is_counted_in_aggregates(b: Backend) {
                 .unwrap();
             (m.organization_id, u.email)
         };
-        let actor = app::server::session::actor_for(&state, &user, app::model::OrgId(org))
+        let actor = app::server::session::actor_for(&state, &user, org)
             .await
             .unwrap()
             .unwrap();

@@ -1,3 +1,4 @@
+use crate::model::{AnswerId, UserId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -5,11 +6,11 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    pub answer_id: i64,
+    pub answer_id: AnswerId,
     pub version: i32,
     /// JSON of the answer's fields as saved.
     pub data: String,
-    pub saved_by: Option<i64>,
+    pub saved_by: Option<UserId>,
     pub saved_at: DateTimeUtc,
 }
 

@@ -1,23 +1,23 @@
-use crate::model::AssessmentStatus;
+use crate::model::{AssessmentId, AssessmentStatus, EngagementId, OrgId, ProfileId, UserId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "assessments")]
 pub struct Model {
     #[sea_orm(primary_key)]
-    pub id: i64,
-    pub engagement_id: i64,
-    pub owner_org_id: i64,
-    pub supplier_org_id: i64,
-    pub profile_id: i64,
+    pub id: AssessmentId,
+    pub engagement_id: EngagementId,
+    pub owner_org_id: OrgId,
+    pub supplier_org_id: OrgId,
+    pub profile_id: ProfileId,
     pub status: AssessmentStatus,
     pub due_on: Date,
     pub message: String,
-    pub created_by: Option<i64>,
+    pub created_by: Option<UserId>,
     pub created_at: DateTimeUtc,
     pub submitted_at: Option<DateTimeUtc>,
     pub decision_rationale: Option<String>,
-    pub decided_by: Option<i64>,
+    pub decided_by: Option<UserId>,
     pub decided_at: Option<DateTimeUtc>,
 }
 

@@ -1,3 +1,4 @@
+use crate::model::{AssessmentId, OrgId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -5,9 +6,9 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    pub assessment_id: i64,
-    pub owner_org_id: i64,
-    pub supplier_org_id: i64,
+    pub assessment_id: AssessmentId,
+    pub owner_org_id: OrgId,
+    pub supplier_org_id: OrgId,
     pub grp: String,
     pub kind: String,
     pub required: i16,

@@ -1,3 +1,4 @@
+use crate::model::{OrgId, UserId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -7,8 +8,8 @@ pub struct Model {
     pub id: i64,
     pub seq: i64,
     pub occurred_at: DateTimeUtc,
-    pub actor_user_id: Option<i64>,
-    pub organization_id: Option<i64>,
+    pub actor_user_id: Option<UserId>,
+    pub organization_id: Option<OrgId>,
     pub action: String,
     pub object_type: String,
     pub object_id: String,

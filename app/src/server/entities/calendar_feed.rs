@@ -1,3 +1,4 @@
+use crate::model::{OrgId, UserId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -5,8 +6,8 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    pub user_id: i64,
-    pub org_id: i64,
+    pub user_id: UserId,
+    pub org_id: OrgId,
     pub token_hash: String,
     pub created_at: DateTimeUtc,
 }

@@ -1,11 +1,12 @@
+use crate::model::{CatalogId, OrgId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "catalogs")]
 pub struct Model {
     #[sea_orm(primary_key)]
-    pub id: i64,
-    pub owner_org_id: Option<i64>,
+    pub id: CatalogId,
+    pub owner_org_id: Option<OrgId>,
     pub key: String,
     pub name: String,
     pub version: i32,

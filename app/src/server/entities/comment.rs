@@ -1,4 +1,4 @@
-use crate::model::Visibility;
+use crate::model::{AnswerId, AssessmentId, OrgId, UserId, Visibility};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -6,10 +6,10 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    pub assessment_id: i64,
-    pub answer_id: i64,
-    pub author_id: i64,
-    pub author_org_id: i64,
+    pub assessment_id: AssessmentId,
+    pub answer_id: AnswerId,
+    pub author_id: UserId,
+    pub author_org_id: OrgId,
     pub visibility: Visibility,
     pub body: String,
     pub created_at: DateTimeUtc,

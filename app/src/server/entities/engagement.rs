@@ -1,14 +1,15 @@
+use crate::model::{EngagementId, OrgId, UserId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "engagements")]
 pub struct Model {
     #[sea_orm(primary_key)]
-    pub id: i64,
-    pub owner_org_id: i64,
+    pub id: EngagementId,
+    pub owner_org_id: OrgId,
     pub name: String,
     pub description: String,
-    pub created_by: Option<i64>,
+    pub created_by: Option<UserId>,
     pub created_at: DateTimeUtc,
     pub matrix_agreed_at: Option<DateTimeUtc>,
 }

@@ -1,3 +1,4 @@
+use crate::model::{EngagementId, OrgId, UserId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -5,10 +6,10 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    pub engagement_id: i64,
-    pub owner_org_id: i64,
-    pub assessor_org_id: i64,
-    pub invited_by: Option<i64>,
+    pub engagement_id: EngagementId,
+    pub owner_org_id: OrgId,
+    pub assessor_org_id: OrgId,
+    pub invited_by: Option<UserId>,
     pub created_at: DateTimeUtc,
 }
 

@@ -1,12 +1,13 @@
+use crate::model::{AnswerId, AssessmentId, EvidenceId, UserId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "evidence")]
 pub struct Model {
     #[sea_orm(primary_key)]
-    pub id: i64,
-    pub assessment_id: i64,
-    pub answer_id: i64,
+    pub id: EvidenceId,
+    pub assessment_id: AssessmentId,
+    pub answer_id: AnswerId,
     pub kind: String,
     pub title: String,
     pub sha256: Option<String>,
@@ -18,7 +19,7 @@ pub struct Model {
     pub scope: Option<String>,
     pub issuer: Option<String>,
     pub expires_on: Option<Date>,
-    pub created_by: Option<i64>,
+    pub created_by: Option<UserId>,
     pub created_at: DateTimeUtc,
 }
 

@@ -1,16 +1,16 @@
-use crate::model::Role;
+use crate::model::{InvitationId, OrgId, Role, UserId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "invitations")]
 pub struct Model {
     #[sea_orm(primary_key)]
-    pub id: i64,
-    pub organization_id: i64,
+    pub id: InvitationId,
+    pub organization_id: OrgId,
     pub email: String,
     pub role: Role,
     pub token_hash: String,
-    pub invited_by: Option<i64>,
+    pub invited_by: Option<UserId>,
     pub created_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,
     pub accepted_at: Option<DateTimeUtc>,

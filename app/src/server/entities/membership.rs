@@ -1,13 +1,13 @@
-use crate::model::Role;
+use crate::model::{MembershipId, OrgId, Role, UserId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "memberships")]
 pub struct Model {
     #[sea_orm(primary_key)]
-    pub id: i64,
-    pub user_id: i64,
-    pub organization_id: i64,
+    pub id: MembershipId,
+    pub user_id: UserId,
+    pub organization_id: OrgId,
     pub role: Role,
     pub is_active: bool,
     pub created_at: DateTimeUtc,

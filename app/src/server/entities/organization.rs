@@ -1,10 +1,11 @@
+use crate::model::OrgId;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "organizations")]
 pub struct Model {
     #[sea_orm(primary_key)]
-    pub id: i64,
+    pub id: OrgId,
     pub name: String,
     pub name_key: String,
     pub kinds: String,

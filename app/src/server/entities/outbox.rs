@@ -1,3 +1,4 @@
+use crate::model::OrgId;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -5,7 +6,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    pub organization_id: Option<i64>,
+    pub organization_id: Option<OrgId>,
     pub purpose: String,
     pub recipient: String,
     pub subject: String,

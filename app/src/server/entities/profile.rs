@@ -1,18 +1,18 @@
-use crate::model::ProfileStatus;
+use crate::model::{OrgId, ProfileId, ProfileStatus, UserId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "profiles")]
 pub struct Model {
     #[sea_orm(primary_key)]
-    pub id: i64,
-    pub owner_org_id: i64,
+    pub id: ProfileId,
+    pub owner_org_id: OrgId,
     pub lineage: String,
     pub version: i32,
     pub name: String,
     pub description: String,
     pub status: ProfileStatus,
-    pub created_by: Option<i64>,
+    pub created_by: Option<UserId>,
     pub created_at: DateTimeUtc,
     pub published_at: Option<DateTimeUtc>,
 }

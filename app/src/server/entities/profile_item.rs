@@ -1,13 +1,13 @@
-use crate::model::{Party, TargetKind};
+use crate::model::{Party, ProfileId, ProfileItemId, RequirementId, TargetKind};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "profile_items")]
 pub struct Model {
     #[sea_orm(primary_key)]
-    pub id: i64,
-    pub profile_id: i64,
-    pub requirement_id: i64,
+    pub id: ProfileItemId,
+    pub profile_id: ProfileId,
+    pub requirement_id: RequirementId,
     pub position: i32,
     pub section: String,
     pub target_kind: TargetKind,

@@ -1,11 +1,12 @@
+use crate::model::{CatalogId, RequirementId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "requirements")]
 pub struct Model {
     #[sea_orm(primary_key)]
-    pub id: i64,
-    pub catalog_id: i64,
+    pub id: RequirementId,
+    pub catalog_id: CatalogId,
     pub position: i32,
     pub ref_id: String,
     pub kind: String,

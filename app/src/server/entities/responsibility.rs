@@ -1,4 +1,4 @@
-use crate::model::{Duty, StanceKind};
+use crate::model::{Duty, EngagementId, OrgId, RequirementId, StanceKind, UserId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -6,11 +6,11 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    pub engagement_id: i64,
-    pub owner_org_id: i64,
-    pub requirement_id: i64,
+    pub engagement_id: EngagementId,
+    pub owner_org_id: OrgId,
+    pub requirement_id: RequirementId,
     /// The owner's or a supplier's organization; 0 for "other".
-    pub column_org_id: i64,
+    pub column_org_id: OrgId,
     /// The owner's assignment; None: the profile's default.
     pub duty: Option<Duty>,
     pub split: String,
@@ -19,7 +19,7 @@ pub struct Model {
     pub proposed_duty: Option<Duty>,
     pub proposed_split: String,
     pub note: String,
-    pub updated_by: Option<i64>,
+    pub updated_by: Option<UserId>,
     pub updated_at: DateTimeUtc,
 }
 

@@ -1,4 +1,4 @@
-use crate::model::ReviewStatus;
+use crate::model::{AnswerId, AssessmentId, OrgId, ReviewStatus, UserId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -6,11 +6,11 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    pub assessment_id: i64,
-    pub answer_id: i64,
-    pub owner_org_id: i64,
+    pub assessment_id: AssessmentId,
+    pub answer_id: AnswerId,
+    pub owner_org_id: OrgId,
     pub status: ReviewStatus,
-    pub reviewer_id: Option<i64>,
+    pub reviewer_id: Option<UserId>,
     pub updated_at: DateTimeUtc,
 }
 

@@ -1,3 +1,4 @@
+use crate::model::{OrgId, UserId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -5,8 +6,8 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id_hash: String,
-    pub user_id: i64,
-    pub organization_id: i64,
+    pub user_id: UserId,
+    pub organization_id: OrgId,
     pub created_at: DateTimeUtc,
     pub last_seen_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,

@@ -1,3 +1,4 @@
+use crate::model::{OrgId, UserId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -5,9 +6,9 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    pub owner_org_id: i64,
-    pub supplier_org_id: i64,
-    pub created_by: Option<i64>,
+    pub owner_org_id: OrgId,
+    pub supplier_org_id: OrgId,
+    pub created_by: Option<UserId>,
     pub created_at: DateTimeUtc,
 }
 

@@ -76,13 +76,12 @@ pub async fn create_org_with_admin(
     }
     .insert(&txn)
     .await?;
-    let (u, m) =
-        insert_account(&txn, &email, display_name, hash, OrgId(org.id), Role::Admin).await?;
+    let (u, m) = insert_account(&txn, &email, display_name, hash, org.id, Role::Admin).await?;
     audit::record(
         &txn,
         who,
         Event {
-            org: Some(OrgId(org.id)),
+            org: Some(org.id),
             action: "organization.created",
             object_type: "organization",
             object_id: org.id.to_string(),
@@ -94,7 +93,7 @@ pub async fn create_org_with_admin(
     )
     .await?;
     txn.commit().await?;
-    Ok((OrgId(org.id), UserId(u.id)))
+    Ok((org.id, u.id))
 }
 
 /// A new, active account with one active membership.
@@ -120,7 +119,7 @@ async fn insert_account<C: sea_orm::ConnectionTrait>(
     .await?;
     let m = membership::ActiveModel {
         user_id: Set(u.id),
-        organization_id: Set(org.0),
+        organization_id: Set(org),
         role: Set(role),
         is_active: Set(true),
         created_at: Set(now),
@@ -162,7 +161,7 @@ pub async fn add_member(
     )
     .await?;
     txn.commit().await?;
-    Ok(UserId(u.id))
+    Ok(u.id)
 }
 
 #[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0))]

@@ -345,7 +345,7 @@ pub async fn apply(
         .map(|(c, (a, f))| AnswerWrite {
             actor,
             assessment: a,
-            answer_id: c.answer_id.0,
+            answer_id: c.answer_id,
             expected: c.version,
             fields: f,
         })

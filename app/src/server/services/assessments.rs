@@ -6,8 +6,8 @@
 use super::ts;
 use crate::model::{
     check_answer, incomplete, AnswerDto, AnswerFields, AnswerId, AnswerInput, AnswerVersionDto,
-    AppError, AssessmentDto, AssessmentId, AssessmentStatus, AssessmentSummary, EvidenceDto,
-    EvidenceId, Permission, ProfileId, Progress, Role, SaveOutcome, Side, Transition,
+    AppError, AssessmentDto, AssessmentId, AssessmentStatus, AssessmentSummary, EvidenceDto, OrgId,
+    Permission, Progress, Role, SaveOutcome, Side, Transition, UserId,
 };
 use crate::server::notify::member_emails;
 use crate::server::{
@@ -52,7 +52,7 @@ fn fields_of(a: &answer::Model) -> AnswerFields {
 
 fn evidence_dto(e: evidence::Model) -> EvidenceDto {
     EvidenceDto {
-        id: EvidenceId(e.id),
+        id: e.id,
         kind: e.kind,
         title: e.title,
         content_type: e.content_type,
@@ -76,7 +76,7 @@ pub async fn get(
     id: AssessmentId,
 ) -> Result<AssessmentDto, AppError> {
     let db = &state.db;
-    let a = access::assessment_readable(db, actor, id.0).await?;
+    let a = access::assessment_readable(db, actor, id).await?;
     let side = access::side_of(actor, &a);
     let answers = access::answers_of(&a).all(db).await?;
     let rows = read_models::profile_rows(state, a.profile_id).await?;
@@ -87,14 +87,14 @@ pub async fn get(
         .await?
     {
         evidence
-            .entry(e.answer_id)
+            .entry(e.answer_id.0)
             .or_default()
             .push(evidence_dto(e));
     }
-    let verdicts = read_models::verdicts(db, a.id).await?;
+    let verdicts = read_models::verdicts(db, a.id.0).await?;
     // The supplier's members: assignees and the colleagues to choose from.
     let members = access::supplier_members(&a).all(db).await?;
-    let names: HashMap<i64, String> =
+    let names: HashMap<UserId, String> =
         super::user_names(db, members.iter().map(|m| m.user_id)).await?;
     let mut out: Vec<(i32, AnswerDto)> = answers
         .into_iter()
@@ -103,7 +103,7 @@ pub async fn get(
             Some((
                 item.position,
                 AnswerDto {
-                    id: AnswerId(x.id),
+                    id: x.id,
                     requirement: r.clone(),
                     section: item.section.clone(),
                     target_kind: item.target_kind,
@@ -114,10 +114,10 @@ pub async fn get(
                     parameters: item.parameters.clone(),
                     fields: fields_of(&x),
                     assignee: x.assignee_id.and_then(|u| names.get(&u).cloned()),
-                    assignee_id: x.assignee_id,
+                    assignee_id: x.assignee_id.map(|x| x.0),
                     version: x.version,
                     review: verdicts.get(&x.id).copied(),
-                    evidence: evidence.remove(&x.id).unwrap_or_default(),
+                    evidence: evidence.remove(&x.id.0).unwrap_or_default(),
                 },
             ))
         })
@@ -140,9 +140,9 @@ pub async fn get(
             .count() as u64,
     };
     let engagement = access::engagement_of(db, &a).await?.into_inner().name;
-    let orgs: HashMap<i64, String> =
+    let orgs: HashMap<OrgId, String> =
         super::org_names(db, [a.owner_org_id, a.supplier_org_id]).await?;
-    let mut colleagues: Vec<(i64, String)> = if side == Side::Supplier {
+    let mut colleagues: Vec<(UserId, String)> = if side == Side::Supplier {
         names.into_iter().collect()
     } else {
         Vec::new()
@@ -150,8 +150,8 @@ pub async fn get(
     colleagues.sort_by(|a, b| a.1.cmp(&b.1));
     Ok(AssessmentDto {
         summary: AssessmentSummary {
-            id: AssessmentId(a.id),
-            engagement_id: crate::model::EngagementId(a.engagement_id),
+            id: a.id,
+            engagement_id: a.engagement_id,
             engagement,
             owner: orgs.get(&a.owner_org_id).cloned().unwrap_or_default(),
             supplier: orgs.get(&a.supplier_org_id).cloned().unwrap_or_default(),
@@ -161,7 +161,7 @@ pub async fn get(
             due_on: a.due_on.to_string(),
             progress,
         },
-        profile_id: ProfileId(a.profile_id),
+        profile_id: a.profile_id,
         abilities: access::abilities(actor, &a),
         message: a.message.clone(),
         side,
@@ -197,7 +197,7 @@ pub async fn save_answer(
             super::autosave::Save {
                 actor: actor.clone(),
                 assessment: a.clone().into_inner(),
-                answer_id: current.id,
+                answer_id: current.id.0,
                 expected: expected_version,
                 fields,
             },
@@ -244,7 +244,7 @@ pub async fn history(
         .order_by_desc(answer_version::Column::Version)
         .all(&state.db)
         .await?;
-    let names: HashMap<i64, String> =
+    let names: HashMap<UserId, String> =
         super::user_names(&state.db, versions.iter().filter_map(|v| v.saved_by)).await?;
     Ok(versions
         .into_iter()
@@ -279,7 +279,7 @@ pub async fn assign(
     }
     let before = x.assignee_id;
     let mut am: answer::ActiveModel = x.into_inner().into();
-    am.assignee_id = Set(assignee);
+    am.assignee_id = Set(assignee.map(UserId));
     let x = am.update(&txn).await?;
     audit::by_actor(
         &txn,
@@ -300,7 +300,7 @@ pub async fn assign(
 pub async fn prefill(actor: &Actor, state: &AppState, id: AssessmentId) -> Result<usize, AppError> {
     actor.require(Permission::AnswerAssessments)?;
     let txn = db::write_txn(&state.writer).await?;
-    let a = access::assessment_of_party(&txn, actor, id.0).await?;
+    let a = access::assessment_of_party(&txn, actor, id).await?;
     if access::side_of(actor, &a) != Side::Supplier {
         return Err(AppError::NotFound);
     }
@@ -319,13 +319,13 @@ pub async fn prefill(actor: &Actor, state: &AppState, id: AssessmentId) -> Resul
         .await?;
     let mut latest: HashMap<i64, &answer::Model> = HashMap::new();
     for e in &earlier {
-        latest.entry(e.requirement_id).or_insert(e);
+        latest.entry(e.requirement_id.0).or_insert(e);
     }
-    let fills: Vec<(i64, i32, AnswerFields)> = empty
+    let fills: Vec<(AnswerId, i32, AnswerFields)> = empty
         .iter()
         .filter_map(|x| {
             latest
-                .get(&x.requirement_id)
+                .get(&x.requirement_id.0)
                 .map(|src| (x.id, x.version, fields_of(src)))
         })
         .collect();
@@ -403,7 +403,7 @@ pub async fn submit(actor: &Actor, state: &AppState, id: AssessmentId) -> Result
         });
     }
     let txn = db::write_txn(&state.writer).await?;
-    let party = access::assessment_of_party(&txn, actor, id.0).await?;
+    let party = access::assessment_of_party(&txn, actor, id).await?;
     // From here until the commit no answer or evidence of this assessment
     // changes (every such write locks it too); what was checked above must
     // still be what is there.
@@ -432,7 +432,7 @@ pub async fn submit(actor: &Actor, state: &AppState, id: AssessmentId) -> Result
     writes::record_gaps(&txn, &a, &crate::model::gap_items(&dto)).await?;
     let link = format!("{}/assessments/{}", state.config.base_url, a.id);
     let supplier = dto.summary.supplier.clone();
-    for to in member_emails(&txn, a.owner_org_id, &[Role::Admin, Role::Reviewer]).await? {
+    for to in member_emails(&txn, a.owner_org_id.0, &[Role::Admin, Role::Reviewer]).await? {
         let body = format!(
             "{supplier} submitted its answers to “{}” (version {}) in {}: {} requirements.\n\nReview them: {link}\n",
             dto.summary.profile, dto.summary.profile_version, dto.summary.engagement, dto.answers.len()
@@ -441,7 +441,7 @@ pub async fn submit(actor: &Actor, state: &AppState, id: AssessmentId) -> Result
             .mailer
             .send(
                 &txn,
-                Some(crate::model::OrgId(a.owner_org_id)),
+                Some(a.owner_org_id),
                 "assessment.submitted",
                 Mail {
                     to,
@@ -505,7 +505,7 @@ pub async fn transition(
 ) -> Result<AssessmentStatus, AppError> {
     actor.require(Permission::ManageEngagements)?;
     let txn = db::write_txn(&state.writer).await?;
-    let a = access::assessment_of_party(&txn, actor, id.0).await?;
+    let a = access::assessment_of_party(&txn, actor, id).await?;
     let from = access::assessment_status(&a);
     let to = from.next(t, access::side_of(actor, &a))?;
     writes::set_assessment_status(&txn, actor, &a, from, to).await?;

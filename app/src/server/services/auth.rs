@@ -1,6 +1,6 @@
 //! Signing in and out, passwords, password reset, switching organization.
 
-use crate::model::{check_password_shape, AppError, Email, Me, OrgChoice, OrgId, UserId};
+use crate::model::{check_password_shape, AppError, Email, Me, OrgChoice, OrgId};
 use crate::server::{
     access,
     audit::{self, Event, Who},
@@ -75,19 +75,12 @@ pub async fn login(
     };
     let txn = db::write_txn(&state.writer).await?;
     throttle::succeeded(&txn, attempt).await?;
-    let token = session::create(
-        &txn,
-        state,
-        UserId(user.id),
-        OrgId(m.organization_id),
-        &info.client_addr,
-    )
-    .await?;
+    let token = session::create(&txn, state, user.id, m.organization_id, &info.client_addr).await?;
     audit::record(
         &txn,
-        &Who::user(UserId(user.id), &info.request_id),
+        &Who::user(user.id, &info.request_id),
         Event {
-            org: Some(OrgId(m.organization_id)),
+            org: Some(m.organization_id),
             action: "session.login",
             object_type: "user",
             object_id: user.id.to_string(),
@@ -130,7 +123,7 @@ pub async fn logout(
 #[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0))]
 pub async fn me(actor: &Actor, state: &AppState) -> Result<Me, AppError> {
     let db = &state.db;
-    let user = user::Entity::find_by_id(actor.user_id().0)
+    let user = user::Entity::find_by_id(actor.user_id())
         .one(db)
         .await?
         .ok_or(AppError::Unauthenticated)?;
@@ -144,7 +137,7 @@ pub async fn me(actor: &Actor, state: &AppState) -> Result<Me, AppError> {
         .await?;
     let name_of = |id: i64| {
         orgs.iter()
-            .find(|o| o.id == id)
+            .find(|o| o.id == OrgId(id))
             .map(|o| o.name.clone())
             .unwrap_or_default()
     };
@@ -161,8 +154,8 @@ pub async fn me(actor: &Actor, state: &AppState) -> Result<Me, AppError> {
         memberships: memberships
             .iter()
             .map(|m| OrgChoice {
-                id: OrgId(m.organization_id),
-                name: name_of(m.organization_id),
+                id: m.organization_id,
+                name: name_of(m.organization_id.0),
                 role: m.role,
             })
             .collect(),
@@ -193,7 +186,7 @@ pub async fn change_password(
 ) -> Result<(), AppError> {
     let info = actor.request();
     let db = &state.db;
-    let user = user::Entity::find_by_id(actor.user_id().0)
+    let user = user::Entity::find_by_id(actor.user_id())
         .one(db)
         .await?
         .ok_or(AppError::Unauthenticated)?;
@@ -289,7 +282,7 @@ async fn send_reset(
         .count(db)
         .await?;
     if recent >= 3 {
-        tracing::warn!(user = user.id, "password reset requests throttled");
+        tracing::warn!(user = user.id.0, "password reset requests throttled");
         return Ok(());
     }
     let token = tokens::new_token();
@@ -392,10 +385,10 @@ pub async fn reset_password(
     am.password_hash = Set(hash);
     am.password_changed_at = Set(now);
     am.update(&txn).await?;
-    let ended = session::destroy_for_user(&txn, UserId(user.id), None).await?;
+    let ended = session::destroy_for_user(&txn, user.id, None).await?;
     audit::record(
         &txn,
-        &Who::user(UserId(user.id), &info.request_id),
+        &Who::user(user.id, &info.request_id),
         Event {
             org: None,
             action: "user.password_reset",

@@ -18,7 +18,7 @@
 //! One task per process writes the batches; on PostgreSQL the saves of
 //! several processes still meet at the audit chain's row lock, as before.
 
-use crate::model::{AnswerFields, AppError};
+use crate::model::{AnswerFields, AnswerId, AppError};
 use crate::server::{
     answers::{self, AnswerWrite, Outcome, Source},
     db,
@@ -138,7 +138,7 @@ async fn write(writer: &DatabaseConnection, saves: &[Save]) -> Result<Vec<bool>,
         .map(|s| AnswerWrite {
             actor: &s.actor,
             assessment: &s.assessment,
-            answer_id: s.answer_id,
+            answer_id: AnswerId(s.answer_id),
             expected: s.expected,
             fields: &s.fields,
         })

@@ -23,8 +23,8 @@ pub async fn create_feed(actor: &Actor, state: &AppState) -> Result<String, AppE
         .exec(&txn)
         .await?;
     calendar_feed::ActiveModel {
-        user_id: Set(actor.user_id().0),
-        org_id: Set(actor.org_id().0),
+        user_id: Set(actor.user_id()),
+        org_id: Set(actor.org_id()),
         token_hash: Set(tokens::hash_token(&token)),
         created_at: Set(state.clock.now()),
         ..Default::default()

@@ -80,7 +80,7 @@ pub async fn load_files(db: &sea_orm::DatabaseConnection, files: &[&str]) -> Res
         }
         .insert(&txn)
         .await?;
-        insert_requirements(&txn, cat.id, &file.requirements).await?;
+        insert_requirements(&txn, cat.id.0, &file.requirements).await?;
         audit::record(
             &txn,
             &Who::system("catalog-loader"),
@@ -125,7 +125,7 @@ pub(crate) async fn insert_requirements<C: ConnectionTrait>(
             .iter()
             .enumerate()
             .map(|(i, r)| requirement::ActiveModel {
-                catalog_id: Set(catalog_id),
+                catalog_id: Set(CatalogId(catalog_id)),
                 position: Set((chunk_no * 200 + i) as i32),
                 ref_id: Set(r.ref_id.clone()),
                 kind: Set(r.kind.clone()),
@@ -174,7 +174,7 @@ pub async fn list(actor: &Actor, state: &AppState) -> Result<Vec<CatalogSummary>
         .all(&state.db)
         .await?;
     // One grouped count for all catalogs, not a query per catalog.
-    let counts: Vec<(i64, i64)> = access::requirements_readable(actor)
+    let counts: Vec<(CatalogId, i64)> = access::requirements_readable(actor)
         .select_only()
         .column(requirement::Column::CatalogId)
         .column_as(Expr::col(requirement::Column::Id).count(), "n")
@@ -191,7 +191,7 @@ pub async fn list(actor: &Actor, state: &AppState) -> Result<Vec<CatalogSummary>
                 .find(|(id, _)| *id == c.id)
                 .map(|(_, n)| *n as u64)
                 .unwrap_or(0),
-            id: CatalogId(c.id),
+            id: c.id,
             key: c.key,
             name: c.name,
             version: c.version,
@@ -203,7 +203,7 @@ pub async fn list(actor: &Actor, state: &AppState) -> Result<Vec<CatalogSummary>
 
 #[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, id = ?id))]
 pub async fn get(actor: &Actor, state: &AppState, id: CatalogId) -> Result<CatalogDto, AppError> {
-    let c = access::catalog_readable(&state.db, actor, id.0).await?;
+    let c = access::catalog_readable(&state.db, actor, id).await?;
     let reqs = access::requirements_of(&c)
         .order_by_asc(requirement::Column::Position)
         .all(&state.db)
@@ -215,7 +215,7 @@ fn catalog_dto(c: catalog::Model, reqs: Vec<requirement::Model>) -> CatalogDto {
     let requirements: Vec<RequirementDto> = reqs.into_iter().map(requirement_dto).collect();
     CatalogDto {
         summary: CatalogSummary {
-            id: CatalogId(c.id),
+            id: c.id,
             key: c.key,
             name: c.name,
             version: c.version,
@@ -261,12 +261,12 @@ pub async fn shipped_latest(actor: &Actor, state: &AppState) -> Result<Vec<Catal
         .all(&state.db)
         .await?
     {
-        reqs.entry(r.catalog_id).or_default().push(r);
+        reqs.entry(r.catalog_id.0).or_default().push(r);
     }
     Ok(latest
         .into_iter()
         .map(|c| {
-            let r = reqs.remove(&c.id).unwrap_or_default();
+            let r = reqs.remove(&c.id.0).unwrap_or_default();
             catalog_dto(c, r)
         })
         .collect())
@@ -286,7 +286,7 @@ async fn create_owned(
     let name = crate::model::parse_name("name", name, 300)?;
     let txn = db::write_txn(&state.writer).await?;
     let cat = catalog::ActiveModel {
-        owner_org_id: Set(Some(actor.org_id().0)),
+        owner_org_id: Set(Some(actor.org_id())),
         key: Set(format!(
             "custom-{}",
             &uuid::Uuid::new_v4().simple().to_string()[..12]
@@ -302,7 +302,7 @@ async fn create_owned(
     }
     .insert(&txn)
     .await?;
-    insert_requirements(&txn, cat.id, reqs).await?;
+    insert_requirements(&txn, cat.id.0, reqs).await?;
     audit::record(
         &txn,
         &Who::user(actor.user_id(), &info.request_id),
@@ -318,7 +318,7 @@ async fn create_owned(
     .await?;
     txn.commit().await?;
     Ok(CatalogSummary {
-        id: CatalogId(cat.id),
+        id: cat.id,
         key: cat.key,
         name: cat.name,
         version: cat.version,
@@ -391,7 +391,7 @@ pub async fn add_requirement(
         other => other,
     })?;
     let txn = db::write_txn(&state.writer).await?;
-    let cat = access::catalog_owned(&txn, actor, id.0).await?;
+    let cat = access::catalog_owned(&txn, actor, id).await?;
     let last: Option<Option<i32>> = access::requirements_of(&cat)
         .select_only()
         .column_as(Expr::col(requirement::Column::Position).max(), "m")

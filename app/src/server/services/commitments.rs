@@ -6,7 +6,7 @@
 
 use crate::model::{
     AppError, AssessmentId, CommitmentAction, CommitmentDto, CommitmentId, CommitmentSource,
-    EngagementId, Role,
+    EngagementId, OrgId, Role,
 };
 use crate::server::{
     access, audit, db,
@@ -28,7 +28,7 @@ pub async fn list(
     let mut q = access::commitments_readable(actor);
     if let Some(e) = engagement {
         // An engagement the caller has no part in is not found, not empty.
-        access::engagement_with_supplier(&state.db, actor, e.0).await?;
+        access::engagement_with_supplier(&state.db, actor, e).await?;
         q = q.filter(commitment::Column::EngagementId.eq(e.0));
     }
     let rows = q
@@ -82,7 +82,7 @@ pub async fn create(
         ));
     }
     let org = actor.org_id().0;
-    let owner_side = a.owner_org_id == org;
+    let owner_side = a.owner_org_id == OrgId(org);
     if !access::abilities(actor, &a).commit {
         return Err(AppError::NotFound);
     }
@@ -122,7 +122,7 @@ pub async fn create(
         &a,
         writes::NewCommitment {
             party,
-            proposed_by: org,
+            proposed_by: OrgId(org),
             requirement: requirement_id,
             answer: None,
             title,
@@ -140,7 +140,7 @@ pub async fn create(
     )
     .await?;
     txn.commit().await?;
-    Ok(CommitmentId(row.id))
+    Ok(row.id)
 }
 
 /// Tells the side of the commitment the actor is not on.
@@ -151,12 +151,12 @@ async fn tell_other_side(
     c: &commitment::Model,
     title: &str,
 ) -> Result<(), AppError> {
-    let (org, roles): (i64, &[Role]) = if actor.org_id().0 == c.owner_org_id {
+    let (org, roles): (OrgId, &[Role]) = if actor.org_id() == c.owner_org_id {
         (c.supplier_org_id, &[Role::Admin, Role::Contributor])
     } else {
         (c.owner_org_id, &[Role::Admin, Role::Reviewer])
     };
-    let to = notify::recipients(txn, org, roles).await?;
+    let to = notify::recipients(txn, org.0, roles).await?;
     let body = match c.due_on {
         Some(d) => format!("“{}” is due on {d}.", c.title),
         None => format!("“{}” has no due date.", c.title),
@@ -164,7 +164,7 @@ async fn tell_other_side(
     notify::notify(
         txn,
         state,
-        org,
+        org.0,
         &to,
         notify::Message {
             kind: "commitment",
@@ -229,7 +229,7 @@ pub async fn act(
     }
     let mut am: commitment::ActiveModel = c.clone().into();
     am.status = Set(to);
-    am.updated_by = Set(Some(actor.user_id().0));
+    am.updated_by = Set(Some(actor.user_id()));
     am.updated_at = Set(Some(state.clock.now()));
     match action {
         CommitmentAction::Fulfil => {

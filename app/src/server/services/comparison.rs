@@ -6,8 +6,8 @@
 
 use super::exports::neutralize;
 use crate::model::{
-    compare, AppError, AssessmentId, ColumnHead, ComparedAnswer, Comparison, Compliance,
-    EngagementId, GapItem, ReviewStatus, Side,
+    compare, AppError, ColumnHead, ComparedAnswer, Comparison, Compliance, EngagementId, GapItem,
+    OrgId, ProfileItemId, ReviewStatus, Side,
 };
 use crate::server::{
     access,
@@ -25,10 +25,10 @@ pub async fn comparison(
     id: EngagementId,
 ) -> Result<Comparison, AppError> {
     let db = &state.db;
-    let (e, side) = access::engagement(db, actor, id.0).await?;
+    let (e, side) = access::engagement(db, actor, id).await?;
     debug_assert!(side != Side::Supplier);
     let rows = access::live_assessments_in(db, actor, &e, side).await?;
-    let names: HashMap<i64, String> =
+    let names: HashMap<OrgId, String> =
         super::org_names(db, rows.iter().map(|a| a.supplier_org_id)).await?;
     type AnswerRow = (i64, i64, i64, Option<String>, Option<i16>);
     let answers: Vec<AnswerRow> = access::answers_of_all(&rows)
@@ -60,15 +60,15 @@ pub async fn comparison(
     for a in rows {
         let profile = read_models::profile_rows(state, a.profile_id).await?;
         let mut list: Vec<(i32, ComparedAnswer)> = by_assessment
-            .remove(&a.id)
+            .remove(&a.id.0)
             .unwrap_or_default()
             .into_iter()
             .filter_map(|(answer_id, _, item_id, compliance, claimed)| {
-                let (item, r) = profile.items.get(&item_id)?;
+                let (item, r) = profile.items.get(&ProfileItemId(item_id))?;
                 Some((
                     item.position,
                     ComparedAnswer {
-                        requirement: item.requirement_id,
+                        requirement: item.requirement_id.0,
                         title: r.title.clone(),
                         item: GapItem {
                             ref_id: r.ref_id.clone(),
@@ -87,7 +87,7 @@ pub async fn comparison(
         list.sort_by_key(|(p, _)| *p);
         columns.push((
             ColumnHead {
-                assessment: AssessmentId(a.id),
+                assessment: a.id,
                 supplier: names.get(&a.supplier_org_id).cloned().unwrap_or_default(),
                 profile: profile.name.clone(),
                 profile_version: profile.version,

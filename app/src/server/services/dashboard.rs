@@ -4,7 +4,7 @@
 
 use super::org_names;
 use crate::model::{
-    AppError, AssessmentStatus, AttentionItem, CommitmentStatus, HeatRow, OrgKind, OwedTo,
+    AppError, AssessmentStatus, AttentionItem, CommitmentStatus, HeatRow, OrgId, OrgKind, OwedTo,
     Portfolio,
 };
 use crate::server::{
@@ -81,7 +81,7 @@ pub async fn portfolio(actor: &Actor, state: &AppState) -> Result<Portfolio, App
 
     // Level gaps: the largest shortfall per supplier and group over its
     // submitted assessments.
-    let gaps: Vec<(i64, String, String, Option<i32>)> =
+    let gaps: Vec<(OrgId, String, String, Option<i32>)> =
         access::gaps_as_owner(actor, &AssessmentStatus::SUBMITTED)
             .select_only()
             .column(assessment_gap::Column::SupplierOrgId)
@@ -117,7 +117,7 @@ pub async fn portfolio(actor: &Actor, state: &AppState) -> Result<Portfolio, App
         .enumerate()
         .map(|(i, g)| (g.as_str(), i))
         .collect();
-    let mut per_supplier: BTreeMap<i64, Vec<Option<i16>>> = BTreeMap::new();
+    let mut per_supplier: BTreeMap<OrgId, Vec<Option<i16>>> = BTreeMap::new();
     for (supplier, grp, _, gap) in &gaps {
         let row = per_supplier
             .entry(*supplier)
@@ -127,9 +127,9 @@ pub async fn portfolio(actor: &Actor, state: &AppState) -> Result<Portfolio, App
         *cell = Some(cell.map_or(gap, |c| Ord::max(c, gap)));
     }
     let heatmap_suppliers = per_supplier.len() as i64;
-    let mut ranked: Vec<(i64, i64, Vec<Option<i16>>)> = per_supplier
+    let mut ranked: Vec<(OrgId, i64, Vec<Option<i16>>)> = per_supplier
         .into_iter()
-        .map(|(s, g)| (s, g.iter().flatten().map(|x| i64::from(*x)).sum(), g))
+        .map(|(s, g)| (s, g.iter().flatten().map(|x| i64::from(*x)).sum::<i64>(), g))
         .collect();
     ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     ranked.truncate(HEATMAP_ROWS);
@@ -173,7 +173,7 @@ pub async fn portfolio(actor: &Actor, state: &AppState) -> Result<Portfolio, App
             .collect::<BTreeSet<_>>(),
     )
     .await?;
-    let name = |id: &i64| names.get(id).cloned().unwrap_or_default();
+    let name = |id: &OrgId| names.get(id).cloned().unwrap_or_default();
     let mut attention = Vec::new();
     for a in &submitted {
         attention.push(AttentionItem {
@@ -240,7 +240,7 @@ pub async fn owed(actor: &Actor, state: &AppState) -> Result<Vec<OwedTo>, AppErr
     }
     let conn = &state.db;
     let _org = actor.org_id().0;
-    let open: Vec<(i64, i64, Option<chrono::NaiveDate>)> = access::assessments_as_supplier(actor)
+    let open: Vec<(OrgId, i64, Option<chrono::NaiveDate>)> = access::assessments_as_supplier(actor)
         .select_only()
         .column(assessment::Column::OwnerOrgId)
         .column_as(assessment::Column::Id.count(), "n")
@@ -259,14 +259,14 @@ pub async fn owed(actor: &Actor, state: &AppState) -> Result<Vec<OwedTo>, AppErr
         .limit(200)
         .all(conn)
         .await?;
-    let owners: BTreeSet<i64> = open
+    let owners: BTreeSet<OrgId> = open
         .iter()
         .map(|o| o.0)
         .chain(rows.iter().map(|c| c.owner_org_id))
         .collect();
     let names = org_names(conn, owners.iter().copied()).await?;
-    let owner_of: Vec<i64> = rows.iter().map(|c| c.owner_org_id).collect();
-    let dtos: Vec<(i64, crate::model::CommitmentDto)> = owner_of
+    let owner_of: Vec<OrgId> = rows.iter().map(|c| c.owner_org_id).collect();
+    let dtos: Vec<(OrgId, crate::model::CommitmentDto)> = owner_of
         .into_iter()
         .zip(read_models::commitment_dtos(conn, actor, state.clock.today(), rows).await?)
         .collect();

@@ -6,7 +6,7 @@
 use super::ts;
 use crate::model::{
     parse_name, AppError, AssessmentId, AssessmentStatus, Email, EngagementDto, EngagementId,
-    EngagementSummary, InvitationSent, OrgKind, Permission, ProfileStatus, Role, Side,
+    EngagementSummary, InvitationSent, OrgId, OrgKind, Permission, ProfileStatus, Role, Side,
 };
 use crate::server::{
     access::{self, find_owned, scoped},
@@ -47,8 +47,8 @@ pub async fn list(actor: &Actor, state: &AppState) -> Result<Vec<EngagementSumma
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let ids: Vec<i64> = rows.iter().map(|e| e.id).collect();
-    let counts: Vec<(i64, i64)> = access::assessments_readable(actor)
+    let ids: Vec<EngagementId> = rows.iter().map(|e| e.id).collect();
+    let counts: Vec<(EngagementId, i64)> = access::assessments_readable(actor)
         .select_only()
         .column(assessment::Column::EngagementId)
         .column_as(Expr::col(assessment::Column::Id).count(), "n")
@@ -57,18 +57,18 @@ pub async fn list(actor: &Actor, state: &AppState) -> Result<Vec<EngagementSumma
         .into_tuple()
         .all(&state.db)
         .await?;
-    let owners: HashMap<i64, String> =
+    let owners: HashMap<OrgId, String> =
         super::org_names(&state.db, rows.iter().map(|e| e.owner_org_id)).await?;
     Ok(rows
         .into_iter()
         .map(|e| EngagementSummary {
-            id: EngagementId(e.id),
+            id: e.id,
             assessments: counts
                 .iter()
                 .find(|(id, _)| *id == e.id)
                 .map(|(_, n)| *n as u64)
                 .unwrap_or(0),
-            assessing_for: (e.owner_org_id != org)
+            assessing_for: (e.owner_org_id != OrgId(org))
                 .then(|| owners.get(&e.owner_org_id).cloned().unwrap_or_default()),
             name: e.name,
             description: e.description,
@@ -95,10 +95,10 @@ pub async fn create(
     }
     let txn = db::write_txn(&state.writer).await?;
     let e = engagement::ActiveModel {
-        owner_org_id: Set(actor.org_id().0),
+        owner_org_id: Set(actor.org_id()),
         name: Set(name),
         description: Set(description.to_string()),
-        created_by: Set(Some(actor.user_id().0)),
+        created_by: Set(Some(actor.user_id())),
         created_at: Set(state.clock.now()),
         ..Default::default()
     }
@@ -115,7 +115,7 @@ pub async fn create(
     )
     .await?;
     txn.commit().await?;
-    Ok(EngagementId(e.id))
+    Ok(e.id)
 }
 
 #[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, id = ?id))]
@@ -124,18 +124,18 @@ pub async fn get(
     state: &AppState,
     id: EngagementId,
 ) -> Result<EngagementDto, AppError> {
-    let (e, side) = access::engagement(&state.db, actor, id.0).await?;
+    let (e, side) = access::engagement(&state.db, actor, id).await?;
     let rows = access::assessments_in(actor, &e, side)
         .order_by_asc(assessment::Column::Id)
         .all(&state.db)
         .await?;
-    let assessor_orgs: Vec<i64> = access::assessors_of(&e)
+    let assessor_orgs: Vec<OrgId> = access::assessors_of(&e)
         .select_only()
         .column(engagement_assessor::Column::AssessorOrgId)
         .into_tuple()
         .all(&state.db)
         .await?;
-    let names: HashMap<i64, String> = super::org_names(
+    let names: HashMap<OrgId, String> = super::org_names(
         &state.db,
         assessor_orgs.iter().copied().chain([e.owner_org_id]),
     )
@@ -146,7 +146,7 @@ pub async fn get(
         .collect();
     assessors.sort();
     Ok(EngagementDto {
-        id: EngagementId(e.id),
+        id: e.id,
         name: e.name.clone(),
         description: e.description.clone(),
         assessments: read_models::assessment_summaries(&state.db, rows).await?,
@@ -181,7 +181,7 @@ pub async fn invite_assessor(
     })?;
     let who = Who::user(actor.user_id(), &info.request_id);
     let txn = db::write_txn(&state.writer).await?;
-    let e = find_owned::<engagement::Entity, _>(&txn, actor, engagement_id.0).await?;
+    let e = find_owned::<engagement::Entity, _>(&txn, actor, engagement_id).await?;
     let (org, invitation) = super::suppliers::find_or_create(
         &txn,
         state,
@@ -215,9 +215,9 @@ pub async fn invite_assessor(
     }
     engagement_assessor::ActiveModel {
         engagement_id: Set(e.id),
-        owner_org_id: Set(actor.org_id().0),
+        owner_org_id: Set(actor.org_id()),
         assessor_org_id: Set(org.id),
-        invited_by: Set(Some(actor.user_id().0)),
+        invited_by: Set(Some(actor.user_id())),
         created_at: Set(state.clock.now()),
         ..Default::default()
     }
@@ -245,7 +245,7 @@ pub async fn invite_assessor(
     )
     .await?;
     let link = format!("{}/engagements/{}", state.config.base_url, e.id);
-    for to in notify::member_emails(&txn, org.id, &[Role::Admin, Role::Contributor]).await? {
+    for to in notify::member_emails(&txn, org.id.0, &[Role::Admin, Role::Contributor]).await? {
         let body = format!(
             "You were invited as assessor into the engagement “{}”. You can read its assessments and write internal comments.\n\nOpen it: {link}\n",
             e.name
@@ -254,7 +254,7 @@ pub async fn invite_assessor(
             .mailer
             .send(
                 &txn,
-                Some(crate::model::OrgId(org.id)),
+                Some(org.id),
                 "engagement.assessor_invited",
                 Mail {
                     to,
@@ -308,14 +308,14 @@ pub async fn send_assessment(
         ));
     }
     let txn = db::write_txn(&state.writer).await?;
-    let e = find_owned::<engagement::Entity, _>(&txn, actor, engagement_id.0).await?;
+    let e = find_owned::<engagement::Entity, _>(&txn, actor, engagement_id).await?;
     // Only the organization's own suppliers, only its own published profiles.
     scoped::<supplier_link::Entity>(actor)
         .filter(supplier_link::Column::SupplierOrgId.eq(supplier_org_id))
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::invalid("supplier", "Choose one of your suppliers."))?;
-    let p = match find_owned::<profile::Entity, _>(&txn, actor, profile_id.0).await {
+    let p = match find_owned::<profile::Entity, _>(&txn, actor, profile_id).await {
         Err(AppError::NotFound) => {
             Err(AppError::invalid("profile", "Choose one of your profiles."))
         }
@@ -333,20 +333,20 @@ pub async fn send_assessment(
             "This organization assesses this engagement; an assessor cannot also answer in it.",
         ));
     }
-    let supplier = organization::Entity::find_by_id(supplier_org_id)
+    let supplier = organization::Entity::find_by_id(OrgId(supplier_org_id))
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound)?;
     let now = state.clock.now();
     let a = assessment::ActiveModel {
         engagement_id: Set(e.id),
-        owner_org_id: Set(actor.org_id().0),
-        supplier_org_id: Set(supplier_org_id),
+        owner_org_id: Set(actor.org_id()),
+        supplier_org_id: Set(OrgId(supplier_org_id)),
         profile_id: Set(p.id),
         status: Set(AssessmentStatus::Sent),
         due_on: Set(due),
         message: Set(message.to_string()),
-        created_by: Set(Some(actor.user_id().0)),
+        created_by: Set(Some(actor.user_id())),
         created_at: Set(now),
         submitted_at: Set(None),
         decision_rationale: Set(None),
@@ -374,7 +374,7 @@ pub async fn send_assessment(
             assessment_id: Set(a.id),
             profile_item_id: Set(i.id),
             requirement_id: Set(i.requirement_id),
-            supplier_org_id: Set(supplier_org_id),
+            supplier_org_id: Set(OrgId(supplier_org_id)),
             compliance: Set(None),
             countermeasure: Set(String::new()),
             planned_on: Set(None),
@@ -408,13 +408,13 @@ pub async fn send_assessment(
         })),
     )
     .await?;
-    let owner = organization::Entity::find_by_id(actor.org_id().0)
+    let owner = organization::Entity::find_by_id(actor.org_id())
         .one(&txn)
         .await?
         .map(|o| o.name)
         .unwrap_or_default();
     let link = format!("{}/assessments/{}", state.config.base_url, a.id);
-    for to in notify::member_emails(&txn, supplier.id, &[Role::Admin, Role::Contributor]).await? {
+    for to in notify::member_emails(&txn, supplier.id.0, &[Role::Admin, Role::Contributor]).await? {
         let body = format!(
             "{owner} sent {} a security questionnaire: “{}” (version {}), {} requirements, due {due}.\n\n{}{}Open it: {link}\n",
             supplier.name,
@@ -428,7 +428,7 @@ pub async fn send_assessment(
             .mailer
             .send(
                 &txn,
-                Some(crate::model::OrgId(supplier.id)),
+                Some(supplier.id),
                 "assessment.sent",
                 Mail {
                     to,
@@ -440,5 +440,5 @@ pub async fn send_assessment(
             .await?;
     }
     txn.commit().await?;
-    Ok(AssessmentId(a.id))
+    Ok(a.id)
 }

@@ -124,7 +124,7 @@ fn blank(
         scope: Set(None),
         issuer: Set(None),
         expires_on: Set(None),
-        created_by: Set(Some(actor.user_id().0)),
+        created_by: Set(Some(actor.user_id())),
         created_at: Set(Utc::now()),
         ..Default::default()
     }
@@ -182,7 +182,7 @@ pub async fn add_file(
     let e = row.insert(&txn).await?;
     record(&txn, actor, &e).await?;
     txn.commit().await?;
-    Ok(EvidenceId(e.id))
+    Ok(e.id)
 }
 
 /// Attaches a link (http or https) to an answer.
@@ -214,7 +214,7 @@ pub async fn add_link(
     let e = row.insert(&txn).await?;
     record(&txn, actor, &e).await?;
     txn.commit().await?;
-    Ok(EvidenceId(e.id))
+    Ok(e.id)
 }
 
 /// A certificate record as a form sends it.
@@ -263,7 +263,7 @@ pub async fn add_certificate(
     let e = row.insert(&txn).await?;
     record(&txn, actor, &e).await?;
     txn.commit().await?;
-    Ok(EvidenceId(e.id))
+    Ok(e.id)
 }
 
 /// Removes evidence from an answer that can still change.
@@ -274,8 +274,8 @@ pub async fn remove_evidence(
     id: EvidenceId,
 ) -> Result<(), AppError> {
     let txn = db::write_txn(&state.writer).await?;
-    let e = access::evidence_readable(&txn, actor, id.0).await?;
-    access::answer_editable_locked(&txn, actor, AnswerId(e.answer_id)).await?;
+    let e = access::evidence_readable(&txn, actor, id).await?;
+    access::answer_editable_locked(&txn, actor, e.answer_id).await?;
     evidence::Entity::delete_by_id(e.id).exec(&txn).await?;
     audit::by_actor(
         &txn,
@@ -298,7 +298,7 @@ pub async fn download(
     state: &AppState,
     id: EvidenceId,
 ) -> Result<(String, String, Vec<u8>), AppError> {
-    let e = access::evidence_readable(&state.db, actor, id.0)
+    let e = access::evidence_readable(&state.db, actor, id)
         .await?
         .into_inner();
     if e.kind != "file" {

@@ -57,7 +57,7 @@ fn status_of(
 
 fn dto(i: &invitation::Model, now: DateTime<Utc>) -> InvitationDto {
     InvitationDto {
-        id: InvitationId(i.id),
+        id: i.id,
         email: i.email.clone(),
         role: i.role,
         status: status_at(i, now),
@@ -168,7 +168,7 @@ pub(crate) async fn create_in<C: ConnectionTrait>(
         email: Set(email.as_str().to_string()),
         role: Set(role),
         token_hash: Set(tokens::hash_token(&token)),
-        invited_by: Set(who.user_id.map(|u| u.0)),
+        invited_by: Set((who.user_id.map(|u| u.0)).map(UserId)),
         created_at: Set(now),
         expires_at: Set(now + Duration::days(VALID_DAYS)),
         accepted_at: Set(None),
@@ -181,7 +181,7 @@ pub(crate) async fn create_in<C: ConnectionTrait>(
         conn,
         who,
         Event {
-            org: Some(OrgId(org.id)),
+            org: Some(org.id),
             action: "invitation.created",
             object_type: "invitation",
             object_id: row.id.to_string(),
@@ -190,7 +190,7 @@ pub(crate) async fn create_in<C: ConnectionTrait>(
         },
     )
     .await?;
-    send_link(conn, state, OrgId(org.id), &org.name, inviter, &row, &token).await
+    send_link(conn, state, org.id, &org.name, inviter, &row, &token).await
 }
 
 #[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0))]
@@ -205,7 +205,7 @@ pub async fn invite(
     let email = Email::parse(email)?;
     let role = Role::parse(role)?;
     let txn = db::write_txn(&state.writer).await?;
-    let org = organization::Entity::find_by_id(actor.org_id().0)
+    let org = organization::Entity::find_by_id(actor.org_id())
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -226,13 +226,13 @@ pub async fn renew(
     let info = actor.request();
     actor.require(Permission::ManageMembers)?;
     let txn = db::write_txn(&state.writer).await?;
-    let row = find_owned::<invitation::Entity, _>(&txn, actor, id.0).await?;
+    let row = find_owned::<invitation::Entity, _>(&txn, actor, id).await?;
     if row.accepted_at.is_some() {
         return Err(AppError::Conflict(
             "This invitation was already accepted.".into(),
         ));
     }
-    let org = organization::Entity::find_by_id(actor.org_id().0)
+    let org = organization::Entity::find_by_id(actor.org_id())
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -276,7 +276,7 @@ pub async fn revoke(actor: &Actor, state: &AppState, id: InvitationId) -> Result
     let info = actor.request();
     actor.require(Permission::ManageMembers)?;
     let txn = db::write_txn(&state.writer).await?;
-    let row = find_owned::<invitation::Entity, _>(&txn, actor, id.0).await?;
+    let row = find_owned::<invitation::Entity, _>(&txn, actor, id).await?;
     if row.accepted_at.is_some() {
         return Err(AppError::Conflict(
             "This invitation was already accepted.".into(),
@@ -370,7 +370,7 @@ async fn count_failure(state: &AppState, id: i64) -> Result<bool, AppError> {
         .exec(&state.writer)
         .await?;
     // access: allow — the link found by its token above.
-    let row = invitation::Entity::find_by_id(id)
+    let row = invitation::Entity::find_by_id(InvitationId(id))
         .one(&state.writer)
         .await?;
     Ok(row.is_some_and(|r| r.failed_attempts >= MAX_FAILED_ATTEMPTS))
@@ -410,7 +410,7 @@ pub async fn accept(
                 .map_err(throttle::rate_limited)?;
             if !ok || !u.is_active {
                 throttle::failed(reserved);
-                if count_failure(state, row.id).await? {
+                if count_failure(state, row.id.0).await? {
                     return Err(locked_link());
                 }
                 return Err(AppError::invalid(
@@ -497,9 +497,9 @@ pub async fn accept(
     };
     audit::record(
         &txn,
-        &Who::user(UserId(user_id), &info.request_id),
+        &Who::user(user_id, &info.request_id),
         Event {
-            org: Some(OrgId(row.organization_id)),
+            org: Some(row.organization_id),
             action: "invitation.accepted",
             object_type: "membership",
             object_id: membership_id.to_string(),
@@ -508,14 +508,8 @@ pub async fn accept(
         },
     )
     .await?;
-    let session = session::create(
-        &txn,
-        state,
-        UserId(user_id),
-        OrgId(row.organization_id),
-        &info.client_addr,
-    )
-    .await?;
+    let session =
+        session::create(&txn, state, user_id, row.organization_id, &info.client_addr).await?;
     txn.commit().await?;
     Ok(session)
 }

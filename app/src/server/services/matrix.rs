@@ -9,8 +9,8 @@
 
 use super::org_names;
 use crate::model::{
-    AppError, Compliance, Duty, EngagementId, Matrix, MatrixCell, MatrixColumn, MatrixRow, OrgKind,
-    Party, Permission, Role, RowState, Side, Stance, StanceKind,
+    AppError, Compliance, Duty, EngagementId, Matrix, MatrixCell, MatrixColumn, MatrixRow, OrgId,
+    OrgKind, Party, Permission, RequirementId, Role, RowState, Side, Stance, StanceKind,
 };
 use crate::server::{
     access, audit, db,
@@ -30,13 +30,13 @@ const OTHER: i64 = 0;
 /// The matrix as the caller may see it.
 #[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, id = ?id))]
 pub async fn matrix(actor: &Actor, state: &AppState, id: EngagementId) -> Result<Matrix, AppError> {
-    let (e, side) = access::engagement_with_supplier(&state.db, actor, id.0).await?;
+    let (e, side) = access::engagement_with_supplier(&state.db, actor, id).await?;
     build(&state.db, state, actor, &e, side).await
 }
 
 /// What the matrix is built from, for one supplier column.
 struct SupplierCol {
-    org: i64,
+    org: OrgId,
     kinds: Vec<OrgKind>,
     /// requirement id → default party in this supplier's questionnaire.
     items: HashMap<i64, Party>,
@@ -56,7 +56,7 @@ async fn build<C: ConnectionTrait>(
 ) -> Result<Matrix, AppError> {
     let only = (side == Side::Supplier).then_some(actor.org_id().0);
     let list = access::live_assessments_in(conn, actor, e, side).await?;
-    let orgs: HashMap<i64, organization::Model> = organization::Entity::find()
+    let orgs: HashMap<OrgId, organization::Model> = organization::Entity::find()
         .filter(
             organization::Column::Id.is_in(
                 list.iter()
@@ -85,7 +85,7 @@ async fn build<C: ConnectionTrait>(
     if let Some(o) = only {
         stored_q = stored_q.filter(responsibility::Column::ColumnOrgId.eq(o));
     }
-    let stored: HashMap<(i64, i64), responsibility::Model> = stored_q
+    let stored: HashMap<(RequirementId, OrgId), responsibility::Model> = stored_q
         .all(conn)
         .await?
         .into_iter()
@@ -118,12 +118,13 @@ async fn build<C: ConnectionTrait>(
             let party = item.responsible_party;
             suppliers[col]
                 .items
-                .entry(item.requirement_id)
+                .entry(item.requirement_id.0)
                 .or_insert(party);
-            if let std::collections::hash_map::Entry::Vacant(v) = seen.entry(item.requirement_id) {
+            if let std::collections::hash_map::Entry::Vacant(v) = seen.entry(item.requirement_id.0)
+            {
                 v.insert(rows.len());
                 rows.push((
-                    item.requirement_id,
+                    item.requirement_id.0,
                     req.ref_id.clone(),
                     req.title.clone(),
                     party,
@@ -131,21 +132,25 @@ async fn build<C: ConnectionTrait>(
             }
         }
     }
-    let name = |id: i64| orgs.get(&id).map(|o| o.name.clone()).unwrap_or_default();
-    suppliers.sort_by_key(|s| name(s.org).to_lowercase());
+    let name = |id: i64| {
+        orgs.get(&OrgId(id))
+            .map(|o| o.name.clone())
+            .unwrap_or_default()
+    };
+    suppliers.sort_by_key(|s| name(s.org.0).to_lowercase());
 
     let mut columns = Vec::new();
     if only.is_none() {
         columns.push(MatrixColumn {
-            org: e.owner_org_id,
-            name: name(e.owner_org_id),
+            org: e.owner_org_id.0,
+            name: name(e.owner_org_id.0),
             kind: Party::AssetOwner,
         });
     }
     for s in &suppliers {
         columns.push(MatrixColumn {
-            org: s.org,
-            name: name(s.org),
+            org: s.org.0,
+            name: name(s.org.0),
             kind: if s.kinds.contains(&OrgKind::ProductSupplier) {
                 Party::ProductSupplier
             } else {
@@ -165,13 +170,13 @@ async fn build<C: ConnectionTrait>(
     for (req, ref_id, title, default) in rows {
         let mut cells = Vec::with_capacity(columns.len());
         for c in &columns {
-            let s = stored.get(&(req, c.org));
+            let s = stored.get(&(RequirementId(req), OrgId(c.org)));
             let default_duty = match c.kind {
-                Party::AssetOwner if c.org == e.owner_org_id => default == Party::AssetOwner,
+                Party::AssetOwner if c.org == e.owner_org_id.0 => default == Party::AssetOwner,
                 Party::Other if c.org == OTHER => default == Party::Other,
                 _ => suppliers
                     .iter()
-                    .find(|x| x.org == c.org)
+                    .find(|x| x.org == OrgId(c.org))
                     .and_then(|x| x.items.get(&req).map(|p| (x, *p)))
                     .is_some_and(|(x, p)| match p {
                         Party::ProductSupplier => x.kinds.contains(&OrgKind::ProductSupplier),
@@ -185,7 +190,7 @@ async fn build<C: ConnectionTrait>(
                 Duty::None
             });
             let split = s.map(|s| s.split.clone()).unwrap_or_default();
-            let supplier_col = c.org != OTHER && c.org != e.owner_org_id;
+            let supplier_col = c.org != OTHER && c.org != e.owner_org_id.0;
             let (stance, note) = if supplier_col {
                 let (st, note) = stance_of(s, answers.get(&(c.org, req)).copied());
                 // Proposing what is assigned is agreeing.
@@ -221,7 +226,7 @@ async fn build<C: ConnectionTrait>(
         });
     }
     Ok(Matrix {
-        engagement_id: EngagementId(e.id),
+        engagement_id: e.id,
         engagement: e.name.clone(),
         side,
         columns,
@@ -279,15 +284,15 @@ fn cell_upsert(
     responsibility::ActiveModel {
         engagement_id: Set(e.id),
         owner_org_id: Set(e.owner_org_id),
-        requirement_id: Set(requirement_id),
-        column_org_id: Set(column),
+        requirement_id: Set(RequirementId(requirement_id)),
+        column_org_id: Set(OrgId(column)),
         duty: Set(None),
         split: Set(String::new()),
         stance: Set(None),
         proposed_duty: Set(None),
         proposed_split: Set(String::new()),
         note: Set(String::new()),
-        updated_by: Set(Some(actor.user_id().0)),
+        updated_by: Set(Some(actor.user_id())),
         updated_at: Set(now),
         ..Default::default()
     }
@@ -341,7 +346,7 @@ pub async fn assign(
 ) -> Result<Matrix, AppError> {
     actor.require(Permission::ManageEngagements)?;
     let txn = db::write_txn(&state.writer).await?;
-    let (e, side) = access::engagement_with_supplier(&txn, actor, id.0).await?;
+    let (e, side) = access::engagement_with_supplier(&txn, actor, id).await?;
     if side != Side::Owner {
         return Err(AppError::NotFound);
     }
@@ -383,10 +388,10 @@ pub async fn assign(
     // Re-open the row for the suppliers concerned: the supplier whose
     // column changed, or, when the owner's or "other" column changed, every
     // supplier carrying the row (its split is no longer what they accepted).
-    let supplier_changed = column != e.owner_org_id && column != OTHER;
+    let supplier_changed = column != e.owner_org_id.0 && column != OTHER;
     let mut asked = Vec::new();
     for (i, c) in before.columns.iter().enumerate() {
-        if c.org == e.owner_org_id || c.org == OTHER || (supplier_changed && i != ci) {
+        if c.org == e.owner_org_id.0 || c.org == OTHER || (supplier_changed && i != ci) {
             continue;
         }
         let old = &row.cells[i];
@@ -521,7 +526,7 @@ pub async fn respond(
 ) -> Result<Matrix, AppError> {
     actor.require(Permission::AnswerAssessments)?;
     let txn = db::write_txn(&state.writer).await?;
-    let (e, side) = access::engagement_with_supplier(&txn, actor, id.0).await?;
+    let (e, side) = access::engagement_with_supplier(&txn, actor, id).await?;
     if side != Side::Supplier {
         return Err(AppError::NotFound);
     }
@@ -590,15 +595,15 @@ pub async fn respond(
     )
     .await?;
     if stance == "propose" {
-        let supplier = org_names(&txn, [org])
+        let supplier = org_names(&txn, [OrgId(org)])
             .await?
-            .remove(&org)
+            .remove(&OrgId(org))
             .unwrap_or_default();
-        let to = notify::recipients(&txn, e.owner_org_id, &[Role::Admin, Role::Reviewer]).await?;
+        let to = notify::recipients(&txn, e.owner_org_id.0, &[Role::Admin, Role::Reviewer]).await?;
         notify::notify(
             &txn,
             state,
-            e.owner_org_id,
+            e.owner_org_id.0,
             &to,
             notify::Message {
                 kind: "matrix",

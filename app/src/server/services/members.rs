@@ -1,7 +1,7 @@
 //! An organization's members and their roles.
 
 use super::ts;
-use crate::model::{AppError, MemberDto, MembershipId, OrgOverview, Permission, Role, UserId};
+use crate::model::{AppError, MemberDto, MembershipId, OrgOverview, Permission, Role};
 use crate::server::{
     access::{self, find_owned, scoped},
     audit::{self, Event, Who},
@@ -20,7 +20,7 @@ use serde_json::json;
 #[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0))]
 pub async fn overview(actor: &Actor, state: &AppState) -> Result<OrgOverview, AppError> {
     let db = &state.db;
-    let org = organization::Entity::find_by_id(actor.org_id().0)
+    let org = organization::Entity::find_by_id(actor.org_id())
         .one(db)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -66,13 +66,13 @@ pub async fn list(actor: &Actor, state: &AppState) -> Result<Vec<MemberDto>, App
         .filter_map(|m| {
             let u = users.iter().find(|u| u.id == m.user_id)?;
             Some(MemberDto {
-                id: MembershipId(m.id),
-                user_id: UserId(u.id),
+                id: m.id,
+                user_id: u.id,
                 email: u.email.clone(),
                 display_name: u.display_name.clone(),
                 role: m.role,
                 is_active: m.is_active && u.is_active,
-                is_self: u.id == actor.user_id().0,
+                is_self: u.id == actor.user_id(),
                 joined: ts(m.created_at),
             })
         })
@@ -115,11 +115,12 @@ pub async fn change_role(
     let info = actor.request();
     actor.require(Permission::ManageMembers)?;
     let txn = db::write_txn(&state.writer).await?;
-    let m = find_owned::<membership::Entity, _>(&txn, actor, id.0).await?;
+    let m = find_owned::<membership::Entity, _>(&txn, actor, id).await?;
     if m.role == role {
         return Ok(());
     }
-    if m.role == Role::Admin && m.is_active && other_active_admins(&txn, actor, m.id).await? == 0 {
+    if m.role == Role::Admin && m.is_active && other_active_admins(&txn, actor, m.id.0).await? == 0
+    {
         return Err(AppError::invalid(
             "role",
             "An organization needs at least one active admin. Make someone else admin first.",
@@ -157,18 +158,18 @@ pub async fn set_active(
     let info = actor.request();
     actor.require(Permission::ManageMembers)?;
     let txn = db::write_txn(&state.writer).await?;
-    let m = find_owned::<membership::Entity, _>(&txn, actor, id.0).await?;
+    let m = find_owned::<membership::Entity, _>(&txn, actor, id).await?;
     if m.is_active == active {
         return Ok(());
     }
     if !active {
-        if m.user_id == actor.user_id().0 {
+        if m.user_id == actor.user_id() {
             return Err(AppError::invalid(
                 "member",
                 "You cannot deactivate yourself. Ask another admin.",
             ));
         }
-        if m.role == Role::Admin && other_active_admins(&txn, actor, m.id).await? == 0 {
+        if m.role == Role::Admin && other_active_admins(&txn, actor, m.id.0).await? == 0 {
             return Err(AppError::invalid(
                 "member",
                 "An organization needs at least one active admin.",
@@ -176,7 +177,7 @@ pub async fn set_active(
         }
     }
     let before = member_json(&m);
-    let user_id = UserId(m.user_id);
+    let user_id = m.user_id;
     let mut am: membership::ActiveModel = m.into_inner().into();
     am.is_active = Set(active);
     let after = am.update(&txn).await?;

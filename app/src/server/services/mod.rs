@@ -27,7 +27,7 @@ pub mod reminders;
 pub mod reviews;
 pub mod suppliers;
 
-use crate::model::AppError;
+use crate::model::{AppError, OrgId, UserId};
 use crate::server::entities::{organization, user};
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
@@ -36,8 +36,8 @@ use std::collections::HashMap;
 /// Organization names by id, in one query.
 pub(crate) async fn org_names<C: ConnectionTrait>(
     conn: &C,
-    ids: impl IntoIterator<Item = i64>,
-) -> Result<HashMap<i64, String>, AppError> {
+    ids: impl IntoIterator<Item = OrgId>,
+) -> Result<HashMap<OrgId, String>, AppError> {
     Ok(organization::Entity::find()
         .filter(organization::Column::Id.is_in(ids))
         .all(conn)
@@ -50,8 +50,8 @@ pub(crate) async fn org_names<C: ConnectionTrait>(
 /// Users' display names by id, in one query.
 pub(crate) async fn user_names<C: ConnectionTrait>(
     conn: &C,
-    ids: impl IntoIterator<Item = i64>,
-) -> Result<HashMap<i64, String>, AppError> {
+    ids: impl IntoIterator<Item = UserId>,
+) -> Result<HashMap<UserId, String>, AppError> {
     Ok(user::Entity::find()
         .filter(user::Column::Id.is_in(ids))
         .all(conn)

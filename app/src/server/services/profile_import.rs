@@ -2,7 +2,7 @@
 //! and every catalog and requirement resolved before the draft is written.
 
 use super::profiles::insert_draft;
-use crate::model::{parse_name, AppError, Party, Permission, ProfileId, TargetKind};
+use crate::model::{parse_name, AppError, CatalogId, Party, Permission, ProfileId, TargetKind};
 use crate::server::{
     access, audit, db,
     entities::{catalog, profile_item, requirement},
@@ -58,7 +58,7 @@ pub async fn import(
                     })
                     .filter(|c| version.is_none_or(|v| c.version == v))
                     .max_by_key(|c| c.version),
-                CatalogRef::Id(id) => cats.iter().find(|c| c.id == *id),
+                CatalogRef::Id(id) => cats.iter().find(|c| c.id == CatalogId(*id)),
             };
             if found.is_none() {
                 // The caller's own text is not echoed: the row and column say
@@ -85,11 +85,11 @@ pub async fn import(
         .filter(requirement::Column::CatalogId.is_in(resolved.iter().flatten().map(|c| c.id)))
         .all(&state.db)
         .await?;
-    let by_ref: HashMap<(i64, &str), &requirement::Model> = reqs
+    let by_ref: HashMap<(CatalogId, &str), &requirement::Model> = reqs
         .iter()
         .map(|r| ((r.catalog_id, r.ref_id.as_str()), r))
         .collect();
-    let by_token: HashMap<(i64, String), &requirement::Model> = reqs
+    let by_token: HashMap<(CatalogId, String), &requirement::Model> = reqs
         .iter()
         .map(|r| ((r.catalog_id, crate::server::oscal::token(&r.ref_id)), r))
         .collect();
@@ -189,5 +189,5 @@ pub async fn import(
     )
     .await?;
     txn.commit().await?;
-    Ok(ProfileId(p.id))
+    Ok(p.id)
 }

@@ -37,7 +37,7 @@ pub async fn add_from_catalog(
     let level = parse_level("level", level)?;
     let txn = db::write_txn(&state.writer).await?;
     let p = draft(&txn, actor, id.0).await?;
-    let cat = access::catalog_readable(&txn, actor, catalog_id.0).await?;
+    let cat = access::catalog_readable(&txn, actor, catalog_id).await?;
     let rows = access::requirements_of(&cat)
         .order_by_asc(requirement::Column::Position)
         .all(&txn)
@@ -104,7 +104,7 @@ async fn append_items<C: ConnectionTrait>(
     let party = Party::parse(&cat.applies_to).unwrap_or(Party::ProductSupplier);
     let new: Vec<profile_item::ActiveModel> = chosen
         .iter()
-        .filter(|r| !existing.contains(&r.id))
+        .filter(|r| !existing.contains(&r.id.0))
         .enumerate()
         .map(|(i, r)| profile_item::ActiveModel {
             profile_id: Set(p.id),
@@ -153,7 +153,7 @@ pub async fn add_picked(
     }
     let txn = db::write_txn(&state.writer).await?;
     let p = draft(&txn, actor, id.0).await?;
-    let cat = access::catalog_readable(&txn, actor, catalog_id.0).await?;
+    let cat = access::catalog_readable(&txn, actor, catalog_id).await?;
     let rows = access::requirements_of(&cat)
         .order_by_asc(requirement::Column::Position)
         .all(&txn)
@@ -212,7 +212,7 @@ async fn item_in_draft<C: ConnectionTrait>(
     item_id: ProfileItemId,
 ) -> Result<(access::Editable<profile::Model>, profile_item::Model), AppError> {
     // The item is found only through a profile the actor's organization owns.
-    let (p, item) = access::profile_item_owned(conn, actor, item_id.0).await?;
+    let (p, item) = access::profile_item_owned(conn, actor, item_id).await?;
     if p.status != ProfileStatus::Draft {
         return Err(immutable(&p));
     }

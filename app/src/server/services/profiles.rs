@@ -5,7 +5,7 @@
 use super::{catalogs, ts};
 use crate::model::{
     parse_name, AppError, CatalogId, Permission, ProfileDto, ProfileId, ProfileItemDto,
-    ProfileItemId, ProfileStatus, ProfileSummary,
+    ProfileStatus, ProfileSummary, RequirementId,
 };
 use crate::server::{
     access,
@@ -26,7 +26,7 @@ use std::collections::HashMap;
 
 pub(super) fn summary(p: &profile::Model, items: u64) -> ProfileSummary {
     ProfileSummary {
-        id: ProfileId(p.id),
+        id: p.id,
         name: p.name.clone(),
         version: p.version,
         status: p.status,
@@ -38,9 +38,9 @@ pub(super) fn summary(p: &profile::Model, items: u64) -> ProfileSummary {
 async fn item_counts<C: ConnectionTrait>(
     conn: &C,
     actor: &Actor,
-    ids: impl IntoIterator<Item = i64>,
-) -> Result<HashMap<i64, u64>, AppError> {
-    let rows: Vec<(i64, i64)> = access::items_of_own_profiles(actor)
+    ids: impl IntoIterator<Item = ProfileId>,
+) -> Result<HashMap<ProfileId, u64>, AppError> {
+    let rows: Vec<(ProfileId, i64)> = access::items_of_own_profiles(actor)
         .select_only()
         .column(profile_item::Column::ProfileId)
         .column_as(Expr::col(profile_item::Column::Id).count(), "n")
@@ -96,7 +96,7 @@ pub async fn create(
     )
     .await?;
     txn.commit().await?;
-    Ok(ProfileId(p.id))
+    Ok(p.id)
 }
 
 /// A new profile lineage: version 1, a draft.
@@ -107,13 +107,13 @@ pub(super) async fn insert_draft<C: ConnectionTrait>(
     description: &str,
 ) -> Result<profile::Model, AppError> {
     profile::ActiveModel {
-        owner_org_id: Set(actor.org_id().0),
+        owner_org_id: Set(actor.org_id()),
         lineage: Set(uuid::Uuid::new_v4().to_string()),
         version: Set(1),
         name: Set(name),
         description: Set(description.to_string()),
         status: Set(ProfileStatus::Draft),
-        created_by: Set(Some(actor.user_id().0)),
+        created_by: Set(Some(actor.user_id())),
         created_at: Set(Utc::now()),
         published_at: Set(None),
         ..Default::default()
@@ -129,7 +129,7 @@ pub(super) async fn insert_draft<C: ConnectionTrait>(
 pub async fn get(actor: &Actor, state: &AppState, id: ProfileId) -> Result<ProfileDto, AppError> {
     actor.require(Permission::ViewProfiles)?;
     let db = &state.db;
-    let p = find_owned::<profile::Entity, _>(db, actor, id.0).await?;
+    let p = find_owned::<profile::Entity, _>(db, actor, id).await?;
     let versions = scoped::<profile::Entity>(actor)
         .filter(profile::Column::Lineage.eq(p.lineage.as_str()))
         .order_by_desc(profile::Column::Version)
@@ -139,14 +139,14 @@ pub async fn get(actor: &Actor, state: &AppState, id: ProfileId) -> Result<Profi
         .order_by_asc(profile_item::Column::Position)
         .all(db)
         .await?;
-    let reqs: HashMap<i64, requirement::Model> = access::requirements_readable(actor)
+    let reqs: HashMap<RequirementId, requirement::Model> = access::requirements_readable(actor)
         .filter(requirement::Column::Id.is_in(items.iter().map(|i| i.requirement_id)))
         .all(db)
         .await?
         .into_iter()
         .map(|r| (r.id, r))
         .collect();
-    let cats: HashMap<i64, (String, i32)> = access::catalogs_readable(actor)
+    let cats: HashMap<CatalogId, (String, i32)> = access::catalogs_readable(actor)
         .filter(catalog::Column::Id.is_in(reqs.values().map(|r| r.catalog_id)))
         .all(db)
         .await?
@@ -155,7 +155,7 @@ pub async fn get(actor: &Actor, state: &AppState, id: ProfileId) -> Result<Profi
         .collect();
     let n = items.len() as u64;
     Ok(ProfileDto {
-        id: ProfileId(p.id),
+        id: p.id,
         name: p.name.clone(),
         description: p.description.clone(),
         version: p.version,
@@ -174,8 +174,8 @@ pub async fn get(actor: &Actor, state: &AppState, id: ProfileId) -> Result<Profi
             .filter_map(|i| {
                 let r = reqs.get(&i.requirement_id)?.clone();
                 Some(ProfileItemDto {
-                    id: ProfileItemId(i.id),
-                    catalog_id: CatalogId(r.catalog_id),
+                    id: i.id,
+                    catalog_id: r.catalog_id,
                     catalog_name: cats
                         .get(&r.catalog_id)
                         .map(|c| c.0.clone())
@@ -207,7 +207,7 @@ pub(super) async fn draft<C: ConnectionTrait>(
     actor: &Actor,
     id: i64,
 ) -> Result<access::Editable<profile::Model>, AppError> {
-    let p = find_owned::<profile::Entity, _>(conn, actor, id).await?;
+    let p = find_owned::<profile::Entity, _>(conn, actor, ProfileId(id)).await?;
     if p.status != ProfileStatus::Draft {
         return Err(immutable(&p));
     }
@@ -267,7 +267,7 @@ pub async fn new_version(
 ) -> Result<ProfileId, AppError> {
     actor.require(Permission::EditProfiles)?;
     let txn = db::write_txn(&state.writer).await?;
-    let p = find_owned::<profile::Entity, _>(&txn, actor, id.0).await?;
+    let p = find_owned::<profile::Entity, _>(&txn, actor, id).await?;
     let versions = scoped::<profile::Entity>(actor)
         .filter(profile::Column::Lineage.eq(p.lineage.as_str()))
         .all(&txn)
@@ -280,13 +280,13 @@ pub async fn new_version(
     }
     let version = versions.iter().map(|v| v.version).max().unwrap_or(0) + 1;
     let copy = profile::ActiveModel {
-        owner_org_id: Set(actor.org_id().0),
+        owner_org_id: Set(actor.org_id()),
         lineage: Set(p.lineage.clone()),
         version: Set(version),
         name: Set(p.name.clone()),
         description: Set(p.description.clone()),
         status: Set(ProfileStatus::Draft),
-        created_by: Set(Some(actor.user_id().0)),
+        created_by: Set(Some(actor.user_id())),
         created_at: Set(state.clock.now()),
         published_at: Set(None),
         ..Default::default()
@@ -326,7 +326,7 @@ pub async fn new_version(
     )
     .await?;
     txn.commit().await?;
-    Ok(ProfileId(copy.id))
+    Ok(copy.id)
 }
 
 /// Compares two versions of the same profile.

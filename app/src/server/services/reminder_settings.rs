@@ -8,7 +8,7 @@ use serde_json::json;
 /// The organization's reminder days, as the form shows them.
 #[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0))]
 pub async fn reminder_days(actor: &Actor, state: &AppState) -> Result<String, AppError> {
-    let o = organization::Entity::find_by_id(actor.org_id().0)
+    let o = organization::Entity::find_by_id(actor.org_id())
         .one(&state.db)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -42,7 +42,7 @@ pub async fn set_reminder_days(
         .collect::<Vec<_>>()
         .join(",");
     let txn = db::write_txn(&state.writer).await?;
-    let o = organization::Entity::find_by_id(actor.org_id().0)
+    let o = organization::Entity::find_by_id(actor.org_id())
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound)?;

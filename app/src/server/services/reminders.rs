@@ -11,7 +11,8 @@
 
 use super::org_names;
 use crate::model::{
-    parse_reminder_days, reminder_due, AppError, AssessmentStatus, CommitmentStatus, Role,
+    parse_reminder_days, reminder_due, AppError, AssessmentId, AssessmentStatus, CommitmentStatus,
+    OrgId, Role,
 };
 use crate::server::{
     db,
@@ -221,7 +222,7 @@ async fn due(state: &AppState) -> Result<Vec<Due>, AppError> {
         .all(conn)
         .await?;
     // access: allow — system job.
-    let of_certs: HashMap<i64, assessment::Model> = assessment::Entity::find()
+    let of_certs: HashMap<AssessmentId, assessment::Model> = assessment::Entity::find()
         .filter(
             assessment::Column::Id.is_in(
                 certs
@@ -256,7 +257,7 @@ async fn due(state: &AppState) -> Result<Vec<Due>, AppError> {
             .collect::<BTreeSet<_>>(),
     )
     .await?;
-    let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
+    let name = |id: OrgId| names.get(&id).cloned().unwrap_or_default();
 
     let mut out = Vec::new();
     for c in &commitments {
@@ -265,7 +266,7 @@ async fn due(state: &AppState) -> Result<Vec<Due>, AppError> {
             let body = format!("“{}” was due on {due_on} and is not fulfilled.", c.title);
             out.push(Due {
                 key: format!("commitment:{}:{due_on}:overdue:owner", c.id),
-                org: c.owner_org_id,
+                org: c.owner_org_id.0,
                 roles: &[Role::Admin, Role::Reviewer],
                 kind: "commitment.overdue",
                 title: format!(
@@ -279,7 +280,7 @@ async fn due(state: &AppState) -> Result<Vec<Due>, AppError> {
             if c.party_org_id != c.owner_org_id {
                 out.push(Due {
                     key: format!("commitment:{}:{due_on}:overdue:party", c.id),
-                    org: c.party_org_id,
+                    org: c.party_org_id.0,
                     roles: &[Role::Admin, Role::Contributor],
                     kind: "commitment.overdue",
                     title: format!(
@@ -291,7 +292,7 @@ async fn due(state: &AppState) -> Result<Vec<Due>, AppError> {
                     link: "/commitments".into(),
                 });
             }
-        } else if let Some(d) = remind(c.party_org_id, due_on) {
+        } else if let Some(d) = remind(c.party_org_id.0, due_on) {
             let roles: &'static [Role] = if c.party_org_id == c.owner_org_id {
                 &[Role::Admin, Role::Reviewer, Role::Contributor]
             } else {
@@ -299,7 +300,7 @@ async fn due(state: &AppState) -> Result<Vec<Due>, AppError> {
             };
             out.push(Due {
                 key: format!("commitment:{}:{due_on}:{d}d", c.id),
-                org: c.party_org_id,
+                org: c.party_org_id.0,
                 roles,
                 kind: "commitment.reminder",
                 title: format!(
@@ -313,10 +314,10 @@ async fn due(state: &AppState) -> Result<Vec<Due>, AppError> {
         }
     }
     for a in &assessments {
-        if let Some(d) = remind(a.supplier_org_id, a.due_on) {
+        if let Some(d) = remind(a.supplier_org_id.0, a.due_on) {
             out.push(Due {
                 key: format!("assessment:{}:{}:{d}d", a.id, a.due_on),
-                org: a.supplier_org_id,
+                org: a.supplier_org_id.0,
                 roles: &[Role::Admin, Role::Contributor],
                 kind: "assessment.reminder",
                 title: format!(
@@ -340,10 +341,10 @@ async fn due(state: &AppState) -> Result<Vec<Due>, AppError> {
         if a.status == AssessmentStatus::Withdrawn {
             continue;
         }
-        if let Some(d) = remind(a.supplier_org_id, exp) {
+        if let Some(d) = remind(a.supplier_org_id.0, exp) {
             out.push(Due {
                 key: format!("certificate:{}:{exp}:{d}d", e.id),
-                org: a.supplier_org_id,
+                org: a.supplier_org_id.0,
                 roles: &[Role::Admin, Role::Contributor],
                 kind: "certificate.reminder",
                 title: format!(

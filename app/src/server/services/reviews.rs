@@ -6,7 +6,7 @@
 use super::{assessments, ts};
 use crate::model::{
     analyse, AnswerId, AppError, AssessmentId, AssessmentStatus, CommentDto, CommitmentSource,
-    GapAnalysis, OrgId, Permission, ReviewStatus, Role, Side, Transition, Visibility,
+    GapAnalysis, OrgId, Permission, ReviewStatus, Role, Side, Transition, UserId, Visibility,
 };
 use crate::server::notify::member_emails;
 use crate::server::{
@@ -29,7 +29,7 @@ async fn load<C: ConnectionTrait>(
     actor: &Actor,
     id: i64,
 ) -> Result<(access::Readable<assessment::Model>, Side), AppError> {
-    let a = access::assessment_readable(conn, actor, id).await?;
+    let a = access::assessment_readable(conn, actor, AssessmentId(id)).await?;
     let side = access::side_of(actor, &a);
     Ok((a, side))
 }
@@ -119,7 +119,7 @@ pub async fn review_answer(
         answer_id: Set(x.id),
         owner_org_id: Set(a.owner_org_id),
         status: Set(verdict),
-        reviewer_id: Set(Some(actor.user_id().0)),
+        reviewer_id: Set(Some(actor.user_id())),
         updated_at: Set(state.clock.now()),
         ..Default::default()
     })
@@ -160,15 +160,15 @@ pub async fn comments(
         .order_by_asc(comment::Column::Id)
         .all(&state.db)
         .await?;
-    let users: HashMap<i64, String> =
+    let users: HashMap<UserId, String> =
         super::user_names(&state.db, rows.iter().map(|c| c.author_id)).await?;
-    let orgs: HashMap<i64, String> =
+    let orgs: HashMap<OrgId, String> =
         super::org_names(&state.db, rows.iter().map(|c| c.author_org_id)).await?;
     Ok(rows
         .into_iter()
         .map(|c| CommentDto {
             id: c.id,
-            answer_id: AnswerId(c.answer_id),
+            answer_id: c.answer_id,
             author: users.get(&c.author_id).cloned().unwrap_or_default(),
             organization: orgs.get(&c.author_org_id).cloned().unwrap_or_default(),
             visibility: c.visibility,
@@ -225,8 +225,8 @@ pub async fn add_comment(
     let c = comment::ActiveModel {
         assessment_id: Set(a.id),
         answer_id: Set(x.id),
-        author_id: Set(actor.user_id().0),
-        author_org_id: Set(actor.org_id().0),
+        author_id: Set(actor.user_id()),
+        author_org_id: Set(actor.org_id()),
         visibility: Set(visibility),
         body: Set(body.to_string()),
         created_at: Set(state.clock.now()),
@@ -257,7 +257,7 @@ pub async fn request_changes(
 ) -> Result<AssessmentStatus, AppError> {
     let txn = db::write_txn(&state.writer).await?;
     let a = owner_reviewing(&txn, actor, id.0).await?;
-    let open = read_models::verdicts(&txn, a.id)
+    let open = read_models::verdicts(&txn, a.id.0)
         .await?
         .values()
         .filter(|v| **v != ReviewStatus::Accepted)
@@ -289,13 +289,13 @@ async fn notify_supplier(
     text: &str,
 ) -> Result<(), AppError> {
     let link = format!("{}/assessments/{}", state.config.base_url, a.id);
-    for to in member_emails(txn, a.supplier_org_id, &[Role::Admin, Role::Contributor]).await? {
+    for to in member_emails(txn, a.supplier_org_id.0, &[Role::Admin, Role::Contributor]).await? {
         let body = format!("{text}\n\nOpen the assessment: {link}\n");
         state
             .mailer
             .send(
                 txn,
-                Some(OrgId(a.supplier_org_id)),
+                Some(a.supplier_org_id),
                 "assessment.review",
                 Mail {
                     to,
@@ -412,7 +412,7 @@ pub async fn decide(
     let now = state.clock.now();
     let mut am: assessment::ActiveModel = a.clone().into_inner().into();
     am.decision_rationale = Set(Some(rationale.to_string()));
-    am.decided_by = Set(Some(actor.user_id().0));
+    am.decided_by = Set(Some(actor.user_id()));
     am.decided_at = Set(Some(now));
     am.status = Set(to);
     am.update(&txn).await?;

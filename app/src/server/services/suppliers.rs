@@ -3,7 +3,7 @@
 
 use super::{invitations, ts};
 use crate::model::{
-    parse_name, AppError, Email, InvitationSent, OrgId, OrgKind, Permission, Role, SupplierDto,
+    parse_name, AppError, Email, InvitationSent, OrgKind, Permission, Role, SupplierDto,
     SupplierInvited,
 };
 use crate::server::{
@@ -52,7 +52,7 @@ pub async fn list(actor: &Actor, state: &AppState) -> Result<Vec<SupplierDto>, A
         .filter_map(|l| {
             let o = orgs.iter().find(|o| o.id == l.supplier_org_id)?;
             Some(SupplierDto {
-                org_id: OrgId(o.id),
+                org_id: o.id,
                 name: o.name.clone(),
                 kinds: OrgKind::parse_list(&o.kinds),
                 since: ts(l.created_at),
@@ -95,9 +95,9 @@ pub async fn invite(
     let txn = db::write_txn(&state.writer).await?;
     let (org, invitation) = find_or_create(&txn, state, actor, &who, &name, kind, &email).await?;
     let link = supplier_link::ActiveModel {
-        owner_org_id: Set(actor.org_id().0),
+        owner_org_id: Set(actor.org_id()),
         supplier_org_id: Set(org.id),
-        created_by: Set(Some(actor.user_id().0)),
+        created_by: Set(Some(actor.user_id())),
         created_at: Set(now),
         ..Default::default()
     }
@@ -128,7 +128,7 @@ pub async fn invite(
     txn.commit().await?;
     Ok(SupplierInvited {
         supplier: SupplierDto {
-            org_id: OrgId(org.id),
+            org_id: org.id,
             name: org.name,
             kinds: OrgKind::parse_list(&org.kinds),
             since: ts(link.created_at),
@@ -155,7 +155,7 @@ pub(crate) async fn find_or_create<C: ConnectionTrait>(
         .one(conn)
         .await?;
     if let Some(org) = existing {
-        if org.id == actor.org_id().0 {
+        if org.id == actor.org_id() {
             return Err(AppError::invalid("name", "That is your own organization."));
         }
         return Ok((org, None));
@@ -173,7 +173,7 @@ pub(crate) async fn find_or_create<C: ConnectionTrait>(
         conn,
         who,
         Event {
-            org: Some(OrgId(org.id)),
+            org: Some(org.id),
             action: "organization.created",
             object_type: "organization",
             object_id: org.id.to_string(),
