@@ -34,16 +34,8 @@ pub async fn add_catalog_requirement(
     group: String,
 ) -> Result<(), AppError> {
     as_actor(|actor, state| async move {
-        catalogs::add_requirement(
-            &actor,
-            &state,
-            catalog_id,
-            &ref_id,
-            &title,
-            &description,
-            &group,
-        )
-        .await
+        let r = crate::server::import::validate_one(&ref_id, &title, &description, &group)?;
+        catalogs::add_requirement(&actor, &state, catalog_id, r).await
     })
     .await
 }

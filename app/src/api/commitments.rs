@@ -6,6 +6,8 @@ use crate::model::{
     OwedTo, Portfolio,
 };
 #[cfg(feature = "ssr")]
+use crate::model::{Assignment, CommitmentMove, NewCommitmentInput, Parsed};
+#[cfg(feature = "ssr")]
 use crate::server::{
     respond::as_actor,
     services::{calendar, commitments, dashboard, matrix, notifications, reminder_settings},
@@ -33,16 +35,8 @@ pub async fn create_commitment(
     due_on: String,
 ) -> Result<CommitmentId, AppError> {
     as_actor(|actor, state| async move {
-        commitments::create(
-            &actor,
-            &state,
-            assessment_id,
-            &promisor,
-            &requirement,
-            &title,
-            &due_on,
-        )
-        .await
+        let input = NewCommitmentInput::parse(&promisor, &requirement, &title, &due_on)?;
+        commitments::create(&actor, &state, assessment_id, input).await
     })
     .await
 }
@@ -57,7 +51,9 @@ pub async fn commitment_action(
     link: String,
 ) -> Result<CommitmentDto, AppError> {
     as_actor(|actor, state| async move {
-        commitments::act(&actor, &state, commitment_id, &action, &note, &link).await
+        let action = crate::model::CommitmentAction::parse(action.trim())?;
+        let details = Parsed::new(CommitmentMove::parse(action, &note, &link));
+        commitments::act(&actor, &state, commitment_id, action, details).await
     })
     .await
 }
@@ -80,16 +76,8 @@ pub async fn assign_responsibility(
     split: String,
 ) -> Result<Matrix, AppError> {
     as_actor(|actor, state| async move {
-        matrix::assign(
-            &actor,
-            &state,
-            engagement_id,
-            requirement_id,
-            column,
-            &duty,
-            &split,
-        )
-        .await
+        let input = Parsed::new(Assignment::parse(&duty, &split));
+        matrix::assign(&actor, &state, engagement_id, requirement_id, column, input).await
     })
     .await
 }
@@ -144,7 +132,8 @@ pub async fn get_reminder_days() -> Result<String, AppError> {
 #[server(endpoint = "set_reminder_days")]
 pub async fn set_reminder_days(days: String) -> Result<String, AppError> {
     as_actor(|actor, state| async move {
-        reminder_settings::set_reminder_days(&actor, &state, &days).await
+        let days = crate::model::parse_reminder_days(&days)?;
+        reminder_settings::set_reminder_days(&actor, &state, days).await
     })
     .await
 }

@@ -6,6 +6,8 @@ use crate::model::{
     EvidenceId, InvitationSent, ProfileId, SaveOutcome,
 };
 #[cfg(feature = "ssr")]
+use crate::model::{Described, EvidenceLink, OrgInvite, Parsed, SendInput};
+#[cfg(feature = "ssr")]
 use crate::server::{
     respond::as_actor,
     services::{assessments, engagements},
@@ -23,7 +25,8 @@ pub async fn create_engagement(
     description: String,
 ) -> Result<EngagementId, AppError> {
     as_actor(|actor, state| async move {
-        let id = engagements::create(&actor, &state, &name, &description).await?;
+        let id =
+            engagements::create(&actor, &state, Described::parse(&name, &description)?).await?;
         leptos_axum::redirect(&format!("/engagements/{}", id.0));
         Ok(id)
     })
@@ -45,7 +48,8 @@ pub async fn invite_assessor(
     admin_email: String,
 ) -> Result<Option<InvitationSent>, AppError> {
     as_actor(|actor, state| async move {
-        engagements::invite_assessor(&actor, &state, engagement_id, &name, &admin_email).await
+        let input = Parsed::new(OrgInvite::assessor(&name, &admin_email));
+        engagements::invite_assessor(&actor, &state, engagement_id, input).await
     })
     .await
 }
@@ -59,14 +63,14 @@ pub async fn send_assessment(
     message: String,
 ) -> Result<AssessmentId, AppError> {
     as_actor(|actor, state| async move {
+        let input = SendInput::parse(&due_on, &message)?;
         engagements::send_assessment(
             &actor,
             &state,
             engagement_id,
             supplier_org_id,
             profile_id,
-            &due_on,
-            &message,
+            input,
         )
         .await
     })
@@ -156,7 +160,8 @@ pub async fn add_evidence_link(
     url: String,
 ) -> Result<EvidenceId, AppError> {
     as_actor(|actor, state| async move {
-        assessments::add_link(&actor, &state, answer_id, &title, &url).await
+        let link = EvidenceLink::parse(&title, &url)?;
+        assessments::add_link(&actor, &state, answer_id, link).await
     })
     .await
 }

@@ -6,6 +6,8 @@ use crate::model::{
     OrgOverview, OutboxDto, SupplierDto, SupplierInvited,
 };
 #[cfg(feature = "ssr")]
+use crate::model::{MemberInvite, OrgInvite};
+#[cfg(feature = "ssr")]
 use crate::server::{
     respond::as_actor,
     services::{admin, invitations, members, suppliers},
@@ -46,8 +48,10 @@ pub async fn list_invitations() -> Result<Vec<InvitationDto>, AppError> {
 
 #[server(endpoint = "invite_member")]
 pub async fn invite_member(email: String, role: String) -> Result<InvitationSent, AppError> {
-    as_actor(|actor, state| async move { invitations::invite(&actor, &state, &email, &role).await })
-        .await
+    as_actor(|actor, state| async move {
+        invitations::invite(&actor, &state, MemberInvite::parse(&email, &role)?).await
+    })
+    .await
 }
 
 #[server(endpoint = "renew_invitation")]
@@ -74,7 +78,12 @@ pub async fn invite_supplier(
     admin_email: String,
 ) -> Result<SupplierInvited, AppError> {
     as_actor(|actor, state| async move {
-        suppliers::invite(&actor, &state, &name, &kind, &admin_email).await
+        suppliers::invite(
+            &actor,
+            &state,
+            OrgInvite::supplier(&name, &kind, &admin_email)?,
+        )
+        .await
     })
     .await
 }

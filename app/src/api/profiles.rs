@@ -1,5 +1,7 @@
 //! Security profiles.
 
+#[cfg(feature = "ssr")]
+use crate::model::{parse_level, Described};
 use crate::model::{AppError, CatalogId, ProfileDto, ProfileId, ProfileItemId, ProfileSummary};
 #[cfg(feature = "ssr")]
 use crate::server::{
@@ -16,7 +18,7 @@ pub async fn list_profiles() -> Result<Vec<ProfileSummary>, AppError> {
 #[server(endpoint = "create_profile")]
 pub async fn create_profile(name: String, description: String) -> Result<ProfileId, AppError> {
     as_actor(|actor, state| async move {
-        let id = profiles::create(&actor, &state, &name, &description).await?;
+        let id = profiles::create(&actor, &state, Described::parse(&name, &description)?).await?;
         leptos_axum::redirect(&format!("/profiles/{}", id.0));
         Ok(id)
     })
@@ -38,7 +40,8 @@ pub async fn add_profile_items(
 ) -> Result<usize, AppError> {
     as_actor(|actor, state| async move {
         let ct = crate::model::ComponentType::parse(&component_type);
-        profile_items::add_from_catalog(&actor, &state, profile_id, catalog_id, ct, &level).await
+        let level = parse_level("level", &level)?;
+        profile_items::add_from_catalog(&actor, &state, profile_id, catalog_id, ct, level).await
     })
     .await
 }
@@ -130,7 +133,8 @@ pub async fn add_profile_requirements(
     level: String,
 ) -> Result<usize, AppError> {
     as_actor(|actor, state| async move {
-        profile_items::add_picked(&actor, &state, profile_id, catalog_id, &ref_ids, &level).await
+        let level = parse_level("level", &level)?;
+        profile_items::add_picked(&actor, &state, profile_id, catalog_id, &ref_ids, level).await
     })
     .await
 }

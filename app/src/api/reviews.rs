@@ -1,5 +1,7 @@
 //! Procurement review.
 
+#[cfg(feature = "ssr")]
+use crate::model::{parse_verdict, DecisionInput, NewComment};
 use crate::model::{
     AnswerId, AppError, AssessmentId, AssessmentStatus, CommentDto, Comparison, EngagementId,
     GapAnalysis,
@@ -21,7 +23,7 @@ pub async fn begin_review(assessment_id: AssessmentId) -> Result<AssessmentStatu
 #[server(endpoint = "review_answer")]
 pub async fn review_answer(answer_id: AnswerId, status: String) -> Result<(), AppError> {
     as_actor(|actor, state| async move {
-        reviews::review_answer(&actor, &state, answer_id, &status).await
+        reviews::review_answer(&actor, &state, answer_id, parse_verdict(&status)?).await
     })
     .await
 }
@@ -40,7 +42,8 @@ pub async fn add_comment(
     body: String,
 ) -> Result<(), AppError> {
     as_actor(|actor, state| async move {
-        reviews::add_comment(&actor, &state, answer_id, &visibility, &body).await
+        let comment = NewComment::parse(&visibility, &body)?;
+        reviews::add_comment(&actor, &state, answer_id, comment).await
     })
     .await
 }
@@ -63,15 +66,8 @@ pub async fn decide_assessment(
     conditions: String,
 ) -> Result<AssessmentStatus, AppError> {
     as_actor(|actor, state| async move {
-        reviews::decide(
-            &actor,
-            &state,
-            assessment_id,
-            &decision,
-            &rationale,
-            &conditions,
-        )
-        .await
+        let decision = DecisionInput::parse(&decision, &rationale, &conditions)?;
+        reviews::decide(&actor, &state, assessment_id, decision).await
     })
     .await
 }

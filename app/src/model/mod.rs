@@ -9,6 +9,8 @@ mod commitment;
 mod compare;
 mod error;
 mod ids;
+#[cfg(feature = "ssr")]
+mod input;
 mod org;
 mod password;
 mod profile;
@@ -23,6 +25,8 @@ pub use commitment::*;
 pub use compare::*;
 pub use error::{AppError, FieldError};
 pub use ids::*;
+#[cfg(feature = "ssr")]
+pub use input::*;
 pub use org::*;
 pub use password::{check_password_shape, PASSWORD_MAX, PASSWORD_MIN};
 pub use profile::*;

@@ -62,6 +62,8 @@ pub struct AnswerWrite<'a> {
     pub answer_id: AnswerId,
     pub expected: i32,
     pub fields: &'a AnswerFields,
+    /// When the write was asked for (`AppState::clock`).
+    pub at: DateTime<Utc>,
 }
 
 /// What became of one write.
@@ -82,7 +84,6 @@ pub async fn write<C: ConnectionTrait>(
     source: Source,
     writes: &[AnswerWrite<'_>],
 ) -> Result<Vec<Outcome>, AppError> {
-    let now = Utc::now();
     let mut ids: Vec<AssessmentId> = writes.iter().map(|w| w.assessment.id).collect();
     ids.sort_unstable();
     ids.dedup();
@@ -99,7 +100,7 @@ pub async fn write<C: ConnectionTrait>(
             outcomes.push(Outcome::Locked);
             continue;
         }
-        let done = conditional_update(w.answer_id.0, w.expected, w.fields, w.actor, now)
+        let done = conditional_update(w.answer_id.0, w.expected, w.fields, w.actor, w.at)
             .filter(answer::Column::AssessmentId.eq(w.assessment.id))
             .exec(txn)
             .await?;
@@ -109,7 +110,13 @@ pub async fn write<C: ConnectionTrait>(
         }
         outcomes.push(Outcome::Saved);
         let version = w.expected + 1;
-        versions.push(kept_version(w.answer_id.0, version, w.fields, w.actor, now));
+        versions.push(kept_version(
+            w.answer_id.0,
+            version,
+            w.fields,
+            w.actor,
+            w.at,
+        ));
         if started.insert((w.assessment.id, w.assessment.status.as_str())) {
             mark_started(txn, w.actor, w.assessment).await?;
         }

@@ -9,9 +9,11 @@ use super::{
     services::admin::{add_member, create_org_with_admin},
     AppState,
 };
-use crate::model::{AppError, CommitmentSource, OrgKind, Role};
+use crate::model::{
+    AppError, CommitmentAction, CommitmentMove, CommitmentSource, DecisionInput, Described,
+    EvidenceLink, NewComment, NewCommitmentInput, OrgInvite, OrgKind, Parsed, Role, SendInput,
+};
 use crate::server::{db, entities::supplier_link};
-use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 
 pub struct DemoLogin {
@@ -161,7 +163,7 @@ pub async fn seed(state: &AppState) -> Result<bool, AppError> {
             owner_org_id: Set(owner),
             supplier_org_id: Set(*supplier),
             created_by: Set(None),
-            created_at: Set(Utc::now()),
+            created_at: Set(state.clock.now()),
             ..Default::default()
         }
         .insert(&txn)
@@ -193,8 +195,10 @@ async fn seed_profiles(state: &AppState, owner: crate::model::OrgId) -> Result<(
     let edr = profiles::create(
         &actor,
         state,
-        "Embedded controller, SL-T 2",
-        "PLCs and RTUs of the SCADA upgrade 2027",
+        Described::parse(
+            "Embedded controller, SL-T 2",
+            "PLCs and RTUs of the SCADA upgrade 2027",
+        )?,
     )
     .await?;
     profile_items::add_from_catalog(
@@ -203,33 +207,37 @@ async fn seed_profiles(state: &AppState, owner: crate::model::OrgId) -> Result<(
         edr,
         id_of("iec-62443-4-2"),
         Some(ComponentType::EDR),
-        "2",
+        2,
     )
     .await?;
-    profile_items::add_from_catalog(&actor, state, edr, id_of("iec-62443-4-1"), None, "2").await?;
+    profile_items::add_from_catalog(&actor, state, edr, id_of("iec-62443-4-1"), None, 2).await?;
     profiles::publish(&actor, state, edr).await?;
 
     let sp = profiles::create(
         &actor,
         state,
-        "Integrator baseline",
-        "What we expect of every system integrator (62443-2-4)",
+        Described::parse(
+            "Integrator baseline",
+            "What we expect of every system integrator (62443-2-4)",
+        )?,
     )
     .await?;
-    profile_items::add_from_catalog(&actor, state, sp, id_of("iec-62443-2-4"), None, "2").await?;
+    profile_items::add_from_catalog(&actor, state, sp, id_of("iec-62443-2-4"), None, 2).await?;
 
     // A short questionnaire, quick to answer in a demo.
     let quick = profiles::create(
         &actor,
         state,
-        "Remote access quick check",
-        "Five component requirements for remote maintenance access",
+        Described::parse(
+            "Remote access quick check",
+            "Five component requirements for remote maintenance access",
+        )?,
     )
     .await?;
     let picks: Vec<String> = ["CR 1.1", "CR 1.2", "CR 1.13", "CR 2.1", "CR 3.4"]
         .map(String::from)
         .to_vec();
-    profile_items::add_picked(&actor, state, quick, id_of("iec-62443-4-2"), &picks, "2").await?;
+    profile_items::add_picked(&actor, state, quick, id_of("iec-62443-4-2"), &picks, 2).await?;
     let first = profiles::get(&actor, state, quick).await?.items[0].id;
     profile_items::update_item(
         &actor,
@@ -269,13 +277,15 @@ async fn seed_commitments(
         .await?
         .ok_or(AppError::NotFound)?
         .id;
-    let today = Utc::now().date_naive();
+    let today = state.clock.today();
     let in_days = |n: i64| (today + chrono::Duration::days(n)).to_string();
     let e = engagements::create(
         owner,
         state,
-        "Remote maintenance access 2026",
-        "Vendor VPN access to the pumping stations",
+        Described::parse(
+            "Remote maintenance access 2026",
+            "Vendor VPN access to the pumping stations",
+        )?,
     )
     .await?;
     let sent = engagements::send_assessment(
@@ -284,8 +294,7 @@ async fn seed_commitments(
         e,
         ostrava.0,
         quick,
-        &in_days(12),
-        "The quick check for remote maintenance.",
+        SendInput::parse(&in_days(12), "The quick check for remote maintenance.")?,
     )
     .await?;
     let supplier = demo_actor(state, "Ostrava Automation", ostrava.0).await?;
@@ -337,8 +346,10 @@ async fn seed_commitments(
         &supplier,
         state,
         a.answers[0].id,
-        "Account management procedure",
-        "https://ostrava.example/docs/accounts.pdf",
+        EvidenceLink::parse(
+            "Account management procedure",
+            "https://ostrava.example/docs/accounts.pdf",
+        )?,
     )
     .await?;
     assessments::submit(&supplier, state, sent).await?;
@@ -347,12 +358,14 @@ async fn seed_commitments(
         owner,
         state,
         sent,
-        "accept_with_conditions",
-        "Good answers; remote sessions must be logged before go-live.",
-        &format!(
-            "Deliver the remote access hardening guide | {}",
-            in_days(14)
-        ),
+        DecisionInput::parse(
+            "accept_with_conditions",
+            "Good answers; remote sessions must be logged before go-live.",
+            &format!(
+                "Deliver the remote access hardening guide | {}",
+                in_days(14)
+            ),
+        )?,
     )
     .await?;
 
@@ -363,51 +376,57 @@ async fn seed_commitments(
         .iter()
         .filter(|c| c.source == CommitmentSource::ReviewCondition)
     {
-        commitments::act(&supplier, state, c.id, "agree", "", "").await?;
-        commitments::act(&supplier, state, c.id, "start", "", "").await?;
+        move_commitment(&supplier, state, c.id, CommitmentAction::Agree, "", "").await?;
+        move_commitment(&supplier, state, c.id, CommitmentAction::Start, "", "").await?;
     }
     let overdue = commitments::create(
         owner,
         state,
         sent,
-        "supplier",
-        "CR 1.13",
-        "Rotate the vendor VPN certificates",
-        &in_days(-5),
+        NewCommitmentInput::parse(
+            "supplier",
+            "CR 1.13",
+            "Rotate the vendor VPN certificates",
+            &in_days(-5),
+        )?,
     )
     .await?;
-    commitments::act(&supplier, state, overdue, "agree", "", "").await?;
+    move_commitment(&supplier, state, overdue, CommitmentAction::Agree, "", "").await?;
     commitments::create(
         owner,
         state,
         sent,
-        "owner",
-        "",
-        "Provide the firewall rule set for the maintenance DMZ",
-        &in_days(20),
+        NewCommitmentInput::parse(
+            "owner",
+            "",
+            "Provide the firewall rule set for the maintenance DMZ",
+            &in_days(20),
+        )?,
     )
     .await?;
     let done = commitments::create(
         &supplier,
         state,
         sent,
-        "supplier",
-        "CR 1.1",
-        "Remove the shared service password from the RTU images",
-        &in_days(3),
+        NewCommitmentInput::parse(
+            "supplier",
+            "CR 1.1",
+            "Remove the shared service password from the RTU images",
+            &in_days(3),
+        )?,
     )
     .await?;
-    commitments::act(owner, state, done, "agree", "", "").await?;
-    commitments::act(
+    move_commitment(owner, state, done, CommitmentAction::Agree, "", "").await?;
+    move_commitment(
         &supplier,
         state,
         done,
-        "fulfil",
+        CommitmentAction::Fulfil,
         "Images 6.4.2 ship without it.",
         "https://ostrava.example/releases/6.4.2",
     )
     .await?;
-    commitments::act(owner, state, done, "verify", "", "").await?;
+    move_commitment(owner, state, done, CommitmentAction::Verify, "", "").await?;
 
     // The matrix: Ostrava accepts what its answers said and proposes to
     // share one requirement with Northwind.
@@ -445,18 +464,31 @@ async fn seed_engagement(
     };
     let helix = org_id("helix controls")?;
     let ostrava = org_id("ostrava automation")?;
-    let due = (Utc::now().date_naive() + chrono::Days::new(45)).to_string();
+    let due = (state.clock.today() + chrono::Days::new(45)).to_string();
     let e = engagements::create(
         owner,
         state,
-        "SCADA upgrade 2027",
-        "Water plant 3: PLC/RTU replacement and remote access",
+        Described::parse(
+            "SCADA upgrade 2027",
+            "Water plant 3: PLC/RTU replacement and remote access",
+        )?,
     )
     .await?;
     let msg = "Please answer before the tender closes; attach certificates where you have them.";
-    let to_helix = engagements::send_assessment(owner, state, e, helix.0, edr, &due, msg).await?;
-    engagements::send_assessment(owner, state, e, ostrava.0, edr, &due, msg).await?;
-    engagements::send_assessment(owner, state, e, helix.0, quick, &due, "").await?;
+    let to_helix =
+        engagements::send_assessment(owner, state, e, helix.0, edr, SendInput::parse(&due, msg)?)
+            .await?;
+    engagements::send_assessment(
+        owner,
+        state,
+        e,
+        ostrava.0,
+        edr,
+        SendInput::parse(&due, msg)?,
+    )
+    .await?;
+    engagements::send_assessment(owner, state, e, helix.0, quick, SendInput::parse(&due, "")?)
+        .await?;
 
     // Helix has started: a few answers and a certificate.
     let actor = demo_actor(state, "Helix Controls", helix.0).await?;
@@ -488,7 +520,7 @@ async fn seed_engagement(
                 String::new()
             },
             planned_on: if compliance == "planned" {
-                (Utc::now().date_naive() + chrono::Days::new(120)).to_string()
+                (state.clock.today() + chrono::Days::new(120)).to_string()
             } else {
                 String::new()
             },
@@ -537,8 +569,10 @@ async fn seed_engagement(
         owner,
         state,
         e,
-        "Certa Assessment Services",
-        "ada.assessor@certa.example",
+        Parsed::new(OrgInvite::assessor(
+            "Certa Assessment Services",
+            "ada.assessor@certa.example",
+        )),
     )
     .await?;
     let certa = demo_actor(
@@ -547,13 +581,7 @@ async fn seed_engagement(
         (org_id("certa assessment services")?).0,
     )
     .await?;
-    super::services::reviews::add_comment(
-        &certa,
-        state,
-        a.answers[1].id,
-        "internal",
-        "The compensating countermeasure depends on the integrator; ask for the jump host design before accepting.",
-    )
+    super::services::reviews::add_comment(&certa, state, a.answers[1].id, NewComment::parse("internal", "The compensating countermeasure depends on the integrator; ask for the jump host design before accepting.")?)
     .await?;
 
     assessments::add_certificate(
@@ -565,10 +593,24 @@ async fn seed_engagement(
             level: "SL 2",
             scope: "Helix RTU 5000 series, firmware 5.x",
             issuer: "exida",
-            expires_on: &(Utc::now().date_naive() + chrono::Days::new(400)).to_string(),
+            expires_on: &(state.clock.today() + chrono::Days::new(400)).to_string(),
         },
     )
     .await?;
+    Ok(())
+}
+
+/// Moves a demo commitment as its user would.
+async fn move_commitment(
+    actor: &super::Actor,
+    state: &AppState,
+    id: crate::model::CommitmentId,
+    action: CommitmentAction,
+    note: &str,
+    link: &str,
+) -> Result<(), AppError> {
+    let details = Parsed::new(CommitmentMove::parse(action, note, link));
+    super::services::commitments::act(actor, state, id, action, details).await?;
     Ok(())
 }
 

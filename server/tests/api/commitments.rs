@@ -212,6 +212,17 @@ async fn commitments_go_from_planned_answers_to_verified(b: Backend) {
     )
     .await;
     assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
+    // A title is one line: a bare CR or an escape would reach the calendar
+    // feed and e-mails.
+    for title in [
+        "Segment\rthe plant network",
+        "Segment\u{1b}[2J",
+        "Two\nlines",
+    ] {
+        let (st, r) = propose(&app, &s.owner, &s.assessment, "owner", "", title, "").await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{title:?}: {r}");
+        assert_eq!(r["Validation"]["fields"][0]["field"], "title", "{r}");
+    }
     let (st, own) = propose(
         &app,
         &s.owner,

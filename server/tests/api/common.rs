@@ -400,15 +400,15 @@ impl World {
                 client_addr: "test".into(),
                 request_id: "test".into(),
             });
-        app::server::services::suppliers::invite(
-            &actor,
-            s,
+        let invite = app::model::OrgInvite::supplier(
             "Sigma Devices",
             "product_supplier",
             "admin@sigma.test",
         )
-        .await
-        .expect("link supplier");
+        .expect("valid invitation");
+        app::server::services::suppliers::invite(&actor, s, invite)
+            .await
+            .expect("link supplier");
         World { alpha, beta, sigma }
     }
 }

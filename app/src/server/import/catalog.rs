@@ -60,6 +60,34 @@ pub fn read_oscal(
     Ok((title, origin, reqs))
 }
 
+/// One requirement typed in by hand, checked as a one-row table would be;
+/// an error names the field only.
+pub fn validate_one(
+    ref_id: &str,
+    title: &str,
+    description: &str,
+    group: &str,
+) -> Result<RequirementDto, AppError> {
+    let header = ["ref_id", "title", "description", "group"]
+        .map(String::from)
+        .to_vec();
+    let row = [ref_id, title, description, group]
+        .map(String::from)
+        .to_vec();
+    let mut reqs = validate(&vec![header, row]).map_err(|e| match e {
+        AppError::Validation { fields, .. } if !fields.is_empty() => {
+            let f = &fields[0];
+            AppError::invalid(
+                f.field.rsplit(", ").next().unwrap_or("ref_id"),
+                f.message.clone(),
+            )
+        }
+        other => other,
+    })?;
+    reqs.pop()
+        .ok_or_else(|| AppError::invalid("ref_id", "Give the requirement's identifier."))
+}
+
 /// Checks every row and returns the requirements, or all the problems.
 pub fn validate(table: &Table) -> Result<Vec<RequirementDto>, AppError> {
     let mut errors: Vec<FieldError> = Vec::new();

@@ -10,7 +10,7 @@ use crate::server::untrusted;
 mod catalog;
 mod profile;
 
-pub use catalog::{read_oscal, validate};
+pub use catalog::{read_oscal, validate, validate_one};
 pub use profile::{read_oscal_profile, validate_profile, CatalogRef, ProfileRow, PROFILE_COLUMNS};
 
 pub const MAX_FILE_BYTES: usize = 2 * 1024 * 1024;

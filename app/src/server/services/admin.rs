@@ -13,7 +13,7 @@ use crate::server::{
     password::check_policy,
     Actor, AppState,
 };
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::ExprTrait;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
@@ -76,7 +76,7 @@ pub async fn create_org_with_admin(
     }
     .insert(&txn)
     .await?;
-    let (u, m) = insert_account(&txn, &email, display_name, hash, org.id, Role::Admin).await?;
+    let (u, m) = insert_account(&txn, &email, display_name, hash, org.id, Role::Admin, now).await?;
     audit::record(
         &txn,
         who,
@@ -104,8 +104,8 @@ async fn insert_account<C: sea_orm::ConnectionTrait>(
     password_hash: String,
     org: OrgId,
     role: Role,
+    now: DateTime<Utc>,
 ) -> Result<(user::Model, membership::Model), AppError> {
-    let now = Utc::now();
     let u = user::ActiveModel {
         email: Set(email.as_str().to_string()),
         display_name: Set(display_name),
@@ -146,7 +146,16 @@ pub async fn add_member(
     check_policy(password, &[email.as_str(), &display_name])?;
     let hash = state.hasher.hash(password).await?;
     let txn = db::write_txn(&state.writer).await?;
-    let (u, m) = insert_account(&txn, &email, display_name, hash, org, role).await?;
+    let (u, m) = insert_account(
+        &txn,
+        &email,
+        display_name,
+        hash,
+        org,
+        role,
+        state.clock.now(),
+    )
+    .await?;
     audit::record(
         &txn,
         who,

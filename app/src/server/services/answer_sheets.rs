@@ -348,6 +348,7 @@ pub async fn apply(
             answer_id: c.answer_id,
             expected: c.version,
             fields: f,
+            at: state.clock.now(),
         })
         .collect();
     let outcomes = answers::write(&txn, Source::Sheet, &writes).await?;

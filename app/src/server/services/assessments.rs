@@ -200,6 +200,7 @@ pub async fn save_answer(
                 answer_id: current.id.0,
                 expected: expected_version,
                 fields,
+                at: state.clock.now(),
             },
         )
         .await?;
@@ -337,6 +338,7 @@ pub async fn prefill(actor: &Actor, state: &AppState, id: AssessmentId) -> Resul
             answer_id: *id,
             expected: *version,
             fields: f,
+            at: state.clock.now(),
         })
         .collect();
     // An answer a colleague saved since it was read here stays as they

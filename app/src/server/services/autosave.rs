@@ -42,6 +42,8 @@ pub(crate) struct Save {
     pub answer_id: i64,
     pub expected: i32,
     pub fields: AnswerFields,
+    /// When the save was asked for.
+    pub at: chrono::DateTime<chrono::Utc>,
 }
 
 /// `Ok(true)`: written; `Ok(false)`: not written, the answer or its
@@ -141,6 +143,7 @@ async fn write(writer: &DatabaseConnection, saves: &[Save]) -> Result<Vec<bool>,
             answer_id: AnswerId(s.answer_id),
             expected: s.expected,
             fields: &s.fields,
+            at: s.at,
         })
         .collect();
     let outcomes = answers::write(&txn, Source::Autosave, &writes)

@@ -366,30 +366,10 @@ pub async fn add_requirement(
     actor: &Actor,
     state: &AppState,
     id: CatalogId,
-    ref_id: &str,
-    title: &str,
-    description: &str,
-    group: &str,
+    r: RequirementDto,
 ) -> Result<(), AppError> {
     let info = actor.request();
     actor.require(crate::model::Permission::EditProfiles)?;
-    let header = ["ref_id", "title", "description", "group"]
-        .map(String::from)
-        .to_vec();
-    let row = [ref_id, title, description, group]
-        .map(String::from)
-        .to_vec();
-    let reqs = crate::server::import::validate(&vec![header, row]).map_err(|e| match e {
-        // One row: name the field only.
-        AppError::Validation { fields, .. } if !fields.is_empty() => {
-            let f = &fields[0];
-            AppError::invalid(
-                f.field.rsplit(", ").next().unwrap_or("ref_id"),
-                f.message.clone(),
-            )
-        }
-        other => other,
-    })?;
     let txn = db::write_txn(&state.writer).await?;
     let cat = access::catalog_owned(&txn, actor, id).await?;
     let last: Option<Option<i32>> = access::requirements_of(&cat)
@@ -399,7 +379,6 @@ pub async fn add_requirement(
         .one(&txn)
         .await?;
     let next_position = last.flatten().map(|p| p + 1).unwrap_or(0);
-    let r = &reqs[0];
     requirement::ActiveModel {
         catalog_id: Set(cat.id),
         position: Set(next_position),

@@ -5,15 +5,14 @@
 //! (`CommitmentStatus::next`).
 
 use crate::model::{
-    AppError, AssessmentId, CommitmentAction, CommitmentDto, CommitmentId, CommitmentSource,
-    EngagementId, OrgId, Role,
+    AppError, AssessmentId, CommitmentAction, CommitmentDto, CommitmentId, CommitmentMove,
+    CommitmentSource, EngagementId, NewCommitmentInput, OrgId, Parsed, Promisor, Role,
 };
 use crate::server::{
     access, audit, db,
     entities::{assessment, commitment},
     notify, read_models, writes, Actor, AppState,
 };
-use chrono::NaiveDate;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, QueryFilter, QueryOrder, Set};
 use serde_json::json;
 
@@ -39,38 +38,16 @@ pub async fn list(
     read_models::commitment_dtos(&state.db, actor, state.clock.today(), rows).await
 }
 
-/// Reads an optional YYYY-MM-DD date.
-fn parse_due(raw: &str) -> Result<Option<NaiveDate>, AppError> {
-    let raw = raw.trim();
-    if raw.is_empty() {
-        return Ok(None);
-    }
-    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-        .map(Some)
-        .map_err(|_| AppError::invalid("due_on", "Give the date as YYYY-MM-DD."))
-}
-
 /// A commitment written by hand, between the assessment's asset owner and
-/// supplier: `promisor` is "supplier" or "owner" (a supplier only promises
-/// for itself). `requirement` is an optional ref id from the questionnaire.
+/// supplier (a supplier only promises for itself); its requirement, when
+/// given, must be one of the questionnaire's.
 #[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, assessment_id = ?assessment_id))]
 pub async fn create(
     actor: &Actor,
     state: &AppState,
     assessment_id: AssessmentId,
-    promisor: &str,
-    requirement_ref: &str,
-    title: &str,
-    due_on: &str,
+    input: NewCommitmentInput,
 ) -> Result<CommitmentId, AppError> {
-    let title = title.trim();
-    if title.is_empty() {
-        return Err(AppError::invalid("title", "Say what is promised."));
-    }
-    if title.chars().count() > 500 {
-        return Err(AppError::invalid("title", "Use at most 500 characters."));
-    }
-    let due = parse_due(due_on)?;
     let a = access::assessments_of_party(actor)
         .filter(assessment::Column::Id.eq(assessment_id.0))
         .one(&state.db)
@@ -86,20 +63,19 @@ pub async fn create(
     if !access::abilities(actor, &a).commit {
         return Err(AppError::NotFound);
     }
-    let party = match (promisor.trim(), owner_side) {
-        ("supplier", _) => a.supplier_org_id,
-        ("owner", true) => a.owner_org_id,
-        ("owner", false) => {
+    let party = match (input.promisor, owner_side) {
+        (Promisor::Supplier, _) => a.supplier_org_id,
+        (Promisor::Owner, true) => a.owner_org_id,
+        (Promisor::Owner, false) => {
             return Err(AppError::invalid(
                 "promisor",
                 "You make promises for your own organization only.",
             ))
         }
-        _ => return Err(AppError::invalid("promisor", "Choose supplier or owner.")),
     };
-    let requirement_id = match requirement_ref.trim() {
-        "" => None,
-        r => {
+    let requirement_id = match input.requirement_ref.as_deref() {
+        None => None,
+        Some(r) => {
             let rows = read_models::profile_rows(state, a.profile_id).await?;
             let found = rows
                 .items
@@ -125,8 +101,8 @@ pub async fn create(
             proposed_by: OrgId(org),
             requirement: requirement_id,
             answer: None,
-            title,
-            due_on: due,
+            title: &input.title,
+            due_on: input.due_on,
             source: CommitmentSource::Manual,
         },
     )
@@ -176,12 +152,6 @@ async fn tell_other_side(
     .await
 }
 
-fn is_web_link(s: &str) -> bool {
-    url::Url::parse(s)
-        .map(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
-        .unwrap_or(false)
-}
-
 /// Moves a commitment. Fulfilling needs closure evidence (a link to it,
 /// and a note if wanted); sending back and waiving need a reason.
 #[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, id = ?id))]
@@ -189,12 +159,9 @@ pub async fn act(
     actor: &Actor,
     state: &AppState,
     id: CommitmentId,
-    action: &str,
-    note: &str,
-    link: &str,
+    action: CommitmentAction,
+    details: Parsed<CommitmentMove>,
 ) -> Result<CommitmentDto, AppError> {
-    let action = CommitmentAction::parse(action.trim())?;
-    let (note, link) = (note.trim(), link.trim());
     let txn = db::write_txn(&state.writer).await?;
     let c = access::commitments_of_party(actor)
         .filter(commitment::Column::Id.eq(id.0))
@@ -206,37 +173,17 @@ pub async fn act(
     }
     let from = read_models::commitment_status(&c);
     let to = from.next(action, access::commitment_role(actor, &c))?;
-    if note.chars().count() > 5000 {
-        return Err(AppError::invalid("note", "Use at most 5,000 characters."));
-    }
-    match action {
-        CommitmentAction::Fulfil if link.is_empty() => {
-            return Err(AppError::invalid(
-                "link",
-                "Closing needs evidence: give the link to it (https://…).",
-            ))
-        }
-        CommitmentAction::Fulfil if !is_web_link(link) || link.len() > 2000 => {
-            return Err(AppError::invalid(
-                "link",
-                "Give a web address starting with https:// or http:// (at most 2,000 characters).",
-            ))
-        }
-        CommitmentAction::Waive | CommitmentAction::Reject if note.is_empty() => {
-            return Err(AppError::invalid("note", "Give the reason."))
-        }
-        _ => {}
-    }
+    let CommitmentMove { note, link, .. } = details.checked()?;
     let mut am: commitment::ActiveModel = c.clone().into();
     am.status = Set(to);
     am.updated_by = Set(Some(actor.user_id()));
     am.updated_at = Set(Some(state.clock.now()));
     match action {
         CommitmentAction::Fulfil => {
-            am.closure_link = Set(Some(link.to_string()));
-            am.closure_note = Set(Some(note.to_string()));
+            am.closure_link = Set(Some(link.clone()));
+            am.closure_note = Set(Some(note.clone()));
         }
-        CommitmentAction::Waive => am.waive_reason = Set(Some(note.to_string())),
+        CommitmentAction::Waive => am.waive_reason = Set(Some(note.clone())),
         _ => {}
     }
     let c = am.update(&txn).await?;

@@ -5,8 +5,9 @@
 
 use super::ts;
 use crate::model::{
-    parse_name, AppError, AssessmentId, AssessmentStatus, Email, EngagementDto, EngagementId,
-    EngagementSummary, InvitationSent, OrgId, OrgKind, Permission, ProfileStatus, Role, Side,
+    AppError, AssessmentId, AssessmentStatus, Described, EngagementDto, EngagementId,
+    EngagementSummary, InvitationSent, OrgId, OrgInvite, OrgKind, Parsed, Permission,
+    ProfileStatus, Role, SendInput, Side,
 };
 use crate::server::{
     access::{self, find_owned, scoped},
@@ -20,7 +21,6 @@ use crate::server::{
     respond::{unique_violation, unless_taken},
     Actor, AppState,
 };
-use chrono::NaiveDate;
 use sea_orm::{
     sea_query::{Expr, ExprTrait},
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -81,23 +81,15 @@ pub async fn list(actor: &Actor, state: &AppState) -> Result<Vec<EngagementSumma
 pub async fn create(
     actor: &Actor,
     state: &AppState,
-    name: &str,
-    description: &str,
+    input: Described,
 ) -> Result<EngagementId, AppError> {
     actor.require(Permission::ManageEngagements)?;
-    let name = parse_name("name", name, 200)?;
-    let description = description.trim();
-    if description.chars().count() > 2000 {
-        return Err(AppError::invalid(
-            "description",
-            "Use at most 2,000 characters.",
-        ));
-    }
+    let Described { name, description } = input;
     let txn = db::write_txn(&state.writer).await?;
     let e = engagement::ActiveModel {
         owner_org_id: Set(actor.org_id()),
         name: Set(name),
-        description: Set(description.to_string()),
+        description: Set(description),
         created_by: Set(Some(actor.user_id())),
         created_at: Set(state.clock.now()),
         ..Default::default()
@@ -167,21 +159,18 @@ pub async fn invite_assessor(
     actor: &Actor,
     state: &AppState,
     engagement_id: EngagementId,
-    name: &str,
-    admin_email: &str,
+    input: Parsed<OrgInvite>,
 ) -> Result<Option<InvitationSent>, AppError> {
     let info = actor.request();
     actor.require(Permission::ManageEngagements)?;
-    let name = parse_name("name", name, 200)?;
-    let email = Email::parse(admin_email).map_err(|_| {
-        AppError::invalid(
-            "admin_email",
-            "Enter the e-mail address of the assessor's first admin, like name@example.com.",
-        )
-    })?;
     let who = Who::user(actor.user_id(), &info.request_id);
     let txn = db::write_txn(&state.writer).await?;
     let e = find_owned::<engagement::Entity, _>(&txn, actor, engagement_id).await?;
+    let OrgInvite {
+        name,
+        admin_email: email,
+        ..
+    } = input.checked()?;
     let (org, invitation) = super::suppliers::find_or_create(
         &txn,
         state,
@@ -291,21 +280,15 @@ pub async fn send_assessment(
     engagement_id: EngagementId,
     supplier_org_id: i64,
     profile_id: crate::model::ProfileId,
-    due_on: &str,
-    message: &str,
+    input: SendInput,
 ) -> Result<AssessmentId, AppError> {
     actor.require(Permission::ManageEngagements)?;
-    let due = NaiveDate::parse_from_str(due_on.trim(), "%Y-%m-%d")
-        .map_err(|_| AppError::invalid("due_on", "Choose a due date."))?;
-    if due < state.clock.now().date_naive() {
+    let SendInput {
+        due_on: due,
+        message,
+    } = input;
+    if due < state.clock.today() {
         return Err(AppError::invalid("due_on", "The due date is in the past."));
-    }
-    let message = message.trim();
-    if message.chars().count() > 4000 {
-        return Err(AppError::invalid(
-            "message",
-            "Use at most 4,000 characters.",
-        ));
     }
     let txn = db::write_txn(&state.writer).await?;
     let e = find_owned::<engagement::Entity, _>(&txn, actor, engagement_id).await?;
@@ -345,7 +328,7 @@ pub async fn send_assessment(
         profile_id: Set(p.id),
         status: Set(AssessmentStatus::Sent),
         due_on: Set(due),
-        message: Set(message.to_string()),
+        message: Set(message.clone()),
         created_by: Set(Some(actor.user_id())),
         created_at: Set(now),
         submitted_at: Set(None),

@@ -2,7 +2,7 @@
 //! certificate records. Files are served only to the two organizations of
 //! the assessment, with headers that keep browsers from running them.
 
-use crate::model::{AnswerId, AppError, EvidenceId};
+use crate::model::{AnswerId, AppError, EvidenceId, EvidenceLink};
 use crate::server::{
     access, audit, db,
     entities::{answer, assessment, evidence},
@@ -109,6 +109,7 @@ fn blank(
     a: &assessment::Model,
     x: &answer::Model,
     actor: &Actor,
+    now: chrono::DateTime<Utc>,
 ) -> evidence::ActiveModel {
     evidence::ActiveModel {
         assessment_id: Set(a.id),
@@ -125,7 +126,7 @@ fn blank(
         issuer: Set(None),
         expires_on: Set(None),
         created_by: Set(Some(actor.user_id())),
-        created_at: Set(Utc::now()),
+        created_at: Set(now),
         ..Default::default()
     }
 }
@@ -175,7 +176,14 @@ pub async fn add_file(
         .await
         .map_err(internal)?
         .map_err(internal)?;
-    let mut row = blank("file", clean_filename(filename), &a, &x, actor);
+    let mut row = blank(
+        "file",
+        clean_filename(filename),
+        &a,
+        &x,
+        actor,
+        state.clock.now(),
+    );
     row.sha256 = Set(Some(digest));
     row.content_type = Set(Some(content_type.into()));
     row.size_bytes = Set(Some(size));
@@ -191,26 +199,14 @@ pub async fn add_link(
     actor: &Actor,
     state: &AppState,
     answer_id: AnswerId,
-    title: &str,
-    url: &str,
+    link: EvidenceLink,
 ) -> Result<EvidenceId, AppError> {
-    let url = url.trim();
-    let parsed = url::Url::parse(url)
-        .ok()
-        .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
-        .ok_or_else(|| AppError::invalid("url", "Enter a web address starting with https://."))?;
-    if url.len() > 2000 {
-        return Err(AppError::invalid("url", "Use at most 2,000 characters."));
-    }
-    let title = match title.trim() {
-        "" => parsed.host_str().unwrap_or("link").to_string(),
-        t => crate::model::parse_name("title", t, 300)?,
-    };
+    let EvidenceLink { title, url } = link;
     let txn = db::write_txn(&state.writer).await?;
     let (a, x) = access::answer_editable_locked(&txn, actor, answer_id).await?;
     room_for_more(&txn, &x).await?;
-    let mut row = blank("link", title, &a, &x, actor);
-    row.url = Set(Some(parsed.to_string()));
+    let mut row = blank("link", title, &a, &x, actor, state.clock.now());
+    row.url = Set(Some(url));
     let e = row.insert(&txn).await?;
     record(&txn, actor, &e).await?;
     txn.commit().await?;
@@ -254,7 +250,7 @@ pub async fn add_certificate(
     } else {
         format!("{scheme} {level}")
     };
-    let mut row = blank("certificate", title, &a, &x, actor);
+    let mut row = blank("certificate", title, &a, &x, actor, state.clock.now());
     row.scheme = Set(Some(scheme));
     row.level = Set(Some(level.to_string()).filter(|l| !l.is_empty()));
     row.scope = Set(Some(scope.to_string()).filter(|s| !s.is_empty()));

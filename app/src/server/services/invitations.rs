@@ -4,7 +4,8 @@
 use super::ts;
 use crate::model::{
     check_password_shape, parse_name, AppError, Email, InvitationDto, InvitationId,
-    InvitationPreview, InvitationSent, InvitationStatus, OrgId, Permission, Role, UserId,
+    InvitationPreview, InvitationSent, InvitationStatus, MemberInvite, OrgId, Permission, Role,
+    UserId,
 };
 use crate::server::{
     access::{find_owned, scoped},
@@ -197,13 +198,11 @@ pub(crate) async fn create_in<C: ConnectionTrait>(
 pub async fn invite(
     actor: &Actor,
     state: &AppState,
-    email: &str,
-    role: &str,
+    input: MemberInvite,
 ) -> Result<InvitationSent, AppError> {
     let info = actor.request();
     actor.require(Permission::ManageMembers)?;
-    let email = Email::parse(email)?;
-    let role = Role::parse(role)?;
+    let MemberInvite { email, role } = input;
     let txn = db::write_txn(&state.writer).await?;
     let org = organization::Entity::find_by_id(actor.org_id())
         .one(&txn)

@@ -9,8 +9,9 @@
 
 use super::org_names;
 use crate::model::{
-    AppError, Compliance, Duty, EngagementId, Matrix, MatrixCell, MatrixColumn, MatrixRow, OrgId,
-    OrgKind, Party, Permission, RequirementId, Role, RowState, Side, Stance, StanceKind,
+    AppError, Assignment, Compliance, Duty, EngagementId, Matrix, MatrixCell, MatrixColumn,
+    MatrixRow, OrgId, OrgKind, Parsed, Party, Permission, RequirementId, Role, RowState, Side,
+    Stance, StanceKind,
 };
 use crate::server::{
     access, audit, db,
@@ -341,8 +342,7 @@ pub async fn assign(
     id: EngagementId,
     requirement_id: i64,
     column: i64,
-    duty: &str,
-    split: &str,
+    input: Parsed<Assignment>,
 ) -> Result<Matrix, AppError> {
     actor.require(Permission::ManageEngagements)?;
     let txn = db::write_txn(&state.writer).await?;
@@ -350,14 +350,7 @@ pub async fn assign(
     if side != Side::Owner {
         return Err(AppError::NotFound);
     }
-    let duty = Duty::parse(duty)?;
-    let split = split_text(split)?;
-    if duty == Duty::Shared && split.is_empty() {
-        return Err(AppError::invalid(
-            "split",
-            "Say how the requirement is shared (who does what).",
-        ));
-    }
+    let Assignment { duty, split } = input.checked()?;
     let before = build(&txn, state, actor, &e, Side::Owner).await?;
     let row = before
         .rows

@@ -150,7 +150,7 @@ pub async fn import(
     }
     errors.into_result(())?;
     let txn = db::write_txn(&state.writer).await?;
-    let p = insert_draft(&txn, actor, name, "").await?;
+    let p = insert_draft(&txn, actor, name, "", state.clock.now()).await?;
     let rows: Vec<profile_item::ActiveModel> = items
         .iter()
         .enumerate()

@@ -31,10 +31,9 @@ pub async fn add_from_catalog(
     id: ProfileId,
     catalog_id: CatalogId,
     component_type: Option<ComponentType>,
-    level: &str,
+    level: i16,
 ) -> Result<usize, AppError> {
     actor.require(Permission::EditProfiles)?;
-    let level = parse_level("level", level)?;
     let txn = db::write_txn(&state.writer).await?;
     let p = draft(&txn, actor, id.0).await?;
     let cat = access::catalog_readable(&txn, actor, catalog_id).await?;
@@ -138,10 +137,9 @@ pub async fn add_picked(
     id: ProfileId,
     catalog_id: CatalogId,
     ref_ids: &[String],
-    level: &str,
+    level: i16,
 ) -> Result<usize, AppError> {
     actor.require(Permission::EditProfiles)?;
-    let level = parse_level("level", level)?;
     if ref_ids.is_empty() {
         return Err(AppError::invalid(
             "ref_ids",

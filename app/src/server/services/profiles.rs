@@ -4,7 +4,7 @@
 
 use super::{catalogs, ts};
 use crate::model::{
-    parse_name, AppError, CatalogId, Permission, ProfileDto, ProfileId, ProfileItemDto,
+    AppError, CatalogId, Described, Permission, ProfileDto, ProfileId, ProfileItemDto,
     ProfileStatus, ProfileSummary, RequirementId,
 };
 use crate::server::{
@@ -71,20 +71,18 @@ pub async fn list(actor: &Actor, state: &AppState) -> Result<Vec<ProfileSummary>
 pub async fn create(
     actor: &Actor,
     state: &AppState,
-    name: &str,
-    description: &str,
+    input: Described,
 ) -> Result<ProfileId, AppError> {
     actor.require(Permission::EditProfiles)?;
-    let name = parse_name("name", name, 200)?;
-    let description = description.trim();
-    if description.chars().count() > 2000 {
-        return Err(AppError::invalid(
-            "description",
-            "Use at most 2,000 characters.",
-        ));
-    }
     let txn = db::write_txn(&state.writer).await?;
-    let p = insert_draft(&txn, actor, name, description).await?;
+    let p = insert_draft(
+        &txn,
+        actor,
+        input.name,
+        &input.description,
+        state.clock.now(),
+    )
+    .await?;
     audit::by_actor(
         &txn,
         actor,
@@ -105,6 +103,7 @@ pub(super) async fn insert_draft<C: ConnectionTrait>(
     actor: &Actor,
     name: String,
     description: &str,
+    now: chrono::DateTime<Utc>,
 ) -> Result<profile::Model, AppError> {
     profile::ActiveModel {
         owner_org_id: Set(actor.org_id()),
@@ -114,7 +113,7 @@ pub(super) async fn insert_draft<C: ConnectionTrait>(
         description: Set(description.to_string()),
         status: Set(ProfileStatus::Draft),
         created_by: Set(Some(actor.user_id())),
-        created_at: Set(Utc::now()),
+        created_at: Set(now),
         published_at: Set(None),
         ..Default::default()
     }

@@ -26,10 +26,9 @@ pub async fn reminder_days(actor: &Actor, state: &AppState) -> Result<String, Ap
 pub async fn set_reminder_days(
     actor: &Actor,
     state: &AppState,
-    raw: &str,
+    days: Vec<u16>,
 ) -> Result<String, AppError> {
     actor.require(Permission::ManageMembers)?;
-    let days = parse_reminder_days(raw)?;
     if days.is_empty() {
         return Err(AppError::invalid(
             "reminder_days",

@@ -6,7 +6,8 @@
 use super::{assessments, ts};
 use crate::model::{
     analyse, AnswerId, AppError, AssessmentId, AssessmentStatus, CommentDto, CommitmentSource,
-    GapAnalysis, OrgId, Permission, ReviewStatus, Role, Side, Transition, UserId, Visibility,
+    DecisionInput, GapAnalysis, NewComment, OrgId, Permission, ReviewStatus, Role, Side,
+    Transition, UserId, Visibility,
 };
 use crate::server::notify::member_emails;
 use crate::server::{
@@ -15,7 +16,6 @@ use crate::server::{
     mail::Mail,
     read_models, writes, Actor, AppState,
 };
-use chrono::NaiveDate;
 use sea_orm::{
     sea_query::OnConflict, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait,
     QueryFilter, QueryOrder, Set,
@@ -92,15 +92,9 @@ pub async fn review_answer(
     actor: &Actor,
     state: &AppState,
     answer_id: AnswerId,
-    status: &str,
+    verdict: ReviewStatus,
 ) -> Result<(), AppError> {
     actor.require(Permission::ReviewAssessments)?;
-    let verdict = ReviewStatus::parse(status).ok_or_else(|| {
-        AppError::invalid(
-            "status",
-            "Choose accepted, rejected or clarification_requested.",
-        )
-    })?;
     let txn = db::write_txn(&state.writer).await?;
     let (a, x) = access::answer_readable(&txn, actor, answer_id).await?;
     may_review(actor, &a)?;
@@ -185,18 +179,9 @@ pub async fn add_comment(
     actor: &Actor,
     state: &AppState,
     answer_id: AnswerId,
-    visibility: &str,
-    body: &str,
+    comment: NewComment,
 ) -> Result<(), AppError> {
-    let body = body.trim();
-    if body.is_empty() {
-        return Err(AppError::invalid("body", "Write the comment."));
-    }
-    if body.chars().count() > 5000 {
-        return Err(AppError::invalid("body", "Use at most 5,000 characters."));
-    }
-    let visibility = Visibility::parse(visibility)
-        .ok_or_else(|| AppError::invalid("visibility", "Choose shared or internal."))?;
+    let NewComment { visibility, body } = comment;
     let txn = db::write_txn(&state.writer).await?;
     let (a, x) = access::answer_readable(&txn, actor, answer_id).await?;
     let side = access::side_of(actor, &a);
@@ -309,51 +294,6 @@ async fn notify_supplier(
     Ok(())
 }
 
-/// One condition of an acceptance: what, and by when.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Condition {
-    pub title: String,
-    pub due_on: Option<NaiveDate>,
-}
-
-/// Reads conditions, one per line: "text" or "text | YYYY-MM-DD".
-pub fn parse_conditions(raw: &str) -> Result<Vec<Condition>, AppError> {
-    let mut out = Vec::new();
-    for (i, line) in raw.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() {
-            continue;
-        }
-        let (title, due) = match line.rsplit_once('|') {
-            Some((t, d)) => (t.trim(), Some(d.trim())),
-            None => (line, None),
-        };
-        if title.is_empty() || title.chars().count() > 500 {
-            return Err(AppError::invalid(
-                "conditions",
-                format!(
-                    "Line {}: write the condition in at most 500 characters.",
-                    i + 1
-                ),
-            ));
-        }
-        let due_on = match due {
-            None | Some("") => None,
-            Some(d) => Some(NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
-                AppError::invalid(
-                    "conditions",
-                    format!("Line {}: give the date as YYYY-MM-DD after “|”.", i + 1),
-                )
-            })?),
-        };
-        out.push(Condition {
-            title: title.to_string(),
-            due_on,
-        });
-    }
-    Ok(out)
-}
-
 /// Records the decision on an assessment under review, with its rationale;
 /// each condition of an acceptance with conditions becomes a proposed
 /// commitment of the supplier.
@@ -362,50 +302,13 @@ pub async fn decide(
     actor: &Actor,
     state: &AppState,
     id: AssessmentId,
-    decision: &str,
-    rationale: &str,
-    conditions: &str,
+    decision: DecisionInput,
 ) -> Result<AssessmentStatus, AppError> {
-    let t = match decision {
-        "accept" => Transition::Accept,
-        "accept_with_conditions" => Transition::AcceptWithConditions,
-        "reject" => Transition::Reject,
-        _ => {
-            return Err(AppError::invalid(
-                "decision",
-                "Choose accept, accept_with_conditions or reject.",
-            ))
-        }
-    };
-    let rationale = rationale.trim();
-    if rationale.is_empty() {
-        return Err(AppError::invalid(
-            "rationale",
-            "Give the reason for the decision.",
-        ));
-    }
-    if rationale.chars().count() > 10_000 {
-        return Err(AppError::invalid(
-            "rationale",
-            "Use at most 10,000 characters.",
-        ));
-    }
-    let conditions = parse_conditions(conditions)?;
-    match (t, conditions.is_empty()) {
-        (Transition::AcceptWithConditions, true) => {
-            return Err(AppError::invalid(
-                "conditions",
-                "List at least one condition.",
-            ))
-        }
-        (Transition::Accept | Transition::Reject, false) => {
-            return Err(AppError::invalid(
-                "conditions",
-                "Conditions belong to an acceptance with conditions.",
-            ))
-        }
-        _ => {}
-    }
+    let DecisionInput {
+        transition: t,
+        rationale,
+        conditions,
+    } = decision;
     let txn = db::write_txn(&state.writer).await?;
     let a = owner_reviewing(&txn, actor, id.0).await?;
     let to = move_to(&txn, actor, &a, t).await?;
@@ -469,24 +372,4 @@ pub async fn gap(
         return Err(AppError::NotFound);
     }
     Ok(analyse(&crate::model::gap_items(&dto)))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_conditions;
-
-    #[test]
-    fn conditions_are_one_per_line_with_an_optional_date() {
-        let c = parse_conditions(
-            "Patch firmware to 5.2 | 2027-03-31\n\n  Deliver the hardening guide  \n",
-        )
-        .unwrap();
-        assert_eq!(c.len(), 2);
-        assert_eq!(c[0].title, "Patch firmware to 5.2");
-        assert_eq!(c[0].due_on.unwrap().to_string(), "2027-03-31");
-        assert_eq!(c[1].due_on, None);
-        assert!(parse_conditions("X | soon").is_err());
-        assert!(parse_conditions(" | 2027-01-01").is_err());
-        assert!(parse_conditions("").unwrap().is_empty());
-    }
 }

@@ -3,7 +3,7 @@
 
 use super::{invitations, ts};
 use crate::model::{
-    parse_name, AppError, Email, InvitationSent, OrgKind, Permission, Role, SupplierDto,
+    AppError, Email, InvitationSent, OrgInvite, OrgKind, Permission, Role, SupplierDto,
     SupplierInvited,
 };
 use crate::server::{
@@ -70,26 +70,15 @@ pub async fn list(actor: &Actor, state: &AppState) -> Result<Vec<SupplierDto>, A
 pub async fn invite(
     actor: &Actor,
     state: &AppState,
-    name: &str,
-    kind: &str,
-    admin_email: &str,
+    input: OrgInvite,
 ) -> Result<SupplierInvited, AppError> {
     let info = actor.request();
     actor.require(Permission::InviteSuppliers)?;
-    let name = parse_name("name", name, 200)?;
-    let kind = OrgKind::parse(kind)?;
-    if !kind.is_supplier() {
-        return Err(AppError::invalid(
-            "kind",
-            "Choose product_supplier or service_provider.",
-        ));
-    }
-    let email = Email::parse(admin_email).map_err(|_| {
-        AppError::invalid(
-            "admin_email",
-            "Enter the e-mail address of the supplier's first admin, like name@example.com.",
-        )
-    })?;
+    let OrgInvite {
+        name,
+        kind,
+        admin_email: email,
+    } = input;
     let now = state.clock.now();
     let who = Who::user(actor.user_id(), &info.request_id);
     let txn = db::write_txn(&state.writer).await?;
