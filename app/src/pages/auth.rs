@@ -18,7 +18,11 @@ fn login_message(code: &str, minutes: Option<String>) -> Option<(&'static str, S
             "error",
             format!(
                 "Too many failed attempts. Try again in {} minute(s).",
-                minutes.unwrap_or_else(|| "a few".into())
+                // Only a number is shown: the query string is the visitor's.
+                minutes
+                    .and_then(|m| m.parse::<u16>().ok())
+                    .map(|m| m.to_string())
+                    .unwrap_or_else(|| "a few".into())
             ),
         )),
         "signed_out" => Some(("info", "You are signed out.".into())),
@@ -193,5 +197,25 @@ pub fn AcceptInvitePage() -> impl IntoView {
                 </Suspense>
             </div>
         </main>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::login_message;
+
+    #[test]
+    fn the_throttle_message_shows_only_a_number_from_the_address() {
+        let m = |v: &str| login_message("throttled", Some(v.into())).unwrap().1;
+        assert!(m("7").contains("in 7 minute"));
+        for forged in [
+            "5. Call +1 555 0100 to unlock",
+            "<b>x</b>",
+            "-1",
+            "99999999",
+        ] {
+            let text = m(forged);
+            assert!(text.contains("in a few minute"), "{forged}: {text}");
+        }
     }
 }

@@ -446,6 +446,88 @@ async fn a_forgotten_password_is_reset_by_a_single_use_link(b: Backend) {
 }
 both!(a_forgotten_password_is_reset_by_a_single_use_link);
 
+/// Waits for `n` mails to `to` and returns the reset tokens they carry.
+async fn reset_tokens(app: &TestApp, to: &str, n: usize) -> Vec<String> {
+    let mut mails = Vec::new();
+    for _ in 0..100 {
+        mails = app.mails_to(to);
+        if mails.len() >= n {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(mails.len(), n, "reset mails to {to}");
+    mails
+        .iter()
+        .map(|m| {
+            let link = link_in(&m.body, "/reset/");
+            link.rsplit('/').next().unwrap().to_string()
+        })
+        .collect()
+}
+
+async fn a_password_change_ends_every_other_reset_link(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let w = World::build(&app).await;
+    let email = w.beta.email(Role::Contributor);
+    let anon = app.client();
+    for _ in 0..2 {
+        let (st, _) = app
+            .call(&anon, "request_password_reset", &[("email", email)])
+            .await;
+        assert_eq!(st, StatusCode::OK);
+    }
+    let tokens = reset_tokens(&app, email, 2).await;
+    let reset = |token: String, password: &'static str| {
+        let (app, anon) = (&app, &anon);
+        async move {
+            app.call(
+                anon,
+                "reset_password",
+                &[("token", token.as_str()), ("password", password)],
+            )
+            .await
+            .0
+        }
+    };
+    assert_eq!(
+        reset(tokens[1].clone(), "violet-anchor-summit-63").await,
+        StatusCode::OK
+    );
+    assert_eq!(
+        reset(tokens[0].clone(), "another-fresh-phrase-71").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the other link mailed before the reset no longer works"
+    );
+
+    // A link asked for, then the password changed while signed in: the
+    // link is dead too.
+    let (st, _) = app
+        .call(&anon, "request_password_reset", &[("email", email)])
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let third = reset_tokens(&app, email, 3).await.remove(2);
+    let session = app.login(email, "violet-anchor-summit-63").await;
+    let (st, r) = app
+        .call(
+            &session,
+            "change_password",
+            &[
+                ("current_password", "violet-anchor-summit-63"),
+                ("new_password", "quiet-harbour-lantern-58"),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{r}");
+    assert_eq!(
+        reset(third, "copper-meadow-thistle-44").await,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    app.login(email, "quiet-harbour-lantern-58").await;
+    app.finish().await;
+}
+both!(a_password_change_ends_every_other_reset_link);
+
 async fn changing_the_password_ends_other_sessions(b: Backend) {
     let app = TestApp::spawn(b).await;
     let w = World::build(&app).await;
@@ -608,6 +690,16 @@ async fn a_member_of_two_organizations_switches_between_them(b: Backend) {
         )
         .await;
     assert_eq!(st, StatusCode::NOT_FOUND);
+    // The switch is in the trail of the organization switched to.
+    let admin = app.login(w.alpha.email(Role::Admin), PASSWORD).await;
+    let (_, events) = app.call(&admin, "list_audit_events", &[]).await;
+    let switched: Vec<_> = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "session.org_switched")
+        .collect();
+    assert_eq!(switched.len(), 1, "{events}");
     app.finish().await;
 }
 both!(a_member_of_two_organizations_switches_between_them);

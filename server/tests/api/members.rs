@@ -211,6 +211,20 @@ both!(an_asset_owner_invites_a_new_supplier_organization);
 async fn every_change_is_audited_in_a_chain_that_detects_tampering(b: Backend) {
     let app = TestApp::spawn(b).await;
     let w = World::build(&app).await;
+    // A wrong password for one of Alpha's members, and one for an address
+    // nobody has.
+    let r = app
+        .post_login(
+            &app.client(),
+            w.alpha.email(Role::Viewer),
+            "not-the-password",
+        )
+        .await;
+    assert_eq!(r.headers()["location"], "/login?error=invalid");
+    let r = app
+        .post_login(&app.client(), "ghost@alpha.test", "not-the-password")
+        .await;
+    assert_eq!(r.headers()["location"], "/login?error=invalid");
     let admin = app.login(w.alpha.email(Role::Admin), PASSWORD).await;
     app.call(
         &admin,
@@ -226,9 +240,25 @@ async fn every_change_is_audited_in_a_chain_that_detects_tampering(b: Backend) {
         .iter()
         .map(|e| e["action"].as_str().unwrap())
         .collect();
+    let failed: Vec<&Value> = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "session.login_failed")
+        .collect();
+    assert_eq!(
+        failed.len(),
+        1,
+        "only the member's failure is Alpha's: {failed:?}"
+    );
+    assert!(
+        failed[0].to_string().contains(w.alpha.email(Role::Viewer)),
+        "{failed:?}"
+    );
     for a in [
         "invitation.created",
         "session.login",
+        "session.login_failed",
         "supplier.linked",
         "organization.created",
         "membership.created",

@@ -8,7 +8,6 @@ use crate::server::{
     entities::{membership, organization, password_reset, user},
     mail::Mail,
     password::check_policy,
-    respond::internal,
     session::{self, RequestInfo},
     throttle, tokens, Actor, AppState,
 };
@@ -66,8 +65,30 @@ pub async fn login(
     throttle::admit(&state.writer, &attempt)
         .await?
         .map_err(throttle::rate_limited)?;
-    let (Some(user), Some(m), true) = (found, membership, verified) else {
+    let (Some(user), Some(m), true) = (found.clone(), membership.clone(), verified) else {
         throttle::failed(attempt);
+        // Under the organization of the account tried, when there is one,
+        // so its admins see guessing against their members; the same write
+        // whether the address exists or not.
+        let who = match &found {
+            Some(u) => Who::user(u.id, &info.request_id),
+            None => Who::system(&info.request_id),
+        };
+        let txn = db::write_txn(&state.writer).await?;
+        audit::record(
+            &txn,
+            &who,
+            Event {
+                org: membership.as_ref().map(|m| m.organization_id),
+                action: "session.login_failed",
+                object_type: "user",
+                object_id: found.as_ref().map(|u| u.id.to_string()).unwrap_or_default(),
+                before: None,
+                after: Some(json!({"email": key, "client_addr": info.client_addr})),
+            },
+        )
+        .await?;
+        txn.commit().await?;
         return Err(AppError::Validation {
             message: BAD_LOGIN.into(),
             fields: vec![],
@@ -171,9 +192,22 @@ pub async fn switch_org(actor: &Actor, state: &AppState, org_id: OrgId) -> Resul
     if m.is_none() {
         return Err(AppError::NotFound);
     }
-    session::switch_org(&state.writer, actor, org_id)
-        .await
-        .map_err(internal)
+    let txn = db::write_txn(&state.writer).await?;
+    session::switch_org(&txn, actor, org_id).await?;
+    audit::record(
+        &txn,
+        &Who::user(actor.user_id(), &actor.request().request_id),
+        Event {
+            org: Some(org_id),
+            action: "session.org_switched",
+            object_type: "user",
+            object_id: actor.user_id().to_string(),
+            before: Some(json!({"org": actor.org_id()})),
+            after: Some(json!({"org": org_id})),
+        },
+    )
+    .await?;
+    Ok(txn.commit().await?)
 }
 
 /// Changes the actor's own password; every other session of theirs ends.
@@ -223,6 +257,7 @@ pub async fn change_password(
     am.password_hash = Set(hash);
     am.password_changed_at = Set(state.clock.now());
     am.update(&txn).await?;
+    end_reset_links(&txn, actor.user_id(), state.clock.now()).await?;
     let ended =
         session::destroy_for_user(&txn, actor.user_id(), Some(actor.session_hash())).await?;
     audit::record(
@@ -385,6 +420,7 @@ pub async fn reset_password(
     am.password_hash = Set(hash);
     am.password_changed_at = Set(now);
     am.update(&txn).await?;
+    end_reset_links(&txn, user.id, now).await?;
     let ended = session::destroy_for_user(&txn, user.id, None).await?;
     audit::record(
         &txn,
@@ -400,4 +436,20 @@ pub async fn reset_password(
     )
     .await?;
     Ok(txn.commit().await?)
+}
+/// Every reset link of `user` not used yet stops working: once the password
+/// changed, a link mailed before is no way in (it may sit in a mailbox
+/// someone else reads).
+async fn end_reset_links(
+    txn: &sea_orm::DatabaseTransaction,
+    user: crate::model::UserId,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), AppError> {
+    password_reset::Entity::update_many()
+        .col_expr(password_reset::Column::UsedAt, Expr::value(Some(now)))
+        .filter(password_reset::Column::UserId.eq(user))
+        .filter(password_reset::Column::UsedAt.is_null())
+        .exec(txn)
+        .await?;
+    Ok(())
 }

@@ -77,7 +77,9 @@ pub(crate) fn table_bytes(
         Format::Oscal => Err(AppError::NotFound),
         Format::Csv => {
             let mut w = csv::Writer::from_writer(Vec::new());
-            w.write_record(header).map_err(internal)?;
+            // Headers too: a column may be named after an organization.
+            w.write_record(header.iter().map(|c| neutralize(c)))
+                .map_err(internal)?;
             for r in rows {
                 w.write_record(r.iter().map(|c| neutralize(c)))
                     .map_err(internal)?;
@@ -224,6 +226,11 @@ mod tests {
         assert_eq!(neutralize("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(neutralize("-2"), "'-2");
         assert_eq!(neutralize("CR 1.1"), "CR 1.1");
+        let csv = table_bytes(Format::Csv, &["ref_id", "=HYPERLINK(\"x\")"], &[]).unwrap();
+        assert_eq!(
+            String::from_utf8(csv).unwrap(),
+            "ref_id,\"'=HYPERLINK(\"\"x\"\")\"\n"
+        );
     }
 
     #[test]
