@@ -9,7 +9,7 @@ RELEASE_BIN := $(CARGO_TARGET_DIR)/release/pactline
 
 ## run: install what is missing, build, migrate, seed demo data, serve :3000
 run: build
-	LEPTOS_SITE_ROOT=target/site $(BIN) serve
+	PACTLINE_DEMO=true LEPTOS_SITE_ROOT=target/site $(BIN) serve
 
 build:
 	@.ci/tools.sh build

@@ -49,6 +49,7 @@ export default defineConfig({
           PACTLINE_ADDR: `127.0.0.1:${port}`,
           LEPTOS_SITE_ROOT: path.resolve(__dirname, '../target/site'),
           PACTLINE_LOG: 'warn',
+          PACTLINE_DEMO: 'true',
           // Reminders every two seconds, so a test sees one arrive.
           PACTLINE_REMINDER_INTERVAL_SECS: '2',
         },

@@ -18,8 +18,9 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Serve the web application (the default). Migrates first, and seeds
-    /// demo data into an empty database unless PACTLINE_DEMO=false.
+    /// Serve the web application (the default). Migrates first; seeds demo
+    /// data into an empty database only when PACTLINE_DEMO=true and the base
+    /// URL is not https (the demo passwords are published).
     Serve,
     /// Bring the database schema up to date and exit.
     Migrate,
@@ -235,11 +236,17 @@ async fn main() {
 
 async fn serve(config: Config) {
     let addr = config.addr;
-    let demo_enabled = std::env::var("PACTLINE_DEMO")
-        .map(|v| v != "false" && v != "0")
-        .unwrap_or(true);
+    let demo_asked = std::env::var("PACTLINE_DEMO")
+        .map(|v| v == "true" || v == "1")
+        .unwrap_or(false);
+    let public = config.base_url.starts_with("https://");
     let st = state(config).await;
-    if demo_enabled {
+    if demo_asked && public {
+        tracing::warn!(
+            "PACTLINE_DEMO ignored: the base URL is https, and demo accounts have published passwords"
+        );
+    }
+    if demo_asked && !public {
         match demo::seed(&st).await {
             Ok(true) => tracing::info!("seeded demo data into the empty database"),
             Ok(false) => {}

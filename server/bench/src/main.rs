@@ -886,6 +886,7 @@ fn main() {
         .arg("serve")
         .env("PACTLINE_DATA_DIR", &dir)
         .env("PACTLINE_ADDR", format!("127.0.0.1:{port}"))
+        .env("PACTLINE_DEMO", "true")
         .env("PACTLINE_LOG", "warn")
         .stdout(Stdio::null())
         .spawn()

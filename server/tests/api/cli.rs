@@ -139,3 +139,70 @@ fn admin_create_reads_the_password_from_stdin_or_the_environment_never_argv() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Starts `serve` on an empty SQLite database with `env`, waits until it
+/// answers, stops it, and says how many organizations the database holds.
+async fn organizations_after_serve(env: &[(&str, &str)]) -> i64 {
+    use sea_orm::{ConnectionTrait, Database, Statement};
+    let dir = std::env::temp_dir().join(format!("pactline-serve-{}", unique()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = format!("sqlite://{}?mode=rwc", dir.join("serve.db").display());
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut cmd = pactline(&db);
+    cmd.arg("serve")
+        .env("PACTLINE_DATA_DIR", &dir)
+        .env("PACTLINE_ADDR", format!("127.0.0.1:{port}"))
+        .env("PACTLINE_REMINDER_INTERVAL_SECS", "0")
+        .env_remove("PACTLINE_DEMO")
+        .env_remove("PACTLINE_BASE_URL")
+        .stdout(Stdio::null());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().unwrap();
+    let client = reqwest::Client::new();
+    let mut up = false;
+    for _ in 0..200 {
+        let r = client
+            .get(format!("http://127.0.0.1:{port}/healthz"))
+            .send()
+            .await;
+        if r.is_ok_and(|r| r.status().is_success()) {
+            up = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(up, "serve did not answer");
+    let conn = Database::connect(&db).await.unwrap();
+    let row = conn
+        .query_one_raw(Statement::from_string(
+            conn.get_database_backend(),
+            "SELECT COUNT(*) AS n FROM organizations",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    row.try_get::<i64>("", "n").unwrap()
+}
+
+#[tokio::test]
+async fn serve_seeds_demo_data_only_when_asked_and_never_over_https() {
+    assert_eq!(organizations_after_serve(&[]).await, 0, "not by default");
+    assert_eq!(
+        organizations_after_serve(&[
+            ("PACTLINE_DEMO", "true"),
+            ("PACTLINE_BASE_URL", "https://pactline.plant.example"),
+        ])
+        .await,
+        0,
+        "never where the demo passwords would be public"
+    );
+    assert!(organizations_after_serve(&[("PACTLINE_DEMO", "true")]).await > 0);
+}
