@@ -568,6 +568,14 @@ async fn the_matrix_is_agreed_and_reopened(b: Backend) {
     assert_eq!(rows_in(&m, "pending"), 1);
     let n = notifications(&app, &omega_c).await;
     assert!(n.to_string().contains("changed"), "{n}");
+    // Both suppliers accept the changed row; Sigma's answer, the last one,
+    // agrees the matrix again.
+    for c in [&omega_c, &s.supplier] {
+        let (st, r) = respond(&app, c, &e, &req(2), "accept", "", "").await;
+        assert_eq!(st, StatusCode::OK, "{r}");
+    }
+    let m = matrix(&app, &s.owner, &e).await;
+    assert!(m["agreed_at"].is_string(), "{}", m["agreed_at"]);
     // Unassigned rows stand out: nobody carries the row any more.
     for col in [&sigma_col, &omega.to_string()] {
         let (st, r) = assign(&app, &s.owner, &e, &req(3), col, "none", "").await;
@@ -612,6 +620,14 @@ async fn the_matrix_is_agreed_and_reopened(b: Backend) {
     let sigma_admin = app.login(w.sigma.email(Role::Admin), PASSWORD).await;
     let (_, theirs) = app.call(&sigma_admin, "list_audit_events", &[]).await;
     assert!(theirs.to_string().contains("matrix.responded"));
+    // Agreeing and re-opening are the owner's events, even when a
+    // supplier's answer settled the matrix: they list every open row.
+    for a in ["matrix.agreed", "matrix.reopened", "rows_open"] {
+        assert!(
+            !theirs.to_string().contains(a),
+            "{a} in a supplier's trail: {theirs}"
+        );
+    }
     app.finish().await;
 }
 both!(the_matrix_is_agreed_and_reopened);

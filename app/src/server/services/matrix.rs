@@ -640,14 +640,19 @@ async fn settle<C: ConnectionTrait>(
         let mut am: engagement::ActiveModel = e.clone().into_inner().into();
         am.matrix_agreed_at = Set(at);
         am.update(conn).await?;
-        audit::by_actor(
+        // The owner's event, whoever's answer settled it: the open rows
+        // name every supplier's, which no supplier's trail may hold.
+        audit::record(
             conn,
-            actor,
-            action,
-            "engagement",
-            e.id,
-            None,
-            Some(json!({"rows_open": open})),
+            &audit::Who::user(actor.user_id(), &actor.request().request_id),
+            audit::Event {
+                org: Some(e.owner_org_id),
+                action,
+                object_type: "engagement",
+                object_id: e.id.to_string(),
+                before: None,
+                after: Some(json!({"rows_open": open})),
+            },
         )
         .await?;
         m.agreed_at = at.map(super::ts);
