@@ -197,7 +197,7 @@ mod tests {
         assert!(
             found.is_empty(),
             "services query tenant rows without `access` (use or add a function in \
-             server/access.rs, or mark a reviewed system/token lookup \
+             server/access/, or mark a reviewed system/token lookup \
              `// access: allow — why`):\n{}",
             found.join("\n")
         );

@@ -431,7 +431,7 @@ async fn comparison_queries_do_not_grow(b: Backend) {
         )
         .await;
     assert_eq!(st, StatusCode::OK);
-    let large = crate::assessments::large_profile(&app, &small.owner).await;
+    let large = crate::page_queries::large_profile(&app, &small.owner).await;
     let big = Sent {
         owner: small.owner.clone(),
         supplier: small.supplier.clone(),
@@ -450,7 +450,7 @@ async fn comparison_queries_do_not_grow(b: Backend) {
         send_to(&app, &big, &large, id).await;
     }
 
-    let (state, queries) = crate::assessments::counting_state(&app).await;
+    let (state, queries) = crate::page_queries::counting_state(&app).await;
     let actor = app::server::session::actor_for(&state, w.alpha.email(Role::Viewer), w.alpha.id)
         .await
         .unwrap()

@@ -3,9 +3,10 @@
 //! a submit lands whole before it or not at all, and a pre-fill racing a
 //! colleague's save is a clean conflict for one of them, never an overwrite.
 
-use crate::assessments::{answer_everything_and_submit, get, save, send, sheet};
+use crate::assessments::{answer_everything_and_submit, get, save, send};
 use crate::both;
 use crate::common::{Backend, TestApp, World};
+use crate::workbooks::sheet;
 use app::server::entities::{answer_version, audit_event};
 use reqwest::StatusCode;
 use sea_orm::{

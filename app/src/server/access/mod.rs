@@ -1,0 +1,208 @@
+//! Who may see and change what: the one place that turns an actor and an id
+//! into tenant data. An id from another organization is simply not found
+//! (`NotFound`, never "forbidden"), and the organization always comes from
+//! the actor, never from the client.
+//!
+//! - Single-owner rows (members, invitations, outbox, audit events, supplier
+//!   links, profiles) implement [`TenantScoped`]: [`scoped`] and
+//!   [`find_owned`] start every query from the actor's organization.
+//! - Two-party rows — an assessment and what hangs off it, and commitments —
+//!   belong to an asset owner and one supplier; an engagement's assessor may
+//!   read them. One predicate per question: [`assessments_of_party`] (the
+//!   two parties, the only start for changes), [`assessments_readable`]
+//!   (those, plus an assessor's engagements), [`side_of`], and the lookups
+//!   built on them ([`assessment_readable`], [`assessment_of_party`],
+//!   [`answer_editable`], [`engagement`], [`engagement_with_supplier`]).
+//!   Commitments likewise: [`commitments_of_party`], [`commitments_readable`].
+//! - What the lookups return is a capability: [`Readable`] (the actor may
+//!   read the row) or [`Editable`] (its organization is a party to it or
+//!   owns it). Only this module makes one; the queries for what hangs off a
+//!   row (answers, evidence, reviews, comments, versions, items) take one,
+//!   so code that never asked cannot reach the children either.
+//! - A test (`services_query_tenant_rows_only_through_access`) fails when a
+//!   service queries a tenant table itself, unless the line is marked
+//!   `// access: allow — <why>` (system jobs, token lookups, sign-in).
+
+use super::{
+    answers,
+    entities::{
+        answer, answer_version, assessment, assessment_gap, audit_event, catalog, comment,
+        commitment, engagement, engagement_assessor, evidence, invitation, membership,
+        notification, outbox, profile, profile_item, requirement, responsibility, review,
+        supplier_link,
+    },
+    Actor,
+};
+use crate::model::{
+    assessment_abilities, AnswerId, AppError, AssessmentAbilities, AssessmentId, AssessmentStatus,
+    CatalogId, CommitmentRole, EngagementId, EvidenceId, OrgId, OrgKind, Permission, ProfileItemId,
+    Side, Visibility,
+};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PrimaryKeyTrait, QueryFilter, QueryOrder,
+    QuerySelect, Select,
+};
+
+mod assessments;
+mod catalogs;
+mod commitments;
+mod engagements;
+
+pub use assessments::*;
+pub use catalogs::*;
+pub use commitments::*;
+pub use engagements::*;
+
+/// A row the actor may read, as a function of this module found. Nothing
+/// outside this module can make one (the field is private).
+#[derive(Debug, Clone)]
+pub struct Readable<T>(T);
+
+/// A row the actor's organization may change: it owns the row or is a party
+/// to it (what exactly it may do is `abilities`). Also [`Readable`].
+#[derive(Debug, Clone)]
+pub struct Editable<T>(Readable<T>);
+
+impl<T> Readable<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> Editable<T> {
+    pub fn into_inner(self) -> T {
+        self.0 .0
+    }
+}
+
+impl<T> std::ops::Deref for Readable<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> std::ops::Deref for Editable<T> {
+    type Target = Readable<T>;
+    fn deref(&self) -> &Readable<T> {
+        &self.0
+    }
+}
+
+/// A lookup's one row as a capability; no row is `NotFound`.
+trait Found<T> {
+    fn found_readable(self) -> Result<Readable<T>, AppError>;
+    fn found_editable(self) -> Result<Editable<T>, AppError>;
+}
+
+impl<T> Found<T> for Result<Option<T>, sea_orm::DbErr> {
+    fn found_readable(self) -> Result<Readable<T>, AppError> {
+        self?.map(readable).ok_or(AppError::NotFound)
+    }
+    fn found_editable(self) -> Result<Editable<T>, AppError> {
+        self?.map(editable).ok_or(AppError::NotFound)
+    }
+}
+
+fn readable<T>(t: T) -> Readable<T> {
+    Readable(t)
+}
+
+fn editable<T>(t: T) -> Editable<T> {
+    Editable(Readable(t))
+}
+
+/// An entity whose rows belong to exactly one organization.
+pub trait TenantScoped: EntityTrait {
+    fn org_column() -> Self::Column;
+}
+
+impl TenantScoped for membership::Entity {
+    fn org_column() -> Self::Column {
+        membership::Column::OrganizationId
+    }
+}
+impl TenantScoped for invitation::Entity {
+    fn org_column() -> Self::Column {
+        invitation::Column::OrganizationId
+    }
+}
+impl TenantScoped for outbox::Entity {
+    fn org_column() -> Self::Column {
+        outbox::Column::OrganizationId
+    }
+}
+impl TenantScoped for audit_event::Entity {
+    fn org_column() -> Self::Column {
+        audit_event::Column::OrganizationId
+    }
+}
+/// An asset owner's links to its suppliers belong to the asset owner.
+impl TenantScoped for supplier_link::Entity {
+    fn org_column() -> Self::Column {
+        supplier_link::Column::OwnerOrgId
+    }
+}
+
+/// An engagement belongs to its asset owner (an assessor reads it through
+/// [`engagement`]).
+impl TenantScoped for engagement::Entity {
+    fn org_column() -> Self::Column {
+        engagement::Column::OwnerOrgId
+    }
+}
+
+impl TenantScoped for profile::Entity {
+    fn org_column() -> Self::Column {
+        profile::Column::OwnerOrgId
+    }
+}
+
+/// The signed-in user's own active memberships, in every organization (the
+/// organization switcher).
+pub fn memberships_of_user(actor: &Actor) -> Select<membership::Entity> {
+    membership::Entity::find()
+        .filter(membership::Column::UserId.eq(actor.user_id().0))
+        .filter(membership::Column::IsActive.eq(true))
+}
+
+/// The signed-in user's notifications in the current organization.
+pub fn notifications_mine(actor: &Actor) -> Select<notification::Entity> {
+    notification::Entity::find()
+        .filter(notification::Column::UserId.eq(actor.user_id().0))
+        .filter(notification::Column::OrgId.eq(actor.org_id().0))
+}
+
+/// The asset owners' links to the actor's organization as their supplier
+/// (counted, never listed: who else an owner works with is not its business).
+pub fn links_to_supplier(actor: &Actor) -> Select<supplier_link::Entity> {
+    supplier_link::Entity::find().filter(supplier_link::Column::SupplierOrgId.eq(actor.org_id().0))
+}
+
+/// All rows of `E` that the actor's organization owns.
+pub fn scoped<E: TenantScoped>(actor: &Actor) -> Select<E> {
+    E::find().filter(E::org_column().eq(actor.org_id().0))
+}
+
+/// One row by id, if the actor's organization owns it; otherwise `NotFound`.
+pub async fn find_owned<E, C>(
+    conn: &C,
+    actor: &Actor,
+    id: <E::PrimaryKey as PrimaryKeyTrait>::ValueType,
+) -> Result<Editable<E::Model>, AppError>
+where
+    E: TenantScoped,
+    C: ConnectionTrait,
+    <E::PrimaryKey as PrimaryKeyTrait>::ValueType: Clone + Into<sea_orm::Value>,
+{
+    use sea_orm::{Iterable, PrimaryKeyToColumn};
+    let pk = E::PrimaryKey::iter()
+        .next()
+        .expect("entity has a primary key")
+        .into_column();
+    scoped::<E>(actor)
+        .filter(pk.eq(id))
+        .one(conn)
+        .await
+        .found_editable()
+}

@@ -1,0 +1,147 @@
+//! The isolation matrix's cases: commitments, the responsibility matrix, notifications, reminders, calendar, dashboards.
+
+use super::*;
+
+pub(super) fn commitment_cases(c: Caller, ids: &Ids) -> Vec<Case> {
+    let me = slug(c);
+    vec![
+        ("list_commitments", a(&[]), expect(c, 200, &[])),
+        (
+            // Alpha's people, its assessor and its supplier Sigma.
+            "list_commitments",
+            a(&[("engagement_id", &ids.alpha_engagement)]),
+            expect(c, 200, &[]),
+        ),
+        (
+            "list_commitments",
+            a(&[("engagement_id", &ids.beta_engagement)]),
+            expect(c, 404, &[]),
+        ),
+        (
+            "create_commitment",
+            a(&[
+                ("assessment_id", &ids.alpha_assessment),
+                ("promisor", "supplier"),
+                ("requirement", ""),
+                ("title", &format!("Promise by {me}")),
+                ("due_on", ""),
+            ]),
+            expect(c, 404, &{
+                let mut v = alpha_managers(200);
+                v.extend(sigma_editors(200));
+                v
+            }),
+        ),
+        (
+            "create_commitment",
+            a(&[
+                ("assessment_id", &ids.beta_assessment),
+                ("promisor", "supplier"),
+                ("requirement", ""),
+                ("title", "Sneaky promise"),
+                ("due_on", ""),
+            ]),
+            expect(c, 404, &[]),
+        ),
+        (
+            // Waiving needs a reason: refused after the checks of who may
+            // (only the owner waives; the supplier gets the reason why not).
+            "commitment_action",
+            a(&[
+                ("commitment_id", &ids.alpha_commitment),
+                ("action", "waive"),
+                ("note", ""),
+                ("link", ""),
+            ]),
+            expect(c, 404, &{
+                let mut v = alpha_managers(422);
+                v.extend(sigma_editors(409));
+                v
+            }),
+        ),
+        (
+            "commitment_action",
+            a(&[
+                ("commitment_id", &ids.beta_commitment),
+                ("action", "agree"),
+                ("note", ""),
+                ("link", ""),
+            ]),
+            expect(c, 404, &[]),
+        ),
+        (
+            "get_matrix",
+            a(&[("engagement_id", &ids.alpha_engagement)]),
+            expect(c, 200, &[]),
+        ),
+        (
+            "get_matrix",
+            a(&[("engagement_id", &ids.beta_engagement)]),
+            expect(c, 404, &[]),
+        ),
+        (
+            // Shared without saying how: refused after the access checks.
+            "assign_responsibility",
+            a(&[
+                ("engagement_id", &ids.alpha_engagement),
+                ("requirement_id", &ids.alpha_requirement),
+                ("column", "0"),
+                ("duty", "shared"),
+                ("split", ""),
+            ]),
+            expect(c, 404, &alpha_managers(422)),
+        ),
+        (
+            "assign_responsibility",
+            a(&[
+                ("engagement_id", &ids.beta_engagement),
+                ("requirement_id", &ids.beta_requirement),
+                ("column", "0"),
+                ("duty", "responsible"),
+                ("split", ""),
+            ]),
+            expect(c, 404, &[]),
+        ),
+        (
+            "respond_responsibility",
+            a(&[
+                ("engagement_id", &ids.alpha_engagement),
+                ("requirement_id", &ids.alpha_requirement),
+                ("stance", "propose"),
+                ("duty", "shared"),
+                ("split", ""),
+                ("note", ""),
+            ]),
+            expect(c, 404, &sigma_editors(422)),
+        ),
+        (
+            "respond_responsibility",
+            a(&[
+                ("engagement_id", &ids.beta_engagement),
+                ("requirement_id", &ids.beta_requirement),
+                ("stance", "accept"),
+                ("duty", ""),
+                ("split", ""),
+                ("note", ""),
+            ]),
+            expect(c, 404, &[]),
+        ),
+        ("list_notifications", a(&[]), expect(c, 200, &[])),
+        ("unread_notifications", a(&[]), expect(c, 200, &[])),
+        (
+            "mark_notifications_read",
+            a(&[("id", &ids.beta_notification)]),
+            expect(c, 404, &[]),
+        ),
+        ("mark_notifications_read", a(&[]), expect(c, 200, &[])),
+        ("get_reminder_days", a(&[]), expect(c, 200, &[])),
+        (
+            "set_reminder_days",
+            a(&[("days", "30, 7, 1")]),
+            admin_only(c),
+        ),
+        ("create_calendar_feed", a(&[]), expect(c, 200, &[])),
+        ("get_portfolio", a(&[]), expect(c, 404, &alpha_all(200))),
+        ("get_owed", a(&[]), expect(c, 404, &sigma_editors(200))),
+    ]
+}

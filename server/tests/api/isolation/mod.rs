@@ -1,0 +1,649 @@
+//! The isolation matrix: every server function and page, called as every
+//! role of an asset owner, as a supplier's roles and anonymously, against
+//! objects of the caller's own organization and of another one.
+//!
+//! A server function that is not listed here fails `every_server_function_is_in_the_matrix`.
+
+use crate::both;
+use crate::common::{Backend, TestApp, World, PASSWORD};
+use app::model::Role;
+use reqwest::{Client, StatusCode};
+use std::collections::BTreeSet;
+
+mod assessments;
+mod catalogs;
+mod commitments;
+mod links;
+mod organization;
+mod pages;
+mod profiles;
+
+use assessments::assessment_cases;
+use catalogs::catalog_cases;
+use commitments::commitment_cases;
+use links::link_cases;
+use organization::organization_cases;
+use pages::pages;
+use profiles::profile_cases;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Caller {
+    Anon,
+    Alpha(Role),
+    Sigma(Role),
+    /// Kappa Assurance, an assessor Alpha invited into its engagement.
+    Kappa(Role),
+}
+
+use Caller::*;
+
+const CALLERS: [Caller; 9] = [
+    Anon,
+    Alpha(Role::Admin),
+    Alpha(Role::Reviewer),
+    Alpha(Role::Contributor),
+    Alpha(Role::Viewer),
+    Sigma(Role::Admin),
+    Sigma(Role::Contributor),
+    Kappa(Role::Admin),
+    Kappa(Role::Viewer),
+];
+
+/// Ids the calls refer to: Alpha's objects and Beta's (another asset owner).
+struct Ids {
+    alpha_member: String,
+    alpha_invitation: String,
+    beta_member: String,
+    beta_invitation: String,
+    beta_org: String,
+    shipped_catalog: String,
+    beta_catalog: String,
+    alpha_catalog: String,
+    alpha_profile: String,
+    alpha_item: String,
+    beta_profile: String,
+    beta_item: String,
+    /// Alpha's engagement and its assessment sent to Sigma.
+    alpha_engagement: String,
+    alpha_assessment: String,
+    alpha_answer: String,
+    alpha_evidence: String,
+    /// Beta's engagement, sent to Tau (another supplier, not Sigma's business).
+    beta_engagement: String,
+    beta_assessment: String,
+    beta_answer: String,
+    beta_evidence: String,
+    /// A commitment of each engagement, a requirement of each matrix, and a
+    /// notification of Beta's supplier.
+    alpha_commitment: String,
+    beta_commitment: String,
+    alpha_requirement: String,
+    beta_requirement: String,
+    beta_notification: String,
+}
+
+fn slug(c: Caller) -> String {
+    match c {
+        Anon => "anon".into(),
+        Alpha(r) => format!("alpha-{}", r.as_str()),
+        Sigma(r) => format!("sigma-{}", r.as_str()),
+        Kappa(r) => format!("kappa-{}", r.as_str()),
+    }
+}
+
+/// Expected status per caller, for the ones that differ from `default`.
+fn expect(c: Caller, default: u16, rules: &[(Caller, u16)]) -> u16 {
+    if c == Anon {
+        return 401;
+    }
+    rules
+        .iter()
+        .find(|(who, _)| *who == c)
+        .map(|(_, s)| *s)
+        .unwrap_or(default)
+}
+
+fn alpha_all(s: u16) -> Vec<(Caller, u16)> {
+    [Role::Admin, Role::Reviewer, Role::Contributor, Role::Viewer]
+        .map(|r| (Alpha(r), s))
+        .to_vec()
+}
+
+fn alpha_managers(s: u16) -> Vec<(Caller, u16)> {
+    [Role::Admin, Role::Reviewer, Role::Contributor]
+        .map(|r| (Alpha(r), s))
+        .to_vec()
+}
+
+fn alpha_reviewers(s: u16) -> Vec<(Caller, u16)> {
+    vec![(Alpha(Role::Admin), s), (Alpha(Role::Reviewer), s)]
+}
+
+fn sigma_editors(s: u16) -> Vec<(Caller, u16)> {
+    vec![(Sigma(Role::Admin), s), (Sigma(Role::Contributor), s)]
+}
+
+/// Alpha's people and its assessor's: those who read Alpha's engagement.
+fn alpha_readers(s: u16) -> Vec<(Caller, u16)> {
+    let mut v = alpha_all(s);
+    v.extend([(Kappa(Role::Admin), s), (Kappa(Role::Viewer), s)]);
+    v
+}
+
+fn admin_only(c: Caller) -> u16 {
+    expect(
+        c,
+        404,
+        &[
+            (Alpha(Role::Admin), 200),
+            (Sigma(Role::Admin), 200),
+            (Kappa(Role::Admin), 200),
+        ],
+    )
+}
+
+/// An OSCAL profile including one control of catalog `id`.
+fn oscal_profile_of(id: &str) -> String {
+    serde_json::json!({"profile": {
+        "uuid": "0f8fad5b-d9cb-469f-a165-70867728950e",
+        "metadata": {"title": "Sneaky", "last-modified": "2026-01-01T00:00:00Z",
+                     "version": "1", "oscal-version": "1.1.2"},
+        "imports": [{"href": format!("https://x.example/catalogs/{id}/export/oscal"),
+                     "include-controls": [{"with-ids": ["b-1"]}]}],
+        "modify": {"alters": [{"control-id": "b-1", "adds": [{"position": "ending",
+            "props": [{"name": "target", "ns": "https://pactline.dev/ns/oscal", "value": "2"}]}]}]}
+    }})
+    .to_string()
+}
+
+/// One call: endpoint, form arguments, expected status.
+type Case = (&'static str, Vec<(String, String)>, u16);
+
+/// Every server function, as `c` calls it, in the order the matrix calls them.
+fn cases(c: Caller, ids: &Ids) -> Vec<Case> {
+    [
+        organization_cases(c, ids),
+        catalog_cases(c, ids),
+        assessment_cases(c, ids),
+        profile_cases(c, ids),
+        commitment_cases(c, ids),
+        link_cases(c, ids),
+    ]
+    .concat()
+}
+
+/// Form arguments from pairs.
+fn a(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+/// The same for every caller (links that need no session).
+fn anyone(status: u16) -> u16 {
+    status
+}
+
+/// What a caller must never see in any answer.
+fn foreign(c: Caller) -> &'static [&'static str] {
+    match c {
+        Anon => &[
+            "alpha.test",
+            "beta.test",
+            "sigma.test",
+            "Alpha Water",
+            "Beta Power",
+            "Sigma Devices",
+            "BETA-PROMISE",
+        ],
+        Alpha(_) => &[
+            "beta.test",
+            "Beta Power",
+            "@sigma.test",
+            "@kappa.test",
+            "Tau Systems",
+            "tau.test",
+            "BETA-PROMISE",
+        ],
+        // Sigma knows Alpha, its customer, by name; never its people, nor
+        // Beta, nor Beta's supplier Tau.
+        Sigma(_) => &[
+            "beta.test",
+            "Beta Power",
+            "@alpha.test",
+            "Tau Systems",
+            "tau.test",
+            "OWNER-INTERNAL-REMARK",
+            "ASSESSOR-INTERNAL-REMARK",
+            // The supplier never learns who assesses the engagement.
+            "Kappa Assurance",
+            "BETA-PROMISE",
+        ],
+        // The assessor reads Alpha's engagement (Alpha, Sigma by name, all
+        // comments); never people's addresses, nor Beta or its supplier.
+        Kappa(_) => &[
+            "beta.test",
+            "Beta Power",
+            "@alpha.test",
+            "@sigma.test",
+            "Tau Systems",
+            "tau.test",
+            "BETA-PROMISE",
+        ],
+    }
+}
+
+fn registered_endpoints() -> BTreeSet<String> {
+    leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.trim_start_matches("/api/").to_string())
+        .collect()
+}
+
+#[test]
+fn every_server_function_is_in_the_matrix() {
+    let ids = Ids {
+        alpha_member: "1".into(),
+        alpha_invitation: "1".into(),
+        beta_member: "2".into(),
+        beta_invitation: "2".into(),
+        beta_org: "2".into(),
+        shipped_catalog: "1".into(),
+        beta_catalog: "2".into(),
+        alpha_catalog: "3".into(),
+        alpha_profile: "1".into(),
+        alpha_item: "1".into(),
+        beta_profile: "2".into(),
+        beta_item: "2".into(),
+        alpha_engagement: "1".into(),
+        alpha_assessment: "1".into(),
+        alpha_answer: "1".into(),
+        alpha_evidence: "1".into(),
+        beta_engagement: "2".into(),
+        beta_assessment: "2".into(),
+        beta_answer: "2".into(),
+        beta_evidence: "2".into(),
+        alpha_commitment: "1".into(),
+        beta_commitment: "2".into(),
+        alpha_requirement: "1".into(),
+        beta_requirement: "2".into(),
+        beta_notification: "2".into(),
+    };
+    let covered: BTreeSet<String> = cases(Anon, &ids)
+        .into_iter()
+        .map(|(e, _, _)| e.to_string())
+        .collect();
+    let registered = registered_endpoints();
+    assert!(!registered.is_empty(), "no server functions registered");
+    let missing: Vec<_> = registered.difference(&covered).collect();
+    assert!(
+        missing.is_empty(),
+        "server functions missing from the isolation matrix: {missing:?}"
+    );
+    let stale: Vec<_> = covered.difference(&registered).collect();
+    assert!(
+        stale.is_empty(),
+        "matrix lists server functions that do not exist: {stale:?}"
+    );
+}
+
+async fn id_of(app: &TestApp, c: &Client, endpoint: &str, key: &str, value: &str) -> String {
+    let (st, list) = app.call(c, endpoint, &[]).await;
+    assert_eq!(st, StatusCode::OK, "{endpoint}: {list}");
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m[key] == value)
+        .unwrap_or_else(|| panic!("{value} not in {list}"))["id"]
+        .to_string()
+}
+
+async fn isolation_matrix(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let w = World::build(&app).await;
+    let alpha_admin = app.login(w.alpha.email(Role::Admin), PASSWORD).await;
+    let beta_admin = app.login(w.beta.email(Role::Admin), PASSWORD).await;
+    for (c, org) in [(&alpha_admin, "alpha"), (&beta_admin, "beta")] {
+        let (st, _) = app
+            .call(
+                c,
+                "invite_member",
+                &[
+                    ("email", &format!("pending@{org}.test")),
+                    ("role", "viewer"),
+                ],
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK);
+    }
+    let ids = Ids {
+        alpha_member: id_of(
+            &app,
+            &alpha_admin,
+            "list_members",
+            "email",
+            w.alpha.email(Role::Viewer),
+        )
+        .await,
+        alpha_invitation: id_of(
+            &app,
+            &alpha_admin,
+            "list_invitations",
+            "email",
+            "pending@alpha.test",
+        )
+        .await,
+        beta_member: id_of(
+            &app,
+            &beta_admin,
+            "list_members",
+            "email",
+            w.beta.email(Role::Viewer),
+        )
+        .await,
+        beta_invitation: id_of(
+            &app,
+            &beta_admin,
+            "list_invitations",
+            "email",
+            "pending@beta.test",
+        )
+        .await,
+        beta_org: w.beta.id.0.to_string(),
+        shipped_catalog: crate::catalogs::shipped_id(&app, "iec-62443-4-2")
+            .await
+            .to_string(),
+        beta_catalog: crate::catalogs::custom_catalog(&app, w.beta.id.0, "Beta Power OT standard")
+            .await
+            .to_string(),
+        alpha_catalog: crate::catalogs::custom_catalog(&app, w.alpha.id.0, "Alpha corporate")
+            .await
+            .to_string(),
+        alpha_profile: String::new(),
+        alpha_item: String::new(),
+        beta_profile: String::new(),
+        beta_item: String::new(),
+        alpha_engagement: String::new(),
+        alpha_assessment: String::new(),
+        alpha_answer: String::new(),
+        alpha_evidence: String::new(),
+        beta_engagement: String::new(),
+        beta_assessment: String::new(),
+        beta_answer: String::new(),
+        beta_evidence: String::new(),
+        alpha_commitment: String::new(),
+        beta_commitment: String::new(),
+        alpha_requirement: String::new(),
+        beta_requirement: String::new(),
+        beta_notification: String::new(),
+    };
+    let mut ids = ids;
+    for (c, org) in [(&alpha_admin, "alpha"), (&beta_admin, "beta")] {
+        let id = crate::profiles::create(&app, c, &format!("{org} profile")).await;
+        let (st, _) = crate::profiles::add_edr(&app, c, &id, "1").await;
+        assert_eq!(st, StatusCode::OK);
+        let (_, p) = app.call(c, "get_profile", &[("profile_id", &id)]).await;
+        let item = p["items"][0]["id"].to_string();
+        if org == "alpha" {
+            (ids.alpha_profile, ids.alpha_item) = (id, item);
+        } else {
+            (ids.beta_profile, ids.beta_item) = (id, item);
+        }
+    }
+    // Alpha sends a published profile to Sigma; Beta one to Tau, a supplier
+    // of its own. Each supplier attaches a file.
+    let tau = crate::common::org(
+        &app.state,
+        "Tau Systems",
+        "tau",
+        app::model::OrgKind::ProductSupplier,
+        &[Role::Admin],
+    )
+    .await;
+    let (st, _) = app
+        .call(
+            &beta_admin,
+            "invite_supplier",
+            &[
+                ("name", "Tau Systems"),
+                ("kind", "product_supplier"),
+                ("admin_email", "admin@tau.test"),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let tau_admin = app.login(tau.email(Role::Admin), PASSWORD).await;
+    let sigma_admin = app.login(w.sigma.email(Role::Admin), PASSWORD).await;
+    for (owner, supplier, supplier_client, org) in [
+        (&alpha_admin, w.sigma.id.0, &sigma_admin, "alpha"),
+        (&beta_admin, tau.id.0, &tau_admin, "beta"),
+    ] {
+        // A published profile of its own, so the draft above stays editable.
+        let profile = crate::profiles::create(&app, owner, &format!("{org} sent profile")).await;
+        let (st, _) = crate::profiles::add_edr(&app, owner, &profile, "1").await;
+        assert_eq!(st, StatusCode::OK);
+        let (st, _) = app
+            .call(owner, "publish_profile", &[("profile_id", &profile)])
+            .await;
+        assert_eq!(st, StatusCode::OK);
+        let (st, e) = app
+            .call(
+                owner,
+                "create_engagement",
+                &[("name", &format!("{org} tender")), ("description", "")],
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK, "{e}");
+        let (st, a) = app
+            .call(
+                owner,
+                "send_assessment",
+                &[
+                    ("engagement_id", &e.to_string()),
+                    ("supplier_org_id", &supplier.to_string()),
+                    ("profile_id", &profile),
+                    ("due_on", &crate::assessments::due()),
+                    ("message", ""),
+                ],
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK, "{a}");
+        let (_, full) = app
+            .call(
+                supplier_client,
+                "get_assessment",
+                &[("assessment_id", &a.to_string())],
+            )
+            .await;
+        let answer = full["answers"][0]["id"].to_string();
+        let (st, ev) = app
+            .upload(
+                supplier_client,
+                "upload_evidence",
+                &[("answer_id", &answer)],
+                "proof.txt",
+                b"evidence".to_vec(),
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK, "{ev}");
+        // An internal remark of the asset owner, which its supplier must never see.
+        let (st, r) = app
+            .call(
+                owner,
+                "add_comment",
+                &[
+                    ("answer_id", &answer),
+                    ("visibility", "internal"),
+                    ("body", "OWNER-INTERNAL-REMARK about the price"),
+                ],
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK, "{r}");
+        // A commitment the owner proposes to its supplier (which tells the
+        // supplier's admin), and a requirement of the engagement's matrix.
+        let (st, commitment) = app
+            .call(
+                owner,
+                "create_commitment",
+                &[
+                    ("assessment_id", &a.to_string()),
+                    ("promisor", "supplier"),
+                    ("requirement", ""),
+                    (
+                        "title",
+                        &format!("{}-PROMISE patch the firmware", org.to_uppercase()),
+                    ),
+                    ("due_on", "2099-01-01"),
+                ],
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK, "{commitment}");
+        let (st, m) = app
+            .call(owner, "get_matrix", &[("engagement_id", &e.to_string())])
+            .await;
+        assert_eq!(st, StatusCode::OK, "{m}");
+        let requirement = m["rows"][0]["requirement_id"].to_string();
+        if org == "alpha" {
+            (ids.alpha_commitment, ids.alpha_requirement) = (commitment.to_string(), requirement);
+        } else {
+            (ids.beta_commitment, ids.beta_requirement) = (commitment.to_string(), requirement);
+            let (_, n) = app.call(supplier_client, "list_notifications", &[]).await;
+            ids.beta_notification = n["items"][0]["id"].to_string();
+            assert_ne!(ids.beta_notification, "null", "{n}");
+        }
+        let set = (e.to_string(), a.to_string(), answer, ev.to_string());
+        if org == "alpha" {
+            (
+                ids.alpha_engagement,
+                ids.alpha_assessment,
+                ids.alpha_answer,
+                ids.alpha_evidence,
+            ) = set;
+        } else {
+            (
+                ids.beta_engagement,
+                ids.beta_assessment,
+                ids.beta_answer,
+                ids.beta_evidence,
+            ) = set;
+        }
+    }
+
+    // Alpha invites Kappa Assurance into its engagement as assessor; Kappa
+    // leaves an internal remark that Sigma must never see.
+    let kappa = crate::common::org(
+        &app.state,
+        "Kappa Assurance",
+        "kappa",
+        app::model::OrgKind::Assessor,
+        &[Role::Admin, Role::Viewer],
+    )
+    .await;
+    let (st, r) = app
+        .call(
+            &alpha_admin,
+            "invite_assessor",
+            &[
+                ("engagement_id", &ids.alpha_engagement),
+                ("name", "Kappa Assurance"),
+                ("admin_email", "admin@kappa.test"),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{r}");
+    let kappa_admin = app.login(kappa.email(Role::Admin), PASSWORD).await;
+    let (st, r) = app
+        .call(
+            &kappa_admin,
+            "add_comment",
+            &[
+                ("answer_id", &ids.alpha_answer),
+                ("visibility", "internal"),
+                ("body", "ASSESSOR-INTERNAL-REMARK on the evidence"),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{r}");
+
+    let mut failures = Vec::new();
+    for caller in CALLERS {
+        let client = match caller {
+            Anon => app.client(),
+            Alpha(r) => app.login(w.alpha.email(r), PASSWORD).await,
+            Sigma(r) => app.login(w.sigma.email(r), PASSWORD).await,
+            Kappa(r) => app.login(kappa.email(r), PASSWORD).await,
+        };
+        for (endpoint, args, want) in cases(caller, &ids) {
+            let args: Vec<(&str, &str)> =
+                args.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            if std::env::var("MATRIX_TRACE").is_ok() {
+                eprintln!("{caller:?} {endpoint}");
+            }
+            let uploads = endpoint.starts_with("import_")
+                || endpoint.ends_with("_sheet")
+                || endpoint == "upload_evidence";
+            let (status, body) = if uploads {
+                // The `file` argument is the uploaded file's content.
+                let (file, fields): (Vec<_>, Vec<_>) =
+                    args.iter().partition(|(k, _)| k.starts_with("file:"));
+                let (name, content) = file.first().map(|(k, v)| (&k[5..], *v)).unwrap();
+                app.upload(
+                    &client,
+                    endpoint,
+                    &fields,
+                    name,
+                    content.as_bytes().to_vec(),
+                )
+                .await
+            } else {
+                app.call(&client, endpoint, &args).await
+            };
+            if status.as_u16() != want {
+                failures.push(format!(
+                    "{caller:?} {endpoint} {args:?}: got {status}, want {want}: {body}"
+                ));
+            }
+            let text = body.to_string();
+            for marker in foreign(caller) {
+                if text.contains(marker) {
+                    failures.push(format!(
+                        "{caller:?} {endpoint}: answer mentions {marker}: {text}"
+                    ));
+                }
+            }
+        }
+        for (path, want) in pages(caller, &ids) {
+            let r = client
+                .get(app.url(&path))
+                .header("accept", "text/html")
+                .send()
+                .await
+                .unwrap();
+            let status = r.status().as_u16();
+            if status != want {
+                failures.push(format!("{caller:?} GET {path}: got {status}, want {want}"));
+            }
+            let html = String::from_utf8_lossy(&r.bytes().await.unwrap()).into_owned();
+            for marker in foreign(caller) {
+                if html.contains(marker) {
+                    failures.push(format!("{caller:?} GET {path}: page mentions {marker}"));
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "isolation failures:\n{}",
+        failures.join("\n")
+    );
+
+    // Beta's objects are untouched by all of the above.
+    let (_, members) = app.call(&beta_admin, "list_members", &[]).await;
+    assert!(members.as_array().unwrap().iter().all(
+        |m| m["is_active"] == true && (m["role"] != "admin" || m["email"] == "admin@beta.test")
+    ));
+    let (_, invitations) = app.call(&beta_admin, "list_invitations", &[]).await;
+    assert_eq!(invitations[0]["status"], "Pending");
+    app.finish().await;
+}
+both!(isolation_matrix);
