@@ -257,6 +257,12 @@ async fn serve(config: Config) {
         println!("{}", demo::logins_table());
     }
     tokio::spawn(pactline::housekeeping(st.clone()));
+    app::server::mail::spawn_delivery(
+        st.db.clone(),
+        st.writer.clone(),
+        st.mailer.clone(),
+        st.clock.clone(),
+    );
     if st.config.reminder_interval_secs > 0 {
         app::server::services::reminders::spawn(
             st.clone(),

@@ -35,6 +35,13 @@ impl FixedClock {
     }
 }
 
+impl FixedClock {
+    /// Moves the clock on by `by`, for tests of what happens later.
+    pub fn advance(&self, by: chrono::Duration) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) += by;
+    }
+}
+
 impl Clock for FixedClock {
     fn now(&self) -> chrono::DateTime<chrono::Utc> {
         *self.0.lock().unwrap_or_else(|e| e.into_inner())

@@ -89,6 +89,15 @@ async fn connect_with(
             .foreign_keys(true)
             .pragma("wal_autocheckpoint", checkpoints)
     });
+    // A statement that waits on a row lock longer than a SQLite writer
+    // waits for its turn fails instead of hanging: a request that holds a
+    // lock and then waits for something else can never stall the others.
+    opts.map_sqlx_postgres_opts(|o| {
+        o.options([
+            ("lock_timeout", "15s"),
+            ("idle_in_transaction_session_timeout", "60s"),
+        ])
+    });
     opts.map_sqlx_sqlite_pool_opts(|pool| {
         pool.after_connect(|conn, _| {
             Box::pin(async move {

@@ -128,7 +128,7 @@ async fn a_supplier_answers_with_evidence_and_submits(b: Backend) {
     let s = send(&app, &w).await;
 
     // The supplier's admins and contributors are told.
-    let mail = app.mails_to(w.sigma.email(Role::Contributor));
+    let mail = app.mails_to(w.sigma.email(Role::Contributor)).await;
     assert!(mail
         .iter()
         .any(|m| m.body.contains(&format!("/assessments/{}", s.assessment))));
@@ -344,6 +344,7 @@ async fn a_supplier_answers_with_evidence_and_submits(b: Backend) {
     );
     assert!(app
         .mails_to(w.alpha.email(Role::Reviewer))
+        .await
         .iter()
         .any(|m| m.subject.contains("submitted")));
     // Locked now.

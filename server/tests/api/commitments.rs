@@ -498,6 +498,7 @@ async fn reminders_go_out_once_even_from_two_schedulers(b: Backend) {
         sigma_people
     );
     // E-mail went with each notification.
+    app.deliver_mail().await;
     let mails = app.mail.lock().unwrap().clone();
     assert!(mails
         .iter()

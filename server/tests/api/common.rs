@@ -164,6 +164,12 @@ impl TestApp {
             .output_name("pactline")
             .site_addr(addr)
             .build();
+        app::server::mail::spawn_delivery(
+            state.db.clone(),
+            state.writer.clone(),
+            state.mailer.clone(),
+            state.clock.clone(),
+        );
         let router = pactline::router(state.clone(), options);
         tokio::spawn(async move {
             axum::serve(
@@ -289,7 +295,11 @@ impl TestApp {
         )
     }
 
-    pub fn mails_to(&self, to: &str) -> Vec<Mail> {
+    /// The messages delivered to `to`, once every message nobody has tried
+    /// to deliver yet has been tried (the delivery job runs every second;
+    /// this does not wait for it).
+    pub async fn mails_to(&self, to: &str) -> Vec<Mail> {
+        self.deliver_mail().await;
         self.mail
             .lock()
             .unwrap()
@@ -297,6 +307,31 @@ impl TestApp {
             .filter(|m| m.to == to)
             .cloned()
             .collect()
+    }
+
+    /// Delivers what is due now, and waits until no message is left that
+    /// was never tried (one the delivery job holds is delivered by it).
+    pub async fn deliver_mail(&self) {
+        use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+        let st = &self.state;
+        for _ in 0..100 {
+            app::server::mail::deliver_due(&st.db, &st.writer, &st.mailer, st.clock.now())
+                .await
+                .unwrap();
+            let untried = app::server::entities::outbox::Entity::find()
+                .filter(app::server::entities::outbox::Column::PendingBody.is_not_null())
+                .filter(app::server::entities::outbox::Column::Attempts.eq(0))
+                .count(&st.db)
+                .await
+                .unwrap();
+            // A claimed message counts as tried before it is handed over:
+            // give the job's delivery a moment to land.
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            if untried == 0 {
+                return;
+            }
+        }
+        panic!("mail stayed undelivered for 2 s");
     }
 }
 

@@ -12,6 +12,7 @@ mod comparison;
 mod demo;
 mod hostile;
 mod isolation;
+mod mail;
 mod matrix;
 mod members;
 mod page_queries;

@@ -29,7 +29,7 @@ async fn a_forgotten_password_is_reset_by_a_single_use_link(b: Backend) {
 
     let token = reset_tokens(&app, email, 1).await.remove(0);
     let token = token.as_str();
-    assert!(app.mails_to("ghost@beta.test").is_empty());
+    assert!(app.mails_to("ghost@beta.test").await.is_empty());
 
     let (st, err) = app
         .call(
@@ -76,7 +76,7 @@ both!(a_forgotten_password_is_reset_by_a_single_use_link);
 async fn reset_tokens(app: &TestApp, to: &str, n: usize) -> Vec<String> {
     let mut mails = Vec::new();
     for _ in 0..100 {
-        mails = app.mails_to(to);
+        mails = app.mails_to(to).await;
         if mails.len() >= n {
             break;
         }

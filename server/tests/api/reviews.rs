@@ -97,6 +97,7 @@ async fn a_reviewer_reviews_clarifies_and_decides(b: Backend) {
     assert_eq!((st, r), (StatusCode::OK, Value::from("changes_requested")));
     assert!(app
         .mails_to(w.sigma.email(Role::Contributor))
+        .await
         .iter()
         .any(|m| m.subject.contains("Changes requested")));
     let v = sa["answers"][0]["version"].as_i64().unwrap();

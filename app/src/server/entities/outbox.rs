@@ -14,6 +14,11 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub sent_at: Option<DateTimeUtc>,
     pub last_error: Option<String>,
+    /// The message as it will be sent, until it is sent or given up on.
+    pub pending_body: Option<String>,
+    pub attempts: i32,
+    /// When delivery is next tried (a claimed row is leased into the future).
+    pub next_attempt_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -189,10 +189,15 @@ pub async fn outbox(actor: &Actor, state: &AppState) -> Result<Vec<OutboxDto>, A
             recipient: r.recipient,
             subject: r.subject,
             created_at: ts(r.created_at),
-            status: match (r.sent_at, r.last_error) {
-                (Some(t), _) => format!("Sent {}", ts(t)),
-                (None, Some(e)) => format!("Not sent: {e}"),
-                (None, None) => "Queued".into(),
+            status: match (r.sent_at, r.pending_body.is_some(), r.last_error) {
+                (Some(t), _, _) => format!("Sent {}", ts(t)),
+                (None, true, Some(e)) => match r.next_attempt_at {
+                    Some(t) => format!("{e} (next attempt {})", ts(t)),
+                    None => e,
+                },
+                (None, true, None) => "Queued".into(),
+                (None, false, Some(e)) => format!("Not sent: {e}"),
+                (None, false, None) => "Not sent".into(),
             },
         })
         .collect())

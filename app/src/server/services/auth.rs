@@ -14,7 +14,7 @@ use crate::server::{
 use chrono::Duration;
 use sea_orm::{
     sea_query::Expr, ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set,
+    QueryOrder, QuerySelect, Set,
 };
 use serde_json::json;
 
@@ -310,18 +310,24 @@ async fn send_reset(
         return Ok(());
     };
     let now = state.clock.now();
-    // At most three links an hour per account: the mailbox owner is not flooded.
+    let txn = db::write_txn(&state.writer).await?;
+    // At most three links an hour per account: the mailbox owner is not
+    // flooded. Counted under the account's row lock, so requests that
+    // arrive together queue here instead of all seeing two earlier links.
+    user::Entity::find_by_id(user.id)
+        .lock_exclusive()
+        .one(&txn)
+        .await?;
     let recent = password_reset::Entity::find()
         .filter(password_reset::Column::UserId.eq(user.id))
         .filter(password_reset::Column::CreatedAt.gt(now - Duration::hours(1)))
-        .count(db)
+        .count(&txn)
         .await?;
     if recent >= 3 {
         tracing::warn!(user = user.id.0, "password reset requests throttled");
         return Ok(());
     }
     let token = tokens::new_token();
-    let txn = db::write_txn(&state.writer).await?;
     password_reset::ActiveModel {
         user_id: Set(user.id),
         token_hash: Set(tokens::hash_token(&token)),
