@@ -145,21 +145,14 @@ pub async fn answer_editable<C: ConnectionTrait>(
     // The answer with its assessment in one query (every autosave runs it):
     // both must be the caller's organization's, as the supplier.
     let org = actor.org_id().0;
-    let (x, a) = answer::Entity::find_by_id(answer_id)
-        .filter(answer::Column::SupplierOrgId.eq(org))
-        .join(
-            sea_orm::JoinType::InnerJoin,
-            answer::Entity::belongs_to(assessment::Entity)
-                .from(answer::Column::AssessmentId)
-                .to(assessment::Column::Id)
-                .into(),
-        )
-        .filter(assessment::Column::SupplierOrgId.eq(org))
-        .select_also(assessment::Entity)
-        .one(conn)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let a = a.ok_or(AppError::NotFound)?;
+    let (x, a) = answer_with_assessment(
+        conn,
+        answer_id,
+        Condition::all()
+            .add(answer::Column::SupplierOrgId.eq(org))
+            .add(assessment::Column::SupplierOrgId.eq(org)),
+    )
+    .await?;
     if side_of(actor, &a) != Side::Supplier {
         return Err(AppError::NotFound);
     }
@@ -194,6 +187,17 @@ pub async fn answer_readable<C: ConnectionTrait>(
     actor: &Actor,
     answer_id: AnswerId,
 ) -> Result<(Readable<assessment::Model>, Readable<answer::Model>), AppError> {
+    let (x, a) = answer_with_assessment(conn, answer_id, readable_condition(actor)).await?;
+    Ok((readable(a), readable(x)))
+}
+
+/// An answer with its assessment, in one query, where `condition` (on
+/// either table) holds; otherwise not found.
+async fn answer_with_assessment<C: ConnectionTrait>(
+    conn: &C,
+    answer_id: AnswerId,
+    condition: Condition,
+) -> Result<(answer::Model, assessment::Model), AppError> {
     let (x, a) = answer::Entity::find_by_id(answer_id)
         .join(
             sea_orm::JoinType::InnerJoin,
@@ -202,13 +206,12 @@ pub async fn answer_readable<C: ConnectionTrait>(
                 .to(assessment::Column::Id)
                 .into(),
         )
-        .filter(readable_condition(actor))
+        .filter(condition)
         .select_also(assessment::Entity)
         .one(conn)
         .await?
         .ok_or(AppError::NotFound)?;
-    let a = a.ok_or(AppError::NotFound)?;
-    Ok((readable(a), readable(x)))
+    Ok((x, a.ok_or(AppError::NotFound)?))
 }
 
 /// An answer of an assessment the actor's organization is a party to, with
