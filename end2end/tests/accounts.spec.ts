@@ -39,6 +39,8 @@ test.describe('without JavaScript', () => {
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Welcome, ${demo.helixAdmin.name}`);
     await page.goto('/members');
     await expect(page.getByTestId(`member-${demo.helixContributor.email}`)).toBeVisible();
+    // The admin sees how much of the evidence quota the demo's files use.
+    await expect(page.getByTestId('storage')).toContainText(/Evidence storage: \d+ KiB of 2048\.0 MiB/);
   });
 });
 

@@ -16,6 +16,7 @@ mod m20261128_000007_assessors;
 mod m20261128_000008_commitments;
 mod m20261202_000009_invitation_attempts;
 mod m20261203_000010_outbox_delivery;
+mod m20261203_000011_blobs;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000008_commitments::Migration),
             Box::new(m20261202_000009_invitation_attempts::Migration),
             Box::new(m20261203_000010_outbox_delivery::Migration),
+            Box::new(m20261203_000011_blobs::Migration),
         ]
     }
 }

@@ -149,5 +149,8 @@ pub async fn housekeeping(state: AppState) {
         if let Err(e) = app::server::services::admin::purge_expired(&state).await {
             tracing::warn!(error = %e, "housekeeping failed");
         }
+        if let Err(e) = app::server::services::evidence_files::sweep_blobs(&state).await {
+            tracing::warn!(error = %e, "removing unused evidence files failed");
+        }
     }
 }

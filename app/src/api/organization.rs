@@ -3,7 +3,7 @@
 
 use crate::model::{
     AppError, AuditEventDto, InvitationDto, InvitationId, InvitationSent, MemberDto, MembershipId,
-    OrgOverview, OutboxDto, SupplierDto, SupplierInvited,
+    OrgOverview, OutboxDto, StorageDto, SupplierDto, SupplierInvited,
 };
 #[cfg(feature = "ssr")]
 use crate::model::{MemberInvite, OrgInvite};
@@ -86,6 +86,11 @@ pub async fn invite_supplier(
         .await
     })
     .await
+}
+
+#[server(endpoint = "storage_usage")]
+pub async fn storage_usage() -> Result<StorageDto, AppError> {
+    as_actor(|actor, state| async move { admin::storage(&actor, &state).await }).await
 }
 
 #[server(endpoint = "list_outbox")]

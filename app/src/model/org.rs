@@ -365,6 +365,39 @@ pub struct OutboxDto {
     pub status: String,
 }
 
+/// How much evidence the organization keeps, against its quota.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StorageDto {
+    pub used_bytes: u64,
+    pub quota_bytes: u64,
+}
+
+impl StorageDto {
+    /// "80 KiB of 2048.0 MiB (0.0 %)".
+    pub fn summary(&self) -> String {
+        let share = if self.quota_bytes == 0 {
+            100.0
+        } else {
+            self.used_bytes as f64 * 100.0 / self.quota_bytes as f64
+        };
+        format!(
+            "{} of {} ({share:.1} %)",
+            human_size(self.used_bytes),
+            human_size(self.quota_bytes)
+        )
+    }
+}
+
+/// A size for people: "80 KiB" below a mebibyte, "12.3 MiB" from there.
+pub fn human_size(bytes: u64) -> String {
+    const MIB: u64 = 1024 * 1024;
+    if bytes < MIB {
+        format!("{} KiB", bytes.div_ceil(1024))
+    } else {
+        format!("{:.1} MiB", bytes as f64 / MIB as f64)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEventDto {
     pub seq: i64,

@@ -1,7 +1,7 @@
 //! Members of the organization: roles, deactivation, invitations.
 
 use crate::api::organization::{
-    list_invitations, list_members, ChangeMemberRole, InviteMember, RenewInvitation,
+    list_invitations, list_members, storage_usage, ChangeMemberRole, InviteMember, RenewInvitation,
     RevokeInvitation, SetMemberActive,
 };
 use crate::components::{action_error, field_error, use_me, ErrorBox};
@@ -78,6 +78,7 @@ pub fn MembersPage() -> impl IntoView {
                 }
             })}
         </Transition>
+        {admin.then(|| view! { <StorageFigure/> })}
         {admin.then(|| view! {
             <InviteForm action=invite/>
             <section class="card">
@@ -235,5 +236,26 @@ pub fn SentLink(
         }),
         _ => None,
     }
+    }
+}
+
+/// The evidence the organization keeps against its quota.
+#[component]
+fn StorageFigure() -> impl IntoView {
+    let usage = Resource::new(|| (), |_| storage_usage());
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                match usage.await {
+                    Err(e) => Either::Left(view! { <ErrorBox error=e/> }),
+                    Ok(u) => Either::Right(view! {
+                        <p class="muted" data-testid="storage">
+                            "Evidence storage: " {u.summary()}
+                            " — files your members attached to answers count against it."
+                        </p>
+                    }),
+                }
+            })}
+        </Transition>
     }
 }

@@ -5,6 +5,7 @@
 use sha2::{Digest, Sha256};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 /// Content-addressed storage: the same bytes are stored once.
 pub trait BlobStore: Send + Sync + 'static {
@@ -12,6 +13,10 @@ pub trait BlobStore: Send + Sync + 'static {
     fn put(&self, bytes: &[u8]) -> io::Result<String>;
     /// The bytes stored under `sha256`.
     fn get(&self, sha256: &str) -> io::Result<Vec<u8>>;
+    /// Removes what is stored under `sha256`; nothing there is no error.
+    fn delete(&self, sha256: &str) -> io::Result<()>;
+    /// Every stored digest with when it was last put (written or reused).
+    fn list(&self) -> io::Result<Vec<(String, SystemTime)>>;
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -50,6 +55,11 @@ impl BlobStore for FsStore {
         let digest = sha256_hex(bytes);
         let path = self.path(&digest);
         if path.exists() {
+            // Reused: a sweep for unused files must see it as fresh.
+            std::fs::File::options()
+                .write(true)
+                .open(&path)?
+                .set_modified(SystemTime::now())?;
             return Ok(digest);
         }
         let dir = path.parent().expect("blob path has a parent");
@@ -71,6 +81,39 @@ impl BlobStore for FsStore {
             return Err(io::Error::new(io::ErrorKind::InvalidData, "blob corrupted"));
         }
         Ok(bytes)
+    }
+
+    fn delete(&self, sha256: &str) -> io::Result<()> {
+        if !valid_digest(sha256) {
+            return Err(io::Error::new(io::ErrorKind::InvalidInput, "not a digest"));
+        }
+        match std::fs::remove_file(self.path(sha256)) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+            other => other,
+        }
+    }
+
+    fn list(&self) -> io::Result<Vec<(String, SystemTime)>> {
+        let mut found = Vec::new();
+        let level = |dir: &Path| -> io::Result<Vec<std::fs::DirEntry>> {
+            match std::fs::read_dir(dir) {
+                Ok(entries) => entries.collect(),
+                Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Vec::new()),
+                Err(e) => Err(e),
+            }
+        };
+        for a in level(&self.root)? {
+            for b in level(&a.path())? {
+                for f in level(&b.path())? {
+                    let name = f.file_name().to_string_lossy().into_owned();
+                    // Temporary files of writes in progress are not blobs.
+                    if valid_digest(&name) {
+                        found.push((name, f.metadata()?.modified()?));
+                    }
+                }
+            }
+        }
+        Ok(found)
     }
 }
 
@@ -101,5 +144,13 @@ mod tests {
             .unwrap()
             .collect();
         assert_eq!(leftovers.len(), 1);
+        let listed = store.list().unwrap();
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0].0, a);
+        store.delete(&a).unwrap();
+        store.delete(&a).unwrap();
+        assert!(store.get(&a).is_err());
+        assert!(store.list().unwrap().is_empty());
+        assert!(store.delete("../x").is_err());
     }
 }

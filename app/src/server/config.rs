@@ -54,6 +54,11 @@ pub struct Config {
     pub hash_concurrency: usize,
     /// How often the reminder job looks for due dates (seconds; 0: never).
     pub reminder_interval_secs: u64,
+    /// Evidence one organization may keep, in bytes (the files its members
+    /// attached, counted once per attachment).
+    pub evidence_quota_bytes: u64,
+    /// Evidence files one user may attach per hour.
+    pub uploads_per_hour: u64,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -145,6 +150,9 @@ impl Config {
             },
             hash_concurrency: env_parse("PACTLINE_HASH_CONCURRENCY", (cores / 2).max(1))?,
             reminder_interval_secs: env_parse("PACTLINE_REMINDER_INTERVAL_SECS", 300)?,
+            evidence_quota_bytes: env_parse::<u64>("PACTLINE_EVIDENCE_QUOTA_MIB", 2048)?
+                .saturating_mul(1024 * 1024),
+            uploads_per_hour: env_parse("PACTLINE_UPLOADS_PER_HOUR", 120)?,
         })
     }
 
@@ -162,6 +170,8 @@ impl Config {
             trust_proxy: super::proxy::TrustedProxies::None,
             hash_concurrency: 1,
             reminder_interval_secs: 0,
+            evidence_quota_bytes: 2048 * 1024 * 1024,
+            uploads_per_hour: 120,
         }
     }
 }

@@ -70,6 +70,12 @@ fn set_status<T>(result: &Result<T, AppError>) {
             resp.set_status(
                 http::StatusCode::from_u16(e.status()).unwrap_or(http::StatusCode::BAD_REQUEST),
             );
+            if let AppError::RateLimited {
+                retry_after_secs, ..
+            } = e
+            {
+                resp.insert_header(http::header::RETRY_AFTER, (*retry_after_secs).into());
+            }
         }
     }
 }

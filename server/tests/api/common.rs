@@ -63,6 +63,10 @@ pub struct Options {
     /// Deliver through this SMTP server instead (overrides `memory_mail`).
     pub smtp: Option<app::server::config::SmtpConfig>,
     pub session_idle: Option<std::time::Duration>,
+    /// Evidence one organization may keep, and files one user may attach
+    /// per hour (the server's defaults when unset).
+    pub evidence_quota_bytes: Option<u64>,
+    pub uploads_per_hour: Option<u64>,
     pub session_absolute: Option<std::time::Duration>,
     /// Which `X-Forwarded-For` entries the server believes.
     pub trust_proxy: app::server::proxy::TrustedProxies,
@@ -78,6 +82,8 @@ impl Default for Options {
             secure_cookies: false,
             smtp: None,
             session_idle: None,
+            evidence_quota_bytes: None,
+            uploads_per_hour: None,
             session_absolute: None,
             trust_proxy: Default::default(),
             https_base: false,
@@ -136,6 +142,12 @@ impl TestApp {
         }
         if let Some(d) = opts.session_absolute {
             config.session_absolute = d;
+        }
+        if let Some(q) = opts.evidence_quota_bytes {
+            config.evidence_quota_bytes = q;
+        }
+        if let Some(n) = opts.uploads_per_hour {
+            config.uploads_per_hour = n;
         }
         let (mailer, mail) = if let Some(smtp) = &opts.smtp {
             (

@@ -10,6 +10,7 @@ mod cli;
 mod commitments;
 mod comparison;
 mod demo;
+mod evidence;
 mod hostile;
 mod isolation;
 mod mail;

@@ -63,6 +63,74 @@ async fn a_role_change_takes_effect_at_once(b: Backend) {
 }
 both!(a_role_change_takes_effect_at_once);
 
+async fn two_admins_demoting_each_other_at_once_leave_one_admin(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let w = World::build(&app).await;
+    let first = app.login(w.alpha.email(Role::Admin), PASSWORD).await;
+    let (_, list) = app.call(&first, "list_members", &[]).await;
+    let second_email = w.alpha.email(Role::Contributor);
+    let second_id = member_id(&list, second_email);
+    let first_id = member_id(&list, w.alpha.email(Role::Admin));
+    for round in 0..5 {
+        // Both admins again, then each demotes the other at the same moment.
+        let (st, r) = app
+            .call(
+                &first,
+                "change_member_role",
+                &[("membership_id", &second_id), ("role", "admin")],
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK, "{r}");
+        let second = app.login(second_email, PASSWORD).await;
+        let (st, r) = app
+            .call(
+                &second,
+                "change_member_role",
+                &[("membership_id", &first_id), ("role", "admin")],
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK, "{r}");
+        let demote_second = [("membership_id", second_id.as_str()), ("role", "viewer")];
+        let demote_first = [("membership_id", first_id.as_str()), ("role", "viewer")];
+        let (a, b2) = tokio::join!(
+            app.call(&first, "change_member_role", &demote_second),
+            app.call(&second, "change_member_role", &demote_first),
+        );
+        let ok = [a.0, b2.0].iter().filter(|s| **s == StatusCode::OK).count();
+        assert_eq!(ok, 1, "round {round}: {a:?} {b2:?}");
+        let admins = app
+            .state
+            .db
+            .query_one_raw(sea_orm::Statement::from_string(
+                app.state.db.get_database_backend(),
+                format!(
+                    "SELECT COUNT(*) AS n FROM memberships WHERE organization_id = {} \
+                     AND role = 'admin' AND is_active = true",
+                    w.alpha.id.0
+                ),
+            ))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get::<i64>("", "n")
+            .unwrap();
+        assert_eq!(admins, 1, "round {round}");
+        // Whoever is left as admin restores the first for the next round.
+        if a.0 != StatusCode::OK {
+            let (st, r) = app
+                .call(
+                    &second,
+                    "change_member_role",
+                    &[("membership_id", &first_id), ("role", "admin")],
+                )
+                .await;
+            assert_eq!(st, StatusCode::OK, "{r}");
+        }
+    }
+    app.finish().await;
+}
+both!(two_admins_demoting_each_other_at_once_leave_one_admin);
+
 async fn deactivating_a_member_ends_their_sessions(b: Backend) {
     let app = TestApp::spawn(b).await;
     let w = World::build(&app).await;

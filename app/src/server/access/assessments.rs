@@ -264,6 +264,30 @@ pub fn evidence_of_answer(x: &Readable<answer::Model>) -> Select<evidence::Entit
     evidence::Entity::find().filter(evidence::Column::AnswerId.eq(x.id))
 }
 
+/// The evidence files the actor's organization attached as a supplier: what
+/// counts against its storage quota.
+pub fn evidence_stored_by(actor: &Actor) -> Select<evidence::Entity> {
+    evidence::Entity::find()
+        .filter(evidence::Column::SizeBytes.is_not_null())
+        .filter(
+            evidence::Column::AssessmentId.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(assessment::Column::Id)
+                    .from(assessment::Entity)
+                    .and_where(assessment::Column::SupplierOrgId.eq(actor.org_id().0))
+                    .to_owned(),
+            ),
+        )
+}
+
+/// The evidence files the actor attached, in any assessment (for the
+/// upload rate limit).
+pub fn files_attached_by(actor: &Actor) -> Select<evidence::Entity> {
+    evidence::Entity::find()
+        .filter(evidence::Column::CreatedBy.eq(actor.user_id()))
+        .filter(evidence::Column::Kind.eq("file"))
+}
+
 /// An evidence item of an assessment the actor may read.
 pub async fn evidence_readable<C: ConnectionTrait>(
     conn: &C,

@@ -28,8 +28,8 @@ use super::{
     entities::{
         answer, answer_version, assessment, assessment_gap, audit_event, catalog, comment,
         commitment, engagement, engagement_assessor, evidence, invitation, membership,
-        notification, outbox, profile, profile_item, requirement, responsibility, review,
-        supplier_link,
+        notification, organization, outbox, profile, profile_item, requirement, responsibility,
+        review, supplier_link,
     },
     Actor,
 };
@@ -177,6 +177,19 @@ pub fn notifications_mine(actor: &Actor) -> Select<notification::Entity> {
 /// (counted, never listed: who else an owner works with is not its business).
 pub fn links_to_supplier(actor: &Actor) -> Select<supplier_link::Entity> {
     supplier_link::Entity::find().filter(supplier_link::Column::SupplierOrgId.eq(actor.org_id().0))
+}
+
+/// Holds the actor's organization's row until the transaction ends, so
+/// rules counted over the whole organization (its last active admin, its
+/// evidence quota, its members' upload rate) are checked by one writer at a
+/// time. SQLite has one writer anyway; on PostgreSQL this is a row lock.
+pub async fn lock_organization<C: ConnectionTrait>(txn: &C, actor: &Actor) -> Result<(), AppError> {
+    organization::Entity::find_by_id(actor.org_id())
+        .lock_exclusive()
+        .one(txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(())
 }
 
 /// All rows of `E` that the actor's organization owns.

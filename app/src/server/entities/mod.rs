@@ -1,5 +1,5 @@
 //! sea-orm entities, one per table. Tenant data among them is loaded only
-//! through `server::scoped`.
+//! through `server::access`.
 
 pub mod answer;
 pub mod answer_version;
@@ -7,6 +7,7 @@ pub mod assessment;
 pub mod assessment_gap;
 pub mod audit_chain;
 pub mod audit_event;
+pub mod blob;
 pub mod calendar_feed;
 pub mod catalog;
 pub mod comment;

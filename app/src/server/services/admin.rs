@@ -3,7 +3,8 @@
 
 use super::{suppliers::name_key, ts};
 use crate::model::{
-    parse_name, AppError, AuditEventDto, Email, OrgId, OrgKind, OutboxDto, Permission, Role, UserId,
+    parse_name, AppError, AuditEventDto, Email, OrgId, OrgKind, OutboxDto, Permission, Role,
+    StorageDto, UserId,
 };
 use crate::server::{
     access::scoped,
@@ -171,6 +172,16 @@ pub async fn add_member(
     .await?;
     txn.commit().await?;
     Ok(u.id)
+}
+
+/// The evidence the organization keeps against its quota (admins).
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0))]
+pub async fn storage(actor: &Actor, state: &AppState) -> Result<StorageDto, AppError> {
+    actor.require(Permission::ManageMembers)?;
+    Ok(StorageDto {
+        used_bytes: super::evidence_files::stored_bytes(&state.db, actor).await?,
+        quota_bytes: state.config.evidence_quota_bytes,
+    })
 }
 
 #[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0))]

@@ -1,16 +1,23 @@
 //! Evidence on answers: files (checked, stored by content), links and
 //! certificate records. Files are served only to the two organizations of
 //! the assessment, with headers that keep browsers from running them.
+//! Storage stays bounded: an organization keeps at most its quota, a user
+//! attaches at most so many files an hour, and a stored file nothing points
+//! at any more is removed an hour after its last upload ([`sweep_blobs`]).
 
-use crate::model::{AnswerId, AppError, EvidenceId, EvidenceLink};
+use crate::model::{human_size, AnswerId, AppError, EvidenceId, EvidenceLink};
 use crate::server::{
     access, audit, db,
-    entities::{answer, assessment, evidence},
+    entities::{answer, assessment, blob, evidence},
     respond::internal,
     Actor, AppState,
 };
-use chrono::{NaiveDate, Utc};
-use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use sea_orm::{
+    sea_query::{Expr, OnConflict},
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TryInsertResult,
+};
 use serde_json::json;
 
 /// Largest evidence file, and most evidence items on one answer.
@@ -167,23 +174,37 @@ pub async fn add_file(
         ));
     }
     let content_type = sniff(filename, &bytes).map_err(|m| AppError::invalid("file", m))?;
+    let now = state.clock.now();
+    let size = bytes.len() as i64;
+    let digest = crate::server::blobs::sha256_hex(&bytes);
     let txn = db::write_txn(&state.writer).await?;
     let (a, x) = access::answer_editable_locked(&txn, actor, answer_id).await?;
     room_for_more(&txn, &x).await?;
-    let size = bytes.len() as i64;
+    // The organization's uploads queue here, so its quota and its members'
+    // upload rates are counted exactly, however many arrive at once.
+    access::lock_organization(&txn, actor).await?;
+    within_upload_rate(&txn, actor, state, now).await?;
+    within_quota(&txn, actor, state, size).await?;
+    // Used now: a sweep for unused blobs leaves it alone (see `sweep_blobs`).
+    blob::Entity::insert(blob::ActiveModel {
+        sha256: Set(digest.clone()),
+        size_bytes: Set(size),
+        last_used_at: Set(now),
+    })
+    .on_conflict(
+        OnConflict::column(blob::Column::Sha256)
+            .update_column(blob::Column::LastUsedAt)
+            .to_owned(),
+    )
+    .exec_without_returning(&txn)
+    .await?;
     let store = state.blobs.clone();
-    let digest = tokio::task::spawn_blocking(move || store.put(&bytes))
+    let stored = tokio::task::spawn_blocking(move || store.put(&bytes))
         .await
         .map_err(internal)?
         .map_err(internal)?;
-    let mut row = blank(
-        "file",
-        clean_filename(filename),
-        &a,
-        &x,
-        actor,
-        state.clock.now(),
-    );
+    debug_assert_eq!(stored, digest);
+    let mut row = blank("file", clean_filename(filename), &a, &x, actor, now);
     row.sha256 = Set(Some(digest));
     row.content_type = Set(Some(content_type.into()));
     row.size_bytes = Set(Some(size));
@@ -191,6 +212,170 @@ pub async fn add_file(
     record(&txn, actor, &e).await?;
     txn.commit().await?;
     Ok(e.id)
+}
+
+/// How far back uploads are counted for the rate limit.
+const UPLOAD_WINDOW: Duration = Duration::hours(1);
+
+async fn within_upload_rate(
+    txn: &sea_orm::DatabaseTransaction,
+    actor: &Actor,
+    state: &AppState,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let limit = state.config.uploads_per_hour;
+    let recent = access::files_attached_by(actor)
+        .filter(evidence::Column::CreatedAt.gt(now - UPLOAD_WINDOW))
+        .order_by_desc(evidence::Column::CreatedAt)
+        .offset(limit.saturating_sub(1))
+        .one(txn)
+        .await?;
+    // The limit-th newest upload of the hour: the next one may go when it
+    // leaves the window.
+    match recent {
+        Some(e) if limit > 0 => {
+            let wait = (e.created_at + UPLOAD_WINDOW - now).num_seconds().max(1) as u64;
+            Err(AppError::RateLimited {
+                message: format!(
+                    "You attached {limit} files in the last hour, the most one person may. \
+                     Try again in {} minutes.",
+                    wait.div_ceil(60)
+                ),
+                retry_after_secs: wait,
+            })
+        }
+        _ if limit == 0 => Err(AppError::RateLimited {
+            message: "Attaching files is turned off on this server.".into(),
+            retry_after_secs: 3600,
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// The bytes of evidence the actor's organization keeps.
+pub(super) async fn stored_bytes<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+) -> Result<u64, AppError> {
+    let total: Option<i64> = access::evidence_stored_by(actor)
+        .select_only()
+        .column_as(
+            Expr::cust("CAST(COALESCE(SUM(\"size_bytes\"), 0) AS BIGINT)"),
+            "total",
+        )
+        .into_tuple()
+        .one(conn)
+        .await?;
+    Ok(total.unwrap_or(0).max(0) as u64)
+}
+
+async fn within_quota(
+    txn: &sea_orm::DatabaseTransaction,
+    actor: &Actor,
+    state: &AppState,
+    size: i64,
+) -> Result<(), AppError> {
+    let quota = state.config.evidence_quota_bytes;
+    let used = stored_bytes(txn, actor).await?;
+    if used.saturating_add(size as u64) > quota {
+        return Err(AppError::TooLarge(format!(
+            "Your organization's evidence storage is full: {} of {} used, and this file \
+             needs {}. Remove evidence that is no longer needed, or ask the operator for more room.",
+            human_size(used),
+            human_size(quota),
+            human_size(size as u64)
+        )));
+    }
+    Ok(())
+}
+
+/// How long a blob nothing points at is kept after its last upload: an
+/// upload of the same bytes that is under way is never cut short.
+const BLOB_GRACE: Duration = Duration::hours(1);
+
+/// Removes stored evidence files that no evidence points at any more and
+/// that no upload used in the last hour, and files that never got a row
+/// (an upload that rolled back). Returns how many files went. Run by the
+/// server's housekeeping; each removal holds the blob's row, so it never
+/// races an upload of the same bytes.
+pub async fn sweep_blobs(state: &AppState) -> Result<usize, AppError> {
+    let cutoff = state.clock.now() - BLOB_GRACE;
+    let unused = || {
+        Condition::all()
+            .add(blob::Column::LastUsedAt.lt(cutoff))
+            .add(
+                blob::Column::Sha256.not_in_subquery(
+                    sea_orm::sea_query::Query::select()
+                        .column(evidence::Column::Sha256)
+                        .from(evidence::Entity)
+                        .and_where(evidence::Column::Sha256.is_not_null())
+                        .to_owned(),
+                ),
+            )
+    };
+    let candidates: Vec<String> = blob::Entity::find()
+        .select_only()
+        .column(blob::Column::Sha256)
+        .filter(unused())
+        .limit(500)
+        .into_tuple()
+        .all(&state.db)
+        .await?;
+    let mut removed = 0;
+    for digest in candidates {
+        let txn = db::write_txn(&state.writer).await?;
+        let gone = blob::Entity::delete_many()
+            .filter(blob::Column::Sha256.eq(&digest))
+            .filter(unused())
+            .exec(&txn)
+            .await?
+            .rows_affected;
+        if gone == 1 {
+            delete_file(state, &digest).await?;
+            removed += 1;
+        }
+        txn.commit().await?;
+    }
+    // Files without a row, untouched for the grace period.
+    let store = state.blobs.clone();
+    let files = tokio::task::spawn_blocking(move || store.list())
+        .await
+        .map_err(internal)?
+        .map_err(internal)?;
+    let old = std::time::SystemTime::now()
+        - std::time::Duration::from_secs(BLOB_GRACE.num_seconds() as u64);
+    for (digest, _) in files.into_iter().filter(|(_, modified)| *modified < old) {
+        let txn = db::write_txn(&state.writer).await?;
+        // Holding a row for the digest makes an upload of the same bytes
+        // wait until the file is gone (and then store it again).
+        let held = blob::Entity::insert(blob::ActiveModel {
+            sha256: Set(digest.clone()),
+            size_bytes: Set(0),
+            last_used_at: Set(cutoff),
+        })
+        .on_conflict_do_nothing()
+        .exec_without_returning(&txn)
+        .await?;
+        if matches!(held, TryInsertResult::Inserted(1)) {
+            delete_file(state, &digest).await?;
+            blob::Entity::delete_by_id(digest).exec(&txn).await?;
+            removed += 1;
+        }
+        txn.commit().await?;
+    }
+    if removed > 0 {
+        tracing::info!(removed, "removed evidence files nothing points at");
+    }
+    Ok(removed)
+}
+
+async fn delete_file(state: &AppState, digest: &str) -> Result<(), AppError> {
+    let store = state.blobs.clone();
+    let digest = digest.to_string();
+    tokio::task::spawn_blocking(move || store.delete(&digest))
+        .await
+        .map_err(internal)?
+        .map_err(internal)
 }
 
 /// Attaches a link (http or https) to an answer.

@@ -115,6 +115,8 @@ pub async fn change_role(
     let info = actor.request();
     actor.require(Permission::ManageMembers)?;
     let txn = db::write_txn(&state.writer).await?;
+    // Two admins demoting each other at once must not both succeed.
+    access::lock_organization(&txn, actor).await?;
     let m = find_owned::<membership::Entity, _>(&txn, actor, id).await?;
     if m.role == role {
         return Ok(());
@@ -158,6 +160,8 @@ pub async fn set_active(
     let info = actor.request();
     actor.require(Permission::ManageMembers)?;
     let txn = db::write_txn(&state.writer).await?;
+    // Two admins demoting each other at once must not both succeed.
+    access::lock_organization(&txn, actor).await?;
     let m = find_owned::<membership::Entity, _>(&txn, actor, id).await?;
     if m.is_active == active {
         return Ok(());

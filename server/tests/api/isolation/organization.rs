@@ -73,6 +73,7 @@ pub(super) fn organization_cases(c: Caller, ids: &Ids) -> Vec<Case> {
             expect(c, 404, &[(Alpha(Role::Admin), 200)]),
         ),
         ("list_outbox", a(&[]), admin_only(c)),
+        ("storage_usage", a(&[]), admin_only(c)),
         ("list_audit_events", a(&[]), admin_only(c)),
     ]
 }
