@@ -43,6 +43,20 @@ else
   broken+=("cargo leptos build")
 fi
 
+echo "==> Dependency advisories (cargo audit, offline RustSec database)"
+# Vulnerabilities, unmaintained and unsound crates fail, unless .cargo/audit.toml
+# lists them with the reason we accept them.
+advisory_db=${PACTLINE_ADVISORY_DB:-../shared/advisory-db}
+if [ -d "$advisory_db" ]; then
+  if cargo audit --no-fetch --db "$advisory_db"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+  fi
+else
+  echo "skipped: no advisory database at $advisory_db (set PACTLINE_ADVISORY_DB)"
+fi
+
 if [ ${#broken[@]} -gt 0 ]; then
   echo "Broken before tests could count: ${broken[*]}"
   failed=$((failed + ${#broken[@]}))

@@ -41,6 +41,11 @@ fi
 
 command -v wasm-opt >/dev/null || apt_install binaryen
 
+if [ "$want_e2e" = all ] && ! cargo audit --version >/dev/null 2>&1; then
+  log "cargo install cargo-audit (about 7 minutes)"
+  cargo install cargo-audit --locked
+fi
+
 if [ "$want_e2e" = all ]; then
   command -v chromium >/dev/null || apt_install chromium
   command -v pg_ctlcluster >/dev/null || apt_install postgresql
