@@ -47,7 +47,7 @@ fn unpacks_too_large() -> AppError {
 /// sender's claim, what the decompressor produces is the fact.
 pub fn check_zip(bytes: &[u8]) -> Result<(), AppError> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|_| file_error("This .xlsx file is damaged (its archive cannot be opened)."))?;
+        .map_err(|_| file_error("This file is damaged (its archive cannot be opened)."))?;
     if zip.len() > MAX_ZIP_ENTRIES {
         return Err(too_large(format!(
             "The file holds more than {MAX_ZIP_ENTRIES} parts; a workbook has a few dozen."
@@ -58,7 +58,7 @@ pub fn check_zip(bytes: &[u8]) -> Result<(), AppError> {
     for i in 0..zip.len() {
         let mut entry = zip
             .by_index(i)
-            .map_err(|_| file_error("This .xlsx file is damaged (a part cannot be read)."))?;
+            .map_err(|_| file_error("This file is damaged (a part cannot be read)."))?;
         if entry.size() > MAX_UNPACKED_BYTES || total + entry.size() > MAX_UNPACKED_BYTES {
             return Err(unpacks_too_large());
         }
@@ -78,11 +78,7 @@ pub fn check_zip(bytes: &[u8]) -> Result<(), AppError> {
             let n = match entry.read(&mut sink) {
                 Ok(0) => break,
                 Ok(n) => n,
-                Err(_) => {
-                    return Err(file_error(
-                        "This .xlsx file is damaged (a part does not unpack).",
-                    ))
-                }
+                Err(_) => return Err(file_error("This file is damaged (a part does not unpack).")),
             };
             if xml {
                 tail.extend_from_slice(&sink[..n]);

@@ -146,6 +146,49 @@ async fn every_upload_path_refuses_hostile_files(b: Backend) {
         .all(|st| *st == StatusCode::PAYLOAD_TOO_LARGE));
     assert!(started.elapsed() < Duration::from_secs(5));
     healthy(&app).await;
+
+    // Evidence is stored, not parsed, but the other party's programs open
+    // it: office files pass the workbook's archive checks, and contents
+    // must match their names. The two sheets that are hostile only to a
+    // parser (a vast range, a vast dimension) are valid files to keep.
+    let (_, a) = app
+        .call(
+            &s.supplier,
+            "get_assessment",
+            &[("assessment_id", &s.assessment)],
+        )
+        .await;
+    let answer = a["answers"][0]["id"].to_string();
+    for name in CORPUS {
+        let started = Instant::now();
+        let (st, body) = app
+            .upload(
+                &s.supplier,
+                "upload_evidence",
+                &[("answer_id", &answer)],
+                name,
+                corpus(name),
+            )
+            .await;
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "evidence {name}"
+        );
+        if matches!(*name, "dense-range.xlsx" | "huge-dimension.xlsx") {
+            assert_eq!(st, StatusCode::OK, "evidence {name}: {body}");
+        } else {
+            assert!(
+                st.is_client_error() && st != StatusCode::NOT_FOUND,
+                "evidence {name}: {st} {body}"
+            );
+            let text = body.to_string();
+            assert!(
+                !text.contains("Internal") && text.len() > 20,
+                "evidence {name}: {text}"
+            );
+        }
+        healthy(&app).await;
+    }
     app.finish().await;
 }
 both!(every_upload_path_refuses_hostile_files);

@@ -10,7 +10,7 @@ use crate::server::{
     access, audit, db,
     entities::{answer, assessment, blob, evidence},
     respond::internal,
-    Actor, AppState,
+    untrusted, Actor, AppState,
 };
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::{
@@ -174,6 +174,14 @@ pub async fn add_file(
         ));
     }
     let content_type = sniff(filename, &bytes).map_err(|m| AppError::invalid("file", m))?;
+    // Office files are opened by the other party's programs: they pass the
+    // same archive checks as an uploaded workbook (no zip bomb, no XML
+    // entities). Plain .zip archives are only ever downloaded.
+    let bytes = if content_type.starts_with("application/vnd.openxmlformats") {
+        untrusted::parse(move || untrusted::check_zip(&bytes).map(|()| bytes)).await?
+    } else {
+        bytes
+    };
     let now = state.clock.now();
     let size = bytes.len() as i64;
     let digest = crate::server::blobs::sha256_hex(&bytes);
