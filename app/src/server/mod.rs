@@ -17,6 +17,8 @@ pub mod mail;
 pub mod notify;
 pub mod oscal;
 pub mod password;
+#[cfg(test)]
+mod property_tests;
 pub mod proxy;
 pub mod read_models;
 pub mod respond;
