@@ -167,8 +167,11 @@ pub async fn deliver_due(
     mailer: &Mailer,
     now: DateTime<Utc>,
 ) -> Result<usize, DbErr> {
+    // Only messages still to deliver have a next attempt (it is cleared with
+    // the body), so the index on it holds just those: the outbox's history
+    // is never scanned.
     let due = outbox::Entity::find() // access: allow — the delivery job, for every organization
-        .filter(outbox::Column::PendingBody.is_not_null())
+        .filter(outbox::Column::NextAttemptAt.is_not_null())
         .filter(
             Condition::any()
                 .add(outbox::Column::Attempts.eq(0))

@@ -331,7 +331,7 @@ impl TestApp {
                 .await
                 .unwrap();
             let untried = app::server::entities::outbox::Entity::find()
-                .filter(app::server::entities::outbox::Column::PendingBody.is_not_null())
+                .filter(app::server::entities::outbox::Column::NextAttemptAt.is_not_null())
                 .filter(app::server::entities::outbox::Column::Attempts.eq(0))
                 .count(&st.db)
                 .await

@@ -32,6 +32,20 @@ pub fn corpus(name: &str) -> Vec<u8> {
 /// An endpoint, who calls it, and its form fields besides the file.
 type UploadPath = (&'static str, Client, Vec<(&'static str, String)>);
 
+/// A clear refusal: a 4xx other than 404, with a message that says what is
+/// wrong, never an internal error.
+fn refused(what: &str, st: StatusCode, body: &serde_json::Value) {
+    assert!(
+        st.is_client_error() && st != StatusCode::NOT_FOUND,
+        "{what}: {st} {body}"
+    );
+    let text = body.to_string();
+    assert!(
+        !text.contains("Internal") && text.len() > 20,
+        "{what}: {text}"
+    );
+}
+
 async fn healthy(app: &TestApp) {
     let r = app.client().get(app.url("/healthz")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
@@ -71,16 +85,7 @@ async fn every_upload_path_refuses_hostile_files(b: Backend) {
                 .upload(client, endpoint, &fields, name, corpus(name))
                 .await;
             let took = started.elapsed();
-            assert!(
-                st.is_client_error() && st != StatusCode::NOT_FOUND,
-                "{endpoint} {name}: {st} {body}"
-            );
-            // A message that says what is wrong, never an internal error.
-            let text = body.to_string();
-            assert!(
-                !text.contains("Internal") && text.len() > 20,
-                "{endpoint} {name}: {text}"
-            );
+            refused(&format!("{endpoint} {name}"), st, &body);
             assert!(took < Duration::from_secs(2), "{endpoint} {name}: {took:?}");
             healthy(&app).await;
         }
@@ -177,15 +182,7 @@ async fn every_upload_path_refuses_hostile_files(b: Backend) {
         if matches!(*name, "dense-range.xlsx" | "huge-dimension.xlsx") {
             assert_eq!(st, StatusCode::OK, "evidence {name}: {body}");
         } else {
-            assert!(
-                st.is_client_error() && st != StatusCode::NOT_FOUND,
-                "evidence {name}: {st} {body}"
-            );
-            let text = body.to_string();
-            assert!(
-                !text.contains("Internal") && text.len() > 20,
-                "evidence {name}: {text}"
-            );
+            refused(&format!("evidence {name}"), st, &body);
         }
         healthy(&app).await;
     }

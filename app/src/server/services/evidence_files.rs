@@ -7,7 +7,9 @@
 
 use crate::model::{human_size, AnswerId, AppError, EvidenceId, EvidenceLink};
 use crate::server::{
-    access, audit, db,
+    access, audit,
+    blobs::{sha256_hex, BlobStore},
+    db,
     entities::{answer, assessment, blob, evidence},
     respond::internal,
     untrusted, Actor, AppState,
@@ -184,7 +186,10 @@ pub async fn add_file(
     };
     let now = state.clock.now();
     let size = bytes.len() as i64;
-    let digest = crate::server::blobs::sha256_hex(&bytes);
+    // Hashing up to 10 MiB is no work for the async workers.
+    let (digest, bytes) = tokio::task::spawn_blocking(move || (sha256_hex(&bytes), bytes))
+        .await
+        .map_err(internal)?;
     let txn = db::write_txn(&state.writer).await?;
     let (a, x) = access::answer_editable_locked(&txn, actor, answer_id).await?;
     room_for_more(&txn, &x).await?;
@@ -206,11 +211,7 @@ pub async fn add_file(
     )
     .exec_without_returning(&txn)
     .await?;
-    let store = state.blobs.clone();
-    let stored = tokio::task::spawn_blocking(move || store.put(&bytes))
-        .await
-        .map_err(internal)?
-        .map_err(internal)?;
+    let stored = on_store(state, move |store| store.put(&bytes)).await?;
     debug_assert_eq!(stored, digest);
     let mut row = blank("file", clean_filename(filename), &a, &x, actor, now);
     row.sha256 = Set(Some(digest));
@@ -345,11 +346,7 @@ pub async fn sweep_blobs(state: &AppState) -> Result<usize, AppError> {
         txn.commit().await?;
     }
     // Files without a row, untouched for the grace period.
-    let store = state.blobs.clone();
-    let files = tokio::task::spawn_blocking(move || store.list())
-        .await
-        .map_err(internal)?
-        .map_err(internal)?;
+    let files = on_store(state, |store| store.list()).await?;
     let old = std::time::SystemTime::now()
         - std::time::Duration::from_secs(BLOB_GRACE.num_seconds() as u64);
     for (digest, _) in files.into_iter().filter(|(_, modified)| *modified < old) {
@@ -378,9 +375,19 @@ pub async fn sweep_blobs(state: &AppState) -> Result<usize, AppError> {
 }
 
 async fn delete_file(state: &AppState, digest: &str) -> Result<(), AppError> {
-    let store = state.blobs.clone();
     let digest = digest.to_string();
-    tokio::task::spawn_blocking(move || store.delete(&digest))
+    on_store(state, move |store| store.delete(&digest)).await
+}
+
+/// Runs `f` on the evidence store from a blocking thread: file system (or
+/// object store) calls never hold an async worker.
+async fn on_store<T, F>(state: &AppState, f: F) -> Result<T, AppError>
+where
+    T: Send + 'static,
+    F: FnOnce(&dyn BlobStore) -> std::io::Result<T> + Send + 'static,
+{
+    let store = state.blobs.clone();
+    tokio::task::spawn_blocking(move || f(store.as_ref()))
         .await
         .map_err(internal)?
         .map_err(internal)
@@ -494,11 +501,7 @@ pub async fn download(
         return Err(AppError::NotFound);
     }
     let digest = e.sha256.clone().ok_or(AppError::NotFound)?;
-    let store = state.blobs.clone();
-    let bytes = tokio::task::spawn_blocking(move || store.get(&digest))
-        .await
-        .map_err(internal)?
-        .map_err(internal)?;
+    let bytes = on_store(state, move |store| store.get(&digest)).await?;
     Ok((
         e.title,
         e.content_type
