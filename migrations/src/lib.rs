@@ -17,6 +17,7 @@ mod m20261128_000008_commitments;
 mod m20261202_000009_invitation_attempts;
 mod m20261203_000010_outbox_delivery;
 mod m20261203_000011_blobs;
+mod m20261203_000012_audit_key;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000009_invitation_attempts::Migration),
             Box::new(m20261203_000010_outbox_delivery::Migration),
             Box::new(m20261203_000011_blobs::Migration),
+            Box::new(m20261203_000012_audit_key::Migration),
         ]
     }
 }

@@ -47,7 +47,9 @@ pub async fn init_state(config: Config, mailer: Option<Mailer>) -> Result<AppSta
     db::migrate(&db)
         .await
         .map_err(|e| format!("migration failed: {e}"))?;
-    let added = app::server::services::catalogs::load_shipped(&db)
+    let audit_key = app::server::audit::AuditKey::load(&config)?;
+    app::server::audit::bind_key(&db, &audit_key).await?;
+    let added = app::server::services::catalogs::load_shipped(&db, &audit_key)
         .await
         .map_err(|e| format!("loading the shipped catalogs failed: {e}"))?;
     if added > 0 {
@@ -63,7 +65,7 @@ pub async fn init_state(config: Config, mailer: Option<Mailer>) -> Result<AppSta
     db::spawn_checkpoints(&config.database_url)
         .await
         .map_err(|e| format!("cannot open the database: {e}"))?;
-    let state = AppState::new(db, config, mailer);
+    let state = AppState::new(db, config, mailer, audit_key);
     Ok(match writer {
         Some(w) => state.with_writer(w),
         None => state,

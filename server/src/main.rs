@@ -80,8 +80,20 @@ enum DemoCommand {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Re-compute the hash chain and report the first broken event, if any.
-    Verify,
+    /// Re-compute the keyed hash chain and report the first broken event, if
+    /// any. With --head, also check that the chain still contains a head
+    /// exported earlier (so cut-off or rewritten events are found).
+    Verify {
+        #[arg(long)]
+        head: Option<std::path::PathBuf>,
+    },
+    /// Write the chain's current head, signed with the audit key, to FILE
+    /// (or stdout): keep it away from the database and check it later with
+    /// `audit verify --head FILE`.
+    ExportHead {
+        #[arg(long)]
+        to: Option<std::path::PathBuf>,
+    },
 }
 
 fn fail(msg: impl std::fmt::Display) -> ! {
@@ -158,7 +170,7 @@ async fn main() {
                 &email,
                 &name,
                 &password,
-                &audit::Who::system("cli"),
+                &audit::Who::system(&st.audit_key, "cli"),
             )
             .await
             {
@@ -222,13 +234,56 @@ async fn main() {
             }
         }
         Command::Audit {
-            command: AuditCommand::Verify,
+            command: AuditCommand::Verify { head: None },
         } => {
             let st = state(config).await;
-            match audit::verify(&st.db).await {
+            match audit::verify(&st.db, &st.audit_key).await {
                 Ok(Ok(n)) => println!("audit trail intact: {n} events"),
                 Ok(Err(seq)) => fail(format!("audit trail broken at event {seq}")),
                 Err(e) => fail(e),
+            }
+        }
+        Command::Audit {
+            command: AuditCommand::Verify { head: Some(path) },
+        } => {
+            let text = std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| fail(format!("cannot read {}: {e}", path.display())));
+            let head: audit::SignedHead = serde_json::from_str(&text).unwrap_or_else(|e| {
+                fail(format!(
+                    "{} is not an exported audit head: {e}",
+                    path.display()
+                ))
+            });
+            let st = state(config).await;
+            match audit::verify_head(&st.db, &st.audit_key, &head).await {
+                Ok(Ok(n)) => println!(
+                    "audit trail intact: {n} events, including the head exported at {} (event {})",
+                    head.exported_at.to_rfc3339(),
+                    head.seq
+                ),
+                Ok(Err(problem)) => fail(problem),
+                Err(e) => fail(e),
+            }
+        }
+        Command::Audit {
+            command: AuditCommand::ExportHead { to },
+        } => {
+            let st = state(config).await;
+            let head = audit::export_head(&st.db, &st.audit_key)
+                .await
+                .unwrap_or_else(|e| fail(e));
+            let text = serde_json::to_string_pretty(&head).expect("a head serializes") + "\n";
+            match to {
+                None => print!("{text}"),
+                Some(path) => {
+                    std::fs::write(&path, text)
+                        .unwrap_or_else(|e| fail(format!("cannot write {}: {e}", path.display())));
+                    eprintln!(
+                        "wrote the audit head (event {}) to {}",
+                        head.seq,
+                        path.display()
+                    );
+                }
             }
         }
     }

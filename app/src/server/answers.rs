@@ -122,7 +122,6 @@ pub async fn write<C: ConnectionTrait>(
         }
         events.push(audit::actor_event(
             w.actor,
-            &w.actor.request().request_id,
             "answer.saved",
             "answer",
             format!("{}/{}", w.assessment.id, w.answer_id),

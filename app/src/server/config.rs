@@ -59,6 +59,11 @@ pub struct Config {
     pub evidence_quota_bytes: u64,
     /// Evidence files one user may attach per hour.
     pub uploads_per_hour: u64,
+    /// The audit chain's key, when `PACTLINE_AUDIT_KEY` gives it.
+    pub audit_key: Option<super::audit::AuditKey>,
+    /// Where the audit key is kept otherwise (`PACTLINE_AUDIT_KEY_FILE`;
+    /// by default `audit.key` in the data directory).
+    pub audit_key_file: Option<PathBuf>,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -153,6 +158,11 @@ impl Config {
             evidence_quota_bytes: env_parse::<u64>("PACTLINE_EVIDENCE_QUOTA_MIB", 2048)?
                 .saturating_mul(1024 * 1024),
             uploads_per_hour: env_parse("PACTLINE_UPLOADS_PER_HOUR", 120)?,
+            audit_key: env("PACTLINE_AUDIT_KEY")
+                .map(|k| super::audit::AuditKey::new(&k))
+                .transpose()
+                .map_err(|e| format!("PACTLINE_AUDIT_KEY: {e}"))?,
+            audit_key_file: env("PACTLINE_AUDIT_KEY_FILE").map(PathBuf::from),
         })
     }
 
@@ -172,6 +182,8 @@ impl Config {
             reminder_interval_secs: 0,
             evidence_quota_bytes: 2048 * 1024 * 1024,
             uploads_per_hour: 120,
+            audit_key: None,
+            audit_key_file: None,
         }
     }
 }

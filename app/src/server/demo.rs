@@ -115,7 +115,7 @@ pub async fn seed(state: &AppState) -> Result<bool, AppError> {
     if orgs > 0 {
         return Ok(false);
     }
-    let who = Who::system("demo-seed");
+    let who = Who::system(&state.audit_key, "demo-seed");
     let mut created: Vec<(&str, crate::model::OrgId)> = Vec::new();
     for login in DEMO_LOGINS {
         match created.iter().find(|(name, _)| *name == login.org) {

@@ -79,7 +79,7 @@ pub async fn portfolio(
         owner_email,
         "Portfolio Owner",
         password,
-        &Who::system("generate"),
+        &Who::system(&state.audit_key, "generate"),
     )
     .await?;
     let (owner, admin) = (owner.0, admin.0);

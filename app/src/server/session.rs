@@ -39,6 +39,8 @@ pub struct Actor {
     /// The request the actor makes (its address and id, for audit and
     /// throttling), so that services need no separate argument for it.
     request: RequestInfo,
+    /// The key the actor's audit events are hashed with.
+    audit_key: super::audit::AuditKey,
 }
 
 impl Actor {
@@ -59,6 +61,10 @@ impl Actor {
     }
     pub(crate) fn session_hash(&self) -> &str {
         &self.session_hash
+    }
+    /// The key this actor's audit events are hashed with.
+    pub fn audit_key(&self) -> &super::audit::AuditKey {
+        &self.audit_key
     }
     /// The request being handled for this actor.
     pub fn request(&self) -> &RequestInfo {
@@ -397,6 +403,7 @@ pub async fn resolve(state: &AppState, token: &str) -> Result<Option<Actor>, DbE
         kinds: OrgKind::parse_list(&kinds),
         session_hash: hash,
         request: RequestInfo::outside_a_request(),
+        audit_key: state.audit_key.clone(),
     }))
 }
 
@@ -457,6 +464,7 @@ pub async fn actor_for(
             kinds: OrgKind::parse_list(&org.kinds),
             session_hash: String::new(),
             request: RequestInfo::outside_a_request(),
+            audit_key: state.audit_key.clone(),
         }),
         _ => None,
     })

@@ -30,10 +30,17 @@ pub struct AppState {
     /// Published profile versions' rows, kept after their first read
     /// (`read_models::profile_rows`).
     pub profiles: super::read_models::ProfileCache,
+    /// The audit chain's key (`audit::AuditKey::load`).
+    pub audit_key: super::audit::AuditKey,
 }
 
 impl AppState {
-    pub fn new(db: DatabaseConnection, config: Config, mailer: Mailer) -> Self {
+    pub fn new(
+        db: DatabaseConnection,
+        config: Config,
+        mailer: Mailer,
+        audit_key: super::audit::AuditKey,
+    ) -> Self {
         let hasher = Hasher::new(config.hash_concurrency);
         let blobs = Arc::new(FsStore::new(super::blobs::default_root(&config.data_dir)));
         AppState {
@@ -46,6 +53,7 @@ impl AppState {
             hasher,
             saves: SaveQueue::default(),
             profiles: Default::default(),
+            audit_key,
         }
     }
 

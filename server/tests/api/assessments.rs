@@ -629,7 +629,10 @@ async fn saves_arriving_together_keep_their_own_outcomes(b: Backend) {
     };
     assert_eq!(events("answer.saved").await.unwrap(), 20);
     assert_eq!(events("assessment.status_changed").await.unwrap(), 1);
-    assert!(app::server::audit::verify(db).await.unwrap().is_ok());
+    assert!(app::server::audit::verify(db, &app.state.audit_key)
+        .await
+        .unwrap()
+        .is_ok());
     app.finish().await;
 }
 both!(saves_arriving_together_keep_their_own_outcomes);

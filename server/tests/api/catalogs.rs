@@ -45,7 +45,7 @@ async fn shipped_catalogs_load_once_and_are_readable_by_everyone(b: Backend) {
     let w = World::build(&app).await;
     // Loading again adds nothing.
     assert_eq!(
-        app::server::services::catalogs::load_shipped(&app.state.db)
+        app::server::services::catalogs::load_shipped(&app.state.db, &app.state.audit_key)
             .await
             .unwrap(),
         0
@@ -614,13 +614,25 @@ async fn a_new_catalog_revision_leaves_old_profiles_alone(b: Backend) {
     extra["ref_id"] = "SM-99".into();
     reqs.push(extra);
     let v2_text = doc.to_string();
-    assert_eq!(load_files(&app.state.db, &[&v2_text]).await.unwrap(), 1);
     assert_eq!(
-        load_files(&app.state.db, &[&v2_text]).await.unwrap(),
+        load_files(&app.state.db, &app.state.audit_key, &[&v2_text])
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        load_files(&app.state.db, &app.state.audit_key, &[&v2_text])
+            .await
+            .unwrap(),
         0,
         "idempotent"
     );
-    assert_eq!(load_files(&app.state.db, SHIPPED).await.unwrap(), 0);
+    assert_eq!(
+        load_files(&app.state.db, &app.state.audit_key, SHIPPED)
+            .await
+            .unwrap(),
+        0
+    );
 
     let (_, list) = app.call(&c, "list_catalogs", &[]).await;
     let versions: Vec<(i64, u64)> = list

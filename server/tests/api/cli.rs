@@ -6,6 +6,15 @@ use std::process::{Command, Stdio};
 
 fn pactline(db: &str) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_pactline"));
+    // Files (the audit key) beside the test's database, never in the tree.
+    let file = db
+        .trim_start_matches("sqlite://")
+        .split('?')
+        .next()
+        .unwrap();
+    if let Some(dir) = std::path::Path::new(file).parent() {
+        c.env("PACTLINE_DATA_DIR", dir);
+    }
     c.env("DATABASE_URL", db)
         .env("PACTLINE_LOG", "warn")
         .env_remove("PACTLINE_ADMIN_PASSWORD");

@@ -382,8 +382,13 @@ async fn replica(app: &TestApp) -> app::server::AppState {
         .await
         .unwrap();
     // The same mailbox: whichever replica sends a reminder, its mail is seen.
-    let st = app::server::AppState::new(db, config, app.state.mailer.clone())
-        .with_clock(app.clock.clone());
+    let st = app::server::AppState::new(
+        db,
+        config,
+        app.state.mailer.clone(),
+        app.state.audit_key.clone(),
+    )
+    .with_clock(app.clock.clone());
     match writer {
         Some(w) => st.with_writer(w),
         None => st,

@@ -386,7 +386,7 @@ pub struct World {
 }
 
 pub async fn org(state: &AppState, name: &str, slug: &str, kind: OrgKind, roles: &[Role]) -> Org {
-    let who = Who::system("test");
+    let who = Who::system(&state.audit_key, "test");
     let admin = format!("admin@{slug}.test");
     let (id, _) = create_org_with_admin(
         state,

@@ -5,6 +5,7 @@ mod common;
 
 mod accounts;
 mod assessments;
+mod audit;
 mod catalogs;
 mod cli;
 mod commitments;

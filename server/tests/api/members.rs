@@ -337,11 +337,19 @@ async fn every_change_is_audited_in_a_chain_that_detects_tampering(b: Backend) {
     assert!(!events.to_string().contains("beta.test"), "{events}");
 
     let db = &app.state.db;
-    assert!(app::server::audit::verify(db).await.unwrap().is_ok());
+    assert!(app::server::audit::verify(db, &app.state.audit_key)
+        .await
+        .unwrap()
+        .is_ok());
     db.execute_unprepared("UPDATE audit_events SET action = 'nothing.happened' WHERE seq = 2")
         .await
         .unwrap();
-    assert_eq!(app::server::audit::verify(db).await.unwrap(), Err(2));
+    assert_eq!(
+        app::server::audit::verify(db, &app.state.audit_key)
+            .await
+            .unwrap(),
+        Err(2)
+    );
     app.finish().await;
 }
 both!(every_change_is_audited_in_a_chain_that_detects_tampering);

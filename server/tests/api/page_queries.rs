@@ -94,6 +94,7 @@ pub async fn counting_state(
         db,
         (*app.state.config).clone(),
         app::server::mail::Mailer::Log,
+        app.state.audit_key.clone(),
     );
     (state, queries)
 }

@@ -292,6 +292,7 @@ async fn profile_queries_do_not_grow_with_items(b: Backend) {
         db,
         (*app.state.config).clone(),
         app::server::mail::Mailer::Log,
+        app.state.audit_key.clone(),
     );
     let actor = app::server::session::actor_for(&state, w.alpha.email(Role::Admin), w.alpha.id)
         .await

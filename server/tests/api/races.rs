@@ -121,10 +121,12 @@ async fn a_sheet_racing_a_submit_lands_before_it_or_not_at_all(b: Backend) {
             assert_eq!(st, StatusCode::OK, "{r}");
         }
     }
-    assert!(app::server::audit::verify(&app.state.db)
-        .await
-        .unwrap()
-        .is_ok());
+    assert!(
+        app::server::audit::verify(&app.state.db, &app.state.audit_key)
+            .await
+            .unwrap()
+            .is_ok()
+    );
     eprintln!("sheets that landed before the submit: {landed} of 10");
     app.finish().await;
 }

@@ -7,6 +7,8 @@ pub struct Model {
     pub id: i32,
     pub seq: i64,
     pub head_hash: String,
+    /// Fingerprint of the key the chain is hashed with.
+    pub key_id: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

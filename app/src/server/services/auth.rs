@@ -71,8 +71,8 @@ pub async fn login(
         // so its admins see guessing against their members; the same write
         // whether the address exists or not.
         let who = match &found {
-            Some(u) => Who::user(u.id, &info.request_id),
-            None => Who::system(&info.request_id),
+            Some(u) => Who::user(&state.audit_key, u.id, &info.request_id),
+            None => Who::system(&state.audit_key, &info.request_id),
         };
         let txn = db::write_txn(&state.writer).await?;
         audit::record(
@@ -99,7 +99,7 @@ pub async fn login(
     let token = session::create(&txn, state, user.id, m.organization_id, &info.client_addr).await?;
     audit::record(
         &txn,
-        &Who::user(user.id, &info.request_id),
+        &Who::user(&state.audit_key, user.id, &info.request_id),
         Event {
             org: Some(m.organization_id),
             action: "session.login",
@@ -126,7 +126,7 @@ pub async fn logout(
     if let Some(a) = actor {
         audit::record(
             &txn,
-            &Who::user(a.user_id(), &info.request_id),
+            &Who::user(a.audit_key(), a.user_id(), &info.request_id),
             Event {
                 org: Some(a.org_id()),
                 action: "session.logout",
@@ -196,7 +196,7 @@ pub async fn switch_org(actor: &Actor, state: &AppState, org_id: OrgId) -> Resul
     session::switch_org(&txn, actor, org_id).await?;
     audit::record(
         &txn,
-        &Who::user(actor.user_id(), &actor.request().request_id),
+        &Who::actor(actor),
         Event {
             org: Some(org_id),
             action: "session.org_switched",
@@ -262,7 +262,7 @@ pub async fn change_password(
         session::destroy_for_user(&txn, actor.user_id(), Some(actor.session_hash())).await?;
     audit::record(
         &txn,
-        &Who::user(actor.user_id(), &info.request_id),
+        &Who::user(actor.audit_key(), actor.user_id(), &info.request_id),
         Event {
             org: Some(actor.org_id()),
             action: "user.password_changed",
@@ -340,10 +340,7 @@ async fn send_reset(
     .await?;
     audit::record(
         &txn,
-        &Who {
-            user_id: None,
-            request_id: info.request_id.clone(),
-        },
+        &Who::system(&state.audit_key, &info.request_id),
         Event {
             org: None,
             action: "user.password_reset_requested",
@@ -430,7 +427,7 @@ pub async fn reset_password(
     let ended = session::destroy_for_user(&txn, user.id, None).await?;
     audit::record(
         &txn,
-        &Who::user(user.id, &info.request_id),
+        &Who::user(&state.audit_key, user.id, &info.request_id),
         Event {
             org: None,
             action: "user.password_reset",

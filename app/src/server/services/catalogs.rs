@@ -44,13 +44,20 @@ struct CatalogFile {
 /// Loads every shipped catalog version that the database does not have yet.
 /// Re-running adds nothing; a new file version is added beside the old one,
 /// which profiles keep pointing at. Returns how many versions were added.
-pub async fn load_shipped(db: &sea_orm::DatabaseConnection) -> Result<usize, DbErr> {
-    load_files(db, SHIPPED).await
+pub async fn load_shipped(
+    db: &sea_orm::DatabaseConnection,
+    key: &audit::AuditKey,
+) -> Result<usize, DbErr> {
+    load_files(db, key, SHIPPED).await
 }
 
 /// Loads catalog data files (the format of `app/data/catalogs/`): each
 /// key and version once.
-pub async fn load_files(db: &sea_orm::DatabaseConnection, files: &[&str]) -> Result<usize, DbErr> {
+pub async fn load_files(
+    db: &sea_orm::DatabaseConnection,
+    key: &audit::AuditKey,
+    files: &[&str],
+) -> Result<usize, DbErr> {
     let mut added = 0;
     for text in files {
         let file: CatalogFile = serde_json::from_str(text)
@@ -83,7 +90,7 @@ pub async fn load_files(db: &sea_orm::DatabaseConnection, files: &[&str]) -> Res
         insert_requirements(&txn, cat.id.0, &file.requirements).await?;
         audit::record(
             &txn,
-            &Who::system("catalog-loader"),
+            &Who::system(key, "catalog-loader"),
             Event {
                 org: None,
                 action: "catalog.loaded",
@@ -305,7 +312,7 @@ async fn create_owned(
     insert_requirements(&txn, cat.id.0, reqs).await?;
     audit::record(
         &txn,
-        &Who::user(actor.user_id(), &info.request_id),
+        &Who::user(actor.audit_key(), actor.user_id(), &info.request_id),
         Event {
             org: Some(actor.org_id()),
             action,
@@ -415,7 +422,7 @@ pub async fn add_requirement(
     }
     audit::record(
         &txn,
-        &Who::user(actor.user_id(), &info.request_id),
+        &Who::user(actor.audit_key(), actor.user_id(), &info.request_id),
         Event {
             org: Some(actor.org_id()),
             action: "catalog.requirement_added",

@@ -163,7 +163,7 @@ pub async fn invite_assessor(
 ) -> Result<Option<InvitationSent>, AppError> {
     let info = actor.request();
     actor.require(Permission::ManageEngagements)?;
-    let who = Who::user(actor.user_id(), &info.request_id);
+    let who = Who::user(actor.audit_key(), actor.user_id(), &info.request_id);
     let txn = db::write_txn(&state.writer).await?;
     let e = find_owned::<engagement::Entity, _>(&txn, actor, engagement_id).await?;
     let OrgInvite {

@@ -208,7 +208,7 @@ pub async fn invite(
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound)?;
-    let who = Who::user(actor.user_id(), &info.request_id);
+    let who = Who::user(actor.audit_key(), actor.user_id(), &info.request_id);
     let sent = create_in(&txn, state, &who, actor.email(), &org, &email, role).await?;
     txn.commit().await?;
     Ok(sent)
@@ -245,7 +245,7 @@ pub async fn renew(
     let row = am.update(&txn).await?;
     audit::record(
         &txn,
-        &Who::user(actor.user_id(), &info.request_id),
+        &Who::user(actor.audit_key(), actor.user_id(), &info.request_id),
         Event {
             org: Some(actor.org_id()),
             action: "invitation.renewed",
@@ -289,7 +289,7 @@ pub async fn revoke(actor: &Actor, state: &AppState, id: InvitationId) -> Result
     am.update(&txn).await?;
     audit::record(
         &txn,
-        &Who::user(actor.user_id(), &info.request_id),
+        &Who::user(actor.audit_key(), actor.user_id(), &info.request_id),
         Event {
             org: Some(actor.org_id()),
             action: "invitation.revoked",
@@ -496,7 +496,7 @@ pub async fn accept(
     };
     audit::record(
         &txn,
-        &Who::user(user_id, &info.request_id),
+        &Who::user(&state.audit_key, user_id, &info.request_id),
         Event {
             org: Some(row.organization_id),
             action: "invitation.accepted",

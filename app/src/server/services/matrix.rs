@@ -644,7 +644,7 @@ async fn settle<C: ConnectionTrait>(
         // name every supplier's, which no supplier's trail may hold.
         audit::record(
             conn,
-            &audit::Who::user(actor.user_id(), &actor.request().request_id),
+            &audit::Who::actor(actor),
             audit::Event {
                 org: Some(e.owner_org_id),
                 action,

@@ -134,7 +134,7 @@ pub async fn change_role(
     let after = am.update(&txn).await?;
     audit::record(
         &txn,
-        &Who::user(actor.user_id(), &info.request_id),
+        &Who::user(actor.audit_key(), actor.user_id(), &info.request_id),
         Event {
             org: Some(actor.org_id()),
             action: "membership.role_changed",
@@ -192,7 +192,7 @@ pub async fn set_active(
     };
     audit::record(
         &txn,
-        &Who::user(actor.user_id(), &info.request_id),
+        &Who::user(actor.audit_key(), actor.user_id(), &info.request_id),
         Event {
             org: Some(actor.org_id()),
             action: if active {

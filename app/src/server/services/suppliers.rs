@@ -80,7 +80,7 @@ pub async fn invite(
         admin_email: email,
     } = input;
     let now = state.clock.now();
-    let who = Who::user(actor.user_id(), &info.request_id);
+    let who = Who::user(actor.audit_key(), actor.user_id(), &info.request_id);
     let txn = db::write_txn(&state.writer).await?;
     let (org, invitation) = find_or_create(&txn, state, actor, &who, &name, kind, &email).await?;
     let link = supplier_link::ActiveModel {
