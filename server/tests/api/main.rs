@@ -11,6 +11,7 @@ mod cli;
 mod commitments;
 mod comparison;
 mod demo;
+mod durability;
 mod evidence;
 mod hostile;
 mod isolation;

@@ -1,0 +1,405 @@
+//! What survives: the real `pactline serve` process killed with SIGKILL
+//! under autosave load, and a backup taken under write load restored into a
+//! fresh place. On SQLite and PostgreSQL.
+
+use crate::both;
+use crate::common::{unique, Backend};
+use app::server::entities::{answer, answer_version, audit_event};
+use reqwest::{redirect::Policy, Client, StatusCode};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, Database, DatabaseConnection, EntityTrait, PaginatorTrait,
+    QueryFilter,
+};
+use serde_json::Value;
+use std::{
+    collections::BTreeMap,
+    path::PathBuf,
+    process::{Child, Command, Stdio},
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
+
+const SUPPLIER: &str = "hugo.contributor@helix.example";
+const SUPPLIER_PASSWORD: &str = "helix-velvet-canyon-24";
+
+/// One installation: a data directory and a database, on either backend.
+struct Site {
+    dir: PathBuf,
+    database_url: String,
+    /// PostgreSQL: the admin URL and the throwaway database's name.
+    pg: Option<(String, String)>,
+}
+
+impl Site {
+    async fn new(b: Backend) -> Site {
+        let dir = std::env::temp_dir().join(format!("pactline-durable-{}", unique()));
+        std::fs::create_dir_all(&dir).unwrap();
+        match b {
+            Backend::Sqlite => Site {
+                database_url: format!("sqlite://{}?mode=rwc", dir.join("pactline.db").display()),
+                dir,
+                pg: None,
+            },
+            Backend::Postgres => {
+                let admin = std::env::var("PACTLINE_TEST_PG").expect("PACTLINE_TEST_PG");
+                let name = format!("pactline_durable_{}", unique());
+                let conn = Database::connect(&admin).await.unwrap();
+                conn.execute_unprepared(&format!("CREATE DATABASE {name}"))
+                    .await
+                    .unwrap();
+                conn.close().await.ok();
+                Site {
+                    database_url: admin.replacen("/postgres?", &format!("/{name}?"), 1),
+                    dir,
+                    pg: Some((admin, name)),
+                }
+            }
+        }
+    }
+
+    fn command(&self) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_pactline"));
+        c.env("DATABASE_URL", &self.database_url)
+            .env("PACTLINE_DATA_DIR", &self.dir)
+            .env("PACTLINE_LOG", "warn")
+            .env_remove("PACTLINE_AUDIT_KEY")
+            .env_remove("PACTLINE_AUDIT_KEY_FILE")
+            .env_remove("PACTLINE_DEMO")
+            .env_remove("SMTP_HOST");
+        c
+    }
+
+    fn run(&self, args: &[&str]) -> String {
+        let out = self.command().args(args).output().unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(out.status.success(), "pactline {args:?}: {text}");
+        text
+    }
+
+    async fn db(&self) -> DatabaseConnection {
+        Database::connect(&self.database_url).await.unwrap()
+    }
+
+    async fn remove(self) {
+        if let Some((admin, name)) = &self.pg {
+            let conn = Database::connect(admin).await.unwrap();
+            conn.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .await
+                .ok();
+        }
+        std::fs::remove_dir_all(&self.dir).ok();
+    }
+}
+
+/// A running `pactline serve`.
+struct Server {
+    child: Mutex<Child>,
+    base: String,
+}
+
+impl Server {
+    async fn start(site: &Site) -> Server {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = site
+            .command()
+            .arg("serve")
+            .env("PACTLINE_ADDR", format!("127.0.0.1:{port}"))
+            .env("PACTLINE_REMINDER_INTERVAL_SECS", "0")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let base = format!("http://127.0.0.1:{port}");
+        let started = Instant::now();
+        loop {
+            if let Ok(r) = reqwest::get(format!("{base}/healthz")).await {
+                if r.status() == StatusCode::OK {
+                    break;
+                }
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "server did not start"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Server {
+            child: Mutex::new(child),
+            base,
+        }
+    }
+
+    /// SIGKILL: no shutdown, no flush.
+    fn kill(&self) {
+        let mut child = self.child.lock().unwrap();
+        child.kill().unwrap();
+        child.wait().unwrap();
+    }
+
+    async fn login(&self) -> Client {
+        let c = Client::builder()
+            .cookie_store(true)
+            .redirect(Policy::none())
+            .build()
+            .unwrap();
+        let r = c
+            .post(format!("{}/auth/login", self.base))
+            .form(&[("email", SUPPLIER), ("password", SUPPLIER_PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.headers()["location"], "/", "login failed");
+        c
+    }
+
+    async fn call(&self, c: &Client, endpoint: &str, args: &[(&str, &str)]) -> (StatusCode, Value) {
+        let r = match c
+            .post(format!("{}/api/{endpoint}", self.base))
+            .form(args)
+            .send()
+            .await
+        {
+            Ok(r) => r,
+            Err(_) => return (StatusCode::SERVICE_UNAVAILABLE, Value::Null),
+        };
+        let status = r.status();
+        match r.text().await {
+            Ok(text) => (
+                status,
+                serde_json::from_str(&text).unwrap_or(Value::String(text)),
+            ),
+            // The answer was cut off: not acknowledged.
+            Err(_) => (StatusCode::SERVICE_UNAVAILABLE, Value::Null),
+        }
+    }
+
+    /// The supplier's open demo assessment and its answers (id, version).
+    async fn open_answers(&self, c: &Client) -> Vec<(String, i64)> {
+        let (st, list) = self.call(c, "list_assessments", &[]).await;
+        assert_eq!(st, StatusCode::OK, "{list}");
+        let open = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["status"] == "in_progress" || a["status"] == "sent")
+            .unwrap_or_else(|| panic!("no open assessment: {list}"));
+        let id = open["id"].to_string();
+        let (st, a) = self
+            .call(c, "get_assessment", &[("assessment_id", &id)])
+            .await;
+        assert_eq!(st, StatusCode::OK, "{a}");
+        a["answers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| (x["id"].to_string(), x["version"].as_i64().unwrap()))
+            .collect()
+    }
+}
+
+/// Every save the server answered 200 "Saved" for: per answer, version →
+/// statement.
+type Acked = Arc<Mutex<BTreeMap<i64, BTreeMap<i64, String>>>>;
+
+/// 16 clients, each saving its own answer over and over, until `stop`.
+async fn autosave_load(
+    server: Arc<Server>,
+    c: Client,
+    answers: Vec<(String, i64)>,
+    acked: Acked,
+    stop: Arc<std::sync::atomic::AtomicBool>,
+) -> usize {
+    let mut tasks = Vec::new();
+    for (id, version) in answers.into_iter().take(16) {
+        let server = server.clone();
+        let acked = acked.clone();
+        let stop = stop.clone();
+        // One session (16 sign-ins at once would be throttled, rightly).
+        let c = c.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut version = version;
+            let mut n = 0;
+            while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                let statement = format!("Saved by client {id}, round {n}");
+                let v = version.to_string();
+                let (st, body) = server
+                    .call(
+                        &c,
+                        "save_answer",
+                        &[
+                            ("answer_id", &id),
+                            ("version", &v),
+                            ("answer[compliance]", "meets"),
+                            ("answer[countermeasure]", ""),
+                            ("answer[planned_on]", ""),
+                            ("answer[na_reason]", ""),
+                            ("answer[other_party]", ""),
+                            ("answer[claimed_level]", ""),
+                            ("answer[statement]", &statement),
+                            ("answer[responsibility_accepted]", ""),
+                        ],
+                    )
+                    .await;
+                if st != StatusCode::OK {
+                    // The server is gone (or going): stop this client.
+                    break;
+                }
+                let saved = body["Saved"]["version"]
+                    .as_i64()
+                    .unwrap_or_else(|| panic!("unexpected answer: {body}"));
+                acked
+                    .lock()
+                    .unwrap()
+                    .entry(id.parse().unwrap())
+                    .or_default()
+                    .insert(saved, statement);
+                version = saved;
+                n += 1;
+            }
+            n
+        }));
+    }
+    let mut total = 0;
+    for t in tasks {
+        total += t.await.unwrap();
+    }
+    total
+}
+
+/// How many "answer.saved" events an answer has.
+async fn saved_events(db: &DatabaseConnection, answer_id: i64) -> u64 {
+    audit_event::Entity::find()
+        .filter(audit_event::Column::Action.eq("answer.saved"))
+        .filter(audit_event::Column::ObjectId.ends_with(format!("/{answer_id}")))
+        .count(db)
+        .await
+        .unwrap()
+}
+
+/// Every acknowledged save is in `db`, whole: its kept version holds its
+/// text, the answer is at that version or later, every version it went
+/// through is kept exactly once, and each save since `before` has exactly
+/// one audit event. Returns the number of acknowledged saves checked.
+async fn assert_acknowledged_saves_kept(
+    db: &DatabaseConnection,
+    acked: &Acked,
+    before: &BTreeMap<i64, (i64, u64)>,
+) -> usize {
+    let acked = acked.lock().unwrap().clone();
+    let mut count = 0;
+    for (answer_id, versions) in &acked {
+        let row = answer::Entity::find_by_id(app::model::AnswerId(*answer_id))
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap();
+        let version = i64::from(row.version);
+        let last = *versions.keys().max().unwrap();
+        assert!(
+            version >= last,
+            "answer {answer_id} is at version {version}, but version {last} was acknowledged"
+        );
+        for (v, statement) in versions {
+            let kept = answer_version::Entity::find()
+                .filter(answer_version::Column::AnswerId.eq(*answer_id))
+                .filter(answer_version::Column::Version.eq(*v as i32))
+                .one(db)
+                .await
+                .unwrap()
+                .unwrap_or_else(|| panic!("answer {answer_id} version {v} was lost"));
+            assert!(kept.data.contains(statement.as_str()), "{}", kept.data);
+            count += 1;
+        }
+        if version == last {
+            assert_eq!(
+                row.statement, versions[&last],
+                "answer {answer_id} does not hold its last acknowledged text"
+            );
+        }
+        let kept = answer_version::Entity::find()
+            .filter(answer_version::Column::AnswerId.eq(*answer_id))
+            .count(db)
+            .await
+            .unwrap();
+        assert_eq!(kept as i64, version, "answer {answer_id}: kept versions");
+        let (start_version, start_events) = before[answer_id];
+        assert_eq!(
+            saved_events(db, *answer_id).await - start_events,
+            (version - start_version) as u64,
+            "answer {answer_id}: one audit event per save"
+        );
+    }
+    count
+}
+
+async fn a_killed_server_keeps_every_acknowledged_save(b: Backend) {
+    let site = Site::new(b).await;
+    site.run(&["demo", "seed"]);
+    let server = Arc::new(Server::start(&site).await);
+    let c = server.login().await;
+    let answers: Vec<(String, i64)> = server.open_answers(&c).await.into_iter().take(16).collect();
+    assert_eq!(answers.len(), 16);
+    let db = site.db().await;
+    let mut before = BTreeMap::new();
+    for (id, version) in &answers {
+        let id: i64 = id.parse().unwrap();
+        before.insert(id, (*version, saved_events(&db, id).await));
+    }
+
+    let acked: Acked = Default::default();
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let load = tokio::spawn(autosave_load(
+        server.clone(),
+        c.clone(),
+        answers,
+        acked.clone(),
+        stop.clone(),
+    ));
+    // Kill it mid-flight, once saves are flowing.
+    let started = Instant::now();
+    while acked
+        .lock()
+        .unwrap()
+        .values()
+        .map(|v| v.len())
+        .sum::<usize>()
+        < 300
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "saves are not flowing"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    server.kill();
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    load.await.unwrap();
+
+    let checked = assert_acknowledged_saves_kept(&db, &acked, &before).await;
+    assert!(checked >= 300, "{checked}");
+    db.close().await.ok();
+    let verified = site.run(&["audit", "verify"]);
+    assert!(verified.contains("audit trail intact"), "{verified}");
+
+    // It starts again and serves the same answers.
+    let again = Server::start(&site).await;
+    let c = again.login().await;
+    let answers = again.open_answers(&c).await;
+    let acked = acked.lock().unwrap().clone();
+    for (id, version) in answers {
+        if let Some(v) = acked.get(&id.parse::<i64>().unwrap()) {
+            assert!(version >= *v.keys().max().unwrap());
+        }
+    }
+    again.kill();
+    site.remove().await;
+}
+both!(a_killed_server_keeps_every_acknowledged_save);
