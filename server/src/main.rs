@@ -39,6 +39,19 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Copy this installation into DIR (new or empty) while it serves: the
+    /// signed audit head, the database (SQLite snapshot, or pg_dump), the
+    /// evidence files. The audit key is not copied: keep it apart.
+    Backup {
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
+    /// Put a backup into the configured database (empty or absent) and data
+    /// directory, then verify the audit chain against the backup's head.
+    Restore {
+        #[arg(long)]
+        from: std::path::PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -263,6 +276,35 @@ async fn main() {
                 ),
                 Ok(Err(problem)) => fail(problem),
                 Err(e) => fail(e),
+            }
+        }
+        Command::Backup { to } => {
+            let st = state(config).await;
+            match app::server::backup::backup(&st, &to).await {
+                Ok(m) => println!(
+                    "backed up to {}: {} database, {} audit events, {} evidence files ({} bytes)",
+                    to.display(),
+                    m.database,
+                    m.audit_events,
+                    m.evidence_files,
+                    m.evidence_bytes
+                ),
+                Err(e) => fail(e),
+            }
+        }
+        Command::Restore { from } => {
+            let (manifest, head) = app::server::backup::restore(&config, &from)
+                .await
+                .unwrap_or_else(|e| fail(e));
+            let st = state(config).await;
+            match app::server::backup::check_restored(&st.db, &st.audit_key, &head).await {
+                Ok(n) => println!(
+                    "restored the backup of {}: {n} audit events, the chain verifies and contains the backup's head (event {}); {} evidence files",
+                    manifest.created_at.to_rfc3339(),
+                    head.seq,
+                    manifest.evidence_files
+                ),
+                Err(e) => fail(format!("restored, but the audit trail does not verify: {e}")),
             }
         }
         Command::Audit {

@@ -5,6 +5,7 @@
 pub mod access;
 pub mod answers;
 pub mod audit;
+pub mod backup;
 pub mod blobs;
 pub mod config;
 pub mod db;
