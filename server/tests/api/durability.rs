@@ -23,15 +23,15 @@ const SUPPLIER: &str = "hugo.contributor@helix.example";
 const SUPPLIER_PASSWORD: &str = "helix-velvet-canyon-24";
 
 /// One installation: a data directory and a database, on either backend.
-struct Site {
-    dir: PathBuf,
+pub struct Site {
+    pub dir: PathBuf,
     database_url: String,
     /// PostgreSQL: the admin URL and the throwaway database's name.
     pg: Option<(String, String)>,
 }
 
 impl Site {
-    async fn new(b: Backend) -> Site {
+    pub async fn new(b: Backend) -> Site {
         let dir = std::env::temp_dir().join(format!("pactline-durable-{}", unique()));
         std::fs::create_dir_all(&dir).unwrap();
         match b {
@@ -57,7 +57,7 @@ impl Site {
         }
     }
 
-    fn command(&self) -> Command {
+    pub fn command(&self) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_pactline"));
         c.env("DATABASE_URL", &self.database_url)
             .env("PACTLINE_DATA_DIR", &self.dir)
@@ -69,7 +69,7 @@ impl Site {
         c
     }
 
-    fn run(&self, args: &[&str]) -> String {
+    pub fn run(&self, args: &[&str]) -> String {
         let out = self.command().args(args).output().unwrap();
         let text = format!(
             "{}{}",
@@ -80,11 +80,11 @@ impl Site {
         text
     }
 
-    async fn db(&self) -> DatabaseConnection {
+    pub async fn db(&self) -> DatabaseConnection {
         Database::connect(&self.database_url).await.unwrap()
     }
 
-    async fn remove(self) {
+    pub async fn remove(self) {
         if let Some((admin, name)) = &self.pg {
             let conn = Database::connect(admin).await.unwrap();
             conn.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
@@ -96,13 +96,13 @@ impl Site {
 }
 
 /// A running `pactline serve`.
-struct Server {
+pub struct Server {
     child: Mutex<Child>,
-    base: String,
+    pub base: String,
 }
 
 impl Server {
-    async fn start(site: &Site) -> Server {
+    pub async fn start(site: &Site) -> Server {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -138,13 +138,29 @@ impl Server {
     }
 
     /// SIGKILL: no shutdown, no flush.
-    fn kill(&self) {
+    pub fn kill(&self) {
         let mut child = self.child.lock().unwrap();
         child.kill().unwrap();
         child.wait().unwrap();
     }
 
-    async fn login(&self) -> Client {
+    pub async fn login(&self) -> Client {
+        self.login_as(SUPPLIER, SUPPLIER_PASSWORD).await
+    }
+
+    /// Peak resident memory of the server process so far, in MiB (Linux).
+    pub fn peak_rss_mib(&self) -> u64 {
+        let pid = self.child.lock().unwrap().id();
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+        let kib: u64 = status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("VmHWM in /proc/<pid>/status");
+        kib / 1024
+    }
+
+    pub async fn login_as(&self, email: &str, password: &str) -> Client {
         let c = Client::builder()
             .cookie_store(true)
             .redirect(Policy::none())
@@ -152,7 +168,7 @@ impl Server {
             .unwrap();
         let r = c
             .post(format!("{}/auth/login", self.base))
-            .form(&[("email", SUPPLIER), ("password", SUPPLIER_PASSWORD)])
+            .form(&[("email", email), ("password", password)])
             .send()
             .await
             .unwrap();
@@ -160,7 +176,12 @@ impl Server {
         c
     }
 
-    async fn call(&self, c: &Client, endpoint: &str, args: &[(&str, &str)]) -> (StatusCode, Value) {
+    pub async fn call(
+        &self,
+        c: &Client,
+        endpoint: &str,
+        args: &[(&str, &str)],
+    ) -> (StatusCode, Value) {
         let r = match c
             .post(format!("{}/api/{endpoint}", self.base))
             .form(args)
@@ -181,8 +202,8 @@ impl Server {
         }
     }
 
-    /// The supplier's open demo assessment and its answers (id, version).
-    async fn open_answers(&self, c: &Client) -> Vec<(String, i64)> {
+    /// The supplier's open demo assessment.
+    pub async fn open_assessment(&self, c: &Client) -> String {
         let (st, list) = self.call(c, "list_assessments", &[]).await;
         assert_eq!(st, StatusCode::OK, "{list}");
         let open = list
@@ -191,7 +212,12 @@ impl Server {
             .iter()
             .find(|a| a["status"] == "in_progress" || a["status"] == "sent")
             .unwrap_or_else(|| panic!("no open assessment: {list}"));
-        let id = open["id"].to_string();
+        open["id"].to_string()
+    }
+
+    /// The supplier's open demo assessment's answers (id, version).
+    pub async fn open_answers(&self, c: &Client) -> Vec<(String, i64)> {
+        let id = self.open_assessment(c).await;
         let (st, a) = self
             .call(c, "get_assessment", &[("assessment_id", &id)])
             .await;

@@ -189,3 +189,116 @@ async fn every_upload_path_refuses_hostile_files(b: Backend) {
     app.finish().await;
 }
 both!(every_upload_path_refuses_hostile_files);
+
+/// The same corpus against the real `pactline serve` process (demo data):
+/// every upload path, then ten crash files at once, while `/healthz`
+/// answers; the process's peak resident memory stays under 300 MiB.
+async fn the_server_process_stays_small_under_hostile_files(b: Backend) {
+    use crate::durability::{Server, Site};
+    let site = Site::new(b).await;
+    site.run(&["demo", "seed"]);
+    let server = Server::start(&site).await;
+    let owner = server
+        .login_as("olivia.admin@northwind.example", "reservoir-lantern-42")
+        .await;
+    let supplier = server.login().await;
+    let assessment = server.open_assessment(&supplier).await;
+    let answer = server.open_answers(&supplier).await[0].0.clone();
+    let upload = |c: &Client, endpoint: &str, fields: &[(&str, &str)], name: &str| {
+        let mut form = reqwest::multipart::Form::new();
+        for (k, v) in fields {
+            form = form.text(k.to_string(), v.to_string());
+        }
+        form = form.part(
+            "file",
+            reqwest::multipart::Part::bytes(corpus(name)).file_name(name.to_string()),
+        );
+        c.post(format!("{}/api/{endpoint}", server.base))
+            .multipart(form)
+            .send()
+    };
+    let healthz = || async {
+        let r = reqwest::get(format!("{}/healthz", server.base))
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+    };
+    let baseline = server.peak_rss_mib();
+    type Path<'a> = (&'a str, &'a Client, Vec<(&'a str, &'a str)>);
+    let paths: Vec<Path> = vec![
+        ("import_catalog", &owner, vec![("name", "Hostile")]),
+        ("import_profile", &owner, vec![("name", "Hostile")]),
+        (
+            "preview_answer_sheet",
+            &supplier,
+            vec![("assessment_id", assessment.as_str())],
+        ),
+        (
+            "apply_answer_sheet",
+            &supplier,
+            vec![("assessment_id", assessment.as_str())],
+        ),
+        (
+            "upload_evidence",
+            &supplier,
+            vec![("answer_id", answer.as_str())],
+        ),
+    ];
+    for (endpoint, client, fields) in &paths {
+        for name in CORPUS {
+            let started = Instant::now();
+            let r = upload(client, endpoint, fields, name).await.unwrap();
+            let st = r.status();
+            let body: serde_json::Value = r.json().await.unwrap_or_default();
+            let took = started.elapsed();
+            assert!(took < Duration::from_secs(2), "{endpoint} {name}: {took:?}");
+            let stored_as_evidence = *endpoint == "upload_evidence"
+                && matches!(*name, "dense-range.xlsx" | "huge-dimension.xlsx");
+            if stored_as_evidence {
+                assert_eq!(st, StatusCode::OK, "{endpoint} {name}: {body}");
+            } else {
+                refused(&format!("{endpoint} {name}"), st, &body);
+            }
+            healthz().await;
+        }
+    }
+    // Ten of the worst at once, with health checks in between.
+    let bombs = [
+        "zip-bomb.xlsx",
+        "dense-range.xlsx",
+        "huge-dimension.xlsx",
+        "xml-entities.xlsx",
+        "deep.json",
+    ];
+    let many = (0..10).map(|i| {
+        let name = bombs[i % bombs.len()];
+        let (endpoint, client, fields) = if name.ends_with(".json") {
+            ("import_catalog", &owner, vec![("name", "Hostile")])
+        } else {
+            (
+                "preview_answer_sheet",
+                &supplier,
+                vec![("assessment_id", assessment.as_str())],
+            )
+        };
+        let upload = &upload;
+        async move {
+            let r = upload(client, endpoint, &fields, name).await.unwrap();
+            r.status()
+        }
+    });
+    let (statuses, _) = futures::join!(futures::future::join_all(many), async {
+        for _ in 0..5 {
+            healthz().await;
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    });
+    assert!(statuses.iter().all(|s| s.is_client_error()), "{statuses:?}");
+    healthz().await;
+    let peak = server.peak_rss_mib();
+    eprintln!("server peak RSS: {baseline} MiB after start, {peak} MiB after the hostile files");
+    assert!(peak < 300, "peak resident memory {peak} MiB");
+    server.kill();
+    site.remove().await;
+}
+both!(the_server_process_stays_small_under_hostile_files);
