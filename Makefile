@@ -5,7 +5,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 BIN := $(CARGO_TARGET_DIR)/debug/pactline
 RELEASE_BIN := $(CARGO_TARGET_DIR)/release/pactline
 
-.PHONY: run build tools test test-rust test-e2e bench lint audit clean
+.PHONY: run build tools test test-rust test-e2e bench lint audit scan clean
 
 ## run: install what is missing, build, migrate, seed demo data, serve :3000
 run: build
@@ -36,6 +36,11 @@ lint:
 
 audit:
 	cargo audit --no-fetch --db ../shared/advisory-db
+
+## scan: wapiti3 and sqlmap against a local server, signed in (also part of make test)
+scan: build
+	@.ci/tools.sh all
+	@.ci/scan.sh
 
 clean:
 	rm -rf target/site data/pactline.db*

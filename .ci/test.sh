@@ -57,6 +57,13 @@ else
   echo "skipped: no advisory database at $advisory_db (set PACTLINE_ADVISORY_DB)"
 fi
 
+echo "==> Web scanners (wapiti3, sqlmap) against a signed-in session"
+if [ -x "$CARGO_TARGET_DIR/debug/pactline" ] && .ci/scan.sh 2>&1 | tee "$logs/scan.log"; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1))
+fi
+
 if [ ${#broken[@]} -gt 0 ]; then
   echo "Broken before tests could count: ${broken[*]}"
   failed=$((failed + ${#broken[@]}))

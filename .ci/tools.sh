@@ -54,6 +54,14 @@ if [ "$want_e2e" = all ]; then
     log "pip install compliance-trestle"
     python3 -m pip install --quiet --disable-pip-version-check compliance-trestle
   fi
+  # The web scanners `make scan` runs (wapiti3 3.2.3 is the newest for
+  # Python 3.11), in their own virtual environment.
+  scan_venv=${PACTLINE_SCAN_VENV:-$HOME/.cache/pactline/scan-venv}
+  if [ ! -x "$scan_venv/bin/wapiti" ] || [ ! -x "$scan_venv/bin/sqlmap" ]; then
+    log "pip install wapiti3 sqlmap (about a minute)"
+    python3 -m venv "$scan_venv"
+    "$scan_venv/bin/pip" install --quiet --disable-pip-version-check wapiti3==3.2.3 sqlmap==1.10.10
+  fi
   if [ ! -d end2end/node_modules/@playwright/test ] || [ ! -d end2end/node_modules/exceljs ]; then
     log "npm ci (Playwright, without its browser download)"
     (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
