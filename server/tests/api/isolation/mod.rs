@@ -566,6 +566,7 @@ async fn isolation_matrix(b: Backend) {
     assert_eq!(st, StatusCode::OK, "{r}");
 
     let mut failures = Vec::new();
+    let (mut workbooks_read, mut calendar_events) = (0, 0);
     for caller in CALLERS {
         let client = match caller {
             Anon => app.client(),
@@ -623,10 +624,41 @@ async fn isolation_matrix(b: Backend) {
             if status != want {
                 failures.push(format!("{caller:?} GET {path}: got {status}, want {want}"));
             }
-            let html = String::from_utf8_lossy(&r.bytes().await.unwrap()).into_owned();
+            let bytes = r.bytes().await.unwrap();
+            // A workbook is a zip: look inside every part, not at the
+            // compressed bytes.
+            let html = if bytes.starts_with(b"PK") {
+                let text = unzipped_text(&bytes);
+                if status == 200 {
+                    assert!(text.contains("<worksheet"), "{path}: no sheet inside");
+                    workbooks_read += 1;
+                }
+                text
+            } else {
+                String::from_utf8_lossy(&bytes).into_owned()
+            };
             for marker in foreign(caller) {
                 if html.contains(marker) {
                     failures.push(format!("{caller:?} GET {path}: page mentions {marker}"));
+                }
+            }
+        }
+        // The caller's own calendar feed, fetched as a calendar program
+        // would (no cookie): only their own commitments.
+        if caller != Anon {
+            let (st, url) = app.call(&client, "create_calendar_feed", &[]).await;
+            assert_eq!(st, StatusCode::OK, "{caller:?}: {url}");
+            let feed = reqwest::get(url.as_str().unwrap())
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            assert!(feed.starts_with("BEGIN:VCALENDAR"), "{caller:?}: {feed}");
+            calendar_events += feed.matches("BEGIN:VEVENT").count();
+            for marker in foreign(caller) {
+                if feed.contains(marker) {
+                    failures.push(format!("{caller:?} calendar feed mentions {marker}"));
                 }
             }
         }
@@ -636,6 +668,9 @@ async fn isolation_matrix(b: Backend) {
         "isolation failures:\n{}",
         failures.join("\n")
     );
+    // The checks above looked at real content.
+    assert!(workbooks_read > 0, "no workbook was downloaded");
+    assert!(calendar_events > 0, "no calendar feed had an event");
 
     // Beta's objects are untouched by all of the above.
     let (_, members) = app.call(&beta_admin, "list_members", &[]).await;
@@ -647,3 +682,17 @@ async fn isolation_matrix(b: Backend) {
     app.finish().await;
 }
 both!(isolation_matrix);
+
+/// Every part of a zip archive (a downloaded .xlsx), as one text.
+fn unzipped_text(bytes: &[u8]) -> String {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+    let mut text = String::new();
+    for i in 0..archive.len() {
+        let mut part = archive.by_index(i).unwrap();
+        let mut content = Vec::new();
+        part.read_to_end(&mut content).unwrap();
+        text.push_str(&String::from_utf8_lossy(&content));
+    }
+    text
+}
