@@ -191,6 +191,24 @@ struct Chained<'a> {
     after: Option<&'a str>,
 }
 
+impl<'a> Chained<'a> {
+    /// What a stored event's hash covers, after `prev`.
+    fn stored(prev: &'a str, e: &'a audit_event::Model) -> Self {
+        Chained {
+            prev,
+            seq: e.seq,
+            at: &e.occurred_at,
+            actor: e.actor_user_id.map(|x| x.0),
+            org: e.organization_id.map(|x| x.0),
+            action: &e.action,
+            object_type: &e.object_type,
+            object_id: &e.object_id,
+            before: e.before.as_deref(),
+            after: e.after.as_deref(),
+        }
+    }
+}
+
 fn event_hash(key: Hashing, e: Chained) -> String {
     // Canonical form: a JSON array, whose quoting keeps the fields apart.
     let canonical = serde_json::json!([
@@ -363,21 +381,7 @@ async fn walk<C: ConnectionTrait>(
             break;
         };
         for e in &events {
-            let expected = event_hash(
-                hashing,
-                Chained {
-                    prev: &prev,
-                    seq: e.seq,
-                    at: &e.occurred_at,
-                    actor: e.actor_user_id.map(|x| x.0),
-                    org: e.organization_id.map(|x| x.0),
-                    action: &e.action,
-                    object_type: &e.object_type,
-                    object_id: &e.object_id,
-                    before: e.before.as_deref(),
-                    after: e.after.as_deref(),
-                },
-            );
+            let expected = event_hash(hashing, Chained::stored(&prev, e));
             if e.seq != count + 1 || e.prev_hash != prev || e.hash != expected {
                 return Ok(Err(std::cmp::min(e.seq, count + 1)));
             }
@@ -455,21 +459,7 @@ pub async fn bind_key(db: &sea_orm::DatabaseConnection, key: &AuditKey) -> Resul
     }
     let mut prev = "0".repeat(64);
     for e in &events {
-        let hash = event_hash(
-            Hashing::Keyed(key),
-            Chained {
-                prev: &prev,
-                seq: e.seq,
-                at: &e.occurred_at,
-                actor: e.actor_user_id.map(|x| x.0),
-                org: e.organization_id.map(|x| x.0),
-                action: &e.action,
-                object_type: &e.object_type,
-                object_id: &e.object_id,
-                before: e.before.as_deref(),
-                after: e.after.as_deref(),
-            },
-        );
+        let hash = event_hash(Hashing::Keyed(key), Chained::stored(&prev, e));
         audit_event::ActiveModel {
             id: Set(e.id),
             prev_hash: Set(std::mem::replace(&mut prev, hash.clone())),

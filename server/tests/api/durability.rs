@@ -300,6 +300,35 @@ async fn autosave_load(
     total
 }
 
+/// Each answer's version and number of "answer.saved" events before a load.
+async fn starting_points(
+    db: &DatabaseConnection,
+    answers: &[(String, i64)],
+) -> BTreeMap<i64, (i64, u64)> {
+    let mut before = BTreeMap::new();
+    for (id, version) in answers {
+        let id: i64 = id.parse().unwrap();
+        before.insert(id, (*version, saved_events(db, id).await));
+    }
+    before
+}
+
+fn acked_count(acked: &Acked) -> usize {
+    acked.lock().unwrap().values().map(|v| v.len()).sum()
+}
+
+/// Waits until `n` saves were acknowledged (at most a minute).
+async fn wait_for_acks(acked: &Acked, n: usize) {
+    let started = Instant::now();
+    while acked_count(acked) < n {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "saves are not flowing"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
 /// How many "answer.saved" events an answer has.
 async fn saved_events(db: &DatabaseConnection, answer_id: i64) -> u64 {
     audit_event::Entity::find()
@@ -374,11 +403,7 @@ async fn a_killed_server_keeps_every_acknowledged_save(b: Backend) {
     let answers: Vec<(String, i64)> = server.open_answers(&c).await.into_iter().take(16).collect();
     assert_eq!(answers.len(), 16);
     let db = site.db().await;
-    let mut before = BTreeMap::new();
-    for (id, version) in &answers {
-        let id: i64 = id.parse().unwrap();
-        before.insert(id, (*version, saved_events(&db, id).await));
-    }
+    let before = starting_points(&db, &answers).await;
 
     let acked: Acked = Default::default();
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -390,21 +415,7 @@ async fn a_killed_server_keeps_every_acknowledged_save(b: Backend) {
         stop.clone(),
     ));
     // Kill it mid-flight, once saves are flowing.
-    let started = Instant::now();
-    while acked
-        .lock()
-        .unwrap()
-        .values()
-        .map(|v| v.len())
-        .sum::<usize>()
-        < 300
-    {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "saves are not flowing"
-        );
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    wait_for_acks(&acked, 300).await;
     server.kill();
     stop.store(true, std::sync::atomic::Ordering::SeqCst);
     load.await.unwrap();
@@ -461,11 +472,7 @@ async fn a_backup_under_load_restores_every_acknowledged_row_and_file(b: Backend
     }
     let answers: Vec<(String, i64)> = answers.into_iter().take(16).collect();
     let db = site.db().await;
-    let mut before = BTreeMap::new();
-    for (id, version) in &answers {
-        let id: i64 = id.parse().unwrap();
-        before.insert(id, (*version, saved_events(&db, id).await));
-    }
+    let before = starting_points(&db, &answers).await;
     db.close().await.ok();
 
     let acked: Acked = Default::default();
@@ -477,21 +484,7 @@ async fn a_backup_under_load_restores_every_acknowledged_row_and_file(b: Backend
         acked.clone(),
         stop.clone(),
     ));
-    let started = Instant::now();
-    while acked
-        .lock()
-        .unwrap()
-        .values()
-        .map(|v| v.len())
-        .sum::<usize>()
-        < 100
-    {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "saves are not flowing"
-        );
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    wait_for_acks(&acked, 100).await;
     // What was acknowledged before the backup began must be in it.
     let must_have: Acked = Arc::new(Mutex::new(acked.lock().unwrap().clone()));
     let backup_dir = site.dir.join("backup");
@@ -502,12 +495,7 @@ async fn a_backup_under_load_restores_every_acknowledged_row_and_file(b: Backend
             .await
             .unwrap()
     };
-    let during = acked
-        .lock()
-        .unwrap()
-        .values()
-        .map(|v| v.len())
-        .sum::<usize>();
+    let during = acked_count(&acked);
     stop.store(true, std::sync::atomic::Ordering::SeqCst);
     load.await.unwrap();
     let text =
@@ -515,12 +503,7 @@ async fn a_backup_under_load_restores_every_acknowledged_row_and_file(b: Backend
     assert!(out.status.success(), "{text}");
     // Ours and the demo's certificate.
     assert!(text.contains("4 evidence files"), "{text}");
-    let must = must_have
-        .lock()
-        .unwrap()
-        .values()
-        .map(|v| v.len())
-        .sum::<usize>();
+    let must = acked_count(&must_have);
     assert!(
         during > must,
         "the load went on during the backup: {must} then {during}"
