@@ -78,6 +78,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/forgot") view=pages::auth::ForgotPage ssr=SsrMode::Async/>
                 <Route path=path!("/reset/:token") view=pages::auth::ResetPage ssr=SsrMode::Async/>
                 <Route path=path!("/invite/:token") view=pages::auth::AcceptInvitePage ssr=SsrMode::Async/>
+                <Route path=path!("/partner/:token") view=pages::auth::AcceptPartnerPage ssr=SsrMode::Async/>
                 <ParentRoute path=path!("") view=components::AppLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=pages::home::HomePage ssr=SsrMode::Async/>
                     <Route path=path!("members") view=pages::members::MembersPage ssr=SsrMode::Async/>

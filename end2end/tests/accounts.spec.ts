@@ -77,6 +77,65 @@ test('an admin invites a colleague, who accepts and joins', async ({ page, brows
   await expect(page.getByTestId(`member-${email}`)).toContainText('Nora Engineer');
 });
 
+test('an asset owner invites a supplier, whose admin accepts for a new organization', async ({ page, browser }) => {
+  await login(page, demo.ownerAdmin);
+  await page.goto('/suppliers');
+  await hydrated(page);
+  const stamp = Date.now();
+  const name = `Fjord Robotics ${stamp}`;
+  const email = `ciso.${stamp}@fjord.example`;
+  await page.getByLabel('Organization name').fill(name);
+  await page.getByLabel('Kind').selectOption('product_supplier');
+  await page.getByLabel('E-mail of the person who accepts').fill(email);
+  await page.getByRole('button', { name: 'Invite supplier' }).click();
+  const link = await page.getByTestId('invitation-link').textContent();
+  expect(link).toContain('/partner/');
+  const row = page.getByTestId('partner-invitations').locator(`tr[data-email="${email}"]`);
+  await expect(row).toContainText('Pending');
+  // Nothing is linked before the supplier accepts.
+  await expect(page.getByTestId('suppliers')).not.toContainText(name);
+
+  const supplier = await browser.newContext();
+  const p2 = await supplier.newPage();
+  await p2.goto(new URL(link!).pathname);
+  await hydrated(p2);
+  await expect(p2.getByRole('heading', { level: 1 })).toHaveText(`${demo.ownerAdmin.org} invites you`);
+  await expect(p2.getByTestId('partner-email')).toHaveText(email);
+  await expect(p2.getByTestId('partner-new')).toBeChecked();
+  await expect(p2.getByLabel('Organization name')).toHaveValue(name);
+  await p2.getByLabel('Your name').fill('Frida Fjord');
+  await p2.getByLabel('Password', { exact: true }).fill('glacier-otter-lantern-38');
+  await p2.getByRole('button', { name: 'Accept' }).click();
+  await expect(p2.getByRole('heading', { level: 1 })).toHaveText('Welcome, Frida Fjord');
+  await expect(p2.getByTestId('org-name')).toHaveText(name);
+  await expect(p2.getByTestId('my-role')).toHaveText('Admin');
+  // The link works once.
+  await p2.goto(new URL(link!).pathname);
+  await expect(p2.getByRole('alert')).toContainText('invalid, expired or already used');
+  await supplier.close();
+
+  await page.reload();
+  await hydrated(page);
+  await expect(page.getByTestId('suppliers')).toContainText(name);
+  await expect(row).toContainText('Accepted');
+
+  // A lost link is replaced; a revoked one is dead.
+  const other = `buyer.${stamp}@lost.example`;
+  await page.getByLabel('Organization name').fill(`Lost Link ${stamp}`);
+  await page.getByLabel('E-mail of the person who accepts').fill(other);
+  await page.getByRole('button', { name: 'Invite supplier' }).click();
+  const first = await page.getByTestId('invitation-link').first().textContent();
+  const pending = page.getByTestId('partner-invitations').locator(`tr[data-email="${other}"]`);
+  await pending.getByRole('button', { name: 'New link' }).click();
+  await expect(page.getByTestId('invitation-link')).toHaveCount(2);
+  await pending.getByRole('button', { name: 'Revoke' }).click();
+  await expect(pending).toContainText('Revoked');
+  const visitor = await browser.newPage();
+  await visitor.goto(new URL(first!).pathname);
+  await expect(visitor.getByRole('alert')).toContainText('invalid, expired or already used');
+  await visitor.close();
+});
+
 test('a supplier cannot reach the asset owner\'s pages by URL', async ({ page }) => {
   await login(page, demo.helixAdmin);
   const resp = await page.goto('/suppliers');

@@ -18,6 +18,7 @@ mod m20261202_000009_invitation_attempts;
 mod m20261203_000010_outbox_delivery;
 mod m20261203_000011_blobs;
 mod m20261203_000012_audit_key;
+mod m20261204_000013_partner_invitations;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000010_outbox_delivery::Migration),
             Box::new(m20261203_000011_blobs::Migration),
             Box::new(m20261203_000012_audit_key::Migration),
+            Box::new(m20261204_000013_partner_invitations::Migration),
         ]
     }
 }

@@ -82,8 +82,17 @@ pub fn router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
     let ctx_state = app_state.clone();
     let x_request_id = http::HeaderName::from_static("x-request-id");
 
+    // The liveness probe needs no session, body or request id: it skips
+    // those layers (load balancers call it several times a second) and
+    // keeps the security headers.
+    let health = Router::new().route("/healthz", get(routes::healthz)).layer(
+        axum::middleware::from_fn_with_state(
+            security::Https(app_state.config.base_url.starts_with("https://")),
+            security::headers,
+        ),
+    );
+
     Router::new()
-        .route("/healthz", get(routes::healthz))
         .route("/auth/login", post(routes::login))
         .route("/auth/logout", post(routes::logout))
         .route("/{kind}/{id}/export/{format}", get(routes::export))
@@ -139,6 +148,7 @@ pub fn router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
         .layer(axum::middleware::map_request(
             security::drop_client_request_id,
         ))
+        .merge(health)
         .with_state(state)
 }
 

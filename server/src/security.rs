@@ -155,7 +155,7 @@ pub async fn drop_client_request_id(mut req: Request) -> Request {
 
 /// Paths with a secret in them are logged with the secret cut out.
 pub fn redact_path(path: &str) -> String {
-    for prefix in ["/invite/", "/reset/", "/calendar/"] {
+    for prefix in ["/invite/", "/partner/", "/reset/", "/calendar/"] {
         if let Some(_rest) = path.strip_prefix(prefix) {
             return format!("{prefix}[redacted]");
         }
@@ -242,6 +242,7 @@ mod tests {
     #[test]
     fn secrets_in_paths_are_not_logged() {
         assert_eq!(redact_path("/invite/abcdef"), "/invite/[redacted]");
+        assert_eq!(redact_path("/partner/abcdef"), "/partner/[redacted]");
         assert_eq!(redact_path("/reset/abcdef"), "/reset/[redacted]");
         assert_eq!(redact_path("/calendar/abcdef.ics"), "/calendar/[redacted]");
         assert_eq!(redact_path("/members"), "/members");

@@ -1,11 +1,11 @@
 //! The signed-in user: who they are, their password, switching organization;
 //! and the anonymous flows that lead to an account (invitations, reset).
 
-use crate::model::{AppError, InvitationPreview, Me, OrgId};
+use crate::model::{AppError, InvitationPreview, Me, OrgId, PartnerInvitationPreview};
 #[cfg(feature = "ssr")]
 use crate::server::{
     respond::{as_actor, as_anyone},
-    services::{auth, invitations},
+    services::{auth, invitations, partners},
 };
 use leptos::prelude::*;
 
@@ -72,6 +72,53 @@ pub async fn accept_invitation(
                 http::header::SET_COOKIE,
                 crate::server::session::set_cookie(&state, &session),
             );
+        }
+        leptos_axum::redirect("/");
+        Ok(())
+    })
+    .await
+}
+
+#[server(endpoint = "get_partner_invitation")]
+pub async fn get_partner_invitation(token: String) -> Result<PartnerInvitationPreview, AppError> {
+    as_anyone(|state, _| async move {
+        let visitor = crate::server::Actor::current().await.ok();
+        partners::preview(&state, &token, visitor.as_ref()).await
+    })
+    .await
+}
+
+/// Accepts an invitation to an organization: `org` is the id of one the
+/// signed-in invitee administers, or `new` (then `org_name`, and for a
+/// visitor not signed in as the invitee their name and password).
+#[server(endpoint = "accept_partner_invitation")]
+pub async fn accept_partner_invitation(
+    token: String,
+    org: String,
+    org_name: String,
+    display_name: String,
+    password: String,
+) -> Result<(), AppError> {
+    as_anyone(|state, info| async move {
+        let how = match org.trim() {
+            "new" => partners::Acceptance::New {
+                org_name,
+                display_name,
+                password,
+            },
+            id => partners::Acceptance::Existing(OrgId(id.parse().map_err(|_| {
+                AppError::invalid("org", "Choose an organization or “a new organization”.")
+            })?)),
+        };
+        let visitor = crate::server::Actor::current().await.ok();
+        let accepted = partners::accept(&state, &token, how, visitor.as_ref(), &info).await?;
+        if let Some(session) = accepted.session {
+            if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
+                resp.append_header(
+                    http::header::SET_COOKIE,
+                    crate::server::session::set_cookie(&state, &session),
+                );
+            }
         }
         leptos_axum::redirect("/");
         Ok(())

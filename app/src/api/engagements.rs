@@ -3,14 +3,14 @@
 use crate::model::{
     AnswerId, AnswerInput, AnswerVersionDto, AppError, AssessmentDto, AssessmentId,
     AssessmentStatus, AssessmentSummary, EngagementDto, EngagementId, EngagementSummary,
-    EvidenceId, InvitationSent, ProfileId, SaveOutcome,
+    EvidenceId, PartnerInvitationDto, PartnerInvitationSent, ProfileId, SaveOutcome,
 };
 #[cfg(feature = "ssr")]
 use crate::model::{Described, EvidenceLink, OrgInvite, Parsed, SendInput};
 #[cfg(feature = "ssr")]
 use crate::server::{
     respond::as_actor,
-    services::{assessments, engagements},
+    services::{assessments, engagements, partners},
 };
 use leptos::prelude::*;
 
@@ -39,18 +39,28 @@ pub async fn get_engagement(engagement_id: EngagementId) -> Result<EngagementDto
         .await
 }
 
-/// Invites an assessor organization into the engagement (created with its
-/// first admin invited when new).
+/// Invites an assessor organization into the engagement: it joins when its
+/// admin accepts.
 #[server(endpoint = "invite_assessor")]
 pub async fn invite_assessor(
     engagement_id: EngagementId,
     name: String,
     admin_email: String,
-) -> Result<Option<InvitationSent>, AppError> {
+) -> Result<PartnerInvitationSent, AppError> {
     as_actor(|actor, state| async move {
         let input = Parsed::new(OrgInvite::assessor(&name, &admin_email));
-        engagements::invite_assessor(&actor, &state, engagement_id, input).await
+        partners::invite_assessor(&actor, &state, engagement_id, input).await
     })
+    .await
+}
+
+#[server(endpoint = "list_assessor_invitations")]
+pub async fn list_assessor_invitations(
+    engagement_id: EngagementId,
+) -> Result<Vec<PartnerInvitationDto>, AppError> {
+    as_actor(
+        |actor, state| async move { partners::list(&actor, &state, Some(engagement_id)).await },
+    )
     .await
 }
 

@@ -3,14 +3,15 @@
 
 use crate::model::{
     AppError, AuditEventDto, InvitationDto, InvitationId, InvitationSent, MemberDto, MembershipId,
-    OrgOverview, OutboxDto, StorageDto, SupplierDto, SupplierInvited,
+    OrgOverview, OutboxDto, PartnerInvitationDto, PartnerInvitationId, PartnerInvitationSent,
+    StorageDto, SupplierDto,
 };
 #[cfg(feature = "ssr")]
 use crate::model::{MemberInvite, OrgInvite};
 #[cfg(feature = "ssr")]
 use crate::server::{
     respond::as_actor,
-    services::{admin, invitations, members, suppliers},
+    services::{admin, invitations, members, partners, suppliers},
 };
 use leptos::prelude::*;
 
@@ -71,21 +72,39 @@ pub async fn list_suppliers() -> Result<Vec<SupplierDto>, AppError> {
     as_actor(|actor, state| async move { suppliers::list(&actor, &state).await }).await
 }
 
+/// Invites a supplier organization: nothing is linked until its admin
+/// accepts, and the answer is the same whatever exists on Pactline.
 #[server(endpoint = "invite_supplier")]
 pub async fn invite_supplier(
     name: String,
     kind: String,
     admin_email: String,
-) -> Result<SupplierInvited, AppError> {
+) -> Result<PartnerInvitationSent, AppError> {
     as_actor(|actor, state| async move {
-        suppliers::invite(
-            &actor,
-            &state,
-            OrgInvite::supplier(&name, &kind, &admin_email)?,
-        )
-        .await
+        let input = OrgInvite::supplier(&name, &kind, &admin_email)?;
+        partners::invite_supplier(&actor, &state, input).await
     })
     .await
+}
+
+#[server(endpoint = "list_supplier_invitations")]
+pub async fn list_supplier_invitations() -> Result<Vec<PartnerInvitationDto>, AppError> {
+    as_actor(|actor, state| async move { partners::list(&actor, &state, None).await }).await
+}
+
+/// A fresh link for an invitation to a supplier or an assessor.
+#[server(endpoint = "renew_partner_invitation")]
+pub async fn renew_partner_invitation(
+    invitation_id: PartnerInvitationId,
+) -> Result<PartnerInvitationSent, AppError> {
+    as_actor(|actor, state| async move { partners::renew(&actor, &state, invitation_id).await })
+        .await
+}
+
+#[server(endpoint = "revoke_partner_invitation")]
+pub async fn revoke_partner_invitation(invitation_id: PartnerInvitationId) -> Result<(), AppError> {
+    as_actor(|actor, state| async move { partners::revoke(&actor, &state, invitation_id).await })
+        .await
 }
 
 #[server(endpoint = "storage_usage")]

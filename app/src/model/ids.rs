@@ -25,6 +25,7 @@ id_type!(
     UserId,
     MembershipId,
     InvitationId,
+    PartnerInvitationId,
     EngagementId,
     AssessmentId,
     AnswerId,

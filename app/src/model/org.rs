@@ -1,6 +1,8 @@
 //! Organizations, members and invitations as the UI sees them.
 
-use super::{AppError, InvitationId, MembershipId, OrgId, UserId};
+use super::{
+    AppError, EngagementId, InvitationId, MembershipId, OrgId, PartnerInvitationId, UserId,
+};
 use serde::{Deserialize, Serialize};
 
 /// What an organization is to the others on Pactline. One organization can be
@@ -348,11 +350,81 @@ pub struct SupplierDto {
     pub since: String,
 }
 
+/// An invitation to another organization: to be a supplier, or an assessor
+/// in one engagement. What the inviter sees of it never depends on whether
+/// an organization of that name, or an account for that address, exists.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SupplierInvited {
-    pub supplier: SupplierDto,
-    /// Set when a new organization was created and its first admin invited.
-    pub invitation: Option<InvitationSent>,
+pub struct PartnerInvitationDto {
+    pub id: PartnerInvitationId,
+    /// The name the inviter gave; the recipient may accept as another one.
+    pub org_name: String,
+    pub kind: OrgKind,
+    pub email: String,
+    pub engagement_id: Option<EngagementId>,
+    pub status: InvitationStatus,
+    pub created_at: String,
+    pub expires_at: String,
+}
+
+/// The answer to sending or renewing an invitation to an organization.
+/// `link` only when no SMTP server is configured (shown once).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartnerInvitationSent {
+    pub invitation: PartnerInvitationDto,
+    pub emailed: bool,
+    pub link: Option<String>,
+}
+
+/// An organization the visitor administers, offered to accept an
+/// invitation with.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OwnOrg {
+    pub id: OrgId,
+    pub name: String,
+}
+
+/// What the recipient of an invitation to an organization sees.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartnerInvitationPreview {
+    pub inviter: String,
+    /// Set for an assessor invitation: the engagement's name.
+    pub engagement: Option<String>,
+    pub proposed_name: String,
+    pub kind: OrgKind,
+    pub email: String,
+    pub signed_in_as_invitee: bool,
+    /// Organizations the signed-in invitee administers that may accept (not
+    /// the inviter itself). Empty for anyone else.
+    pub own_orgs: Vec<OwnOrg>,
+}
+
+/// Who gets the single-use link: the same notice for member and
+/// organization invitations.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkSent {
+    pub email: String,
+    pub expires_at: String,
+    pub link: Option<String>,
+}
+
+impl From<InvitationSent> for LinkSent {
+    fn from(s: InvitationSent) -> Self {
+        LinkSent {
+            email: s.invitation.email,
+            expires_at: s.invitation.expires_at,
+            link: s.link,
+        }
+    }
+}
+
+impl From<PartnerInvitationSent> for LinkSent {
+    fn from(s: PartnerInvitationSent) -> Self {
+        LinkSent {
+            email: s.invitation.email,
+            expires_at: s.invitation.expires_at,
+            link: s.link,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

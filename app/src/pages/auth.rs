@@ -1,7 +1,10 @@
 //! Pages for people who are not signed in: sign in, forgotten password,
 //! reset link, invitation link.
 
-use crate::api::account::{get_invitation, AcceptInvitation, RequestPasswordReset, ResetPassword};
+use crate::api::account::{
+    get_invitation, get_partner_invitation, AcceptInvitation, AcceptPartnerInvitation,
+    RequestPasswordReset, ResetPassword,
+};
 use crate::components::{action_error, field_error, ErrorBox};
 use crate::model::{PASSWORD_MAX, PASSWORD_MIN};
 use leptos::{either::Either, prelude::*};
@@ -190,6 +193,106 @@ pub fn AcceptInvitePage() -> impl IntoView {
                                         {action_error(value)}
                                         <button type="submit" class="primary">"Accept and continue"</button>
                                     </ActionForm>
+                                })
+                            }
+                        }
+                    })}
+                </Suspense>
+            </div>
+        </main>
+    }
+}
+
+/// An invitation from another organization: to answer its questionnaires
+/// as a supplier, or to assess one of its engagements. The recipient accepts
+/// for a new organization, or (signed in) for one they administer.
+#[component]
+pub fn AcceptPartnerPage() -> impl IntoView {
+    let params = use_params_map();
+    let token = move || params.read().get("token").unwrap_or_default();
+    let preview = Resource::new(token, get_partner_invitation);
+    let action = ServerAction::<AcceptPartnerInvitation>::new();
+    let value = action.value();
+    view! {
+        <Title text="Invitation to Pactline"/>
+        <main class="auth-page">
+            <div class="card auth-card">
+                <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                    {move || Suspend::new(async move {
+                        match preview.await {
+                            Err(e) => Either::Left(view! {
+                                <h1>"Invitation"</h1>
+                                <ErrorBox error=e/>
+                                <p><a href="/login">"Go to sign in"</a></p>
+                            }),
+                            Ok(p) => {
+                                let what = match &p.engagement {
+                                    Some(e) => format!("to assess its engagement “{e}”: you will read its assessments and write internal comments"),
+                                    None => format!("to answer its security questionnaires as a {}", p.kind.label().to_lowercase()),
+                                };
+                                let signed_in = p.signed_in_as_invitee;
+                                let choices = p.own_orgs.clone();
+                                let has_choices = !choices.is_empty();
+                                let choice = RwSignal::new(if has_choices { choices[0].id.0.to_string() } else { "new".to_string() });
+                                Either::Right(view! {
+                                    <h1>{p.inviter.clone()} " invites you"</h1>
+                                    <p>{p.inviter.clone()} " invites " <strong>{p.proposed_name.clone()}</strong> " " {what} ". The invitation was sent to " <strong data-testid="partner-email">{p.email.clone()}</strong> "."</p>
+                                    <p class="muted">"Nothing of yours is shared until you accept."</p>
+                                    <ActionForm action=action attr:class="stack">
+                                        <input type="hidden" name="token" value=token/>
+                                        {field_error(value, "token")}
+                                        <fieldset>
+                                            <legend>"Accept for"</legend>
+                                            {choices.into_iter().map(|o| {
+                                                let id = o.id.0.to_string();
+                                                let v = id.clone();
+                                                view! {
+                                                    <label class="choice">
+                                                        <input type="radio" name="org" value=id.clone()
+                                                            prop:checked=move || choice.get() == v
+                                                            on:change=move |_| choice.set(id.clone())/>
+                                                        " " {o.name.clone()} " (you are its admin)"
+                                                    </label>
+                                                }
+                                            }).collect_view()}
+                                            <label class="choice">
+                                                <input type="radio" name="org" value="new" data-testid="partner-new"
+                                                    prop:checked=move || choice.get() == "new"
+                                                    on:change=move |_| choice.set("new".into())/>
+                                                " a new organization on Pactline"
+                                            </label>
+                                            {field_error(value, "org")}
+                                        </fieldset>
+                                        <div class:hidden=move || choice.get() != "new">
+                                            <label for="org_name">"Organization name"</label>
+                                            <input id="org_name" name="org_name" maxlength="200" value=p.proposed_name.clone()/>
+                                            {field_error(value, "org_name")}
+                                            {if signed_in {
+                                                Either::Left(view! {
+                                                    <p class="muted">"You are signed in with this address and become the new organization's admin."</p>
+                                                    <input type="hidden" name="display_name" value=""/>
+                                                    <input type="hidden" name="password" value=""/>
+                                                })
+                                            } else {
+                                                Either::Right(view! {
+                                                    <label for="display_name">"Your name"</label>
+                                                    <input id="display_name" name="display_name" maxlength="200" autocomplete="name"/>
+                                                    {field_error(value, "display_name")}
+                                                    <label for="password">"Password"</label>
+                                                    <input id="password" name="password" type="password"
+                                                        maxlength=PASSWORD_MAX.to_string()
+                                                        autocomplete="new-password" aria-describedby="partner-password-help"/>
+                                                    <p class="help" id="partner-password-help">"New to Pactline? Choose a password of at least 12 characters. Already using Pactline with this address? Enter that account's password, or sign in first to accept for an organization you administer."</p>
+                                                    {field_error(value, "password")}
+                                                })
+                                            }}
+                                        </div>
+                                        {action_error(value)}
+                                        <button type="submit" class="primary">"Accept"</button>
+                                    </ActionForm>
+                                    {(!signed_in).then(|| view! {
+                                        <p class="muted">"Already administer an organization on Pactline? " <a href="/login">"Sign in"</a> " with this address, then open the link again."</p>
+                                    })}
                                 })
                             }
                         }

@@ -2,7 +2,8 @@
 //! engagement with its assessments' progress, the forms that send a profile
 //! to a supplier and invite an assessor, and the suppliers side by side.
 
-use super::members::SentLink;
+use super::members::{sent, SentLink};
+use super::suppliers::PartnerInvitations;
 use crate::api::engagements::{
     get_engagement, list_engagements, CreateEngagement, InviteAssessor, SendAssessment,
 };
@@ -216,7 +217,7 @@ fn InviteAssessorForm(engagement: i64, invite: ServerAction<InviteAssessor>) -> 
     view! {
         <section class="card">
             <h2>"Invite an assessor"</h2>
-            <p class="muted">"An assessor (for example for an IEC 62443-6-1 / 6-2 evaluation) reads every assessment, answer and comment of this engagement and writes internal comments. It never edits answers, reviews or decides, and the suppliers do not see it. A new organization is created with the address you give invited as its first admin."</p>
+            <p class="muted">"An assessor (for example for an IEC 62443-6-1 / 6-2 evaluation) reads every assessment, answer and comment of this engagement and writes internal comments. It never edits answers, reviews or decides, and the suppliers do not see it. The address you give receives a single-use link; its owner accepts for a new organization or for an assessor organization they already administer, and only then does it read anything."</p>
             <ActionForm action=invite attr:class="grid-form">
                 <input type="hidden" name="engagement_id" value=engagement.to_string()/>
                 <div>
@@ -225,15 +226,15 @@ fn InviteAssessorForm(engagement: i64, invite: ServerAction<InviteAssessor>) -> 
                     {field_error(value, "name")}
                 </div>
                 <div>
-                    <label for="assessor-admin">"First admin's e-mail"</label>
+                    <label for="assessor-admin">"E-mail of the person who accepts"</label>
                     <input id="assessor-admin" name="admin_email" type="email" required maxlength="254"/>
                     {field_error(value, "admin_email")}
                 </div>
                 <div class="form-end"><button type="submit">"Invite assessor"</button></div>
             </ActionForm>
             {action_error(value)}
-            {move || matches!(value.get(), Some(Ok(None))).then(|| view! { <div class="alert info" role="status" data-testid="assessor-linked">"Added: the assessor's admins and contributors were told."</div> })}
-            <SentLink value=Signal::derive(move || value.get().and_then(|r| r.transpose()))/>
+            <SentLink value=sent(value)/>
+            <PartnerInvitations engagement=Some(engagement) sent=Signal::derive(move || invite.version().get())/>
         </section>
     }
 }

@@ -5,7 +5,7 @@ use crate::api::organization::{
     RevokeInvitation, SetMemberActive,
 };
 use crate::components::{action_error, field_error, use_me, ErrorBox};
-use crate::model::{AppError, InvitationSent, InvitationStatus, MemberDto, Permission, Role};
+use crate::model::{AppError, InvitationStatus, LinkSent, MemberDto, Permission, Role};
 use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;
 
@@ -83,7 +83,7 @@ pub fn MembersPage() -> impl IntoView {
             <InviteForm action=invite/>
             <section class="card">
                 <h2>"Invitations"</h2>
-                <SentLink value=Signal::derive(move || renew.value().get())/>
+                <SentLink value=sent(renew.value())/>
                 {action_error(renew.value())}
                 {action_error(revoke.value())}
                 <Transition fallback=|| ()>
@@ -207,7 +207,7 @@ fn InviteForm(action: ServerAction<InviteMember>) -> impl IntoView {
                 <div class="form-end"><button type="submit" class="primary">"Send invitation"</button></div>
             </ActionForm>
             {action_error(value)}
-            <SentLink value=Signal::derive(move || value.get())/>
+            <SentLink value=sent(value)/>
         </section>
     }
 }
@@ -215,28 +215,31 @@ fn InviteForm(action: ServerAction<InviteMember>) -> impl IntoView {
 /// After an invitation was sent: confirms the e-mail, or shows the link once
 /// when no mail server is configured.
 #[component]
-pub fn SentLink(
-    #[prop(into)] value: Signal<Option<Result<InvitationSent, AppError>>>,
-) -> impl IntoView {
+pub fn SentLink(#[prop(into)] value: Signal<Option<LinkSent>>) -> impl IntoView {
     move || {
-        match value.get() {
-        Some(Ok(sent)) => Some(match sent.link {
+        value.get().map(|sent| match sent.link {
             None => view! {
-                <div class="alert info" role="status">"Invitation e-mailed to " {sent.invitation.email.clone()} "."</div>
+                <div class="alert info" role="status">"Invitation e-mailed to " {sent.email.clone()} "."</div>
             }
             .into_any(),
             Some(link) => view! {
                 <div class="alert info" role="status">
-                    <p>"No mail server is configured, so pass this single-use link to " <strong>{sent.invitation.email.clone()}</strong>
-                       " yourself. It is shown only now and is valid until " {sent.invitation.expires_at.clone()} "."</p>
+                    <p>"No mail server is configured, so pass this single-use link to " <strong>{sent.email.clone()}</strong>
+                       " yourself. It is shown only now and is valid until " {sent.expires_at.clone()} "."</p>
                     <p><code class="link" data-testid="invitation-link">{link}</code></p>
                 </div>
             }
             .into_any(),
-        }),
-        _ => None,
+        })
     }
-    }
+}
+
+/// What a server action that sends an invitation answered, as the notice
+/// `SentLink` shows.
+pub fn sent<T: Into<LinkSent> + Clone + Send + Sync + 'static>(
+    value: impl Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+) -> Signal<Option<LinkSent>> {
+    Signal::derive(move || value.get().and_then(|r| r.ok()).map(Into::into))
 }
 
 /// The evidence the organization keeps against its quota.

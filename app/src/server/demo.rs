@@ -13,7 +13,10 @@ use crate::model::{
     AppError, CommitmentAction, CommitmentMove, CommitmentSource, DecisionInput, Described,
     EvidenceLink, NewComment, NewCommitmentInput, OrgInvite, OrgKind, Parsed, Role, SendInput,
 };
-use crate::server::{db, entities::supplier_link};
+use crate::server::{
+    db,
+    entities::{engagement_assessor, supplier_link},
+};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 
 pub struct DemoLogin {
@@ -564,23 +567,33 @@ async fn seed_engagement(
         assessments::save_answer(&ostrava_actor, state, x.id, x.version, input).await?;
     }
 
-    // An assessor reads along and leaves an internal remark for the owner.
-    engagements::invite_assessor(
+    // An assessor reads along and leaves an internal remark for the owner
+    // (Certa accepted Northwind's invitation long ago), and a new supplier
+    // has not yet answered its invitation.
+    let certa_id = org_id("certa assessment services")?;
+    let txn = db::write_txn(&state.writer).await?;
+    engagement_assessor::ActiveModel {
+        engagement_id: Set(e),
+        owner_org_id: Set(owner.org_id()),
+        assessor_org_id: Set(certa_id),
+        invited_by: Set(Some(owner.user_id())),
+        created_at: Set(state.clock.now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    super::services::partners::invite_supplier(
         owner,
         state,
-        e,
-        Parsed::new(OrgInvite::assessor(
-            "Certa Assessment Services",
-            "ada.assessor@certa.example",
-        )),
+        OrgInvite::supplier(
+            "Baltic Grid Services",
+            "service_provider",
+            "it.security@balticgrid.example",
+        )?,
     )
     .await?;
-    let certa = demo_actor(
-        state,
-        "Certa Assessment Services",
-        (org_id("certa assessment services")?).0,
-    )
-    .await?;
+    let certa = demo_actor(state, "Certa Assessment Services", certa_id.0).await?;
     super::services::reviews::add_comment(&certa, state, a.answers[1].id, NewComment::parse("internal", "The compensating countermeasure depends on the integrator; ask for the jump host design before accepting.")?)
     .await?;
 

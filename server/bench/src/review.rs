@@ -58,15 +58,18 @@ pub(crate) async fn review(base: &str, f: &AssessmentFigures) -> ReviewFigures {
         call(
             &anon,
             base,
-            "accept_invitation",
+            "accept_partner_invitation",
             &[
                 ("token", token),
+                ("org", "new"),
+                ("org_name", &format!("Bench Supplier {n}")),
                 ("display_name", "Bench Admin"),
                 ("password", &password),
             ],
         )
         .await;
-        let org = invited["supplier"]["org_id"].to_string();
+        let supplier = signed_in(base, &format!("admin@bench{n}.example"), &password).await;
+        let org = call(&supplier, base, "me", &[]).await["org_id"].to_string();
         let id = call(
             &owner,
             base,
@@ -81,7 +84,6 @@ pub(crate) async fn review(base: &str, f: &AssessmentFigures) -> ReviewFigures {
         )
         .await
         .to_string();
-        let supplier = signed_in(base, &format!("admin@bench{n}.example"), &password).await;
         let a = call(&supplier, base, "get_assessment", &[("assessment_id", &id)]).await;
         let book = answers_workbook(&a, |i| claims[(i * n + n) % claims.len()]);
         upload(

@@ -438,24 +438,76 @@ impl World {
             &[Role::Admin, Role::Contributor],
         )
         .await;
-        // Alpha works with Sigma.
-        let actor = app::server::session::actor_for(s, alpha.email(Role::Admin), alpha.id)
-            .await
-            .unwrap()
-            .expect("alpha admin")
-            .with_request(app::server::session::RequestInfo {
-                client_addr: "test".into(),
-                request_id: "test".into(),
-            });
-        let invite = app::model::OrgInvite::supplier(
-            "Sigma Devices",
-            "product_supplier",
-            "admin@sigma.test",
-        )
-        .expect("valid invitation");
-        app::server::services::suppliers::invite(&actor, s, invite)
-            .await
-            .expect("link supplier");
+        // Alpha works with Sigma (Sigma's admin accepted long ago).
+        use sea_orm::{ActiveModelTrait, Set};
+        app::server::entities::supplier_link::ActiveModel {
+            owner_org_id: Set(alpha.id),
+            supplier_org_id: Set(sigma.id),
+            created_by: Set(None),
+            created_at: Set(s.clock.now()),
+            ..Default::default()
+        }
+        .insert(&s.writer)
+        .await
+        .expect("link supplier");
         World { alpha, beta, sigma }
     }
+}
+
+/// The token of the invitation link that `answer` (an invitation just sent
+/// or renewed) carries, or else of the last such link mailed to `to`.
+pub async fn partner_token(app: &TestApp, answer: &Value, to: &str) -> String {
+    let link = match answer["link"].as_str() {
+        Some(l) => l.to_string(),
+        None => {
+            let mails = app.mails_to(to).await;
+            let last = mails.last().unwrap_or_else(|| panic!("no mail to {to}"));
+            link_in(&last.body, "/partner/")
+        }
+    };
+    link.rsplit('/').next().unwrap().to_string()
+}
+
+/// `owner` invites through `endpoint` (`invite_supplier` or
+/// `invite_assessor`, `args` naming `admin_email`), and `admin`, signed in
+/// as that address, accepts for its organization `org`. Returns what the
+/// acceptance answered.
+pub async fn invite_and_accept(
+    app: &TestApp,
+    owner: &Client,
+    endpoint: &str,
+    args: &[(&str, &str)],
+    admin: &Client,
+    org: OrgId,
+) -> (StatusCode, Value) {
+    let (st, sent) = app.call(owner, endpoint, args).await;
+    assert_eq!(st, StatusCode::OK, "{endpoint}: {sent}");
+    let to = args
+        .iter()
+        .find(|(k, _)| *k == "admin_email")
+        .map(|(_, v)| *v)
+        .expect("admin_email");
+    let token = partner_token(app, &sent, to).await;
+    accept_partner(app, admin, &token, &org.0.to_string()).await
+}
+
+/// Accepts an invitation to an organization: for `org` (an id, or `new`).
+pub async fn accept_partner(
+    app: &TestApp,
+    c: &Client,
+    token: &str,
+    org: &str,
+) -> (StatusCode, Value) {
+    app.call(
+        c,
+        "accept_partner_invitation",
+        &[
+            ("token", token),
+            ("org", org),
+            ("org_name", ""),
+            ("display_name", ""),
+            ("password", ""),
+        ],
+    )
+    .await
 }

@@ -3,7 +3,9 @@
 
 use crate::assessments::{due, save, send, Sent};
 use crate::both;
-use crate::common::{org, Backend, TestApp, World, PASSWORD};
+use crate::common::{
+    accept_partner, invite_and_accept, org, partner_token, Backend, TestApp, World, PASSWORD,
+};
 use app::model::{OrgKind, Role};
 use reqwest::{Client, StatusCode};
 use serde_json::Value;
@@ -19,18 +21,21 @@ pub async fn supplier(app: &TestApp, owner: &Client, name: &str, slug: &str) -> 
         &[Role::Admin, Role::Contributor],
     )
     .await;
-    let (st, r) = app
-        .call(
-            owner,
-            "invite_supplier",
-            &[
-                ("name", name),
-                ("kind", "product_supplier"),
-                ("admin_email", &format!("admin@{slug}.test")),
-            ],
-        )
-        .await;
-    assert_eq!(st, StatusCode::OK, "{r}");
+    let admin = app.login(o.email(Role::Admin), PASSWORD).await;
+    let (st, r) = invite_and_accept(
+        app,
+        owner,
+        "invite_supplier",
+        &[
+            ("name", name),
+            ("kind", "product_supplier"),
+            ("admin_email", &format!("admin@{slug}.test")),
+        ],
+        &admin,
+        o.id,
+    )
+    .await;
+    assert!(st.is_success() || st.is_redirection(), "{st} {r}");
     let c = app.login(o.email(Role::Contributor), PASSWORD).await;
     (o.id.0, c)
 }
@@ -222,18 +227,51 @@ async fn an_assessor_reads_and_comments_internally(b: Backend) {
             .await
         }
     };
-    let (st, r) = invite("Kappa Assurance", "admin@kappa.test").await;
-    assert_eq!((st, r), (StatusCode::OK, Value::Null));
-    let (st, r) = invite("kappa  assurance", "admin@kappa.test").await;
-    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.to_string().contains("already an assessor"), "{r}");
+    // Kappa's admin accepts for Kappa; a second invitation cannot make it
+    // an assessor twice.
+    let kappa_admin = app.login(kappa.email(Role::Admin), PASSWORD).await;
+    for want in [StatusCode::OK, StatusCode::CONFLICT] {
+        let (st, r) = invite("Kappa Assurance", "admin@kappa.test").await;
+        assert_eq!(st, StatusCode::OK, "{r}");
+        let token = partner_token(&app, &r, "admin@kappa.test").await;
+        let (st, r) = accept_partner(&app, &kappa_admin, &token, &kappa.id.0.to_string()).await;
+        if want == StatusCode::OK {
+            assert!(st.is_success() || st.is_redirection(), "{st} {r}");
+        } else {
+            assert_eq!(st, want, "{r}");
+            assert!(r.to_string().contains("already an assessor"), "{r}");
+        }
+    }
     // A supplier of the engagement cannot assess it.
+    let sigma_admin = app.login(w.sigma.email(Role::Admin), PASSWORD).await;
     let (st, r) = invite("Sigma Devices", "admin@sigma.test").await;
+    assert_eq!(st, StatusCode::OK, "{r}");
+    let token = partner_token(&app, &r, "admin@sigma.test").await;
+    let (st, r) = accept_partner(&app, &sigma_admin, &token, &w.sigma.id.0.to_string()).await;
     assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
-    // A new assessor organization: created, its first admin invited.
+    assert!(
+        r.to_string().contains("must not be one of its suppliers"),
+        "{r}"
+    );
+    // A new assessor organization, created by the person invited.
     let (st, r) = invite("Lambda Evaluations", "lead@lambda.test").await;
     assert_eq!(st, StatusCode::OK, "{r}");
     assert_eq!(r["invitation"]["email"], "lead@lambda.test");
+    let token = partner_token(&app, &r, "lead@lambda.test").await;
+    let (st, r) = app
+        .call(
+            &app.client(),
+            "accept_partner_invitation",
+            &[
+                ("token", token.as_str()),
+                ("org", "new"),
+                ("org_name", "Lambda Evaluations"),
+                ("display_name", "Lena Lambda"),
+                ("password", "saffron-glacier-moth-85"),
+            ],
+        )
+        .await;
+    assert!(st.is_success() || st.is_redirection(), "{st} {r}");
     let (_, e) = app
         .call(
             &s.owner,
@@ -379,18 +417,20 @@ async fn an_assessor_reads_and_comments_internally(b: Backend) {
     assert!(!sa.to_string().contains("Kappa"));
 
     // An assessor of this engagement is not sent a questionnaire in it.
-    let (st, _) = app
-        .call(
-            &s.owner,
-            "invite_supplier",
-            &[
-                ("name", "Kappa Assurance"),
-                ("kind", "product_supplier"),
-                ("admin_email", "admin@kappa.test"),
-            ],
-        )
-        .await;
-    assert_eq!(st, StatusCode::OK);
+    let (st, r) = invite_and_accept(
+        &app,
+        &s.owner,
+        "invite_supplier",
+        &[
+            ("name", "Kappa Assurance"),
+            ("kind", "product_supplier"),
+            ("admin_email", "admin@kappa.test"),
+        ],
+        &kappa_admin,
+        kappa.id,
+    )
+    .await;
+    assert!(st.is_success() || st.is_redirection(), "{st} {r}");
     let (st, r) = app
         .call(
             &s.owner,
@@ -409,7 +449,9 @@ async fn an_assessor_reads_and_comments_internally(b: Backend) {
 
     // The invitation and the comment are in the audit trail.
     let (_, events) = app.call(&s.owner, "list_audit_events", &[]).await;
-    assert!(events.to_string().contains("engagement.assessor_invited"));
+    for action in ["partner_invitation.created", "engagement.assessor_joined"] {
+        assert!(events.to_string().contains(action), "{action}: {events}");
+    }
     app.finish().await;
 }
 both!(an_assessor_reads_and_comments_internally);

@@ -178,7 +178,26 @@ async fn deactivating_a_member_ends_their_sessions(b: Backend) {
 }
 both!(deactivating_a_member_ends_their_sessions);
 
-async fn an_asset_owner_invites_a_new_supplier_organization(b: Backend) {
+/// What an invitation answer says, without what differs between any two
+/// invitations (ids, dates, the token, the address and name typed).
+fn shape(v: &Value) -> Value {
+    let mut v = v.clone();
+    for k in ["id", "created_at", "expires_at", "email", "org_name"] {
+        v["invitation"][k] = Value::Null;
+    }
+    v["link"] = Value::Bool(v["link"].is_string());
+    v
+}
+
+fn names(v: Value) -> Vec<String> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+async fn a_supplier_joins_only_when_its_admin_accepts(b: Backend) {
     let app = TestApp::spawn_with(
         b,
         Options {
@@ -189,77 +208,42 @@ async fn an_asset_owner_invites_a_new_supplier_organization(b: Backend) {
     .await;
     let w = World::build(&app).await;
     let admin = app.login(w.alpha.email(Role::Admin), PASSWORD).await;
-    let (st, res) = app
-        .call(
-            &admin,
-            "invite_supplier",
-            &[
-                ("name", "Kappa Integrators"),
-                ("kind", "service_provider"),
-                ("admin_email", "boss@kappa.test"),
-            ],
-        )
-        .await;
-    assert_eq!(st, StatusCode::OK, "{res}");
-    let link = res["invitation"]["link"].as_str().unwrap();
-    let token = link.rsplit('/').next().unwrap();
-    let anon = app.client();
-    let (st, _) = app
-        .call(
-            &anon,
-            "accept_invitation",
-            &[
-                ("token", token),
-                ("display_name", "Kappa Boss"),
-                ("password", "saffron-glacier-moth-85"),
-            ],
-        )
-        .await;
-    assert!(st.is_success() || st.is_redirection(), "{st}");
-    let me = app.call(&anon, "me", &[]).await.1;
-    assert_eq!(me["org_name"], "Kappa Integrators");
-    assert_eq!(me["role"], "admin");
-    assert_eq!(me["org_kinds"], serde_json::json!(["service_provider"]));
-
-    // Listed among Alpha's suppliers, not Beta's.
-    let names = |v: Value| {
-        v.as_array()
-            .unwrap()
-            .iter()
-            .map(|s| s["name"].as_str().unwrap().to_string())
-            .collect::<Vec<_>>()
-    };
-    let alpha = names(app.call(&admin, "list_suppliers", &[]).await.1);
-    assert_eq!(alpha, vec!["Kappa Integrators", "Sigma Devices"]);
     let beta_admin = app.login(w.beta.email(Role::Admin), PASSWORD).await;
+    let invite = |c: &reqwest::Client, name: &str, email: &str| {
+        let (app, c, name, email) = (&app, c.clone(), name.to_string(), email.to_string());
+        async move {
+            app.call(
+                &c,
+                "invite_supplier",
+                &[
+                    ("name", name.as_str()),
+                    ("kind", "service_provider"),
+                    ("admin_email", email.as_str()),
+                ],
+            )
+            .await
+        }
+    };
+    // A name nobody has, a name an organization has (Sigma, someone else's
+    // supplier), and the inviter's own name: the same answer each time, and
+    // nothing is linked.
+    let (st, new_org) = invite(&admin, "Kappa Integrators", "boss@kappa.test").await;
+    assert_eq!(st, StatusCode::OK, "{new_org}");
+    let (st, existing) = invite(&beta_admin, "  sigma   DEVICES ", "admin@sigma.test").await;
+    assert_eq!(st, StatusCode::OK, "{existing}");
+    let (st, own) = invite(&beta_admin, "Beta Power", "someone@beta.test").await;
+    assert_eq!(st, StatusCode::OK, "{own}");
+    assert_eq!(shape(&new_org), shape(&existing));
+    assert_eq!(shape(&new_org), shape(&own));
+    assert_eq!(new_org["invitation"]["status"], "Pending");
     assert!(names(app.call(&beta_admin, "list_suppliers", &[]).await.1).is_empty());
-
-    // Beta adds the same organization by name: linked, no new organization.
-    let (st, res) = app
-        .call(
-            &beta_admin,
-            "invite_supplier",
-            &[
-                ("name", "  kappa   INTEGRATORS "),
-                ("kind", "service_provider"),
-                ("admin_email", "x@kappa.test"),
-            ],
-        )
+    let (_, pending) = app
+        .call(&beta_admin, "list_supplier_invitations", &[])
         .await;
-    assert_eq!(st, StatusCode::OK, "{res}");
-    assert!(res["invitation"].is_null());
-    let (st, _) = app
-        .call(
-            &beta_admin,
-            "invite_supplier",
-            &[
-                ("name", "Kappa Integrators"),
-                ("kind", "service_provider"),
-                ("admin_email", "x@kappa.test"),
-            ],
-        )
-        .await;
-    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "already a supplier");
+    assert_eq!(pending.as_array().unwrap().len(), 2, "{pending}");
+    // The same address twice is a second link, not a second invitation.
+    let (st, r) = invite(&beta_admin, "Sigma", "admin@sigma.test").await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
     let (st, _) = app
         .call(
             &beta_admin,
@@ -272,9 +256,140 @@ async fn an_asset_owner_invites_a_new_supplier_organization(b: Backend) {
         )
         .await;
     assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "suppliers only");
+
+    // The new supplier: its first admin creates it through the link.
+    let token = crate::common::partner_token(&app, &new_org, "boss@kappa.test").await;
+    let anon = app.client();
+    let (st, p) = app
+        .call(&anon, "get_partner_invitation", &[("token", &token)])
+        .await;
+    assert_eq!(st, StatusCode::OK, "{p}");
+    assert_eq!(p["inviter"], "Alpha Water");
+    assert_eq!(p["own_orgs"], serde_json::json!([]));
+    let accept_new = |c: &reqwest::Client, token: &str, password: &str| {
+        let (app, c, token, password) = (&app, c.clone(), token.to_string(), password.to_string());
+        async move {
+            app.call(
+                &c,
+                "accept_partner_invitation",
+                &[
+                    ("token", token.as_str()),
+                    ("org", "new"),
+                    ("org_name", "Kappa Integrators"),
+                    ("display_name", "Kappa Boss"),
+                    ("password", password.as_str()),
+                ],
+            )
+            .await
+        }
+    };
+    let (st, r) = accept_new(&anon, &token, "saffron-glacier-moth-85").await;
+    assert!(st.is_success() || st.is_redirection(), "{st} {r}");
+    let me = app.call(&anon, "me", &[]).await.1;
+    assert_eq!(me["org_name"], "Kappa Integrators");
+    assert_eq!(me["role"], "admin");
+    assert_eq!(me["org_kinds"], serde_json::json!(["service_provider"]));
+    assert_eq!(
+        names(app.call(&admin, "list_suppliers", &[]).await.1),
+        vec!["Kappa Integrators", "Sigma Devices"]
+    );
+    // Once only.
+    let (st, _) = accept_new(&app.client(), &token, "saffron-glacier-moth-85").await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // An existing organization: only its admin, signed in with the invited
+    // address, links it. Anyone else holding the link cannot.
+    let token = crate::common::partner_token(&app, &existing, "admin@sigma.test").await;
+    let sigma = w.sigma.id.0.to_string();
+    let (st, r) = crate::common::accept_partner(&app, &admin, &token, &sigma).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
+    let sigma_contributor = app.login(w.sigma.email(Role::Contributor), PASSWORD).await;
+    let (st, _) = crate::common::accept_partner(&app, &sigma_contributor, &token, &sigma).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    let sigma_admin = app.login(w.sigma.email(Role::Admin), PASSWORD).await;
+    let (_, p) = app
+        .call(&sigma_admin, "get_partner_invitation", &[("token", &token)])
+        .await;
+    assert_eq!(p["own_orgs"][0]["name"], "Sigma Devices", "{p}");
+    let (st, r) = crate::common::accept_partner(&app, &sigma_admin, &token, &sigma).await;
+    assert!(st.is_success() || st.is_redirection(), "{st} {r}");
+    assert_eq!(
+        names(app.call(&beta_admin, "list_suppliers", &[]).await.1),
+        vec!["Sigma Devices"]
+    );
+    // Sigma was a product supplier; it now also provides services.
+    let (_, list) = app.call(&beta_admin, "list_suppliers", &[]).await;
+    assert_eq!(
+        list[0]["kinds"],
+        serde_json::json!(["product_supplier", "service_provider"])
+    );
+
+    // A lost link: a new one replaces it; a revoked one stops working.
+    let (_, pending) = app
+        .call(&beta_admin, "list_supplier_invitations", &[])
+        .await;
+    let own_id = pending
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["email"] == "someone@beta.test")
+        .unwrap()["id"]
+        .to_string();
+    let old = crate::common::partner_token(&app, &own, "someone@beta.test").await;
+    let (st, renewed) = app
+        .call(
+            &beta_admin,
+            "renew_partner_invitation",
+            &[("invitation_id", &own_id)],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{renewed}");
+    let (st, _) = app
+        .call(&app.client(), "get_partner_invitation", &[("token", &old)])
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "the old link is dead");
+    let fresh = crate::common::partner_token(&app, &renewed, "someone@beta.test").await;
+    let (st, _) = app
+        .call(
+            &beta_admin,
+            "revoke_partner_invitation",
+            &[("invitation_id", &own_id)],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let (st, _) = app
+        .call(
+            &app.client(),
+            "get_partner_invitation",
+            &[("token", &fresh)],
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "revoked");
+    let (_, list) = app
+        .call(&beta_admin, "list_supplier_invitations", &[])
+        .await;
+    let statuses: Vec<_> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["status"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(statuses, vec!["Revoked", "Accepted"], "{list}");
+
+    // Names are not unique: a second "Kappa Integrators" is its own
+    // organization, and the first one's people see nothing of it.
+    let (st, again) = invite(&beta_admin, "Kappa Integrators", "other@kappa2.test").await;
+    assert_eq!(st, StatusCode::OK);
+    let token = crate::common::partner_token(&app, &again, "other@kappa2.test").await;
+    let second = app.client();
+    let (st, r) = accept_new(&second, &token, "umber-pelican-harbor-19").await;
+    assert!(st.is_success() || st.is_redirection(), "{st} {r}");
+    let me2 = app.call(&second, "me", &[]).await.1;
+    assert_eq!(me2["org_name"], "Kappa Integrators");
+    assert_ne!(me2["org_id"], me["org_id"], "{me2} {me}");
     app.finish().await;
 }
-both!(an_asset_owner_invites_a_new_supplier_organization);
+both!(a_supplier_joins_only_when_its_admin_accepts);
 
 async fn every_change_is_audited_in_a_chain_that_detects_tampering(b: Backend) {
     let app = TestApp::spawn(b).await;
@@ -298,6 +413,16 @@ async fn every_change_is_audited_in_a_chain_that_detects_tampering(b: Backend) {
         &admin,
         "invite_member",
         &[("email", "someone@alpha.test"), ("role", "viewer")],
+    )
+    .await;
+    app.call(
+        &admin,
+        "invite_supplier",
+        &[
+            ("name", "Omicron Labs"),
+            ("kind", "product_supplier"),
+            ("admin_email", "boss@omicron.test"),
+        ],
     )
     .await;
     let (st, events) = app.call(&admin, "list_audit_events", &[]).await;
@@ -327,7 +452,7 @@ async fn every_change_is_audited_in_a_chain_that_detects_tampering(b: Backend) {
         "invitation.created",
         "session.login",
         "session.login_failed",
-        "supplier.linked",
+        "partner_invitation.created",
         "organization.created",
         "membership.created",
     ] {

@@ -11,12 +11,18 @@ async fn health_reports_the_database(b: Backend) {
     let c = app.client();
     let r = c.get(app.url("/healthz")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
-    assert!(r.headers().contains_key("x-request-id"));
+    // The probe skips sessions and request ids, not the security headers.
+    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    assert!(!r.headers().contains_key("set-cookie"));
     let body: serde_json::Value = r.json().await.unwrap();
     assert_eq!(body, serde_json::json!({"status": "ok", "database": "ok"}));
     app.state.db.clone().close().await.unwrap();
     let r = c.get(app.url("/healthz")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+    // Every other route gets a request id of ours.
+    let r = c.get(app.url("/login")).send().await.unwrap();
+    assert!(r.headers().contains_key("x-request-id"));
     app.finish().await;
 }
 both!(health_reports_the_database);

@@ -28,8 +28,8 @@ use super::{
     entities::{
         answer, answer_version, assessment, assessment_gap, audit_event, catalog, comment,
         commitment, engagement, engagement_assessor, evidence, invitation, membership,
-        notification, organization, outbox, profile, profile_item, requirement, responsibility,
-        review, supplier_link,
+        notification, organization, outbox, partner_invitation, profile, profile_item, requirement,
+        responsibility, review, supplier_link,
     },
     Actor,
 };
@@ -141,6 +141,14 @@ impl TenantScoped for audit_event::Entity {
 impl TenantScoped for supplier_link::Entity {
     fn org_column() -> Self::Column {
         supplier_link::Column::OwnerOrgId
+    }
+}
+
+/// An invitation to another organization belongs to the one that sent it;
+/// the recipient reaches it only through the link's token.
+impl TenantScoped for partner_invitation::Entity {
+    fn org_column() -> Self::Column {
+        partner_invitation::Column::OwnerOrgId
     }
 }
 

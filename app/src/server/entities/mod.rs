@@ -22,6 +22,7 @@ pub mod membership;
 pub mod notification;
 pub mod organization;
 pub mod outbox;
+pub mod partner_invitation;
 pub mod password_reset;
 pub mod profile;
 pub mod profile_item;

@@ -6,19 +6,17 @@
 use super::ts;
 use crate::model::{
     AppError, AssessmentId, AssessmentStatus, Described, EngagementDto, EngagementId,
-    EngagementSummary, InvitationSent, OrgId, OrgInvite, OrgKind, Parsed, Permission,
-    ProfileStatus, Role, SendInput, Side,
+    EngagementSummary, OrgId, OrgKind, Permission, ProfileStatus, Role, SendInput,
 };
 use crate::server::{
     access::{self, find_owned, scoped},
-    audit::{self, Who},
-    db,
+    audit, db,
     entities::{
         answer, assessment, engagement, engagement_assessor, organization, profile, supplier_link,
     },
     mail::Mail,
     notify, read_models,
-    respond::{unique_violation, unless_taken},
+    respond::unique_violation,
     Actor, AppState,
 };
 use sea_orm::{
@@ -146,116 +144,6 @@ pub async fn get(
         owner: names.get(&e.owner_org_id).cloned().unwrap_or_default(),
         assessors,
     })
-}
-
-/// Invites an assessor organization into one engagement: it then reads the
-/// engagement's assessments, answers, evidence and all comments, and writes
-/// internal comments. An organization of that name already on Pactline is
-/// linked (it must be an assessor and answer no questionnaire in this
-/// engagement); otherwise it is created with `admin_email` invited as its
-/// first admin.
-#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, engagement_id = ?engagement_id))]
-pub async fn invite_assessor(
-    actor: &Actor,
-    state: &AppState,
-    engagement_id: EngagementId,
-    input: Parsed<OrgInvite>,
-) -> Result<Option<InvitationSent>, AppError> {
-    let info = actor.request();
-    actor.require(Permission::ManageEngagements)?;
-    let who = Who::user(actor.audit_key(), actor.user_id(), &info.request_id);
-    let txn = db::write_txn(&state.writer).await?;
-    let e = find_owned::<engagement::Entity, _>(&txn, actor, engagement_id).await?;
-    let OrgInvite {
-        name,
-        admin_email: email,
-        ..
-    } = input.checked()?;
-    let (org, invitation) = super::suppliers::find_or_create(
-        &txn,
-        state,
-        actor,
-        &who,
-        &name,
-        OrgKind::Assessor,
-        &email,
-    )
-    .await?;
-    if invitation.is_none() {
-        if !OrgKind::parse_list(&org.kinds).contains(&OrgKind::Assessor) {
-            return Err(AppError::invalid(
-                "name",
-                format!("{} is not an assessor organization on Pactline.", org.name),
-            ));
-        }
-        let answers_here = access::assessments_in(actor, &e, Side::Owner)
-            .filter(assessment::Column::SupplierOrgId.eq(org.id))
-            .one(&txn)
-            .await?;
-        if answers_here.is_some() {
-            return Err(AppError::invalid(
-                "name",
-                format!(
-                    "{} answers a questionnaire in this engagement; an assessor must not be one of its suppliers.",
-                    org.name
-                ),
-            ));
-        }
-    }
-    engagement_assessor::ActiveModel {
-        engagement_id: Set(e.id),
-        owner_org_id: Set(actor.org_id()),
-        assessor_org_id: Set(org.id),
-        invited_by: Set(Some(actor.user_id())),
-        created_at: Set(state.clock.now()),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await
-    // ux_engagement_assessors: once per engagement.
-    .map_err(|err| {
-        unless_taken(err, || {
-            AppError::invalid(
-                "name",
-                format!("{} is already an assessor in this engagement.", org.name),
-            )
-        })
-    })?;
-    audit::by_actor(
-        &txn,
-        actor,
-        "engagement.assessor_invited",
-        "engagement",
-        e.id,
-        None,
-        Some(
-            json!({"assessor": org.id, "name": org.name, "new_organization": invitation.is_some()}),
-        ),
-    )
-    .await?;
-    let link = format!("{}/engagements/{}", state.config.base_url, e.id);
-    for to in notify::member_emails(&txn, org.id.0, &[Role::Admin, Role::Contributor]).await? {
-        let body = format!(
-            "You were invited as assessor into the engagement “{}”. You can read its assessments and write internal comments.\n\nOpen it: {link}\n",
-            e.name
-        );
-        state
-            .mailer
-            .send(
-                &txn,
-                Some(org.id),
-                "engagement.assessor_invited",
-                Mail {
-                    to,
-                    subject: format!("Assessor invitation: {}", e.name),
-                    body: body.clone(),
-                },
-                &body,
-            )
-            .await?;
-    }
-    txn.commit().await?;
-    Ok(invitation)
 }
 
 async fn is_linked<C: ConnectionTrait>(

@@ -40,7 +40,7 @@ pub fn status_at(i: &invitation::Model, now: DateTime<Utc>) -> InvitationStatus 
     )
 }
 
-fn status_of(
+pub(crate) fn status_of(
     accepted_at: Option<DateTime<Utc>>,
     revoked_at: Option<DateTime<Utc>>,
     expires_at: DateTime<Utc>,
@@ -375,6 +375,78 @@ async fn count_failure(state: &AppState, id: i64) -> Result<bool, AppError> {
     Ok(row.is_some_and(|r| r.failed_attempts >= MAX_FAILED_ATTEMPTS))
 }
 
+/// The password of an existing account given through a link, checked under
+/// the same throttle as signing in (a link is not a way around it). `None`
+/// when it does not fit or the account is deactivated: the caller counts the
+/// failure against its link.
+pub(crate) async fn check_account_password(
+    state: &AppState,
+    u: &user::Model,
+    password: &str,
+    info: &RequestInfo,
+) -> Result<Option<throttle::Attempt>, AppError> {
+    let reserved = throttle::reserve(&state.writer, &u.email, &info.client_addr)
+        .await?
+        .map_err(throttle::rate_limited)?;
+    let ok = password.len() <= 1024
+        && state
+            .hasher
+            .verify(password, Some(u.password_hash.clone()))
+            .await?;
+    throttle::admit(&state.writer, &reserved)
+        .await?
+        .map_err(throttle::rate_limited)?;
+    if !ok || !u.is_active {
+        throttle::failed(reserved);
+        return Ok(None);
+    }
+    Ok(Some(reserved))
+}
+
+pub(crate) fn wrong_password() -> AppError {
+    AppError::invalid(
+        "password",
+        "This password does not fit. If you already use Pactline with this address, enter that account's password.",
+    )
+}
+
+/// The checked name and the password's hash for an account created through
+/// a link.
+pub(crate) async fn new_account(
+    state: &AppState,
+    email: &str,
+    display_name: &str,
+    password: &str,
+) -> Result<(String, String), AppError> {
+    let name = parse_name("display_name", display_name, 200)?;
+    check_password_shape(password).map_err(|m| AppError::invalid("password", m))?;
+    check_policy(password, &[email, &name])?;
+    Ok((name, state.hasher.hash(password).await?))
+}
+
+/// A new, active account made through a link (inside the caller's
+/// transaction).
+pub(crate) async fn insert_user<C: ConnectionTrait>(
+    conn: &C,
+    email: &str,
+    name: String,
+    hash: String,
+    now: DateTime<Utc>,
+) -> Result<UserId, AppError> {
+    Ok(user::ActiveModel {
+        email: Set(email.to_string()),
+        display_name: Set(name),
+        password_hash: Set(hash),
+        is_active: Set(true),
+        created_at: Set(now),
+        password_changed_at: Set(now),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?
+    .id)
+}
+
 /// Accepts an invitation: creates the account (or, for an existing account,
 /// checks its password), adds the membership and starts a session in the
 /// organization. Returns the session token.
@@ -393,39 +465,19 @@ pub async fn accept(
         .await?;
     let mut attempt = None;
     let new_hash = match &existing {
-        Some(u) => {
-            // The same throttle as signing in, for the same account: a link
-            // is not a way around it.
-            let reserved = throttle::reserve(&state.writer, &u.email, &info.client_addr)
-                .await?
-                .map_err(throttle::rate_limited)?;
-            let ok = password.len() <= 1024
-                && state
-                    .hasher
-                    .verify(password, Some(u.password_hash.clone()))
-                    .await?;
-            throttle::admit(&state.writer, &reserved)
-                .await?
-                .map_err(throttle::rate_limited)?;
-            if !ok || !u.is_active {
-                throttle::failed(reserved);
+        Some(u) => match check_account_password(state, u, password, info).await? {
+            Some(reserved) => {
+                attempt = Some(reserved);
+                None
+            }
+            None => {
                 if count_failure(state, row.id.0).await? {
                     return Err(locked_link());
                 }
-                return Err(AppError::invalid(
-                    "password",
-                    "This password does not fit. If you already use Pactline with this address, enter that account's password.",
-                ));
+                return Err(wrong_password());
             }
-            attempt = Some(reserved);
-            None
-        }
-        None => {
-            let name = parse_name("display_name", display_name, 200)?;
-            check_password_shape(password).map_err(|m| AppError::invalid("password", m))?;
-            check_policy(password, &[&row.email, &name])?;
-            Some((name, state.hasher.hash(password).await?))
-        }
+        },
+        None => Some(new_account(state, &row.email, display_name, password).await?),
     };
     let now = state.clock.now();
     let txn = db::write_txn(&state.writer).await?;
@@ -445,20 +497,7 @@ pub async fn accept(
     }
     let user_id = match (existing, new_hash) {
         (Some(u), _) => u.id,
-        (None, Some((name, hash))) => {
-            user::ActiveModel {
-                email: Set(row.email.clone()),
-                display_name: Set(name),
-                password_hash: Set(hash),
-                is_active: Set(true),
-                created_at: Set(now),
-                password_changed_at: Set(now),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await?
-            .id
-        }
+        (None, Some((name, hash))) => insert_user(&txn, &row.email, name, hash, now).await?,
         (None, None) => unreachable!("a new account always has a password hash"),
     };
     // access: allow — the invitation's token is the credential; its

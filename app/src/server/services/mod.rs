@@ -19,6 +19,7 @@ pub mod invitations;
 pub mod matrix;
 pub mod members;
 pub mod notifications;
+pub mod partners;
 pub mod profile_import;
 pub mod profile_items;
 pub mod profiles;

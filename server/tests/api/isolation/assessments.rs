@@ -55,7 +55,8 @@ pub(super) fn assessment_cases(c: Caller, ids: &Ids) -> Vec<Case> {
         (
             "get_assessment",
             a(&[("assessment_id", &ids.alpha_assessment)]),
-            expect(c, 200, &[]),
+            // Sigma's competitor in the same engagement never reads it.
+            expect(c, 200, &rho_all(404)),
         ),
         (
             "get_assessment",
@@ -97,7 +98,8 @@ pub(super) fn assessment_cases(c: Caller, ids: &Ids) -> Vec<Case> {
         (
             "answer_history",
             a(&[("answer_id", &ids.alpha_answer)]),
-            expect(c, 200, &[]),
+            // Sigma's competitor in the same engagement never reads it.
+            expect(c, 200, &rho_all(404)),
         ),
         (
             "answer_history",
@@ -224,7 +226,8 @@ pub(super) fn assessment_cases(c: Caller, ids: &Ids) -> Vec<Case> {
             // Suppliers get shared comments only (the markers check it).
             "list_comments",
             a(&[("assessment_id", &ids.alpha_assessment)]),
-            expect(c, 200, &[]),
+            // Sigma's competitor in the same engagement never reads it.
+            expect(c, 200, &rho_all(404)),
         ),
         (
             "list_comments",
@@ -337,6 +340,16 @@ pub(super) fn assessment_cases(c: Caller, ids: &Ids) -> Vec<Case> {
                 ("name", "Kappa Assurance"),
                 ("admin_email", "admin@kappa.test"),
             ]),
+            expect(c, 404, &[]),
+        ),
+        (
+            "list_assessor_invitations",
+            a(&[("engagement_id", &ids.alpha_engagement)]),
+            expect(c, 404, &alpha_managers(200)),
+        ),
+        (
+            "list_assessor_invitations",
+            a(&[("engagement_id", &ids.beta_engagement)]),
             expect(c, 404, &[]),
         ),
         (

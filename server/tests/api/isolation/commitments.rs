@@ -112,7 +112,9 @@ pub(super) fn commitment_cases(c: Caller, ids: &Ids) -> Vec<Case> {
                 ("split", ""),
                 ("note", ""),
             ]),
-            expect(c, 404, &sigma_editors(422)),
+            // Both suppliers of the engagement answer its matrix (each its
+            // own row).
+            expect(c, 404, &[sigma_editors(422), rho_editors(422)].concat()),
         ),
         (
             "respond_responsibility",
@@ -142,6 +144,10 @@ pub(super) fn commitment_cases(c: Caller, ids: &Ids) -> Vec<Case> {
         ),
         ("create_calendar_feed", a(&[]), expect(c, 200, &[])),
         ("get_portfolio", a(&[]), expect(c, 404, &alpha_all(200))),
-        ("get_owed", a(&[]), expect(c, 404, &sigma_editors(200))),
+        (
+            "get_owed",
+            a(&[]),
+            expect(c, 404, &[sigma_editors(200), rho_all(200)].concat()),
+        ),
     ]
 }

@@ -17,6 +17,7 @@ mod links;
 mod organization;
 mod pages;
 mod profiles;
+mod states;
 
 use assessments::assessment_cases;
 use catalogs::catalog_cases;
@@ -33,11 +34,14 @@ enum Caller {
     Sigma(Role),
     /// Kappa Assurance, an assessor Alpha invited into its engagement.
     Kappa(Role),
+    /// Rho Controls, a second supplier in Alpha's engagement: Sigma's
+    /// competitor in the same tender.
+    Rho(Role),
 }
 
 use Caller::*;
 
-const CALLERS: [Caller; 9] = [
+const CALLERS: [Caller; 12] = [
     Anon,
     Alpha(Role::Admin),
     Alpha(Role::Reviewer),
@@ -47,6 +51,9 @@ const CALLERS: [Caller; 9] = [
     Sigma(Role::Contributor),
     Kappa(Role::Admin),
     Kappa(Role::Viewer),
+    Rho(Role::Admin),
+    Rho(Role::Contributor),
+    Rho(Role::Viewer),
 ];
 
 /// Ids the calls refer to: Alpha's objects and Beta's (another asset owner).
@@ -80,6 +87,9 @@ struct Ids {
     alpha_requirement: String,
     beta_requirement: String,
     beta_notification: String,
+    /// A pending invitation to a supplier, of each asset owner.
+    alpha_partner_invitation: String,
+    beta_partner_invitation: String,
 }
 
 fn slug(c: Caller) -> String {
@@ -88,6 +98,7 @@ fn slug(c: Caller) -> String {
         Alpha(r) => format!("alpha-{}", r.as_str()),
         Sigma(r) => format!("sigma-{}", r.as_str()),
         Kappa(r) => format!("kappa-{}", r.as_str()),
+        Rho(r) => format!("rho-{}", r.as_str()),
     }
 }
 
@@ -123,6 +134,17 @@ fn sigma_editors(s: u16) -> Vec<(Caller, u16)> {
     vec![(Sigma(Role::Admin), s), (Sigma(Role::Contributor), s)]
 }
 
+fn rho_editors(s: u16) -> Vec<(Caller, u16)> {
+    vec![(Rho(Role::Admin), s), (Rho(Role::Contributor), s)]
+}
+
+/// Every role of Rho, the other supplier in Alpha's engagement.
+fn rho_all(s: u16) -> Vec<(Caller, u16)> {
+    let mut v = rho_editors(s);
+    v.push((Rho(Role::Viewer), s));
+    v
+}
+
 /// Alpha's people and its assessor's: those who read Alpha's engagement.
 fn alpha_readers(s: u16) -> Vec<(Caller, u16)> {
     let mut v = alpha_all(s);
@@ -138,6 +160,7 @@ fn admin_only(c: Caller) -> u16 {
             (Alpha(Role::Admin), 200),
             (Sigma(Role::Admin), 200),
             (Kappa(Role::Admin), 200),
+            (Rho(Role::Admin), 200),
         ],
     )
 }
@@ -201,7 +224,11 @@ fn foreign(c: Caller) -> &'static [&'static str] {
             "beta.test",
             "Beta Power",
             "@sigma.test",
-            "@kappa.test",
+            // Alpha typed the addresses its invitations went to; never the
+            // rest of those organizations' people.
+            "viewer@kappa.test",
+            "contributor@rho.test",
+            "viewer@rho.test",
             "Tau Systems",
             "tau.test",
             "BETA-PROMISE",
@@ -216,9 +243,33 @@ fn foreign(c: Caller) -> &'static [&'static str] {
             "tau.test",
             "OWNER-INTERNAL-REMARK",
             "ASSESSOR-INTERNAL-REMARK",
-            // The supplier never learns who assesses the engagement.
+            // The supplier never learns who assesses the engagement, nor
+            // who else answers in it, nor anything they answered.
             "Kappa Assurance",
             "BETA-PROMISE",
+            "Rho Controls",
+            "rho.test",
+            "RHO-CONFIDENTIAL",
+            "RHO-PROMISE",
+            "rho-proof",
+        ],
+        // Sigma's competitor in the same engagement: the same rules, the
+        // other way round.
+        Rho(_) => &[
+            "beta.test",
+            "Beta Power",
+            "@alpha.test",
+            "Tau Systems",
+            "tau.test",
+            "OWNER-INTERNAL-REMARK",
+            "ASSESSOR-INTERNAL-REMARK",
+            "Kappa Assurance",
+            "BETA-PROMISE",
+            "Sigma Devices",
+            "sigma.test",
+            "SIGMA-CONFIDENTIAL",
+            "ALPHA-PROMISE",
+            "sigma-proof",
         ],
         // The assessor reads Alpha's engagement (Alpha, Sigma by name, all
         // comments); never people's addresses, nor Beta or its supplier.
@@ -227,6 +278,7 @@ fn foreign(c: Caller) -> &'static [&'static str] {
             "Beta Power",
             "@alpha.test",
             "@sigma.test",
+            "@rho.test",
             "Tau Systems",
             "tau.test",
             "BETA-PROMISE",
@@ -268,6 +320,8 @@ fn every_server_function_is_in_the_matrix() {
         alpha_requirement: "1".into(),
         beta_requirement: "2".into(),
         beta_notification: "2".into(),
+        alpha_partner_invitation: "1".into(),
+        beta_partner_invitation: "2".into(),
     };
     let covered: BTreeSet<String> = cases(Anon, &ids)
         .into_iter()
@@ -376,8 +430,30 @@ async fn isolation_matrix(b: Backend) {
         alpha_requirement: String::new(),
         beta_requirement: String::new(),
         beta_notification: String::new(),
+        alpha_partner_invitation: String::new(),
+        beta_partner_invitation: String::new(),
     };
     let mut ids = ids;
+    for (c, org) in [(&alpha_admin, "alpha"), (&beta_admin, "beta")] {
+        let (st, r) = app
+            .call(
+                c,
+                "invite_supplier",
+                &[
+                    ("name", "Pending Partner"),
+                    ("kind", "product_supplier"),
+                    ("admin_email", &format!("pending@partner-{org}.test")),
+                ],
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK, "{r}");
+        let id = r["invitation"]["id"].to_string();
+        if org == "alpha" {
+            ids.alpha_partner_invitation = id;
+        } else {
+            ids.beta_partner_invitation = id;
+        }
+    }
     for (c, org) in [(&alpha_admin, "alpha"), (&beta_admin, "beta")] {
         let id = crate::profiles::create(&app, c, &format!("{org} profile")).await;
         let (st, _) = crate::profiles::add_edr(&app, c, &id, "1").await;
@@ -400,19 +476,45 @@ async fn isolation_matrix(b: Backend) {
         &[Role::Admin],
     )
     .await;
-    let (st, _) = app
-        .call(
-            &beta_admin,
-            "invite_supplier",
-            &[
-                ("name", "Tau Systems"),
-                ("kind", "product_supplier"),
-                ("admin_email", "admin@tau.test"),
-            ],
-        )
-        .await;
-    assert_eq!(st, StatusCode::OK);
     let tau_admin = app.login(tau.email(Role::Admin), PASSWORD).await;
+    let (st, r) = crate::common::invite_and_accept(
+        &app,
+        &beta_admin,
+        "invite_supplier",
+        &[
+            ("name", "Tau Systems"),
+            ("kind", "product_supplier"),
+            ("admin_email", "admin@tau.test"),
+        ],
+        &tau_admin,
+        tau.id,
+    )
+    .await;
+    assert!(st.is_success() || st.is_redirection(), "{st} {r}");
+    // Rho, a second supplier of Alpha's, answers in the same engagement.
+    let rho = crate::common::org(
+        &app.state,
+        "Rho Controls",
+        "rho",
+        app::model::OrgKind::ProductSupplier,
+        &[Role::Admin, Role::Contributor, Role::Viewer],
+    )
+    .await;
+    let rho_admin = app.login(rho.email(Role::Admin), PASSWORD).await;
+    let (st, r) = crate::common::invite_and_accept(
+        &app,
+        &alpha_admin,
+        "invite_supplier",
+        &[
+            ("name", "Rho Controls"),
+            ("kind", "product_supplier"),
+            ("admin_email", "admin@rho.test"),
+        ],
+        &rho_admin,
+        rho.id,
+    )
+    .await;
+    assert!(st.is_success() || st.is_redirection(), "{st} {r}");
     let sigma_admin = app.login(w.sigma.email(Role::Admin), PASSWORD).await;
     for (owner, supplier, supplier_client, org) in [
         (&alpha_admin, w.sigma.id.0, &sigma_admin, "alpha"),
@@ -461,11 +563,27 @@ async fn isolation_matrix(b: Backend) {
                 supplier_client,
                 "upload_evidence",
                 &[("answer_id", &answer)],
-                "proof.txt",
+                &format!("{}-proof.txt", if org == "alpha" { "sigma" } else { "tau" }),
                 b"evidence".to_vec(),
             )
             .await;
         assert_eq!(st, StatusCode::OK, "{ev}");
+        if org == "alpha" {
+            let (st, r) = crate::assessments::save(
+                &app,
+                supplier_client,
+                &answer,
+                full["answers"][0]["version"].as_i64().unwrap(),
+                &[
+                    ("compliance", "meets"),
+                    ("claimed_level", "1"),
+                    ("statement", "SIGMA-CONFIDENTIAL pricing of the firmware"),
+                ],
+            )
+            .await;
+            assert_eq!(st, StatusCode::OK, "{r}");
+            rho_answers(&app, owner, &rho_admin, &e.to_string(), &profile).await;
+        }
         // An internal remark of the asset owner, which its supplier must never see.
         let (st, r) = app
             .call(
@@ -539,19 +657,21 @@ async fn isolation_matrix(b: Backend) {
         &[Role::Admin, Role::Viewer],
     )
     .await;
-    let (st, r) = app
-        .call(
-            &alpha_admin,
-            "invite_assessor",
-            &[
-                ("engagement_id", &ids.alpha_engagement),
-                ("name", "Kappa Assurance"),
-                ("admin_email", "admin@kappa.test"),
-            ],
-        )
-        .await;
-    assert_eq!(st, StatusCode::OK, "{r}");
     let kappa_admin = app.login(kappa.email(Role::Admin), PASSWORD).await;
+    let (st, r) = crate::common::invite_and_accept(
+        &app,
+        &alpha_admin,
+        "invite_assessor",
+        &[
+            ("engagement_id", &ids.alpha_engagement),
+            ("name", "Kappa Assurance"),
+            ("admin_email", "admin@kappa.test"),
+        ],
+        &kappa_admin,
+        kappa.id,
+    )
+    .await;
+    assert!(st.is_success() || st.is_redirection(), "{st} {r}");
     let (st, r) = app
         .call(
             &kappa_admin,
@@ -573,6 +693,7 @@ async fn isolation_matrix(b: Backend) {
             Alpha(r) => app.login(w.alpha.email(r), PASSWORD).await,
             Sigma(r) => app.login(w.sigma.email(r), PASSWORD).await,
             Kappa(r) => app.login(kappa.email(r), PASSWORD).await,
+            Rho(r) => app.login(rho.email(r), PASSWORD).await,
         };
         for (endpoint, args, want) in cases(caller, &ids) {
             let args: Vec<(&str, &str)> =
@@ -679,9 +800,92 @@ async fn isolation_matrix(b: Backend) {
     ));
     let (_, invitations) = app.call(&beta_admin, "list_invitations", &[]).await;
     assert_eq!(invitations[0]["status"], "Pending");
+    let (_, partners) = app
+        .call(&beta_admin, "list_supplier_invitations", &[])
+        .await;
+    let pending = partners
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == ids.beta_partner_invitation.parse::<i64>().unwrap())
+        .unwrap_or_else(|| panic!("{partners}"));
+    assert_eq!(pending["status"], "Pending", "{pending}");
     app.finish().await;
 }
 both!(isolation_matrix);
+
+/// Rho's assessment in Alpha's engagement: an answer with a confidential
+/// statement, a file, and a commitment Alpha proposes to Rho.
+async fn rho_answers(app: &TestApp, owner: &Client, rho: &Client, engagement: &str, profile: &str) {
+    let (st, a) = app
+        .call(
+            owner,
+            "send_assessment",
+            &[
+                ("engagement_id", engagement),
+                ("supplier_org_id", &rho_org(app).await),
+                ("profile_id", profile),
+                ("due_on", &crate::assessments::due()),
+                ("message", ""),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{a}");
+    let (_, full) = app
+        .call(rho, "get_assessment", &[("assessment_id", &a.to_string())])
+        .await;
+    let answer = &full["answers"][0];
+    let (st, r) = crate::assessments::save(
+        app,
+        rho,
+        &answer["id"].to_string(),
+        answer["version"].as_i64().unwrap(),
+        &[
+            ("compliance", "meets"),
+            ("claimed_level", "1"),
+            ("statement", "RHO-CONFIDENTIAL discount for the tender"),
+        ],
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{r}");
+    let (st, ev) = app
+        .upload(
+            rho,
+            "upload_evidence",
+            &[("answer_id", &answer["id"].to_string())],
+            "rho-proof.txt",
+            b"evidence".to_vec(),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{ev}");
+    let (st, c) = app
+        .call(
+            owner,
+            "create_commitment",
+            &[
+                ("assessment_id", &a.to_string()),
+                ("promisor", "supplier"),
+                ("requirement", ""),
+                ("title", "RHO-PROMISE harden the gateway"),
+                ("due_on", "2099-01-01"),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{c}");
+}
+
+async fn rho_org(app: &TestApp) -> String {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    app::server::entities::organization::Entity::find()
+        .filter(app::server::entities::organization::Column::Name.eq("Rho Controls"))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .expect("Rho")
+        .id
+        .0
+        .to_string()
+}
 
 /// Every part of a zip archive (a downloaded .xlsx), as one text.
 fn unzipped_text(bytes: &[u8]) -> String {

@@ -6,10 +6,12 @@ pub(super) fn pages(c: Caller, ids: &Ids) -> Vec<(String, u16)> {
     let signed_in = |s: u16| if c == Anon { 302 } else { s };
     let admin = matches!(
         c,
-        Alpha(Role::Admin) | Sigma(Role::Admin) | Kappa(Role::Admin)
+        Alpha(Role::Admin) | Sigma(Role::Admin) | Kappa(Role::Admin) | Rho(Role::Admin)
     );
     let owner = matches!(c, Alpha(_));
     let reader = matches!(c, Alpha(_) | Kappa(_));
+    // Sigma's assessment: Rho, the other supplier in the engagement, never.
+    let sigmas = |s: u16| if matches!(c, Rho(_)) { 404 } else { s };
     let list: Vec<(&str, u16)> = vec![
         ("/", signed_in(200)),
         ("/members", signed_in(200)),
@@ -85,18 +87,21 @@ pub(super) fn pages(c: Caller, ids: &Ids) -> Vec<(String, u16)> {
     out.push(("/assessments".into(), signed_in(200)));
     out.push((
         format!("/assessments/{}", ids.alpha_assessment),
-        signed_in(200),
+        signed_in(sigmas(200)),
     ));
     out.push((
         format!("/assessments/{}", ids.beta_assessment),
         signed_in(404),
     ));
-    out.push((format!("/evidence/{}", ids.alpha_evidence), download(200)));
+    out.push((
+        format!("/evidence/{}", ids.alpha_evidence),
+        download(sigmas(200)),
+    ));
     out.push((format!("/evidence/{}", ids.beta_evidence), download(404)));
     out.push(("/evidence/99999999".into(), download(404)));
     out.push((
         format!("/assessments/{}/export/xlsx", ids.alpha_assessment),
-        download(200),
+        download(sigmas(200)),
     ));
     out.push((
         format!("/assessments/{}/export/xlsx", ids.beta_assessment),
