@@ -306,3 +306,248 @@ async fn every_assessment_state_is_closed_to_outsiders(b: Backend) {
     app.finish().await;
 }
 both!(every_assessment_state_is_closed_to_outsiders);
+
+/// Beta, an asset owner, also supplies Alpha (an organization of two
+/// kinds), and Rho's contributor also reviews for Beta (a person in two
+/// organizations). Each sees, in each organization, only what that
+/// organization may: never Sigma's or Rho's answers in Alpha's engagement,
+/// never Alpha's internal remarks, and nothing of one organization while
+/// signed in to the other.
+async fn two_kinds_and_two_organizations_stay_apart(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let w = World::build(&app).await;
+    let s = crate::assessments::send(&app, &w).await;
+    let beta_admin = app.login(w.beta.email(Role::Admin), PASSWORD).await;
+    let (st, r) = invite_and_accept(
+        &app,
+        &s.owner,
+        "invite_supplier",
+        &[
+            ("name", "Beta Power"),
+            ("kind", "product_supplier"),
+            ("admin_email", "admin@beta.test"),
+        ],
+        &beta_admin,
+        w.beta.id,
+    )
+    .await;
+    assert!(st.is_success() || st.is_redirection(), "{st} {r}");
+    let (_, me) = app.call(&beta_admin, "me", &[]).await;
+    assert_eq!(
+        me["org_kinds"],
+        serde_json::json!(["asset_owner", "product_supplier"]),
+        "{me}"
+    );
+    let (st, beta_assessment) = app
+        .call(
+            &s.owner,
+            "send_assessment",
+            &[
+                ("engagement_id", &s.engagement),
+                ("supplier_org_id", &w.beta.id.0.to_string()),
+                ("profile_id", &s.profile),
+                ("due_on", &crate::assessments::due()),
+                ("message", ""),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{beta_assessment}");
+    let beta_assessment = beta_assessment.to_string();
+    // Sigma's confidential answer and Alpha's internal remark on Beta's.
+    let a = crate::assessments::get(&app, &s.supplier, &s.assessment).await;
+    let sigma_answer = a["answers"][0]["id"].to_string();
+    let (st, r) = crate::assessments::save(
+        &app,
+        &s.supplier,
+        &sigma_answer,
+        a["answers"][0]["version"].as_i64().unwrap(),
+        &[("compliance", "meets"), ("statement", "SIGMA-CONFIDENTIAL")],
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{r}");
+    let ba = crate::assessments::get(&app, &s.owner, &beta_assessment).await;
+    let beta_answer = ba["answers"][0]["id"].to_string();
+    let (st, r) = app
+        .call(
+            &s.owner,
+            "add_comment",
+            &[
+                ("answer_id", &beta_answer),
+                ("visibility", "internal"),
+                ("body", "OWNER-INTERNAL about Beta's price"),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{r}");
+
+    // Beta as Alpha's supplier: its own questionnaire, nothing else.
+    let (st, mine) = app
+        .call(
+            &beta_admin,
+            "get_assessment",
+            &[("assessment_id", &beta_assessment)],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{mine}");
+    assert_eq!(mine["side"], "supplier");
+    let (st, comments) = app
+        .call(
+            &beta_admin,
+            "list_comments",
+            &[("assessment_id", &beta_assessment)],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(
+        !comments.to_string().contains("OWNER-INTERNAL"),
+        "{comments}"
+    );
+    for (endpoint, args) in [
+        (
+            "get_assessment",
+            vec![("assessment_id", s.assessment.as_str())],
+        ),
+        ("answer_history", vec![("answer_id", sigma_answer.as_str())]),
+        (
+            "get_engagement",
+            vec![("engagement_id", s.engagement.as_str())],
+        ),
+        (
+            "compare_suppliers",
+            vec![("engagement_id", s.engagement.as_str())],
+        ),
+    ] {
+        let (st, r) = app.call(&beta_admin, endpoint, &args).await;
+        assert_eq!(st, StatusCode::NOT_FOUND, "{endpoint}: {r}");
+    }
+    // Beta as an asset owner still sees only its own engagements.
+    let (_, engagements) = app.call(&beta_admin, "list_engagements", &[]).await;
+    assert!(
+        !engagements.to_string().contains("SCADA upgrade 2027"),
+        "{engagements}"
+    );
+    let (_, list) = app.call(&beta_admin, "list_assessments", &[]).await;
+    let text = list.to_string();
+    assert!(!text.contains("Sigma Devices"), "{text}");
+    for page in [
+        format!("/assessments/{beta_assessment}"),
+        "/assessments".to_string(),
+        "/commitments".to_string(),
+    ] {
+        let html = app.page(&beta_admin, &page).await;
+        assert!(!html.contains("SIGMA-CONFIDENTIAL"), "{page}");
+        assert!(!html.contains("OWNER-INTERNAL"), "{page}");
+        assert!(!html.contains("Sigma Devices"), "{page}");
+    }
+
+    // Rho's contributor also reviews for Beta: one organization at a time.
+    let rho = org(
+        &app.state,
+        "Rho Controls",
+        "rho",
+        OrgKind::ProductSupplier,
+        &[Role::Admin, Role::Contributor],
+    )
+    .await;
+    let rho_admin = app.login(rho.email(Role::Admin), PASSWORD).await;
+    let (st, r) = invite_and_accept(
+        &app,
+        &s.owner,
+        "invite_supplier",
+        &[
+            ("name", "Rho Controls"),
+            ("kind", "product_supplier"),
+            ("admin_email", "admin@rho.test"),
+        ],
+        &rho_admin,
+        rho.id,
+    )
+    .await;
+    assert!(st.is_success() || st.is_redirection(), "{st} {r}");
+    let (st, rho_assessment) = app
+        .call(
+            &s.owner,
+            "send_assessment",
+            &[
+                ("engagement_id", &s.engagement),
+                ("supplier_org_id", &rho.id.0.to_string()),
+                ("profile_id", &s.profile),
+                ("due_on", &crate::assessments::due()),
+                ("message", ""),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{rho_assessment}");
+    let rho_assessment = rho_assessment.to_string();
+    let dual_email = rho.email(Role::Contributor).to_string();
+    let (st, r) = app
+        .call(
+            &beta_admin,
+            "invite_member",
+            &[("email", &dual_email), ("role", "reviewer")],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{r}");
+    let mail = app.mails_to(&dual_email).await;
+    let link = crate::common::link_in(&mail.last().unwrap().body, "/invite/");
+    let token = link.rsplit('/').next().unwrap();
+    let dual = app.login(&dual_email, PASSWORD).await;
+    let (st, r) = app
+        .call(
+            &dual,
+            "accept_invitation",
+            &[
+                ("token", token),
+                ("display_name", ""),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert!(st.is_success() || st.is_redirection(), "{st} {r}");
+    let (_, me) = app.call(&dual, "me", &[]).await;
+    assert_eq!(me["org_name"], "Beta Power", "{me}");
+    assert_eq!(me["memberships"].as_array().unwrap().len(), 2, "{me}");
+    // Signed in to Beta: Rho's questionnaire is not there, nor Sigma's.
+    for id in [&rho_assessment, &s.assessment] {
+        let (st, _) = app
+            .call(&dual, "get_assessment", &[("assessment_id", id)])
+            .await;
+        assert_eq!(st, StatusCode::NOT_FOUND, "as Beta: {id}");
+    }
+    // Beta's questionnaire from Alpha is Beta's: the reviewer of Beta reads it.
+    let (st, _) = app
+        .call(
+            &dual,
+            "get_assessment",
+            &[("assessment_id", &beta_assessment)],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    // Switched to Rho: Rho's own, and not Beta's nor Sigma's.
+    let (st, _) = app
+        .call(
+            &dual,
+            "switch_organization",
+            &[("org_id", &rho.id.0.to_string())],
+        )
+        .await;
+    assert!(st.is_success() || st.is_redirection(), "{st}");
+    let (st, _) = app
+        .call(
+            &dual,
+            "get_assessment",
+            &[("assessment_id", &rho_assessment)],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    for id in [&beta_assessment, &s.assessment] {
+        let (st, _) = app
+            .call(&dual, "get_assessment", &[("assessment_id", id)])
+            .await;
+        assert_eq!(st, StatusCode::NOT_FOUND, "as Rho: {id}");
+    }
+    let (_, members) = app.call(&dual, "list_members", &[]).await;
+    assert!(!members.to_string().contains("beta.test"), "{members}");
+    app.finish().await;
+}
+both!(two_kinds_and_two_organizations_stay_apart);
