@@ -12,6 +12,7 @@ mod commitments;
 mod comparison;
 mod demo;
 mod durability;
+mod events;
 mod evidence;
 mod hostile;
 mod isolation;

@@ -360,3 +360,16 @@ pub async fn engagement_of<C: ConnectionTrait>(
 pub fn answers_given_by(actor: &Actor) -> Select<answer::Entity> {
     answer::Entity::find().filter(answer::Column::SupplierOrgId.eq(actor.org_id().0))
 }
+
+/// The requirement a readable answer answers, as "ref title" (for telling
+/// people which one an event is about).
+pub async fn requirement_of<C: ConnectionTrait>(
+    conn: &C,
+    x: &Readable<answer::Model>,
+) -> Result<String, AppError> {
+    Ok(requirement::Entity::find_by_id(x.requirement_id)
+        .one(conn)
+        .await?
+        .map(|r| format!("{} {}", r.ref_id, r.title))
+        .unwrap_or_default())
+}

@@ -7,15 +7,14 @@ use super::ts;
 use crate::model::{
     check_answer, incomplete, AnswerDto, AnswerFields, AnswerId, AnswerInput, AnswerVersionDto,
     AppError, AssessmentDto, AssessmentId, AssessmentStatus, AssessmentSummary, EvidenceDto, OrgId,
-    Permission, Progress, Role, SaveOutcome, Side, Transition, UserId,
+    Permission, Progress, SaveOutcome, Side, Transition, UserId,
 };
-use crate::server::notify::member_emails;
+use crate::server::notify;
 use crate::server::{
     access,
     answers::{self, AnswerWrite, Outcome, Source},
     audit, db,
     entities::{answer, answer_version, assessment, evidence, membership, user},
-    mail::Mail,
     read_models, writes, Actor, AppState,
 };
 use sea_orm::{
@@ -430,29 +429,47 @@ pub async fn submit(actor: &Actor, state: &AppState, id: AssessmentId) -> Result
             )
         })
         .collect();
-    writes::commitments_from_planned_answers(&txn, state, actor, &a, &titles).await?;
+    let planned = writes::commitments_from_planned_answers(&txn, state, actor, &a, &titles).await?;
     writes::record_gaps(&txn, &a, &crate::model::gap_items(&dto)).await?;
-    let link = format!("{}/assessments/{}", state.config.base_url, a.id);
     let supplier = dto.summary.supplier.clone();
-    for to in member_emails(&txn, a.owner_org_id.0, &[Role::Admin, Role::Reviewer]).await? {
-        let body = format!(
-            "{supplier} submitted its answers to “{}” (version {}) in {}: {} requirements.\n\nReview them: {link}\n",
-            dto.summary.profile, dto.summary.profile_version, dto.summary.engagement, dto.answers.len()
-        );
-        state
-            .mailer
-            .send(
-                &txn,
-                Some(a.owner_org_id),
-                "assessment.submitted",
-                Mail {
-                    to,
-                    subject: format!("{supplier} submitted its security questionnaire"),
-                    body: body.clone(),
-                },
-                &body,
-            )
-            .await?;
+    let again = from == AssessmentStatus::ChangesRequested;
+    notify::assessment_event(
+        &txn,
+        state,
+        if again {
+            notify::Event::Resubmitted
+        } else {
+            notify::Event::Submitted
+        },
+        &a,
+        &format!(
+            "{supplier} {} its security questionnaire",
+            if again { "resubmitted" } else { "submitted" }
+        ),
+        &format!(
+            "{supplier} submitted its answers to “{}” (version {}) in {}: {} requirements. Review them.",
+            dto.summary.profile,
+            dto.summary.profile_version,
+            dto.summary.engagement,
+            dto.answers.len()
+        ),
+        None,
+    )
+    .await?;
+    if planned > 0 {
+        notify::assessment_event(
+            &txn,
+            state,
+            notify::Event::PlannedCommitments,
+            &a,
+            &format!("{supplier} proposed {planned} commitment(s)"),
+            &format!(
+                "{supplier} plans to meet {planned} requirement(s) of “{}” later: each became a proposed commitment with its date. Agree to them or answer.",
+                dto.summary.profile
+            ),
+            Some("/commitments"),
+        )
+        .await?;
     }
     Ok(txn.commit().await?)
 }

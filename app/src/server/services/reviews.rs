@@ -6,14 +6,13 @@
 use super::{assessments, ts};
 use crate::model::{
     analyse, AnswerId, AppError, AssessmentId, AssessmentStatus, CommentDto, CommitmentSource,
-    DecisionInput, GapAnalysis, NewComment, OrgId, Permission, ReviewStatus, Role, Side,
-    Transition, UserId, Visibility,
+    DecisionInput, GapAnalysis, NewComment, OrgId, Permission, ReviewStatus, Side, Transition,
+    UserId, Visibility,
 };
-use crate::server::notify::member_emails;
+use crate::server::notify;
 use crate::server::{
     access, audit, db,
     entities::{assessment, comment, review},
-    mail::Mail,
     read_models, writes, Actor, AppState,
 };
 use sea_orm::{
@@ -128,6 +127,7 @@ pub async fn review_answer(
     )
     .exec(&txn)
     .await?;
+    let changed = before.as_ref().map(|b| b.status) != Some(verdict);
     audit::by_actor(
         &txn,
         actor,
@@ -138,6 +138,29 @@ pub async fn review_answer(
         Some(json!({"review": verdict.as_str()})),
     )
     .await?;
+    // Verdicts that ask the supplier to act; acceptances are told with the
+    // decision.
+    let event = match verdict {
+        ReviewStatus::Rejected => Some(notify::Event::AnswerRejected),
+        ReviewStatus::ClarificationRequested => Some(notify::Event::ClarificationRequested),
+        ReviewStatus::Accepted => None,
+    };
+    if let (true, Some(event)) = (changed, event) {
+        let requirement = access::requirement_of(&txn, &x).await?;
+        notify_supplier(
+            &txn,
+            state,
+            &a,
+            event,
+            verdict.label(),
+            &format!(
+                "{}: {} — see the reviewer's shared comments.",
+                requirement,
+                verdict.label()
+            ),
+        )
+        .await?;
+    }
     Ok(txn.commit().await?)
 }
 
@@ -229,6 +252,31 @@ pub async fn add_comment(
         Some(json!({"answer": x.id, "visibility": visibility.as_str()})),
     )
     .await?;
+    if visibility == Visibility::Shared {
+        let event = match side {
+            Side::Supplier => notify::Event::SupplierComment,
+            _ => notify::Event::OwnerComment,
+        };
+        let requirement = access::requirement_of(&txn, &x).await?;
+        let excerpt: String = body.chars().take(200).collect();
+        notify::assessment_event(
+            &txn,
+            state,
+            event,
+            &a,
+            &format!("New comment on {requirement}"),
+            // The other side learns which organization wrote, never who.
+            &format!(
+                "{}: {excerpt}",
+                super::org_names(&txn, [actor.org_id()])
+                    .await?
+                    .remove(&actor.org_id())
+                    .unwrap_or_default()
+            ),
+            None,
+        )
+        .await?;
+    }
     Ok(txn.commit().await?)
 }
 
@@ -258,6 +306,7 @@ pub async fn request_changes(
         &txn,
         state,
         &a,
+        notify::Event::ChangesRequested,
         "Changes requested",
         &format!("{open} answers need your attention: see the reviewer's shared comments."),
     )
@@ -270,28 +319,20 @@ async fn notify_supplier(
     txn: &sea_orm::DatabaseTransaction,
     state: &AppState,
     a: &assessment::Model,
+    event: notify::Event,
     subject: &str,
     text: &str,
 ) -> Result<(), AppError> {
-    let link = format!("{}/assessments/{}", state.config.base_url, a.id);
-    for to in member_emails(txn, a.supplier_org_id.0, &[Role::Admin, Role::Contributor]).await? {
-        let body = format!("{text}\n\nOpen the assessment: {link}\n");
-        state
-            .mailer
-            .send(
-                txn,
-                Some(a.supplier_org_id),
-                "assessment.review",
-                Mail {
-                    to,
-                    subject: format!("Security questionnaire: {subject}"),
-                    body: body.clone(),
-                },
-                &body,
-            )
-            .await?;
-    }
-    Ok(())
+    notify::assessment_event(
+        txn,
+        state,
+        event,
+        a,
+        &format!("Security questionnaire: {subject}"),
+        text,
+        None,
+    )
+    .await
 }
 
 /// Records the decision on an assessment under review, with its rationale;
@@ -347,10 +388,25 @@ pub async fn decide(
         Some(json!({"decision": to.as_str(), "rationale": rationale, "conditions": conditions.len()})),
     )
     .await?;
+    if !conditions.is_empty() {
+        notify_supplier(
+            &txn,
+            state,
+            &a,
+            notify::Event::ConditionCommitment,
+            "Conditions to commit to",
+            &format!(
+                "{} condition(s) of the decision became commitments proposed to you: agree to them or answer on the commitments page.",
+                conditions.len()
+            ),
+        )
+        .await?;
+    }
     notify_supplier(
         &txn,
         state,
         &a,
+        notify::Event::Decided,
         to.label(),
         &format!("The asset owner decided: {}.\n\n{rationale}", to.label()),
     )
