@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { demo, hydrated, login } from './helpers';
+import { demo, hydrated, login, expect, test } from './helpers';
 
 test.describe('signing in', () => {
   for (const [key, who] of Object.entries(demo)) {

@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { demo, hydrated, login } from './helpers';
+import { demo, hydrated, login, expect, test } from './helpers';
 
 test('an asset owner browses the 62443-4-2 catalog and filters it in the browser', async ({ page }) => {
   await login(page, demo.ownerAdmin);

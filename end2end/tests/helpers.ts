@@ -1,4 +1,48 @@
-import { expect, Page } from '@playwright/test';
+import { Browser, expect, Page, test as base } from '@playwright/test';
+
+export { expect };
+
+/** Console lines a journey may not produce: every warning and error, but
+ * the browser's own note on a response the test asked to be refused. */
+function watch(page: Page, problems: string[]) {
+  page.on('console', (m) => {
+    const kind = m.type();
+    if ((kind === 'warning' || kind === 'error') && !m.text().startsWith('Failed to load resource')) {
+      problems.push(`${kind} on ${page.url()}: ${m.text()}`);
+    }
+  });
+  page.on('pageerror', (e) => problems.push(`uncaught on ${page.url()}: ${e.message}`));
+}
+
+/** Playwright's `test`, where every page of the journey (other browser
+ * contexts included) fails it on a console warning or error. */
+export const test = base.extend<{ consoleClean: void }>({
+  consoleClean: [
+    async ({ page, browser }, use) => {
+      const problems: string[] = [];
+      watch(page, problems);
+      page.context().on('page', (p) => watch(p, problems));
+      const b = browser as Browser & { newContext: Browser['newContext']; newPage: Browser['newPage'] };
+      const newContext = b.newContext.bind(b);
+      const newPage = b.newPage.bind(b);
+      b.newContext = async (options) => {
+        const c = await newContext(options);
+        c.on('page', (p) => watch(p, problems));
+        return c;
+      };
+      b.newPage = async (options) => {
+        const p = await newPage(options);
+        watch(p, problems);
+        return p;
+      };
+      await use();
+      b.newContext = newContext;
+      b.newPage = newPage;
+      expect(problems, 'the browser console stayed clean').toEqual([]);
+    },
+    { auto: true },
+  ],
+});
 
 /** Demo accounts seeded on first start (see app/src/server/demo.rs). */
 export const demo = {
@@ -27,4 +71,16 @@ export async function login(page: Page, who: { email: string; password: string }
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page).toHaveURL(/\/$/);
   await hydrated(page);
+}
+
+/** Submits the assessment on the page: the button, then the confirmation step. */
+export async function submitAnswers(page: Page) {
+  await page.getByTestId('submit-step').locator('summary').click();
+  await page.getByRole('button', { name: 'Yes, submit answers' }).click();
+}
+
+/** Publishes the profile on the page: the button, then the confirmation step. */
+export async function publishProfile(page: Page, version: number) {
+  await page.getByTestId('publish-step').locator('summary').click();
+  await page.getByRole('button', { name: `Yes, publish version ${version}` }).click();
 }

@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { demo, hydrated, login } from './helpers';
+import { demo, hydrated, login, publishProfile, expect, test } from './helpers';
 
 test('a bad catalog file is rejected with row errors; a good one adds corporate requirements to a profile', async ({ page }) => {
   await login(page, demo.ownerAdmin);
@@ -45,6 +44,6 @@ test('a bad catalog file is rejected with row errors; a good one adds corporate 
   await page.getByRole('button', { name: 'Add requirements' }).click();
   await expect(page.getByTestId('added')).toHaveText('2 requirements added.');
   await expect(page.locator('tr[data-ref="NW-2"]')).toBeVisible();
-  await page.getByRole('button', { name: 'Publish version 1' }).click();
+  await publishProfile(page, 1);
   await expect(page.getByTestId('profile-status')).toHaveText('Version 1 · Published');
 });

@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { demo, hydrated, login } from './helpers';
+import { demo, hydrated, login, publishProfile, expect, test } from './helpers';
 
 test('an asset owner builds "Embedded controller, SL-T 2" from 62443-4-2 and publishes it', async ({ page }) => {
   await login(page, demo.ownerAdmin);
@@ -30,7 +29,7 @@ test('an asset owner builds "Embedded controller, SL-T 2" from 62443-4-2 and pub
   await hydrated(page);
   await expect(page.locator('tr[data-ref="CR 1.1 RE(1)"]').getByLabel('Parameters')).toHaveValue('Unique operator accounts, no shared logins');
 
-  await page.getByRole('button', { name: 'Publish version 1' }).click();
+  await publishProfile(page, 1);
   await expect(page.getByTestId('profile-status')).toHaveText('Version 1 · Published');
   // A published version shows no editing controls.
   await expect(page.locator('tr[data-ref="CR 1.1 RE(1)"]')).toContainText('Unique operator accounts, no shared logins');

@@ -64,9 +64,14 @@ pub async fn decide_assessment(
     decision: String,
     rationale: String,
     conditions: String,
+    /// "yes" to decide although answers are not reviewed or await
+    /// clarification (a checkbox: absent otherwise).
+    #[server(default)]
+    despite_open: Option<String>,
 ) -> Result<AssessmentStatus, AppError> {
     as_actor(|actor, state| async move {
-        let decision = DecisionInput::parse(&decision, &rationale, &conditions)?;
+        let decision = DecisionInput::parse(&decision, &rationale, &conditions)?
+            .despite_open(despite_open.as_deref() == Some("yes"));
         reviews::decide(&actor, &state, assessment_id, decision).await
     })
     .await

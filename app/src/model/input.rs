@@ -272,6 +272,9 @@ pub struct DecisionInput {
     pub transition: Transition,
     pub rationale: String,
     pub conditions: Vec<Condition>,
+    /// The decider saw that answers are still open (not reviewed, or
+    /// awaiting clarification) and decides anyway.
+    pub despite_open: bool,
 }
 
 impl DecisionInput {
@@ -308,7 +311,16 @@ impl DecisionInput {
                 transition,
                 rationale,
                 conditions,
+                despite_open: false,
             }),
+        }
+    }
+
+    /// The same decision, confirmed over answers still open when `yes`.
+    pub fn despite_open(self, yes: bool) -> Self {
+        Self {
+            despite_open: yes,
+            ..self
         }
     }
 }

@@ -115,10 +115,18 @@ pub fn AssessmentPage() -> impl IntoView {
                                     </ActionForm>
                                 })}
                                 {can.submit.then(|| view! {
-                                    <ActionForm action=submit attr:class="inline">
-                                        <input type="hidden" name="assessment_id" value=aid.to_string()/>
-                                        <button type="submit" class="primary">"Submit answers"</button>
-                                    </ActionForm>
+                                    // A second step that works without script: the
+                                    // real button is inside.
+                                    <details class="confirm" data-testid="submit-step">
+                                        <summary class="button primary">"Submit answers…"</summary>
+                                        <div class="confirm-body">
+                                            <p>"Once submitted, your answers and evidence are read-only: the asset owner reviews them, and only the owner can send the assessment back to you for changes."</p>
+                                            <ActionForm action=submit attr:class="inline">
+                                                <input type="hidden" name="assessment_id" value=aid.to_string()/>
+                                                <button type="submit" class="primary">"Yes, submit answers"</button>
+                                            </ActionForm>
+                                        </div>
+                                    </details>
                                 })}
                                 {view! {
                                     {can.reopen.then(|| view! {

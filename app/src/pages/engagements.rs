@@ -99,6 +99,10 @@ pub fn EngagementPage() -> impl IntoView {
             .and_then(|s| s.parse::<i64>().ok())
             .unwrap_or(0)
     };
+    // For the forms, built once: read without subscribing.
+    let id_now = move || {
+        params.with_untracked(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0))
+    };
     let can_manage = use_me().may(Permission::ManageEngagements);
     let send = ServerAction::<SendAssessment>::new();
     let value = send.value();
@@ -161,7 +165,7 @@ pub fn EngagementPage() -> impl IntoView {
                 }
             })}
         </Suspense>
-        {can_manage.then(|| view! { <InviteAssessorForm engagement=id() invite=invite/> })}
+        {can_manage.then(|| view! { <InviteAssessorForm engagement=id_now() invite=invite/> })}
         {options.map(|options| view! {
             <section class="card">
                 <h2>"Send a questionnaire"</h2>
@@ -173,7 +177,7 @@ pub fn EngagementPage() -> impl IntoView {
                         let profiles: Vec<_> = profiles.unwrap_or_default().into_iter().filter(|p| p.status == ProfileStatus::Published).collect();
                         view! {
                             <ActionForm action=send attr:class="grid-form">
-                                <input type="hidden" name="engagement_id" value=id().to_string()/>
+                                <input type="hidden" name="engagement_id" value=id_now().to_string()/>
                                 <div>
                                     <label for="send-supplier">"Supplier"</label>
                                     <select id="send-supplier" name="supplier_org_id" required>
@@ -252,12 +256,15 @@ pub fn ComparisonPage() -> impl IntoView {
             .unwrap_or(0)
     };
     let data = Resource::new(id, |id| compare_suppliers(EngagementId(id)));
+    let id_now = move || {
+        params.with_untracked(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0))
+    };
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Err(e) => Either::Left(view! { <Title text="Comparison"/><ErrorBox error=e/> }),
-                    Ok(m) => Either::Right(matrix(id(), m)),
+                    Ok(m) => Either::Right(matrix(id_now(), m)),
                 }
             })}
         </Suspense>

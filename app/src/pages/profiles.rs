@@ -168,10 +168,16 @@ pub fn ProfilePage() -> impl IntoView {
                             </p>
                             {editable.then(|| view! { <AddFromCatalog profile=p.id action=add/> })}
                             {(can_edit && draft).then(|| view! {
-                                <ActionForm action=publish attr:class="inline publish">
-                                    <input type="hidden" name="profile_id" value=p.id.0.to_string()/>
-                                    <button type="submit" class="primary">"Publish version " {p.version}</button>
-                                </ActionForm>
+                                <details class="confirm" data-testid="publish-step">
+                                    <summary class="button primary">"Publish version " {p.version} "…"</summary>
+                                    <div class="confirm-body">
+                                        <p>{format!("Version {} and its {} requirements, targets and weights become fixed: questionnaires are sent from it and it never changes. Later edits start version {}.", p.version, p.items.len(), p.version + 1)}</p>
+                                        <ActionForm action=publish attr:class="inline publish">
+                                            <input type="hidden" name="profile_id" value=p.id.0.to_string()/>
+                                            <button type="submit" class="primary">"Yes, publish version " {p.version}</button>
+                                        </ActionForm>
+                                    </div>
+                                </details>
                             })}
                             {(can_edit && !draft).then(|| view! {
                                 <ActionForm action=new_version attr:class="inline">

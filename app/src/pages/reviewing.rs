@@ -37,6 +37,14 @@ pub(crate) fn ReviewPanel(
             review.set(chosen.get_untracked());
         }
     });
+    // The comment box empties once its comment is posted, and cannot post
+    // twice while one is on its way.
+    let text = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        if let Some(Ok(())) = comment.value().get() {
+            text.set(String::new());
+        }
+    });
     let key = answer.0;
     view! {
         <section class="review" data-testid="review-panel">
@@ -44,7 +52,10 @@ pub(crate) fn ReviewPanel(
             {reviewer.then(|| view! {
                 <div class="actions">
                     {ReviewStatus::ALL.into_iter().map(|v| view! {
-                        <button type="button" on:click=move |_| { chosen.set(Some(v)); verdict.dispatch(ReviewAnswer { answer_id: answer, status: v.as_str().into() }); }>{match v {
+                        <button type="button" class="verdict"
+                            aria-pressed=move || if review.get() == Some(v) { "true" } else { "false" }
+                            disabled=move || verdict.pending().get()
+                            on:click=move |_| { chosen.set(Some(v)); verdict.dispatch(ReviewAnswer { answer_id: answer, status: v.as_str().into() }); }>{match v {
                             ReviewStatus::Accepted => "Accept answer",
                             ReviewStatus::Rejected => "Reject answer",
                             ReviewStatus::ClarificationRequested => "Ask for clarification",
@@ -73,7 +84,8 @@ pub(crate) fn ReviewPanel(
                     <input type="hidden" name="answer_id" value=key.to_string()/>
                     <div class="wide">
                         <label for=format!("comment-{key}")>"Comment"</label>
-                        <textarea id=format!("comment-{key}") name="body" rows="2" required maxlength="5000"></textarea>
+                        <textarea id=format!("comment-{key}") name="body" rows="4" required maxlength="5000"
+                            prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
                     </div>
                     {match side {
                         Side::Owner => Either::Left(view! {
@@ -91,7 +103,7 @@ pub(crate) fn ReviewPanel(
                         })),
                         Side::Supplier => Either::Right(Either::Right(view! { <input type="hidden" name="visibility" value="shared"/> })),
                     }}
-                    <div class="form-end"><button type="submit">"Add comment"</button></div>
+                    <div class="form-end"><button type="submit" disabled=move || comment.pending().get()>"Add comment"</button></div>
                 </ActionForm>
                 {action_error(comment.value())}
             })}
@@ -149,6 +161,11 @@ pub(crate) fn OwnerReview(
                         <label for="conditions">"Conditions (one per line, optionally “| YYYY-MM-DD”)"</label>
                         <textarea id="conditions" name="conditions" rows="3"></textarea>
                         {field_error(decide.value(), "conditions")}
+                    </div>
+                    <div class="wide">
+                        {field_error(decide.value(), "despite_open")}
+                        <label class="choice"><input type="checkbox" name="despite_open" value="yes" data-testid="despite-open"/>
+                            " Decide anyway, even if answers are not reviewed or await clarification"</label>
                     </div>
                     <div class="form-end"><button type="submit" class="primary">"Record decision"</button></div>
                 </ActionForm>

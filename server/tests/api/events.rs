@@ -214,6 +214,7 @@ async fn each_event_reaches_the_roles_that_act_on_it(b: Backend) {
                 ("decision", "accept_with_conditions"),
                 ("rationale", "Good enough"),
                 ("conditions", "Harden the jump host | 2099-01-01"),
+                ("despite_open", "yes"),
             ],
         )
         .await,

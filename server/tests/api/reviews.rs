@@ -169,18 +169,39 @@ async fn a_reviewer_reviews_clarifies_and_decides(b: Backend) {
             "{decision} {rationale} {conditions}"
         );
     }
-    let (st, r) = app
-        .call(
-            &reviewer,
-            "decide_assessment",
-            &[
-                ("assessment_id", &id),
-                ("decision", "accept_with_conditions"),
-                ("rationale", "Meets our SDL needs; two follow-ups."),
-                ("conditions", "Deliver the 2027 penetration test report | 2027-06-30\nTrain the support staff"),
-            ],
-        )
-        .await;
+    // Answers are still open (one awaits clarification, one is accepted,
+    // the rest have no verdict): the decision names them and
+    // waits for an explicit "decide anyway".
+    let decide = |despite: &'static str| {
+        let (app, reviewer, id) = (&app, reviewer.clone(), id.clone());
+        async move {
+            app.call(
+                &reviewer,
+                "decide_assessment",
+                &[
+                    ("assessment_id", id.as_str()),
+                    ("decision", "accept_with_conditions"),
+                    ("rationale", "Meets our SDL needs; two follow-ups."),
+                    ("conditions", "Deliver the 2027 penetration test report | 2027-06-30\nTrain the support staff"),
+                    ("despite_open", despite),
+                ],
+            )
+            .await
+        }
+    };
+    let (st, r) = decide("").await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
+    let text = r.to_string();
+    assert!(
+        text.contains("45 answer(s) not reviewed yet and 1 awaiting clarification: "),
+        "{text}"
+    );
+    assert!(text.contains("and 38 more"), "{text}");
+    assert_eq!(
+        get(&app, &s.supplier, &id).await["summary"]["status"],
+        "under_review"
+    );
+    let (st, r) = decide("yes").await;
     assert_eq!(
         (st, r),
         (StatusCode::OK, Value::from("accepted_with_conditions"))

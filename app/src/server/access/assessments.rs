@@ -373,3 +373,17 @@ pub async fn requirement_of<C: ConnectionTrait>(
         .map(|r| format!("{} {}", r.ref_id, r.title))
         .unwrap_or_default())
 }
+
+/// The reference ids ("CR 1.1") of requirements, by id.
+pub async fn requirement_refs<C: ConnectionTrait>(
+    conn: &C,
+    ids: impl IntoIterator<Item = crate::model::RequirementId>,
+) -> Result<std::collections::HashMap<crate::model::RequirementId, String>, AppError> {
+    Ok(requirement::Entity::find()
+        .filter(requirement::Column::Id.is_in(ids.into_iter().map(|i| i.0)))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r.ref_id))
+        .collect())
+}

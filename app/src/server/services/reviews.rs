@@ -335,6 +335,46 @@ async fn notify_supplier(
     .await
 }
 
+/// What is still open in a review, in words, when anything is: answers
+/// without a verdict and answers awaiting clarification, with the first few
+/// requirements named.
+async fn open_answers<C: sea_orm::ConnectionTrait>(
+    txn: &C,
+    a: &crate::server::access::Readable<assessment::Model>,
+) -> Result<Option<String>, AppError> {
+    let verdicts = read_models::verdicts(txn, a.id.0).await?;
+    let answers = access::answers_of(a)
+        .order_by_asc(crate::server::entities::answer::Column::Id)
+        .all(txn)
+        .await?;
+    let (mut unreviewed, mut unclear) = (Vec::new(), Vec::new());
+    for x in &answers {
+        match verdicts.get(&x.id) {
+            None => unreviewed.push(x.requirement_id),
+            Some(ReviewStatus::ClarificationRequested) => unclear.push(x.requirement_id),
+            Some(_) => {}
+        }
+    }
+    if unreviewed.is_empty() && unclear.is_empty() {
+        return Ok(None);
+    }
+    let refs = access::requirement_refs(txn, unclear.iter().chain(&unreviewed).copied()).await?;
+    let named: Vec<&str> = unclear
+        .iter()
+        .chain(&unreviewed)
+        .filter_map(|r| refs.get(r).map(String::as_str))
+        .take(8)
+        .collect();
+    let more = (unclear.len() + unreviewed.len()).saturating_sub(named.len());
+    Ok(Some(format!(
+        "{} answer(s) not reviewed yet and {} awaiting clarification: {}{}. Tick “Decide anyway” to record the decision regardless.",
+        unreviewed.len(),
+        unclear.len(),
+        named.join(", "),
+        if more > 0 { format!(" and {more} more") } else { String::new() }
+    )))
+}
+
 /// Records the decision on an assessment under review, with its rationale;
 /// each condition of an acceptance with conditions becomes a proposed
 /// commitment of the supplier.
@@ -349,9 +389,17 @@ pub async fn decide(
         transition: t,
         rationale,
         conditions,
+        despite_open,
     } = decision;
     let txn = db::write_txn(&state.writer).await?;
     let a = owner_reviewing(&txn, actor, id.0).await?;
+    // The state must allow a decision before anything else is said.
+    status_of(&a).next(t, Side::Owner)?;
+    if !despite_open {
+        if let Some(open) = open_answers(&txn, &a).await? {
+            return Err(AppError::invalid("despite_open", open));
+        }
+    }
     let to = move_to(&txn, actor, &a, t).await?;
     let now = state.clock.now();
     let mut am: assessment::ActiveModel = a.clone().into_inner().into();

@@ -228,6 +228,7 @@ async fn every_assessment_state_is_closed_to_outsiders(b: Backend) {
                             ("decision", "accept"),
                             ("rationale", "Fine"),
                             ("conditions", ""),
+                            ("despite_open", "yes"),
                         ],
                     )
                     .await;
