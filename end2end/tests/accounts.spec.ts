@@ -91,6 +91,8 @@ test('an asset owner invites a supplier, whose admin accepts for a new organizat
   expect(link).toContain('/partner/');
   const row = page.getByTestId('partner-invitations').locator(`tr[data-email="${email}"]`);
   await expect(row).toContainText('Pending');
+  // The form is empty again for the next supplier.
+  await expect(page.getByLabel('E-mail of the person who accepts')).toHaveValue('');
   // Nothing is linked before the supplier accepts.
   await expect(page.getByTestId('suppliers')).not.toContainText(name);
 

@@ -139,6 +139,11 @@ test('a supplier answers offline: downloads the .xlsx, fills it, sees the previe
   await page.getByRole('button', { name: 'Preview' }).click();
   await expect(page.getByTestId('sheet-preview')).toContainText('5 rows read: 5 answers change, 0 unchanged.');
   await expect(page.getByTestId('sheet-preview')).toContainText('Jump host with MFA');
+  // Labels as on the page, not the workbook's codes.
+  const cells = page.getByTestId('sheet-preview').locator('td');
+  await expect(cells.filter({ hasText: /^Compliance$/ }).first()).toBeVisible();
+  await expect(cells.filter({ hasText: /^Meets$/ }).first()).toBeVisible();
+  await expect(cells.filter({ hasText: /^(meets|compliance)$/ })).toHaveCount(0);
   await page.getByTestId('sheet-apply').click();
   await expect(page.getByTestId('sheet-applied')).toHaveText('Applied: 5 answers changed.');
   await expect(page.locator('tr[data-ref="CR 1.1"]').getByTestId('compliance')).toHaveText('Meets');

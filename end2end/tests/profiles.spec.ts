@@ -17,6 +17,10 @@ test('an asset owner builds "Embedded controller, SL-T 2" from 62443-4-2 and pub
   await page.getByLabel('Target level (SL-T or ML)').selectOption('2');
   await page.getByRole('button', { name: 'Add requirements' }).click();
   await expect(page.getByTestId('added')).toContainText('requirements added');
+  // The form keeps the choice for the next batch.
+  await expect(page.getByLabel('Component type')).toHaveValue('EDR');
+  await expect(page.getByLabel('Catalog')).toHaveValue(/\d+/);
+  await expect(page.getByLabel('Catalog').locator('option:checked')).toHaveText('IEC 62443-4-2:2019 Technical security requirements for IACS components');
   const row = page.locator('tr[data-ref="CR 1.1 RE(1)"]');
   await expect(row).toBeVisible();
   await expect(page.locator('tr[data-ref="NDR 1.6"]')).toHaveCount(0);
@@ -25,6 +29,8 @@ test('an asset owner builds "Embedded controller, SL-T 2" from 62443-4-2 and pub
   await row.getByLabel('Parameters').fill('Unique operator accounts, no shared logins');
   await row.getByLabel('Evidence required').check();
   await row.getByRole('button', { name: 'Save' }).click();
+  // The row says it was saved.
+  await expect(page.locator('tr[data-ref="CR 1.1 RE(1)"]').getByTestId('row-saved')).toHaveText('Saved ✓');
   await page.reload();
   await hydrated(page);
   await expect(page.locator('tr[data-ref="CR 1.1 RE(1)"]').getByLabel('Parameters')).toHaveValue('Unique operator accounts, no shared logins');

@@ -121,6 +121,24 @@ pub fn ErrorBox(error: AppError) -> impl IntoView {
     view! { <div class="alert error" role="alert">{error.to_string()}</div> }
 }
 
+/// A form that empties itself once its action succeeded, so the next entry
+/// starts clean (and the same one is not sent twice by accident).
+pub fn clears_on_success<T, S>(value: S) -> NodeRef<leptos::html::Form>
+where
+    T: Clone + Send + Sync + 'static,
+    S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+{
+    let form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = value.get() {
+            if let Some(f) = form.get_untracked() {
+                f.reset();
+            }
+        }
+    });
+    form
+}
+
 /// The outcome of a server action as a message under its form.
 pub fn action_error<T, S>(value: S) -> impl IntoView
 where

@@ -107,10 +107,20 @@ impl TargetKind {
         }
     }
 
+    /// A required level: the target (SL-T for security levels).
     pub fn label(self, level: i16) -> String {
         match self {
             TargetKind::Ml => format!("ML{level}"),
             TargetKind::Sl => format!("SL-T {level}"),
+        }
+    }
+
+    /// A level an answer reaches: a capability the supplier claims (SL-C
+    /// for security levels), compared with a target.
+    pub fn reached_label(self, level: i16) -> String {
+        match self {
+            TargetKind::Ml => format!("ML{level}"),
+            TargetKind::Sl => format!("SL-C {level}"),
         }
     }
 }
@@ -233,6 +243,8 @@ mod tests {
         assert_eq!(TargetKind::for_part(Some("4-1")), TargetKind::Ml);
         assert_eq!(TargetKind::for_part(None), TargetKind::Ml);
         assert_eq!(TargetKind::Sl.label(2), "SL-T 2");
+        assert_eq!(TargetKind::Sl.reached_label(2), "SL-C 2");
+        assert_eq!(TargetKind::Ml.reached_label(3), "ML3");
     }
 
     fn item(ref_id: &str, target: i16) -> ProfileItemDto {

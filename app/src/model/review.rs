@@ -191,6 +191,7 @@ pub fn credit(item: &GapItem) -> (Option<f64>, String) {
         }
     };
     let level = |r: i16| item.target_kind.label(r);
+    let got = |r: i16| item.target_kind.reached_label(r);
     match item.compliance {
         Some(NotApplicable) => (None, "not applicable: not counted".into()),
         Some(ByOtherParty) => (None, "met by another party: not counted".into()),
@@ -199,7 +200,12 @@ pub fn credit(item: &GapItem) -> (Option<f64>, String) {
             let c = ratio(r);
             (
                 Some(c),
-                format!("meets at {} of {} → {:.2}", level(r), level(item.target), c),
+                format!(
+                    "meets at {} against {} → {:.2}",
+                    got(r),
+                    level(item.target),
+                    c
+                ),
             )
         }
         Some(MeetsWithCompensatingCountermeasure) => {
@@ -208,8 +214,8 @@ pub fn credit(item: &GapItem) -> (Option<f64>, String) {
             (
                 Some(c),
                 format!(
-                    "compensating countermeasure, {} of {} → 0.75 × {:.2} = {:.2}",
-                    level(r),
+                    "compensating countermeasure, {} against {} → 0.75 × {:.2} = {:.2}",
+                    got(r),
                     level(item.target),
                     ratio(r),
                     c
@@ -260,9 +266,9 @@ pub fn analyse(items: &[GapItem]) -> GapAnalysis {
                 let why = match it.compliance {
                     None => "not answered".to_string(),
                     Some(c) => format!(
-                        "{} ({} of {})",
+                        "{} ({} against {})",
                         c.label(),
-                        it.target_kind.label(r),
+                        it.target_kind.reached_label(r),
                         it.target_kind.label(it.target)
                     ),
                 };

@@ -353,6 +353,39 @@ fn History(id: crate::model::AnswerId) -> impl IntoView {
     }
 }
 
+/// An answer field as the page names it (the workbook's columns are codes).
+fn field_label(field: &str) -> &'static str {
+    match field {
+        "compliance" => "Compliance",
+        "countermeasure" => "Compensating countermeasure",
+        "planned_on" => "Planned for",
+        "na_reason" => "Why not applicable",
+        "other_party" => "Met by",
+        "claimed_level" => "Claimed level",
+        "statement" => "Statement",
+        "responsibility_accepted" => "Responsibility accepted",
+        _ => "Other",
+    }
+}
+
+/// A value as the page shows it: labels for codes, "—" for nothing.
+fn value_label(field: &str, value: &str) -> String {
+    if value.trim().is_empty() {
+        return "—".into();
+    }
+    match field {
+        "compliance" => crate::model::Compliance::parse(value)
+            .map(|c| c.label().to_string())
+            .unwrap_or_else(|| value.to_string()),
+        "responsibility_accepted" => match value {
+            "yes" | "true" => "Yes".into(),
+            "no" | "false" => "No".into(),
+            v => v.to_string(),
+        },
+        _ => value.to_string(),
+    }
+}
+
 /// Upload a filled-in answers workbook: preview first, then apply.
 #[component]
 pub(crate) fn OfflineSheet(
@@ -401,7 +434,7 @@ pub(crate) fn OfflineSheet(
                                 <tbody>
                                     {p.changes.into_iter().flat_map(|c| {
                                         let (row, ref_id) = (c.row, c.ref_id.clone());
-                                        c.fields.into_iter().map(move |(f, a, b)| view! { <tr><td>{row}</td><td>{ref_id.clone()}</td><td>{f}</td><td>{a}</td><td>{b}</td></tr> })
+                                        c.fields.into_iter().map(move |(f, a, b)| view! { <tr><td>{row}</td><td>{ref_id.clone()}</td><td>{field_label(&f)}</td><td>{value_label(&f, &a)}</td><td>{value_label(&f, &b)}</td></tr> })
                                     }).collect_view()}
                                 </tbody>
                             </table>

@@ -10,7 +10,7 @@ use crate::api::engagements::{
 use crate::api::organization::list_suppliers;
 use crate::api::profiles::list_profiles;
 use crate::api::reviews::compare_suppliers;
-use crate::components::{action_error, field_error, use_me, ErrorBox};
+use crate::components::{action_error, clears_on_success, field_error, use_me, ErrorBox};
 use crate::model::{
     claimed_label, AssessmentSummary, Comparison, EngagementId, Permission, ProfileStatus,
     RowFilter, Side,
@@ -222,7 +222,7 @@ fn InviteAssessorForm(engagement: i64, invite: ServerAction<InviteAssessor>) -> 
         <section class="card">
             <h2>"Invite an assessor"</h2>
             <p class="muted">"An assessor (for example for an IEC 62443-6-1 / 6-2 evaluation) reads every assessment, answer and comment of this engagement and writes internal comments. It never edits answers, reviews or decides, and the suppliers do not see it. The address you give receives a single-use link; its owner accepts for a new organization or for an assessor organization they already administer, and only then does it read anything."</p>
-            <ActionForm action=invite attr:class="grid-form">
+            <ActionForm action=invite node_ref=clears_on_success(value) attr:class="grid-form">
                 <input type="hidden" name="engagement_id" value=engagement.to_string()/>
                 <div>
                     <label for="assessor-name">"Organization name"</label>

@@ -4,7 +4,7 @@ use crate::api::organization::{
     list_invitations, list_members, storage_usage, ChangeMemberRole, InviteMember, RenewInvitation,
     RevokeInvitation, SetMemberActive,
 };
-use crate::components::{action_error, field_error, use_me, ErrorBox};
+use crate::components::{action_error, clears_on_success, field_error, use_me, ErrorBox};
 use crate::model::{AppError, InvitationStatus, LinkSent, MemberDto, Permission, Role};
 use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;
@@ -186,10 +186,11 @@ fn member_row(
 #[component]
 fn InviteForm(action: ServerAction<InviteMember>) -> impl IntoView {
     let value = action.value();
+    let form = clears_on_success(value);
     view! {
         <section class="card">
             <h2>"Invite a colleague"</h2>
-            <ActionForm action=action attr:class="grid-form">
+            <ActionForm action=action node_ref=form attr:class="grid-form">
                 <div>
                     <label for="invite-email">"E-mail address"</label>
                     <input id="invite-email" name="email" type="email" required maxlength="254"/>

@@ -111,7 +111,27 @@ pub fn ProfilePage() -> impl IntoView {
             .unwrap_or(0)
     };
     let add = ServerAction::<AddProfileItems>::new();
+    // What "Add requirements" was last used with: kept across the page's
+    // reloads, so adding a second batch starts from the same choice.
+    let add_choice = AddChoice {
+        catalog: RwSignal::new(String::new()),
+        component: RwSignal::new(String::new()),
+        level: RwSignal::new("2".to_string()),
+    };
     let update = ServerAction::<UpdateProfileItem>::new();
+    // Which row was saved last: its Save button says so.
+    let saving = RwSignal::new(None::<i64>);
+    let saved = RwSignal::new(None::<i64>);
+    Effect::new(move |_| {
+        if let Some(i) = update.input().get() {
+            saving.set(Some(i.item_id.0));
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = update.value().get() {
+            saved.set(saving.get_untracked());
+        }
+    });
     let remove = ServerAction::<RemoveProfileItem>::new();
     let reorder = ServerAction::<MoveProfileItem>::new();
     let publish = ServerAction::<PublishProfile>::new();
@@ -166,7 +186,7 @@ pub fn ProfilePage() -> impl IntoView {
                                 <a href=format!("/profiles/{}/export/csv", p.id.0) download>"CSV"</a>" · "
                                 <a href=format!("/profiles/{}/export/oscal", p.id.0) download>"OSCAL JSON"</a>
                             </p>
-                            {editable.then(|| view! { <AddFromCatalog profile=p.id action=add/> })}
+                            {editable.then(|| view! { <AddFromCatalog profile=p.id action=add choice=add_choice/> })}
                             {(can_edit && draft).then(|| view! {
                                 <details class="confirm" data-testid="publish-step">
                                     <summary class="button primary">"Publish version " {p.version} "…"</summary>
@@ -193,7 +213,7 @@ pub fn ProfilePage() -> impl IntoView {
                                     <th scope="col">"Parameters"</th><th scope="col"><span class="sr-only">"Actions"</span></th>
                                 </tr></thead>
                                 <tbody>
-                                    {p.items.into_iter().map(|item| item_row(item, editable, update, remove, reorder)).collect_view()}
+                                    {p.items.into_iter().map(|item| item_row(item, editable, update, remove, reorder, saved)).collect_view()}
                                 </tbody>
                             </table>
                         })
@@ -276,10 +296,27 @@ fn Versions(profile: ProfileDto) -> impl IntoView {
     })
 }
 
+/// The choices of the "Add requirements" form.
+#[derive(Clone, Copy)]
+struct AddChoice {
+    catalog: RwSignal<String>,
+    component: RwSignal<String>,
+    level: RwSignal<String>,
+}
+
 #[component]
-fn AddFromCatalog(profile: ProfileId, action: ServerAction<AddProfileItems>) -> impl IntoView {
+fn AddFromCatalog(
+    profile: ProfileId,
+    action: ServerAction<AddProfileItems>,
+    choice: AddChoice,
+) -> impl IntoView {
     let catalogs = Resource::new(|| (), |_| list_catalogs());
     let value = action.value();
+    let AddChoice {
+        catalog,
+        component,
+        level,
+    } = choice;
     view! {
         <section class="card">
             <h2>"Add requirements from a catalog"</h2>
@@ -288,11 +325,13 @@ fn AddFromCatalog(profile: ProfileId, action: ServerAction<AddProfileItems>) -> 
                 <input type="hidden" name="profile_id" value=profile.0.to_string()/>
                 <div>
                     <label for="add-catalog">"Catalog"</label>
-                    <select id="add-catalog" name="catalog_id">
+                    <select id="add-catalog" name="catalog_id" on:change=move |ev| catalog.set(event_target_value(&ev))>
                         <Suspense fallback=|| ()>
                             {move || Suspend::new(async move {
-                                catalogs.await.unwrap_or_default().into_iter().map(|c| view! {
-                                    <option value=c.id.0.to_string()>{c.name.clone()}</option>
+                                catalogs.await.unwrap_or_default().into_iter().map(|c| {
+                                    let id = c.id.0.to_string();
+                                    let is = id.clone();
+                                    view! { <option value=id selected=move || catalog.get() == is>{c.name.clone()}</option> }
                                 }).collect_view()
                             })}
                         </Suspense>
@@ -300,16 +339,16 @@ fn AddFromCatalog(profile: ProfileId, action: ServerAction<AddProfileItems>) -> 
                 </div>
                 <div>
                     <label for="add-type">"Component type"</label>
-                    <select id="add-type" name="component_type">
-                        <option value="">"None (not 62443-4-2)"</option>
-                        {ComponentType::ALL.into_iter().map(|t| view! { <option value=t.as_str()>{t.label()}</option> }).collect_view()}
+                    <select id="add-type" name="component_type" on:change=move |ev| component.set(event_target_value(&ev))>
+                        <option value="" selected=move || component.get().is_empty()>"None (not 62443-4-2)"</option>
+                        {ComponentType::ALL.into_iter().map(|t| view! { <option value=t.as_str() selected=move || component.get() == t.as_str()>{t.label()}</option> }).collect_view()}
                     </select>
                     {field_error(value, "component_type")}
                 </div>
                 <div>
                     <label for="add-level">"Target level (SL-T or ML)"</label>
-                    <select id="add-level" name="level">
-                        {(1..=4).map(|l| view! { <option value=l.to_string() selected=l == 2>{l}</option> }).collect_view()}
+                    <select id="add-level" name="level" on:change=move |ev| level.set(event_target_value(&ev))>
+                        {(1..=4).map(|l| view! { <option value=l.to_string() selected=move || level.get() == l.to_string()>{l}</option> }).collect_view()}
                     </select>
                 </div>
                 <div class="form-end"><button type="submit" class="primary">"Add requirements"</button></div>
@@ -328,6 +367,7 @@ fn item_row(
     update: ServerAction<UpdateProfileItem>,
     remove: ServerAction<RemoveProfileItem>,
     reorder: ServerAction<MoveProfileItem>,
+    saved: RwSignal<Option<i64>>,
 ) -> impl IntoView {
     let id = item.id.0;
     let form_id = format!("item-{id}");
@@ -383,6 +423,7 @@ fn item_row(
                     </td>
                     <td class="actions">
                         <button type="submit" class="small" form=form_id.clone()>"Save"</button>
+                        <span class="saved small" role="status" data-testid="row-saved">{move || (saved.get() == Some(id)).then_some("Saved ✓")}</span>
                         <ActionForm action=reorder attr:class="inline">
                             <input type="hidden" name="item_id" value=id.to_string()/>
                             <input type="hidden" name="direction" value="up"/>

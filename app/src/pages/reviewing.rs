@@ -190,8 +190,8 @@ pub fn gap_chart_svg(groups: &[crate::model::GroupGap]) -> String {
             .replace('"', "&quot;")
     }
     let w = 60 * groups.len().max(1) + 40;
-    let h = 170;
-    let y = |level: i16| 140 - level as i32 * 30;
+    let h = 180;
+    let y = |level: i16| 150 - level as i32 * 30;
     let label = groups
         .iter()
         .map(|g| {
@@ -217,7 +217,7 @@ pub fn gap_chart_svg(groups: &[crate::model::GroupGap]) -> String {
     for (i, g) in groups.iter().enumerate() {
         let x = 40 + i as i32 * 60;
         out.push_str(&format!(
-            r#"<rect x="{x}" y="{}" width="20" height="{}" class="required"/><rect x="{}" y="{}" width="20" height="{}" class="{}"/><text x="{}" y="158" class="axis" text-anchor="middle">{}</text>"#,
+            r#"<rect x="{x}" y="{}" width="20" height="{}" class="required"/><rect x="{}" y="{}" width="20" height="{}" class="{}"/><text x="{}" y="168" class="axis" text-anchor="middle">{}</text>"#,
             y(g.required),
             g.required as i32 * 30,
             x + 22,
@@ -228,8 +228,32 @@ pub fn gap_chart_svg(groups: &[crate::model::GroupGap]) -> String {
             esc(&g.group)
         ));
     }
+    // The legend: what the two bars are.
+    let lx = 30;
+    out.push_str(&format!(
+        r#"<g class="legend"><rect x="{lx}" y="2" width="10" height="10" class="required"/><text x="{}" y="11" class="axis">required</text><rect x="{}" y="2" width="10" height="10" class="reached"/><text x="{}" y="11" class="axis">reached</text></g>"#,
+        lx + 14,
+        lx + 80,
+        lx + 94
+    ));
     out.push_str("</svg>");
     out
+}
+
+/// The chart in words, for screen readers (the table below has the same).
+fn chart_text(groups: &[crate::model::GroupGap]) -> String {
+    let parts: Vec<String> = groups
+        .iter()
+        .map(|g| {
+            format!(
+                "{}: required {}, reached {}",
+                g.group,
+                g.kind.label(g.required),
+                g.kind.reached_label(g.reached)
+            )
+        })
+        .collect();
+    format!("The chart shows, per group: {}.", parts.join("; "))
 }
 
 fn gap_view(g: crate::model::GapAnalysis) -> impl IntoView {
@@ -247,11 +271,11 @@ fn gap_view(g: crate::model::GapAnalysis) -> impl IntoView {
         .collect();
     view! {
         <p data-testid="score"><strong>{match g.score { Some(s) => format!("Weighted score: {s:.1} / 100"), None => "Weighted score: nothing to count".into() }}</strong></p>
-        {(!sl.is_empty()).then(|| view! { <h4>"SL-T required vs SL-C reached, per foundational requirement"</h4> <div class="chart" inner_html=gap_chart_svg(&sl)></div> })}
-        {(!ml.is_empty()).then(|| view! { <h4>"Target vs reached maturity, per area or practice"</h4> <div class="chart" inner_html=gap_chart_svg(&ml)></div> })}
+        {(!sl.is_empty()).then(|| view! { <h4>"SL-T required vs SL-C reached, per foundational requirement"</h4> <div class="chart" inner_html=gap_chart_svg(&sl)></div> <p class="sr-only" data-testid="gap-chart-text">{chart_text(&sl)}</p> })}
+        {(!ml.is_empty()).then(|| view! { <h4>"Target vs reached maturity, per area or practice"</h4> <div class="chart" inner_html=gap_chart_svg(&ml)></div> <p class="sr-only">{chart_text(&ml)}</p> })}
         <table class="table small" data-testid="gap-table">
             <thead><tr><th scope="col">"Group"</th><th scope="col">"Required"</th><th scope="col">"Reached"</th><th scope="col">"Items"</th></tr></thead>
-            <tbody>{g.groups.iter().map(|x| view! { <tr><td>{x.group.clone()}</td><td>{x.kind.label(x.required)}</td><td>{x.kind.label(x.reached)}</td><td>{x.items}</td></tr> }).collect_view()}</tbody>
+            <tbody>{g.groups.iter().map(|x| view! { <tr><td>{x.group.clone()}</td><td>{x.kind.label(x.required)}</td><td>{x.kind.reached_label(x.reached)}</td><td>{x.items}</td></tr> }).collect_view()}</tbody>
         </table>
         <h4>{format!("Unmet ({})", g.unmet.len())}</h4>
         <ul data-testid="unmet">{g.unmet.iter().map(|(r, why)| view! { <li><code>{r.clone()}</code>" — "{why.clone()}</li> }).collect_view()}</ul>

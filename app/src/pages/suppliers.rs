@@ -6,7 +6,7 @@ use crate::api::organization::{
     list_supplier_invitations, list_suppliers, InviteSupplier, RenewPartnerInvitation,
     RevokePartnerInvitation,
 };
-use crate::components::{action_error, field_error, use_me, ErrorBox};
+use crate::components::{action_error, clears_on_success, field_error, use_me, ErrorBox};
 use crate::model::{EngagementId, InvitationStatus, OrgKind, Permission};
 use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;
@@ -50,7 +50,7 @@ pub fn SuppliersPage() -> impl IntoView {
             <section class="card">
                 <h2>"Invite a supplier"</h2>
                 <p class="muted">"The address you give receives a single-use link. Its owner accepts for a new organization or for one they already administer on Pactline; the supplier appears in your list only then."</p>
-                <ActionForm action=invite attr:class="grid-form">
+                <ActionForm action=invite node_ref=clears_on_success(value) attr:class="grid-form">
                     <div>
                         <label for="supplier-name">"Organization name"</label>
                         <input id="supplier-name" name="name" required maxlength="200"/>

@@ -209,7 +209,7 @@ pub async fn assessment_summaries<C: ConnectionTrait>(
         .collect())
 }
 
-/// Per assessment: answers whose item requires evidence, whose claim needs
+/// Per assessment: answered items that require evidence, whose claim needs
 /// it, and which have none yet. One query.
 async fn evidence_missing<C: ConnectionTrait>(
     conn: &C,
@@ -244,7 +244,8 @@ async fn evidence_missing<C: ConnectionTrait>(
         .await?;
     let mut out = HashMap::new();
     for (assessment, _, compliance) in needing {
-        let needs = compliance.is_none_or(|c| c.needs_evidence());
+        // Unanswered items miss nothing yet.
+        let needs = compliance.is_some_and(|c| c.needs_evidence());
         if needs {
             *out.entry(assessment).or_insert(0) += 1;
         }

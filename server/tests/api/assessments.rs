@@ -141,7 +141,8 @@ async fn a_supplier_answers_with_evidence_and_submits(b: Backend) {
     assert_eq!(inbox[0]["status"], "sent");
     assert_eq!(inbox[0]["progress"]["total"], 47);
     assert_eq!(inbox[0]["progress"]["answered"], 0);
-    assert_eq!(inbox[0]["progress"]["evidence_missing"], 1);
+    // Nothing answered yet, so no evidence is missing yet.
+    assert_eq!(inbox[0]["progress"]["evidence_missing"], 0);
     assert_eq!(inbox[0]["due_on"], due().as_str());
 
     let a = get(&app, &s.supplier, &s.assessment).await;
@@ -167,6 +168,9 @@ async fn a_supplier_answers_with_evidence_and_submits(b: Backend) {
     .await;
     assert_eq!(st, StatusCode::OK, "{ok}");
     assert_eq!(ok["Saved"]["version"], 1);
+    // "Meets" on an item that requires evidence, with none attached yet.
+    let (_, inbox) = app.call(&s.supplier, "list_assessments", &[]).await;
+    assert_eq!(inbox[0]["progress"]["evidence_missing"], 1, "{inbox}");
     let admin = app.login(w.sigma.email(Role::Admin), PASSWORD).await;
     let (st, clash) = save(
         &app,
@@ -223,7 +227,7 @@ async fn a_supplier_answers_with_evidence_and_submits(b: Backend) {
     assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
     let text = err.to_string();
     assert!(text.contains("46 not answered"), "{text}");
-    assert!(text.contains("1 need evidence"), "{text}");
+    assert!(text.contains("1 needs evidence: SM-1"), "{text}");
 
     for x in &answers[1..] {
         let (st, r) = save(

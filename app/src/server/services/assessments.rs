@@ -132,9 +132,11 @@ pub async fn get(
         evidence_missing: answers
             .iter()
             .filter(|x| {
+                // Only what the answers given so far require: an empty
+                // questionnaire misses nothing yet.
                 x.evidence_required
                     && x.evidence.is_empty()
-                    && x.fields.compliance.is_none_or(|c| c.needs_evidence())
+                    && x.fields.compliance.is_some_and(|c| c.needs_evidence())
             })
             .count() as u64,
     };
@@ -392,8 +394,13 @@ pub async fn submit(actor: &Actor, state: &AppState, id: AssessmentId) -> Result
             fields.push(crate::model::FieldError {
                 field: "evidence".into(),
                 message: format!(
-                    "{} need evidence: {}.",
+                    "{} {} evidence: {}.",
                     no_evidence.len(),
+                    if no_evidence.len() == 1 {
+                        "needs"
+                    } else {
+                        "need"
+                    },
                     list(&no_evidence)
                 ),
             });

@@ -6,7 +6,8 @@
 
 use crate::model::{
     AppError, AssessmentId, CommitmentAction, CommitmentDto, CommitmentId, CommitmentMove,
-    CommitmentSource, EngagementId, NewCommitmentInput, OrgId, Parsed, Promisor, Role,
+    CommitmentSource, CommitmentStatus, EngagementId, NewCommitmentInput, OrgId, Parsed, Promisor,
+    Role,
 };
 use crate::server::{
     access, audit, db,
@@ -133,9 +134,12 @@ async fn tell_other_side(
         (c.owner_org_id, &[Role::Admin, Role::Reviewer])
     };
     let to = notify::recipients(txn, org.0, roles).await?;
-    let body = match c.due_on {
-        Some(d) => format!("“{}” is due on {d}.", c.title),
-        None => format!("“{}” has no due date.", c.title),
+    // A closed commitment is no longer due.
+    let body = match (c.status, c.due_on) {
+        (CommitmentStatus::Verified, _) => format!("“{}” is verified and closed.", c.title),
+        (CommitmentStatus::Waived, _) => format!("“{}” was waived and is closed.", c.title),
+        (_, Some(d)) => format!("“{}” is due on {d}.", c.title),
+        (_, None) => format!("“{}” has no due date.", c.title),
     };
     notify::notify(
         txn,
