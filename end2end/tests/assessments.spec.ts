@@ -193,6 +193,11 @@ test('a reviewer asks for clarification with shared and internal comments; the s
   await hydrated(reviewer);
   await expect(reviewer.getByTestId('score')).toContainText('Weighted score: 100.0 / 100');
   await expect(reviewer.getByTestId('gap').locator('svg.gap-chart')).toBeVisible();
+  // The chart says what its bars are, in the picture and in words; reached
+  // levels are capabilities (SL-C), targets SL-T.
+  await expect(reviewer.getByTestId('gap').locator('svg.gap-chart .legend').first()).toContainText('required');
+  await expect(reviewer.getByTestId('gap-chart-text')).toContainText('required SL-T');
+  await expect(reviewer.getByTestId('gap-table')).toContainText('SL-C');
   await reviewer.getByRole('button', { name: 'Start review' }).click();
   await expect(reviewer.getByTestId('assessment-status')).toHaveText('Under review');
   const row = reviewer.locator('tr[data-ref="CR 1.1"]');
