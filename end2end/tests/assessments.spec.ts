@@ -262,3 +262,46 @@ test('a reviewer asks for clarification with shared and internal comments; the s
   // The page hydrated and re-rendered without a browser warning or error
   // (the console fixture of every journey checks it).
 });
+
+test('a long questionnaire is filtered by section and status, and jumps to the next unanswered requirement', async ({ page }) => {
+  await login(page, demo.helixContributor);
+  await page.goto('/assessments');
+  await page.getByTestId('inbox').locator('tr', { hasText: 'Embedded controller' }).getByRole('link').first().click();
+  await hydrated(page);
+  const count = page.getByTestId('filter-count');
+  await expect(count).toHaveText(/^all \d+ shown$/);
+  const rows = page.locator('table.answers tbody tr[data-ref]');
+  const visible = page.locator('table.answers tbody tr[data-ref]:not(.hidden)');
+  const total = await rows.count();
+
+  // Only what is still open.
+  await page.getByTestId('filter-state').selectOption('unanswered');
+  await expect(count).toHaveText(new RegExp(`^\\d+ of ${total} shown$`));
+  const open = await visible.count();
+  expect(open).toBeGreaterThan(0);
+  expect(open).toBeLessThan(total);
+  for (const cell of await visible.getByTestId('compliance').allTextContents()) {
+    expect(cell.trim()).toBe('Not answered');
+  }
+  // The jump opens the first unanswered requirement shown.
+  await page.getByTestId('next-unanswered').click();
+  await expect(page.locator('tr.editor-row')).toHaveCount(1);
+  const first = await visible.first().getAttribute('data-ref');
+  await expect(page.locator(`tr[data-ref="${first}"]`).getByRole('button', { name: 'Close' })).toBeVisible();
+  // Answering it keeps it in view while it is open; the next jump moves on.
+  await page.getByTestId('answer-editor').getByLabel('Compliance').selectOption('planned');
+  await page.getByTestId('answer-editor').getByLabel('Planned for').fill('2027-06-30');
+  await expect(page.getByTestId('answer-editor').getByTestId('save-state')).toContainText('Saved');
+  await expect(page.locator(`tr[data-ref="${first}"]`)).toBeVisible();
+  await page.getByTestId('next-unanswered').click();
+  await expect(page.locator(`tr[data-ref="${first}"]`)).toBeHidden();
+  await expect(count).toHaveText(`${open - 1} of ${total} shown`);
+
+  // One section at a time.
+  await page.getByTestId('filter-state').selectOption('');
+  await page.getByTestId('filter-section').selectOption({ index: 1 });
+  const inSection = await visible.count();
+  expect(inSection).toBeGreaterThan(0);
+  expect(inSection).toBeLessThan(total);
+  await expect(count).toHaveText(`${inSection} of ${total} shown`);
+});

@@ -225,6 +225,47 @@ pub struct AnswerDto {
     pub evidence: Vec<EvidenceDto>,
 }
 
+/// Which answers the assessment page shows: a section (requirement group),
+/// a state, and who it is assigned to. Empty means "any". Pure, so the page
+/// and its tests agree.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AnswerFilter {
+    pub group: String,
+    /// "", "unanswered", "answered", "evidence" (evidence missing),
+    /// "clarification" or "rejected".
+    pub state: String,
+    /// "", "-" (unassigned) or the assignee's name.
+    pub assignee: String,
+}
+
+impl AnswerFilter {
+    pub fn admits(
+        &self,
+        group: &str,
+        fields: &AnswerFields,
+        evidence_missing: bool,
+        review: Option<super::ReviewStatus>,
+        assignee: Option<&str>,
+    ) -> bool {
+        use super::ReviewStatus as R;
+        let group_ok = self.group.is_empty() || self.group == group;
+        let state_ok = match self.state.as_str() {
+            "unanswered" => fields.compliance.is_none(),
+            "answered" => fields.compliance.is_some(),
+            "evidence" => evidence_missing,
+            "clarification" => review == Some(R::ClarificationRequested),
+            "rejected" => review == Some(R::Rejected),
+            _ => true,
+        };
+        let assignee_ok = match self.assignee.as_str() {
+            "" => true,
+            "-" => assignee.is_none(),
+            name => assignee == Some(name),
+        };
+        group_ok && state_ok && assignee_ok
+    }
+}
+
 /// Progress of one assessment.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Progress {
@@ -345,6 +386,37 @@ mod tests {
     use crate::model::{check_answer, Compliance};
     use AssessmentStatus as S;
     use Transition as T;
+
+    #[test]
+    fn the_answer_filter_combines_section_state_and_assignee() {
+        use crate::model::ReviewStatus;
+        let empty = AnswerFields::default();
+        let met = AnswerFields {
+            compliance: Some(Compliance::Meets),
+            ..Default::default()
+        };
+        let any = AnswerFilter::default();
+        assert!(any.admits("CR 1", &empty, false, None, None));
+        let f = |group: &str, state: &str, assignee: &str| AnswerFilter {
+            group: group.into(),
+            state: state.into(),
+            assignee: assignee.into(),
+        };
+        assert!(f("CR 1", "", "").admits("CR 1", &met, false, None, None));
+        assert!(!f("CR 2", "", "").admits("CR 1", &met, false, None, None));
+        assert!(f("", "unanswered", "").admits("CR 1", &empty, false, None, None));
+        assert!(!f("", "unanswered", "").admits("CR 1", &met, false, None, None));
+        assert!(f("", "answered", "").admits("CR 1", &met, false, None, None));
+        assert!(f("", "evidence", "").admits("CR 1", &met, true, None, None));
+        assert!(!f("", "evidence", "").admits("CR 1", &met, false, None, None));
+        let clar = Some(ReviewStatus::ClarificationRequested);
+        assert!(f("", "clarification", "").admits("CR 1", &met, false, clar, None));
+        assert!(!f("", "rejected", "").admits("CR 1", &met, false, clar, None));
+        assert!(f("", "", "-").admits("CR 1", &met, false, None, None));
+        assert!(!f("", "", "-").admits("CR 1", &met, false, None, Some("Hugo")));
+        assert!(f("", "", "Hugo").admits("CR 1", &met, false, None, Some("Hugo")));
+        assert!(!f("CR 1", "unanswered", "Hugo").admits("CR 1", &met, false, None, Some("Hugo")));
+    }
 
     #[test]
     fn the_life_cycle_follows_domain_md() {

@@ -11,7 +11,7 @@ use crate::api::engagements::{
 };
 use crate::api::reviews::{BeginReview, DecideAssessment, RequestChanges};
 use crate::components::{action_error, ErrorBox};
-use crate::model::{AnswerDto, AnswerFields, AppError, AssessmentId, Side};
+use crate::model::{AnswerDto, AnswerFields, AnswerFilter, AppError, AssessmentId, Side};
 use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -72,6 +72,10 @@ pub fn AssessmentPage() -> impl IntoView {
     let begin = ServerAction::<BeginReview>::new();
     let changes = ServerAction::<RequestChanges>::new();
     let decide = ServerAction::<DecideAssessment>::new();
+    // The filter over the answers, and each row's handles for "next
+    // unanswered"; both outlive the page's reloads.
+    let filter = RwSignal::new(AnswerFilter::default());
+    let rows: StoredValue<Vec<RowHandle>> = StoredValue::new(Vec::new());
     let data = Resource::new(
         move || {
             (
@@ -156,10 +160,12 @@ pub fn AssessmentPage() -> impl IntoView {
                             {(supplier && a.decision.is_some()).then(|| view! { <p data-testid="decision">"Decision rationale: " {a.decision.clone()}</p> })}
                             <SubmitErrors value=Signal::derive(move || submit.value().get())/>
                             {action_error(change.value())}
+                            {answer_filter(&a.answers, filter, rows)}
                             <table class="table answers" data-testid="answers">
                                 <thead><tr><th scope="col">"Requirement"</th><th scope="col">"Target"</th><th scope="col">"Answer"</th><th scope="col">"Evidence"</th><th scope="col">"Assigned"</th><th scope="col">"Review"</th><th scope="col"><span class="visually-hidden">"Open"</span></th></tr></thead>
                                 <tbody>
-                                    {a.answers.into_iter().map(|x| view! { <AnswerRow answer=x editable=editable colleagues=colleagues side=a.side abilities=can/> }).collect_view()}
+                                    {rows.update_value(|r| r.clear());}
+                                    {a.answers.into_iter().map(|x| view! { <AnswerRow answer=x editable=editable colleagues=colleagues side=a.side abilities=can filter=filter rows=rows/> }).collect_view()}
                                 </tbody>
                             </table>
                         })
@@ -200,12 +206,35 @@ fn AnswerRow(
     colleagues: StoredValue<Vec<(crate::model::UserId, String)>>,
     side: Side,
     abilities: crate::model::AssessmentAbilities,
+    filter: RwSignal<AnswerFilter>,
+    rows: StoredValue<Vec<RowHandle>>,
 ) -> impl IntoView {
     let open = RwSignal::new(false);
     let fields = RwSignal::new(answer.fields.clone());
     let evidence = RwSignal::new(answer.evidence.clone());
     let assignee = RwSignal::new(answer.assignee.clone());
     let review = RwSignal::new(answer.review);
+    let group = answer.requirement.group.clone();
+    let required_evidence = answer.evidence_required;
+    let shown = Signal::derive(move || {
+        let missing = required_evidence
+            && evidence.with(|e| e.is_empty())
+            && fields.with(|f| f.compliance.is_some_and(|c| c.needs_evidence()));
+        filter.with(|flt| {
+            fields.with(|f| {
+                assignee.with(|a| flt.admits(&group, f, missing, review.get(), a.as_deref()))
+            })
+        })
+    });
+    let dom_id = format!("answer-{}", answer.id.0);
+    rows.update_value(|r| {
+        r.push(RowHandle {
+            dom_id: dom_id.clone(),
+            fields,
+            open,
+            shown,
+        })
+    });
     let ref_id = answer.requirement.ref_id.clone();
     let title = answer.requirement.title.clone();
     let target = target_label(&answer);
@@ -213,7 +242,9 @@ fn AnswerRow(
     let required = answer.evidence_required;
     let x = StoredValue::new(answer);
     view! {
-        <tr data-ref=ref_id.clone()>
+        // A row being edited stays in view until it is closed, even when
+        // the edit takes it out of the filter.
+        <tr data-ref=ref_id.clone() id=dom_id class:hidden=move || !shown.get() && !open.get()>
             <td>
                 <code>{ref_id.clone()}</code>" "{title}
                 {(!parameters.is_empty()).then(|| view! { <div class="muted small">"Parameters: "{parameters}</div> })}
@@ -232,11 +263,109 @@ fn AnswerRow(
             }}
             <td><button type="button" class="link" aria-expanded=move || if open.get() { "true" } else { "false" } on:click=move |_| open.update(|o| *o = !*o)>{move || if open.get() { "Close" } else if editable { "Answer" } else { "Details" }}</button></td>
         </tr>
+        // Only opening and closing rebuild the editor (a pending save goes on).
         {move || open.get().then(|| view! {
             <tr class="editor-row"><td colspan="7">
                 <AnswerEditor answer=x.get_value() editable=editable fields=fields evidence=evidence assignee=assignee colleagues=colleagues/>
                 <ReviewPanel answer=x.with_value(|x| x.id) review=review side=side abilities=abilities/>
             </td></tr>
         })}
+    }
+}
+
+/// What the page keeps of each answer row: enough to find and open the next
+/// unanswered one.
+#[derive(Clone)]
+struct RowHandle {
+    dom_id: String,
+    fields: RwSignal<AnswerFields>,
+    open: RwSignal<bool>,
+    shown: Signal<bool>,
+}
+
+/// The filter bar over a long questionnaire: section, state, assignee, and
+/// a jump to the next unanswered requirement among those shown.
+fn answer_filter(
+    answers: &[AnswerDto],
+    filter: RwSignal<AnswerFilter>,
+    rows: StoredValue<Vec<RowHandle>>,
+) -> impl IntoView {
+    let mut groups: Vec<(String, String)> = Vec::new();
+    for a in answers {
+        let g = (
+            a.requirement.group.clone(),
+            a.requirement.group_title.clone(),
+        );
+        if !g.0.is_empty() && !groups.contains(&g) {
+            groups.push(g);
+        }
+    }
+    let mut assignees: Vec<String> = answers.iter().filter_map(|a| a.assignee.clone()).collect();
+    assignees.sort();
+    assignees.dedup();
+    let (total, none_left) = (answers.len(), RwSignal::new(false));
+    let next = move |_| {
+        // The first unanswered row shown after the one open now (or from the top).
+        let list = rows.get_value();
+        let current = list
+            .iter()
+            .position(|r| r.open.get_untracked())
+            .map(|i| i + 1)
+            .unwrap_or(0);
+        let found = list
+            .iter()
+            .skip(current)
+            .chain(list.iter().take(current))
+            .find(|r| {
+                r.shown.get_untracked() && r.fields.with_untracked(|f| f.compliance.is_none())
+            })
+            .cloned();
+        none_left.set(found.is_none());
+        if let Some(r) = found {
+            for other in &list {
+                other.open.set(false);
+            }
+            r.open.set(true);
+            if let Some(el) = document().get_element_by_id(&r.dom_id) {
+                el.scroll_into_view();
+            }
+        }
+    };
+    view! {
+        <fieldset class="filters" data-testid="answer-filter">
+            <legend class="sr-only">"Show answers"</legend>
+            <label class="choice">"Section "
+                <select data-testid="filter-section" on:change=move |ev| filter.update(|f| f.group = event_target_value(&ev))>
+                    <option value="">"All sections"</option>
+                    {groups.into_iter().map(|(g, t)| view! { <option value=g.clone()>{format!("{g} {t}")}</option> }).collect_view()}
+                </select>
+            </label>
+            <label class="choice">"Status "
+                <select data-testid="filter-state" on:change=move |ev| filter.update(|f| f.state = event_target_value(&ev))>
+                    <option value="">"Any"</option>
+                    <option value="unanswered">"Not answered"</option>
+                    <option value="answered">"Answered"</option>
+                    <option value="evidence">"Evidence missing"</option>
+                    <option value="clarification">"Clarification requested"</option>
+                    <option value="rejected">"Rejected"</option>
+                </select>
+            </label>
+            <label class="choice">"Assigned to "
+                <select data-testid="filter-assignee" on:change=move |ev| filter.update(|f| f.assignee = event_target_value(&ev))>
+                    <option value="">"Anyone"</option>
+                    <option value="-">"Nobody"</option>
+                    {assignees.into_iter().map(|n| view! { <option value=n.clone()>{n.clone()}</option> }).collect_view()}
+                </select>
+            </label>
+            <button type="button" data-testid="next-unanswered" on:click=next>"Next unanswered"</button>
+            <span class="small muted" role="status" data-testid="filter-count">{move || {
+                // Counted once a filter is chosen (the rows are all there by then).
+                if filter.get() == AnswerFilter::default() && !none_left.get() {
+                    return format!("all {total} shown");
+                }
+                let shown = rows.with_value(|r| r.iter().filter(|r| r.shown.get()).count());
+                if none_left.get() { format!("{shown} of {total} shown · nothing left unanswered here") } else { format!("{shown} of {total} shown") }
+            }}</span>
+        </fieldset>
     }
 }
