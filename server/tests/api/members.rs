@@ -241,6 +241,18 @@ async fn a_supplier_joins_only_when_its_admin_accepts(b: Backend) {
         .call(&beta_admin, "list_supplier_invitations", &[])
         .await;
     assert_eq!(pending.as_array().unwrap().len(), 2, "{pending}");
+    // The inviting organization's outbox lists the invitations it sent.
+    let (st, outbox) = app.call(&beta_admin, "list_outbox", &[]).await;
+    assert_eq!(st, StatusCode::OK, "{outbox}");
+    let sent: Vec<&str> = outbox
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["purpose"] == "partner_invitation")
+        .map(|m| m["recipient"].as_str().unwrap())
+        .collect();
+    assert!(sent.contains(&"admin@sigma.test"), "{outbox}");
+    assert!(sent.contains(&"someone@beta.test"), "{outbox}");
     // The same address twice is a second link, not a second invitation.
     let (st, r) = invite(&beta_admin, "Sigma", "admin@sigma.test").await;
     assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
