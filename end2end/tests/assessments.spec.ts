@@ -288,6 +288,10 @@ test('a long questionnaire is filtered by section and status, and jumps to the n
   await expect(page.locator('tr.editor-row')).toHaveCount(1);
   const first = await visible.first().getAttribute('data-ref');
   await expect(page.locator(`tr[data-ref="${first}"]`).getByRole('button', { name: 'Close' })).toBeVisible();
+  // The statement box has room for a paragraph.
+  const box = await page.getByTestId('answer-editor').getByLabel('Statement (how it is met)').boundingBox();
+  expect(box!.height).toBeGreaterThanOrEqual(100);
+  expect(box!.width).toBeGreaterThan(300);
   // Answering it keeps it in view while it is open; the next jump moves on.
   await page.getByTestId('answer-editor').getByLabel('Compliance').selectOption('planned');
   await page.getByTestId('answer-editor').getByLabel('Planned for').fill('2027-06-30');

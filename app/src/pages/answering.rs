@@ -105,7 +105,7 @@ pub(crate) fn AnswerEditor(
                 <div class=if $multi { "wide" } else { "" }>
                     <label for=fid.clone()>{$label}</label>
                     {if $multi {
-                        Either::Left(view! { <textarea id=fid rows="3" disabled=!editable prop:value=move || input.with(|i| i.$field.clone()) on:input=on_change></textarea> })
+                        Either::Left(view! { <textarea id=fid rows="5" disabled=!editable prop:value=move || input.with(|i| i.$field.clone()) on:input=on_change></textarea> })
                     } else {
                         Either::Right(view! { <input id=fid disabled=!editable prop:value=move || input.with(|i| i.$field.clone()) on:input=on_change/> })
                     }}
