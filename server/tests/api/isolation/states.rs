@@ -3,8 +3,9 @@
 //! through: sent, submitted, under review, decided, withdrawn. Every read is
 //! refused and every write is refused and changes nothing.
 
+use crate::assessments::Sent;
 use crate::both;
-use crate::common::{invite_and_accept, org, Backend, TestApp, World, PASSWORD};
+use crate::common::{invite_and_accept, org, Backend, Org, TestApp, World, PASSWORD};
 use app::model::{OrgKind, Role};
 use reqwest::{Client, StatusCode};
 
@@ -124,6 +125,42 @@ async fn sweep(
     failures
 }
 
+/// `org` accepts Alpha's invitation as its supplier (through its admin,
+/// signed in) and is sent the same profile in the same engagement as Sigma.
+/// Returns its signed-in admin and the new assessment's id.
+async fn joins_and_is_sent(app: &TestApp, s: &Sent, org: &Org) -> (Client, String) {
+    let admin = app.login(org.email(Role::Admin), PASSWORD).await;
+    let (st, r) = invite_and_accept(
+        app,
+        &s.owner,
+        "invite_supplier",
+        &[
+            ("name", org.name.as_str()),
+            ("kind", "product_supplier"),
+            ("admin_email", org.email(Role::Admin)),
+        ],
+        &admin,
+        org.id,
+    )
+    .await;
+    assert!(st.is_success() || st.is_redirection(), "{st} {r}");
+    let (st, id) = app
+        .call(
+            &s.owner,
+            "send_assessment",
+            &[
+                ("engagement_id", &s.engagement),
+                ("supplier_org_id", &org.id.0.to_string()),
+                ("profile_id", &s.profile),
+                ("due_on", &crate::assessments::due()),
+                ("message", ""),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{id}");
+    (admin, id.to_string())
+}
+
 async fn every_assessment_state_is_closed_to_outsiders(b: Backend) {
     let app = TestApp::spawn(b).await;
     let w = World::build(&app).await;
@@ -137,35 +174,7 @@ async fn every_assessment_state_is_closed_to_outsiders(b: Backend) {
         &[Role::Admin, Role::Contributor, Role::Viewer],
     )
     .await;
-    let rho_admin = app.login(rho.email(Role::Admin), PASSWORD).await;
-    let (st, r) = invite_and_accept(
-        &app,
-        &s.owner,
-        "invite_supplier",
-        &[
-            ("name", "Rho Controls"),
-            ("kind", "product_supplier"),
-            ("admin_email", "admin@rho.test"),
-        ],
-        &rho_admin,
-        rho.id,
-    )
-    .await;
-    assert!(st.is_success() || st.is_redirection(), "{st} {r}");
-    let (st, r) = app
-        .call(
-            &s.owner,
-            "send_assessment",
-            &[
-                ("engagement_id", &s.engagement),
-                ("supplier_org_id", &rho.id.0.to_string()),
-                ("profile_id", &s.profile),
-                ("due_on", &crate::assessments::due()),
-                ("message", ""),
-            ],
-        )
-        .await;
-    assert_eq!(st, StatusCode::OK, "{r}");
+    let (rho_admin, _) = joins_and_is_sent(&app, &s, &rho).await;
     let outsiders = [
         ("rho admin", rho_admin),
         (
@@ -318,42 +327,14 @@ async fn two_kinds_and_two_organizations_stay_apart(b: Backend) {
     let app = TestApp::spawn(b).await;
     let w = World::build(&app).await;
     let s = crate::assessments::send(&app, &w).await;
-    let beta_admin = app.login(w.beta.email(Role::Admin), PASSWORD).await;
-    let (st, r) = invite_and_accept(
-        &app,
-        &s.owner,
-        "invite_supplier",
-        &[
-            ("name", "Beta Power"),
-            ("kind", "product_supplier"),
-            ("admin_email", "admin@beta.test"),
-        ],
-        &beta_admin,
-        w.beta.id,
-    )
-    .await;
-    assert!(st.is_success() || st.is_redirection(), "{st} {r}");
+    let (beta_admin, beta_assessment) = joins_and_is_sent(&app, &s, &w.beta).await;
     let (_, me) = app.call(&beta_admin, "me", &[]).await;
     assert_eq!(
         me["org_kinds"],
         serde_json::json!(["asset_owner", "product_supplier"]),
         "{me}"
     );
-    let (st, beta_assessment) = app
-        .call(
-            &s.owner,
-            "send_assessment",
-            &[
-                ("engagement_id", &s.engagement),
-                ("supplier_org_id", &w.beta.id.0.to_string()),
-                ("profile_id", &s.profile),
-                ("due_on", &crate::assessments::due()),
-                ("message", ""),
-            ],
-        )
-        .await;
-    assert_eq!(st, StatusCode::OK, "{beta_assessment}");
-    let beta_assessment = beta_assessment.to_string();
+
     // Sigma's confidential answer and Alpha's internal remark on Beta's.
     let a = crate::assessments::get(&app, &s.supplier, &s.assessment).await;
     let sigma_answer = a["answers"][0]["id"].to_string();
@@ -450,36 +431,7 @@ async fn two_kinds_and_two_organizations_stay_apart(b: Backend) {
         &[Role::Admin, Role::Contributor],
     )
     .await;
-    let rho_admin = app.login(rho.email(Role::Admin), PASSWORD).await;
-    let (st, r) = invite_and_accept(
-        &app,
-        &s.owner,
-        "invite_supplier",
-        &[
-            ("name", "Rho Controls"),
-            ("kind", "product_supplier"),
-            ("admin_email", "admin@rho.test"),
-        ],
-        &rho_admin,
-        rho.id,
-    )
-    .await;
-    assert!(st.is_success() || st.is_redirection(), "{st} {r}");
-    let (st, rho_assessment) = app
-        .call(
-            &s.owner,
-            "send_assessment",
-            &[
-                ("engagement_id", &s.engagement),
-                ("supplier_org_id", &rho.id.0.to_string()),
-                ("profile_id", &s.profile),
-                ("due_on", &crate::assessments::due()),
-                ("message", ""),
-            ],
-        )
-        .await;
-    assert_eq!(st, StatusCode::OK, "{rho_assessment}");
-    let rho_assessment = rho_assessment.to_string();
+    let (_, rho_assessment) = joins_and_is_sent(&app, &s, &rho).await;
     let dual_email = rho.email(Role::Contributor).to_string();
     let (st, r) = app
         .call(
