@@ -66,6 +66,13 @@ test('an admin invites a colleague, who accepts and joins', async ({ page, brows
   await p2.getByLabel('Password', { exact: true }).fill('password1234');
   await p2.getByRole('button', { name: 'Accept and continue' }).click();
   await expect(p2.locator('.field-error')).toContainText('too common');
+  // The message is announced, and tied to its field.
+  const password = p2.getByLabel('Password', { exact: true });
+  await expect(p2.locator('.field-error')).toHaveAttribute('aria-live', 'polite');
+  await expect(password).toHaveAttribute('aria-invalid', 'true');
+  const errorId = await p2.locator('.field-error').getAttribute('id');
+  expect(errorId).toBeTruthy();
+  expect((await password.getAttribute('aria-describedby'))?.split(' ')).toContain(errorId);
   await p2.getByLabel('Password', { exact: true }).fill('pelican-sonnet-gravel-73');
   await p2.getByRole('button', { name: 'Accept and continue' }).click();
   await expect(p2.getByRole('heading', { level: 1 })).toHaveText('Welcome, Nora Engineer');
@@ -147,4 +154,21 @@ test('a supplier cannot reach the asset owner\'s pages by URL', async ({ page })
   await expect(page.getByTestId('members')).not.toContainText('northwind.example');
   const body = await page.content();
   expect(body).not.toContain('olivia.admin@northwind.example');
+});
+
+test('each user chooses which notifications also come by e-mail, and when', async ({ page }) => {
+  await login(page, demo.deltaContributor);
+  await page.getByTestId('notifications-link').click();
+  await hydrated(page);
+  const prefs = page.getByTestId('mail-preferences');
+  await expect(prefs.getByLabel('Reviews and comments')).toHaveValue('immediate');
+  await prefs.getByLabel('Reviews and comments').selectOption('daily');
+  await prefs.getByLabel('Responsibility matrix').selectOption('never');
+  await prefs.getByRole('button', { name: 'Save e-mail choices' }).click();
+  await expect(page.getByTestId('mail-preferences-saved')).toBeVisible();
+  await page.reload();
+  await hydrated(page);
+  await expect(prefs.getByLabel('Reviews and comments')).toHaveValue('daily');
+  await expect(prefs.getByLabel('Responsibility matrix')).toHaveValue('never');
+  await expect(prefs.getByLabel('Questionnaires')).toHaveValue('immediate');
 });

@@ -15,13 +15,23 @@ test('an owner sends a questionnaire to two suppliers; one answers in the browse
   await ownerPage.getByRole('button', { name: 'Create engagement' }).click();
   await expect(ownerPage.getByRole('heading', { level: 1 })).toHaveText(name);
   await hydrated(ownerPage);
-  for (const supplier of ['Helix Controls', 'Ostrava Automation']) {
-    await ownerPage.getByLabel('Supplier').selectOption({ label: supplier });
-    await ownerPage.getByLabel('Profile version').selectOption({ label: 'Remote access quick check (v1)' });
-    await ownerPage.getByLabel('Due date').fill(inDays(21));
-    await ownerPage.getByRole('button', { name: 'Send' }).click();
-    await expect(ownerPage.getByTestId('assessments').locator(`tr[data-supplier="${supplier}"]`)).toContainText('0 / 5 answered');
+  // One step sends the profile to both suppliers, Ostrava with a later due date.
+  await ownerPage.getByLabel('Profile version').selectOption({ label: 'Remote access quick check (v1)' });
+  await ownerPage.getByLabel('Due date', { exact: true }).fill(inDays(21));
+  const pick = ownerPage.getByTestId('send-suppliers');
+  await pick.getByLabel('Helix Controls', { exact: true }).check();
+  await pick.getByLabel('Ostrava Automation', { exact: true }).check();
+  await expect(pick.getByLabel('Own due date for Helix Controls')).toHaveValue(inDays(21));
+  await pick.getByLabel('Own due date for Ostrava Automation').fill(inDays(28));
+  await ownerPage.getByRole('button', { name: 'Send to 2 suppliers' }).click();
+  await expect(ownerPage.getByTestId('sent')).toContainText('Sent to 2 suppliers');
+  for (const [supplier, due] of [['Helix Controls', inDays(21)], ['Ostrava Automation', inDays(28)]]) {
+    const sentRow = ownerPage.getByTestId('assessments').locator(`tr[data-supplier="${supplier}"]`);
+    await expect(sentRow).toContainText('0 / 5 answered');
+    await expect(sentRow).toContainText(due);
   }
+  // The choice empties after sending, so the same send is not repeated by accident.
+  await expect(pick.getByLabel('Helix Controls', { exact: true })).not.toBeChecked();
 
   // Helix answers in the browser.
   const helix = await (await browser.newContext()).newPage();
@@ -100,10 +110,10 @@ test('a supplier answers offline: downloads the .xlsx, fills it, sees the previe
   await owner.getByRole('button', { name: 'Create engagement' }).click();
   await expect(owner.getByRole('heading', { level: 1 })).toHaveText(name);
   await hydrated(owner);
-  await owner.getByLabel('Supplier').selectOption({ label: 'Ostrava Automation' });
   await owner.getByLabel('Profile version').selectOption({ label: 'Remote access quick check (v1)' });
-  await owner.getByLabel('Due date').fill(inDays(14));
-  await owner.getByRole('button', { name: 'Send' }).click();
+  await owner.getByLabel('Due date', { exact: true }).fill(inDays(14));
+  await owner.getByTestId('send-suppliers').getByLabel('Ostrava Automation', { exact: true }).check();
+  await owner.getByRole('button', { name: 'Send', exact: true }).click();
   await expect(owner.locator('tr[data-supplier="Ostrava Automation"]')).toContainText('0 / 5 answered');
 
   const page = await (await browser.newContext({ acceptDownloads: true })).newPage();

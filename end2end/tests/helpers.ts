@@ -1,6 +1,30 @@
 import { Browser, expect, Page, test as base } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 
 export { expect };
+
+/** Serious and critical accessibility violations found during the current
+ * test (axe-core, WCAG 2.1 A and AA rules), checked on every page a journey
+ * waits for; pages already checked in this run are not checked again. */
+let a11yProblems: string[] = [];
+const a11yChecked = new Set<string>();
+
+/** Runs axe-core on the page as it is now. */
+export async function checkAccessibility(page: Page) {
+  const url = new URL(page.url());
+  const key = `${url.pathname}${url.search}`;
+  if (a11yChecked.has(key)) return;
+  a11yChecked.add(key);
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  for (const v of results.violations) {
+    if (v.impact === 'serious' || v.impact === 'critical') {
+      const where = v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ');
+      a11yProblems.push(`${v.id} (${v.impact}) on ${key}: ${v.help} at ${where}`);
+    }
+  }
+}
 
 /** Console lines a journey may not produce: every warning and error, but
  * the browser's own note on a response the test asked to be refused. */
@@ -20,6 +44,7 @@ export const test = base.extend<{ consoleClean: void }>({
   consoleClean: [
     async ({ page, browser }, use) => {
       const problems: string[] = [];
+      a11yProblems = [];
       watch(page, problems);
       page.context().on('page', (p) => watch(p, problems));
       const b = browser as Browser & { newContext: Browser['newContext']; newPage: Browser['newPage'] };
@@ -39,6 +64,10 @@ export const test = base.extend<{ consoleClean: void }>({
       b.newContext = newContext;
       b.newPage = newPage;
       expect(problems, 'the browser console stayed clean').toEqual([]);
+      // Which pages axe-core has looked at so far in this run, for the record.
+      require('fs').mkdirSync('test-results', { recursive: true });
+      require('fs').writeFileSync('test-results/axe-pages.json', JSON.stringify([...a11yChecked].sort(), null, 1));
+      expect(a11yProblems, 'no serious or critical accessibility violation (axe-core)').toEqual([]);
     },
     { auto: true },
   ],
@@ -62,10 +91,12 @@ export type Account = (typeof demo)[keyof typeof demo];
 /** Waits until the page is hydrated, so forms run as the app, not as plain posts. */
 export async function hydrated(page: Page) {
   await expect(page.locator('body[data-hydrated="true"]')).toBeAttached();
+  await checkAccessibility(page);
 }
 
 export async function login(page: Page, who: { email: string; password: string }) {
   await page.goto('/login');
+  await checkAccessibility(page);
   await page.getByLabel('E-mail address').fill(who.email);
   await page.getByLabel('Password').fill(who.password);
   await page.getByRole('button', { name: 'Sign in' }).click();

@@ -35,6 +35,36 @@ test('an asset owner builds "Embedded controller, SL-T 2" from 62443-4-2 and pub
   await hydrated(page);
   await expect(page.locator('tr[data-ref="CR 1.1 RE(1)"]').getByLabel('Parameters')).toHaveValue('Unique operator accounts, no shared logins');
 
+  // A long profile: filter it, tick what is shown, change those rows at once.
+  const total = await page.getByTestId('profile-items').locator('tbody tr').count();
+  await expect(page.getByTestId('item-filter-count')).toHaveText(`all ${total} shown`);
+  await page.getByTestId('item-filter-text').fill('CR 2.1');
+  await expect(page.locator('tr[data-ref="CR 1.1 RE(1)"]')).toBeHidden();
+  await expect(page.locator('tr[data-ref="CR 2.1"]')).toBeVisible();
+  const shownText = await page.getByTestId('item-filter-count').textContent();
+  const shown = Number((shownText ?? '').split(' ')[0]);
+  expect(shown).toBeGreaterThan(0);
+  expect(shown).toBeLessThan(total);
+  await page.getByTestId('bulk-select-shown').click();
+  await expect(page.getByTestId('bulk-count')).toHaveText(shown === 1 ? '1 requirement selected' : `${shown} requirements selected`);
+  await page.getByTestId('bulk-weight').fill('3');
+  await page.getByTestId('bulk-evidence').selectOption('yes');
+  await page.getByTestId('bulk-party').selectOption('service_provider');
+  await page.getByRole('button', { name: `Apply to ${shown} selected` }).click();
+  await expect(page.getByTestId('bulk-done')).toHaveText(shown === 1 ? '1 requirement changed.' : `${shown} requirements changed.`);
+  await expect(page.getByTestId('bulk-count')).toHaveText('No requirement selected');
+  const changed = page.locator('tr[data-ref="CR 2.1"]');
+  await expect(changed.getByLabel('Weight')).toHaveValue('3');
+  await expect(changed.getByLabel('Evidence required')).toBeChecked();
+  await expect(changed.getByLabel('Responsible party')).toHaveValue('service_provider');
+  // Rows outside the filter kept their values.
+  await page.getByTestId('item-filter-text').fill('');
+  await expect(page.getByTestId('item-filter-count')).toHaveText(`all ${total} shown`);
+  await expect(page.locator('tr[data-ref="CR 1.1 RE(1)"]').getByLabel('Weight')).toHaveValue('1');
+  await page.getByTestId('item-filter-party').selectOption('service_provider');
+  await expect(page.getByTestId('item-filter-count')).toHaveText(`${shown} of ${total} shown`);
+  await page.getByTestId('item-filter-party').selectOption('');
+
   await publishProfile(page, 1);
   await expect(page.getByTestId('profile-status')).toHaveText('Version 1 · Published');
   // A published version shows no editing controls.

@@ -122,6 +122,53 @@ pub async fn mark_notifications_read(id: Option<i64>) -> Result<(), AppError> {
     as_actor(|actor, state| async move { notifications::mark_read(&actor, &state, id).await }).await
 }
 
+/// The caller's e-mail choice for each kind of notification.
+#[server(endpoint = "get_mail_preferences")]
+pub async fn get_mail_preferences() -> Result<crate::model::MailPreferences, AppError> {
+    as_actor(|actor, state| async move { notifications::mail_preferences(&actor, &state).await })
+        .await
+}
+
+/// Sets the caller's e-mail choice per topic: each field is named after a
+/// topic (`questionnaires`, `reviews`, `commitments`, `matrix`,
+/// `certificates`) and holds `immediate`, `daily` or `never`; a topic not
+/// sent stays as it is.
+#[server(endpoint = "set_mail_preferences")]
+pub async fn set_mail_preferences(
+    #[server(default)] questionnaires: String,
+    #[server(default)] reviews: String,
+    #[server(default)] commitments: String,
+    #[server(default)] matrix: String,
+    #[server(default)] certificates: String,
+) -> Result<crate::model::MailPreferences, AppError> {
+    use crate::model::{MailDelivery, MailTopic};
+    as_actor(|actor, state| async move {
+        let mut choices = Vec::new();
+        for (topic, raw) in [
+            (MailTopic::Questionnaires, &questionnaires),
+            (MailTopic::Reviews, &reviews),
+            (MailTopic::Commitments, &commitments),
+            (MailTopic::Matrix, &matrix),
+            (MailTopic::Certificates, &certificates),
+        ] {
+            if !raw.trim().is_empty() {
+                let d = MailDelivery::parse(raw).map_err(|_| {
+                    AppError::invalid(topic.as_str(), "Choose immediate, daily or never.")
+                })?;
+                choices.push((topic, d));
+            }
+        }
+        if choices.is_empty() {
+            return Err(AppError::invalid(
+                "questionnaires",
+                "Choose at least one topic's e-mail.",
+            ));
+        }
+        notifications::set_mail_preferences(&actor, &state, &choices).await
+    })
+    .await
+}
+
 /// The organization's reminder days, e.g. "30, 7, 1".
 #[server(endpoint = "get_reminder_days")]
 pub async fn get_reminder_days() -> Result<String, AppError> {

@@ -3,10 +3,10 @@
 use crate::model::{
     AnswerId, AnswerInput, AnswerVersionDto, AppError, AssessmentDto, AssessmentId,
     AssessmentStatus, AssessmentSummary, EngagementDto, EngagementId, EngagementSummary,
-    EvidenceId, PartnerInvitationDto, PartnerInvitationSent, ProfileId, SaveOutcome,
+    EvidenceId, PartnerInvitationDto, PartnerInvitationSent, ProfileId, SaveOutcome, SendTo,
 };
 #[cfg(feature = "ssr")]
-use crate::model::{Described, EvidenceLink, OrgInvite, Parsed, SendInput};
+use crate::model::{Described, EvidenceLink, OrgInvite, Parsed, SendInput, SendManyInput};
 #[cfg(feature = "ssr")]
 use crate::server::{
     respond::as_actor,
@@ -81,6 +81,30 @@ pub async fn send_assessment(
             supplier_org_id,
             profile_id,
             input,
+        )
+        .await
+    })
+    .await
+}
+
+/// Sends one published profile version to several suppliers at once, each
+/// with its own due date: all of them, or none.
+#[server(endpoint = "send_assessments")]
+pub async fn send_assessments(
+    engagement_id: EngagementId,
+    profile_id: ProfileId,
+    #[server(default)] sends: Vec<SendTo>,
+    message: String,
+) -> Result<Vec<AssessmentId>, AppError> {
+    as_actor(|actor, state| async move {
+        let input = SendManyInput::parse(&sends, &message)?;
+        engagements::send_assessments(
+            &actor,
+            &state,
+            engagement_id,
+            profile_id,
+            &input.sends,
+            &input.message,
         )
         .await
     })

@@ -1,7 +1,7 @@
 //! Security profiles.
 
 #[cfg(feature = "ssr")]
-use crate::model::{parse_level, Described};
+use crate::model::{parse_level, Described, ItemChanges, Parsed};
 use crate::model::{AppError, CatalogId, ProfileDto, ProfileId, ProfileItemId, ProfileSummary};
 #[cfg(feature = "ssr")]
 use crate::server::{
@@ -66,6 +66,30 @@ pub async fn update_profile_item(
             parameters: &parameters,
         };
         profile_items::update_item(&actor, &state, item_id, input).await
+    })
+    .await
+}
+
+/// Sets target, party, weight or evidence flag on several items of a draft
+/// at once; an empty field leaves each item's own value. Returns how many
+/// items changed.
+#[server(endpoint = "bulk_update_profile_items")]
+pub async fn bulk_update_profile_items(
+    profile_id: ProfileId,
+    #[server(default)] item_ids: Vec<ProfileItemId>,
+    target: String,
+    responsible_party: String,
+    weight: String,
+    evidence_required: String,
+) -> Result<usize, AppError> {
+    as_actor(|actor, state| async move {
+        let changes = Parsed::new(ItemChanges::parse(
+            &target,
+            &responsible_party,
+            &weight,
+            &evidence_required,
+        ));
+        profile_items::bulk_update(&actor, &state, profile_id, &item_ids, changes).await
     })
     .await
 }

@@ -159,14 +159,66 @@ where
     T: Clone + Send + Sync + 'static,
     S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
 {
-    move || {
+    let message = Memo::new(move |_| {
         value
             .get()
             .and_then(|r| r.err())
             .and_then(|e| e.field(field))
-            .map(|m| {
-                view! { <p class="field-error" id=format!("{field}-error")>{m}</p> }
-            })
+    });
+    let node = NodeRef::<leptos::html::P>::new();
+    // In the browser: tie the message to its field, so a screen reader reads
+    // it with the field and the field is marked invalid.
+    Effect::new(move |_| {
+        let invalid = message.with(Option::is_some);
+        if let Some(p) = node.get() {
+            link_to_field(&p, field, invalid);
+        }
+    });
+    // Always in the page, so that the message is announced when it appears
+    // (a live region must exist before its content changes).
+    view! {
+        <p class:field-error=move || message.with(Option::is_some) aria-live="polite" node_ref=node>
+            {move || message.get()}
+        </p>
+    }
+}
+
+/// Marks the form control a field message follows (the nearest one before
+/// it, or inside the element before it) as described by the message and, while
+/// there is one, invalid.
+fn link_to_field(message: &web_sys::Element, field: &str, invalid: bool) {
+    const CONTROLS: &str = "input:not([type=hidden]), select, textarea";
+    let mut at = message.previous_element_sibling();
+    let control = loop {
+        let Some(el) = at else { return };
+        if el.matches(CONTROLS).unwrap_or(false) {
+            break el;
+        }
+        if let Ok(Some(inner)) = el.query_selector(CONTROLS) {
+            break inner;
+        }
+        at = el.previous_element_sibling();
+    };
+    let id = match control.id() {
+        id if id.is_empty() => format!("{field}-error"),
+        id => format!("{id}-error"),
+    };
+    message.set_id(&id);
+    let described = control
+        .get_attribute("aria-describedby")
+        .unwrap_or_default();
+    if !described.split_whitespace().any(|d| d == id) {
+        let joined = if described.is_empty() {
+            id.clone()
+        } else {
+            format!("{described} {id}")
+        };
+        let _ = control.set_attribute("aria-describedby", &joined);
+    }
+    if invalid {
+        let _ = control.set_attribute("aria-invalid", "true");
+    } else {
+        let _ = control.remove_attribute("aria-invalid");
     }
 }
 

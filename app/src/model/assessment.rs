@@ -225,6 +225,14 @@ pub struct AnswerDto {
     pub evidence: Vec<EvidenceDto>,
 }
 
+/// One supplier of a questionnaire sent to several: who, and by when
+/// (YYYY-MM-DD, as a date field sends it).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SendTo {
+    pub supplier_org_id: i64,
+    pub due_on: String,
+}
+
 /// Which answers the assessment page shows: a section (requirement group),
 /// a state, and who it is assigned to. Empty means "any". Pure, so the page
 /// and its tests agree.

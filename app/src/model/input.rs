@@ -5,8 +5,8 @@
 //! questionnaire, is the due date past) stay in the services.
 
 use super::{
-    parse_name, AppError, CommitmentAction, Duty, Email, OrgKind, ReviewStatus, Role, Transition,
-    Visibility,
+    parse_name, AppError, CommitmentAction, Duty, Email, OrgKind, ReviewStatus, Role, SendTo,
+    Transition, Visibility,
 };
 use chrono::NaiveDate;
 
@@ -468,6 +468,33 @@ impl SendInput {
             .map_err(|_| AppError::invalid("due_on", "Choose a due date."))?;
         Ok(Self {
             due_on,
+            message: parse_text("message", message, 4000)?,
+        })
+    }
+}
+
+/// A profile version to send to several suppliers, each with its own due
+/// date, with one message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SendManyInput {
+    pub sends: Vec<(i64, NaiveDate)>,
+    pub message: String,
+}
+
+impl SendManyInput {
+    pub fn parse(sends: &[SendTo], message: &str) -> Result<Self, AppError> {
+        let sends = sends
+            .iter()
+            .map(|s| {
+                NaiveDate::parse_from_str(s.due_on.trim(), "%Y-%m-%d")
+                    .map(|d| (s.supplier_org_id, d))
+                    .map_err(|_| {
+                        AppError::invalid("due_on", "Choose a due date for each supplier.")
+                    })
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Self {
+            sends,
             message: parse_text("message", message, 4000)?,
         })
     }

@@ -221,6 +221,102 @@ pub fn parse_level(field: &str, raw: &str) -> Result<i16, AppError> {
     }
 }
 
+/// A profile item's weight: a whole number from 0 to 100.
+pub fn parse_weight(raw: &str) -> Result<i16, AppError> {
+    match raw.trim().parse::<i16>() {
+        Ok(w @ 0..=100) => Ok(w),
+        _ => Err(AppError::invalid(
+            "weight",
+            "Use a whole number from 0 to 100.",
+        )),
+    }
+}
+
+/// Which items the profile editor shows: text found in the reference id,
+/// title or parameters, a section, a responsible party. Empty means any.
+/// Pure, so the page and its tests agree.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ItemFilter {
+    pub text: String,
+    pub section: String,
+    /// "" or a [`Party::as_str`].
+    pub party: String,
+}
+
+impl ItemFilter {
+    pub fn admits(&self, item: &ProfileItemDto) -> bool {
+        let needle = self.text.trim().to_lowercase();
+        let text_ok = needle.is_empty()
+            || [
+                &item.requirement.ref_id,
+                &item.requirement.title,
+                &item.parameters,
+            ]
+            .iter()
+            .any(|h| h.to_lowercase().contains(&needle));
+        let section_ok = self.section.is_empty() || self.section == item.section;
+        let party_ok = self.party.is_empty() || self.party == item.responsible_party.as_str();
+        text_ok && section_ok && party_ok
+    }
+}
+
+/// What a bulk edit sets on every selected item of a draft profile; a field
+/// left `None` stays as each item has it. At least one is set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ItemChanges {
+    pub target: Option<i16>,
+    pub responsible_party: Option<Party>,
+    pub weight: Option<i16>,
+    pub evidence_required: Option<bool>,
+}
+
+impl ItemChanges {
+    /// From the bulk form: an empty field means "leave as it is";
+    /// `evidence_required` is "", "yes" or "no".
+    pub fn parse(
+        target: &str,
+        responsible_party: &str,
+        weight: &str,
+        evidence_required: &str,
+    ) -> Result<Self, AppError> {
+        let given = |s: &str| !s.trim().is_empty();
+        let changes = Self {
+            target: given(target)
+                .then(|| parse_level("target", target))
+                .transpose()?,
+            responsible_party: given(responsible_party)
+                .then(|| Party::parse(responsible_party))
+                .transpose()?,
+            weight: given(weight).then(|| parse_weight(weight)).transpose()?,
+            evidence_required: match evidence_required.trim() {
+                "" => None,
+                "yes" => Some(true),
+                "no" => Some(false),
+                _ => {
+                    return Err(AppError::invalid(
+                        "evidence_required",
+                        "Choose required, optional, or leave it as it is.",
+                    ))
+                }
+            },
+        };
+        if changes
+            == (Self {
+                target: None,
+                responsible_party: None,
+                weight: None,
+                evidence_required: None,
+            })
+        {
+            return Err(AppError::invalid(
+                "changes",
+                "Choose at least one thing to change: target, responsible party, weight or evidence.",
+            ));
+        }
+        Ok(changes)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -245,6 +341,55 @@ mod tests {
         assert_eq!(TargetKind::Sl.label(2), "SL-T 2");
         assert_eq!(TargetKind::Sl.reached_label(2), "SL-C 2");
         assert_eq!(TargetKind::Ml.reached_label(3), "ML3");
+    }
+
+    #[test]
+    fn bulk_changes_need_one_valid_field() {
+        assert!(ItemChanges::parse("", "", "", "").is_err());
+        let c = ItemChanges::parse("3", "", "", "yes").unwrap();
+        assert_eq!(c.target, Some(3));
+        assert_eq!(c.evidence_required, Some(true));
+        assert_eq!(c.responsible_party, None);
+        assert_eq!(
+            ItemChanges::parse("", "service_provider", "0", "no").unwrap(),
+            ItemChanges {
+                target: None,
+                responsible_party: Some(Party::ServiceProvider),
+                weight: Some(0),
+                evidence_required: Some(false),
+            }
+        );
+        for (t, p, w, e) in [
+            ("5", "", "", ""),
+            ("", "nobody", "", ""),
+            ("", "", "101", ""),
+            ("", "", "-1", ""),
+            ("", "", "", "maybe"),
+        ] {
+            assert!(ItemChanges::parse(t, p, w, e).is_err(), "{t} {p} {w} {e}");
+        }
+    }
+
+    #[test]
+    fn the_item_filter_combines_text_section_and_party() {
+        let mut x = item("CR 1.1", 2);
+        x.section = "FR1 · Identification".into();
+        x.requirement.title = "Human user identification".into();
+        let any = ItemFilter::default();
+        assert!(any.admits(&x));
+        let f = |text: &str, section: &str, party: &str| ItemFilter {
+            text: text.into(),
+            section: section.into(),
+            party: party.into(),
+        };
+        assert!(f("cr 1.1", "", "").admits(&x));
+        assert!(f("IDENTIFICATION", "", "").admits(&x));
+        assert!(!f("CR 2", "", "").admits(&x));
+        assert!(f("", "FR1 · Identification", "").admits(&x));
+        assert!(!f("", "FR2 · Use control", "").admits(&x));
+        assert!(f("", "", x.responsible_party.as_str()).admits(&x));
+        assert!(!f("", "", "asset_owner").admits(&x));
+        assert!(!f("cr 1.1", "FR2 · Use control", "").admits(&x));
     }
 
     fn item(ref_id: &str, target: i16) -> ProfileItemDto {

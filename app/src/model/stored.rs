@@ -53,8 +53,8 @@ macro_rules! stored {
 }
 
 use super::{
-    AssessmentStatus, CommitmentSource, CommitmentStatus, Compliance, Duty, Party, ProfileStatus,
-    ReviewStatus, Role, StanceKind, TargetKind, Visibility,
+    AssessmentStatus, CommitmentSource, CommitmentStatus, Compliance, Duty, MailDelivery,
+    MailTopic, Party, ProfileStatus, ReviewStatus, Role, StanceKind, TargetKind, Visibility,
 };
 
 stored!(
@@ -63,6 +63,8 @@ stored!(
     CommitmentStatus,
     Compliance,
     Duty,
+    MailDelivery,
+    MailTopic,
     Party,
     ProfileStatus,
     ReviewStatus,

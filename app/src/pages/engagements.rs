@@ -5,19 +5,20 @@
 use super::members::{sent, SentLink};
 use super::suppliers::PartnerInvitations;
 use crate::api::engagements::{
-    get_engagement, list_engagements, CreateEngagement, InviteAssessor, SendAssessment,
+    get_engagement, list_engagements, CreateEngagement, InviteAssessor, SendAssessments,
 };
 use crate::api::organization::list_suppliers;
 use crate::api::profiles::list_profiles;
 use crate::api::reviews::compare_suppliers;
 use crate::components::{action_error, clears_on_success, field_error, use_me, ErrorBox};
 use crate::model::{
-    claimed_label, AssessmentSummary, Comparison, EngagementId, Permission, ProfileStatus,
-    RowFilter, Side,
+    claimed_label, AssessmentSummary, Comparison, EngagementId, Permission, ProfileId,
+    ProfileStatus, ProfileSummary, RowFilter, SendTo, Side, SupplierDto,
 };
 use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
+use std::collections::BTreeMap;
 
 #[component]
 pub fn EngagementsPage() -> impl IntoView {
@@ -104,8 +105,7 @@ pub fn EngagementPage() -> impl IntoView {
         params.with_untracked(|p| p.get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0))
     };
     let can_manage = use_me().may(Permission::ManageEngagements);
-    let send = ServerAction::<SendAssessment>::new();
-    let value = send.value();
+    let send = ServerAction::<SendAssessments>::new();
     let invite = ServerAction::<InviteAssessor>::new();
     let engagement = Resource::new(
         move || (id(), send.version().get(), invite.version().get()),
@@ -169,48 +169,124 @@ pub fn EngagementPage() -> impl IntoView {
         {options.map(|options| view! {
             <section class="card">
                 <h2>"Send a questionnaire"</h2>
-                <p class="muted">"A published profile version goes to one supplier as an assessment. New suppliers are invited on the " <a href="/suppliers">"Suppliers"</a> " page first."</p>
+                <p class="muted">"A published profile version goes to each supplier you tick, as an assessment of its own with its own due date. New suppliers are invited on the " <a href="/suppliers">"Suppliers"</a> " page first."</p>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
                         let (suppliers, profiles) = options.await;
                         let suppliers = suppliers.unwrap_or_default();
                         let profiles: Vec<_> = profiles.unwrap_or_default().into_iter().filter(|p| p.status == ProfileStatus::Published).collect();
-                        view! {
-                            <ActionForm action=send attr:class="grid-form">
-                                <input type="hidden" name="engagement_id" value=id_now().to_string()/>
-                                <div>
-                                    <label for="send-supplier">"Supplier"</label>
-                                    <select id="send-supplier" name="supplier_org_id" required>
-                                        {suppliers.into_iter().map(|s| view! { <option value=s.org_id.0.to_string()>{s.name.clone()}</option> }).collect_view()}
-                                    </select>
-                                    {field_error(value, "supplier")}
-                                </div>
-                                <div>
-                                    <label for="send-profile">"Profile version"</label>
-                                    <select id="send-profile" name="profile_id" required>
-                                        {profiles.into_iter().map(|p| view! { <option value=p.id.0.to_string()>{format!("{} (v{})", p.name, p.version)}</option> }).collect_view()}
-                                    </select>
-                                    {field_error(value, "profile")}
-                                </div>
-                                <div>
-                                    <label for="send-due">"Due date"</label>
-                                    <input id="send-due" name="due_on" type="date" required/>
-                                    {field_error(value, "due_on")}
-                                </div>
-                                <div class="wide">
-                                    <label for="send-message">"Message"</label>
-                                    <textarea id="send-message" name="message" maxlength="4000" rows="3"></textarea>
-                                    {field_error(value, "message")}
-                                </div>
-                                <div class="form-end"><button type="submit" class="primary">"Send"</button></div>
-                            </ActionForm>
-                        }
+                        view! { <SendForm engagement=id_now() suppliers=suppliers profiles=profiles send=send/> }
                     })}
                 </Suspense>
-                {action_error(value)}
-                {move || matches!(value.get(), Some(Ok(_))).then(|| view! { <div class="alert info" role="status" data-testid="sent">"Sent. The supplier's admins and contributors were told."</div> })}
             </section>
         })}
+    }
+}
+
+/// One profile version to the suppliers ticked, each with a due date: the
+/// common one, or its own.
+#[component]
+fn SendForm(
+    engagement: i64,
+    suppliers: Vec<SupplierDto>,
+    profiles: Vec<ProfileSummary>,
+    send: ServerAction<SendAssessments>,
+) -> impl IntoView {
+    let value = send.value();
+    let profile = RwSignal::new(profiles.first().map(|p| p.id.0).unwrap_or(0));
+    let due = RwSignal::new(String::new());
+    let message = RwSignal::new(String::new());
+    // The suppliers ticked, each with its own due date when one was typed.
+    let chosen = RwSignal::new(BTreeMap::<i64, Option<String>>::new());
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = value.get() {
+            chosen.set(BTreeMap::new());
+            message.set(String::new());
+        }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let common = due.get_untracked();
+        send.dispatch(SendAssessments {
+            engagement_id: EngagementId(engagement),
+            profile_id: ProfileId(profile.get_untracked()),
+            sends: chosen
+                .get_untracked()
+                .into_iter()
+                .map(|(supplier_org_id, own)| SendTo {
+                    supplier_org_id,
+                    due_on: own.unwrap_or_else(|| common.clone()),
+                })
+                .collect(),
+            message: message.get_untracked(),
+        });
+    };
+    let count = move || chosen.with(|c| c.len());
+    view! {
+        <form class="grid-form" data-testid="send-form" on:submit=submit>
+            <div>
+                <label for="send-profile">"Profile version"</label>
+                <select id="send-profile" on:change=move |ev| profile.set(event_target_value(&ev).parse().unwrap_or(0))>
+                    {profiles.into_iter().map(|p| view! { <option value=p.id.0.to_string() selected=move || profile.get() == p.id.0>{format!("{} (v{})", p.name, p.version)}</option> }).collect_view()}
+                </select>
+                {field_error(value, "profile")}
+            </div>
+            <div>
+                <label for="send-due">"Due date"</label>
+                <input id="send-due" type="date" aria-describedby="send-due-help"
+                    prop:value=move || due.get() on:input=move |ev| due.set(event_target_value(&ev))/>
+                <p class="help" id="send-due-help">"For every supplier ticked, unless you give one its own."</p>
+                {field_error(value, "due_on")}
+            </div>
+            <fieldset class="wide suppliers-pick" data-testid="send-suppliers">
+                <legend>"Suppliers"</legend>
+                {if suppliers.is_empty() {
+                    Either::Left(view! { <p class="muted">"No supplier yet: invite one on the " <a href="/suppliers">"Suppliers"</a> " page."</p> })
+                } else {
+                    Either::Right(suppliers.into_iter().map(|s| {
+                        let id = s.org_id.0;
+                        let own_label = format!("Own due date for {}", s.name);
+                        view! {
+                            <div class="supplier-pick" data-supplier=s.name.clone()>
+                                <label class="choice">
+                                    <input type="checkbox" prop:checked=move || chosen.with(|c| c.contains_key(&id))
+                                        on:change=move |ev| {
+                                            let on = event_target_checked(&ev);
+                                            chosen.update(|c| { if on { c.entry(id).or_insert(None); } else { c.remove(&id); } });
+                                        }/>
+                                    {s.name.clone()}
+                                </label>
+                                {move || chosen.with(|c| c.contains_key(&id)).then(|| view! {
+                                    <input type="date" class="own-due" aria-label=own_label.clone()
+                                        prop:value=move || chosen.with(|c| c.get(&id).cloned().flatten()).unwrap_or_else(|| due.get())
+                                        on:input=move |ev| {
+                                            let v = event_target_value(&ev);
+                                            chosen.update(|c| { c.insert(id, (!v.is_empty()).then_some(v)); });
+                                        }/>
+                                })}
+                            </div>
+                        }
+                    }).collect_view())
+                }}
+            </fieldset>
+            {field_error(value, "supplier")}
+            <div class="wide">
+                <label for="send-message">"Message"</label>
+                <textarea id="send-message" maxlength="4000" rows="3"
+                    prop:value=move || message.get() on:input=move |ev| message.set(event_target_value(&ev))></textarea>
+                {field_error(value, "message")}
+            </div>
+            <div class="form-end">
+                <button type="submit" class="primary" disabled=move || count() == 0 || send.pending().get()>
+                    {move || match count() { 0 | 1 => "Send".to_string(), n => format!("Send to {n} suppliers") }}
+                </button>
+            </div>
+        </form>
+        {action_error(value)}
+        {move || match value.get() {
+            Some(Ok(ids)) => Some(view! { <div class="alert info" role="status" data-testid="sent">{if ids.len() == 1 { "Sent. The supplier's admins and contributors were told.".to_string() } else { format!("Sent to {} suppliers, each as its own assessment. Their admins and contributors were told.", ids.len()) }}</div> }),
+            _ => None,
+        }}
     }
 }
 

@@ -1,10 +1,11 @@
 //! Notifications, with the reminder settings and the calendar feed.
 
 use crate::api::commitments::{
-    list_notifications, CreateCalendarFeed, MarkNotificationsRead, SetReminderDays,
+    get_mail_preferences, list_notifications, CreateCalendarFeed, MarkNotificationsRead,
+    SetMailPreferences, SetReminderDays,
 };
 use crate::components::{field_error, use_me, use_unread, ErrorBox};
-use crate::model::Permission;
+use crate::model::{MailDelivery, Permission};
 use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;
 
@@ -57,6 +58,7 @@ pub fn NotificationsPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        <MailChoices/>
         <section class="card">
             <h2>"Due dates in your calendar"</h2>
             <p class="muted">"A private address for your calendar program with the due dates of your organization's open commitments. Anyone with the address can read them: keep it to yourself. Creating a new one stops the old one."</p>
@@ -88,5 +90,55 @@ pub fn NotificationsPage() -> impl IntoView {
                 </Suspense>
             </section>
         })}
+    }
+}
+
+/// The user's choice, per kind of notification, of e-mail at once, a daily
+/// summary, or none. A plain form: works without script.
+#[component]
+fn MailChoices() -> impl IntoView {
+    let set = ServerAction::<SetMailPreferences>::new();
+    let value = set.value();
+    let current = Resource::new(|| (), |_| get_mail_preferences());
+    view! {
+        <section class="card" data-testid="mail-preferences">
+            <h2>"E-mail about notifications"</h2>
+            <p class="muted">"Every notification appears here. For each kind, choose whether it also comes by e-mail at once, in one summary each morning with the day before, or not by e-mail. Invitations and password e-mails always come at once."</p>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match current.await {
+                        Err(e) => Either::Left(view! { <ErrorBox error=e/> }),
+                        Ok(prefs) => Either::Right(view! {
+                            <ActionForm action=set attr:class="mail-choices">
+                                <table class="table">
+                                    <thead><tr><th scope="col">"Kind"</th><th scope="col">"What it covers"</th><th scope="col">"E-mail"</th></tr></thead>
+                                    <tbody>
+                                        {prefs.topics.into_iter().map(|(topic, delivery)| {
+                                            let id = format!("mail-{}", topic.as_str());
+                                            view! {
+                                                <tr data-topic=topic.as_str()>
+                                                    <th scope="row"><label for=id.clone()>{topic.label()}</label></th>
+                                                    <td class="small muted">{topic.describe()}</td>
+                                                    <td>
+                                                        <select id=id name=topic.as_str()>
+                                                            {MailDelivery::ALL.into_iter().map(|d| view! { <option value=d.as_str() selected=d == delivery>{d.label()}</option> }).collect_view()}
+                                                        </select>
+                                                    </td>
+                                                </tr>
+                                            }
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                                <button type="submit" class="primary" data-testid="save-mail-preferences">"Save e-mail choices"</button>
+                            </ActionForm>
+                        }),
+                    }
+                })}
+            </Suspense>
+            {move || value.get().map(|r| match r {
+                Ok(_) => Either::Left(view! { <p class="alert info" role="status" data-testid="mail-preferences-saved">"Saved. From now on your e-mail follows these choices."</p> }),
+                Err(e) => Either::Right(view! { <ErrorBox error=e/> }),
+            })}
+        </section>
     }
 }

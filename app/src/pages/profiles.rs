@@ -2,16 +2,19 @@
 
 use crate::api::catalogs::list_catalogs;
 use crate::api::profiles::{
-    get_profile, import_profile, list_profiles, AddProfileItems, CreateProfile, MoveProfileItem,
-    NewProfileVersion, PublishProfile, RemoveProfileItem, UpdateProfileItem,
+    get_profile, import_profile, list_profiles, AddProfileItems, BulkUpdateProfileItems,
+    CreateProfile, MoveProfileItem, NewProfileVersion, PublishProfile, RemoveProfileItem,
+    UpdateProfileItem,
 };
 use crate::components::{action_error, field_error, submit_upload, use_me, ErrorBox, ImportErrors};
 use crate::model::{
-    ComponentType, Party, Permission, ProfileDto, ProfileId, ProfileItemDto, ProfileStatus,
+    ComponentType, ItemFilter, Party, Permission, ProfileDto, ProfileId, ProfileItemDto,
+    ProfileItemId, ProfileStatus,
 };
 use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
+use std::collections::BTreeSet;
 
 #[component]
 pub fn ProfilesPage() -> impl IntoView {
@@ -134,6 +137,16 @@ pub fn ProfilePage() -> impl IntoView {
     });
     let remove = ServerAction::<RemoveProfileItem>::new();
     let reorder = ServerAction::<MoveProfileItem>::new();
+    // The filter and the rows ticked for a bulk edit: both outlive the
+    // page's reloads (a bulk edit keeps the filter, and empties the choice).
+    let filter = RwSignal::new(ItemFilter::default());
+    let selected = RwSignal::new(BTreeSet::<i64>::new());
+    let bulk = ServerAction::<BulkUpdateProfileItems>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = bulk.value().get() {
+            selected.set(BTreeSet::new());
+        }
+    });
     let publish = ServerAction::<PublishProfile>::new();
     let new_version = ServerAction::<NewProfileVersion>::new();
     let profile = Resource::new(
@@ -145,6 +158,7 @@ pub fn ProfilePage() -> impl IntoView {
                 remove.version().get(),
                 reorder.version().get(),
                 publish.version().get(),
+                bulk.version().get(),
             )
         },
         |(id, ..)| get_profile(ProfileId(id)),
@@ -206,14 +220,17 @@ pub fn ProfilePage() -> impl IntoView {
                                 </ActionForm>
                             })}
                             <p class="muted" data-testid="profile-count">{format!("{} requirements", p.items.len())}</p>
+                            {item_filter(&p.items, filter)}
+                            {editable.then(|| bulk_edit(p.id, &p.items, filter, selected, bulk))}
                             <table class="table profile-items" data-testid="profile-items">
                                 <thead><tr>
+                                    {editable.then(|| view! { <th scope="col"><span class="sr-only">"Selected"</span></th> })}
                                     <th scope="col">"Requirement"</th><th scope="col">"Section"</th><th scope="col">"Target"</th>
                                     <th scope="col">"Responsible"</th><th scope="col">"Weight"</th><th scope="col">"Evidence"</th>
                                     <th scope="col">"Parameters"</th><th scope="col"><span class="sr-only">"Actions"</span></th>
                                 </tr></thead>
                                 <tbody>
-                                    {p.items.into_iter().map(|item| item_row(item, editable, update, remove, reorder, saved)).collect_view()}
+                                    {p.items.into_iter().map(|item| item_row(item, editable, Row { update, remove, reorder, saved, filter, selected })).collect_view()}
                                 </tbody>
                             </table>
                         })
@@ -361,15 +378,154 @@ fn AddFromCatalog(
     }
 }
 
-fn item_row(
-    item: ProfileItemDto,
-    editable: bool,
+/// The filter bar over a profile's items: text, section, responsible party,
+/// with a count of what is shown.
+fn item_filter(items: &[ProfileItemDto], filter: RwSignal<ItemFilter>) -> impl IntoView {
+    let mut sections: Vec<String> = Vec::new();
+    for i in items {
+        if !i.section.is_empty() && !sections.contains(&i.section) {
+            sections.push(i.section.clone());
+        }
+    }
+    let all = StoredValue::new(items.to_vec());
+    let total = items.len();
+    view! {
+        <fieldset class="filters" data-testid="item-filter">
+            <legend class="sr-only">"Show requirements"</legend>
+            <label class="choice">"Find "
+                <input type="search" data-testid="item-filter-text" placeholder="CR 1.1, password, …" maxlength="100"
+                    prop:value=move || filter.with(|f| f.text.clone())
+                    on:input=move |ev| filter.update(|f| f.text = event_target_value(&ev))/>
+            </label>
+            <label class="choice">"Section "
+                <select data-testid="item-filter-section" on:change=move |ev| filter.update(|f| f.section = event_target_value(&ev))>
+                    <option value="">"All sections"</option>
+                    {sections.into_iter().map(|sec| {
+                        let is = sec.clone();
+                        view! { <option value=sec.clone() selected=move || filter.with(|f| f.section == is)>{sec.clone()}</option> }
+                    }).collect_view()}
+                </select>
+            </label>
+            <label class="choice">"Responsible "
+                <select data-testid="item-filter-party" on:change=move |ev| filter.update(|f| f.party = event_target_value(&ev))>
+                    <option value="">"Anyone"</option>
+                    {Party::ALL.into_iter().map(|p| view! { <option value=p.as_str() selected=move || filter.with(|f| f.party == p.as_str())>{p.label()}</option> }).collect_view()}
+                </select>
+            </label>
+            <span class="small muted" role="status" data-testid="item-filter-count">{move || {
+                let shown = all.with_value(|a| filter.with(|f| a.iter().filter(|i| f.admits(i)).count()));
+                if shown == total { format!("all {total} shown") } else { format!("{shown} of {total} shown") }
+            }}</span>
+        </fieldset>
+    }
+}
+
+/// Sets one target, party, weight or evidence flag on every ticked row.
+fn bulk_edit(
+    profile: ProfileId,
+    items: &[ProfileItemDto],
+    filter: RwSignal<ItemFilter>,
+    selected: RwSignal<BTreeSet<i64>>,
+    bulk: ServerAction<BulkUpdateProfileItems>,
+) -> impl IntoView {
+    let all = StoredValue::new(items.to_vec());
+    let target = RwSignal::new(String::new());
+    let party = RwSignal::new(String::new());
+    let weight = RwSignal::new(String::new());
+    let evidence = RwSignal::new(String::new());
+    let value = bulk.value();
+    let count = move || selected.with(|s| s.len());
+    let select_shown = move |_| {
+        let shown: Vec<i64> = all.with_value(|a| {
+            filter.with_untracked(|f| a.iter().filter(|i| f.admits(i)).map(|i| i.id.0).collect())
+        });
+        selected.update(|s| s.extend(shown));
+    };
+    let apply = move |_| {
+        bulk.dispatch(BulkUpdateProfileItems {
+            profile_id: profile,
+            item_ids: selected
+                .get_untracked()
+                .into_iter()
+                .map(ProfileItemId)
+                .collect(),
+            target: target.get_untracked(),
+            responsible_party: party.get_untracked(),
+            weight: weight.get_untracked(),
+            evidence_required: evidence.get_untracked(),
+        });
+    };
+    view! {
+        <fieldset class="bulk" data-testid="bulk-edit">
+            <legend>"Change several at once"</legend>
+            <div class="bulk-select">
+                <span role="status" data-testid="bulk-count">{move || match count() { 0 => "No requirement selected".to_string(), 1 => "1 requirement selected".to_string(), n => format!("{n} requirements selected") }}</span>
+                <button type="button" class="small" data-testid="bulk-select-shown" on:click=select_shown>"Select all shown"</button>
+                <button type="button" class="small" on:click=move |_| selected.set(BTreeSet::new()) disabled=move || count() == 0>"Clear selection"</button>
+            </div>
+            <div class="bulk-fields">
+                <label>"Target"
+                    <select data-testid="bulk-target" on:change=move |ev| target.set(event_target_value(&ev))>
+                        <option value="" selected=move || target.get().is_empty()>"Leave as is"</option>
+                        {(1..=4).map(|l| view! { <option value=l.to_string() selected=move || target.get() == l.to_string()>{format!("Level {l}")}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label>"Responsible"
+                    <select data-testid="bulk-party" on:change=move |ev| party.set(event_target_value(&ev))>
+                        <option value="" selected=move || party.get().is_empty()>"Leave as is"</option>
+                        {Party::ALL.into_iter().map(|p| view! { <option value=p.as_str() selected=move || party.get() == p.as_str()>{p.label()}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label>"Weight"
+                    <input type="number" min="0" max="100" class="num" data-testid="bulk-weight" placeholder="as is"
+                        prop:value=move || weight.get() on:input=move |ev| weight.set(event_target_value(&ev))/>
+                </label>
+                <label>"Evidence"
+                    <select data-testid="bulk-evidence" on:change=move |ev| evidence.set(event_target_value(&ev))>
+                        <option value="" selected=move || evidence.get().is_empty()>"Leave as is"</option>
+                        <option value="yes" selected=move || evidence.get() == "yes">"Required"</option>
+                        <option value="no" selected=move || evidence.get() == "no">"Optional"</option>
+                    </select>
+                </label>
+                <button type="button" class="primary" data-testid="bulk-apply"
+                    disabled=move || count() == 0 || bulk.pending().get()
+                    on:click=apply>
+                    {move || match count() { 0 => "Apply".to_string(), n => format!("Apply to {n} selected") }}
+                </button>
+            </div>
+            {move || match value.get() {
+                Some(Ok(n)) => Some(view! { <p class="alert info" role="status" data-testid="bulk-done">{if n == 1 { "1 requirement changed.".to_string() } else { format!("{n} requirements changed.") }}</p> }.into_any()),
+                Some(Err(e)) => Some(view! { <p class="alert error" role="alert" data-testid="bulk-error">{e.to_string()}</p> }.into_any()),
+                None => None,
+            }}
+        </fieldset>
+    }
+}
+
+/// What every row of the editor shares.
+#[derive(Clone, Copy)]
+struct Row {
     update: ServerAction<UpdateProfileItem>,
     remove: ServerAction<RemoveProfileItem>,
     reorder: ServerAction<MoveProfileItem>,
     saved: RwSignal<Option<i64>>,
-) -> impl IntoView {
+    filter: RwSignal<ItemFilter>,
+    selected: RwSignal<BTreeSet<i64>>,
+}
+
+fn item_row(item: ProfileItemDto, editable: bool, row: Row) -> impl IntoView {
+    let Row {
+        update,
+        remove,
+        reorder,
+        saved,
+        filter,
+        selected,
+    } = row;
     let id = item.id.0;
+    let shown_item = item.clone();
+    let shown = move || filter.with(|f| f.admits(&shown_item));
+    let select_label = format!("Select {}", item.requirement.ref_id);
     let form_id = format!("item-{id}");
     let section_id = format!("item-{id}-section");
     let r = item.requirement.clone();
@@ -382,7 +538,17 @@ fn item_row(
     let target_label = item.target_kind.label(item.target);
     let kind = item.target_kind;
     view! {
-        <tr data-ref=ref_id>
+        <tr data-ref=ref_id class:hidden=move || !shown()>
+            {editable.then(|| view! {
+                <td>
+                    <input type="checkbox" class="select" aria-label=select_label
+                        prop:checked=move || selected.with(|s| s.contains(&id))
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            selected.update(|s| { if on { s.insert(id); } else { s.remove(&id); } });
+                        }/>
+                </td>
+            })}
             <td>
                 <code>{r.ref_id.clone()}</code>" "{r.title.clone()}
                 {(!r.verified).then(|| view! { <span class="tag provisional">"provisional"</span> })}

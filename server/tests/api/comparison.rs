@@ -521,3 +521,132 @@ async fn comparison_queries_do_not_grow(b: Backend) {
     app.finish().await;
 }
 both!(comparison_queries_do_not_grow);
+
+/// The form pairs of a send to several suppliers.
+fn sends(engagement: &str, profile: &str, to: &[(i64, String)]) -> Vec<(String, String)> {
+    let mut args = vec![
+        ("engagement_id".to_string(), engagement.to_string()),
+        ("profile_id".to_string(), profile.to_string()),
+        (
+            "message".to_string(),
+            "One tender, two suppliers".to_string(),
+        ),
+    ];
+    for (n, (s, d)) in to.iter().enumerate() {
+        args.push((format!("sends[{n}][supplier_org_id]"), s.to_string()));
+        args.push((format!("sends[{n}][due_on]"), d.clone()));
+    }
+    args
+}
+
+async fn one_profile_goes_to_several_suppliers_in_one_step(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let w = World::build(&app).await;
+    let s = send(&app, &w).await;
+    let (rho, rho_contributor) = supplier(&app, &s.owner, "Rho Controls", "rho").await;
+    let (tau, _) = supplier(&app, &s.owner, "Tau Systems", "tau").await;
+    let (st, e) = app
+        .call(
+            &s.owner,
+            "create_engagement",
+            &[("name", "Second tender"), ("description", "")],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{e}");
+    let e = e.to_string();
+    let call = |args: Vec<(String, String)>| {
+        let (app, owner) = (&app, &s.owner);
+        async move {
+            let a: Vec<(&str, &str)> = args.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            app.call(owner, "send_assessments", &a).await
+        }
+    };
+    let count = |e: String| {
+        let (app, owner) = (&app, &s.owner);
+        async move {
+            let (_, got) = app
+                .call(owner, "get_engagement", &[("engagement_id", &e)])
+                .await;
+            got["assessments"].as_array().unwrap().len()
+        }
+    };
+    let later = (chrono::Utc::now().date_naive() + chrono::Days::new(60)).to_string();
+    // A supplier that is not Alpha's, a past date, a supplier twice, or
+    // nobody: nothing is sent.
+    for (to, field) in [
+        (vec![(rho, due()), (w.beta.id.0, due())], "supplier"),
+        (
+            vec![(rho, due()), (tau, "2020-01-01".to_string())],
+            "due_on",
+        ),
+        (vec![(rho, due()), (rho, later.clone())], "supplier"),
+        (vec![(rho, due()), (tau, "tomorrow".to_string())], "due_on"),
+        (vec![], "supplier"),
+    ] {
+        let (st, r) = call(sends(&e, &s.profile, &to)).await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{to:?}: {r}");
+        assert!(r.to_string().contains(field), "{field}: {r}");
+        assert_eq!(count(e.clone()).await, 0, "{to:?} sent something");
+    }
+    // Three suppliers, each with its own due date: three assessments.
+    let (st, ids) = call(sends(
+        &e,
+        &s.profile,
+        &[(rho, due()), (tau, later.clone()), (w.sigma.id.0, due())],
+    ))
+    .await;
+    assert_eq!(st, StatusCode::OK, "{ids}");
+    assert_eq!(ids.as_array().unwrap().len(), 3, "{ids}");
+    let (_, got) = app
+        .call(&s.owner, "get_engagement", &[("engagement_id", &e)])
+        .await;
+    let mut dues: Vec<(String, String)> = got["assessments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["supplier"].as_str().unwrap().to_string(),
+                a["due_on"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    dues.sort();
+    let sigma_name = w.sigma.name.clone();
+    let mut want = vec![
+        ("Rho Controls".to_string(), due()),
+        ("Tau Systems".to_string(), later.clone()),
+        (sigma_name, due()),
+    ];
+    want.sort();
+    assert_eq!(dues, want);
+    // Each supplier hears of its own in the app, and reads only its own.
+    let (_, n) = app.call(&rho_contributor, "list_notifications", &[]).await;
+    let sent: Vec<_> = n["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["kind"] == "assessment.sent")
+        .collect();
+    assert_eq!(sent.len(), 1, "{n}");
+    let (_, mine) = app.call(&rho_contributor, "list_assessments", &[]).await;
+    assert!(
+        mine.as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["supplier"] == "Rho Controls"),
+        "{mine}"
+    );
+    // Sending again to one already sent refuses the whole send, naming it.
+    let (st, r) = call(sends(
+        &e,
+        &s.profile,
+        &[(rho, due()), (w.sigma.id.0, due())],
+    ))
+    .await;
+    assert_eq!(st, StatusCode::CONFLICT, "{r}");
+    assert!(r.to_string().contains("Rho Controls"), "{r}");
+    assert_eq!(count(e.clone()).await, 3);
+    app.finish().await;
+}
+both!(one_profile_goes_to_several_suppliers_in_one_step);

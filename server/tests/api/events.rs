@@ -13,6 +13,11 @@ use std::collections::BTreeMap;
 /// The table this test holds the code to: event kind → side and roles.
 const TABLE: &[(&str, &str, &[Role])] = &[
     (
+        "assessment.sent",
+        "supplier",
+        &[Role::Admin, Role::Contributor],
+    ),
+    (
         "assessment.submitted",
         "owner",
         &[Role::Admin, Role::Reviewer],
@@ -254,3 +259,147 @@ async fn each_event_reaches_the_roles_that_act_on_it(b: Backend) {
     app.finish().await;
 }
 both!(each_event_reaches_the_roles_that_act_on_it);
+
+async fn each_user_chooses_mail_per_kind_at_once_daily_or_never(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let w = World::build(&app).await;
+    let contributor_email = w.sigma.email(Role::Contributor).to_string();
+    let admin_email = w.sigma.email(Role::Admin).to_string();
+    let contributor = app.login(&contributor_email, PASSWORD).await;
+    let (st, p) = app.call(&contributor, "get_mail_preferences", &[]).await;
+    assert_eq!(st, StatusCode::OK, "{p}");
+    assert!(
+        p["topics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t[1] == "immediate"),
+        "at once unless chosen otherwise: {p}"
+    );
+    let (st, r) = app
+        .call(
+            &contributor,
+            "set_mail_preferences",
+            &[("reviews", "hourly")],
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
+    let (st, p) = app
+        .call(
+            &contributor,
+            "set_mail_preferences",
+            &[("questionnaires", "never"), ("reviews", "daily")],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{p}");
+    let chosen: BTreeMap<String, String> = p["topics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| (t[0].as_str().unwrap().into(), t[1].as_str().unwrap().into()))
+        .collect();
+    assert_eq!(chosen["questionnaires"], "never");
+    assert_eq!(chosen["reviews"], "daily");
+    assert_eq!(chosen["commitments"], "immediate");
+
+    // The questionnaire arrives in the app for both, by e-mail to the admin only.
+    let s = send(&app, &w).await;
+    assert_eq!(
+        kinds(&app, &s.supplier).await.get("assessment.sent"),
+        Some(&1)
+    );
+    assert!(app.mails_to(&contributor_email).await.is_empty());
+    assert!(app
+        .mails_to(&admin_email)
+        .await
+        .iter()
+        .any(|m| m.subject.contains("security questionnaire")));
+
+    // Two review verdicts wait for tomorrow's summary.
+    answer_all_and_submit(&app, &s, |_| {
+        vec![("compliance", "not_applicable"), ("na_reason", "n/a")]
+    })
+    .await;
+    let a = get(&app, &s.owner, &s.assessment).await;
+    let answers: Vec<String> = a["answers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["id"].to_string())
+        .collect();
+    let (st, r) = app
+        .call(
+            &s.owner,
+            "begin_review",
+            &[("assessment_id", &s.assessment)],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{r}");
+    for (answer, verdict) in [
+        (&answers[0], "clarification_requested"),
+        (&answers[1], "rejected"),
+    ] {
+        let (st, r) = app
+            .call(
+                &s.owner,
+                "review_answer",
+                &[("answer_id", answer), ("status", verdict)],
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK, "{r}");
+    }
+    let got = kinds(&app, &s.supplier).await;
+    assert_eq!(got.get("review.clarification"), Some(&1), "{got:?}");
+    assert_eq!(got.get("review.rejected"), Some(&1), "{got:?}");
+    assert!(app.mails_to(&contributor_email).await.is_empty());
+    let admin_now = app.mails_to(&admin_email).await.len();
+    assert!(admin_now >= 3, "the admin hears at once: {admin_now}");
+
+    // Today's are not summarized today; tomorrow, once, by either replica.
+    assert_eq!(
+        app::server::notify::send_digests(&app.state, "replica-a")
+            .await
+            .unwrap(),
+        0
+    );
+    app.clock.advance(chrono::Duration::days(1));
+    let (a1, a2) = tokio::join!(
+        app::server::notify::send_digests(&app.state, "replica-a"),
+        app::server::notify::send_digests(&app.state, "replica-b")
+    );
+    assert_eq!(a1.unwrap() + a2.unwrap(), 1);
+    let mails = app.mails_to(&contributor_email).await;
+    assert_eq!(mails.len(), 1, "{mails:?}");
+    let digest = &mails[0];
+    assert_eq!(
+        digest.subject,
+        "Pactline: your daily summary (2 notifications)"
+    );
+    assert!(
+        digest.body.contains("Clarification requested"),
+        "{}",
+        digest.body
+    );
+    assert!(digest.body.contains("Rejected"), "{}", digest.body);
+    assert!(
+        digest
+            .body
+            .contains(&format!("/assessments/{}", s.assessment)),
+        "{}",
+        digest.body
+    );
+    assert!(
+        !digest.body.contains("questionnaire due"),
+        "never means never"
+    );
+    assert_eq!(
+        app::server::notify::send_digests(&app.state, "replica-a")
+            .await
+            .unwrap(),
+        0
+    );
+    // The admin's e-mail never waited.
+    assert_eq!(app.mails_to(&admin_email).await.len(), admin_now);
+    app.finish().await;
+}
+both!(each_user_chooses_mail_per_kind_at_once_daily_or_never);

@@ -604,3 +604,125 @@ async fn picked_requirements_join_a_draft(b: Backend) {
     app.finish().await;
 }
 both!(picked_requirements_join_a_draft);
+
+/// The ids and fields of a profile's items, by reference id.
+async fn items_by_ref(app: &TestApp, c: &Client, profile: &str) -> Vec<(String, Value)> {
+    let (st, p) = app.call(c, "get_profile", &[("profile_id", profile)]).await;
+    assert_eq!(st, StatusCode::OK, "{p}");
+    p["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["requirement"]["ref_id"].as_str().unwrap().to_string(),
+                i.clone(),
+            )
+        })
+        .collect()
+}
+
+async fn bulk_edit_sets_the_chosen_fields_on_every_selected_item_or_none(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let w = World::build(&app).await;
+    let c = app.login(w.alpha.email(Role::Contributor), PASSWORD).await;
+    let id = create(&app, &c, "Bulk edited").await;
+    let (st, _) = add_edr(&app, &c, &id, "2").await;
+    assert_eq!(st, StatusCode::OK);
+    let before = items_by_ref(&app, &c, &id).await;
+    assert!(before.len() > 10, "{}", before.len());
+    let chosen: Vec<String> = before[..3]
+        .iter()
+        .map(|(_, i)| i["id"].to_string())
+        .collect();
+    let bulk = |ids: Vec<String>,
+                target: &'static str,
+                party: &'static str,
+                weight: &'static str,
+                evidence: &'static str| {
+        let (app, c, id) = (&app, &c, &id);
+        async move {
+            let mut args: Vec<(String, String)> = ids
+                .iter()
+                .enumerate()
+                .map(|(n, i)| (format!("item_ids[{n}]"), i.clone()))
+                .collect();
+            for (k, v) in [
+                ("profile_id", id.as_str()),
+                ("target", target),
+                ("responsible_party", party),
+                ("weight", weight),
+                ("evidence_required", evidence),
+            ] {
+                args.push((k.into(), v.into()));
+            }
+            let args: Vec<(&str, &str)> =
+                args.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            app.call(c, "bulk_update_profile_items", &args).await
+        }
+    };
+    // Target, party and evidence change; the weight stays as each has it.
+    let (st, n) = bulk(chosen.clone(), "3", "service_provider", "", "yes").await;
+    assert_eq!((st, n.as_i64()), (StatusCode::OK, Some(3)), "{n}");
+    let after = items_by_ref(&app, &c, &id).await;
+    for (n, ((r, a), (_, b))) in after.iter().zip(before.iter()).enumerate() {
+        if n < 3 {
+            assert_eq!(a["target"], 3, "{r}");
+            assert_eq!(a["responsible_party"], "service_provider", "{r}");
+            assert_eq!(a["evidence_required"], true, "{r}");
+            assert_eq!(a["weight"], b["weight"], "{r}");
+            assert_eq!(a["section"], b["section"], "{r}");
+        } else {
+            assert_eq!(a, b, "{r} was not selected");
+        }
+    }
+    // Nothing to change, a bad value, or nothing selected: refused, saying what to fix.
+    for (ids, t, p, wt, e, field) in [
+        (chosen.clone(), "", "", "", "", "changes"),
+        (chosen.clone(), "", "", "250", "", "weight"),
+        (chosen.clone(), "7", "", "", "", "target"),
+        (vec![], "2", "", "", "", "item_ids"),
+    ] {
+        let (st, r) = bulk(ids, t, p, wt, e).await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
+        assert!(r.to_string().contains(field), "{field}: {r}");
+    }
+    // One item removed meanwhile (or another profile's): nothing changes.
+    let gone = before[4].1["id"].to_string();
+    let (st, _) = app
+        .call(&c, "remove_profile_item", &[("item_id", &gone)])
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let other = create(&app, &c, "Another").await;
+    let (st, _) = add_edr(&app, &c, &other, "1").await;
+    assert_eq!(st, StatusCode::OK);
+    let foreign = items_by_ref(&app, &c, &other).await[0].1["id"].to_string();
+    for stray in [gone, foreign] {
+        let ids = vec![before[3].1["id"].to_string(), stray];
+        let (st, r) = bulk(ids, "1", "", "0", "no").await;
+        assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
+        assert!(r.to_string().contains("Nothing was changed"), "{r}");
+        let now = items_by_ref(&app, &c, &id).await;
+        let kept = now.iter().find(|(r, _)| *r == before[3].0).unwrap();
+        assert_eq!(kept.1, before[3].1, "half applied");
+    }
+    // One audit event with every item before and after.
+    let admin = app.login(w.alpha.email(Role::Admin), PASSWORD).await;
+    let (_, events) = app.call(&admin, "list_audit_events", &[]).await;
+    let bulk_events: Vec<_> = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "profile.items_bulk_updated")
+        .collect();
+    assert_eq!(bulk_events.len(), 1, "{events}");
+    // A published version refuses.
+    let (st, _) = app
+        .call(&c, "publish_profile", &[("profile_id", &id)])
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let (st, r) = bulk(chosen, "1", "", "", "").await;
+    assert_eq!(st, StatusCode::CONFLICT, "{r}");
+    app.finish().await;
+}
+both!(bulk_edit_sets_the_chosen_fields_on_every_selected_item_or_none);

@@ -89,7 +89,9 @@ pub async fn profile_item_owned<C: ConnectionTrait>(
         .one(conn)
         .await?
         .ok_or(AppError::NotFound)?;
-    let p = find_owned::<profile::Entity, _>(conn, actor, item.profile_id).await?;
+    // The profile is held, as by every change to a draft (see
+    // `find_owned_for_update`).
+    let p = find_owned_for_update::<profile::Entity, _>(conn, actor, item.profile_id).await?;
     Ok((p, editable(item)))
 }
 

@@ -27,9 +27,9 @@ use super::{
     answers,
     entities::{
         answer, answer_version, assessment, assessment_gap, audit_event, catalog, comment,
-        commitment, engagement, engagement_assessor, evidence, invitation, membership,
-        notification, organization, outbox, partner_invitation, profile, profile_item, requirement,
-        responsibility, review, supplier_link,
+        commitment, engagement, engagement_assessor, evidence, invitation, mail_preference,
+        membership, notification, organization, outbox, partner_invitation, profile, profile_item,
+        requirement, responsibility, review, supplier_link,
     },
     Actor,
 };
@@ -181,6 +181,11 @@ pub fn notifications_mine(actor: &Actor) -> Select<notification::Entity> {
         .filter(notification::Column::OrgId.eq(actor.org_id().0))
 }
 
+/// The signed-in user's own e-mail choices (they hold in every organization).
+pub fn mail_preferences_mine(actor: &Actor) -> Select<mail_preference::Entity> {
+    mail_preference::Entity::find().filter(mail_preference::Column::UserId.eq(actor.user_id().0))
+}
+
 /// The asset owners' links to the actor's organization as their supplier
 /// (counted, never listed: who else an owner works with is not its business).
 pub fn links_to_supplier(actor: &Actor) -> Select<supplier_link::Entity> {
@@ -216,14 +221,43 @@ where
     C: ConnectionTrait,
     <E::PrimaryKey as PrimaryKeyTrait>::ValueType: Clone + Into<sea_orm::Value>,
 {
+    owned_row::<E, C>(conn, actor, id, false).await
+}
+
+/// As [`find_owned`], and holds the row until the transaction ends (a row
+/// lock on PostgreSQL; SQLite has one writer anyway): a change checked
+/// against the row's state (a draft stays a draft) cannot interleave with
+/// one that changes that state (publishing).
+pub async fn find_owned_for_update<E, C>(
+    conn: &C,
+    actor: &Actor,
+    id: <E::PrimaryKey as PrimaryKeyTrait>::ValueType,
+) -> Result<Editable<E::Model>, AppError>
+where
+    E: TenantScoped,
+    C: ConnectionTrait,
+    <E::PrimaryKey as PrimaryKeyTrait>::ValueType: Clone + Into<sea_orm::Value>,
+{
+    owned_row::<E, C>(conn, actor, id, true).await
+}
+
+async fn owned_row<E, C>(
+    conn: &C,
+    actor: &Actor,
+    id: <E::PrimaryKey as PrimaryKeyTrait>::ValueType,
+    lock: bool,
+) -> Result<Editable<E::Model>, AppError>
+where
+    E: TenantScoped,
+    C: ConnectionTrait,
+    <E::PrimaryKey as PrimaryKeyTrait>::ValueType: Clone + Into<sea_orm::Value>,
+{
     use sea_orm::{Iterable, PrimaryKeyToColumn};
     let pk = E::PrimaryKey::iter()
         .next()
         .expect("entity has a primary key")
         .into_column();
-    scoped::<E>(actor)
-        .filter(pk.eq(id))
-        .one(conn)
-        .await
-        .found_editable()
+    let q = scoped::<E>(actor).filter(pk.eq(id));
+    let q = if lock { q.lock_exclusive() } else { q };
+    q.one(conn).await.found_editable()
 }

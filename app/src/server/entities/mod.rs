@@ -18,6 +18,7 @@ pub mod evidence;
 pub mod invitation;
 pub mod job;
 pub mod login_attempt;
+pub mod mail_preference;
 pub mod membership;
 pub mod notification;
 pub mod organization;

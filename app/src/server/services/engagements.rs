@@ -6,7 +6,7 @@
 use super::ts;
 use crate::model::{
     AppError, AssessmentId, AssessmentStatus, Described, EngagementDto, EngagementId,
-    EngagementSummary, OrgId, OrgKind, Permission, ProfileStatus, Role, SendInput,
+    EngagementSummary, OrgId, OrgKind, Permission, ProfileStatus, SendInput,
 };
 use crate::server::{
     access::{self, find_owned, scoped},
@@ -14,7 +14,6 @@ use crate::server::{
     entities::{
         answer, assessment, engagement, engagement_assessor, organization, profile, supplier_link,
     },
-    mail::Mail,
     notify, read_models,
     respond::unique_violation,
     Actor, AppState,
@@ -170,22 +169,57 @@ pub async fn send_assessment(
     profile_id: crate::model::ProfileId,
     input: SendInput,
 ) -> Result<AssessmentId, AppError> {
+    let SendInput { due_on, message } = input;
+    let sent = send_assessments(
+        actor,
+        state,
+        engagement_id,
+        profile_id,
+        &[(supplier_org_id, due_on)],
+        &message,
+    )
+    .await?;
+    Ok(sent[0])
+}
+
+/// Sends one published profile version to several suppliers of an
+/// engagement at once, each with its own due date and assessment: all of
+/// them in one transaction, or none when one cannot be sent (the error
+/// names it). Each supplier's admins and contributors are told.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, engagement_id = ?engagement_id, suppliers = sends.len()))]
+pub async fn send_assessments(
+    actor: &Actor,
+    state: &AppState,
+    engagement_id: EngagementId,
+    profile_id: crate::model::ProfileId,
+    sends: &[(i64, chrono::NaiveDate)],
+    message: &str,
+) -> Result<Vec<AssessmentId>, AppError> {
     actor.require(Permission::ManageEngagements)?;
-    let SendInput {
-        due_on: due,
-        message,
-    } = input;
-    if due < state.clock.today() {
+    if sends.is_empty() {
+        return Err(AppError::invalid(
+            "supplier",
+            "Choose at least one supplier.",
+        ));
+    }
+    if sends.len() > MAX_SENDS {
+        return Err(AppError::invalid(
+            "supplier",
+            format!("Send to at most {MAX_SENDS} suppliers at once."),
+        ));
+    }
+    let mut seen = std::collections::HashSet::new();
+    if !sends.iter().all(|(s, _)| seen.insert(*s)) {
+        return Err(AppError::invalid(
+            "supplier",
+            "Each supplier can be chosen once.",
+        ));
+    }
+    if sends.iter().any(|(_, due)| *due < state.clock.today()) {
         return Err(AppError::invalid("due_on", "The due date is in the past."));
     }
     let txn = db::write_txn(&state.writer).await?;
     let e = find_owned::<engagement::Entity, _>(&txn, actor, engagement_id).await?;
-    // Only the organization's own suppliers, only its own published profiles.
-    scoped::<supplier_link::Entity>(actor)
-        .filter(supplier_link::Column::SupplierOrgId.eq(supplier_org_id))
-        .one(&txn)
-        .await?
-        .ok_or_else(|| AppError::invalid("supplier", "Choose one of your suppliers."))?;
     let p = match find_owned::<profile::Entity, _>(&txn, actor, profile_id).await {
         Err(AppError::NotFound) => {
             Err(AppError::invalid("profile", "Choose one of your profiles."))
@@ -198,118 +232,136 @@ pub async fn send_assessment(
             "Only a published profile version can be sent; publish it first.",
         ));
     }
-    if is_linked(&txn, &e, supplier_org_id).await? {
+    // Only the organization's own suppliers.
+    let ids: Vec<i64> = sends.iter().map(|(s, _)| *s).collect();
+    let linked: Vec<i64> = scoped::<supplier_link::Entity>(actor)
+        .filter(supplier_link::Column::SupplierOrgId.is_in(ids.iter().copied()))
+        .select_only()
+        .column(supplier_link::Column::SupplierOrgId)
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    if ids.iter().any(|s| !linked.contains(s)) {
         return Err(AppError::invalid(
             "supplier",
-            "This organization assesses this engagement; an assessor cannot also answer in it.",
+            "Choose one of your suppliers.",
         ));
     }
-    let supplier = organization::Entity::find_by_id(OrgId(supplier_org_id))
-        .one(&txn)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let now = state.clock.now();
-    let a = assessment::ActiveModel {
-        engagement_id: Set(e.id),
-        owner_org_id: Set(actor.org_id()),
-        supplier_org_id: Set(OrgId(supplier_org_id)),
-        profile_id: Set(p.id),
-        status: Set(AssessmentStatus::Sent),
-        due_on: Set(due),
-        message: Set(message.clone()),
-        created_by: Set(Some(actor.user_id())),
-        created_at: Set(now),
-        submitted_at: Set(None),
-        decision_rationale: Set(None),
-        decided_by: Set(None),
-        decided_at: Set(None),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await
-    .map_err(|e| {
-        // ux_assessments_once: one assessment per engagement, supplier and
-        // profile version.
-        if unique_violation(&e) {
-            AppError::Conflict(
-                "This profile version was already sent to this supplier in this engagement.".into(),
-            )
-        } else {
-            e.into()
-        }
-    })?;
     let items = access::items_of(&p).all(&txn).await?;
-    let rows: Vec<answer::ActiveModel> = items
-        .iter()
-        .map(|i| answer::ActiveModel {
-            assessment_id: Set(a.id),
-            profile_item_id: Set(i.id),
-            requirement_id: Set(i.requirement_id),
-            supplier_org_id: Set(OrgId(supplier_org_id)),
-            compliance: Set(None),
-            countermeasure: Set(String::new()),
-            planned_on: Set(None),
-            na_reason: Set(String::new()),
-            other_party: Set(String::new()),
-            claimed_level: Set(None),
-            statement: Set(String::new()),
-            responsibility_accepted: Set(None),
-            assignee_id: Set(None),
-            version: Set(0),
-            updated_by: Set(None),
-            updated_at: Set(None),
-            ..Default::default()
-        })
-        .collect();
-    for chunk in rows.chunks(100) {
-        answer::Entity::insert_many(chunk.to_vec())
-            .exec(&txn)
-            .await?;
-    }
-    audit::by_actor(
-        &txn,
-        actor,
-        "assessment.sent",
-        "assessment",
-        a.id,
-        None,
-        Some(json!({
-            "engagement": e.id, "supplier": supplier_org_id, "profile": p.id,
-            "profile_version": p.version, "items": items.len(), "due_on": due.to_string()
-        })),
-    )
-    .await?;
     let owner = organization::Entity::find_by_id(actor.org_id())
         .one(&txn)
         .await?
         .map(|o| o.name)
         .unwrap_or_default();
-    let link = format!("{}/assessments/{}", state.config.base_url, a.id);
-    for to in notify::member_emails(&txn, supplier.id.0, &[Role::Admin, Role::Contributor]).await? {
+    let mut sent = Vec::with_capacity(sends.len());
+    for &(supplier_org_id, due) in sends {
+        let supplier = organization::Entity::find_by_id(OrgId(supplier_org_id))
+            .one(&txn)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if is_linked(&txn, &e, supplier_org_id).await? {
+            return Err(AppError::invalid(
+                "supplier",
+                format!(
+                    "{} assesses this engagement; an assessor cannot also answer in it.",
+                    supplier.name
+                ),
+            ));
+        }
+        let a = assessment::ActiveModel {
+            engagement_id: Set(e.id),
+            owner_org_id: Set(actor.org_id()),
+            supplier_org_id: Set(OrgId(supplier_org_id)),
+            profile_id: Set(p.id),
+            status: Set(AssessmentStatus::Sent),
+            due_on: Set(due),
+            message: Set(message.to_string()),
+            created_by: Set(Some(actor.user_id())),
+            created_at: Set(state.clock.now()),
+            submitted_at: Set(None),
+            decision_rationale: Set(None),
+            decided_by: Set(None),
+            decided_at: Set(None),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await
+        .map_err(|err| {
+            // ux_assessments_once: one assessment per engagement, supplier
+            // and profile version.
+            if unique_violation(&err) {
+                AppError::Conflict(format!(
+                    "This profile version was already sent to {} in this engagement. Nothing was sent.",
+                    supplier.name
+                ))
+            } else {
+                err.into()
+            }
+        })?;
+        let rows: Vec<answer::ActiveModel> = items
+            .iter()
+            .map(|i| answer::ActiveModel {
+                assessment_id: Set(a.id),
+                profile_item_id: Set(i.id),
+                requirement_id: Set(i.requirement_id),
+                supplier_org_id: Set(OrgId(supplier_org_id)),
+                compliance: Set(None),
+                countermeasure: Set(String::new()),
+                planned_on: Set(None),
+                na_reason: Set(String::new()),
+                other_party: Set(String::new()),
+                claimed_level: Set(None),
+                statement: Set(String::new()),
+                responsibility_accepted: Set(None),
+                assignee_id: Set(None),
+                version: Set(0),
+                updated_by: Set(None),
+                updated_at: Set(None),
+                ..Default::default()
+            })
+            .collect();
+        for chunk in rows.chunks(100) {
+            answer::Entity::insert_many(chunk.to_vec())
+                .exec(&txn)
+                .await?;
+        }
+        audit::by_actor(
+            &txn,
+            actor,
+            "assessment.sent",
+            "assessment",
+            a.id,
+            None,
+            Some(json!({
+                "engagement": e.id, "supplier": supplier_org_id, "profile": p.id,
+                "profile_version": p.version, "items": items.len(), "due_on": due.to_string()
+            })),
+        )
+        .await?;
         let body = format!(
-            "{owner} sent {} a security questionnaire: “{}” (version {}), {} requirements, due {due}.\n\n{}{}Open it: {link}\n",
+            "{owner} sent {} a security questionnaire: “{}” (version {}), {} requirements, due {due}.{}{}",
             supplier.name,
             p.name,
             p.version,
             items.len(),
-            message,
             if message.is_empty() { "" } else { "\n\n" },
+            message,
         );
-        state
-            .mailer
-            .send(
-                &txn,
-                Some(supplier.id),
-                "assessment.sent",
-                Mail {
-                    to,
-                    subject: format!("{owner}: security questionnaire due {due}"),
-                    body: body.clone(),
-                },
-                &body,
-            )
-            .await?;
+        notify::assessment_event(
+            &txn,
+            state,
+            notify::Event::Sent,
+            &a,
+            &format!("{owner}: security questionnaire due {due}"),
+            &body,
+            None,
+        )
+        .await?;
+        sent.push(a.id);
     }
     txn.commit().await?;
-    Ok(a.id)
+    Ok(sent)
 }
+
+/// How many suppliers one send may reach.
+pub const MAX_SENDS: usize = 50;

@@ -3,10 +3,17 @@
 //! is a member of two organizations reads each one's in its own context.
 
 use super::ts;
-use crate::model::{AppError, NotificationDto, Notifications};
-use crate::server::{access, db, entities::notification, Actor, AppState};
+use crate::model::{
+    AppError, MailDelivery, MailPreferences, MailTopic, NotificationDto, Notifications,
+};
+use crate::server::{
+    access, audit, db,
+    entities::{mail_preference, notification},
+    Actor, AppState,
+};
 use sea_orm::{
-    sea_query::Expr, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    sea_query::{Expr, OnConflict},
+    ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 /// The caller's latest notifications in its current organization.
@@ -70,4 +77,77 @@ pub async fn mark_read(actor: &Actor, state: &AppState, id: Option<i64>) -> Resu
         }
     }
     Ok(txn.commit().await?)
+}
+
+/// The caller's e-mail choice for each topic (at once, unless they chose
+/// otherwise). A user's choice holds in every organization they belong to.
+#[tracing::instrument(skip_all, fields(user = actor.user_id().0))]
+pub async fn mail_preferences(
+    actor: &Actor,
+    state: &AppState,
+) -> Result<MailPreferences, AppError> {
+    let chosen = access::mail_preferences_mine(actor).all(&state.db).await?;
+    Ok(MailPreferences {
+        topics: MailTopic::ALL
+            .into_iter()
+            .map(|t| {
+                let d = chosen
+                    .iter()
+                    .find(|p| p.topic == t)
+                    .map_or(MailDelivery::default(), |p| p.delivery);
+                (t, d)
+            })
+            .collect(),
+    })
+}
+
+/// Sets the caller's e-mail choice for every topic given; the others stay.
+#[tracing::instrument(skip_all, fields(user = actor.user_id().0))]
+pub async fn set_mail_preferences(
+    actor: &Actor,
+    state: &AppState,
+    choices: &[(MailTopic, MailDelivery)],
+) -> Result<MailPreferences, AppError> {
+    let before = mail_preferences(actor, state).await?;
+    let txn = db::write_txn(&state.writer).await?;
+    for &(topic, delivery) in choices {
+        mail_preference::Entity::insert(mail_preference::ActiveModel {
+            user_id: Set(actor.user_id()),
+            topic: Set(topic),
+            delivery: Set(delivery),
+            updated_at: Set(state.clock.now()),
+        })
+        .on_conflict(
+            OnConflict::columns([
+                mail_preference::Column::UserId,
+                mail_preference::Column::Topic,
+            ])
+            .update_columns([
+                mail_preference::Column::Delivery,
+                mail_preference::Column::UpdatedAt,
+            ])
+            .to_owned(),
+        )
+        .exec_without_returning(&txn)
+        .await?;
+    }
+    let as_json = |p: &[(MailTopic, MailDelivery)]| {
+        serde_json::Value::Object(
+            p.iter()
+                .map(|(t, d)| (t.as_str().to_string(), d.as_str().into()))
+                .collect(),
+        )
+    };
+    audit::by_actor(
+        &txn,
+        actor,
+        "account.mail_preferences",
+        "user",
+        actor.user_id().0,
+        Some(as_json(&before.topics)),
+        Some(as_json(choices)),
+    )
+    .await?;
+    txn.commit().await?;
+    mail_preferences(actor, state).await
 }

@@ -5,8 +5,8 @@
 use super::catalogs;
 use super::profiles::{draft, immutable};
 use crate::model::{
-    parse_level, parse_name, select_for_sl, AppError, CatalogId, ComponentType, Party, Permission,
-    ProfileId, ProfileItemId, ProfileStatus, TargetKind,
+    parse_level, parse_name, parse_weight, select_for_sl, AppError, CatalogId, ComponentType,
+    ItemChanges, Parsed, Party, Permission, ProfileId, ProfileItemId, ProfileStatus, TargetKind,
 };
 use crate::server::{
     access, audit, db,
@@ -243,15 +243,7 @@ pub async fn update_item(
     let section = parse_name("section", input.section, 200)?;
     let target = parse_level("target", input.target)?;
     let party = Party::parse(input.responsible_party)?;
-    let weight = match input.weight.trim().parse::<i16>() {
-        Ok(w @ 0..=100) => w,
-        _ => {
-            return Err(AppError::invalid(
-                "weight",
-                "Use a whole number from 0 to 100.",
-            ))
-        }
-    };
+    let weight = parse_weight(input.weight)?;
     let parameters = input.parameters.trim();
     if parameters.chars().count() > 2000 {
         return Err(AppError::invalid(
@@ -281,6 +273,82 @@ pub async fn update_item(
     )
     .await?;
     Ok(txn.commit().await?)
+}
+
+/// Sets the same target, party, weight or evidence flag on several items of
+/// one draft at once: all of them or, when one is not (or no longer) in the
+/// profile, none. One audit event lists each item before and after.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, id = ?id, items = item_ids.len()))]
+pub async fn bulk_update(
+    actor: &Actor,
+    state: &AppState,
+    id: ProfileId,
+    item_ids: &[ProfileItemId],
+    changes: Parsed<ItemChanges>,
+) -> Result<usize, AppError> {
+    actor.require(Permission::EditProfiles)?;
+    let mut wanted: Vec<i64> = item_ids.iter().map(|i| i.0).collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    if wanted.is_empty() {
+        return Err(AppError::invalid(
+            "item_ids",
+            "Select at least one requirement to change.",
+        ));
+    }
+    if wanted.len() > crate::server::import::MAX_ROWS {
+        return Err(AppError::invalid("item_ids", "Select fewer requirements."));
+    }
+    let txn = db::write_txn(&state.writer).await?;
+    let p = draft(&txn, actor, id.0).await?;
+    let changes = changes.checked()?;
+    let items = access::items_of(&p)
+        .filter(profile_item::Column::Id.is_in(wanted.iter().copied()))
+        .order_by_asc(profile_item::Column::Position)
+        .all(&txn)
+        .await?;
+    if items.len() != wanted.len() {
+        return Err(AppError::invalid(
+            "item_ids",
+            format!(
+                "{} of the selected requirements are no longer in this profile; reload the page and select again. Nothing was changed.",
+                wanted.len() - items.len()
+            ),
+        ));
+    }
+    let mut before = Vec::with_capacity(items.len());
+    let mut after = Vec::with_capacity(items.len());
+    for item in items {
+        before.push(json!({"id": item.id, "ref": item.requirement_id, "item": item_json(&item)}));
+        let mut am: profile_item::ActiveModel = item.into();
+        if let Some(t) = changes.target {
+            am.target = Set(t);
+        }
+        if let Some(party) = changes.responsible_party {
+            am.responsible_party = Set(party);
+        }
+        if let Some(w) = changes.weight {
+            am.weight = Set(w);
+        }
+        if let Some(e) = changes.evidence_required {
+            am.evidence_required = Set(e);
+        }
+        let saved = am.update(&txn).await?;
+        after.push(json!({"id": saved.id, "ref": saved.requirement_id, "item": item_json(&saved)}));
+    }
+    let n = after.len();
+    audit::by_actor(
+        &txn,
+        actor,
+        "profile.items_bulk_updated",
+        "profile",
+        p.id,
+        Some(json!(before)),
+        Some(json!(after)),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(n)
 }
 
 #[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, item_id = ?item_id))]

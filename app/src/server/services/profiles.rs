@@ -206,7 +206,9 @@ pub(super) async fn draft<C: ConnectionTrait>(
     actor: &Actor,
     id: i64,
 ) -> Result<access::Editable<profile::Model>, AppError> {
-    let p = find_owned::<profile::Entity, _>(conn, actor, ProfileId(id)).await?;
+    // Locked: publishing takes the same lock, so no edit lands in a version
+    // after it was published.
+    let p = access::find_owned_for_update::<profile::Entity, _>(conn, actor, ProfileId(id)).await?;
     if p.status != ProfileStatus::Draft {
         return Err(immutable(&p));
     }

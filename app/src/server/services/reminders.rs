@@ -41,14 +41,16 @@ struct Due {
 }
 
 /// One run with the job's lease: nothing happens when another instance
-/// holds it. Returns the reminders this instance sent.
+/// holds it. Returns the reminders and daily summaries this instance sent.
 pub async fn run_once(state: &AppState, instance: &str) -> Result<usize, AppError> {
     if !take_lease(state, instance).await? {
         return Ok(0);
     }
     let sent = send_due(state, instance).await;
+    // The daily summaries ride on the same lease and schedule.
+    let digests = notify::send_digests(state, instance).await;
     release_lease(state, instance).await?;
-    sent
+    Ok(sent? + digests?)
 }
 
 async fn take_lease(state: &AppState, instance: &str) -> Result<bool, AppError> {

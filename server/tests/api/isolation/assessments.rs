@@ -51,6 +51,29 @@ pub(super) fn assessment_cases(c: Caller, ids: &Ids) -> Vec<Case> {
             ]),
             expect(c, 404, &[]),
         ),
+        (
+            // A past due date: refused after the checks of who may send.
+            "send_assessments",
+            a(&[
+                ("engagement_id", &ids.alpha_engagement),
+                ("profile_id", &ids.alpha_profile),
+                ("sends[0][supplier_org_id]", "1"),
+                ("sends[0][due_on]", "2020-01-01"),
+                ("message", ""),
+            ]),
+            expect(c, 404, &alpha_managers(422)),
+        ),
+        (
+            "send_assessments",
+            a(&[
+                ("engagement_id", &ids.beta_engagement),
+                ("profile_id", &ids.beta_profile),
+                ("sends[0][supplier_org_id]", "1"),
+                ("sends[0][due_on]", "2099-01-01"),
+                ("message", ""),
+            ]),
+            expect(c, 404, &[]),
+        ),
         ("list_assessments", a(&[]), expect(c, 200, &[])),
         (
             "get_assessment",

@@ -137,6 +137,13 @@ pub(super) fn commitment_cases(c: Caller, ids: &Ids) -> Vec<Case> {
         ),
         ("mark_notifications_read", a(&[]), expect(c, 200, &[])),
         ("get_reminder_days", a(&[]), expect(c, 200, &[])),
+        // One's own e-mail choices: every signed-in user, nobody else's.
+        ("get_mail_preferences", a(&[]), expect(c, 200, &[])),
+        (
+            "set_mail_preferences",
+            a(&[("matrix", "daily")]),
+            expect(c, 200, &[]),
+        ),
         (
             "set_reminder_days",
             a(&[("days", "30, 7, 1")]),

@@ -188,6 +188,52 @@ pub(super) fn profile_cases(c: Caller, ids: &Ids) -> Vec<Case> {
             expect(c, 404, &[]),
         ),
         (
+            "bulk_update_profile_items",
+            a(&[
+                ("profile_id", &ids.alpha_profile),
+                ("item_ids[0]", &ids.alpha_item),
+                ("target", "2"),
+                ("responsible_party", ""),
+                ("weight", "3"),
+                ("evidence_required", "yes"),
+            ]),
+            expect(
+                c,
+                404,
+                &[(Alpha(Role::Admin), 200), (Alpha(Role::Contributor), 200)],
+            ),
+        ),
+        (
+            // Another tenant's item slipped into one's own profile: not in it.
+            "bulk_update_profile_items",
+            a(&[
+                ("profile_id", &ids.alpha_profile),
+                ("item_ids[0]", &ids.alpha_item),
+                ("item_ids[1]", &ids.beta_item),
+                ("target", "1"),
+                ("responsible_party", ""),
+                ("weight", ""),
+                ("evidence_required", ""),
+            ]),
+            expect(
+                c,
+                404,
+                &[(Alpha(Role::Admin), 422), (Alpha(Role::Contributor), 422)],
+            ),
+        ),
+        (
+            "bulk_update_profile_items",
+            a(&[
+                ("profile_id", &ids.beta_profile),
+                ("item_ids[0]", &ids.beta_item),
+                ("target", "1"),
+                ("responsible_party", ""),
+                ("weight", ""),
+                ("evidence_required", ""),
+            ]),
+            expect(c, 404, &[]),
+        ),
+        (
             "move_profile_item",
             a(&[("item_id", &ids.alpha_item), ("direction", "down")]),
             expect(
