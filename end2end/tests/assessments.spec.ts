@@ -50,6 +50,10 @@ test('an owner sends a questionnaire to two suppliers; one answers in the browse
   await editor.getByLabel('Capability security level (SL-C)').selectOption('2');
   await expect(editor.getByTestId('save-state')).toHaveText('Saved (version 3).');
   await expect(row.getByTestId('compliance')).toHaveText('Meets');
+  // Delegated to a colleague: the choice says it was saved.
+  await editor.getByLabel('Assigned to').selectOption({ label: demo.helixAdmin.name });
+  await expect(editor.getByTestId('saved')).toHaveText('Assignment saved ✓');
+  await expect(row).toContainText(demo.helixAdmin.name);
   // Evidence: a PDF; a file whose content is not what its name says is refused.
   await editor.getByText('Add a file').click();
   const file = editor.getByLabel(/^File/);

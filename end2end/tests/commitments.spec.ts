@@ -72,6 +72,7 @@ test('flow 5: the matrix is agreed once a disagreement is resolved; a planned an
   await expect(assign.getByLabel('How it is shared')).toHaveValue('Helix enforces roles in the device; Northwind assigns them');
   await assign.getByRole('button', { name: 'Save' }).click();
   await expect(owner.getByTestId('matrix-agreed')).toContainText('Agreed by both sides');
+  await expect(owner.getByTestId('saved').filter({ hasText: 'Saved' })).toContainText('The row shows the new responsibility');
   await owner.locator('input[data-state="agreed"]').check();
   await expect(matrix.locator('tbody tr:visible')).toHaveCount(5);
 
@@ -85,6 +86,7 @@ test('flow 5: the matrix is agreed once a disagreement is resolved; a planned an
   await expect(commitment.getByTestId('commitment-status')).toHaveText('Proposed');
   await commitment.getByRole('button', { name: 'Agree' }).click();
   await expect(commitment.getByTestId('commitment-status')).toHaveText('Agreed');
+  await expect(owner.getByTestId('saved')).toContainText('Saved ✓');
 
   // The reminder job finds it due within a week: Helix's people are told,
   // Northwind's are not.

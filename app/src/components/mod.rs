@@ -139,6 +139,20 @@ where
     form
 }
 
+/// What an inline save says once it succeeded (a live region, so it is
+/// heard as well as seen), until the next try.
+pub fn saved_note<T, S>(value: S, text: &'static str) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+{
+    view! {
+        <span class="saved small" role="status" data-testid="saved">
+            {move || matches!(value.get(), Some(Ok(_))).then_some(text)}
+        </span>
+    }
+}
+
 /// The outcome of a server action as a message under its form.
 pub fn action_error<T, S>(value: S) -> impl IntoView
 where

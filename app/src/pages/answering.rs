@@ -7,7 +7,7 @@ use crate::api::engagements::{
     answer_history, get_assessment, preview_answer_sheet, upload_evidence, AddEvidenceCertificate,
     AddEvidenceLink, AssignAnswer, RemoveEvidence, SaveAnswer,
 };
-use crate::components::{action_error, submit_upload, ErrorBox, ImportErrors};
+use crate::components::{action_error, saved_note, submit_upload, ErrorBox, ImportErrors};
 use crate::model::{
     AnswerDto, AnswerFields, AppError, AssessmentId, Compliance, EvidenceDto, SaveOutcome,
     TargetKind, UserId,
@@ -207,6 +207,7 @@ fn Assign(
                 <option value="">"Nobody"</option>
                 {colleagues.get_value().into_iter().map(|(u, n)| { let n2 = n.clone(); view! { <option value=u.to_string() selected=move || assignee.get().as_deref() == Some(n2.as_str())>{n}</option> } }).collect_view()}
             </select>
+            {saved_note(assign.value(), "Assignment saved ✓")}
             {action_error(assign.value())}
         </div>
     }

@@ -4,7 +4,7 @@
 use crate::api::commitments::{
     list_commitments, CommitmentAction as CommitmentActionFn, CreateCommitment,
 };
-use crate::components::{action_error, field_error, ErrorBox};
+use crate::components::{action_error, field_error, saved_note, ErrorBox};
 use crate::model::{CommitmentAction, CommitmentDto, CommitmentId, EngagementId};
 use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;
@@ -64,6 +64,7 @@ pub fn CommitmentsPage() -> impl IntoView {
             }).collect_view()}
         </fieldset>
         {action_error(act.value())}
+        <p>{saved_note(act.value(), "Saved ✓ The commitment's status below is up to date; the other side is told.")}</p>
         {move || acting.get().map(|(id, a, title)| view! { <ActPanel id=id action=a title=title act=act acting=acting/> })}
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {

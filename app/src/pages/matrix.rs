@@ -3,7 +3,7 @@
 
 use super::commitments::close_when_done;
 use crate::api::commitments::{get_matrix, AssignResponsibility, RespondResponsibility};
-use crate::components::{action_error, field_error, use_me, ErrorBox};
+use crate::components::{action_error, field_error, saved_note, use_me, ErrorBox};
 use crate::model::{Duty, EngagementId, Matrix, MatrixCell, Permission, RowState, Side, Stance};
 use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;
@@ -115,6 +115,10 @@ fn matrix_view(
             })
         })}
         {action_error(respond.value())}
+        <p class="no-print">
+            {saved_note(assign.value(), "Saved ✓ The row shows the new responsibility; the suppliers concerned see it in their column.")}
+            {saved_note(respond.value(), "Saved ✓ The asset owner sees your answer in the matrix.")}
+        </p>
         <table class="table matrix responsibility" data-testid="matrix">
             <thead>
                 <tr>

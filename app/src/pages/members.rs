@@ -4,7 +4,9 @@ use crate::api::organization::{
     list_invitations, list_members, storage_usage, ChangeMemberRole, InviteMember, RenewInvitation,
     RevokeInvitation, SetMemberActive,
 };
-use crate::components::{action_error, clears_on_success, field_error, use_me, ErrorBox};
+use crate::components::{
+    action_error, clears_on_success, field_error, saved_note, use_me, ErrorBox,
+};
 use crate::model::{AppError, InvitationStatus, LinkSent, MemberDto, Permission, Role};
 use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;
@@ -59,6 +61,10 @@ pub fn MembersPage() -> impl IntoView {
         <Title text="Members"/>
         <h1>"Members of " {me.org_name.clone()}</h1>
         {row_errors}
+        <p>
+            {saved_note(change_role.value(), "Role changed ✓ It applies from the member's next click.")}
+            {saved_note(set_active.value(), "Saved ✓")}
+        </p>
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match members.await {

@@ -258,7 +258,30 @@ async fn seed_profiles(state: &AppState, owner: crate::model::OrgId) -> Result<(
     .await?;
     profiles::publish(&actor, state, quick).await?;
     seed_engagement(state, &actor, edr, quick).await?;
-    seed_commitments(state, &actor, quick).await
+    seed_commitments(state, &actor, quick).await?;
+    seed_mail_choices(state, actor.org_id()).await
+}
+
+/// Rahul, the reviewer, reads questionnaire and review news once a day.
+async fn seed_mail_choices(
+    state: &AppState,
+    northwind: crate::model::OrgId,
+) -> Result<(), AppError> {
+    use crate::model::{MailDelivery, MailTopic};
+    let rahul = super::session::actor_for(state, "rahul.reviewer@northwind.example", northwind)
+        .await?
+        .map(|a| a.with_request(seeding()))
+        .ok_or(AppError::NotFound)?;
+    super::services::notifications::set_mail_preferences(
+        &rahul,
+        state,
+        &[
+            (MailTopic::Questionnaires, MailDelivery::Daily),
+            (MailTopic::Reviews, MailDelivery::Daily),
+        ],
+    )
+    .await?;
+    Ok(())
 }
 
 /// "Remote maintenance access 2026": Ostrava has answered the quick check
@@ -480,18 +503,21 @@ async fn seed_engagement(
     )
     .await?;
     let msg = "Please answer before the tender closes; attach certificates where you have them.";
-    let to_helix =
-        engagements::send_assessment(owner, state, e, helix.0, edr, SendInput::parse(&due, msg)?)
-            .await?;
-    engagements::send_assessment(
+    // One step sends the profile to both, Ostrava with a week longer.
+    let due_on = state.clock.today() + chrono::Days::new(45);
+    let sent = engagements::send_assessments(
         owner,
         state,
         e,
-        ostrava.0,
         edr,
-        SendInput::parse(&due, msg)?,
+        &[
+            (helix.0, due_on),
+            (ostrava.0, due_on + chrono::Days::new(7)),
+        ],
+        msg,
     )
     .await?;
+    let to_helix = sent[0];
     engagements::send_assessment(owner, state, e, helix.0, quick, SendInput::parse(&due, "")?)
         .await?;
 

@@ -110,6 +110,40 @@ async fn demo_data_seeds_once_and_every_demo_login_works(b: Backend) {
         .await;
     let (_, n) = app.call(&reviewer, "list_notifications", &[]).await;
     assert!(n.to_string().contains("Overdue commitment"), "{n}");
+    // Rahul reads questionnaire and review news in a daily summary.
+    let (_, prefs) = app.call(&reviewer, "get_mail_preferences", &[]).await;
+    assert_eq!(
+        prefs["topics"][0],
+        serde_json::json!(["questionnaires", "daily"]),
+        "{prefs}"
+    );
+    assert_eq!(
+        prefs["topics"][1],
+        serde_json::json!(["reviews", "daily"]),
+        "{prefs}"
+    );
+    // The embedded-controller profile went to both suppliers in one step,
+    // Ostrava with a week longer.
+    let (_, e) = app
+        .call(
+            &owner,
+            "get_engagement",
+            &[("engagement_id", &scada["id"].to_string())],
+        )
+        .await;
+    let due = |who: &str| {
+        e["assessments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["supplier"] == who && a["profile"] == "Embedded controller, SL-T 2")
+            .map(|a| a["due_on"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    let (h, o) = (due("Helix Controls"), due("Ostrava Automation"));
+    let days = chrono::NaiveDate::parse_from_str(&o, "%Y-%m-%d").unwrap()
+        - chrono::NaiveDate::parse_from_str(&h, "%Y-%m-%d").unwrap();
+    assert_eq!(days.num_days(), 7, "{h} {o}");
     let ostrava = DEMO_LOGINS
         .iter()
         .find(|l| l.org == "Ostrava Automation")
