@@ -1,10 +1,5 @@
 import { Locator, Page } from '@playwright/test';
-import { demo, hydrated, login, expect, test } from './helpers';
-
-function inDays(n: number) {
-  const d = new Date(Date.now() + n * 86400000);
-  return d.toISOString().slice(0, 10);
-}
+import { answerMet, demo, hydrated, login, sendQuickCheckToHelix, expect, test } from './helpers';
 
 /** Presses Tab until `target` has the keyboard focus (at most `max` times),
  * and checks that the focus can be seen there. */
@@ -27,24 +22,12 @@ test('a supplier answers one requirement and submits with the keyboard alone', a
   // Set-up through the API: a questionnaire with four of five answers given.
   const owner = await (await browser.newContext()).newPage();
   await login(owner, demo.ownerAdmin);
-  const eng = await (await owner.request.post('/api/create_engagement', { form: { name: `Keyboard tender ${Date.now()}`, description: '' } })).json();
-  const suppliers = await (await owner.request.post('/api/list_suppliers')).json();
-  const helixOrg = suppliers.find((s: any) => s.name === 'Helix Controls').org_id;
-  const profiles = await (await owner.request.post('/api/list_profiles')).json();
-  const quick = profiles.find((p: any) => p.name === 'Remote access quick check' && p.status === 'published').id;
-  const sent = await owner.request.post('/api/send_assessment', { form: { engagement_id: String(eng), supplier_org_id: String(helixOrg), profile_id: String(quick), due_on: inDays(30), message: '' } });
-  expect(sent.status()).toBe(200);
-  const assessment = String(await sent.json());
+  const { assessment } = await sendQuickCheckToHelix(owner, `Keyboard tender ${Date.now()}`, 30);
   const page = await (await browser.newContext()).newPage();
   await login(page, demo.helixContributor);
   const data = await (await page.request.post('/api/get_assessment', { form: { assessment_id: assessment } })).json();
   const last = data.answers[data.answers.length - 1];
-  for (const a of data.answers.slice(0, -1)) {
-    const r = await page.request.post('/api/save_answer', {
-      form: { answer_id: String(a.id), version: String(a.version), 'answer[compliance]': 'meets', 'answer[claimed_level]': '2', 'answer[planned_on]': '', 'answer[countermeasure]': '', 'answer[na_reason]': '', 'answer[other_party]': '', 'answer[statement]': 'Done', 'answer[responsibility_accepted]': 'yes' },
-    });
-    expect(r.status()).toBe(200);
-  }
+  await answerMet(page, data.answers.slice(0, -1));
   await page.request.post('/api/add_evidence_link', { form: { answer_id: String(data.answers[0].id), title: 'Policy', url: 'https://helix.example/p' } });
 
   // From here on, only the keyboard.

@@ -1,9 +1,4 @@
-import { demo, hydrated, login, submitAnswers, expect, test } from './helpers';
-
-function inDays(n: number) {
-  const d = new Date(Date.now() + n * 86400000);
-  return d.toISOString().slice(0, 10);
-}
+import { answerMet, demo, hydrated, inDays, login, sendQuickCheckToHelix, submitAnswers, expect, test } from './helpers';
 
 test('an owner sends a questionnaire to two suppliers; one answers in the browser with evidence and submits; the other cannot look', async ({ browser }) => {
   const ownerPage = await (await browser.newContext()).newPage();
@@ -180,23 +175,11 @@ test('a reviewer asks for clarification with shared and internal comments; the s
   // Set-up through the API of the signed-in sessions: sent, answered, submitted.
   const owner = await (await browser.newContext()).newPage();
   await login(owner, demo.ownerAdmin);
-  const eng = await (await owner.request.post('/api/create_engagement', { form: { name: `Review tender ${Date.now()}`, description: '' } })).json();
-  const suppliers = await (await owner.request.post('/api/list_suppliers')).json();
-  const helixOrg = suppliers.find((s: any) => s.name === 'Helix Controls').org_id;
-  const profiles = await (await owner.request.post('/api/list_profiles')).json();
-  const quick = profiles.find((p: any) => p.name === 'Remote access quick check' && p.status === 'published').id;
-  const sent = await owner.request.post('/api/send_assessment', { form: { engagement_id: String(eng), supplier_org_id: String(helixOrg), profile_id: String(quick), due_on: inDays(30), message: '' } });
-  expect(sent.status()).toBe(200);
-  const assessment = String(await sent.json());
+  const { assessment } = await sendQuickCheckToHelix(owner, `Review tender ${Date.now()}`, 30);
   const helix = await (await browser.newContext()).newPage();
   await login(helix, demo.helixContributor);
   const data = await (await helix.request.post('/api/get_assessment', { form: { assessment_id: assessment } })).json();
-  for (const a of data.answers) {
-    const r = await helix.request.post('/api/save_answer', {
-      form: { answer_id: String(a.id), version: String(a.version), 'answer[compliance]': 'meets', 'answer[claimed_level]': '2', 'answer[planned_on]': '', 'answer[countermeasure]': '', 'answer[na_reason]': '', 'answer[other_party]': '', 'answer[statement]': 'Done', 'answer[responsibility_accepted]': 'yes' },
-    });
-    expect(r.status()).toBe(200);
-  }
+  await answerMet(helix, data.answers);
   await helix.request.post('/api/add_evidence_link', { form: { answer_id: String(data.answers[0].id), title: 'Policy', url: 'https://helix.example/p' } });
   expect((await helix.request.post('/api/submit_assessment', { form: { assessment_id: assessment } })).status()).toBe(200);
 

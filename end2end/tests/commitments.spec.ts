@@ -1,9 +1,4 @@
-import { demo, hydrated, login, expect, test } from './helpers';
-
-function inDays(n: number) {
-  const d = new Date(Date.now() + n * 86400000);
-  return d.toISOString().slice(0, 10);
-}
+import { demo, hydrated, inDays, login, sendQuickCheckToHelix, expect, test } from './helpers';
 
 test('flow 5: the matrix is agreed once a disagreement is resolved; a planned answer becomes a commitment, closed with evidence and verified; the reminder reaches the supplier', async ({ browser }) => {
   // Set-up through the API of the signed-in sessions: an engagement with
@@ -11,14 +6,7 @@ test('flow 5: the matrix is agreed once a disagreement is resolved; a planned an
   const owner = await (await browser.newContext()).newPage();
   await login(owner, demo.ownerAdmin);
   const name = `Flow five ${Date.now()}`;
-  const eng = String(await (await owner.request.post('/api/create_engagement', { form: { name, description: '' } })).json());
-  const suppliers = await (await owner.request.post('/api/list_suppliers')).json();
-  const helixOrg = suppliers.find((s: any) => s.name === 'Helix Controls').org_id;
-  const profiles = await (await owner.request.post('/api/list_profiles')).json();
-  const quick = profiles.find((p: any) => p.name === 'Remote access quick check' && p.status === 'published').id;
-  const sent = await owner.request.post('/api/send_assessment', { form: { engagement_id: eng, supplier_org_id: String(helixOrg), profile_id: String(quick), due_on: inDays(60), message: '' } });
-  expect(sent.status()).toBe(200);
-  const assessment = String(await sent.json());
+  const { engagement: eng, assessment } = await sendQuickCheckToHelix(owner, name, 60);
   const helix = await (await browser.newContext()).newPage();
   await login(helix, demo.helixContributor);
   const data = await (await helix.request.post('/api/get_assessment', { form: { assessment_id: assessment } })).json();

@@ -115,3 +115,34 @@ export async function publishProfile(page: Page, version: number) {
   await page.getByTestId('publish-step').locator('summary').click();
   await page.getByRole('button', { name: `Yes, publish version ${version}` }).click();
 }
+
+/** A date `n` days from today, as a date field takes it. */
+export function inDays(n: number) {
+  const d = new Date(Date.now() + n * 86400000);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Through the owner's signed-in session: a new engagement named `name`,
+ * with the demo's "Remote access quick check" sent to Helix, due in
+ * `dueInDays`. Returns the engagement's and the assessment's ids. */
+export async function sendQuickCheckToHelix(owner: Page, name: string, dueInDays: number) {
+  const eng = String(await (await owner.request.post('/api/create_engagement', { form: { name, description: '' } })).json());
+  const suppliers = await (await owner.request.post('/api/list_suppliers')).json();
+  const helixOrg = suppliers.find((s: any) => s.name === 'Helix Controls').org_id;
+  const profiles = await (await owner.request.post('/api/list_profiles')).json();
+  const quick = profiles.find((p: any) => p.name === 'Remote access quick check' && p.status === 'published').id;
+  const sent = await owner.request.post('/api/send_assessment', { form: { engagement_id: eng, supplier_org_id: String(helixOrg), profile_id: String(quick), due_on: inDays(dueInDays), message: '' } });
+  expect(sent.status()).toBe(200);
+  return { engagement: eng, assessment: String(await sent.json()) };
+}
+
+/** Through the supplier's signed-in session: each answer saved as met at
+ * level 2, with a statement and the responsibility accepted. */
+export async function answerMet(supplier: Page, answers: any[]) {
+  for (const a of answers) {
+    const r = await supplier.request.post('/api/save_answer', {
+      form: { answer_id: String(a.id), version: String(a.version), 'answer[compliance]': 'meets', 'answer[claimed_level]': '2', 'answer[planned_on]': '', 'answer[countermeasure]': '', 'answer[na_reason]': '', 'answer[other_party]': '', 'answer[statement]': 'Done', 'answer[responsibility_accepted]': 'yes' },
+    });
+    expect(r.status()).toBe(200);
+  }
+}

@@ -156,20 +156,7 @@ pub async fn send_digests(state: &AppState, instance: &str) -> Result<usize, App
     let mut sent = 0;
     for uid in users {
         let txn = db::write_txn(&state.writer).await?;
-        let claimed = reminder_claim::Entity::insert(reminder_claim::ActiveModel {
-            claim_key: Set(format!("digest:{uid}:{today}")),
-            claimed_by: Set(instance.chars().take(100).collect()),
-            claimed_at: Set(state.clock.now()),
-            ..Default::default()
-        })
-        .on_conflict(
-            OnConflict::column(reminder_claim::Column::ClaimKey)
-                .do_nothing()
-                .to_owned(),
-        )
-        .exec_without_returning(&txn)
-        .await?;
-        if claimed != 1 {
+        if !claim_once(&txn, state, &format!("digest:{uid}:{today}"), instance).await? {
             continue;
         }
         // access: allow — system job: this user's waiting notifications.
@@ -214,6 +201,32 @@ pub async fn send_digests(state: &AppState, instance: &str) -> Result<usize, App
         txn.commit().await?;
     }
     Ok(sent)
+}
+
+/// Claims `key` for good, inside the caller's transaction: true for the one
+/// caller (of every replica) whose claim landed, false for everyone after.
+/// A job that must do something once (a reminder, a day's summary) claims
+/// it in the transaction that does it.
+pub async fn claim_once<C: ConnectionTrait>(
+    conn: &C,
+    state: &AppState,
+    key: &str,
+    instance: &str,
+) -> Result<bool, AppError> {
+    let claimed = reminder_claim::Entity::insert(reminder_claim::ActiveModel {
+        claim_key: Set(key.to_string()),
+        claimed_by: Set(instance.chars().take(100).collect()),
+        claimed_at: Set(state.clock.now()),
+        ..Default::default()
+    })
+    .on_conflict(
+        OnConflict::column(reminder_claim::Column::ClaimKey)
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(conn)
+    .await?;
+    Ok(claimed == 1)
 }
 
 /// One line and link per notification, oldest first.

@@ -126,20 +126,7 @@ pub async fn send_due(state: &AppState, instance: &str) -> Result<usize, AppErro
     due.retain(|d| !claimed.contains(&d.key));
     for d in due {
         let txn = db::write_txn(&state.writer).await?;
-        let claimed = reminder_claim::Entity::insert(reminder_claim::ActiveModel {
-            claim_key: sea_orm::Set(d.key.clone()),
-            claimed_by: sea_orm::Set(instance.chars().take(100).collect()),
-            claimed_at: sea_orm::Set(state.clock.now()),
-            ..Default::default()
-        })
-        .on_conflict(
-            OnConflict::column(reminder_claim::Column::ClaimKey)
-                .do_nothing()
-                .to_owned(),
-        )
-        .exec_without_returning(&txn)
-        .await?;
-        if claimed == 1 {
+        if notify::claim_once(&txn, state, &d.key, instance).await? {
             let to = notify::recipients(&txn, d.org, d.roles).await?;
             notify::notify(
                 &txn,
