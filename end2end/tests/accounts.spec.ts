@@ -172,3 +172,29 @@ test('each user chooses which notifications also come by e-mail, and when', asyn
   await expect(prefs.getByLabel('Responsibility matrix')).toHaveValue('never');
   await expect(prefs.getByLabel('Questionnaires')).toHaveValue('immediate');
 });
+
+test('a user sees where they are signed in and ends the other sessions', async ({ browser }) => {
+  const laptop = await (await browser.newContext()).newPage();
+  await login(laptop, demo.deltaAdmin);
+  const phone = await (await browser.newContext({ userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0' })).newPage();
+  await login(phone, demo.deltaAdmin);
+  await laptop.goto('/account');
+  await hydrated(laptop);
+  const sessions = laptop.getByTestId('sessions');
+  await expect(sessions.getByTestId('this-session')).toHaveCount(1);
+  await expect(sessions.locator('tbody tr', { hasText: 'Firefox on Windows' })).toHaveCount(1);
+  await sessions.getByRole('button', { name: 'End the session of Firefox on Windows from 127.0.0.1' }).click();
+  await expect(sessions.getByTestId('session-ended')).toContainText('Session ended');
+  await expect(sessions.locator('tbody tr', { hasText: 'Firefox on Windows' })).toHaveCount(0);
+  // That browser is signed out at once.
+  await phone.goto('/account');
+  await expect(phone).toHaveURL(/\/login/);
+  // Ending all the others leaves only this one.
+  const others = sessions.getByTestId('end-others');
+  if (await others.count()) {
+    await others.click();
+    await expect(sessions.getByTestId('sessions-ended')).toContainText('ended');
+  }
+  await expect(sessions.locator('tbody tr')).toHaveCount(1);
+  await expect(sessions.getByTestId('this-session')).toBeVisible();
+});

@@ -20,6 +20,7 @@ mod m20261203_000011_blobs;
 mod m20261203_000012_audit_key;
 mod m20261204_000013_partner_invitations;
 mod m20261206_000014_mail_preferences;
+mod m20261206_000015_session_devices;
 
 pub struct Migrator;
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000012_audit_key::Migration),
             Box::new(m20261204_000013_partner_invitations::Migration),
             Box::new(m20261206_000014_mail_preferences::Migration),
+            Box::new(m20261206_000015_session_devices::Migration),
         ]
     }
 }

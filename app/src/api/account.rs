@@ -1,11 +1,11 @@
 //! The signed-in user: who they are, their password, switching organization;
 //! and the anonymous flows that lead to an account (invitations, reset).
 
-use crate::model::{AppError, InvitationPreview, Me, OrgId, PartnerInvitationPreview};
+use crate::model::{AppError, InvitationPreview, Me, OrgId, PartnerInvitationPreview, SessionDto};
 #[cfg(feature = "ssr")]
 use crate::server::{
     respond::{as_actor, as_anyone},
-    services::{auth, invitations, partners},
+    services::{auth, invitations, partners, sessions},
 };
 use leptos::prelude::*;
 
@@ -33,6 +33,24 @@ pub async fn change_password(
         auth::change_password(&actor, &state, &current_password, &new_password).await
     })
     .await
+}
+
+/// Where the caller is signed in: their sessions, the current one marked.
+#[server(endpoint = "list_sessions")]
+pub async fn list_sessions() -> Result<Vec<SessionDto>, AppError> {
+    as_actor(|actor, state| async move { sessions::list(&actor, &state).await }).await
+}
+
+/// Ends one of the caller's other sessions, by the reference the list gave.
+#[server(endpoint = "end_session")]
+pub async fn end_session(session: String) -> Result<(), AppError> {
+    as_actor(|actor, state| async move { sessions::end(&actor, &state, &session).await }).await
+}
+
+/// Ends every session of the caller but this one; returns how many.
+#[server(endpoint = "end_other_sessions")]
+pub async fn end_other_sessions() -> Result<u64, AppError> {
+    as_actor(|actor, state| async move { sessions::end_others(&actor, &state).await }).await
 }
 
 #[server(endpoint = "request_password_reset")]

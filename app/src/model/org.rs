@@ -244,6 +244,59 @@ pub struct OrgChoice {
     pub role: Role,
 }
 
+/// One of the signed-in user's sessions, as their account page lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionDto {
+    /// A short reference, enough to end it (never the session's token).
+    pub id: String,
+    pub organization: String,
+    pub started: String,
+    pub last_seen: String,
+    pub client_addr: String,
+    pub browser: String,
+    /// The session this list was asked from.
+    pub current: bool,
+}
+
+/// A browser's User-Agent in a few words ("Firefox on Windows"), for people
+/// who have to recognize their own sessions.
+pub fn browser_label(user_agent: &str) -> String {
+    let ua = user_agent;
+    if ua.trim().is_empty() {
+        return "Unknown browser".into();
+    }
+    let browser = [
+        ("Edg/", "Edge"),
+        ("OPR/", "Opera"),
+        ("Firefox/", "Firefox"),
+        ("Chromium/", "Chromium"),
+        ("Chrome/", "Chrome"),
+        ("Safari/", "Safari"),
+        ("curl/", "curl"),
+    ]
+    .iter()
+    .find(|(marker, _)| ua.contains(marker))
+    .map(|(_, name)| *name);
+    let os = [
+        ("Windows", "Windows"),
+        ("Android", "Android"),
+        ("iPhone", "iPhone"),
+        ("iPad", "iPad"),
+        ("Mac OS X", "macOS"),
+        ("CrOS", "ChromeOS"),
+        ("Linux", "Linux"),
+    ]
+    .iter()
+    .find(|(marker, _)| ua.contains(marker))
+    .map(|(_, name)| *name);
+    match (browser, os) {
+        (Some(b), Some(o)) => format!("{b} on {o}"),
+        (Some(b), None) => b.to_string(),
+        (None, Some(o)) => format!("A browser on {o}"),
+        (None, None) => ua.chars().take(60).collect(),
+    }
+}
+
 /// Who is signed in, in which organization.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Me {
@@ -580,5 +633,25 @@ mod tests {
         assert!(parse_name("name", "   ", 10).is_err());
         assert!(parse_name("name", "x".repeat(11).as_str(), 10).is_err());
         assert!(parse_name("name", "a\nb", 10).is_err());
+    }
+}
+
+#[cfg(test)]
+mod browser_tests {
+    use super::browser_label;
+
+    #[test]
+    fn browsers_are_named_in_a_few_words() {
+        for (ua, want) in [
+            ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36", "Chrome on Linux"),
+            ("Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0", "Firefox on Windows"),
+            ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36 Edg/120.0", "Edge on Windows"),
+            ("Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Safari/605.1.15", "Safari on macOS"),
+            ("curl/8.5.0", "curl"),
+            ("", "Unknown browser"),
+            ("SomethingElse/1.0", "SomethingElse/1.0"),
+        ] {
+            assert_eq!(browser_label(ua), want, "{ua}");
+        }
     }
 }

@@ -1,8 +1,9 @@
 //! The signed-in user's own account.
 
-use crate::api::account::ChangePassword;
-use crate::components::{action_error, field_error, use_me};
+use crate::api::account::{list_sessions, ChangePassword, EndOtherSessions, EndSession};
+use crate::components::{action_error, field_error, use_me, ErrorBox};
 use crate::model::{PASSWORD_MAX, PASSWORD_MIN};
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -40,6 +41,75 @@ pub fn AccountPage() -> impl IntoView {
                 })}
                 <button type="submit" class="primary">"Change password"</button>
             </ActionForm>
+        </section>
+        <Sessions/>
+    }
+}
+
+/// Where the user is signed in, and ending the sessions they do not
+/// recognize. Plain forms: works without script.
+#[component]
+fn Sessions() -> impl IntoView {
+    let end = ServerAction::<EndSession>::new();
+    let end_others = ServerAction::<EndOtherSessions>::new();
+    let list = Resource::new(
+        move || (end.version().get(), end_others.version().get()),
+        |_| list_sessions(),
+    );
+    view! {
+        <section class="card" data-testid="sessions">
+            <h2>"Where you are signed in"</h2>
+            <p class="muted">"Each browser you signed in with, as long as its session lasts. End any you do not recognize, then change your password."</p>
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match list.await {
+                        Err(e) => Either::Left(view! { <ErrorBox error=e/> }),
+                        Ok(rows) => {
+                            let others = rows.iter().filter(|r| !r.current).count();
+                            Either::Right(view! {
+                                <table class="table">
+                                    <thead><tr>
+                                        <th scope="col">"Browser"</th><th scope="col">"Address"</th><th scope="col">"Organization"</th>
+                                        <th scope="col">"Signed in"</th><th scope="col">"Last active"</th><th scope="col"><span class="sr-only">"Actions"</span></th>
+                                    </tr></thead>
+                                    <tbody>
+                                        {rows.into_iter().map(|r| view! {
+                                            <tr data-session=r.id.clone() class:current=r.current>
+                                                <td>{r.browser.clone()}</td>
+                                                <td>{r.client_addr.clone()}</td>
+                                                <td>{r.organization.clone()}</td>
+                                                <td>{r.started.clone()}</td>
+                                                <td>{r.last_seen.clone()}</td>
+                                                <td>{if r.current {
+                                                    Either::Left(view! { <strong data-testid="this-session">"This session"</strong> })
+                                                } else {
+                                                    let label = format!("End the session of {} from {}", r.browser, r.client_addr);
+                                                    let reference = r.id.clone();
+                                                    Either::Right(view! {
+                                                        <ActionForm action=end attr:class="inline">
+                                                            <input type="hidden" name="session" value=reference/>
+                                                            <button type="submit" class="small danger" aria-label=label>"End"</button>
+                                                        </ActionForm>
+                                                    })
+                                                }}</td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                                {(others > 0).then(|| view! {
+                                    <ActionForm action=end_others attr:class="inline">
+                                        <button type="submit" class="danger" data-testid="end-others">{format!("End the {} other session{}", others, if others == 1 { "" } else { "s" })}</button>
+                                    </ActionForm>
+                                })}
+                            })
+                        }
+                    }
+                })}
+            </Transition>
+            {action_error(end.value())}
+            {action_error(end_others.value())}
+            {move || end.value().get().and_then(|r| r.ok()).map(|_| view! { <p class="alert info" role="status" data-testid="session-ended">"Session ended: that browser is signed out."</p> })}
+            {move || end_others.value().get().and_then(|r| r.ok()).map(|n| view! { <p class="alert info" role="status" data-testid="sessions-ended">{format!("{n} other session{} ended.", if n == 1 { "" } else { "s" })}</p> })}
         </section>
     }
 }

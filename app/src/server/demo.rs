@@ -673,6 +673,7 @@ fn seeding() -> super::session::RequestInfo {
     super::session::RequestInfo {
         client_addr: "demo".into(),
         request_id: "demo-seed".into(),
+        user_agent: String::new(),
     }
 }
 

@@ -107,6 +107,9 @@ pub struct SessionActor(pub Option<Actor>);
 pub struct RequestInfo {
     pub client_addr: String,
     pub request_id: String,
+    /// The browser's own description (User-Agent), printable and cut short:
+    /// what the account page shows of a session.
+    pub user_agent: String,
 }
 
 impl RequestInfo {
@@ -138,9 +141,18 @@ impl RequestInfo {
             .chars()
             .take(64)
             .collect();
+        let user_agent = headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(200)
+            .collect();
         RequestInfo {
             client_addr,
             request_id,
+            user_agent,
         }
     }
 
@@ -160,6 +172,7 @@ impl RequestInfo {
         RequestInfo {
             client_addr: "unknown".into(),
             request_id: "-".into(),
+            user_agent: String::new(),
         }
     }
 }
@@ -220,7 +233,7 @@ pub async fn create<C: ConnectionTrait>(
     state: &AppState,
     user_id: UserId,
     org_id: OrgId,
-    client_addr: &str,
+    info: &RequestInfo,
 ) -> Result<String, DbErr> {
     let token = tokens::new_token();
     let now = Utc::now();
@@ -231,11 +244,19 @@ pub async fn create<C: ConnectionTrait>(
         created_at: Set(now),
         last_seen_at: Set(now),
         expires_at: Set(now + state.config.session_absolute),
-        client_addr: Set(client_addr.chars().take(64).collect()),
+        client_addr: Set(info.client_addr.chars().take(64).collect()),
+        user_agent: Set(info.user_agent.chars().take(200).collect()),
     }
     .insert(conn)
     .await?;
     Ok(token)
+}
+
+/// What a session is called outside the server: the first 16 hex digits of
+/// its stored hash. It signs nobody in (the token is not derivable from
+/// it) and is looked up only among the sessions of the user asking.
+pub fn session_ref(id_hash: &str) -> String {
+    id_hash.chars().take(16).collect()
 }
 
 pub async fn destroy<C: ConnectionTrait>(conn: &C, token: &str) -> Result<(), DbErr> {

@@ -531,3 +531,167 @@ async fn sessions_end_after_idle_and_absolute_timeouts(b: Backend) {
     }
 }
 both!(sessions_end_after_idle_and_absolute_timeouts);
+
+async fn users_see_their_sessions_and_end_the_others(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let w = World::build(&app).await;
+    let email = w.alpha.email(Role::Contributor).to_string();
+    // The first sign-in of an account tells nobody: every address is new.
+    let first = app.login(&email, PASSWORD).await;
+    let firefox = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0",
+        )
+        .build()
+        .unwrap();
+    let r = app.post_login(&firefox, &email, PASSWORD).await;
+    assert_eq!(r.headers()["location"], "/");
+    let third = app.login(&email, PASSWORD).await;
+    let admin = app.login(w.alpha.email(Role::Admin), PASSWORD).await;
+    assert!(
+        !app.mails_to(&email)
+            .await
+            .iter()
+            .any(|m| m.subject.contains("New sign-in")),
+        "no alert for addresses the account already used"
+    );
+
+    let (st, list) = app.call(&first, "list_sessions", &[]).await;
+    assert_eq!(st, StatusCode::OK, "{list}");
+    let rows = list.as_array().unwrap();
+    assert_eq!(rows.len(), 3, "{list}");
+    assert_eq!(rows.iter().filter(|r| r["current"] == true).count(), 1);
+    assert!(
+        rows.iter().any(|r| r["browser"] == "Firefox on Windows"),
+        "{list}"
+    );
+    for r in rows {
+        let id = r["id"].as_str().unwrap();
+        assert!(
+            id.len() == 16 && id.bytes().all(|b| b.is_ascii_hexdigit()),
+            "{id}"
+        );
+        assert_eq!(r["organization"], w.alpha.name.as_str());
+    }
+    let (_, theirs) = app.call(&firefox, "list_sessions", &[]).await;
+    let firefox_ref = theirs
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["current"] == true)
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let my_ref = rows.iter().find(|r| r["current"] == true).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // Another user neither sees nor ends them; made-up references are not found.
+    let (_, admins) = app.call(&admin, "list_sessions", &[]).await;
+    assert!(!admins.to_string().contains(&firefox_ref), "{admins}");
+    for (c, r) in [
+        (&admin, firefox_ref.as_str()),
+        (&first, "0123456789abcdef"),
+        (&first, "not-a-session"),
+        (&first, ""),
+    ] {
+        let (st, body) = app.call(c, "end_session", &[("session", r)]).await;
+        assert_eq!(st, StatusCode::NOT_FOUND, "{r}: {body}");
+    }
+    let (_, me) = app.call(&firefox, "me", &[]).await;
+    assert_eq!(me["email"], email.as_str(), "still signed in");
+    // The current one is ended by signing out.
+    let (st, body) = app
+        .call(&first, "end_session", &[("session", &my_ref)])
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    // Ending one signs that browser out at once.
+    let (st, body) = app
+        .call(&first, "end_session", &[("session", &firefox_ref)])
+        .await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    let (st, _) = app.call(&firefox, "me", &[]).await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    // Ending all the others leaves this one.
+    let (st, n) = app.call(&first, "end_other_sessions", &[]).await;
+    assert_eq!((st, n.as_u64()), (StatusCode::OK, Some(1)), "{n}");
+    let (st, _) = app.call(&third, "me", &[]).await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    let (_, list) = app.call(&first, "list_sessions", &[]).await;
+    assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
+    let (_, me) = app.call(&admin, "me", &[]).await;
+    assert_eq!(me["role"], "admin", "another user's sessions stay");
+    let (_, events) = app.call(&admin, "list_audit_events", &[]).await;
+    for action in ["session.ended_by_user", "session.others_ended_by_user"] {
+        assert!(
+            events
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["action"] == action),
+            "{action}: {events}"
+        );
+    }
+
+    // A sign-in from an address the account has not used before is told to
+    // its owner, once.
+    {
+        use app::server::entities::sign_in_address;
+        use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+        let uid = app::server::entities::user::Entity::find()
+            .filter(app::server::entities::user::Column::Email.eq(email.as_str()))
+            .one(&app.state.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        sign_in_address::Entity::delete_many()
+            .filter(sign_in_address::Column::UserId.eq(uid.0))
+            .exec(&app.state.db)
+            .await
+            .unwrap();
+        sign_in_address::ActiveModel {
+            user_id: Set(uid),
+            client_addr: Set("203.0.113.7".into()),
+            first_seen_at: Set(chrono::Utc::now()),
+            last_seen_at: Set(chrono::Utc::now()),
+        }
+        .insert(&app.state.db)
+        .await
+        .unwrap();
+    }
+    app.login(&email, PASSWORD).await;
+    app.login(&email, PASSWORD).await;
+    let alerts: Vec<_> = app
+        .mails_to(&email)
+        .await
+        .into_iter()
+        .filter(|m| m.subject.contains("New sign-in"))
+        .collect();
+    assert_eq!(alerts.len(), 1, "{alerts:?}");
+    assert!(alerts[0].body.contains("127.0.0.1"), "{}", alerts[0].body);
+    assert!(alerts[0].body.contains("/account"), "{}", alerts[0].body);
+
+    // A password change is told too.
+    let (st, r) = app
+        .call(
+            &first,
+            "change_password",
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", "quartz-harbor-lantern-91"),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{r}");
+    assert!(app
+        .mails_to(&email)
+        .await
+        .iter()
+        .any(|m| m.subject == "Pactline: your password was changed"));
+    app.finish().await;
+}
+both!(users_see_their_sessions_and_end_the_others);

@@ -29,7 +29,7 @@ use super::{
         answer, answer_version, assessment, assessment_gap, audit_event, catalog, comment,
         commitment, engagement, engagement_assessor, evidence, invitation, mail_preference,
         membership, notification, organization, outbox, partner_invitation, profile, profile_item,
-        requirement, responsibility, review, supplier_link,
+        requirement, responsibility, review, session, supplier_link,
     },
     Actor,
 };
@@ -179,6 +179,11 @@ pub fn notifications_mine(actor: &Actor) -> Select<notification::Entity> {
     notification::Entity::find()
         .filter(notification::Column::UserId.eq(actor.user_id().0))
         .filter(notification::Column::OrgId.eq(actor.org_id().0))
+}
+
+/// The signed-in user's own sessions, in every organization.
+pub fn sessions_mine(actor: &Actor) -> Select<session::Entity> {
+    session::Entity::find().filter(session::Column::UserId.eq(actor.user_id().0))
 }
 
 /// The signed-in user's own e-mail choices (they hold in every organization).

@@ -32,5 +32,6 @@ pub mod requirement;
 pub mod responsibility;
 pub mod review;
 pub mod session;
+pub mod sign_in_address;
 pub mod supplier_link;
 pub mod user;

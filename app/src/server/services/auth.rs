@@ -5,7 +5,7 @@ use crate::server::{
     access,
     audit::{self, Event, Who},
     db,
-    entities::{membership, organization, password_reset, user},
+    entities::{membership, organization, password_reset, sign_in_address, user},
     mail::Mail,
     password::check_policy,
     session::{self, RequestInfo},
@@ -96,7 +96,26 @@ pub async fn login(
     };
     let txn = db::write_txn(&state.writer).await?;
     throttle::succeeded(&txn, attempt).await?;
-    let token = session::create(&txn, state, user.id, m.organization_id, &info.client_addr).await?;
+    let token = session::create(&txn, state, user.id, m.organization_id, info).await?;
+    if remember_address(&txn, state, user.id, &info.client_addr).await? {
+        let body = format!(
+            "Someone signed in to your Pactline account ({}) from an address it has not been used from before: {}, {}, at {}.\n\nIf that was you, there is nothing to do. If not, change your password now and end the other sessions on your account page: {}/account\n",
+            user.email,
+            info.client_addr,
+            crate::model::browser_label(&info.user_agent),
+            super::ts(state.clock.now()),
+            state.config.base_url,
+        );
+        security_notice(
+            &txn,
+            state,
+            Some(m.organization_id),
+            &user.email,
+            "New sign-in to your Pactline account",
+            &body,
+        )
+        .await?;
+    }
     audit::record(
         &txn,
         &Who::user(&state.audit_key, user.id, &info.request_id),
@@ -112,6 +131,68 @@ pub async fn login(
     .await?;
     txn.commit().await?;
     Ok(token)
+}
+
+/// Remembers that `user` signed in from `addr`; true when the address is
+/// new to an account that has signed in before (its owner is told).
+async fn remember_address(
+    txn: &sea_orm::DatabaseTransaction,
+    state: &AppState,
+    user: crate::model::UserId,
+    addr: &str,
+) -> Result<bool, AppError> {
+    use sea_orm::sea_query::OnConflict;
+    let addr: String = addr.chars().take(64).collect();
+    // access: allow — sign-in: the account's own addresses, no actor yet.
+    let known = sign_in_address::Entity::find()
+        .filter(sign_in_address::Column::UserId.eq(user.0))
+        .all(txn)
+        .await?;
+    let now = state.clock.now();
+    sign_in_address::Entity::insert(sign_in_address::ActiveModel {
+        user_id: Set(user),
+        client_addr: Set(addr.clone()),
+        first_seen_at: Set(now),
+        last_seen_at: Set(now),
+    })
+    .on_conflict(
+        OnConflict::columns([
+            sign_in_address::Column::UserId,
+            sign_in_address::Column::ClientAddr,
+        ])
+        .update_column(sign_in_address::Column::LastSeenAt)
+        .to_owned(),
+    )
+    .exec_without_returning(txn)
+    .await?;
+    Ok(!known.is_empty() && !known.iter().any(|k| k.client_addr == addr))
+}
+
+/// A message about the account's own security (a new sign-in, a changed
+/// password): always at once, whatever the user chose for notifications.
+async fn security_notice(
+    txn: &sea_orm::DatabaseTransaction,
+    state: &AppState,
+    org: Option<OrgId>,
+    to: &str,
+    subject: &str,
+    body: &str,
+) -> Result<(), AppError> {
+    state
+        .mailer
+        .send(
+            txn,
+            org,
+            "account.security",
+            Mail {
+                to: to.to_string(),
+                subject: format!("Pactline: {subject}"),
+                body: body.to_string(),
+            },
+            body,
+        )
+        .await?;
+    Ok(())
 }
 
 /// Ends the session behind `token`, if any.
@@ -271,6 +352,24 @@ pub async fn change_password(
             before: None,
             after: Some(json!({"other_sessions_ended": ended})),
         },
+    )
+    .await?;
+    // The account's owner hears of it, wherever the change came from.
+    let body = format!(
+        "The password of your Pactline account ({}) was changed at {} from {}, {}; your other sessions were signed out.\n\nIf that was not you, reset your password at once: {}/login\n",
+        user.email,
+        super::ts(state.clock.now()),
+        info.client_addr,
+        crate::model::browser_label(&info.user_agent),
+        state.config.base_url,
+    );
+    security_notice(
+        &txn,
+        state,
+        Some(actor.org_id()),
+        &user.email,
+        "your password was changed",
+        &body,
     )
     .await?;
     Ok(txn.commit().await?)

@@ -546,8 +546,7 @@ pub async fn accept(
         },
     )
     .await?;
-    let session =
-        session::create(&txn, state, user_id, row.organization_id, &info.client_addr).await?;
+    let session = session::create(&txn, state, user_id, row.organization_id, info).await?;
     txn.commit().await?;
     Ok(session)
 }

@@ -137,6 +137,15 @@ pub(super) fn commitment_cases(c: Caller, ids: &Ids) -> Vec<Case> {
         ),
         ("mark_notifications_read", a(&[]), expect(c, 200, &[])),
         ("get_reminder_days", a(&[]), expect(c, 200, &[])),
+        // One's own sessions: every signed-in user, nobody else's (another
+        // user's reference, or one made up, is not found).
+        ("list_sessions", a(&[]), expect(c, 200, &[])),
+        (
+            "end_session",
+            a(&[("session", "0123456789abcdef")]),
+            expect(c, 404, &[]),
+        ),
+        ("end_other_sessions", a(&[]), expect(c, 200, &[])),
         // One's own e-mail choices: every signed-in user, nobody else's.
         ("get_mail_preferences", a(&[]), expect(c, 200, &[])),
         (
