@@ -75,6 +75,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=pages::NotFound>
                 <Route path=path!("/login") view=pages::auth::LoginPage ssr=SsrMode::Async/>
+                <Route path=path!("/login/code") view=pages::auth::CodePage ssr=SsrMode::Async/>
                 <Route path=path!("/forgot") view=pages::auth::ForgotPage ssr=SsrMode::Async/>
                 <Route path=path!("/reset/:token") view=pages::auth::ResetPage ssr=SsrMode::Async/>
                 <Route path=path!("/invite/:token") view=pages::auth::AcceptInvitePage ssr=SsrMode::Async/>

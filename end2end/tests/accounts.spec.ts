@@ -1,4 +1,4 @@
-import { demo, hydrated, login, expect, test } from './helpers';
+import { checkAccessibility, demo, freshTotp, hydrated, login, totp, expect, test } from './helpers';
 
 test.describe('signing in', () => {
   for (const [key, who] of Object.entries(demo)) {
@@ -197,4 +197,50 @@ test('a user sees where they are signed in and ends the other sessions', async (
   }
   await expect(sessions.locator('tbody tr')).toHaveCount(1);
   await expect(sessions.getByTestId('this-session')).toBeVisible();
+});
+
+test('a user turns on two-step sign-in, signs in with a code, and turns it off with a recovery code', async ({ page }) => {
+  test.setTimeout(120_000);
+  const who = demo.deltaContributor;
+  await login(page, who);
+  await page.goto('/account');
+  await hydrated(page);
+  const card = page.getByTestId('second-factor');
+  await card.getByRole('button', { name: 'Set up two-step sign-in' }).click();
+  await expect(card.getByTestId('totp-qr').locator('svg')).toBeVisible();
+  const key = (await card.getByTestId('totp-key').textContent()) ?? '';
+  const recovery = await card.getByTestId('recovery-codes').locator('li').allTextContents();
+  expect(recovery).toHaveLength(10);
+  const first = totp(key);
+  await card.getByLabel('Code the app shows now').fill(first.code);
+  await card.getByRole('button', { name: 'Confirm and turn on' }).click();
+  await expect(card.getByTestId('second-factor-on')).toContainText('10 recovery codes left');
+  await expect(card.getByTestId('recovery-codes')).toHaveCount(0);
+
+  // Signing in now takes the password and a code.
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/login/);
+  await page.getByLabel('E-mail address').fill(who.email);
+  await page.getByLabel('Password').fill(who.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/login\/code$/);
+  await checkAccessibility(page);
+  await page.getByLabel('Code', { exact: true }).fill('000000');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert')).toContainText('That code is not right');
+  const next = await freshTotp(key, first.step);
+  await page.getByLabel('Code', { exact: true }).fill(next.code);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await hydrated(page);
+
+  // Off again: the password and a recovery code.
+  await page.goto('/account');
+  await hydrated(page);
+  await card.getByLabel('Password').fill(who.password);
+  await card.getByLabel('Current code').fill(recovery[0]);
+  await card.getByRole('button', { name: 'Turn two-step sign-in off' }).click();
+  await expect(card.getByRole('button', { name: 'Set up two-step sign-in' })).toBeVisible();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await login(page, who);
 });

@@ -146,3 +146,31 @@ export async function answerMet(supplier: Page, answers: any[]) {
     expect(r.status()).toBe(200);
   }
 }
+
+/** The code an authenticator app shows for a base32 `secret` (RFC 6238:
+ * SHA-1, six digits, 30-second steps), and its time step. */
+export function totp(secret: string, at = Date.now()) {
+  const { createHmac } = require('crypto');
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const ch of secret.replace(/[\s=]/g, '').toUpperCase()) {
+    bits += alphabet.indexOf(ch).toString(2).padStart(5, '0');
+  }
+  const key = Buffer.from((bits.match(/.{8}/g) ?? []).map((b) => parseInt(b, 2)));
+  const step = Math.floor(at / 30000);
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const h: Buffer = createHmac('sha1', key).update(counter).digest();
+  const off = h[h.length - 1] & 0xf;
+  const n = ((h[off] & 0x7f) << 24) | (h[off + 1] << 16) | (h[off + 2] << 8) | h[off + 3];
+  return { code: String(n % 1_000_000).padStart(6, '0'), step };
+}
+
+/** A code of a time step after `used` (a code works once), waiting for it. */
+export async function freshTotp(secret: string, used: number) {
+  for (;;) {
+    const t = totp(secret);
+    if (t.step > used) return t;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}

@@ -21,6 +21,7 @@ mod m20261203_000012_audit_key;
 mod m20261204_000013_partner_invitations;
 mod m20261206_000014_mail_preferences;
 mod m20261206_000015_session_devices;
+mod m20261206_000016_second_factor;
 
 pub struct Migrator;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000013_partner_invitations::Migration),
             Box::new(m20261206_000014_mail_preferences::Migration),
             Box::new(m20261206_000015_session_devices::Migration),
+            Box::new(m20261206_000016_second_factor::Migration),
         ]
     }
 }

@@ -94,6 +94,7 @@ pub fn router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
 
     Router::new()
         .route("/auth/login", post(routes::login))
+        .route("/auth/code", post(routes::code))
         .route("/auth/logout", post(routes::logout))
         .route("/{kind}/{id}/export/{format}", get(routes::export))
         .route("/evidence/{id}", get(routes::evidence))

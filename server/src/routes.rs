@@ -67,9 +67,18 @@ pub async fn login(
     Form(form): Form<LoginForm>,
 ) -> Response {
     match auth::login(&state, &form.email, &form.password, &info).await {
-        Ok(token) => (
+        Ok(auth::LoginOutcome::Session(token)) => (
             [(header::SET_COOKIE, session::set_cookie(&state, &token))],
             Redirect::to("/"),
+        )
+            .into_response(),
+        // The password was right; the account wants its second factor.
+        Ok(auth::LoginOutcome::NeedsCode(challenge)) => (
+            [(
+                header::SET_COOKIE,
+                session::set_challenge_cookie(&state, &challenge),
+            )],
+            Redirect::to("/login/code"),
         )
             .into_response(),
         Err(AppError::RateLimited {
@@ -85,6 +94,62 @@ pub async fn login(
         Err(AppError::Validation { .. }) => Redirect::to("/login?error=invalid").into_response(),
         Err(e) => {
             tracing::error!(error = %e, "login failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response()
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    code: String,
+}
+
+/// POST /auth/code: the second factor of a sign-in whose password was
+/// right. Signs in and goes home, or back to the code form with the reason,
+/// or to the sign-in form when the sign-in has to start again.
+pub async fn code(
+    State(state): State<AppState>,
+    Info(info): Info,
+    headers: HeaderMap,
+    Form(form): Form<CodeForm>,
+) -> Response {
+    let Some(challenge) = session::challenge_from_headers(&state, &headers) else {
+        return Redirect::to("/login?error=expired").into_response();
+    };
+    match auth::answer_challenge(&state, &challenge, &form.code, &info).await {
+        Ok(token) => {
+            let mut res = Redirect::to("/").into_response();
+            let h = res.headers_mut();
+            h.append(header::SET_COOKIE, session::set_cookie(&state, &token));
+            h.append(header::SET_COOKIE, session::clear_challenge_cookie(&state));
+            res
+        }
+        Err(AppError::Unauthenticated) => (
+            [(header::SET_COOKIE, session::clear_challenge_cookie(&state))],
+            Redirect::to("/login?error=expired"),
+        )
+            .into_response(),
+        Err(AppError::RateLimited {
+            retry_after_secs, ..
+        }) => {
+            let minutes = retry_after_secs.div_ceil(60).max(1);
+            let mut res = Redirect::to(&format!("/login/code?error=throttled&minutes={minutes}"))
+                .into_response();
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, retry_after_secs.into());
+            res
+        }
+        Err(AppError::Validation { message, .. }) => {
+            let reused = message.contains("used already");
+            Redirect::to(if reused {
+                "/login/code?error=reused"
+            } else {
+                "/login/code?error=invalid"
+            })
+            .into_response()
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "second factor failed");
             (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response()
         }
     }

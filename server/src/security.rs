@@ -50,7 +50,7 @@ pub async fn csrf(req: Request, next: Next) -> Response {
     tracing::warn!(method = %req.method(), path = %req.uri().path(), "cross-site request refused");
     // A form posted from elsewhere lands on the sign-in page with a note;
     // anything else gets a plain 403.
-    if req.uri().path() == "/auth/login" {
+    if matches!(req.uri().path(), "/auth/login" | "/auth/code") {
         return Redirect::to("/login?error=forbidden").into_response();
     }
     (StatusCode::FORBIDDEN, "Cross-site request refused.").into_response()

@@ -1,11 +1,13 @@
 //! The signed-in user: who they are, their password, switching organization;
 //! and the anonymous flows that lead to an account (invitations, reset).
 
-use crate::model::{AppError, InvitationPreview, Me, OrgId, PartnerInvitationPreview, SessionDto};
+use crate::model::{
+    AppError, InvitationPreview, Me, OrgId, PartnerInvitationPreview, SecondFactorDto, SessionDto,
+};
 #[cfg(feature = "ssr")]
 use crate::server::{
     respond::{as_actor, as_anyone},
-    services::{auth, invitations, partners, sessions},
+    services::{auth, invitations, partners, second_factor, sessions},
 };
 use leptos::prelude::*;
 
@@ -51,6 +53,35 @@ pub async fn end_session(session: String) -> Result<(), AppError> {
 #[server(endpoint = "end_other_sessions")]
 pub async fn end_other_sessions() -> Result<u64, AppError> {
     as_actor(|actor, state| async move { sessions::end_others(&actor, &state).await }).await
+}
+
+/// Where the caller's second factor stands (and, while it is being set
+/// up, what to scan and the recovery codes).
+#[server(endpoint = "get_second_factor")]
+pub async fn get_second_factor() -> Result<SecondFactorDto, AppError> {
+    as_actor(|actor, state| async move { second_factor::status(&actor, &state).await }).await
+}
+
+#[server(endpoint = "begin_second_factor")]
+pub async fn begin_second_factor() -> Result<SecondFactorDto, AppError> {
+    as_actor(|actor, state| async move { second_factor::begin(&actor, &state).await }).await
+}
+
+#[server(endpoint = "confirm_second_factor")]
+pub async fn confirm_second_factor(code: String) -> Result<SecondFactorDto, AppError> {
+    as_actor(|actor, state| async move { second_factor::confirm(&actor, &state, &code).await })
+        .await
+}
+
+#[server(endpoint = "disable_second_factor")]
+pub async fn disable_second_factor(
+    password: String,
+    code: String,
+) -> Result<SecondFactorDto, AppError> {
+    as_actor(|actor, state| async move {
+        second_factor::disable(&actor, &state, &password, &code).await
+    })
+    .await
 }
 
 #[server(endpoint = "request_password_reset")]

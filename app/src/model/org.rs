@@ -244,6 +244,26 @@ pub struct OrgChoice {
     pub role: Role,
 }
 
+/// The signed-in user's second factor, as their account page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecondFactorDto {
+    pub enabled: bool,
+    pub since: Option<String>,
+    pub recovery_codes_left: u64,
+    /// While the user sets an authenticator app up: what to scan or type,
+    /// and the recovery codes to keep (shown until the first code confirms).
+    pub setup: Option<SecondFactorSetup>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecondFactorSetup {
+    /// The QR code as an SVG image, drawn by the server.
+    pub qr_svg: String,
+    /// The same secret to type by hand, in groups of four.
+    pub key: String,
+    pub recovery_codes: Vec<String>,
+}
+
 /// One of the signed-in user's sessions, as their account page lists it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionDto {

@@ -1,6 +1,9 @@
 //! The signed-in user's own account.
 
-use crate::api::account::{list_sessions, ChangePassword, EndOtherSessions, EndSession};
+use crate::api::account::{
+    get_second_factor, list_sessions, BeginSecondFactor, ChangePassword, ConfirmSecondFactor,
+    DisableSecondFactor, EndOtherSessions, EndSession,
+};
 use crate::components::{action_error, field_error, use_me, ErrorBox};
 use crate::model::{PASSWORD_MAX, PASSWORD_MIN};
 use leptos::either::Either;
@@ -42,7 +45,92 @@ pub fn AccountPage() -> impl IntoView {
                 <button type="submit" class="primary">"Change password"</button>
             </ActionForm>
         </section>
+        <SecondFactor/>
         <Sessions/>
+    }
+}
+
+/// Two-step sign-in with an authenticator app: set up (scan or type the
+/// secret, keep the recovery codes, confirm with a first code), or turn
+/// off (password and a current code). Plain forms: works without script.
+#[component]
+fn SecondFactor() -> impl IntoView {
+    let begin = ServerAction::<BeginSecondFactor>::new();
+    let confirm = ServerAction::<ConfirmSecondFactor>::new();
+    let disable = ServerAction::<DisableSecondFactor>::new();
+    let state = Resource::new(
+        move || {
+            (
+                begin.version().get(),
+                confirm.version().get(),
+                disable.version().get(),
+            )
+        },
+        |_| get_second_factor(),
+    );
+    view! {
+        <section class="card" data-testid="second-factor">
+            <h2>"Two-step sign-in"</h2>
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match state.await {
+                        Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                        Ok(f) if f.enabled => view! {
+                            <p data-testid="second-factor-on">{format!("On since {}: every sign-in asks for a code from your authenticator app. {} recovery code{} left.", f.since.clone().unwrap_or_default(), f.recovery_codes_left, if f.recovery_codes_left == 1 { "" } else { "s" })}</p>
+                            <ActionForm action=disable attr:class="grid-form">
+                                <div>
+                                    <label for="off-password">"Password"</label>
+                                    <input id="off-password" name="password" type="password" required autocomplete="current-password" maxlength="1024"/>
+                                    {field_error(disable.value(), "password")}
+                                </div>
+                                <div>
+                                    <label for="off-code">"Current code"</label>
+                                    <input id="off-code" name="code" required autocomplete="one-time-code" maxlength="64"/>
+                                    {field_error(disable.value(), "code")}
+                                </div>
+                                <div class="form-end"><button type="submit" class="danger">"Turn two-step sign-in off"</button></div>
+                            </ActionForm>
+                            {action_error(disable.value())}
+                        }.into_any(),
+                        Ok(f) => match f.setup {
+                            Some(setup) => view! {
+                                <ol class="setup-steps">
+                                    <li>
+                                        <p>"Scan this code with your authenticator app (or type the key below):"</p>
+                                        <div class="qr" data-testid="totp-qr" inner_html=setup.qr_svg.clone() role="img" aria-label="QR code of your two-step sign-in key"></div>
+                                        <p>"Key: " <code data-testid="totp-key">{setup.key.clone()}</code></p>
+                                    </li>
+                                    <li>
+                                        <p>"Keep these recovery codes somewhere safe. Each signs you in once if you lose the app; they are not shown again once you confirm."</p>
+                                        <ul class="recovery-codes" data-testid="recovery-codes">
+                                            {setup.recovery_codes.iter().map(|c| view! { <li><code>{c.clone()}</code></li> }).collect_view()}
+                                        </ul>
+                                    </li>
+                                    <li>
+                                        <ActionForm action=confirm attr:class="inline">
+                                            <label for="totp-confirm">"Code the app shows now"</label>
+                                            " "<input id="totp-confirm" name="code" required autocomplete="one-time-code" inputmode="numeric" maxlength="16"/>
+                                            " "<button type="submit" class="primary">"Confirm and turn on"</button>
+                                            {field_error(confirm.value(), "code")}
+                                        </ActionForm>
+                                        {action_error(confirm.value())}
+                                    </li>
+                                </ol>
+                            }.into_any(),
+                            None => view! {
+                                <p class="muted">"Off. With two-step sign-in, your password alone no longer opens your account: each sign-in also asks for a code from an authenticator app on your phone."</p>
+                                <ActionForm action=begin attr:class="inline">
+                                    <button type="submit" class="primary">"Set up two-step sign-in"</button>
+                                </ActionForm>
+                                {action_error(begin.value())}
+                            }.into_any(),
+                        },
+                    }
+                })}
+            </Transition>
+            {move || confirm.value().get().and_then(|r| r.ok()).map(|_| view! { <p class="alert info" role="status" data-testid="second-factor-saved">"Two-step sign-in is on."</p> })}
+            {move || disable.value().get().and_then(|r| r.ok()).map(|_| view! { <p class="alert info" role="status" data-testid="second-factor-saved">"Two-step sign-in is off."</p> })}
+        </section>
     }
 }
 

@@ -29,6 +29,11 @@ fn login_message(code: &str, minutes: Option<String>) -> Option<(&'static str, S
             ),
         )),
         "signed_out" => Some(("info", "You are signed out.".into())),
+        "expired" => Some((
+            "error",
+            "That sign-in was not finished in time, or had too many wrong codes. Sign in again."
+                .into(),
+        )),
         "reset" => Some((
             "info",
             "Your password was changed. Sign in with the new one.".into(),
@@ -67,6 +72,41 @@ pub fn LoginPage() -> impl IntoView {
                     <button type="submit" class="primary">"Sign in"</button>
                 </form>
                 <p class="small"><a href="/forgot">"Forgot your password?"</a></p>
+            </div>
+        </main>
+    }
+}
+
+/// The second step of signing in, for accounts with two-step sign-in: a
+/// plain form posted to /auth/code (works without JavaScript).
+#[component]
+pub fn CodePage() -> impl IntoView {
+    let query = use_query_map();
+    let message = move || {
+        let q = query.read();
+        let text = match q.get("error").as_deref() {
+            Some("invalid") => "That code is not right. Type the six digits your app shows now, or a recovery code.".to_string(),
+            Some("reused") => "That code was used already. Wait for the next one your app shows.".to_string(),
+            Some(other) => login_message(other, q.get("minutes"))?.1,
+            None => return None,
+        };
+        Some(view! { <div class="alert error" role="alert">{text}</div> })
+    };
+    view! {
+        <Title text="Your code"/>
+        <main class="auth-page">
+            <div class="card auth-card">
+                <h1>"Two-step sign-in"</h1>
+                <p class="muted">"Your password was right. Open your authenticator app and type the code it shows for Pactline."</p>
+                {message}
+                <form method="post" action="/auth/code" class="stack">
+                    <label for="code">"Code"</label>
+                    <input id="code" name="code" autocomplete="one-time-code" inputmode="text" required maxlength="64"
+                        aria-describedby="code-help"/>
+                    <p class="help" id="code-help">"Six digits from the app, or one of your recovery codes (like abcde-fghjk) if you do not have the app with you."</p>
+                    <button type="submit" class="primary">"Sign in"</button>
+                </form>
+                <p class="small"><a href="/login">"Start again"</a></p>
             </div>
         </main>
     }

@@ -23,6 +23,7 @@ mod property_tests;
 pub mod proxy;
 pub mod read_models;
 pub mod respond;
+pub mod second_factor;
 pub mod services;
 pub mod session;
 pub mod state;

@@ -221,6 +221,41 @@ pub fn clear_cookie(state: &AppState) -> HeaderValue {
     .expect("static cookie")
 }
 
+/// The cookie of a sign-in whose password was right and that waits for the
+/// second factor: five minutes, then it is gone.
+pub fn challenge_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-pactline_challenge"
+    } else {
+        "pactline_challenge"
+    }
+}
+
+pub fn set_challenge_cookie(state: &AppState, token: &str) -> HeaderValue {
+    let secure = state.config.secure_cookies;
+    HeaderValue::from_str(&format!(
+        "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=300{}",
+        challenge_cookie_name(secure),
+        if secure { "; Secure" } else { "" }
+    ))
+    .expect("token is URL-safe")
+}
+
+pub fn clear_challenge_cookie(state: &AppState) -> HeaderValue {
+    let secure = state.config.secure_cookies;
+    HeaderValue::from_str(&format!(
+        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+        challenge_cookie_name(secure),
+        if secure { "; Secure" } else { "" }
+    ))
+    .expect("static cookie")
+}
+
+pub fn challenge_from_headers(state: &AppState, headers: &HeaderMap) -> Option<String> {
+    cookie_value(headers, challenge_cookie_name(state.config.secure_cookies))
+        .filter(|t| tokens::looks_like_token(t))
+}
+
 pub fn token_from_headers(state: &AppState, headers: &HeaderMap) -> Option<String> {
     cookie_value(headers, cookie_name(state.config.secure_cookies))
         .filter(|t| tokens::looks_like_token(t))

@@ -695,3 +695,205 @@ async fn users_see_their_sessions_and_end_the_others(b: Backend) {
     app.finish().await;
 }
 both!(users_see_their_sessions_and_end_the_others);
+
+/// Posts the second step of a sign-in; returns where it leads.
+async fn post_code(app: &TestApp, c: &reqwest::Client, code: &str) -> String {
+    let r = c
+        .post(app.url("/auth/code"))
+        .form(&[("code", code)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    r.headers()["location"].to_str().unwrap().to_string()
+}
+
+async fn two_step_sign_in_asks_for_a_code_once_per_step_and_takes_recovery_codes_once(b: Backend) {
+    use app::server::second_factor::code_at;
+    let app = TestApp::spawn(b).await;
+    let w = World::build(&app).await;
+    let email = w.alpha.email(Role::Reviewer).to_string();
+    let c = app.login(&email, PASSWORD).await;
+    let (st, f) = app.call(&c, "get_second_factor", &[]).await;
+    assert_eq!(st, StatusCode::OK, "{f}");
+    assert_eq!(f["enabled"], false);
+    // Confirming before setting up, or with a wrong code, changes nothing.
+    let (st, _) = app
+        .call(&c, "confirm_second_factor", &[("code", "123456")])
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    let (st, f) = app.call(&c, "begin_second_factor", &[]).await;
+    assert_eq!(st, StatusCode::OK, "{f}");
+    let setup = &f["setup"];
+    assert!(setup["qr_svg"].as_str().unwrap().contains("<svg"), "{f}");
+    let key: String = setup["key"].as_str().unwrap().split_whitespace().collect();
+    let recovery: Vec<String> = setup["recovery_codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(recovery.len(), 10);
+    let now = || app.state.clock.now().timestamp();
+    let first = code_at(&key, &email, now()).unwrap();
+    let (st, f) = app
+        .call(&c, "confirm_second_factor", &[("code", &first)])
+        .await;
+    assert_eq!(st, StatusCode::OK, "{f}");
+    assert_eq!(f["enabled"], true);
+    assert_eq!(f["recovery_codes_left"], 10);
+    assert!(f["setup"].is_null(), "the codes are not shown again: {f}");
+    assert!(app
+        .mails_to(&email)
+        .await
+        .iter()
+        .any(|m| m.subject == "Pactline: two-step sign-in was turned on"));
+
+    // The password alone no longer signs in.
+    let d = app.client();
+    let r = app.post_login(&d, &email, PASSWORD).await;
+    assert_eq!(r.headers()["location"], "/login/code");
+    let cookies = set_cookie(&r);
+    assert!(
+        cookies.contains("pactline_challenge=") && !cookies.contains("pactline_session="),
+        "{cookies}"
+    );
+    assert!(
+        cookies.contains("HttpOnly") && cookies.contains("Max-Age=300"),
+        "{cookies}"
+    );
+    let (st, _) = app.call(&d, "me", &[]).await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    // The code the set-up used does not work twice.
+    assert_eq!(
+        post_code(&app, &d, &first).await,
+        "/login/code?error=reused"
+    );
+    app.clock.advance(chrono::Duration::seconds(30));
+    assert_eq!(
+        post_code(&app, &d, &code_at(&key, &email, now()).unwrap()).await,
+        "/"
+    );
+    let (st, me) = app.call(&d, "me", &[]).await;
+    assert_eq!(st, StatusCode::OK, "{me}");
+
+    // A recovery code signs in once.
+    let e = app.client();
+    app.post_login(&e, &email, PASSWORD).await;
+    assert_eq!(post_code(&app, &e, &recovery[0].to_uppercase()).await, "/");
+    let g = app.client();
+    app.post_login(&g, &email, PASSWORD).await;
+    assert_eq!(
+        post_code(&app, &g, &recovery[0]).await,
+        "/login/code?error=invalid"
+    );
+    assert!(app.mails_to(&email).await.iter().any(|m| m.subject
+        == "Pactline: a recovery code was used"
+        && m.body.contains("9 are left")));
+    // Without a password first there is nothing to answer.
+    assert_eq!(
+        post_code(&app, &app.client(), &recovery[1]).await,
+        "/login?error=expired"
+    );
+
+    // Turning it off needs the password and a current code.
+    app.clock.advance(chrono::Duration::seconds(30));
+    let code = code_at(&key, &email, now()).unwrap();
+    let (st, r) = app
+        .call(
+            &d,
+            "disable_second_factor",
+            &[("password", "wrong-password-here"), ("code", &code)],
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
+    let (st, r) = app
+        .call(
+            &d,
+            "disable_second_factor",
+            &[("password", PASSWORD), ("code", "000000")],
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
+    let (st, f) = app
+        .call(
+            &d,
+            "disable_second_factor",
+            &[("password", PASSWORD), ("code", &code)],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{f}");
+    assert_eq!(f["enabled"], false);
+    app.login(&email, PASSWORD).await;
+    let admin = app.login(w.alpha.email(Role::Admin), PASSWORD).await;
+    let (_, events) = app.call(&admin, "list_audit_events", &[]).await;
+    for action in [
+        "user.second_factor_enabled",
+        "user.second_factor_disabled",
+        "session.second_factor_failed",
+    ] {
+        assert!(
+            events
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["action"] == action),
+            "{action}: {events}"
+        );
+    }
+    assert!(
+        events
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "session.login"
+                && e["after"].as_str().unwrap_or("").contains("recovery_code")),
+        "{events}"
+    );
+    app.finish().await;
+}
+both!(two_step_sign_in_asks_for_a_code_once_per_step_and_takes_recovery_codes_once);
+
+async fn wrong_codes_end_a_half_finished_sign_in_and_count_like_wrong_passwords(b: Backend) {
+    use app::server::second_factor::code_at;
+    let app = TestApp::spawn(b).await;
+    let w = World::build(&app).await;
+    let email = w.alpha.email(Role::Contributor).to_string();
+    let c = app.login(&email, PASSWORD).await;
+    let (_, f) = app.call(&c, "begin_second_factor", &[]).await;
+    let key: String = f["setup"]["key"]
+        .as_str()
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    let code = code_at(&key, &email, app.state.clock.now().timestamp()).unwrap();
+    let (st, f) = app
+        .call(&c, "confirm_second_factor", &[("code", &code)])
+        .await;
+    assert_eq!(st, StatusCode::OK, "{f}");
+    let d = app.client();
+    app.post_login(&d, &email, PASSWORD).await;
+    for _ in 0..4 {
+        assert_eq!(
+            post_code(&app, &d, "111111").await,
+            "/login/code?error=invalid"
+        );
+    }
+    // The fifth ends it: even a right code needs a new sign-in now …
+    assert_eq!(post_code(&app, &d, "111111").await, "/login?error=expired");
+    app.clock.advance(chrono::Duration::seconds(30));
+    let next = code_at(&key, &email, app.state.clock.now().timestamp()).unwrap();
+    assert_eq!(post_code(&app, &d, &next).await, "/login?error=expired");
+    // … and the wrong codes counted against the account like wrong passwords.
+    let r = app.post_login(&app.client(), &email, PASSWORD).await;
+    assert!(
+        r.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/login?error=throttled"),
+        "{:?}",
+        r.headers()["location"]
+    );
+    app.finish().await;
+}
+both!(wrong_codes_end_a_half_finished_sign_in_and_count_like_wrong_passwords);

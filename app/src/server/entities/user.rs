@@ -12,6 +12,15 @@ pub struct Model {
     pub is_active: bool,
     pub created_at: DateTimeUtc,
     pub password_changed_at: DateTimeUtc,
+    /// The authenticator app's secret (base32), once confirmed.
+    pub totp_secret: Option<String>,
+    /// The secret offered while the user sets the app up, and the recovery
+    /// codes shown with it (kept until confirmed, then only their hashes).
+    pub totp_pending: Option<String>,
+    pub totp_pending_codes: Option<String>,
+    pub totp_enabled_at: Option<DateTimeUtc>,
+    /// The last time step a code was accepted for: no code works twice.
+    pub totp_last_step: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

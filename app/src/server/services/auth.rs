@@ -5,9 +5,13 @@ use crate::server::{
     access,
     audit::{self, Event, Who},
     db,
-    entities::{membership, organization, password_reset, sign_in_address, user},
+    entities::{
+        login_challenge, membership, organization, password_reset, recovery_code, sign_in_address,
+        user,
+    },
     mail::Mail,
     password::check_policy,
+    second_factor as factor,
     session::{self, RequestInfo},
     throttle, tokens, Actor, AppState,
 };
@@ -21,6 +25,21 @@ use serde_json::json;
 const BAD_LOGIN: &str = "The e-mail address or password is not right.";
 pub const RESET_VALID_MINUTES: i64 = 60;
 
+/// Where a right password leads.
+#[derive(Debug)]
+pub enum LoginOutcome {
+    /// Signed in: the session's token, for the cookie.
+    Session(String),
+    /// The account asks for a second factor: the token of the half-finished
+    /// sign-in, for a short-lived cookie of its own ([`answer_challenge`]).
+    NeedsCode(String),
+}
+
+/// How long a sign-in waits for its second factor, and how many wrong codes
+/// it takes before it must start again.
+const CHALLENGE_MINUTES: i64 = 5;
+const CHALLENGE_TRIES: i32 = 5;
+
 /// Checks the credentials and starts a session; returns its token.
 /// Unknown accounts, wrong passwords and inactive accounts all get the same
 /// message after the same amount of work.
@@ -30,7 +49,7 @@ pub async fn login(
     email: &str,
     password: &str,
     info: &RequestInfo,
-) -> Result<String, AppError> {
+) -> Result<LoginOutcome, AppError> {
     let key: String = email.trim().to_lowercase().chars().take(254).collect();
     let attempt = throttle::reserve(&state.writer, &key, &info.client_addr)
         .await?
@@ -96,8 +115,199 @@ pub async fn login(
     };
     let txn = db::write_txn(&state.writer).await?;
     throttle::succeeded(&txn, attempt).await?;
-    let token = session::create(&txn, state, user.id, m.organization_id, info).await?;
-    if remember_address(&txn, state, user.id, &info.client_addr).await? {
+    if user.totp_secret.is_some() {
+        let token = tokens::new_token();
+        let now = state.clock.now();
+        login_challenge::ActiveModel {
+            token_hash: Set(tokens::hash_token(&token)),
+            user_id: Set(user.id),
+            organization_id: Set(m.organization_id),
+            created_at: Set(now),
+            expires_at: Set(now + Duration::minutes(CHALLENGE_MINUTES)),
+            failed_attempts: Set(0),
+        }
+        .insert(&txn)
+        .await?;
+        txn.commit().await?;
+        return Ok(LoginOutcome::NeedsCode(token));
+    }
+    let token = open_session(&txn, state, &user, m.organization_id, info, "password").await?;
+    txn.commit().await?;
+    Ok(LoginOutcome::Session(token))
+}
+
+/// Finishes a sign-in that waits for its second factor: a code of the
+/// user's authenticator app (each time step once) or an unused recovery
+/// code. Wrong codes count against the account like wrong passwords, and
+/// after five the sign-in must start again. `Unauthenticated` when the
+/// sign-in is gone (expired, ended, or never was).
+#[tracing::instrument(skip_all, fields(client = %info.client_addr))]
+pub async fn answer_challenge(
+    state: &AppState,
+    token: &str,
+    code: &str,
+    info: &RequestInfo,
+) -> Result<String, AppError> {
+    let hash = tokens::hash_token(token);
+    let now = state.clock.now();
+    // access: allow — sign-in: the half-finished sign-in named by its own token.
+    let Some(ch) = login_challenge::Entity::find_by_id(hash.clone())
+        .one(&state.db)
+        .await?
+        .filter(|c| c.expires_at > now)
+    else {
+        return Err(AppError::Unauthenticated);
+    };
+    // access: allow — sign-in: the account the challenge belongs to.
+    let Some(user) = user::Entity::find_by_id(ch.user_id)
+        .one(&state.db)
+        .await?
+        .filter(|u| u.is_active)
+    else {
+        return Err(AppError::Unauthenticated);
+    };
+    let Some(secret) = user.totp_secret.clone() else {
+        return Err(AppError::Unauthenticated);
+    };
+    let attempt = throttle::reserve(&state.writer, &user.email, &info.client_addr)
+        .await?
+        .map_err(throttle::rate_limited)?;
+    let code = code.chars().take(64).collect::<String>();
+    let step = factor::check(&secret, &user.email, &code, now.timestamp())?;
+    let recovery = if step.is_none() && factor::looks_like_recovery_code(&code) {
+        // access: allow — sign-in: the account's own recovery codes.
+        recovery_code::Entity::find()
+            .filter(recovery_code::Column::UserId.eq(user.id.0))
+            .filter(recovery_code::Column::CodeHash.eq(factor::hash_recovery_code(&code)))
+            .filter(recovery_code::Column::UsedAt.is_null())
+            .one(&state.db)
+            .await?
+    } else {
+        None
+    };
+    throttle::admit(&state.writer, &attempt)
+        .await?
+        .map_err(throttle::rate_limited)?;
+    let txn = db::write_txn(&state.writer).await?;
+    // Each code once: a time step only after the last one used, a recovery
+    // code only while unused (both checked in the write itself).
+    let used = match (step, &recovery) {
+        (Some(step), _) => {
+            user::Entity::update_many()
+                .col_expr(user::Column::TotpLastStep, Expr::value(step))
+                .filter(user::Column::Id.eq(user.id.0))
+                .filter(
+                    sea_orm::Condition::any()
+                        .add(user::Column::TotpLastStep.is_null())
+                        .add(user::Column::TotpLastStep.lt(step)),
+                )
+                .exec(&txn)
+                .await?
+                .rows_affected
+                == 1
+        }
+        (None, Some(r)) => {
+            recovery_code::Entity::update_many()
+                .col_expr(recovery_code::Column::UsedAt, Expr::value(now))
+                .filter(recovery_code::Column::Id.eq(r.id))
+                .filter(recovery_code::Column::UsedAt.is_null())
+                .exec(&txn)
+                .await?
+                .rows_affected
+                == 1
+        }
+        (None, None) => false,
+    };
+    if !used {
+        drop(txn);
+        throttle::failed(attempt);
+        let txn = db::write_txn(&state.writer).await?;
+        let tries = ch.failed_attempts + 1;
+        if tries >= CHALLENGE_TRIES {
+            login_challenge::Entity::delete_by_id(hash)
+                .exec(&txn)
+                .await?;
+        } else {
+            login_challenge::Entity::update_many()
+                .col_expr(login_challenge::Column::FailedAttempts, Expr::value(tries))
+                .filter(login_challenge::Column::TokenHash.eq(hash))
+                .exec(&txn)
+                .await?;
+        }
+        audit::record(
+            &txn,
+            &Who::user(&state.audit_key, user.id, &info.request_id),
+            Event {
+                org: Some(ch.organization_id),
+                action: "session.second_factor_failed",
+                object_type: "user",
+                object_id: user.id.to_string(),
+                before: None,
+                after: Some(json!({"client_addr": info.client_addr, "tries": tries})),
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        if tries >= CHALLENGE_TRIES {
+            return Err(AppError::Unauthenticated);
+        }
+        return Err(AppError::invalid(
+            "code",
+            if step.is_some() {
+                "That code was used already: wait for the next one your app shows."
+            } else {
+                "That code is not right: type the six digits your app shows now, or a recovery code."
+            },
+        ));
+    }
+    login_challenge::Entity::delete_by_id(hash)
+        .exec(&txn)
+        .await?;
+    throttle::succeeded(&txn, attempt).await?;
+    let method = if step.is_some() {
+        "totp"
+    } else {
+        "recovery_code"
+    };
+    let token = open_session(&txn, state, &user, ch.organization_id, info, method).await?;
+    if recovery.is_some() {
+        // access: allow — sign-in: the account's own recovery codes.
+        let left = recovery_code::Entity::find()
+            .filter(recovery_code::Column::UserId.eq(user.id.0))
+            .filter(recovery_code::Column::UsedAt.is_null())
+            .count(&txn)
+            .await?;
+        let body = format!(
+            "A recovery code was used to sign in to your Pactline account ({}) from {}; {left} are left. If that was not you, reset your password at once: {}/login\n",
+            user.email, info.client_addr, state.config.base_url
+        );
+        security_notice(
+            &txn,
+            state,
+            Some(ch.organization_id),
+            &user.email,
+            "a recovery code was used",
+            &body,
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(token)
+}
+
+/// Starts the session of a user whose sign-in is complete: the session, the
+/// address remembered (an address new to the account tells its owner) and
+/// the audit event saying how the user signed in.
+async fn open_session(
+    txn: &sea_orm::DatabaseTransaction,
+    state: &AppState,
+    user: &user::Model,
+    org: OrgId,
+    info: &RequestInfo,
+    method: &str,
+) -> Result<String, AppError> {
+    let token = session::create(txn, state, user.id, org, info).await?;
+    if remember_address(txn, state, user.id, &info.client_addr).await? {
         let body = format!(
             "Someone signed in to your Pactline account ({}) from an address it has not been used from before: {}, {}, at {}.\n\nIf that was you, there is nothing to do. If not, change your password now and end the other sessions on your account page: {}/account\n",
             user.email,
@@ -107,9 +317,9 @@ pub async fn login(
             state.config.base_url,
         );
         security_notice(
-            &txn,
+            txn,
             state,
-            Some(m.organization_id),
+            Some(org),
             &user.email,
             "New sign-in to your Pactline account",
             &body,
@@ -117,19 +327,18 @@ pub async fn login(
         .await?;
     }
     audit::record(
-        &txn,
+        txn,
         &Who::user(&state.audit_key, user.id, &info.request_id),
         Event {
-            org: Some(m.organization_id),
+            org: Some(org),
             action: "session.login",
             object_type: "user",
             object_id: user.id.to_string(),
             before: None,
-            after: Some(json!({"client_addr": info.client_addr})),
+            after: Some(json!({"client_addr": info.client_addr, "method": method})),
         },
     )
     .await?;
-    txn.commit().await?;
     Ok(token)
 }
 

@@ -26,6 +26,7 @@ pub mod profiles;
 pub mod reminder_settings;
 pub mod reminders;
 pub mod reviews;
+pub mod second_factor;
 pub mod sessions;
 pub mod suppliers;
 

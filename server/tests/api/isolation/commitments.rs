@@ -146,6 +146,20 @@ pub(super) fn commitment_cases(c: Caller, ids: &Ids) -> Vec<Case> {
             expect(c, 404, &[]),
         ),
         ("end_other_sessions", a(&[]), expect(c, 200, &[])),
+        // One's own second factor: every signed-in user, for themselves.
+        ("get_second_factor", a(&[]), expect(c, 200, &[])),
+        ("begin_second_factor", a(&[]), expect(c, 200, &[])),
+        (
+            "confirm_second_factor",
+            a(&[("code", "000000")]),
+            expect(c, 422, &[]),
+        ),
+        (
+            // Not on: nothing to turn off.
+            "disable_second_factor",
+            a(&[("password", "x"), ("code", "000000")]),
+            expect(c, 422, &[]),
+        ),
         // One's own e-mail choices: every signed-in user, nobody else's.
         ("get_mail_preferences", a(&[]), expect(c, 200, &[])),
         (
