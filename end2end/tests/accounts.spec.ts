@@ -244,3 +244,53 @@ test('a user turns on two-step sign-in, signs in with a code, and turns it off w
   await page.getByRole('button', { name: 'Sign out' }).click();
   await login(page, who);
 });
+
+test('an admin requires two-step sign-in: a member without it is held on the account page', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const admin = await (await browser.newContext()).newPage();
+  await login(admin, demo.deltaAdmin);
+  await admin.goto('/account');
+  await hydrated(admin);
+  const card = admin.getByTestId('second-factor');
+  await card.getByRole('button', { name: 'Set up two-step sign-in' }).click();
+  const key = (await card.getByTestId('totp-key').textContent()) ?? '';
+  const recovery = await card.getByTestId('recovery-codes').locator('li').allTextContents();
+  await card.getByLabel('Code the app shows now').fill(totp(key).code);
+  await card.getByRole('button', { name: 'Confirm and turn on' }).click();
+  await expect(card.getByTestId('second-factor-on')).toBeVisible();
+  await admin.goto('/members');
+  await hydrated(admin);
+  const policy = admin.getByTestId('second-factor-policy');
+  await policy.getByRole('checkbox').check();
+  await policy.getByRole('button', { name: 'Save' }).click();
+  await expect(admin.getByTestId('saved').filter({ hasText: 'rule applies' })).toBeVisible();
+
+  // The member signs in and can do nothing but set it up.
+  const member = await (await browser.newContext()).newPage();
+  await member.goto('/login');
+  await member.getByLabel('E-mail address').fill(demo.deltaContributor.email);
+  await member.getByLabel('Password').fill(demo.deltaContributor.password);
+  await member.getByRole('button', { name: 'Sign in' }).click();
+  await expect(member).toHaveURL(/\/account$/);
+  await hydrated(member);
+  await expect(member.getByTestId('second-factor-required')).toContainText('requires two-step sign-in');
+  await member.goto('/commitments');
+  await expect(member).toHaveURL(/\/account$/);
+  await hydrated(member);
+  await expect(member.getByTestId('second-factor-required')).toBeVisible();
+
+  // Lifted again (the admin turns its own off with a recovery code).
+  await admin.goto('/members');
+  await hydrated(admin);
+  await policy.getByRole('checkbox').uncheck();
+  await policy.getByRole('button', { name: 'Save' }).click();
+  await expect(admin.getByTestId('saved').filter({ hasText: 'rule applies' })).toBeVisible();
+  await admin.goto('/account');
+  await hydrated(admin);
+  await card.getByLabel('Password').fill(demo.deltaAdmin.password);
+  await card.getByLabel('Current code').fill(recovery[0]);
+  await card.getByRole('button', { name: 'Turn two-step sign-in off' }).click();
+  await expect(card.getByRole('button', { name: 'Set up two-step sign-in' })).toBeVisible();
+  await member.goto('/commitments');
+  await expect(member).toHaveURL(/\/commitments$/);
+});

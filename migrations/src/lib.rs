@@ -22,6 +22,7 @@ mod m20261204_000013_partner_invitations;
 mod m20261206_000014_mail_preferences;
 mod m20261206_000015_session_devices;
 mod m20261206_000016_second_factor;
+mod m20261206_000017_second_factor_policy;
 
 pub struct Migrator;
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000014_mail_preferences::Migration),
             Box::new(m20261206_000015_session_devices::Migration),
             Box::new(m20261206_000016_second_factor::Migration),
+            Box::new(m20261206_000017_second_factor_policy::Migration),
         ]
     }
 }

@@ -124,6 +124,8 @@ pub fn router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<ServerState, _>(
             app::shell,
         ))
+        // Runs after the session is known (layers listed later run first).
+        .layer(axum::middleware::from_fn(security::second_factor_gate))
         .layer(axum::middleware::from_fn_with_state(
             app_state.clone(),
             session::layer,

@@ -95,6 +95,47 @@ pub async fn headers(State(https): State<Https>, req: Request, next: Next) -> Re
     res
 }
 
+/// What a member may reach while their organization requires a second
+/// factor they have not set up yet: their account page and what it needs,
+/// switching to another organization, and signing out.
+const WHILE_SETTING_UP: &[&str] = &[
+    "/account",
+    "/auth/logout",
+    "/api/me",
+    "/api/unread_notifications",
+    "/api/switch_organization",
+    "/api/get_second_factor",
+    "/api/begin_second_factor",
+    "/api/confirm_second_factor",
+    "/api/change_password",
+    "/api/list_sessions",
+    "/api/end_session",
+    "/api/end_other_sessions",
+];
+
+/// Holds a member whose organization requires a second factor they have not
+/// set up yet to their account page: pages and downloads lead there, any
+/// other request is refused (403), until the app is set up.
+pub async fn second_factor_gate(req: Request, next: Next) -> Response {
+    let missing = req
+        .extensions()
+        .get::<app::server::session::SessionActor>()
+        .and_then(|s| s.0.as_ref())
+        .is_some_and(|a| a.second_factor_missing());
+    let path = req.uri().path();
+    if !missing || is_static_asset(path) || WHILE_SETTING_UP.contains(&path) {
+        return next.run(req).await;
+    }
+    if req.method() == http::Method::GET {
+        return Redirect::to("/account").into_response();
+    }
+    (
+        StatusCode::FORBIDDEN,
+        "Your organization requires two-step sign-in: set it up on your account page first.",
+    )
+        .into_response()
+}
+
 /// Whether Pactline is served over HTTPS (its base URL says so): then
 /// browsers are told to come back over HTTPS only.
 #[derive(Clone, Copy, Debug)]

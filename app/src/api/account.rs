@@ -84,6 +84,27 @@ pub async fn disable_second_factor(
     .await
 }
 
+/// An admin requires a second factor of every member (`required` is a
+/// checkbox: present means yes).
+#[server(endpoint = "set_second_factor_policy")]
+pub async fn set_second_factor_policy(required: Option<String>) -> Result<(), AppError> {
+    as_actor(|actor, state| async move {
+        second_factor::set_policy(&actor, &state, required.is_some()).await
+    })
+    .await
+}
+
+/// An admin resets a member's second factor.
+#[server(endpoint = "reset_member_second_factor")]
+pub async fn reset_member_second_factor(
+    membership_id: crate::model::MembershipId,
+) -> Result<(), AppError> {
+    as_actor(|actor, state| async move {
+        second_factor::reset_for_member(&actor, &state, membership_id).await
+    })
+    .await
+}
+
 #[server(endpoint = "request_password_reset")]
 pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     as_anyone(|state, info| async move { auth::request_reset(&state, &email, &info).await }).await

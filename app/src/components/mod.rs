@@ -21,10 +21,24 @@ pub fn AppLayout() -> impl IntoView {
             Ok(me) => {
                 provide_context(me.clone());
                 provide_context(Unread(RwSignal::new(me.unread)));
+                let hold = me.second_factor_missing;
+                let org = me.org_name.clone();
                 Either::Left(view! {
                     <TopBar me=me/>
                     <main class="page" id="main">
-                        <Outlet/>
+                        {if hold {
+                            // The organization requires a second factor: the
+                            // account page until it is set up (the server holds
+                            // every other request there too).
+                            Either::Left(view! {
+                                <div class="alert error" role="alert" data-testid="second-factor-required">
+                                    {format!("{org} requires two-step sign-in for its members. Set it up below to continue.")}
+                                </div>
+                                <crate::pages::account::AccountPage/>
+                            })
+                        } else {
+                            Either::Right(view! { <Outlet/> })
+                        }}
                     </main>
                 })
             }

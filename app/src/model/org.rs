@@ -330,6 +330,10 @@ pub struct Me {
     pub memberships: Vec<OrgChoice>,
     /// Unread notifications when the page was loaded.
     pub unread: u64,
+    /// The organization requires a second factor of every member.
+    pub second_factor_required: bool,
+    /// … and this user has none yet: they set it up before anything else.
+    pub second_factor_missing: bool,
 }
 
 impl Me {
@@ -359,6 +363,8 @@ pub struct MemberDto {
     pub is_active: bool,
     pub is_self: bool,
     pub joined: String,
+    /// Whether the member signs in with a second factor.
+    pub second_factor: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,5 +1,6 @@
 //! Members of the organization: roles, deactivation, invitations.
 
+use crate::api::account::{ResetMemberSecondFactor, SetSecondFactorPolicy};
 use crate::api::organization::{
     list_invitations, list_members, storage_usage, ChangeMemberRole, InviteMember, RenewInvitation,
     RevokeInvitation, SetMemberActive,
@@ -16,6 +17,8 @@ pub fn MembersPage() -> impl IntoView {
     let me = use_me();
     let admin = me.may(Permission::ManageMembers);
     let change_role = ServerAction::<ChangeMemberRole>::new();
+    let reset = ServerAction::<ResetMemberSecondFactor>::new();
+    let policy = ServerAction::<SetSecondFactorPolicy>::new();
     let set_active = ServerAction::<SetMemberActive>::new();
     let invite = ServerAction::<InviteMember>::new();
     let renew = ServerAction::<RenewInvitation>::new();
@@ -26,6 +29,7 @@ pub fn MembersPage() -> impl IntoView {
                 change_role.version().get(),
                 set_active.version().get(),
                 invite.version().get(),
+                reset.version().get(),
             )
         },
         |_| list_members(),
@@ -51,6 +55,8 @@ pub fn MembersPage() -> impl IntoView {
         [
             change_role.value().get().and_then(|r| r.err()),
             set_active.value().get().and_then(|r| r.err()),
+            reset.value().get().and_then(|r| r.err()),
+            policy.value().get().and_then(|r| r.err()),
         ]
         .into_iter()
         .flatten()
@@ -64,7 +70,24 @@ pub fn MembersPage() -> impl IntoView {
         <p>
             {saved_note(change_role.value(), "Role changed ✓ It applies from the member's next click.")}
             {saved_note(set_active.value(), "Saved ✓")}
+            {saved_note(reset.value(), "Two-step sign-in reset ✓ The member's sessions ended and they were e-mailed.")}
+            {saved_note(policy.value(), "Saved ✓ The rule applies from each member's next click.")}
         </p>
+        {admin.then(|| {
+            let required = me.second_factor_required;
+            view! {
+                <section class="card" data-testid="second-factor-policy">
+                    <h2>"Two-step sign-in"</h2>
+                    <ActionForm action=policy attr:class="inline">
+                        <label class="choice">
+                            <input type="checkbox" name="required" value="yes" checked=required/>
+                            " Every member must sign in with a second factor (members without one set it up at their next click and can do nothing else until they have)"
+                        </label>
+                        " "<button type="submit" class="small">"Save"</button>
+                    </ActionForm>
+                </section>
+            }
+        })}
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match members.await {
@@ -77,7 +100,7 @@ pub fn MembersPage() -> impl IntoView {
                                 {admin.then(|| view! { <th scope="col"><span class="sr-only">"Actions"</span></th> })}
                             </tr></thead>
                             <tbody>
-                                {list.into_iter().map(|m| member_row(m, admin, change_role, set_active)).collect_view()}
+                                {list.into_iter().map(|m| member_row(m, admin, change_role, set_active, reset)).collect_view()}
                             </tbody>
                         </table>
                     }),
@@ -144,9 +167,11 @@ fn member_row(
     admin: bool,
     change_role: ServerAction<ChangeMemberRole>,
     set_active: ServerAction<SetMemberActive>,
+    reset: ServerAction<ResetMemberSecondFactor>,
 ) -> impl IntoView {
     let id = m.id.0;
     let testid = format!("member-{}", m.email);
+    let reset_label = format!("Reset the two-step sign-in of {}", m.email);
     let status = if m.is_active { "Active" } else { "Deactivated" };
     view! {
         <tr class:inactive=!m.is_active data-testid=testid>
@@ -170,10 +195,16 @@ fn member_row(
                     Either::Right(view! { <span class="role-badge">{m.role.label()}</span> })
                 }}
             </td>
-            <td>{status}</td>
+            <td>{status}{m.second_factor.then(|| view! { <span class="tag" title="Signs in with a second factor">" two-step"</span> })}</td>
             <td>{m.joined.clone()}</td>
             {admin.then(|| view! {
                 <td class="actions">
+                    {(!m.is_self && m.second_factor).then(|| view! {
+                        <ActionForm action=reset attr:class="inline">
+                            <input type="hidden" name="membership_id" value=id.to_string()/>
+                            <button type="submit" class="small" aria-label=reset_label>"Reset two-step"</button>
+                        </ActionForm>
+                    })}
                     {(!m.is_self).then(|| view! {
                         <ActionForm action=set_active attr:class="inline">
                             <input type="hidden" name="membership_id" value=id.to_string()/>

@@ -36,6 +36,9 @@ pub struct Actor {
     role: Role,
     kinds: Vec<OrgKind>,
     session_hash: String,
+    /// The organization requires a second factor and this user has none
+    /// yet: until they set it up, they may do nothing else.
+    second_factor_missing: bool,
     /// The request the actor makes (its address and id, for audit and
     /// throttling), so that services need no separate argument for it.
     request: RequestInfo,
@@ -59,6 +62,11 @@ impl Actor {
     pub fn kinds(&self) -> &[OrgKind] {
         &self.kinds
     }
+    /// Whether the actor must set up a second factor before anything else.
+    pub fn second_factor_missing(&self) -> bool {
+        self.second_factor_missing
+    }
+
     pub(crate) fn session_hash(&self) -> &str {
         &self.session_hash
     }
@@ -366,6 +374,8 @@ pub async fn resolve(state: &AppState, token: &str) -> Result<Option<Actor>, DbE
         Option<i64>,
         Option<String>,
         Option<bool>,
+        bool,
+        Option<String>,
     );
     let row: Option<Row> = session::Entity::find()
         .select_only()
@@ -379,6 +389,8 @@ pub async fn resolve(state: &AppState, token: &str) -> Result<Option<Actor>, DbE
         .column(membership::Column::Id)
         .column(membership::Column::Role)
         .column(membership::Column::IsActive)
+        .column(organization::Column::RequireSecondFactor)
+        .column(user::Column::TotpSecret)
         .join(
             sea_orm::JoinType::InnerJoin,
             session::Entity::belongs_to(user::Entity)
@@ -418,6 +430,8 @@ pub async fn resolve(state: &AppState, token: &str) -> Result<Option<Actor>, DbE
         membership_id,
         member_role,
         member_active,
+        requires_second_factor,
+        totp_secret,
     )) = row
     else {
         return Ok(None);
@@ -458,6 +472,7 @@ pub async fn resolve(state: &AppState, token: &str) -> Result<Option<Actor>, DbE
         role,
         kinds: OrgKind::parse_list(&kinds),
         session_hash: hash,
+        second_factor_missing: requires_second_factor && totp_secret.is_none(),
         request: RequestInfo::outside_a_request(),
         audit_key: state.audit_key.clone(),
     }))
@@ -519,6 +534,7 @@ pub async fn actor_for(
             role: m.role,
             kinds: OrgKind::parse_list(&org.kinds),
             session_hash: String::new(),
+            second_factor_missing: org.require_second_factor && u.totp_secret.is_none(),
             request: RequestInfo::outside_a_request(),
             audit_key: state.audit_key.clone(),
         }),

@@ -897,3 +897,151 @@ async fn wrong_codes_end_a_half_finished_sign_in_and_count_like_wrong_passwords(
     app.finish().await;
 }
 both!(wrong_codes_end_a_half_finished_sign_in_and_count_like_wrong_passwords);
+
+async fn an_organization_requires_a_second_factor_and_an_admin_resets_one(b: Backend) {
+    use app::server::second_factor::code_at;
+    let app = TestApp::spawn(b).await;
+    let w = World::build(&app).await;
+    let admin_email = w.alpha.email(Role::Admin).to_string();
+    let member_email = w.alpha.email(Role::Reviewer).to_string();
+    let admin = app.login(&admin_email, PASSWORD).await;
+    let member = app.login(&member_email, PASSWORD).await;
+    let outsider = app.login(w.beta.email(Role::Admin), PASSWORD).await;
+    // An admin without a second factor cannot lock everyone (and themselves) out.
+    let (st, r) = app
+        .call(&admin, "set_second_factor_policy", &[("required", "yes")])
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
+    let enable = |c: &reqwest::Client, email: String| {
+        let (app, c) = (&app, c.clone());
+        async move {
+            let (_, f) = app.call(&c, "begin_second_factor", &[]).await;
+            let key: String = f["setup"]["key"]
+                .as_str()
+                .unwrap()
+                .split_whitespace()
+                .collect();
+            let code = code_at(&key, &email, app.state.clock.now().timestamp()).unwrap();
+            let (st, f) = app
+                .call(&c, "confirm_second_factor", &[("code", &code)])
+                .await;
+            assert_eq!(st, StatusCode::OK, "{f}");
+        }
+    };
+    enable(&admin, admin_email.clone()).await;
+    // Only an admin sets the rule.
+    let (st, _) = app
+        .call(&member, "set_second_factor_policy", &[("required", "yes")])
+        .await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+    let (st, r) = app
+        .call(&admin, "set_second_factor_policy", &[("required", "yes")])
+        .await;
+    assert_eq!(st, StatusCode::OK, "{r}");
+    // The member is held on the account page until they set one up.
+    let (_, me) = app.call(&member, "me", &[]).await;
+    assert_eq!(me["second_factor_missing"], true, "{me}");
+    let (st, _) = app.call(&member, "list_engagements", &[]).await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    let r = member
+        .get(app.url("/engagements"))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["location"], "/account");
+    let r = member
+        .get(app.url("/account"))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    // Another organization is not held, nor is the admin who has one.
+    let (st, _) = app.call(&outsider, "list_engagements", &[]).await;
+    assert_eq!(st, StatusCode::OK);
+    let (st, _) = app.call(&admin, "list_engagements", &[]).await;
+    assert_eq!(st, StatusCode::OK);
+    enable(&member, member_email.clone()).await;
+    let (st, _) = app.call(&member, "list_engagements", &[]).await;
+    assert_eq!(st, StatusCode::OK);
+
+    // The admin resets the member's second factor: off, sessions ended, told.
+    let (_, members) = app.call(&admin, "list_members", &[]).await;
+    let row = |email: &str| {
+        members
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["email"] == email)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(row(&member_email)["second_factor"], true);
+    let member_id = row(&member_email)["id"].to_string();
+    let (st, _) = app
+        .call(
+            &outsider,
+            "reset_member_second_factor",
+            &[("membership_id", &member_id)],
+        )
+        .await;
+    assert_eq!(st, StatusCode::NOT_FOUND, "another organization's member");
+    let (st, _) = app
+        .call(
+            &member,
+            "reset_member_second_factor",
+            &[("membership_id", &member_id)],
+        )
+        .await;
+    assert_eq!(st, StatusCode::NOT_FOUND, "not an admin");
+    let (st, r) = app
+        .call(
+            &admin,
+            "reset_member_second_factor",
+            &[("membership_id", &row(&admin_email)["id"].to_string())],
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
+    let (st, r) = app
+        .call(
+            &admin,
+            "reset_member_second_factor",
+            &[("membership_id", &member_id)],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{r}");
+    let (st, _) = app.call(&member, "me", &[]).await;
+    assert_eq!(st, StatusCode::UNAUTHORIZED, "the member's sessions ended");
+    assert!(app
+        .mails_to(&member_email)
+        .await
+        .iter()
+        .any(|m| m.subject == "Pactline: your two-step sign-in was reset"));
+    // Signing in again, the password alone leads to the set-up again.
+    let again = app.login(&member_email, PASSWORD).await;
+    let (_, me) = app.call(&again, "me", &[]).await;
+    assert_eq!(me["second_factor_missing"], true, "{me}");
+    let (_, events) = app.call(&admin, "list_audit_events", &[]).await;
+    for action in [
+        "organization.second_factor_policy",
+        "user.second_factor_reset",
+    ] {
+        assert!(
+            events
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["action"] == action),
+            "{action}: {events}"
+        );
+    }
+    // The rule lifted, nobody is held.
+    let (st, _) = app.call(&admin, "set_second_factor_policy", &[]).await;
+    assert_eq!(st, StatusCode::OK);
+    let (st, _) = app.call(&again, "list_engagements", &[]).await;
+    assert_eq!(st, StatusCode::OK);
+    app.finish().await;
+}
+both!(an_organization_requires_a_second_factor_and_an_admin_resets_one);

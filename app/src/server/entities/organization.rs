@@ -12,6 +12,8 @@ pub struct Model {
     /// Days before a due date on which reminders go out, e.g. "30,7,1".
     pub reminder_days: String,
     pub created_at: DateTimeUtc,
+    /// Every member must sign in with a second factor.
+    pub require_second_factor: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

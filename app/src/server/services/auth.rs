@@ -453,8 +453,13 @@ pub async fn me(actor: &Actor, state: &AppState) -> Result<Me, AppError> {
             .unwrap_or_default()
     };
     let unread = super::notifications::unread(actor, state).await?;
+    let second_factor_required = orgs
+        .iter()
+        .any(|o| o.id == actor.org_id() && o.require_second_factor);
     Ok(Me {
         unread,
+        second_factor_required,
+        second_factor_missing: actor.second_factor_missing(),
         user_id: actor.user_id(),
         email: user.email,
         display_name: user.display_name,

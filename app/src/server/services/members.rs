@@ -74,6 +74,7 @@ pub async fn list(actor: &Actor, state: &AppState) -> Result<Vec<MemberDto>, App
                 is_active: m.is_active && u.is_active,
                 is_self: u.id == actor.user_id(),
                 joined: ts(m.created_at),
+                second_factor: u.totp_secret.is_some(),
             })
         })
         .collect();

@@ -3,13 +3,14 @@
 //! ten single-use recovery codes), and turning it off (password and a
 //! current code). Signing in with it is in `auth`.
 
-use crate::model::{AppError, SecondFactorDto, SecondFactorSetup};
+use crate::model::{AppError, MembershipId, Permission, SecondFactorDto, SecondFactorSetup};
 use crate::server::{
+    access::{self, find_owned},
     audit::{self, Event, Who},
     db,
-    entities::{recovery_code, user},
+    entities::{membership, organization, recovery_code, user},
     mail::Mail,
-    second_factor as factor, throttle, Actor, AppState,
+    second_factor as factor, session, throttle, Actor, AppState,
 };
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use serde_json::json;
@@ -212,6 +213,104 @@ pub async fn disable(
     tell(&txn, state, actor, &email, "two-step sign-in was turned off", "Two-step sign-in was turned off for your Pactline account: signing in needs only the password again.").await?;
     txn.commit().await?;
     status(actor, state).await
+}
+
+/// An admin requires (or no longer requires) a second factor of every
+/// member: those without one set it up at their next request and can do
+/// nothing else until they have.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0))]
+pub async fn set_policy(actor: &Actor, state: &AppState, required: bool) -> Result<(), AppError> {
+    actor.require(Permission::ManageMembers)?;
+    if required && me(actor, state).await?.totp_secret.is_none() {
+        return Err(AppError::invalid(
+            "required",
+            "Set up your own two-step sign-in first (on your account page): the rule would otherwise hold you there too.",
+        ));
+    }
+    let txn = db::write_txn(&state.writer).await?;
+    access::lock_organization(&txn, actor).await?;
+    let org = organization::Entity::find_by_id(actor.org_id())
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let before = org.require_second_factor;
+    let mut am: organization::ActiveModel = org.into();
+    am.require_second_factor = Set(required);
+    am.update(&txn).await?;
+    audit::by_actor(
+        &txn,
+        actor,
+        "organization.second_factor_policy",
+        "organization",
+        actor.org_id().0,
+        Some(json!({"required": before})),
+        Some(json!({"required": required})),
+    )
+    .await?;
+    Ok(txn.commit().await?)
+}
+
+/// An admin resets a member's second factor (a lost phone, recovery codes
+/// gone): it is off, the member's sessions end, and the member is told. The
+/// admin's own is turned off on the account page instead.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0))]
+pub async fn reset_for_member(
+    actor: &Actor,
+    state: &AppState,
+    id: MembershipId,
+) -> Result<(), AppError> {
+    actor.require(Permission::ManageMembers)?;
+    let txn = db::write_txn(&state.writer).await?;
+    let m = find_owned::<membership::Entity, _>(&txn, actor, id).await?;
+    if m.user_id == actor.user_id() {
+        return Err(AppError::invalid(
+            "member",
+            "Turn your own two-step sign-in off on your account page.",
+        ));
+    }
+    let u = user::Entity::find_by_id(m.user_id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if u.totp_secret.is_none() && u.totp_pending.is_none() {
+        return Err(AppError::invalid(
+            "member",
+            "This member has no two-step sign-in to reset.",
+        ));
+    }
+    let email = u.email.clone();
+    let mut am: user::ActiveModel = u.into();
+    am.totp_secret = Set(None);
+    am.totp_pending = Set(None);
+    am.totp_pending_codes = Set(None);
+    am.totp_enabled_at = Set(None);
+    am.totp_last_step = Set(None);
+    am.update(&txn).await?;
+    recovery_code::Entity::delete_many()
+        .filter(recovery_code::Column::UserId.eq(m.user_id.0))
+        .exec(&txn)
+        .await?;
+    let ended = session::destroy_for_user(&txn, m.user_id, None).await?;
+    audit::by_actor(
+        &txn,
+        actor,
+        "user.second_factor_reset",
+        "user",
+        m.user_id.0,
+        None,
+        Some(json!({"sessions_ended": ended})),
+    )
+    .await?;
+    tell(
+        &txn,
+        state,
+        actor,
+        &email,
+        "your two-step sign-in was reset",
+        "An administrator of your organization reset your two-step sign-in: your sessions were ended, and you set up your authenticator app again the next time you sign in (if your organization requires it) or on your account page.",
+    )
+    .await?;
+    Ok(txn.commit().await?)
 }
 
 async fn record(

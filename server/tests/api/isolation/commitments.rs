@@ -160,6 +160,24 @@ pub(super) fn commitment_cases(c: Caller, ids: &Ids) -> Vec<Case> {
             a(&[("password", "x"), ("code", "000000")]),
             expect(c, 422, &[]),
         ),
+        (
+            // Lifting the rule (no second factor needed to do that): admins only.
+            "set_second_factor_policy",
+            a(&[]),
+            admin_only(c),
+        ),
+        (
+            // Nobody's second factor is on in the matrix's world: an admin
+            // learns that of its own members only; anyone else finds nothing.
+            "reset_member_second_factor",
+            a(&[("membership_id", &ids.alpha_member)]),
+            expect(c, 404, &[(Alpha(Role::Admin), 422)]),
+        ),
+        (
+            "reset_member_second_factor",
+            a(&[("membership_id", &ids.beta_member)]),
+            expect(c, 404, &[]),
+        ),
         // One's own e-mail choices: every signed-in user, nobody else's.
         ("get_mail_preferences", a(&[]), expect(c, 200, &[])),
         (
