@@ -219,6 +219,9 @@ impl TestApp {
         Client::builder()
             .cookie_store(true)
             .redirect(Policy::none())
+            // A request that never gets an answer fails its test (and says
+            // which) instead of holding the whole run.
+            .timeout(std::time::Duration::from_secs(120))
             .build()
             .unwrap()
     }
