@@ -203,7 +203,17 @@ impl TestApp {
 
     /// Drops the PostgreSQL database or the SQLite folder of this test.
     pub async fn finish(self) {
-        self.state.db.clone().close().await.ok();
+        // Closing waits for every connection to come back; a run must not
+        // wait forever on one that does not (say so, and go on).
+        let closing = tokio::time::timeout(
+            std::time::Duration::from_secs(60),
+            self.state.db.clone().close(),
+        );
+        if closing.await.is_err() {
+            eprintln!(
+                "warning: a database connection was still in use a minute after the test ended"
+            );
+        }
         if let Some((admin, name)) = &self.pg {
             let conn = Database::connect(admin).await.unwrap();
             conn.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
