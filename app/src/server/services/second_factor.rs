@@ -6,8 +6,7 @@
 use crate::model::{AppError, MembershipId, Permission, SecondFactorDto, SecondFactorSetup};
 use crate::server::{
     access::{self, find_owned},
-    audit::{self, Event, Who},
-    db,
+    audit, db,
     entities::{membership, organization, recovery_code, user},
     mail::Mail,
     second_factor as factor, session, throttle, Actor, AppState,
@@ -68,7 +67,16 @@ pub async fn begin(actor: &Actor, state: &AppState) -> Result<SecondFactorDto, A
     am.totp_pending = Set(Some(factor::new_secret()));
     am.totp_pending_codes = Set(Some(factor::new_recovery_codes().join("\n")));
     am.update(&txn).await?;
-    record(&txn, actor, "user.second_factor_setup_started", json!({})).await?;
+    audit::by_actor(
+        &txn,
+        actor,
+        "user.second_factor_setup_started",
+        "user",
+        actor.user_id().0,
+        None,
+        Some(json!({})),
+    )
+    .await?;
     txn.commit().await?;
     status(actor, state).await
 }
@@ -136,11 +144,14 @@ pub async fn confirm(
         .insert(&txn)
         .await?;
     }
-    record(
+    audit::by_actor(
         &txn,
         actor,
         "user.second_factor_enabled",
-        json!({"recovery_codes": codes.len()}),
+        "user",
+        actor.user_id().0,
+        None,
+        Some(json!({"recovery_codes": codes.len()})),
     )
     .await?;
     tell(&txn, state, actor, &email, "two-step sign-in was turned on", "Two-step sign-in was turned on for your Pactline account: every sign-in now asks for a code from your authenticator app (or one of your recovery codes).").await?;
@@ -209,7 +220,16 @@ pub async fn disable(
         .filter(recovery_code::Column::UserId.eq(actor.user_id().0))
         .exec(&txn)
         .await?;
-    record(&txn, actor, "user.second_factor_disabled", json!({})).await?;
+    audit::by_actor(
+        &txn,
+        actor,
+        "user.second_factor_disabled",
+        "user",
+        actor.user_id().0,
+        None,
+        Some(json!({})),
+    )
+    .await?;
     tell(&txn, state, actor, &email, "two-step sign-in was turned off", "Two-step sign-in was turned off for your Pactline account: signing in needs only the password again.").await?;
     txn.commit().await?;
     status(actor, state).await
@@ -311,32 +331,6 @@ pub async fn reset_for_member(
     )
     .await?;
     Ok(txn.commit().await?)
-}
-
-async fn record(
-    txn: &sea_orm::DatabaseTransaction,
-    actor: &Actor,
-    action: &'static str,
-    after: serde_json::Value,
-) -> Result<(), AppError> {
-    audit::record(
-        txn,
-        &Who::user(
-            actor.audit_key(),
-            actor.user_id(),
-            &actor.request().request_id,
-        ),
-        Event {
-            org: Some(actor.org_id()),
-            action,
-            object_type: "user",
-            object_id: actor.user_id().to_string(),
-            before: None,
-            after: Some(after),
-        },
-    )
-    .await?;
-    Ok(())
 }
 
 /// The account's owner hears of every change to its second factor.

@@ -6,9 +6,7 @@
 use super::{org_names, ts};
 use crate::model::{browser_label, AppError, SessionDto};
 use crate::server::{
-    access,
-    audit::{self, Event, Who},
-    db,
+    access, audit, db,
     entities::session as stored,
     session::{self, session_ref},
     Actor, AppState,
@@ -65,11 +63,14 @@ pub async fn end(actor: &Actor, state: &AppState, reference: &str) -> Result<(),
     stored::Entity::delete_by_id(row.id_hash.clone())
         .exec(&txn)
         .await?;
-    record(
+    audit::by_actor(
         &txn,
         actor,
         "session.ended_by_user",
-        json!({"session": reference, "client_addr": row.client_addr}),
+        "user",
+        actor.user_id().0,
+        None,
+        Some(json!({"session": reference, "client_addr": row.client_addr})),
     )
     .await?;
     Ok(txn.commit().await?)
@@ -81,39 +82,16 @@ pub async fn end_others(actor: &Actor, state: &AppState) -> Result<u64, AppError
     let txn = db::write_txn(&state.writer).await?;
     let ended =
         session::destroy_for_user(&txn, actor.user_id(), Some(actor.session_hash())).await?;
-    record(
+    audit::by_actor(
         &txn,
         actor,
         "session.others_ended_by_user",
-        json!({"ended": ended}),
+        "user",
+        actor.user_id().0,
+        None,
+        Some(json!({"ended": ended})),
     )
     .await?;
     txn.commit().await?;
     Ok(ended)
-}
-
-async fn record(
-    txn: &sea_orm::DatabaseTransaction,
-    actor: &Actor,
-    action: &'static str,
-    after: serde_json::Value,
-) -> Result<(), AppError> {
-    audit::record(
-        txn,
-        &Who::user(
-            actor.audit_key(),
-            actor.user_id(),
-            &actor.request().request_id,
-        ),
-        Event {
-            org: Some(actor.org_id()),
-            action,
-            object_type: "user",
-            object_id: actor.user_id().to_string(),
-            before: None,
-            after: Some(after),
-        },
-    )
-    .await?;
-    Ok(())
 }
