@@ -4,9 +4,13 @@
 //! 6238: SHA-1, six digits, 30-second steps, one step either way for a
 //! clock that drifts), the enrolment QR code as SVG, and recovery codes.
 
-use super::tokens;
-use crate::model::AppError;
+use super::{
+    entities::{recovery_code, user},
+    tokens,
+};
+use crate::model::{AppError, UserId};
 use rand::RngCore;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use totp_rs::{Algorithm, Builder, Secret, Totp};
 
 /// How many recovery codes a user gets.
@@ -113,6 +117,42 @@ pub fn looks_like_recovery_code(code: &str) -> bool {
 /// What the database keeps of a recovery code.
 pub fn hash_recovery_code(code: &str) -> String {
     tokens::sha256_hex(code.trim().to_lowercase().as_bytes())
+}
+
+/// `user`'s unused recovery code `code`, if that is what it is.
+pub async fn unused_recovery_code<C: ConnectionTrait>(
+    conn: &C,
+    user: UserId,
+    code: &str,
+) -> Result<Option<recovery_code::Model>, AppError> {
+    if !looks_like_recovery_code(code) {
+        return Ok(None);
+    }
+    // access: allow — the account's own recovery codes (sign-in has no actor yet).
+    Ok(recovery_code::Entity::find()
+        .filter(recovery_code::Column::UserId.eq(user.0))
+        .filter(recovery_code::Column::CodeHash.eq(hash_recovery_code(code)))
+        .filter(recovery_code::Column::UsedAt.is_null())
+        .one(conn)
+        .await?)
+}
+
+/// Turns `u`'s second factor off: the secret, anything being set up, and
+/// every recovery code.
+pub async fn clear<C: ConnectionTrait>(conn: &C, u: user::Model) -> Result<(), AppError> {
+    let id = u.id;
+    let mut am: user::ActiveModel = u.into();
+    am.totp_secret = Set(None);
+    am.totp_pending = Set(None);
+    am.totp_pending_codes = Set(None);
+    am.totp_enabled_at = Set(None);
+    am.totp_last_step = Set(None);
+    am.update(conn).await?;
+    recovery_code::Entity::delete_many()
+        .filter(recovery_code::Column::UserId.eq(id.0))
+        .exec(conn)
+        .await?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -174,16 +174,9 @@ pub async fn answer_challenge(
         .map_err(throttle::rate_limited)?;
     let code = code.chars().take(64).collect::<String>();
     let step = factor::check(&secret, &user.email, &code, now.timestamp())?;
-    let recovery = if step.is_none() && factor::looks_like_recovery_code(&code) {
-        // access: allow — sign-in: the account's own recovery codes.
-        recovery_code::Entity::find()
-            .filter(recovery_code::Column::UserId.eq(user.id.0))
-            .filter(recovery_code::Column::CodeHash.eq(factor::hash_recovery_code(&code)))
-            .filter(recovery_code::Column::UsedAt.is_null())
-            .one(&state.db)
-            .await?
-    } else {
-        None
+    let recovery = match step {
+        None => factor::unused_recovery_code(&state.db, user.id, &code).await?,
+        Some(_) => None,
     };
     throttle::admit(&state.writer, &attempt)
         .await?

@@ -182,15 +182,9 @@ pub async fn disable(
             .verify(password, Some(u.password_hash.clone()))
             .await?;
     let step = factor::check(&secret, &u.email, code, state.clock.now().timestamp())?;
-    let recovery = if step.is_none() && factor::looks_like_recovery_code(code) {
-        recovery_code::Entity::find()
-            .filter(recovery_code::Column::UserId.eq(u.id.0))
-            .filter(recovery_code::Column::CodeHash.eq(factor::hash_recovery_code(code)))
-            .filter(recovery_code::Column::UsedAt.is_null())
-            .one(&state.db)
-            .await?
-    } else {
-        None
+    let recovery = match step {
+        None => factor::unused_recovery_code(&state.db, u.id, code).await?,
+        Some(_) => None,
     };
     throttle::admit(&state.writer, &attempt)
         .await?
@@ -209,17 +203,7 @@ pub async fn disable(
     throttle::succeeded(&state.writer, attempt).await?;
     let email = u.email.clone();
     let txn = db::write_txn(&state.writer).await?;
-    let mut am: user::ActiveModel = u.into();
-    am.totp_secret = Set(None);
-    am.totp_pending = Set(None);
-    am.totp_pending_codes = Set(None);
-    am.totp_enabled_at = Set(None);
-    am.totp_last_step = Set(None);
-    am.update(&txn).await?;
-    recovery_code::Entity::delete_many()
-        .filter(recovery_code::Column::UserId.eq(actor.user_id().0))
-        .exec(&txn)
-        .await?;
+    factor::clear(&txn, u).await?;
     audit::by_actor(
         &txn,
         actor,
@@ -299,17 +283,7 @@ pub async fn reset_for_member(
         ));
     }
     let email = u.email.clone();
-    let mut am: user::ActiveModel = u.into();
-    am.totp_secret = Set(None);
-    am.totp_pending = Set(None);
-    am.totp_pending_codes = Set(None);
-    am.totp_enabled_at = Set(None);
-    am.totp_last_step = Set(None);
-    am.update(&txn).await?;
-    recovery_code::Entity::delete_many()
-        .filter(recovery_code::Column::UserId.eq(m.user_id.0))
-        .exec(&txn)
-        .await?;
+    factor::clear(&txn, u).await?;
     let ended = session::destroy_for_user(&txn, m.user_id, None).await?;
     audit::by_actor(
         &txn,
