@@ -23,6 +23,7 @@ mod m20261206_000014_mail_preferences;
 mod m20261206_000015_session_devices;
 mod m20261206_000016_second_factor;
 mod m20261206_000017_second_factor_policy;
+mod m20261206_000018_single_sign_on;
 
 pub struct Migrator;
 
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000015_session_devices::Migration),
             Box::new(m20261206_000016_second_factor::Migration),
             Box::new(m20261206_000017_second_factor_policy::Migration),
+            Box::new(m20261206_000018_single_sign_on::Migration),
         ]
     }
 }

@@ -65,7 +65,8 @@ pub async fn init_state(config: Config, mailer: Option<Mailer>) -> Result<AppSta
     db::spawn_checkpoints(&config.database_url)
         .await
         .map_err(|e| format!("cannot open the database: {e}"))?;
-    let state = AppState::new(db, config, mailer, audit_key);
+    let secrets = app::server::secrets::SecretKey::load(&config)?;
+    let state = AppState::new(db, config, mailer, audit_key).with_secrets(secrets);
     Ok(match writer {
         Some(w) => state.with_writer(w),
         None => state,
@@ -95,6 +96,8 @@ pub fn router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
     Router::new()
         .route("/auth/login", post(routes::login))
         .route("/auth/code", post(routes::code))
+        .route("/auth/sso", post(routes::sso_start))
+        .route("/auth/sso/callback", get(routes::sso_callback))
         .route("/auth/logout", post(routes::logout))
         .route("/{kind}/{id}/export/{format}", get(routes::export))
         .route("/evidence/{id}", get(routes::evidence))

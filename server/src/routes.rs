@@ -4,11 +4,12 @@
 use app::model::AppError;
 use app::server::{
     db,
-    services::auth,
+    services::{auth, single_sign_on as sso},
     session::{self, RequestInfo, SessionActor},
     AppState,
 };
 use axum::{
+    extract::Query,
     extract::{FromRef, FromRequestParts, State},
     http::{header, HeaderMap, StatusCode},
     response::{IntoResponse, Redirect, Response},
@@ -60,12 +61,24 @@ where
 }
 
 /// POST /auth/login: sets the session cookie and goes home, or back to the
-/// form with the reason.
+/// form with the reason. An address whose domain signs in through an
+/// identity provider goes there instead when its organization requires
+/// that (the password is not looked at) or when no password was given.
 pub async fn login(
     State(state): State<AppState>,
     Info(info): Info,
     Form(form): Form<LoginForm>,
 ) -> Response {
+    match sso::provider_for_email(&state, &form.email).await {
+        Ok(Some(p)) if p.enforced || form.password.is_empty() => {
+            return start_sso(&state, &p, &form.email, &info).await
+        }
+        Ok(_) => {}
+        Err(e) => {
+            tracing::error!(error = %e, "looking up single sign-on failed");
+            return (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response();
+        }
+    }
     match auth::login(&state, &form.email, &form.password, &info).await {
         Ok(auth::LoginOutcome::Session(token)) => (
             [(header::SET_COOKIE, session::set_cookie(&state, &token))],
@@ -91,12 +104,92 @@ pub async fn login(
                 .insert(header::RETRY_AFTER, retry_after_secs.into());
             res
         }
+        Err(AppError::Validation { message, .. }) if message == auth::SSO_REQUIRED => {
+            Redirect::to("/login?error=sso_required").into_response()
+        }
         Err(AppError::Validation { .. }) => Redirect::to("/login?error=invalid").into_response(),
         Err(e) => {
             tracing::error!(error = %e, "login failed");
             (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response()
         }
     }
+}
+
+#[derive(Deserialize)]
+pub struct SsoForm {
+    email: String,
+}
+
+/// POST /auth/sso: "sign in with single sign-on" for an address; goes to
+/// its organization's identity provider, or back with the reason.
+pub async fn sso_start(
+    State(state): State<AppState>,
+    Info(info): Info,
+    Form(form): Form<SsoForm>,
+) -> Response {
+    match sso::provider_for_email(&state, &form.email).await {
+        Ok(Some(p)) => start_sso(&state, &p, &form.email, &info).await,
+        Ok(None) => Redirect::to("/login?error=sso_unknown").into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "looking up single sign-on failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response()
+        }
+    }
+}
+
+async fn start_sso(
+    state: &AppState,
+    p: &app::server::entities::identity_provider::Model,
+    email: &str,
+    info: &RequestInfo,
+) -> Response {
+    match sso::start(state, p, email, info).await {
+        Ok(started) => (
+            [(
+                header::SET_COOKIE,
+                session::set_sso_cookie(state, &started.browser_token),
+            )],
+            Redirect::to(&started.provider_url),
+        )
+            .into_response(),
+        Err(failure) => Redirect::to(&format!("/login?error={}", failure.code())).into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct SsoAnswer {
+    #[serde(default)]
+    state: String,
+    code: Option<String>,
+    error: Option<String>,
+}
+
+/// GET /auth/sso/callback: the identity provider's answer. Signs in and
+/// goes home, or to the sign-in page with the reason.
+pub async fn sso_callback(
+    State(state): State<AppState>,
+    Info(info): Info,
+    headers: HeaderMap,
+    Query(answer): Query<SsoAnswer>,
+) -> Response {
+    let browser = session::sso_from_headers(&state, &headers);
+    let answer = sso::Callback {
+        state: answer.state.chars().take(512).collect(),
+        code: answer.code,
+        error: answer.error,
+    };
+    let (target, session_cookie) =
+        match sso::finish(&state, answer, browser.as_deref(), &info).await {
+            Ok(token) => ("/".to_string(), Some(session::set_cookie(&state, &token))),
+            Err(failure) => (format!("/login?error={}", failure.code()), None),
+        };
+    let mut res = Redirect::to(&target).into_response();
+    let h = res.headers_mut();
+    h.append(header::SET_COOKIE, session::clear_sso_cookie(&state));
+    if let Some(c) = session_cookie {
+        h.append(header::SET_COOKIE, c);
+    }
+    res
 }
 
 #[derive(Deserialize)]

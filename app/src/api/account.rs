@@ -3,11 +3,12 @@
 
 use crate::model::{
     AppError, InvitationPreview, Me, OrgId, PartnerInvitationPreview, SecondFactorDto, SessionDto,
+    SsoSettings,
 };
 #[cfg(feature = "ssr")]
 use crate::server::{
     respond::{as_actor, as_anyone},
-    services::{auth, invitations, partners, second_factor, sessions},
+    services::{auth, invitations, partners, second_factor, sessions, single_sign_on},
 };
 use leptos::prelude::*;
 
@@ -92,6 +93,43 @@ pub async fn set_second_factor_policy(required: Option<String>) -> Result<(), Ap
         second_factor::set_policy(&actor, &state, required.is_some()).await
     })
     .await
+}
+
+/// The organization's single sign-on, for its admins (None: not set up).
+#[server(endpoint = "get_sso_settings")]
+pub async fn get_sso_settings() -> Result<Option<SsoSettings>, AppError> {
+    as_actor(|actor, state| async move { single_sign_on::settings(&actor, &state).await }).await
+}
+
+/// An admin saves the organization's identity provider (checkboxes:
+/// present means yes; an empty secret keeps the saved one).
+#[server(endpoint = "save_sso_settings")]
+pub async fn save_sso_settings(
+    issuer: String,
+    client_id: String,
+    client_secret: String,
+    domains: String,
+    join_as_viewer: Option<String>,
+    enforced: Option<String>,
+) -> Result<SsoSettings, AppError> {
+    as_actor(|actor, state| async move {
+        let input = single_sign_on::SsoInput {
+            issuer,
+            client_id,
+            client_secret,
+            domains,
+            join_as_viewer: join_as_viewer.is_some(),
+            enforced: enforced.is_some(),
+        };
+        single_sign_on::save(&actor, &state, input).await
+    })
+    .await
+}
+
+/// An admin turns single sign-on off.
+#[server(endpoint = "remove_sso_settings")]
+pub async fn remove_sso_settings() -> Result<(), AppError> {
+    as_actor(|actor, state| async move { single_sign_on::remove(&actor, &state).await }).await
 }
 
 /// An admin resets a member's second factor.

@@ -681,3 +681,110 @@ mod browser_tests {
         }
     }
 }
+
+/// An organization's single sign-on, as its admins see it. The client
+/// secret never comes back: only whether one is saved.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SsoSettings {
+    pub issuer: String,
+    pub client_id: String,
+    pub secret_saved: bool,
+    pub domains: Vec<String>,
+    pub join_as_viewer: bool,
+    pub enforced: bool,
+    /// The address to register at the identity provider as the redirect
+    /// (callback) URI.
+    pub redirect_uri: String,
+}
+
+/// The most e-mail domains one identity provider may own.
+pub const SSO_MAX_DOMAINS: usize = 20;
+
+/// The e-mail domains an admin typed (separated by commas, spaces or new
+/// lines): lower-cased, deduplicated, each a plain DNS name with at least
+/// two labels. The message says which one is wrong and why.
+pub fn parse_sso_domains(text: &str) -> Result<Vec<String>, String> {
+    let mut out: Vec<String> = Vec::new();
+    for raw in text.split(|c: char| c == ',' || c.is_whitespace()) {
+        let d = raw
+            .trim()
+            .trim_start_matches('@')
+            .trim_end_matches('.')
+            .to_ascii_lowercase();
+        if d.is_empty() {
+            continue;
+        }
+        let shown: String = d.chars().take(60).collect();
+        let labels: Vec<&str> = d.split('.').collect();
+        let label_ok = |l: &&str| {
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        };
+        if d.len() > 253 || labels.len() < 2 || !labels.iter().all(label_ok) {
+            return Err(format!(
+                "{shown:?} is not an e-mail domain: write it like plant.example.com (letters, digits, hyphens and dots)"
+            ));
+        }
+        if labels
+            .last()
+            .is_some_and(|l| l.chars().all(|c| c.is_ascii_digit()))
+        {
+            return Err(format!("{shown:?} is an address, not an e-mail domain"));
+        }
+        if !out.contains(&d) {
+            out.push(d);
+        }
+    }
+    if out.is_empty() {
+        return Err("Name at least one e-mail domain whose addresses this provider signs in, like plant.example.com.".into());
+    }
+    if out.len() > SSO_MAX_DOMAINS {
+        return Err(format!(
+            "At most {SSO_MAX_DOMAINS} domains per identity provider ({} given).",
+            out.len()
+        ));
+    }
+    Ok(out)
+}
+
+/// The domain of an e-mail address, lower-cased.
+pub fn email_domain(email: &str) -> Option<String> {
+    let (_, domain) = email.trim().rsplit_once('@')?;
+    let d = domain.trim_end_matches('.').to_ascii_lowercase();
+    (!d.is_empty()).then_some(d)
+}
+
+#[cfg(test)]
+mod sso_tests {
+    use super::*;
+
+    #[test]
+    fn domains_are_cleaned_and_checked() {
+        assert_eq!(
+            parse_sso_domains("Helix.example, @ops.helix.example\nhelix.example.").unwrap(),
+            vec!["helix.example", "ops.helix.example"]
+        );
+        for bad in [
+            "",
+            " , ",
+            "localhost",
+            "exa mple.com/x",
+            "-a.example",
+            "a..example",
+            "10.0.0.1",
+            "ex_ample.com",
+        ] {
+            assert!(parse_sso_domains(bad).is_err(), "{bad:?}");
+        }
+        let many: Vec<String> = (0..21).map(|i| format!("d{i}.example")).collect();
+        assert!(parse_sso_domains(&many.join(",")).is_err());
+        assert_eq!(
+            email_domain("Ana@Helix.Example"),
+            Some("helix.example".into())
+        );
+        assert_eq!(email_domain("no-at-sign"), None);
+    }
+}

@@ -64,6 +64,16 @@ pub struct Config {
     /// Where the audit key is kept otherwise (`PACTLINE_AUDIT_KEY_FILE`;
     /// by default `audit.key` in the data directory).
     pub audit_key_file: Option<PathBuf>,
+    /// The key that seals secrets kept in the database (identity providers'
+    /// client secrets), when `PACTLINE_SECRET_KEY` gives it (64 hex digits).
+    pub secret_key: Option<super::secrets::SecretKey>,
+    /// Where that key is kept otherwise (`PACTLINE_SECRET_KEY_FILE`; by
+    /// default `secret.key` in the data directory).
+    pub secret_key_file: Option<PathBuf>,
+    /// Identity providers may be reached over plain HTTP on loopback
+    /// addresses (`PACTLINE_SSO_ALLOW_HTTP_LOOPBACK`; for a provider on the
+    /// same machine, and the tests). Otherwise issuers must use https.
+    pub sso_allow_http_loopback: bool,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -163,6 +173,12 @@ impl Config {
                 .transpose()
                 .map_err(|e| format!("PACTLINE_AUDIT_KEY: {e}"))?,
             audit_key_file: env("PACTLINE_AUDIT_KEY_FILE").map(PathBuf::from),
+            secret_key: env("PACTLINE_SECRET_KEY")
+                .map(|k| super::secrets::SecretKey::from_hex(&k))
+                .transpose()
+                .map_err(|e| format!("PACTLINE_SECRET_KEY: {e}"))?,
+            secret_key_file: env("PACTLINE_SECRET_KEY_FILE").map(PathBuf::from),
+            sso_allow_http_loopback: env_bool("PACTLINE_SSO_ALLOW_HTTP_LOOPBACK")?.unwrap_or(false),
         })
     }
 
@@ -184,6 +200,9 @@ impl Config {
             uploads_per_hour: 120,
             audit_key: None,
             audit_key_file: None,
+            secret_key: None,
+            secret_key_file: None,
+            sso_allow_http_loopback: false,
         }
     }
 }

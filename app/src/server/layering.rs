@@ -114,6 +114,7 @@ mod tests {
         "engagement",
         "engagement_assessor",
         "evidence",
+        "identity_provider",
         "invitation",
         "membership",
         "notification",
@@ -124,6 +125,8 @@ mod tests {
         "requirement",
         "responsibility",
         "review",
+        "sso_domain",
+        "sso_login",
         "supplier_link",
     ];
 

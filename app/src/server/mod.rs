@@ -24,6 +24,7 @@ pub mod proxy;
 pub mod read_models;
 pub mod respond;
 pub mod second_factor;
+pub mod secrets;
 pub mod services;
 pub mod session;
 pub mod state;

@@ -239,24 +239,50 @@ pub fn challenge_cookie_name(secure: bool) -> &'static str {
     }
 }
 
-pub fn set_challenge_cookie(state: &AppState, token: &str) -> HeaderValue {
-    let secure = state.config.secure_cookies;
+/// A short-lived HttpOnly cookie of a sign-in under way (`max_age` 0
+/// clears it).
+fn short_cookie(name: &str, value: &str, max_age: u32, secure: bool) -> HeaderValue {
     HeaderValue::from_str(&format!(
-        "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=300{}",
-        challenge_cookie_name(secure),
+        "{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
         if secure { "; Secure" } else { "" }
     ))
-    .expect("token is URL-safe")
+    .expect("tokens are URL-safe")
+}
+
+pub fn set_challenge_cookie(state: &AppState, token: &str) -> HeaderValue {
+    let secure = state.config.secure_cookies;
+    short_cookie(challenge_cookie_name(secure), token, 300, secure)
 }
 
 pub fn clear_challenge_cookie(state: &AppState) -> HeaderValue {
     let secure = state.config.secure_cookies;
-    HeaderValue::from_str(&format!(
-        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
-        challenge_cookie_name(secure),
-        if secure { "; Secure" } else { "" }
-    ))
-    .expect("static cookie")
+    short_cookie(challenge_cookie_name(secure), "", 0, secure)
+}
+
+/// The cookie that binds a single sign-on to the browser that started it
+/// (SameSite=Lax: the provider's redirect back is a top-level navigation,
+/// which carries it). Ten minutes.
+fn sso_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-pactline_sso"
+    } else {
+        "pactline_sso"
+    }
+}
+
+pub fn set_sso_cookie(state: &AppState, token: &str) -> HeaderValue {
+    let secure = state.config.secure_cookies;
+    short_cookie(sso_cookie_name(secure), token, 600, secure)
+}
+
+pub fn clear_sso_cookie(state: &AppState) -> HeaderValue {
+    let secure = state.config.secure_cookies;
+    short_cookie(sso_cookie_name(secure), "", 0, secure)
+}
+
+pub fn sso_from_headers(state: &AppState, headers: &HeaderMap) -> Option<String> {
+    cookie_value(headers, sso_cookie_name(state.config.secure_cookies))
+        .filter(|t| tokens::looks_like_token(t))
 }
 
 pub fn challenge_from_headers(state: &AppState, headers: &HeaderMap) -> Option<String> {
@@ -277,6 +303,7 @@ pub async fn create<C: ConnectionTrait>(
     user_id: UserId,
     org_id: OrgId,
     info: &RequestInfo,
+    method: &str,
 ) -> Result<String, DbErr> {
     let token = tokens::new_token();
     let now = Utc::now();
@@ -289,6 +316,7 @@ pub async fn create<C: ConnectionTrait>(
         expires_at: Set(now + state.config.session_absolute),
         client_addr: Set(info.client_addr.chars().take(64).collect()),
         user_agent: Set(info.user_agent.chars().take(200).collect()),
+        sign_in_method: Set(method.chars().take(20).collect()),
     }
     .insert(conn)
     .await?;
@@ -375,7 +403,7 @@ pub async fn resolve(state: &AppState, token: &str) -> Result<Option<Actor>, DbE
         Option<String>,
         Option<bool>,
         bool,
-        Option<String>,
+        bool,
     );
     let row: Option<Row> = session::Entity::find()
         .select_only()
@@ -390,7 +418,18 @@ pub async fn resolve(state: &AppState, token: &str) -> Result<Option<Actor>, DbE
         .column(membership::Column::Role)
         .column(membership::Column::IsActive)
         .column(organization::Column::RequireSecondFactor)
-        .column(user::Column::TotpSecret)
+        // Whether the session stands on a second factor of the user's own
+        // or on the organization's identity provider (which vouches for it:
+        // "a second factor or SSO").
+        .expr({
+            use sea_orm::sea_query::ExprTrait;
+            sea_orm::sea_query::Expr::col((user::Entity, user::Column::TotpSecret))
+                .is_not_null()
+                .or(
+                    sea_orm::sea_query::Expr::col((session::Entity, session::Column::SignInMethod))
+                        .eq("sso"),
+                )
+        })
         .join(
             sea_orm::JoinType::InnerJoin,
             session::Entity::belongs_to(user::Entity)
@@ -431,7 +470,7 @@ pub async fn resolve(state: &AppState, token: &str) -> Result<Option<Actor>, DbE
         member_role,
         member_active,
         requires_second_factor,
-        totp_secret,
+        second_factor_present,
     )) = row
     else {
         return Ok(None);
@@ -472,7 +511,7 @@ pub async fn resolve(state: &AppState, token: &str) -> Result<Option<Actor>, DbE
         role,
         kinds: OrgKind::parse_list(&kinds),
         session_hash: hash,
-        second_factor_missing: requires_second_factor && totp_secret.is_none(),
+        second_factor_missing: requires_second_factor && !second_factor_present,
         request: RequestInfo::outside_a_request(),
         audit_key: state.audit_key.clone(),
     }))

@@ -32,6 +32,8 @@ pub struct AppState {
     pub profiles: super::read_models::ProfileCache,
     /// The audit chain's key (`audit::AuditKey::load`).
     pub audit_key: super::audit::AuditKey,
+    /// Seals secrets kept in the database (`secrets::SecretKey::load`).
+    pub secrets: super::secrets::SecretKey,
 }
 
 impl AppState {
@@ -54,6 +56,8 @@ impl AppState {
             saves: SaveQueue::default(),
             profiles: Default::default(),
             audit_key,
+            // A key of its own until `with_secrets` names the configured one.
+            secrets: super::secrets::SecretKey::generate(),
         }
     }
 
@@ -62,6 +66,12 @@ impl AppState {
         self.writer = writer;
         // The queue writes through the writer it first saw.
         self.saves = SaveQueue::default();
+        self
+    }
+
+    /// Seals and opens secrets with `key`.
+    pub fn with_secrets(mut self, key: super::secrets::SecretKey) -> Self {
+        self.secrets = key;
         self
     }
 

@@ -70,6 +70,8 @@ pub struct Options {
     pub session_absolute: Option<std::time::Duration>,
     /// Which `X-Forwarded-For` entries the server believes.
     pub trust_proxy: app::server::proxy::TrustedProxies,
+    /// Identity providers may be plain HTTP on loopback (the test provider).
+    pub sso_http_loopback: bool,
     /// Links and the base URL say https (the server itself still speaks
     /// plain HTTP to the test, as behind a TLS-terminating proxy).
     pub https_base: bool,
@@ -87,6 +89,7 @@ impl Default for Options {
             session_absolute: None,
             trust_proxy: Default::default(),
             https_base: false,
+            sso_http_loopback: true,
         }
     }
 }
@@ -167,6 +170,7 @@ impl TestApp {
             format!("http://{addr}")
         };
         config.trust_proxy = opts.trust_proxy.clone();
+        config.sso_allow_http_loopback = opts.sso_http_loopback;
         let clock = Arc::new(app::model::FixedClock::at(chrono::Utc::now().date_naive()));
         let state = pactline::init_state(config, Some(mailer))
             .await
@@ -523,4 +527,104 @@ pub async fn accept_partner(
         ],
     )
     .await
+}
+
+/// The OpenID provider the tests sign in through: oidc-provider (Node.js,
+/// from end2end/node_modules) on a loopback port, started once per test
+/// binary. It exits when this process does (its standard input closes).
+pub fn identity_provider() -> &'static str {
+    use std::io::BufRead;
+    static ISSUER: std::sync::OnceLock<(String, Mutex<std::process::Child>)> =
+        std::sync::OnceLock::new();
+    &ISSUER
+        .get_or_init(|| {
+            let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../end2end/oidc/provider.mjs");
+            let mut child = std::process::Command::new("node")
+                .arg(script)
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .expect("node must be installed (make test installs end2end/node_modules)");
+            let out = child.stdout.take().unwrap();
+            let mut lines = std::io::BufReader::new(out).lines();
+            let issuer = loop {
+                let line = lines
+                    .next()
+                    .expect("the test identity provider did not start (run npm ci in end2end/)")
+                    .unwrap();
+                if let Ok(v) = serde_json::from_str::<Value>(&line) {
+                    break v["issuer"].as_str().unwrap().to_string();
+                }
+            };
+            (issuer, Mutex::new(child))
+        })
+        .0
+}
+
+/// A client of the test provider registered for `app`'s callback:
+/// (client id, client secret).
+pub async fn register_sso_client(app: &TestApp) -> (String, String) {
+    let r = reqwest::Client::new()
+        .post(format!("{}/reg", identity_provider()))
+        .json(&serde_json::json!({
+            "redirect_uris": [app.url("/auth/sso/callback")],
+            "grant_types": ["authorization_code"],
+            "response_types": ["code"],
+            "token_endpoint_auth_method": "client_secret_basic",
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let v: Value = r.json().await.unwrap();
+    (
+        v["client_id"].as_str().unwrap().to_string(),
+        v["client_secret"].as_str().unwrap().to_string(),
+    )
+}
+
+/// Follows a single sign-on from Pactline's redirect to the provider,
+/// signs in there as `login`, and returns Pactline's answer to the
+/// provider's redirect back (the callback's response).
+pub async fn through_provider(
+    app: &TestApp,
+    c: &Client,
+    first: reqwest::Response,
+    login: &str,
+) -> reqwest::Response {
+    let mut r = first;
+    for _ in 0..12 {
+        let status = r.status();
+        let here = r.url().clone();
+        if status.is_redirection() {
+            let loc = r.headers()["location"].to_str().unwrap().to_string();
+            let next = here.join(&loc).unwrap();
+            if next.as_str().starts_with(&app.url("/auth/sso/callback")) {
+                return c.get(next).send().await.unwrap();
+            }
+            assert!(
+                !next.as_str().starts_with(&app.base),
+                "Pactline sent the browser to {next} instead of the provider"
+            );
+            r = c.get(next).send().await.unwrap();
+            continue;
+        }
+        assert_eq!(status, StatusCode::OK, "provider page {here}");
+        let html = r.text().await.unwrap();
+        let action = html
+            .split("action=\"")
+            .nth(1)
+            .and_then(|a| a.split('"').next())
+            .unwrap_or_else(|| panic!("no form on the provider's page {here}: {html}"))
+            .replace("&#x2F;", "/")
+            .replace("&amp;", "&");
+        r = c
+            .post(here.join(&action).unwrap())
+            .form(&[("prompt", "login"), ("login", login), ("password", "any")])
+            .send()
+            .await
+            .unwrap();
+    }
+    panic!("the single sign-on did not come back to Pactline");
 }

@@ -24,5 +24,6 @@ mod passwords;
 mod profiles;
 mod races;
 mod reviews;
+mod sso;
 mod web;
 mod workbooks;

@@ -14,6 +14,8 @@ pub struct Model {
     pub client_addr: String,
     /// The browser the session was started from (its User-Agent, cut short).
     pub user_agent: String,
+    /// How the user signed in: password, totp, recovery_code or sso.
+    pub sign_in_method: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -6,8 +6,8 @@ use crate::server::{
     audit::{self, Event, Who},
     db,
     entities::{
-        login_challenge, membership, organization, password_reset, recovery_code, sign_in_address,
-        user,
+        identity_provider, login_challenge, membership, organization, password_reset,
+        recovery_code, sign_in_address, user,
     },
     mail::Mail,
     password::check_policy,
@@ -23,6 +23,10 @@ use sea_orm::{
 use serde_json::json;
 
 const BAD_LOGIN: &str = "The e-mail address or password is not right.";
+/// The message (and marker) of a right password refused because the
+/// organization signs its members in through its identity provider.
+pub const SSO_REQUIRED: &str =
+    "Your organization signs you in through its identity provider, not with a password.";
 pub const RESET_VALID_MINUTES: i64 = 60;
 
 /// Where a right password leads.
@@ -115,6 +119,30 @@ pub async fn login(
     };
     let txn = db::write_txn(&state.writer).await?;
     throttle::succeeded(&txn, attempt).await?;
+    // access: allow — sign-in: the policy of the organization being signed in to.
+    let sso_only = identity_provider::Entity::find_by_id(m.organization_id)
+        .one(&txn)
+        .await?
+        .is_some_and(|p| p.enforced);
+    if sso_only {
+        audit::record(
+            &txn,
+            &Who::user(&state.audit_key, user.id, &info.request_id),
+            Event {
+                org: Some(m.organization_id),
+                action: "session.password_refused",
+                object_type: "user",
+                object_id: user.id.to_string(),
+                before: None,
+                after: Some(
+                    json!({"client_addr": info.client_addr, "reason": "single sign-on required"}),
+                ),
+            },
+        )
+        .await?;
+        txn.commit().await?;
+        return Err(AppError::invalid("password", SSO_REQUIRED));
+    }
     if user.totp_secret.is_some() {
         let token = tokens::new_token();
         let now = state.clock.now();
@@ -291,7 +319,7 @@ pub async fn answer_challenge(
 /// Starts the session of a user whose sign-in is complete: the session, the
 /// address remembered (an address new to the account tells its owner) and
 /// the audit event saying how the user signed in.
-async fn open_session(
+pub(crate) async fn open_session(
     txn: &sea_orm::DatabaseTransaction,
     state: &AppState,
     user: &user::Model,
@@ -299,7 +327,7 @@ async fn open_session(
     info: &RequestInfo,
     method: &str,
 ) -> Result<String, AppError> {
-    let token = session::create(txn, state, user.id, org, info).await?;
+    let token = session::create(txn, state, user.id, org, info, method).await?;
     if remember_address(txn, state, user.id, &info.client_addr).await? {
         let body = format!(
             "Someone signed in to your Pactline account ({}) from an address it has not been used from before: {}, {}, at {}.\n\nIf that was you, there is nothing to do. If not, change your password now and end the other sessions on your account page: {}/account\n",

@@ -546,7 +546,8 @@ pub async fn accept(
         },
     )
     .await?;
-    let session = session::create(&txn, state, user_id, row.organization_id, info).await?;
+    let session =
+        session::create(&txn, state, user_id, row.organization_id, info, "password").await?;
     txn.commit().await?;
     Ok(session)
 }

@@ -28,6 +28,7 @@ pub mod reminders;
 pub mod reviews;
 pub mod second_factor;
 pub mod sessions;
+pub mod single_sign_on;
 pub mod suppliers;
 
 use crate::model::{AppError, OrgId, UserId};

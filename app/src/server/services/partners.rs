@@ -722,7 +722,7 @@ pub async fn accept(
     .await?;
     tell_inviter(&txn, state, &row, &org.name).await?;
     let session = if fresh_session {
-        Some(session::create(&txn, state, user_id, org.id, info).await?)
+        Some(session::create(&txn, state, user_id, org.id, info, "password").await?)
     } else {
         if let Some(a) = invitee {
             session::switch_org(&txn, a, org.id).await?;

@@ -178,6 +178,30 @@ pub(super) fn commitment_cases(c: Caller, ids: &Ids) -> Vec<Case> {
             a(&[("membership_id", &ids.beta_member)]),
             expect(c, 404, &[]),
         ),
+        // The organization's single sign-on: its admins only, each its own
+        // (an empty form is refused by an admin's checks; nothing is set up
+        // in the matrix's world, so there is nothing to remove).
+        ("get_sso_settings", a(&[]), admin_only(c)),
+        (
+            "save_sso_settings",
+            a(&[
+                ("issuer", ""),
+                ("client_id", ""),
+                ("client_secret", ""),
+                ("domains", ""),
+            ]),
+            expect(
+                c,
+                404,
+                &[
+                    (Alpha(Role::Admin), 422),
+                    (Sigma(Role::Admin), 422),
+                    (Kappa(Role::Admin), 422),
+                    (Rho(Role::Admin), 422),
+                ],
+            ),
+        ),
+        ("remove_sso_settings", a(&[]), expect(c, 404, &[])),
         // One's own e-mail choices: every signed-in user, nobody else's.
         ("get_mail_preferences", a(&[]), expect(c, 200, &[])),
         (
