@@ -63,7 +63,7 @@ if [ "$want_e2e" = all ]; then
     "$scan_venv/bin/pip" install --quiet --disable-pip-version-check wapiti3==3.2.3 sqlmap==1.10.10
   fi
   if [ ! -d end2end/node_modules/@playwright/test ] || [ ! -d end2end/node_modules/exceljs ] ||
-     [ ! -d end2end/node_modules/@axe-core/playwright ]; then
+     [ ! -d end2end/node_modules/@axe-core/playwright ] || [ ! -d end2end/node_modules/oidc-provider ]; then
     log "npm ci (Playwright, without its browser download)"
     (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
   fi

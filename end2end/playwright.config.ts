@@ -1,12 +1,26 @@
 import { defineConfig, devices } from '@playwright/test';
 import * as os from 'os';
 import * as path from 'path';
+import { randomUUID } from 'crypto';
 
 // The server under test: the debug build, on its own port, with a fresh
 // SQLite database seeded with the demo data.
 const port = process.env.PACTLINE_E2E_PORT ?? '3100';
 const baseURL = process.env.PACTLINE_E2E_BASE_URL ?? `http://127.0.0.1:${port}`;
 const dataDir = path.join(os.tmpdir(), `pactline-e2e-${process.pid}`);
+// The OpenID provider the single sign-on journey signs in through, with a
+// client for this server (its secret made once per run, in the main process,
+// and inherited by the workers).
+const oidcPort = process.env.PACTLINE_E2E_OIDC_PORT ?? '3199';
+process.env.PACTLINE_E2E_OIDC_ISSUER = `http://127.0.0.1:${oidcPort}`;
+process.env.PACTLINE_E2E_OIDC_SECRET ??= randomUUID();
+const oidcClients = JSON.stringify([{
+  client_id: 'pactline-e2e',
+  client_secret: process.env.PACTLINE_E2E_OIDC_SECRET,
+  redirect_uris: [`${baseURL}/auth/sso/callback`],
+  grant_types: ['authorization_code'],
+  response_types: ['code'],
+}]);
 const bin = process.env.PACTLINE_BIN ?? `${process.env.HOME}/.cache/pactline/target/debug/pactline`;
 
 export default defineConfig({
@@ -37,7 +51,15 @@ export default defineConfig({
   projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'] } }],
   webServer: process.env.PACTLINE_E2E_BASE_URL
     ? undefined
-    : {
+    : [{
+        command: 'exec node oidc/provider.mjs',
+        url: `${process.env.PACTLINE_E2E_OIDC_ISSUER}/.well-known/openid-configuration`,
+        timeout: 30_000,
+        reuseExistingServer: false,
+        stdout: 'ignore',
+        stderr: 'ignore',
+        env: { OIDC_PORT: oidcPort, OIDC_CLIENTS: oidcClients },
+      }, {
         command: `rm -rf '${dataDir}' && exec '${bin}' serve`,
         url: `${baseURL}/healthz`,
         timeout: 120_000,
@@ -52,6 +74,8 @@ export default defineConfig({
           PACTLINE_DEMO: 'true',
           // Reminders every two seconds, so a test sees one arrive.
           PACTLINE_REMINDER_INTERVAL_SECS: '2',
+          // The test identity provider runs on this machine, over HTTP.
+          PACTLINE_SSO_ALLOW_HTTP_LOOPBACK: 'true',
         },
-      },
+      }],
 });

@@ -8,8 +8,9 @@
 //
 // Environment: OIDC_PORT (0: any free port), OIDC_CLIENTS (JSON array of
 // clients to know from the start). Prints one line of JSON when it is
-// listening: {"issuer": "http://127.0.0.1:PORT"}. Exits when its standard
-// input closes, so it never outlives the test run that started it.
+// listening: {"issuer": "http://127.0.0.1:PORT"}. With OIDC_EXIT_WITH_STDIN=1
+// it exits when its standard input closes, so it never outlives the test
+// process that started it (the Rust tests); Playwright stops it itself.
 import http from 'node:http';
 import Provider from 'oidc-provider';
 
@@ -72,7 +73,9 @@ provider.on('server_error', (ctx, err) => console.error('oidc-provider error', e
 server.on('request', provider.callback());
 
 process.stdout.write(JSON.stringify({ issuer }) + '\n');
-process.stdin.on('end', () => process.exit(0));
-process.stdin.on('close', () => process.exit(0));
-process.stdin.resume();
+if (process.env.OIDC_EXIT_WITH_STDIN === '1') {
+  process.stdin.on('end', () => process.exit(0));
+  process.stdin.on('close', () => process.exit(0));
+  process.stdin.resume();
+}
 for (const sig of ['SIGTERM', 'SIGINT']) process.on(sig, () => process.exit(0));

@@ -145,15 +145,34 @@ async fn start_sso(
 ) -> Response {
     match sso::start(state, p, email, info).await {
         Ok(started) => (
-            [(
-                header::SET_COOKIE,
-                session::set_sso_cookie(state, &started.browser_token),
-            )],
-            Redirect::to(&started.provider_url),
+            [
+                (
+                    header::SET_COOKIE,
+                    session::set_sso_cookie(state, &started.browser_token),
+                ),
+                (header::CACHE_CONTROL, "no-store".parse().unwrap()),
+            ],
+            axum::response::Html(to_provider_page(&started.provider_url)),
         )
             .into_response(),
         Err(failure) => Redirect::to(&format!("/login?error={}", failure.code())).into_response(),
     }
+}
+
+/// The page that sends the browser on to its identity provider. Not a
+/// redirect: the sign-in forms' Content-Security-Policy (`form-action
+/// 'self'`) covers a form's redirects too, and must stay that strict; a
+/// page that moves on by itself (meta refresh, no script) is not a form
+/// submission. The link is there for browsers that do not refresh.
+fn to_provider_page(url: &str) -> String {
+    let url = url
+        .replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"0;url={url}\"><title>Signing in</title></head><body><main><p>Taking you to your organization's sign-in page… <a id=\"to-provider\" href=\"{url}\">Continue</a></p></main></body></html>"
+    )
 }
 
 #[derive(Deserialize)]

@@ -38,6 +38,34 @@ fn login_message(code: &str, minutes: Option<String>) -> Option<(&'static str, S
             "info",
             "Your password was changed. Sign in with the new one.".into(),
         )),
+        "sso_required" => Some((
+            "error",
+            "Your organization signs you in through its identity provider: use “Continue to single sign-on” below.".into(),
+        )),
+        "sso_unknown" => Some((
+            "error",
+            "No organization signs that address in through single sign-on. Sign in with your password.".into(),
+        )),
+        "sso_expired" => Some((
+            "error",
+            "That single sign-on was not finished in time, was used already, or was started in another browser. Start again.".into(),
+        )),
+        "sso_failed" => Some((
+            "error",
+            "Your identity provider did not sign you in, or its answer could not be checked. Try again; if it keeps failing, tell your organization's admins.".into(),
+        )),
+        "sso_not_invited" => Some((
+            "error",
+            "Your identity provider knows you, but you have no account here yet: ask an admin of your organization to invite you.".into(),
+        )),
+        "sso_inactive" => Some((
+            "error",
+            "Your account here is deactivated. Ask an admin of your organization.".into(),
+        )),
+        "sso_address" => Some((
+            "error",
+            "Your identity provider gave no verified address in your organization's domains. Sign in there with your work account.".into(),
+        )),
         "forbidden" => Some((
             "error",
             "That request came from another site and was refused. Sign in here.".into(),
@@ -72,6 +100,14 @@ pub fn LoginPage() -> impl IntoView {
                     <button type="submit" class="primary">"Sign in"</button>
                 </form>
                 <p class="small"><a href="/forgot">"Forgot your password?"</a></p>
+                <form method="post" action="/auth/sso" class="stack sso-form">
+                    <h2 class="small-heading">"Single sign-on"</h2>
+                    <label for="sso-email">"Address for single sign-on"</label>
+                    <input id="sso-email" name="email" type="email" autocomplete="username" required maxlength="254"
+                        aria-describedby="sso-help"/>
+                    <p class="help" id="sso-help">"If your organization signs in through its own identity provider, you go there and come back signed in."</p>
+                    <button type="submit">"Continue to single sign-on"</button>
+                </form>
             </div>
         </main>
     }

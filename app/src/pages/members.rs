@@ -1,6 +1,9 @@
 //! Members of the organization: roles, deactivation, invitations.
 
-use crate::api::account::{ResetMemberSecondFactor, SetSecondFactorPolicy};
+use crate::api::account::{
+    get_sso_settings, RemoveSsoSettings, ResetMemberSecondFactor, SaveSsoSettings,
+    SetSecondFactorPolicy,
+};
 use crate::api::organization::{
     list_invitations, list_members, storage_usage, ChangeMemberRole, InviteMember, RenewInvitation,
     RevokeInvitation, SetMemberActive,
@@ -81,11 +84,12 @@ pub fn MembersPage() -> impl IntoView {
                     <ActionForm action=policy attr:class="inline">
                         <label class="choice">
                             <input type="checkbox" name="required" value="yes" checked=required/>
-                            " Every member must sign in with a second factor (members without one set it up at their next click and can do nothing else until they have)"
+                            " Every member must sign in with a second factor or through the organization's single sign-on (members without either set up a second factor at their next click and can do nothing else until they have)"
                         </label>
                         " "<button type="submit" class="small">"Save"</button>
                     </ActionForm>
                 </section>
+                <SsoCard/>
             }
         })}
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
@@ -159,6 +163,101 @@ pub fn MembersPage() -> impl IntoView {
                 </Transition>
             </section>
         })}
+    }
+}
+
+/// The organization's identity provider (OpenID Connect), for its admins.
+/// Plain forms: they work without JavaScript.
+#[component]
+fn SsoCard() -> impl IntoView {
+    let save = ServerAction::<SaveSsoSettings>::new();
+    let remove = ServerAction::<RemoveSsoSettings>::new();
+    let settings = Resource::new(
+        move || (save.version().get(), remove.version().get()),
+        |_| get_sso_settings(),
+    );
+    // The secret field empties once saved: a secret is never shown again.
+    let secret_input = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = save.value().get() {
+            if let Some(i) = secret_input.get_untracked() {
+                i.set_value("");
+            }
+        }
+    });
+    view! {
+        <section class="card" data-testid="sso">
+            <h2>"Single sign-on"</h2>
+            <p class="muted">"Members whose addresses are in your domains sign in through your own identity provider (OpenID Connect: Entra ID, Okta, Keycloak, ADFS…)."</p>
+            {saved_note(save.value(), "Saved ✓ Addresses of these domains now sign in through your provider.")}
+            {saved_note(remove.value(), "Single sign-on is off ✓ Members sign in with passwords again.")}
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match settings.await {
+                        Err(e) => Either::Left(view! { <ErrorBox error=e/> }),
+                        Ok(current) => Either::Right({
+                            let on = current.is_some();
+                            let s = current.unwrap_or_else(|| crate::model::SsoSettings {
+                                issuer: String::new(),
+                                client_id: String::new(),
+                                secret_saved: false,
+                                domains: vec![],
+                                join_as_viewer: false,
+                                enforced: false,
+                                redirect_uri: String::new(),
+                            });
+                            let secret_help = if s.secret_saved {
+                                "A secret is saved (it is never shown again). Leave this empty to keep it."
+                            } else {
+                                "The secret the provider issued for Pactline; it is kept encrypted."
+                            };
+                            view! {
+                                {on.then(|| view! {
+                                    <p data-testid="sso-status">"On for " <strong>{s.domains.join(", ")}</strong>
+                                        ". Register this redirect URI at your provider: " <code>{s.redirect_uri.clone()}</code></p>
+                                })}
+                                <ActionForm action=save attr:class="grid-form">
+                                    <label for="sso-issuer">"Issuer URL"</label>
+                                    <input id="sso-issuer" name="issuer" type="url" required maxlength="500"
+                                        placeholder="https://login.example.com/realms/plant" value=s.issuer.clone()/>
+                                    {field_error(save.value(), "issuer")}
+                                    <label for="sso-client">"Client id"</label>
+                                    <input id="sso-client" name="client_id" required maxlength="200" value=s.client_id.clone()/>
+                                    {field_error(save.value(), "client_id")}
+                                    <label for="sso-secret">"Client secret"</label>
+                                    <input id="sso-secret" name="client_secret" type="password" autocomplete="off" maxlength="1000" node_ref=secret_input
+                                        aria-describedby="sso-secret-help"/>
+                                    <p class="help" id="sso-secret-help">{secret_help}</p>
+                                    {field_error(save.value(), "client_secret")}
+                                    <label for="sso-domains">"E-mail domains"</label>
+                                    <input id="sso-domains" name="domains" required maxlength="2000"
+                                        placeholder="plant.example.com, ops.example.com" value=s.domains.join(", ")
+                                        aria-describedby="sso-domains-help"/>
+                                    <p class="help" id="sso-domains-help">"Addresses of these domains sign in through the provider. A domain belongs to one organization."</p>
+                                    {field_error(save.value(), "domains")}
+                                    <label class="choice">
+                                        <input type="checkbox" name="join_as_viewer" value="yes" checked=s.join_as_viewer/>
+                                        " People of these domains without an account may join as viewers (otherwise they need an invitation)"
+                                    </label>
+                                    <label class="choice">
+                                        <input type="checkbox" name="enforced" value="yes" checked=s.enforced/>
+                                        " Members sign in only through the provider: passwords are refused"
+                                    </label>
+                                    {field_error(save.value(), "enforced")}
+                                    {action_error(save.value())}
+                                    <button type="submit" class="primary">"Save single sign-on"</button>
+                                </ActionForm>
+                                {on.then(|| view! {
+                                    <ActionForm action=remove attr:class="inline">
+                                        <button type="submit" class="small danger">"Turn single sign-on off"</button>
+                                    </ActionForm>
+                                })}
+                            }
+                        }),
+                    }
+                })}
+            </Transition>
+        </section>
     }
 }
 

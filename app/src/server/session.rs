@@ -39,6 +39,8 @@ pub struct Actor {
     /// The organization requires a second factor and this user has none
     /// yet: until they set it up, they may do nothing else.
     second_factor_missing: bool,
+    /// The session was started through the organization's identity provider.
+    by_sso: bool,
     /// The request the actor makes (its address and id, for audit and
     /// throttling), so that services need no separate argument for it.
     request: RequestInfo,
@@ -65,6 +67,12 @@ impl Actor {
     /// Whether the actor must set up a second factor before anything else.
     pub fn second_factor_missing(&self) -> bool {
         self.second_factor_missing
+    }
+
+    /// Whether the actor signed in through the organization's identity
+    /// provider (single sign-on).
+    pub fn signed_in_by_sso(&self) -> bool {
+        self.by_sso
     }
 
     pub(crate) fn session_hash(&self) -> &str {
@@ -399,11 +407,11 @@ pub async fn resolve(state: &AppState, token: &str) -> Result<Option<Actor>, DbE
         String,
         bool,
         String,
-        Option<i64>,
         Option<String>,
         Option<bool>,
         bool,
         bool,
+        String,
     );
     let row: Option<Row> = session::Entity::find()
         .select_only()
@@ -414,7 +422,6 @@ pub async fn resolve(state: &AppState, token: &str) -> Result<Option<Actor>, DbE
         .column(user::Column::Email)
         .column(user::Column::IsActive)
         .column(organization::Column::Kinds)
-        .column(membership::Column::Id)
         .column(membership::Column::Role)
         .column(membership::Column::IsActive)
         .column(organization::Column::RequireSecondFactor)
@@ -430,6 +437,7 @@ pub async fn resolve(state: &AppState, token: &str) -> Result<Option<Actor>, DbE
                         .eq("sso"),
                 )
         })
+        .column(session::Column::SignInMethod)
         .join(
             sea_orm::JoinType::InnerJoin,
             session::Entity::belongs_to(user::Entity)
@@ -466,11 +474,11 @@ pub async fn resolve(state: &AppState, token: &str) -> Result<Option<Actor>, DbE
         email,
         user_active,
         kinds,
-        membership_id,
         member_role,
         member_active,
         requires_second_factor,
         second_factor_present,
+        sign_in_method,
     )) = row
     else {
         return Ok(None);
@@ -483,9 +491,7 @@ pub async fn resolve(state: &AppState, token: &str) -> Result<Option<Actor>, DbE
     }
     // No membership in the session's organization, or it or the user was
     // deactivated: the session ends.
-    let (Some(membership_id), Some(member_role), Some(true), true) =
-        (membership_id, member_role, member_active, user_active)
-    else {
+    let (Some(member_role), Some(true), true) = (member_role, member_active, user_active) else {
         session::Entity::delete_by_id(hash).exec(writer).await?;
         return Ok(None);
     };
@@ -501,7 +507,7 @@ pub async fn resolve(state: &AppState, token: &str) -> Result<Option<Actor>, DbE
             .await?;
     }
     let Ok(role) = Role::parse(&member_role) else {
-        tracing::error!(membership = membership_id, role = %member_role, "unknown role in database");
+        tracing::error!(user = user_id, org = org_id, role = %member_role, "unknown role in database");
         return Ok(None);
     };
     Ok(Some(Actor {
@@ -512,6 +518,7 @@ pub async fn resolve(state: &AppState, token: &str) -> Result<Option<Actor>, DbE
         kinds: OrgKind::parse_list(&kinds),
         session_hash: hash,
         second_factor_missing: requires_second_factor && !second_factor_present,
+        by_sso: sign_in_method == "sso",
         request: RequestInfo::outside_a_request(),
         audit_key: state.audit_key.clone(),
     }))
@@ -574,6 +581,7 @@ pub async fn actor_for(
             kinds: OrgKind::parse_list(&org.kinds),
             session_hash: String::new(),
             second_factor_missing: org.require_second_factor && u.totp_secret.is_none(),
+            by_sso: false,
             request: RequestInfo::outside_a_request(),
             audit_key: state.audit_key.clone(),
         }),

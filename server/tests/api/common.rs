@@ -541,6 +541,7 @@ pub fn identity_provider() -> &'static str {
             let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../end2end/oidc/provider.mjs");
             let mut child = std::process::Command::new("node")
                 .arg(script)
+                .env("OIDC_EXIT_WITH_STDIN", "1")
                 .stdin(std::process::Stdio::piped())
                 .stdout(std::process::Stdio::piped())
                 .stderr(std::process::Stdio::null())
@@ -593,7 +594,8 @@ pub async fn through_provider(
     first: reqwest::Response,
     login: &str,
 ) -> reqwest::Response {
-    let mut r = first;
+    let first_url = provider_link(first).await;
+    let mut r = c.get(first_url).send().await.unwrap();
     for _ in 0..12 {
         let status = r.status();
         let here = r.url().clone();
@@ -627,4 +629,21 @@ pub async fn through_provider(
             .unwrap();
     }
     panic!("the single sign-on did not come back to Pactline");
+}
+
+/// The identity provider's address on the page Pactline answers a single
+/// sign-on with (a page that moves on by itself, not a redirect).
+pub async fn provider_link(r: reqwest::Response) -> String {
+    assert_eq!(
+        r.status(),
+        StatusCode::OK,
+        "expected the page that leads to the provider"
+    );
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    let html = r.text().await.unwrap();
+    html.split("id=\"to-provider\" href=\"")
+        .nth(1)
+        .and_then(|h| h.split('"').next())
+        .unwrap_or_else(|| panic!("no link to the provider: {html}"))
+        .replace("&amp;", "&")
 }

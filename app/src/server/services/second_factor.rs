@@ -225,10 +225,12 @@ pub async fn disable(
 #[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0))]
 pub async fn set_policy(actor: &Actor, state: &AppState, required: bool) -> Result<(), AppError> {
     actor.require(Permission::ManageMembers)?;
-    if required && me(actor, state).await?.totp_secret.is_none() {
+    // An admin signed in through the organization's identity provider
+    // meets the rule already ("a second factor or SSO").
+    if required && !actor.signed_in_by_sso() && me(actor, state).await?.totp_secret.is_none() {
         return Err(AppError::invalid(
             "required",
-            "Set up your own two-step sign-in first (on your account page): the rule would otherwise hold you there too.",
+            "Set up your own two-step sign-in first (on your account page), or sign in through your organization's single sign-on: the rule would otherwise hold you there too.",
         ));
     }
     let txn = db::write_txn(&state.writer).await?;
