@@ -6,7 +6,9 @@ import { randomUUID } from 'crypto';
 // The server under test: the debug build, on its own port, with a fresh
 // SQLite database seeded with the demo data.
 const port = process.env.PACTLINE_E2E_PORT ?? '3100';
-const baseURL = process.env.PACTLINE_E2E_BASE_URL ?? `http://127.0.0.1:${port}`;
+// localhost, not 127.0.0.1: WebAuthn (passkeys) accepts no IP address as
+// the site's identity, and localhost counts as a secure origin over HTTP.
+const baseURL = process.env.PACTLINE_E2E_BASE_URL ?? `http://localhost:${port}`;
 const dataDir = path.join(os.tmpdir(), `pactline-e2e-${process.pid}`);
 // The OpenID provider the single sign-on journey signs in through, with a
 // client for this server (its secret made once per run, in the main process,
@@ -69,6 +71,7 @@ export default defineConfig({
         env: {
           PACTLINE_DATA_DIR: dataDir,
           PACTLINE_ADDR: `127.0.0.1:${port}`,
+          PACTLINE_BASE_URL: baseURL,
           LEPTOS_SITE_ROOT: path.resolve(__dirname, '../target/site'),
           PACTLINE_LOG: 'warn',
           PACTLINE_DEMO: 'true',

@@ -24,6 +24,7 @@ mod m20261206_000015_session_devices;
 mod m20261206_000016_second_factor;
 mod m20261206_000017_second_factor_policy;
 mod m20261206_000018_single_sign_on;
+mod m20261206_000019_passkeys;
 
 pub struct Migrator;
 
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000016_second_factor::Migration),
             Box::new(m20261206_000017_second_factor_policy::Migration),
             Box::new(m20261206_000018_single_sign_on::Migration),
+            Box::new(m20261206_000019_passkeys::Migration),
         ]
     }
 }

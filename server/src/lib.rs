@@ -97,6 +97,16 @@ pub fn router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
         .route("/auth/login", post(routes::login))
         .route("/auth/code", post(routes::code))
         .route("/auth/sso", post(routes::sso_start))
+        .route("/auth/passkey/options", post(routes::passkey_options))
+        .route("/auth/passkey", post(routes::passkey_sign_in))
+        .route(
+            "/auth/passkey/second-step/options",
+            post(routes::passkey_second_options),
+        )
+        .route(
+            "/auth/passkey/second-step",
+            post(routes::passkey_second_step),
+        )
         .route("/auth/sso/callback", get(routes::sso_callback))
         .route("/auth/logout", post(routes::logout))
         .route("/{kind}/{id}/export/{format}", get(routes::export))

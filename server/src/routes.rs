@@ -4,7 +4,7 @@
 use app::model::AppError;
 use app::server::{
     db,
-    services::{auth, single_sign_on as sso},
+    services::{auth, passkeys, single_sign_on as sso},
     session::{self, RequestInfo, SessionActor},
     AppState,
 };
@@ -209,6 +209,100 @@ pub async fn sso_callback(
         h.append(header::SET_COOKIE, c);
     }
     res
+}
+
+/// What the browser sends back from `navigator.credentials.get`.
+#[derive(Deserialize)]
+pub struct PasskeyAnswer {
+    token: String,
+    credential: serde_json::Value,
+}
+
+fn passkey_refusal(e: AppError) -> Response {
+    match e {
+        AppError::Validation { message, .. } => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Json(serde_json::json!({"message": message})),
+        )
+            .into_response(),
+        AppError::Unauthenticated => (
+            StatusCode::UNAUTHORIZED,
+            Json(serde_json::json!({"message": "That sign-in was not finished in time. Sign in again.", "redirect": "/login?error=expired"})),
+        )
+            .into_response(),
+        e => {
+            tracing::error!(error = %e, "passkey sign-in failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, Json(serde_json::json!({"message": "Something went wrong; try again."}))).into_response()
+        }
+    }
+}
+
+/// POST /auth/passkey/options: the first step of signing in with a passkey.
+pub async fn passkey_options(State(state): State<AppState>) -> Response {
+    match passkeys::begin_sign_in(&state).await {
+        Ok(c) => Json(c).into_response(),
+        Err(e) => passkey_refusal(e),
+    }
+}
+
+/// POST /auth/passkey: the authenticator's answer; signs in.
+pub async fn passkey_sign_in(
+    State(state): State<AppState>,
+    Info(info): Info,
+    Json(answer): Json<PasskeyAnswer>,
+) -> Response {
+    match passkeys::finish_sign_in(&state, &answer.token, &answer.credential.to_string(), &info)
+        .await
+    {
+        Ok(token) => (
+            [(header::SET_COOKIE, session::set_cookie(&state, &token))],
+            Json(serde_json::json!({"redirect": "/"})),
+        )
+            .into_response(),
+        Err(e) => passkey_refusal(e),
+    }
+}
+
+/// POST /auth/passkey/second-step/options: a passkey as the second step
+/// of a sign-in whose password was right (its challenge cookie).
+pub async fn passkey_second_options(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let Some(challenge) = session::challenge_from_headers(&state, &headers) else {
+        return passkey_refusal(AppError::Unauthenticated);
+    };
+    match passkeys::begin_second_step(&state, &challenge).await {
+        Ok(c) => Json(c).into_response(),
+        Err(e) => passkey_refusal(e),
+    }
+}
+
+/// POST /auth/passkey/second-step: the authenticator's answer; signs in.
+pub async fn passkey_second_step(
+    State(state): State<AppState>,
+    Info(info): Info,
+    headers: HeaderMap,
+    Json(answer): Json<PasskeyAnswer>,
+) -> Response {
+    let Some(challenge) = session::challenge_from_headers(&state, &headers) else {
+        return passkey_refusal(AppError::Unauthenticated);
+    };
+    match passkeys::finish_second_step(
+        &state,
+        &challenge,
+        &answer.token,
+        &answer.credential.to_string(),
+        &info,
+    )
+    .await
+    {
+        Ok(token) => {
+            let mut res = Json(serde_json::json!({"redirect": "/"})).into_response();
+            let h = res.headers_mut();
+            h.append(header::SET_COOKIE, session::set_cookie(&state, &token));
+            h.append(header::SET_COOKIE, session::clear_challenge_cookie(&state));
+            res
+        }
+        Err(e) => passkey_refusal(e),
+    }
 }
 
 #[derive(Deserialize)]

@@ -111,6 +111,11 @@ const WHILE_SETTING_UP: &[&str] = &[
     "/api/list_sessions",
     "/api/end_session",
     "/api/end_other_sessions",
+    "/api/list_passkeys",
+    "/api/begin_passkey",
+    "/api/finish_passkey",
+    "/api/rename_passkey",
+    "/api/remove_passkey",
 ];
 
 /// Holds a member whose organization requires a second factor they have not

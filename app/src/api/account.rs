@@ -2,13 +2,13 @@
 //! and the anonymous flows that lead to an account (invitations, reset).
 
 use crate::model::{
-    AppError, InvitationPreview, Me, OrgId, PartnerInvitationPreview, SecondFactorDto, SessionDto,
-    SsoSettings,
+    AppError, InvitationPreview, Me, OrgId, PartnerInvitationPreview, PasskeyCeremony, PasskeyDto,
+    SecondFactorDto, SessionDto, SsoSettings,
 };
 #[cfg(feature = "ssr")]
 use crate::server::{
     respond::{as_actor, as_anyone},
-    services::{auth, invitations, partners, second_factor, sessions, single_sign_on},
+    services::{auth, invitations, partners, passkeys, second_factor, sessions, single_sign_on},
 };
 use leptos::prelude::*;
 
@@ -93,6 +93,44 @@ pub async fn set_second_factor_policy(required: Option<String>) -> Result<(), Ap
         second_factor::set_policy(&actor, &state, required.is_some()).await
     })
     .await
+}
+
+/// The caller's passkeys.
+#[server(endpoint = "list_passkeys")]
+pub async fn list_passkeys() -> Result<Vec<PasskeyDto>, AppError> {
+    as_actor(|actor, state| async move { passkeys::list(&actor, &state).await }).await
+}
+
+/// The first step of adding a passkey: the options for the browser.
+#[server(endpoint = "begin_passkey")]
+pub async fn begin_passkey() -> Result<PasskeyCeremony, AppError> {
+    as_actor(|actor, state| async move { passkeys::begin_registration(&actor, &state).await }).await
+}
+
+/// The second step: the browser's new credential (JSON), under a name.
+#[server(endpoint = "finish_passkey")]
+pub async fn finish_passkey(
+    token: String,
+    name: String,
+    credential: String,
+) -> Result<Vec<PasskeyDto>, AppError> {
+    as_actor(|actor, state| async move {
+        passkeys::finish_registration(&actor, &state, &token, &name, &credential).await
+    })
+    .await
+}
+
+#[server(endpoint = "rename_passkey")]
+pub async fn rename_passkey(passkey_id: i64, name: String) -> Result<Vec<PasskeyDto>, AppError> {
+    as_actor(
+        |actor, state| async move { passkeys::rename(&actor, &state, passkey_id, &name).await },
+    )
+    .await
+}
+
+#[server(endpoint = "remove_passkey")]
+pub async fn remove_passkey(passkey_id: i64) -> Result<Vec<PasskeyDto>, AppError> {
+    as_actor(|actor, state| async move { passkeys::remove(&actor, &state, passkey_id).await }).await
 }
 
 /// The organization's single sign-on, for its admins (None: not set up).

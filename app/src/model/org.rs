@@ -788,3 +788,21 @@ mod sso_tests {
         assert_eq!(email_domain("no-at-sign"), None);
     }
 }
+
+/// One of the signed-in user's passkeys, as their account page lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasskeyDto {
+    pub id: i64,
+    pub name: String,
+    pub created: String,
+    pub last_used: Option<String>,
+}
+
+/// The first step of a passkey ceremony: what the browser passes to
+/// `navigator.credentials`, and the handle of the server's half.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasskeyCeremony {
+    pub token: String,
+    /// The WebAuthn options as JSON (binary fields in base64url).
+    pub options: String,
+}

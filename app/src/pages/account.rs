@@ -2,7 +2,7 @@
 
 use crate::api::account::{
     get_second_factor, list_sessions, BeginSecondFactor, ChangePassword, ConfirmSecondFactor,
-    DisableSecondFactor, EndOtherSessions, EndSession,
+    DisableSecondFactor, EndOtherSessions, EndSession, RemovePasskey, RenamePasskey,
 };
 use crate::components::{action_error, field_error, use_me, ErrorBox};
 use crate::model::{PASSWORD_MAX, PASSWORD_MIN};
@@ -46,6 +46,7 @@ pub fn AccountPage() -> impl IntoView {
             </ActionForm>
         </section>
         <SecondFactor/>
+        <Passkeys/>
         <Sessions/>
     }
 }
@@ -136,6 +137,78 @@ fn SecondFactor() -> impl IntoView {
 
 /// Where the user is signed in, and ending the sessions they do not
 /// recognize. Plain forms: works without script.
+/// The user's passkeys: listed, renamed and removed with plain forms; added
+/// with the browser's WebAuthn (public/passkeys.js: passkeys need script).
+#[component]
+fn Passkeys() -> impl IntoView {
+    let rename = ServerAction::<RenamePasskey>::new();
+    let remove = ServerAction::<RemovePasskey>::new();
+    let list = Resource::new(
+        move || (rename.version().get(), remove.version().get()),
+        |_| crate::api::account::list_passkeys(),
+    );
+    view! {
+        <section class="card" data-testid="passkeys">
+            <h2>"Passkeys"</h2>
+            <p class="muted">"A passkey (on this device, your phone or a security key) signs you in without a password, with your fingerprint, face or PIN; after a password it can also be your second step."</p>
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match list.await {
+                        Err(e) => Either::Left(view! { <ErrorBox error=e/> }),
+                        Ok(rows) if rows.is_empty() => Either::Right(Either::Left(view! { <p data-testid="no-passkeys">"No passkeys yet."</p> })),
+                        Ok(rows) => Either::Right(Either::Right(view! {
+                            <table class="table">
+                                <thead><tr>
+                                    <th scope="col">"Name"</th><th scope="col">"Added"</th><th scope="col">"Last used"</th>
+                                    <th scope="col"><span class="sr-only">"Actions"</span></th>
+                                </tr></thead>
+                                <tbody>
+                                    {rows.into_iter().map(|p| {
+                                        let id = p.id.to_string();
+                                        let id2 = id.clone();
+                                        let label = format!("New name for {}", p.name);
+                                        let name = p.name.clone();
+                                        let row = p.name.clone();
+                                        let used = p.last_used.clone().unwrap_or_else(|| "never".into());
+                                        view! {
+                                            <tr data-passkey-row=row>
+                                                <td>{p.name}</td>
+                                                <td>{p.created}</td>
+                                                <td>{used}</td>
+                                                <td>
+                                                    <ActionForm action=rename attr:class="inline">
+                                                        <input type="hidden" name="passkey_id" value=id/>
+                                                        <input name="name" required maxlength="60" aria-label=label value=name/>
+                                                        " "<button type="submit" class="small">"Rename"</button>
+                                                    </ActionForm>
+                                                    " "
+                                                    <ActionForm action=remove attr:class="inline">
+                                                        <input type="hidden" name="passkey_id" value=id2/>
+                                                        <button type="submit" class="small danger">"Remove"</button>
+                                                    </ActionForm>
+                                                </td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        })),
+                    }
+                })}
+            </Transition>
+            {action_error(rename.value())}
+            {action_error(remove.value())}
+            <div class="grid-form">
+                <label for="passkey-name">"Name of the new passkey"</label>
+                <input id="passkey-name" maxlength="60" placeholder="Work laptop"/>
+                <button type="button" class="primary" data-passkey="register" data-name="passkey-name" data-status="passkey-status">"Add a passkey"</button>
+                <p id="passkey-status" class="help" role="status" aria-live="polite"></p>
+                <noscript><p class="help">"Adding a passkey needs JavaScript in this browser."</p></noscript>
+            </div>
+        </section>
+    }
+}
+
 #[component]
 fn Sessions() -> impl IntoView {
     let end = ServerAction::<EndSession>::new();

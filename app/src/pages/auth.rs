@@ -100,6 +100,10 @@ pub fn LoginPage() -> impl IntoView {
                     <button type="submit" class="primary">"Sign in"</button>
                 </form>
                 <p class="small"><a href="/forgot">"Forgot your password?"</a></p>
+                <div class="stack sso-form">
+                    <button type="button" data-passkey="sign-in" data-status="passkey-status">"Use a passkey"</button>
+                    <p id="passkey-status" class="help" role="status" aria-live="polite"></p>
+                </div>
                 <form method="post" action="/auth/sso" class="stack sso-form">
                     <h2 class="small-heading">"Single sign-on"</h2>
                     <label for="sso-email">"Address for single sign-on"</label>
@@ -142,6 +146,11 @@ pub fn CodePage() -> impl IntoView {
                     <p class="help" id="code-help">"Six digits from the app, or one of your recovery codes (like abcde-fghjk) if you do not have the app with you."</p>
                     <button type="submit" class="primary">"Sign in"</button>
                 </form>
+                <div class="stack sso-form">
+                    <p class="help">"Or, if you added a passkey to your account:"</p>
+                    <button type="button" data-passkey="second-step" data-status="passkey-status">"Use a passkey"</button>
+                    <p id="passkey-status" class="help" role="status" aria-live="polite"></p>
+                </div>
                 <p class="small"><a href="/login">"Start again"</a></p>
             </div>
         </main>

@@ -119,6 +119,7 @@ mod tests {
         "membership",
         "notification",
         "outbox",
+        "passkey",
         "profile",
         "profile_item",
         "reminder_claim",

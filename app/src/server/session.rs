@@ -432,6 +432,19 @@ pub async fn resolve(state: &AppState, token: &str) -> Result<Option<Actor>, DbE
             use sea_orm::sea_query::ExprTrait;
             sea_orm::sea_query::Expr::col((user::Entity, user::Column::TotpSecret))
                 .is_not_null()
+                .or(sea_orm::sea_query::Expr::exists(
+                    sea_orm::sea_query::Query::select()
+                        .expr(sea_orm::sea_query::Expr::val(1))
+                        .from(super::entities::passkey::Entity)
+                        .and_where(
+                            sea_orm::sea_query::Expr::col((
+                                super::entities::passkey::Entity,
+                                super::entities::passkey::Column::UserId,
+                            ))
+                            .equals((user::Entity, user::Column::Id)),
+                        )
+                        .to_owned(),
+                ))
                 .or(
                     sea_orm::sea_query::Expr::col((session::Entity, session::Column::SignInMethod))
                         .eq("sso"),

@@ -70,6 +70,9 @@ pub struct Options {
     pub session_absolute: Option<std::time::Duration>,
     /// Which `X-Forwarded-For` entries the server believes.
     pub trust_proxy: app::server::proxy::TrustedProxies,
+    /// The base URL names the server `localhost` (passkeys need a host
+    /// name); the tests still reach it at 127.0.0.1.
+    pub localhost_base: bool,
     /// Identity providers may be plain HTTP on loopback (the test provider).
     pub sso_http_loopback: bool,
     /// Links and the base URL say https (the server itself still speaks
@@ -90,6 +93,7 @@ impl Default for Options {
             trust_proxy: Default::default(),
             https_base: false,
             sso_http_loopback: true,
+            localhost_base: false,
         }
     }
 }
@@ -169,6 +173,9 @@ impl TestApp {
         } else {
             format!("http://{addr}")
         };
+        if opts.localhost_base {
+            config.base_url = format!("http://localhost:{}", addr.port());
+        }
         config.trust_proxy = opts.trust_proxy.clone();
         config.sso_allow_http_loopback = opts.sso_http_loopback;
         let clock = Arc::new(app::model::FixedClock::at(chrono::Utc::now().date_naive()));

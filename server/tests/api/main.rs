@@ -20,6 +20,7 @@ mod mail;
 mod matrix;
 mod members;
 mod page_queries;
+mod passkeys;
 mod passwords;
 mod profiles;
 mod races;

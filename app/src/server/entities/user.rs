@@ -21,6 +21,8 @@ pub struct Model {
     pub totp_enabled_at: Option<DateTimeUtc>,
     /// The last time step a code was accepted for: no code works twice.
     pub totp_last_step: Option<i64>,
+    /// The random handle that names the user to passkey authenticators.
+    pub webauthn_handle: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

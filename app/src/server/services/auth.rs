@@ -6,7 +6,7 @@ use crate::server::{
     audit::{self, Event, Who},
     db,
     entities::{
-        identity_provider, login_challenge, membership, organization, password_reset,
+        identity_provider, login_challenge, membership, organization, passkey, password_reset,
         recovery_code, sign_in_address, user,
     },
     mail::Mail,
@@ -143,7 +143,13 @@ pub async fn login(
         txn.commit().await?;
         return Err(AppError::invalid("password", SSO_REQUIRED));
     }
-    if user.totp_secret.is_some() {
+    // access: allow — sign-in: whether the account has a passkey for the second step.
+    let has_passkey = passkey::Entity::find()
+        .filter(passkey::Column::UserId.eq(user.id.0))
+        .count(&txn)
+        .await?
+        > 0;
+    if user.totp_secret.is_some() || has_passkey {
         let token = tokens::new_token();
         let now = state.clock.now();
         login_challenge::ActiveModel {
@@ -400,7 +406,7 @@ async fn remember_address(
 
 /// A message about the account's own security (a new sign-in, a changed
 /// password): always at once, whatever the user chose for notifications.
-async fn security_notice(
+pub(crate) async fn security_notice(
     txn: &sea_orm::DatabaseTransaction,
     state: &AppState,
     org: Option<OrgId>,

@@ -20,6 +20,7 @@ pub mod matrix;
 pub mod members;
 pub mod notifications;
 pub mod partners;
+pub mod passkeys;
 pub mod profile_import;
 pub mod profile_items;
 pub mod profiles;

@@ -7,7 +7,7 @@ use crate::model::{AppError, MembershipId, Permission, SecondFactorDto, SecondFa
 use crate::server::{
     access::{self, find_owned},
     audit, db,
-    entities::{membership, organization, recovery_code, user},
+    entities::{membership, organization, passkey, recovery_code, user},
     mail::Mail,
     second_factor as factor, session, throttle, Actor, AppState,
 };
@@ -227,7 +227,16 @@ pub async fn set_policy(actor: &Actor, state: &AppState, required: bool) -> Resu
     actor.require(Permission::ManageMembers)?;
     // An admin signed in through the organization's identity provider
     // meets the rule already ("a second factor or SSO").
-    if required && !actor.signed_in_by_sso() && me(actor, state).await?.totp_secret.is_none() {
+    // access: allow — the admin's own passkeys.
+    let passkeys = passkey::Entity::find()
+        .filter(passkey::Column::UserId.eq(actor.user_id().0))
+        .count(&state.db)
+        .await?;
+    if required
+        && !actor.signed_in_by_sso()
+        && passkeys == 0
+        && me(actor, state).await?.totp_secret.is_none()
+    {
         return Err(AppError::invalid(
             "required",
             "Set up your own two-step sign-in first (on your account page), or sign in through your organization's single sign-on: the rule would otherwise hold you there too.",
@@ -278,12 +287,22 @@ pub async fn reset_for_member(
         .one(&txn)
         .await?
         .ok_or(AppError::NotFound)?;
-    if u.totp_secret.is_none() && u.totp_pending.is_none() {
+    // access: allow — the member's passkeys (the member is the admin's own, found above).
+    let passkeys = passkey::Entity::find()
+        .filter(passkey::Column::UserId.eq(u.id.0))
+        .count(&txn)
+        .await?;
+    if u.totp_secret.is_none() && u.totp_pending.is_none() && passkeys == 0 {
         return Err(AppError::invalid(
             "member",
             "This member has no two-step sign-in to reset.",
         ));
     }
+    // A lost device may hold the passkeys too: they go with the app.
+    passkey::Entity::delete_many()
+        .filter(passkey::Column::UserId.eq(u.id.0))
+        .exec(&txn)
+        .await?;
     let email = u.email.clone();
     factor::clear(&txn, u).await?;
     let ended = session::destroy_for_user(&txn, m.user_id, None).await?;

@@ -178,6 +178,28 @@ pub(super) fn commitment_cases(c: Caller, ids: &Ids) -> Vec<Case> {
             a(&[("membership_id", &ids.beta_member)]),
             expect(c, 404, &[]),
         ),
+        // One's own passkeys: every signed-in user, nobody else's (an id
+        // that is not theirs is not found; an answer that is no passkey
+        // response is refused).
+        ("list_passkeys", a(&[]), expect(c, 200, &[])),
+        // (The matrix's server is reached by an IP address, where browsers
+        // allow no passkeys: every signed-in user is told so.)
+        ("begin_passkey", a(&[]), expect(c, 422, &[])),
+        (
+            "finish_passkey",
+            a(&[("token", "x"), ("name", "Key"), ("credential", "{}")]),
+            expect(c, 422, &[]),
+        ),
+        (
+            "rename_passkey",
+            a(&[("passkey_id", "1"), ("name", "Key")]),
+            expect(c, 404, &[]),
+        ),
+        (
+            "remove_passkey",
+            a(&[("passkey_id", "1")]),
+            expect(c, 404, &[]),
+        ),
         // The organization's single sign-on: its admins only, each its own
         // (an empty form is refused by an admin's checks; nothing is set up
         // in the matrix's world, so there is nothing to remove).
