@@ -562,3 +562,185 @@ async fn issuers_must_use_https_unless_the_server_allows_loopback(b: Backend) {
     app.finish().await;
 }
 both!(issuers_must_use_https_unless_the_server_allows_loopback);
+
+/// What the hostile provider puts in (or does to) the ID token it issues.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Forgery {
+    None,
+    WrongNonce,
+    WrongAudience,
+    WrongIssuer,
+    BadSignature,
+    Expired,
+    Unsigned,
+}
+
+/// A hostile OpenID provider: its discovery document and keys are in
+/// order, but its token endpoint answers with whatever ID token the test
+/// asks for (signed with its own P-256 key, or not). The real provider
+/// above never issues a bad token; this one shows that Pactline refuses
+/// each kind of bad one, and accepts the same token when nothing is wrong.
+struct Hostile {
+    issuer: String,
+    key: p256::ecdsa::SigningKey,
+    forgery: std::sync::Mutex<Forgery>,
+    nonce: std::sync::Mutex<String>,
+}
+
+fn b64(bytes: impl AsRef<[u8]>) -> String {
+    use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+impl Hostile {
+    fn id_token(&self, client_id: &str) -> String {
+        use p256::ecdsa::signature::Signer;
+        let forgery = *self.forgery.lock().unwrap();
+        let now = chrono::Utc::now().timestamp();
+        let (iat, exp) = if forgery == Forgery::Expired {
+            (now - 1200, now - 600)
+        } else {
+            (now, now + 300)
+        };
+        let claims = serde_json::json!({
+            "iss": if forgery == Forgery::WrongIssuer { "https://elsewhere.example".to_string() } else { self.issuer.clone() },
+            "sub": "reviewer",
+            "aud": if forgery == Forgery::WrongAudience { "another-client" } else { client_id },
+            "iat": iat,
+            "exp": exp,
+            "nonce": if forgery == Forgery::WrongNonce { "not-the-nonce".to_string() } else { self.nonce.lock().unwrap().clone() },
+            "email": "reviewer@alpha.test",
+            "email_verified": true,
+        });
+        if forgery == Forgery::Unsigned {
+            return format!("{}.{}.", b64(r#"{"alg":"none"}"#), b64(claims.to_string()));
+        }
+        let head = b64(r#"{"alg":"ES256","kid":"k1","typ":"JWT"}"#);
+        let signing_input = format!("{head}.{}", b64(claims.to_string()));
+        let sig: p256::ecdsa::Signature = self.key.sign(signing_input.as_bytes());
+        let mut sig = sig.to_bytes().to_vec();
+        if forgery == Forgery::BadSignature {
+            sig[10] ^= 0x01;
+        }
+        format!("{signing_input}.{}", b64(sig))
+    }
+}
+
+async fn hostile_provider() -> std::sync::Arc<Hostile> {
+    use axum::{routing::get, routing::post, Json, Router};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let issuer = format!("http://{}", listener.local_addr().unwrap());
+    let secret: [u8; 32] = rand::random();
+    let h = std::sync::Arc::new(Hostile {
+        issuer: issuer.clone(),
+        key: p256::ecdsa::SigningKey::from_slice(&secret).unwrap(),
+        forgery: std::sync::Mutex::new(Forgery::None),
+        nonce: std::sync::Mutex::new(String::new()),
+    });
+    let point = h.key.verifying_key().to_sec1_bytes();
+    let jwks = serde_json::json!({"keys": [{
+        "kty": "EC", "crv": "P-256", "alg": "ES256", "use": "sig", "kid": "k1",
+        "x": b64(&point[1..33]), "y": b64(&point[33..65]),
+    }]});
+    let discovery = serde_json::json!({
+        "issuer": issuer,
+        "authorization_endpoint": format!("{issuer}/auth"),
+        "token_endpoint": format!("{issuer}/token"),
+        "jwks_uri": format!("{issuer}/jwks"),
+        "response_types_supported": ["code"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ["ES256"],
+    });
+    let hs = h.clone();
+    let router = Router::new()
+        .route(
+            "/.well-known/openid-configuration",
+            get(move || async move { Json(discovery) }),
+        )
+        .route("/jwks", get(move || async move { Json(jwks) }))
+        .route(
+            "/token",
+            post(move || {
+                let h = hs.clone();
+                async move {
+                    Json(serde_json::json!({
+                        "access_token": "opaque",
+                        "token_type": "Bearer",
+                        "expires_in": 300,
+                        "id_token": h.id_token("pactline"),
+                    }))
+                }
+            }),
+        );
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    h
+}
+
+async fn forged_id_tokens_are_refused(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let w = World::build(&app).await;
+    let hostile = hostile_provider().await;
+    let admin = app.login(w.alpha.email(Role::Admin), PASSWORD).await;
+    let (st, body) = app
+        .call(
+            &admin,
+            "save_sso_settings",
+            &[
+                ("issuer", hostile.issuer.as_str()),
+                ("client_id", "pactline"),
+                ("client_secret", "hostile-secret"),
+                ("domains", "alpha.test"),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    let reviewer = w.alpha.email(Role::Reviewer);
+    for (forgery, expected) in [
+        (Forgery::WrongNonce, "/login?error=sso_failed"),
+        (Forgery::WrongAudience, "/login?error=sso_failed"),
+        (Forgery::WrongIssuer, "/login?error=sso_failed"),
+        (Forgery::BadSignature, "/login?error=sso_failed"),
+        (Forgery::Expired, "/login?error=sso_failed"),
+        (Forgery::Unsigned, "/login?error=sso_failed"),
+        // The same provider with nothing forged: signed in.
+        (Forgery::None, "/"),
+    ] {
+        let c = app.client();
+        let r = c
+            .post(app.url("/auth/sso"))
+            .form(&[("email", reviewer)])
+            .send()
+            .await
+            .unwrap();
+        let to = url::Url::parse(&provider_link(r).await).unwrap();
+        let param = |k: &str| {
+            to.query_pairs()
+                .find(|(n, _)| n == k)
+                .map(|(_, v)| v.to_string())
+                .unwrap()
+        };
+        *hostile.nonce.lock().unwrap() = param("nonce");
+        *hostile.forgery.lock().unwrap() = forgery;
+        let back = c
+            .get(app.url(&format!(
+                "/auth/sso/callback?code=abc&state={}",
+                param("state")
+            )))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(location(&back), expected, "{forgery:?}");
+        let signed_in = app.call(&c, "me", &[]).await.0 == StatusCode::OK;
+        assert_eq!(signed_in, forgery == Forgery::None, "{forgery:?}");
+    }
+    let failures = audit_actions(&app)
+        .await
+        .into_iter()
+        .filter(|(a, after)| {
+            a == "session.sso_failed" && after["reason"].as_str().unwrap_or("").contains("ID token")
+        })
+        .count();
+    assert_eq!(failures, 6);
+    app.finish().await;
+}
+both!(forged_id_tokens_are_refused);
