@@ -197,13 +197,32 @@ pub async fn sso_callback(
         code: answer.code,
         error: answer.error,
     };
-    let (target, session_cookie) =
+    let started = std::time::Instant::now();
+    let (target, session_cookie, provider) =
         match sso::finish(&state, answer, browser.as_deref(), &info).await {
-            Ok(token) => ("/".to_string(), Some(session::set_cookie(&state, &token))),
-            Err(failure) => (format!("/login?error={}", failure.code()), None),
+            Ok(f) => (
+                "/".to_string(),
+                Some(session::set_cookie(&state, &f.token)),
+                f.provider_time,
+            ),
+            Err(failure) => (
+                format!("/login?error={}", failure.code()),
+                None,
+                std::time::Duration::ZERO,
+            ),
         };
     let mut res = Redirect::to(&target).into_response();
     let h = res.headers_mut();
+    // Where the time went (for operators and the benchmark): waiting for
+    // the identity provider, and Pactline's own work.
+    let own = started.elapsed().saturating_sub(provider);
+    if let Ok(v) = http::HeaderValue::from_str(&format!(
+        "idp;dur={:.1};desc=\"identity provider\", app;dur={:.1}",
+        provider.as_secs_f64() * 1000.0,
+        own.as_secs_f64() * 1000.0
+    )) {
+        h.insert("server-timing", v);
+    }
     h.append(header::SET_COOKIE, session::clear_sso_cookie(&state));
     if let Some(c) = session_cookie {
         h.append(header::SET_COOKIE, c);

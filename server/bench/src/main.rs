@@ -17,9 +17,13 @@
 //!    portfolio`), on SQLite and, when PACTLINE_BENCH_PG names a server to
 //!    create a database on, on PostgreSQL (budget SSR p99 < 100 ms).
 //!
+//! 7. accounts: sign-in with a password and an authenticator code with 8
+//!    in flight (budget p99 < 150 ms), and the single sign-on callback's
+//!    own time through the test OpenID provider (budget < 20 ms).
+//!
 //! Run with `make bench`. PACTLINE_BIN names the server binary;
 //! PACTLINE_BENCH_ONLY=assessments runs step 4 alone, =portfolio step 6
-//! alone (for profiling).
+//! alone, =accounts step 7 alone (for profiling).
 
 use std::{
     process::{Child, Command, Stdio},
@@ -30,6 +34,7 @@ use std::{
     time::{Duration, Instant},
 };
 
+mod accounts;
 mod assessments;
 mod portfolio;
 mod review;
@@ -351,9 +356,12 @@ fn main() {
         .env("PACTLINE_ADDR", format!("127.0.0.1:{port}"))
         .env("PACTLINE_DEMO", "true")
         .env("PACTLINE_LOG", "warn")
+        // The single sign-on benchmark's provider runs on loopback.
+        .env("PACTLINE_SSO_ALLOW_HTTP_LOOPBACK", "true")
         .stdout(Stdio::null())
         .spawn()
         .expect("start pactline");
+    let dir_for_cli = dir.clone();
     let server = Server(child, dir);
     let base = format!("http://127.0.0.1:{port}");
 
@@ -380,6 +388,9 @@ fn main() {
             let f = assessments(&base).await;
             print_assessments(&f);
             return assessments_met(&f);
+        }
+        if std::env::var("PACTLINE_BENCH_ONLY").as_deref() == Ok("accounts") {
+            return accounts::accounts(&bin, &dir_for_cli, &base).await;
         }
         if std::env::var("PACTLINE_BENCH_ONLY").as_deref() == Ok("portfolio") {
             return portfolio::on_both_databases(&bin, port).await;
@@ -438,6 +449,8 @@ fn main() {
             if review_ok { "met" } else { "MISSED" }
         );
 
+        let accounts_ok = accounts::accounts(&bin, &dir_for_cli, &base).await;
+
         let portfolio_ok = portfolio::on_both_databases(&bin, port).await;
 
         println!(
@@ -449,7 +462,13 @@ fn main() {
             "budgets: catalog SSR p50 < 30 ms and 2,000-row import < 2 s: {}",
             if catalog_ok { "met" } else { "MISSED" }
         );
-        throughput_ok && latency_ok && catalog_ok && assessment_ok && review_ok && portfolio_ok
+        throughput_ok
+            && latency_ok
+            && catalog_ok
+            && assessment_ok
+            && review_ok
+            && accounts_ok
+            && portfolio_ok
     });
     // `exit` skips destructors: stop the server first.
     drop(server);

@@ -264,6 +264,15 @@ async fn members_sign_in_through_their_provider_and_strangers_stay_out(b: Backen
     let back = through_provider(&app, &c, r, reviewer).await;
     assert_eq!(back.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&back), "/");
+    // Where the callback's time went: the provider's share and Pactline's.
+    let timing = back.headers()["server-timing"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        timing.starts_with("idp;dur=") && timing.contains(", app;dur="),
+        "{timing}"
+    );
     let (st, me) = app.call(&c, "me", &[]).await;
     assert_eq!(st, StatusCode::OK, "{me}");
     assert_eq!(me["email"], reviewer);

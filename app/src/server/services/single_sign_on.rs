@@ -477,6 +477,13 @@ pub async fn start(
     })
 }
 
+/// A finished single sign-on: the session's token, and how long Pactline
+/// waited for the provider along the way.
+pub struct Finished {
+    pub token: String,
+    pub provider_time: std::time::Duration,
+}
+
 /// The provider's answer: the state Pactline sent, and the code or error.
 pub struct Callback {
     pub state: String,
@@ -495,7 +502,7 @@ pub async fn finish(
     answer: Callback,
     browser_token: Option<&str>,
     info: &RequestInfo,
-) -> Result<String, SsoFailure> {
+) -> Result<Finished, SsoFailure> {
     let now = state.clock.now();
     let hash = tokens::hash_token(&answer.state);
     // One use: the record is taken out before anything else is checked.
@@ -551,10 +558,16 @@ pub async fn finish(
     else {
         return Err(SsoFailure::Expired);
     };
+    // Time spent waiting for the provider (discovery, keys, code exchange),
+    // reported apart from Pactline's own (the Server-Timing header).
+    let mut waited = std::time::Duration::ZERO;
     let checked = async {
         let http = http_client().map_err(|e| e.to_string())?;
+        let t = std::time::Instant::now();
         let metadata = discover(&http, &p.issuer).await?;
+        waited += t.elapsed();
         let client = oidc_client(state, &p, metadata).map_err(|e| e.to_string())?;
+        let t = std::time::Instant::now();
         let response = client
             .exchange_code(AuthorizationCode::new(code))
             .map_err(|e| e.to_string())?
@@ -562,6 +575,7 @@ pub async fn finish(
             .request_async(&http)
             .await
             .map_err(|e| format!("the code exchange failed: {e}"))?;
+        waited += t.elapsed();
         let id_token = response.id_token().ok_or("the provider sent no ID token")?;
         let verifier = client.id_token_verifier();
         let claims = id_token
@@ -607,7 +621,10 @@ pub async fn finish(
         .await);
     }
     match sign_in(state, &p, &email, name, info).await {
-        Ok(token) => Ok(token),
+        Ok(token) => Ok(Finished {
+            token,
+            provider_time: waited,
+        }),
         Err(Ok(failure)) => Err(fail(
             match failure {
                 SsoFailure::NotInvited => format!(
