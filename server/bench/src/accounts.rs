@@ -124,12 +124,10 @@ pub async fn totp_sign_ins(bin: &str, dir: &std::path::Path, base: &str) -> Vec<
         let key = account_with_app(bin, dir, base, &email).await;
         accounts.push((email, key));
     }
-    // Each code is for the current 30-second step: begin right after a
-    // step starts, so that no sign-in straddles two.
-    let wait = 30 - now() % 30;
-    if wait < 25 {
-        tokio::time::sleep(Duration::from_secs(wait)).await;
-    }
+    // Each code is for the current 30-second step, and the step in which
+    // an account confirmed its app is spent for it: begin when the next
+    // step starts (the sign-ins take a few seconds, within that step).
+    tokio::time::sleep(Duration::from_secs(30 - now() % 30)).await;
     let mut tasks = Vec::new();
     for w in 0..IN_FLIGHT {
         let mine: Vec<(String, String)> = accounts
