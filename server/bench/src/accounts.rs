@@ -26,7 +26,7 @@ fn client() -> reqwest::Client {
 }
 
 fn code(key: &str, at: u64) -> String {
-    let secret = totp_rs::Secret::try_from_base32(&key.replace(' ', "")).expect("base32 key");
+    let secret = totp_rs::Secret::try_from_base32(key.replace(' ', "")).expect("base32 key");
     totp_rs::Builder::new()
         .with_algorithm(totp_rs::Algorithm::SHA1)
         .with_digits(6)
@@ -270,7 +270,7 @@ pub async fn sso_callbacks(base: &str, rounds: usize) -> (Vec<Duration>, Vec<Dur
         let app_ms: f64 = timing
             .split("app;dur=")
             .nth(1)
-            .and_then(|v| v.split(|c: char| c == ',' || c == ';').next())
+            .and_then(|v| v.split([',', ';']).next())
             .and_then(|v| v.trim().parse().ok())
             .expect("Server-Timing app");
         if i >= 5 {
