@@ -25,6 +25,7 @@ mod m20261206_000016_second_factor;
 mod m20261206_000017_second_factor_policy;
 mod m20261206_000018_single_sign_on;
 mod m20261206_000019_passkeys;
+mod m20261207_000020_sealed_secrets;
 
 pub struct Migrator;
 
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000017_second_factor_policy::Migration),
             Box::new(m20261206_000018_single_sign_on::Migration),
             Box::new(m20261206_000019_passkeys::Migration),
+            Box::new(m20261207_000020_sealed_secrets::Migration),
         ]
     }
 }

@@ -66,6 +66,12 @@ pub async fn init_state(config: Config, mailer: Option<Mailer>) -> Result<AppSta
         .await
         .map_err(|e| format!("cannot open the database: {e}"))?;
     let secrets = app::server::secrets::SecretKey::load(&config)?;
+    let sealed = app::server::second_factor::seal_stored(&db, &secrets)
+        .await
+        .map_err(|e| format!("sealing the stored authenticator secrets failed: {e}"))?;
+    if sealed > 0 {
+        tracing::info!(sealed, "sealed authenticator secrets stored in clear");
+    }
     let state = AppState::new(db, config, mailer, audit_key).with_secrets(secrets);
     Ok(match writer {
         Some(w) => state.with_writer(w),

@@ -23,6 +23,63 @@ pub fn new_secret() -> String {
     Secret::from(bytes).to_base32()
 }
 
+/// What an authenticator secret is sealed for (`users.totp_secret` and
+/// `users.totp_pending` alike: a confirmed secret moves between them).
+const SEALED_FOR: &str = "users.totp_secret";
+
+/// The secret as it is stored: sealed with the server's secret key.
+pub fn seal(key: &super::secrets::SecretKey, plain: &str) -> String {
+    key.seal(SEALED_FOR, plain)
+}
+
+/// The stored secret, opened. One stored before secrets were sealed (plain
+/// base32, which never starts with "v1.") is read as it is until
+/// [`seal_stored`] seals it at start-up.
+pub fn open(key: &super::secrets::SecretKey, stored: &str) -> Result<String, AppError> {
+    if stored.starts_with("v1.") {
+        key.open(SEALED_FOR, stored)
+            .map_err(crate::server::respond::internal)
+    } else {
+        Ok(stored.to_string())
+    }
+}
+
+/// Seals the authenticator secrets stored in clear by an earlier version;
+/// returns how many.
+pub async fn seal_stored<C: ConnectionTrait>(
+    conn: &C,
+    key: &super::secrets::SecretKey,
+) -> Result<usize, sea_orm::DbErr> {
+    let plain = user::Entity::find()
+        .filter(
+            sea_orm::Condition::any()
+                .add(
+                    sea_orm::Condition::all()
+                        .add(user::Column::TotpSecret.is_not_null())
+                        .add(user::Column::TotpSecret.not_like("v1.%")),
+                )
+                .add(
+                    sea_orm::Condition::all()
+                        .add(user::Column::TotpPending.is_not_null())
+                        .add(user::Column::TotpPending.not_like("v1.%")),
+                ),
+        )
+        .all(conn)
+        .await?;
+    let n = plain.len();
+    for u in plain {
+        let mut am: user::ActiveModel = u.clone().into();
+        if let Some(s) = u.totp_secret.filter(|s| !s.starts_with("v1.")) {
+            am.totp_secret = Set(Some(seal(key, &s)));
+        }
+        if let Some(s) = u.totp_pending.filter(|s| !s.starts_with("v1.")) {
+            am.totp_pending = Set(Some(seal(key, &s)));
+        }
+        am.update(conn).await?;
+    }
+    Ok(n)
+}
+
 /// The authenticator's view of `secret` for `email`.
 fn totp(secret: &str, email: &str) -> Result<Totp, AppError> {
     let secret = Secret::try_from_base32(secret)

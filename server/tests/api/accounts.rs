@@ -748,6 +748,27 @@ async fn two_step_sign_in_asks_for_a_code_once_per_step_and_takes_recovery_codes
         .await
         .iter()
         .any(|m| m.subject == "Pactline: two-step sign-in was turned on"));
+    // The secret is kept sealed with the server's secret key.
+    let stored = |app: &TestApp| {
+        let email = email.clone();
+        let db = app.state.db.clone();
+        async move {
+            use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+            app::server::entities::user::Entity::find()
+                .filter(app::server::entities::user::Column::Email.eq(email))
+                .one(&db)
+                .await
+                .unwrap()
+                .unwrap()
+                .totp_secret
+                .unwrap()
+        }
+    };
+    let sealed = stored(&app).await;
+    assert!(
+        sealed.starts_with("v1.") && !sealed.contains(&key),
+        "{sealed}"
+    );
 
     // The password alone no longer signs in.
     let d = app.client();
@@ -776,6 +797,31 @@ async fn two_step_sign_in_asks_for_a_code_once_per_step_and_takes_recovery_codes
     );
     let (st, me) = app.call(&d, "me", &[]).await;
     assert_eq!(st, StatusCode::OK, "{me}");
+    // A secret an earlier version stored in clear still works, and is
+    // sealed at the next start.
+    {
+        use app::server::entities::user;
+        use sea_orm::{sea_query::Expr, ColumnTrait, EntityTrait, QueryFilter};
+        user::Entity::update_many()
+            .col_expr(user::Column::TotpSecret, Expr::value(key.clone()))
+            .filter(user::Column::Email.eq(email.clone()))
+            .exec(&app.state.writer)
+            .await
+            .unwrap();
+    }
+    app.clock.advance(chrono::Duration::seconds(30));
+    let legacy = app.client();
+    app.post_login(&legacy, &email, PASSWORD).await;
+    assert_eq!(
+        post_code(&app, &legacy, &code_at(&key, &email, now()).unwrap()).await,
+        "/"
+    );
+    let n = app::server::second_factor::seal_stored(&app.state.writer, &app.state.secrets)
+        .await
+        .unwrap();
+    assert_eq!(n, 1);
+    let resealed = stored(&app).await;
+    assert!(resealed.starts_with("v1.") && !resealed.contains(&key));
 
     // A recovery code signs in once.
     let e = app.client();

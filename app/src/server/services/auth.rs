@@ -207,7 +207,12 @@ pub async fn answer_challenge(
         .await?
         .map_err(throttle::rate_limited)?;
     let code = code.chars().take(64).collect::<String>();
-    let step = factor::check(&secret, &user.email, &code, now.timestamp())?;
+    let step = factor::check(
+        &factor::open(&state.secrets, &secret)?,
+        &user.email,
+        &code,
+        now.timestamp(),
+    )?;
     let recovery = match step {
         None => factor::unused_recovery_code(&state.db, user.id, &code).await?,
         Some(_) => None,

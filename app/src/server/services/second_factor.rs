@@ -30,10 +30,14 @@ pub async fn status(actor: &Actor, state: &AppState) -> Result<SecondFactorDto, 
         .filter(recovery_code::Column::UsedAt.is_null())
         .count(&state.db)
         .await?;
-    let setup = match (&u.totp_secret, &u.totp_pending) {
-        (None, Some(pending)) => Some(SecondFactorSetup {
-            qr_svg: factor::qr_svg(&factor::otpauth_url(pending, &u.email)?)?,
-            key: factor::grouped(pending),
+    let pending = match (&u.totp_secret, &u.totp_pending) {
+        (None, Some(sealed)) => Some(factor::open(&state.secrets, sealed)?),
+        _ => None,
+    };
+    let setup = match pending {
+        Some(pending) => Some(SecondFactorSetup {
+            qr_svg: factor::qr_svg(&factor::otpauth_url(&pending, &u.email)?)?,
+            key: factor::grouped(&pending),
             recovery_codes: u
                 .totp_pending_codes
                 .as_deref()
@@ -42,7 +46,7 @@ pub async fn status(actor: &Actor, state: &AppState) -> Result<SecondFactorDto, 
                 .map(str::to_string)
                 .collect(),
         }),
-        _ => None,
+        None => None,
     };
     Ok(SecondFactorDto {
         enabled: u.totp_secret.is_some(),
@@ -64,7 +68,7 @@ pub async fn begin(actor: &Actor, state: &AppState) -> Result<SecondFactorDto, A
     }
     let txn = db::write_txn(&state.writer).await?;
     let mut am: user::ActiveModel = u.into();
-    am.totp_pending = Set(Some(factor::new_secret()));
+    am.totp_pending = Set(Some(factor::seal(&state.secrets, &factor::new_secret())));
     am.totp_pending_codes = Set(Some(factor::new_recovery_codes().join("\n")));
     am.update(&txn).await?;
     audit::by_actor(
@@ -100,7 +104,12 @@ pub async fn confirm(
     let attempt = throttle::reserve(&state.writer, &u.email, &info.client_addr)
         .await?
         .map_err(throttle::rate_limited)?;
-    let step = factor::check(&pending, &u.email, code, state.clock.now().timestamp())?;
+    let step = factor::check(
+        &factor::open(&state.secrets, &pending)?,
+        &u.email,
+        code,
+        state.clock.now().timestamp(),
+    )?;
     throttle::admit(&state.writer, &attempt)
         .await?
         .map_err(throttle::rate_limited)?;
@@ -181,7 +190,12 @@ pub async fn disable(
             .hasher
             .verify(password, Some(u.password_hash.clone()))
             .await?;
-    let step = factor::check(&secret, &u.email, code, state.clock.now().timestamp())?;
+    let step = factor::check(
+        &factor::open(&state.secrets, &secret)?,
+        &u.email,
+        code,
+        state.clock.now().timestamp(),
+    )?;
     let recovery = match step {
         None => factor::unused_recovery_code(&state.db, u.id, code).await?,
         Some(_) => None,
