@@ -23,7 +23,7 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::{path::Path, sync::Arc};
+use std::sync::Arc;
 
 /// The key the chain is hashed with: from `PACTLINE_AUDIT_KEY`, or the key
 /// file (`PACTLINE_AUDIT_KEY_FILE`, by default `audit.key` in the data
@@ -69,25 +69,18 @@ impl AuditKey {
             .audit_key_file
             .clone()
             .unwrap_or_else(|| config.data_dir.join("audit.key"));
-        match std::fs::read_to_string(&path) {
-            Ok(text) => Self::new(&text).map_err(|e| format!("{}: {e}", path.display())),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                let key = Self::generate();
-                write_key_file(&path, &key).map_err(|e| {
-                    format!("cannot create the audit key file {}: {e}", path.display())
-                })?;
-                tracing::warn!(
-                    path = %path.display(),
-                    key_id = %key.id(),
-                    "generated a new audit key; keep a copy away from this machine and the database: without it the audit trail cannot be verified"
-                );
-                Ok(key)
-            }
-            Err(e) => Err(format!(
-                "cannot read the audit key file {}: {e}",
-                path.display()
-            )),
+        let (text, created) = super::key_file::read_or_create(&path, "audit key", || {
+            hex::encode(rand::random::<[u8; 32]>())
+        })?;
+        let key = Self::new(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        if created {
+            tracing::warn!(
+                path = %path.display(),
+                key_id = %key.id(),
+                "generated a new audit key; keep a copy away from this machine and the database: without it the audit trail cannot be verified"
+            );
         }
+        Ok(key)
     }
 
     fn mac(&self) -> Hmac<sha2::Sha256> {
@@ -105,24 +98,6 @@ impl AuditKey {
     pub fn id(&self) -> String {
         self.sign(b"pactline audit key id")[..16].to_string()
     }
-}
-
-fn write_key_file(path: &Path, key: &AuditKey) -> std::io::Result<()> {
-    use std::io::Write;
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut f = options.open(path)?;
-    f.write_all(&key.0)?;
-    f.write_all(b"\n")?;
-    f.sync_all()
 }
 
 /// Who did it, and in which request; and the key their events are hashed

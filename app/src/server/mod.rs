@@ -13,6 +13,7 @@ pub mod demo;
 pub mod entities;
 pub mod generate;
 pub mod import;
+mod key_file;
 mod layering;
 pub mod mail;
 pub mod notify;

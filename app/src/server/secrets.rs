@@ -16,7 +16,7 @@ use chacha20poly1305::{
     aead::{Aead, KeyInit, Payload},
     XChaCha20Poly1305, XNonce,
 };
-use std::{path::Path, sync::Arc};
+use std::sync::Arc;
 
 /// The first characters of every sealed value: the scheme, so a later key
 /// or cipher can be told apart.
@@ -64,24 +64,17 @@ impl SecretKey {
             .secret_key_file
             .clone()
             .unwrap_or_else(|| config.data_dir.join("secret.key"));
-        match std::fs::read_to_string(&path) {
-            Ok(text) => Self::from_hex(&text).map_err(|e| format!("{}: {e}", path.display())),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                let key = Self::generate();
-                write_key_file(&path, &key).map_err(|e| {
-                    format!("cannot create the secret key file {}: {e}", path.display())
-                })?;
-                tracing::warn!(
-                    path = %path.display(),
-                    "generated a new secret key; keep a copy apart from the database backups: without it identity providers' client secrets must be entered again"
-                );
-                Ok(key)
-            }
-            Err(e) => Err(format!(
-                "cannot read the secret key file {}: {e}",
-                path.display()
-            )),
+        let (text, created) = super::key_file::read_or_create(&path, "secret key", || {
+            hex::encode(rand::random::<[u8; 32]>())
+        })?;
+        let key = Self::from_hex(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        if created {
+            tracing::warn!(
+                path = %path.display(),
+                "generated a new secret key; keep a copy apart from the database backups: without it identity providers' client secrets must be entered again"
+            );
         }
+        Ok(key)
     }
 
     fn cipher(&self) -> XChaCha20Poly1305 {
@@ -126,24 +119,6 @@ impl SecretKey {
             .map_err(|_| Unsealable)?;
         String::from_utf8(plain).map_err(|_| Unsealable)
     }
-}
-
-fn write_key_file(path: &Path, key: &SecretKey) -> std::io::Result<()> {
-    use std::io::Write;
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut f = options.open(path)?;
-    f.write_all(hex::encode(key.0.as_ref()).as_bytes())?;
-    f.write_all(b"\n")?;
-    f.sync_all()
 }
 
 #[cfg(test)]

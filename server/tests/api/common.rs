@@ -654,3 +654,28 @@ pub async fn provider_link(r: reqwest::Response) -> String {
         .unwrap_or_else(|| panic!("no link to the provider: {html}"))
         .replace("&amp;", "&")
 }
+
+/// The membership id of `email` in the organization of `admin`.
+pub async fn member_id(app: &TestApp, admin: &Client, email: &str) -> String {
+    let (_, members) = app.call(admin, "list_members", &[]).await;
+    members
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["email"] == email)
+        .unwrap_or_else(|| panic!("{email} is no member: {members}"))["id"]
+        .to_string()
+}
+
+/// `admin` deactivates the membership of `email`.
+pub async fn deactivate(app: &TestApp, admin: &Client, email: &str) {
+    let id = member_id(app, admin, email).await;
+    let (st, body) = app
+        .call(
+            admin,
+            "set_member_active",
+            &[("membership_id", &id), ("active", "false")],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+}

@@ -5,7 +5,7 @@
 //! Chromium's own WebAuthn is exercised by end2end/tests/passkeys.spec.ts.
 
 use crate::both;
-use crate::common::{Backend, Options, TestApp, World, PASSWORD};
+use crate::common::{deactivate, member_id, Backend, Options, TestApp, World, PASSWORD};
 use app::model::Role;
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD as B64, Engine};
 use p256::ecdsa::{signature::Signer, Signature, SigningKey};
@@ -395,14 +395,7 @@ async fn a_passkey_meets_the_second_factor_rule_and_deactivated_users_stay_out(b
         false
     );
     // An admin's reset of the member's second factor removes the passkeys.
-    let (_, members) = app.call(&admin, "list_members", &[]).await;
-    let id = members
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["email"] == email)
-        .unwrap()["id"]
-        .to_string();
+    let id = member_id(&app, &admin, email).await;
     let (st, body) = app
         .call(
             &admin,
@@ -418,21 +411,7 @@ async fn a_passkey_meets_the_second_factor_rule_and_deactivated_users_stay_out(b
     let mut ck = SoftPasskey::new();
     // (Held by the rule, a member may still add a passkey.)
     assert_eq!(add(&app, &c, &mut ck, "Key").await.0, StatusCode::OK);
-    let cid = members
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["email"] == w.alpha.email(Role::Contributor))
-        .unwrap()["id"]
-        .to_string();
-    let (st, body) = app
-        .call(
-            &admin,
-            "set_member_active",
-            &[("membership_id", &cid), ("active", "false")],
-        )
-        .await;
-    assert_eq!(st, StatusCode::OK, "{body}");
+    deactivate(&app, &admin, w.alpha.email(Role::Contributor)).await;
     let r = sign_in(&app, &app.client(), &mut ck, &origin).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     app.finish().await;

@@ -4,8 +4,8 @@
 
 use crate::both;
 use crate::common::{
-    identity_provider, provider_link, register_sso_client, through_provider, Backend, Options,
-    TestApp, World, PASSWORD,
+    deactivate, identity_provider, provider_link, register_sso_client, through_provider, Backend,
+    Options, TestApp, World, PASSWORD,
 };
 use app::model::Role;
 use reqwest::{Client, StatusCode};
@@ -298,22 +298,7 @@ async fn members_sign_in_through_their_provider_and_strangers_stay_out(b: Backen
     assert_eq!(location(&back), "/login?error=sso_address");
 
     // A deactivated member stays out, whatever the provider says.
-    let (_, members) = app.call(&admin, "list_members", &[]).await;
-    let contributor = members
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["email"] == w.alpha.email(Role::Contributor))
-        .unwrap()["id"]
-        .to_string();
-    let (st, body) = app
-        .call(
-            &admin,
-            "set_member_active",
-            &[("membership_id", &contributor), ("active", "false")],
-        )
-        .await;
-    assert_eq!(st, StatusCode::OK, "{body}");
+    deactivate(&app, &admin, w.alpha.email(Role::Contributor)).await;
     let (c, back) = sso(
         &app,
         w.alpha.email(Role::Contributor),

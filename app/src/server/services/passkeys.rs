@@ -171,12 +171,12 @@ pub async fn begin_registration(
             "An account keeps at most {MAX_PASSKEYS} passkeys: remove one first."
         )));
     }
-    let handle = handle_of(state, actor.user_id()).await?;
     // access: allow — the signed-in user's own account.
     let u = user::Entity::find_by_id(actor.user_id())
         .one(&state.db)
         .await?
         .ok_or(AppError::Unauthenticated)?;
+    let handle = handle_of(state, &u).await?;
     let exclude: Vec<CredentialID> = existing
         .iter()
         .filter_map(|p| serde_json::from_str::<Passkey>(&p.passkey_json).ok())
@@ -199,12 +199,8 @@ pub async fn begin_registration(
 }
 
 /// The user's WebAuthn handle: random, made on first use.
-async fn handle_of(state: &AppState, id: crate::model::UserId) -> Result<Uuid, AppError> {
-    // access: allow — the signed-in user's own account.
-    let u = user::Entity::find_by_id(id)
-        .one(&state.db)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
+async fn handle_of(state: &AppState, u: &user::Model) -> Result<Uuid, AppError> {
+    let id = u.id;
     if let Some(h) = u
         .webauthn_handle
         .as_deref()
