@@ -12,8 +12,8 @@ use axum::{
     Router,
 };
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, LeptosRoutes};
-use std::time::Duration;
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
+use std::{sync::OnceLock, time::Duration};
 use tower_http::{
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     trace::TraceLayer,
@@ -79,9 +79,21 @@ pub async fn init_state(config: Config, mailer: Option<Mailer>) -> Result<AppSta
     })
 }
 
+/// The application's routes, listed once per process.
+///
+/// Listing renders the app with resource loading switched off through a
+/// process-wide flag; a page rendered on another thread at that moment
+/// would wait forever for its data (leptos-rs/leptos#4773). Listing once,
+/// before any router exists, keeps every render out of that window, also
+/// when one process builds several routers (the tests do).
+fn route_list() -> &'static [AxumRouteListing] {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(app::App))
+}
+
 /// The whole HTTP application.
 pub fn router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
-    let routes = generate_route_list(app::App);
+    let routes = route_list().to_vec();
     let state = ServerState {
         leptos_options: leptos_options.clone(),
         app: app_state.clone(),

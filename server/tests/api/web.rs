@@ -322,3 +322,61 @@ async fn pages_follow_the_same_rules_as_the_api(b: Backend) {
     app.finish().await;
 }
 both!(pages_follow_the_same_rules_as_the_api);
+
+/// Building a router lists the routes by rendering the app with resource
+/// loading switched off for the whole process; a page rendered meanwhile
+/// used to wait for its data forever (leptos-rs/leptos#4773). The tests
+/// build a router per application while others render pages, as would a
+/// process serving several sites.
+async fn a_router_built_while_pages_render_never_stalls_them(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let w = World::build(&app).await;
+    let c = app.login(w.alpha.email(Role::Reviewer), PASSWORD).await;
+    // Stops the builder also when a page fails (the runtime waits for
+    // blocking tasks before the test may end).
+    struct Stop(std::sync::Arc<std::sync::atomic::AtomicBool>);
+    impl Drop for Stop {
+        fn drop(&mut self) {
+            self.0.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+    let stop = Stop(Default::default());
+    let builder = {
+        let (stop, state) = (stop.0.clone(), app.state.clone());
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+        tokio::task::spawn_blocking(move || {
+            let mut built = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed)
+                && std::time::Instant::now() < deadline
+            {
+                let options = leptos::prelude::LeptosOptions::builder()
+                    .output_name("pactline")
+                    .build();
+                drop(pactline::router(state.clone(), options));
+                built += 1;
+            }
+            built
+        })
+    };
+    for round in 0..40 {
+        let r = c
+            .get(app.url("/catalogs"))
+            .header("accept", "text/html")
+            .timeout(std::time::Duration::from_secs(10))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("page {round} never came: {e}"));
+        let html = r
+            .text()
+            .await
+            .unwrap_or_else(|e| panic!("page {round} stopped half-way: {e}"));
+        assert!(
+            html.contains("62443-4-2"),
+            "page {round} lists the catalogs"
+        );
+    }
+    drop(stop);
+    assert!(builder.await.unwrap() > 0, "routers were built meanwhile");
+    app.finish().await;
+}
+both!(a_router_built_while_pages_render_never_stalls_them);
