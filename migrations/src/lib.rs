@@ -26,6 +26,7 @@ mod m20261206_000017_second_factor_policy;
 mod m20261206_000018_single_sign_on;
 mod m20261206_000019_passkeys;
 mod m20261207_000020_sealed_secrets;
+mod m20261207_000021_api_tokens;
 
 pub struct Migrator;
 
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000018_single_sign_on::Migration),
             Box::new(m20261206_000019_passkeys::Migration),
             Box::new(m20261207_000020_sealed_secrets::Migration),
+            Box::new(m20261207_000021_api_tokens::Migration),
         ]
     }
 }

@@ -2,6 +2,7 @@
 //! middleware (request ids, tracing, CSRF, security headers, body limits),
 //! the sign-in routes and the health check.
 
+pub mod api;
 pub mod routes;
 pub mod security;
 
@@ -111,6 +112,30 @@ pub fn router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
         ),
     );
 
+    // The REST API authenticates each request by its token: no session
+    // cookie, so no CSRF check and no browser second-step gate.
+    let api = api::router()
+        .layer(axum::middleware::from_fn_with_state(
+            security::Https(app_state.config.base_url.starts_with("https://")),
+            security::headers,
+        ))
+        .layer(axum::middleware::from_fn(security::body_limit))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(security::span_for)
+                .on_response(
+                    tower_http::trace::DefaultOnResponse::new().level(tracing::Level::DEBUG),
+                ),
+        )
+        .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
+        .layer(SetRequestIdLayer::new(
+            x_request_id.clone(),
+            MakeRequestUuid,
+        ))
+        .layer(axum::middleware::map_request(
+            security::drop_client_request_id,
+        ));
+
     Router::new()
         .route("/auth/login", post(routes::login))
         .route("/auth/code", post(routes::code))
@@ -183,6 +208,7 @@ pub fn router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
             security::drop_client_request_id,
         ))
         .merge(health)
+        .merge(api)
         .with_state(state)
 }
 

@@ -2,16 +2,16 @@
 //! suppliers, outbox and audit trail.
 
 use crate::model::{
-    AppError, AuditEventDto, InvitationDto, InvitationId, InvitationSent, MemberDto, MembershipId,
-    OrgOverview, OutboxDto, PartnerInvitationDto, PartnerInvitationId, PartnerInvitationSent,
-    StorageDto, SupplierDto,
+    ApiTokenDto, AppError, AuditEventDto, InvitationDto, InvitationId, InvitationSent, MemberDto,
+    MembershipId, NewApiToken, OrgOverview, OutboxDto, PartnerInvitationDto, PartnerInvitationId,
+    PartnerInvitationSent, StorageDto, SupplierDto,
 };
 #[cfg(feature = "ssr")]
 use crate::model::{MemberInvite, OrgInvite};
 #[cfg(feature = "ssr")]
 use crate::server::{
     respond::as_actor,
-    services::{admin, invitations, members, partners, suppliers},
+    services::{admin, api_tokens, invitations, members, partners, suppliers},
 };
 use leptos::prelude::*;
 
@@ -120,4 +120,31 @@ pub async fn list_outbox() -> Result<Vec<OutboxDto>, AppError> {
 #[server(endpoint = "list_audit_events")]
 pub async fn list_audit_events() -> Result<Vec<AuditEventDto>, AppError> {
     as_actor(|actor, state| async move { admin::audit_log(&actor, &state).await }).await
+}
+
+/// The organization's API tokens, for its admins.
+#[server(endpoint = "list_api_tokens")]
+pub async fn list_api_tokens() -> Result<Vec<ApiTokenDto>, AppError> {
+    as_actor(|actor, state| async move { api_tokens::list(&actor, &state).await }).await
+}
+
+/// An admin makes an API token (`read_only`: a checkbox, present means yes);
+/// the answer carries the token, shown this once.
+#[server(endpoint = "create_api_token")]
+pub async fn create_api_token(
+    name: String,
+    role: String,
+    days: i64,
+    read_only: Option<String>,
+) -> Result<NewApiToken, AppError> {
+    as_actor(|actor, state| async move {
+        api_tokens::create(&actor, &state, &name, &role, read_only.is_some(), days).await
+    })
+    .await
+}
+
+/// An admin revokes an API token: its next call is refused.
+#[server(endpoint = "revoke_api_token")]
+pub async fn revoke_api_token(token_id: i64) -> Result<Vec<ApiTokenDto>, AppError> {
+    as_actor(|actor, state| async move { api_tokens::revoke(&actor, &state, token_id).await }).await
 }

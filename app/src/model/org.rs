@@ -120,6 +120,20 @@ pub enum Permission {
     AssessEngagements,
 }
 
+impl Permission {
+    /// Whether the permission only lets one look (what a read-only API
+    /// token keeps).
+    pub fn only_reads(self) -> bool {
+        matches!(
+            self,
+            Permission::ViewMembers
+                | Permission::ViewOutbox
+                | Permission::ViewAuditLog
+                | Permission::ViewProfiles
+        )
+    }
+}
+
 impl Role {
     pub const ALL: [Role; 4] = [Role::Admin, Role::Reviewer, Role::Contributor, Role::Viewer];
 
@@ -805,4 +819,29 @@ pub struct PasskeyCeremony {
     pub token: String,
     /// The WebAuthn options as JSON (binary fields in base64url).
     pub options: String,
+}
+
+/// One of the organization's API tokens, as its admins see it (never the
+/// token itself, which is shown once when made).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiTokenDto {
+    pub id: i64,
+    pub name: String,
+    pub role: Role,
+    pub read_only: bool,
+    /// The token's first characters, to tell it apart.
+    pub prefix: String,
+    pub created_by: String,
+    pub created: String,
+    pub expires: String,
+    pub last_used: Option<String>,
+    /// "active", "expired" or "revoked".
+    pub state: String,
+}
+
+/// A token just made: the secret (shown once) and the token as listed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewApiToken {
+    pub secret: String,
+    pub token: ApiTokenDto,
 }

@@ -5,8 +5,9 @@ use crate::api::account::{
     SetSecondFactorPolicy,
 };
 use crate::api::organization::{
-    list_invitations, list_members, storage_usage, ChangeMemberRole, InviteMember, RenewInvitation,
-    RevokeInvitation, SetMemberActive,
+    list_api_tokens, list_invitations, list_members, storage_usage, ChangeMemberRole,
+    CreateApiToken, InviteMember, RenewInvitation, RevokeApiToken, RevokeInvitation,
+    SetMemberActive,
 };
 use crate::components::{
     action_error, clears_on_success, field_error, saved_note, use_me, ErrorBox,
@@ -90,6 +91,7 @@ pub fn MembersPage() -> impl IntoView {
                     </ActionForm>
                 </section>
                 <SsoCard/>
+                <ApiTokensCard/>
             }
         })}
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
@@ -254,6 +256,101 @@ fn SsoCard() -> impl IntoView {
                                 })}
                             }
                         }),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// The organization's API tokens, for its admins: make one (shown once),
+/// see each one's role, expiry and last use, revoke.
+#[component]
+fn ApiTokensCard() -> impl IntoView {
+    let create = ServerAction::<CreateApiToken>::new();
+    let revoke = ServerAction::<RevokeApiToken>::new();
+    let tokens = Resource::new(
+        move || (create.version().get(), revoke.version().get()),
+        |_| list_api_tokens(),
+    );
+    let made = move || {
+        create.value().get().and_then(|r| r.ok()).map(|t| {
+            view! {
+                <div class="notice" role="status" data-testid="new-api-token">
+                    <p>"Token “" {t.token.name.clone()} "” made. Copy it now: it is shown this once."</p>
+                    <p><code class="secret" data-testid="api-token-secret">{t.secret.clone()}</code></p>
+                    <p class="muted">"Use it as " <code>"Authorization: Bearer …"</code> " with " <a href="/api/v1/docs">"the API"</a> "."</p>
+                </div>
+            }
+        })
+    };
+    view! {
+        <section class="card" data-testid="api-tokens">
+            <h2>"API tokens"</h2>
+            <p class="muted">"Scripts and other systems (procurement, GRC, ticketing) use Pactline's " <a href="/api/v1/docs">"REST API"</a> " with a token. A token acts with the role you give it, for at most a year, as long as you stay an admin."</p>
+            {made}
+            {action_error(revoke.value())}
+            <ActionForm action=create attr:class="grid-form">
+                <label for="token-name">"Name"</label>
+                <input id="token-name" name="name" required maxlength="80" placeholder="Procurement reports"/>
+                {field_error(create.value(), "name")}
+                <label for="token-role">"Acts as"</label>
+                <select id="token-role" name="role">
+                    <option value="viewer">"Viewer"</option>
+                    <option value="contributor">"Contributor"</option>
+                    <option value="reviewer">"Reviewer"</option>
+                </select>
+                {field_error(create.value(), "role")}
+                <label for="token-days">"Expires after (days)"</label>
+                <input id="token-days" name="days" type="number" min="1" max="365" value="90" required/>
+                {field_error(create.value(), "days")}
+                <label class="choice">
+                    <input type="checkbox" name="read_only" value="yes"/>
+                    " Read only: the token may look, never change anything"
+                </label>
+                {action_error(create.value())}
+                <button type="submit" class="primary">"Make a token"</button>
+            </ActionForm>
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match tokens.await {
+                        Err(e) => Either::Left(view! { <ErrorBox error=e/> }),
+                        Ok(list) if list.is_empty() => Either::Right(Either::Left(view! { <p class="muted">"No tokens yet."</p> })),
+                        Ok(list) => Either::Right(Either::Right(view! {
+                            <table class="table" data-testid="api-token-list">
+                                <thead><tr>
+                                    <th scope="col">"Name"</th><th scope="col">"Token"</th><th scope="col">"Acts as"</th>
+                                    <th scope="col">"Made by"</th><th scope="col">"Expires"</th><th scope="col">"Last used"</th>
+                                    <th scope="col">"Status"</th><th scope="col"><span class="sr-only">"Actions"</span></th>
+                                </tr></thead>
+                                <tbody>
+                                    {list.into_iter().map(|t| {
+                                        let active = t.state == "active";
+                                        let label = format!("Revoke the token {}", t.name);
+                                        let role = if t.read_only { format!("{} (read only)", t.role.label()) } else { t.role.label().to_string() };
+                                        view! {
+                                            <tr data-testid=format!("api-token-{}", t.name)>
+                                                <td>{t.name.clone()}</td>
+                                                <td><code>{t.prefix.clone()} "…"</code></td>
+                                                <td>{role}</td>
+                                                <td>{t.created_by.clone()}</td>
+                                                <td>{t.expires.clone()}</td>
+                                                <td>{t.last_used.clone().unwrap_or_else(|| "never".into())}</td>
+                                                <td><span class=format!("status {}", t.state)>{t.state.clone()}</span></td>
+                                                <td class="actions">
+                                                    {active.then(|| view! {
+                                                        <ActionForm action=revoke attr:class="inline">
+                                                            <input type="hidden" name="token_id" value=t.id.to_string()/>
+                                                            <button type="submit" class="small danger" aria-label=label>"Revoke"</button>
+                                                        </ActionForm>
+                                                    })}
+                                                </td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        })),
                     }
                 })}
             </Transition>

@@ -106,6 +106,8 @@ impl AuditKey {
 pub struct Who {
     pub user_id: Option<UserId>,
     pub request_id: String,
+    /// The API token the user acted through, if any.
+    pub api_token_id: Option<i64>,
     key: AuditKey,
 }
 
@@ -114,6 +116,7 @@ impl Who {
         Who {
             user_id: Some(user_id),
             request_id: request_id.to_string(),
+            api_token_id: None,
             key: key.clone(),
         }
     }
@@ -121,22 +124,27 @@ impl Who {
         Who {
             user_id: None,
             request_id: what.to_string(),
+            api_token_id: None,
             key: key.clone(),
         }
     }
     /// The signed-in actor, in the request they make.
     pub fn actor(actor: &crate::server::Actor) -> Self {
-        Self::user(
-            actor.audit_key(),
-            actor.user_id(),
-            &actor.request().request_id,
-        )
+        Who {
+            api_token_id: actor.api_token().map(|t| t.id),
+            ..Self::user(
+                actor.audit_key(),
+                actor.user_id(),
+                &actor.request().request_id,
+            )
+        }
     }
     /// Someone without an account yet, or before they are known.
     pub fn anonymous(key: &AuditKey, user_id: Option<UserId>, request_id: &str) -> Self {
         Who {
             user_id,
             request_id: request_id.to_string(),
+            api_token_id: None,
             key: key.clone(),
         }
     }
@@ -164,6 +172,7 @@ struct Chained<'a> {
     object_id: &'a str,
     before: Option<&'a str>,
     after: Option<&'a str>,
+    api_token: Option<i64>,
 }
 
 impl<'a> Chained<'a> {
@@ -180,25 +189,31 @@ impl<'a> Chained<'a> {
             object_id: &e.object_id,
             before: e.before.as_deref(),
             after: e.after.as_deref(),
+            api_token: e.api_token_id,
         }
     }
 }
 
 fn event_hash(key: Hashing, e: Chained) -> String {
     // Canonical form: a JSON array, whose quoting keeps the fields apart.
-    let canonical = serde_json::json!([
-        e.prev,
-        e.seq,
-        e.at.to_rfc3339_opts(SecondsFormat::Micros, true),
-        e.actor,
-        e.org,
-        e.action,
-        e.object_type,
-        e.object_id,
-        e.before,
-        e.after
-    ])
-    .to_string();
+    let mut fields = vec![
+        serde_json::json!(e.prev),
+        serde_json::json!(e.seq),
+        serde_json::json!(e.at.to_rfc3339_opts(SecondsFormat::Micros, true)),
+        serde_json::json!(e.actor),
+        serde_json::json!(e.org),
+        serde_json::json!(e.action),
+        serde_json::json!(e.object_type),
+        serde_json::json!(e.object_id),
+        serde_json::json!(e.before),
+        serde_json::json!(e.after),
+    ];
+    // Events made through an API token also cover the token (events
+    // without one hash as they always did).
+    if let Some(t) = e.api_token {
+        fields.push(serde_json::json!(t));
+    }
+    let canonical = Value::Array(fields).to_string();
     match key {
         Hashing::Keyed(k) => k.sign(canonical.as_bytes()),
         Hashing::Unkeyed => sha256_hex(canonical.as_bytes()),
@@ -263,6 +278,7 @@ pub async fn record_all<C: ConnectionTrait>(
                 object_id: &ev.object_id,
                 before: before.as_deref(),
                 after: after.as_deref(),
+                api_token: who.api_token_id,
             },
         );
         rows.push(audit_event::ActiveModel {
@@ -276,6 +292,7 @@ pub async fn record_all<C: ConnectionTrait>(
             before: Set(before),
             after: Set(after),
             request_id: Set(who.request_id.chars().take(64).collect()),
+            api_token_id: Set(who.api_token_id),
             prev_hash: Set(std::mem::replace(&mut prev, hash.clone())),
             hash: Set(hash),
             ..Default::default()
@@ -611,6 +628,7 @@ mod tests {
             object_id: "o",
             before: Some("{}"),
             after: None,
+            api_token: None,
         };
         let key = AuditKey::new(&"k".repeat(32)).unwrap();
         let h = Hashing::Keyed(&key);
@@ -637,6 +655,10 @@ mod tests {
             Chained {
                 before: None,
                 after: Some("{}"),
+                ..e
+            },
+            Chained {
+                api_token: Some(7),
                 ..e
             },
         ] {

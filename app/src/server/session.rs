@@ -46,6 +46,18 @@ pub struct Actor {
     request: RequestInfo,
     /// The key the actor's audit events are hashed with.
     audit_key: super::audit::AuditKey,
+    /// The API token the request came with (scripts and other systems),
+    /// instead of a browser session.
+    api_token: Option<ApiTokenRef>,
+}
+
+/// The API token an actor acts through.
+#[derive(Clone, Debug)]
+pub struct ApiTokenRef {
+    pub id: i64,
+    pub name: String,
+    /// May only read: every permission but viewing is refused.
+    pub read_only: bool,
 }
 
 impl Actor {
@@ -92,7 +104,15 @@ impl Actor {
         self
     }
     pub fn may(&self, p: Permission) -> bool {
+        if self.api_token.as_ref().is_some_and(|t| t.read_only) && !p.only_reads() {
+            return false;
+        }
         self.role.may(p, &self.kinds)
+    }
+
+    /// The API token this actor acts through, if any.
+    pub fn api_token(&self) -> Option<&ApiTokenRef> {
+        self.api_token.as_ref()
     }
 
     /// Refuses with NotFound: a feature one may not use is, to them, not there.
@@ -534,6 +554,140 @@ pub async fn resolve(state: &AppState, token: &str) -> Result<Option<Actor>, DbE
         by_sso: sign_in_method == "sso",
         request: RequestInfo::outside_a_request(),
         audit_key: state.audit_key.clone(),
+        api_token: None,
+    }))
+}
+
+/// Looks an API token up (`Authorization: Bearer …`): it must be neither
+/// revoked nor expired, and its maker still an active admin of the token's
+/// organization; a token outlives neither. The actor acts with the token's
+/// role, as its maker, under the token's name. Last use is written at most
+/// once a minute.
+pub async fn resolve_api_token(state: &AppState, token: &str) -> Result<Option<Actor>, DbErr> {
+    use super::entities::api_token;
+    if !tokens::looks_like_api_token(token) {
+        return Ok(None);
+    }
+    let hash = tokens::hash_token(token);
+    #[derive(sea_orm::FromQueryResult)]
+    struct Row {
+        token_id: i64,
+        org_id: i64,
+        name: String,
+        role: Role,
+        read_only: bool,
+        expires_at: chrono::DateTime<Utc>,
+        revoked_at: Option<chrono::DateTime<Utc>>,
+        last_used_at: Option<chrono::DateTime<Utc>>,
+        user_id: i64,
+        email: String,
+        user_active: bool,
+        kinds: String,
+        maker_role: Option<Role>,
+        maker_active: Option<bool>,
+    }
+    let row: Option<Row> = api_token::Entity::find()
+        .select_only()
+        .column_as(api_token::Column::Id, "token_id")
+        .column_as(api_token::Column::OrganizationId, "org_id")
+        .column_as(api_token::Column::Name, "name")
+        .column_as(api_token::Column::Role, "role")
+        .column_as(api_token::Column::ReadOnly, "read_only")
+        .column_as(api_token::Column::ExpiresAt, "expires_at")
+        .column_as(api_token::Column::RevokedAt, "revoked_at")
+        .column_as(api_token::Column::LastUsedAt, "last_used_at")
+        .column_as(user::Column::Id, "user_id")
+        .column_as(user::Column::Email, "email")
+        .column_as(user::Column::IsActive, "user_active")
+        .column_as(organization::Column::Kinds, "kinds")
+        .column_as(membership::Column::Role, "maker_role")
+        .column_as(membership::Column::IsActive, "maker_active")
+        .join(
+            sea_orm::JoinType::InnerJoin,
+            api_token::Entity::belongs_to(user::Entity)
+                .from(api_token::Column::CreatedBy)
+                .to(user::Column::Id)
+                .into(),
+        )
+        .join(
+            sea_orm::JoinType::InnerJoin,
+            api_token::Entity::belongs_to(organization::Entity)
+                .from(api_token::Column::OrganizationId)
+                .to(organization::Column::Id)
+                .into(),
+        )
+        .join(
+            sea_orm::JoinType::LeftJoin,
+            api_token::Entity::belongs_to(membership::Entity)
+                .from((
+                    api_token::Column::CreatedBy,
+                    api_token::Column::OrganizationId,
+                ))
+                .to((
+                    membership::Column::UserId,
+                    membership::Column::OrganizationId,
+                ))
+                .into(),
+        )
+        // access: allow — the token's hash is the credential being checked.
+        .filter(api_token::Column::TokenHash.eq(hash))
+        .into_model()
+        .one(&state.db)
+        .await?;
+    let Some(Row {
+        token_id: id,
+        org_id,
+        name,
+        role,
+        read_only,
+        expires_at,
+        revoked_at,
+        last_used_at,
+        user_id,
+        email,
+        user_active,
+        kinds,
+        maker_role,
+        maker_active,
+    }) = row
+    else {
+        return Ok(None);
+    };
+    let now = state.clock.now();
+    if revoked_at.is_some()
+        || now >= expires_at
+        || !user_active
+        || maker_role != Some(Role::Admin)
+        || maker_active != Some(true)
+    {
+        return Ok(None);
+    }
+    if last_used_at.is_none_or(|t| now - t > chrono::Duration::seconds(60)) {
+        api_token::Entity::update_many()
+            .col_expr(
+                api_token::Column::LastUsedAt,
+                sea_orm::sea_query::Expr::value(now),
+            )
+            .filter(api_token::Column::Id.eq(id))
+            .exec(&state.writer)
+            .await?;
+    }
+    Ok(Some(Actor {
+        user_id: UserId(user_id),
+        email,
+        org_id: OrgId(org_id),
+        role,
+        kinds: OrgKind::parse_list(&kinds),
+        session_hash: String::new(),
+        second_factor_missing: false,
+        by_sso: false,
+        request: RequestInfo::outside_a_request(),
+        audit_key: state.audit_key.clone(),
+        api_token: Some(ApiTokenRef {
+            id,
+            name,
+            read_only,
+        }),
     }))
 }
 
@@ -597,7 +751,48 @@ pub async fn actor_for(
             by_sso: false,
             request: RequestInfo::outside_a_request(),
             audit_key: state.audit_key.clone(),
+            api_token: None,
         }),
         _ => None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn token_actor(role: Role, read_only: bool) -> Actor {
+        Actor {
+            user_id: UserId(1),
+            email: "a@b.test".into(),
+            org_id: OrgId(1),
+            role,
+            kinds: vec![OrgKind::AssetOwner],
+            session_hash: String::new(),
+            second_factor_missing: false,
+            by_sso: false,
+            request: RequestInfo::outside_a_request(),
+            audit_key: super::super::audit::AuditKey::generate(),
+            api_token: Some(ApiTokenRef {
+                id: 1,
+                name: "t".into(),
+                read_only,
+            }),
+        }
+    }
+
+    #[test]
+    fn a_read_only_token_keeps_only_what_looks() {
+        let ro = token_actor(Role::Reviewer, true);
+        let rw = token_actor(Role::Reviewer, false);
+        assert!(ro.may(Permission::ViewProfiles));
+        for p in [
+            Permission::ReviewAssessments,
+            Permission::EditProfiles,
+            Permission::ManageEngagements,
+        ] {
+            assert!(!ro.may(p), "{p:?}");
+        }
+        assert!(rw.may(Permission::ReviewAssessments));
+    }
 }

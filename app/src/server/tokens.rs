@@ -35,6 +35,20 @@ pub fn looks_like_token(s: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
+/// What every API token starts with (secret scanners can find leaked ones).
+pub const API_TOKEN_PREFIX: &str = "plt_";
+
+/// A new API token: the prefix and 256 random bits.
+pub fn new_api_token() -> String {
+    format!("{API_TOKEN_PREFIX}{}", new_token())
+}
+
+/// An API token as it may arrive in an `Authorization` header.
+pub fn looks_like_api_token(s: &str) -> bool {
+    s.strip_prefix(API_TOKEN_PREFIX)
+        .is_some_and(looks_like_token)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -47,6 +61,17 @@ mod tests {
         assert!(looks_like_token(&a), "{a}");
         assert!(!looks_like_token("short"));
         assert!(!looks_like_token(&format!("{}!", &a[..42])));
+    }
+
+    #[test]
+    fn api_tokens_carry_their_prefix() {
+        let t = new_api_token();
+        assert!(t.starts_with("plt_") && looks_like_api_token(&t), "{t}");
+        assert!(
+            !looks_like_api_token(&new_token()),
+            "a session id is no API token"
+        );
+        assert!(!looks_like_api_token("plt_"));
     }
 
     #[test]

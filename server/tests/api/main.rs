@@ -24,6 +24,7 @@ mod passkeys;
 mod passwords;
 mod profiles;
 mod races;
+mod rest;
 mod reviews;
 mod sso;
 mod web;

@@ -26,10 +26,10 @@
 use super::{
     answers,
     entities::{
-        answer, answer_version, assessment, assessment_gap, audit_event, catalog, comment,
-        commitment, engagement, engagement_assessor, evidence, invitation, mail_preference,
-        membership, notification, organization, outbox, partner_invitation, profile, profile_item,
-        requirement, responsibility, review, session, supplier_link,
+        answer, answer_version, api_token, assessment, assessment_gap, audit_event, catalog,
+        comment, commitment, engagement, engagement_assessor, evidence, invitation,
+        mail_preference, membership, notification, organization, outbox, partner_invitation,
+        profile, profile_item, requirement, responsibility, review, session, supplier_link,
     },
     Actor,
 };
@@ -117,6 +117,11 @@ pub trait TenantScoped: EntityTrait {
     fn org_column() -> Self::Column;
 }
 
+impl TenantScoped for api_token::Entity {
+    fn org_column() -> Self::Column {
+        api_token::Column::OrganizationId
+    }
+}
 impl TenantScoped for membership::Entity {
     fn org_column() -> Self::Column {
         membership::Column::OrganizationId

@@ -16,6 +16,8 @@ pub struct Model {
     pub before: Option<String>,
     pub after: Option<String>,
     pub request_id: String,
+    /// The API token the change was made with, if any.
+    pub api_token_id: Option<i64>,
     pub prev_hash: String,
     pub hash: String,
 }

@@ -3,6 +3,7 @@
 
 pub mod answer;
 pub mod answer_version;
+pub mod api_token;
 pub mod assessment;
 pub mod assessment_gap;
 pub mod audit_chain;

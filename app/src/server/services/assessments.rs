@@ -6,8 +6,8 @@
 use super::ts;
 use crate::model::{
     check_answer, incomplete, AnswerDto, AnswerFields, AnswerId, AnswerInput, AnswerVersionDto,
-    AppError, AssessmentDto, AssessmentId, AssessmentStatus, AssessmentSummary, EvidenceDto, OrgId,
-    Permission, Progress, SaveOutcome, Side, Transition, UserId,
+    AppError, AssessmentDto, AssessmentId, AssessmentStatus, AssessmentSummary, EngagementId,
+    EvidenceDto, OrgId, Permission, Progress, SaveOutcome, Side, Transition, UserId,
 };
 use crate::server::notify;
 use crate::server::{
@@ -34,6 +34,58 @@ pub async fn list(actor: &Actor, state: &AppState) -> Result<Vec<AssessmentSumma
         .all(&state.db)
         .await?;
     read_models::assessment_summaries(&state.db, rows).await
+}
+
+/// What the API's assessment list may be narrowed to.
+#[derive(Clone, Debug, Default)]
+pub struct AssessmentFilter {
+    pub status: Option<AssessmentStatus>,
+    pub supplier: Option<OrgId>,
+    pub engagement: Option<EngagementId>,
+    /// Due on or before this day.
+    pub due_before: Option<chrono::NaiveDate>,
+    /// Due on or after this day.
+    pub due_after: Option<chrono::NaiveDate>,
+}
+
+/// One page of the assessments the actor may read, by id, after the id
+/// `after`; and whether more follow. The rows come with their summaries.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0))]
+pub async fn page(
+    actor: &Actor,
+    state: &AppState,
+    filter: &AssessmentFilter,
+    after: Option<i64>,
+    limit: u64,
+) -> Result<(Vec<(assessment::Model, AssessmentSummary)>, bool), AppError> {
+    let mut q = access::assessments_readable(actor);
+    if let Some(s) = filter.status {
+        q = q.filter(assessment::Column::Status.eq(s));
+    }
+    if let Some(o) = filter.supplier {
+        q = q.filter(assessment::Column::SupplierOrgId.eq(o.0));
+    }
+    if let Some(e) = filter.engagement {
+        q = q.filter(assessment::Column::EngagementId.eq(e.0));
+    }
+    if let Some(d) = filter.due_before {
+        q = q.filter(assessment::Column::DueOn.lte(d));
+    }
+    if let Some(d) = filter.due_after {
+        q = q.filter(assessment::Column::DueOn.gte(d));
+    }
+    if let Some(a) = after {
+        q = q.filter(assessment::Column::Id.gt(a));
+    }
+    let mut rows = q
+        .order_by_asc(assessment::Column::Id)
+        .limit(limit + 1)
+        .all(&state.db)
+        .await?;
+    let more = rows.len() as u64 > limit;
+    rows.truncate(limit as usize);
+    let summaries = read_models::assessment_summaries(&state.db, rows.clone()).await?;
+    Ok((rows.into_iter().zip(summaries).collect(), more))
 }
 
 fn fields_of(a: &answer::Model) -> AnswerFields {

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod answer_sheets;
+pub mod api_tokens;
 pub mod assessments;
 pub mod auth;
 pub mod autosave;

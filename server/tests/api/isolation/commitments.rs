@@ -224,6 +224,29 @@ pub(super) fn commitment_cases(c: Caller, ids: &Ids) -> Vec<Case> {
             ),
         ),
         ("remove_sso_settings", a(&[]), expect(c, 404, &[])),
+        // API tokens: each organization's admins, for their own only (an
+        // empty name is refused by an admin's checks; Beta's token is no
+        // caller's to revoke).
+        ("list_api_tokens", a(&[]), admin_only(c)),
+        (
+            "create_api_token",
+            a(&[("name", ""), ("role", "viewer"), ("days", "30")]),
+            expect(
+                c,
+                404,
+                &[
+                    (Alpha(Role::Admin), 422),
+                    (Sigma(Role::Admin), 422),
+                    (Kappa(Role::Admin), 422),
+                    (Rho(Role::Admin), 422),
+                ],
+            ),
+        ),
+        (
+            "revoke_api_token",
+            a(&[("token_id", &ids.beta_token)]),
+            expect(c, 404, &[]),
+        ),
         // One's own e-mail choices: every signed-in user, nobody else's.
         ("get_mail_preferences", a(&[]), expect(c, 200, &[])),
         (

@@ -17,6 +17,7 @@ mod links;
 mod organization;
 mod pages;
 mod profiles;
+mod rest;
 mod states;
 
 use assessments::assessment_cases;
@@ -90,6 +91,8 @@ struct Ids {
     /// A pending invitation to a supplier, of each asset owner.
     alpha_partner_invitation: String,
     beta_partner_invitation: String,
+    /// An API token of Beta's admin.
+    beta_token: String,
 }
 
 fn slug(c: Caller) -> String {
@@ -292,9 +295,9 @@ fn registered_endpoints() -> BTreeSet<String> {
         .collect()
 }
 
-#[test]
-fn every_server_function_is_in_the_matrix() {
-    let ids = Ids {
+/// Ids for the checks that only look at the matrix's shape.
+fn tests_ids() -> Ids {
+    Ids {
         alpha_member: "1".into(),
         alpha_invitation: "1".into(),
         beta_member: "2".into(),
@@ -322,7 +325,13 @@ fn every_server_function_is_in_the_matrix() {
         beta_notification: "2".into(),
         alpha_partner_invitation: "1".into(),
         beta_partner_invitation: "2".into(),
-    };
+        beta_token: "2".into(),
+    }
+}
+
+#[test]
+fn every_server_function_is_in_the_matrix() {
+    let ids = tests_ids();
     let covered: BTreeSet<String> = cases(Anon, &ids)
         .into_iter()
         .map(|(e, _, _)| e.to_string())
@@ -432,8 +441,22 @@ async fn isolation_matrix(b: Backend) {
         beta_notification: String::new(),
         alpha_partner_invitation: String::new(),
         beta_partner_invitation: String::new(),
+        beta_token: String::new(),
     };
     let mut ids = ids;
+    let (st, t) = app
+        .call(
+            &beta_admin,
+            "create_api_token",
+            &[
+                ("name", "Beta reports"),
+                ("role", "reviewer"),
+                ("days", "30"),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{t}");
+    ids.beta_token = t["token"]["id"].to_string();
     for (c, org) in [(&alpha_admin, "alpha"), (&beta_admin, "beta")] {
         let (st, r) = app
             .call(
@@ -784,6 +807,27 @@ async fn isolation_matrix(b: Backend) {
             }
         }
     }
+    // The REST API, with a token of every role each organization's admin
+    // can make, and with none.
+    let admins = [
+        (
+            Alpha(Role::Admin),
+            app.login(w.alpha.email(Role::Admin), PASSWORD).await,
+        ),
+        (
+            Sigma(Role::Admin),
+            app.login(w.sigma.email(Role::Admin), PASSWORD).await,
+        ),
+        (
+            Kappa(Role::Admin),
+            app.login(kappa.email(Role::Admin), PASSWORD).await,
+        ),
+        (
+            Rho(Role::Admin),
+            app.login(rho.email(Role::Admin), PASSWORD).await,
+        ),
+    ];
+    failures.extend(rest::matrix(&app, &ids, &admins).await);
     assert!(
         failures.is_empty(),
         "isolation failures:\n{}",

@@ -1,0 +1,182 @@
+//! The API's documentation as a page Pactline serves itself, made from the
+//! OpenAPI document: plants run air-gapped, so nothing loads from a CDN.
+
+use axum::response::Html;
+use serde_json::Value;
+use std::fmt::Write;
+
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A schema's name or shape in a few words.
+fn type_of(schema: &Value) -> String {
+    if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
+        let name = r.rsplit('/').next().unwrap_or(r);
+        return format!("<a href=\"#schema-{0}\">{0}</a>", esc(name));
+    }
+    match schema.get("type") {
+        Some(Value::String(t)) if t == "array" => {
+            format!(
+                "array of {}",
+                type_of(schema.get("items").unwrap_or(&Value::Null))
+            )
+        }
+        Some(Value::String(t)) => {
+            let mut s = esc(t);
+            if let Some(f) = schema.get("format").and_then(Value::as_str) {
+                let _ = write!(s, " ({})", esc(f));
+            }
+            s
+        }
+        Some(Value::Array(ts)) => ts
+            .iter()
+            .filter_map(Value::as_str)
+            .map(esc)
+            .collect::<Vec<_>>()
+            .join(" or "),
+        _ => schema
+            .get("oneOf")
+            .and_then(Value::as_array)
+            .map(|v| v.iter().map(type_of).collect::<Vec<_>>().join(" or "))
+            .unwrap_or_else(|| "any".into()),
+    }
+}
+
+fn page_html(doc: &Value) -> String {
+    let info = &doc["info"];
+    let mut h = String::new();
+    let _ = write!(
+        h,
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title>\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <link rel=\"stylesheet\" href=\"/pkg/pactline.css\"></head><body><main class=\"container api-docs\">\
+         <h1>{title}</h1><p>{desc}</p>\
+         <p>The machine-readable description: <a href=\"/api/v1/openapi.json\">openapi.json</a> (OpenAPI {version}).</p>\
+         <h2>Conventions</h2><ul>\
+         <li>JSON with snake_case names; times in RFC 3339, days as YYYY-MM-DD.</li>\
+         <li>Lists come in pages: <code>limit</code> (1 to 200) and the <code>next</code> link, null on the last page.</li>\
+         <li>Reads carry an <code>ETag</code>; send it back in <code>If-None-Match</code> to get <code>304 Not Modified</code> when nothing changed.</li>\
+         <li id=\"problems\">Errors are problem details (<code>application/problem+json</code>): <code>type</code>, <code>title</code>, <code>status</code>, <code>detail</code>, and <code>errors</code> naming each input to fix. An id of another organization is simply not found (404).</li>\
+         </ul>",
+        title = esc(info["title"].as_str().unwrap_or("API")),
+        desc = esc(info["description"].as_str().unwrap_or("")),
+        version = esc(doc["openapi"].as_str().unwrap_or("3.1")),
+    );
+    let _ = write!(h, "<h2>Routes</h2>");
+    if let Some(paths) = doc["paths"].as_object() {
+        for (path, item) in paths {
+            let Some(ops) = item.as_object() else {
+                continue;
+            };
+            for (method, op) in ops {
+                let _ = write!(
+                    h,
+                    "<section class=\"card api-op\" id=\"{id}\"><h3><code>{m} {p}</code></h3>",
+                    id = esc(op["operationId"].as_str().unwrap_or("")),
+                    m = esc(&method.to_uppercase()),
+                    p = esc(path),
+                );
+                if let Some(s) = op["description"].as_str().or(op["summary"].as_str()) {
+                    let _ = write!(h, "<p>{}</p>", esc(s));
+                }
+                if let Some(params) = op["parameters"].as_array().filter(|p| !p.is_empty()) {
+                    let _ = write!(h, "<table class=\"table\"><thead><tr><th scope=\"col\">Parameter</th><th scope=\"col\">In</th><th scope=\"col\">Type</th><th scope=\"col\">Meaning</th></tr></thead><tbody>");
+                    for p in params {
+                        let _ = write!(
+                            h,
+                            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                            esc(p["name"].as_str().unwrap_or("")),
+                            esc(p["in"].as_str().unwrap_or("")),
+                            type_of(&p["schema"]),
+                            esc(p["description"].as_str().unwrap_or("")),
+                        );
+                    }
+                    let _ = write!(h, "</tbody></table>");
+                }
+                if let Some(rs) = op["responses"].as_object() {
+                    let _ = write!(h, "<ul class=\"api-responses\">");
+                    for (code, r) in rs {
+                        let body = r["content"]
+                            .as_object()
+                            .and_then(|c| c.values().next())
+                            .map(|c| format!(": {}", type_of(&c["schema"])))
+                            .unwrap_or_default();
+                        let _ = write!(
+                            h,
+                            "<li><strong>{}</strong> {}{}</li>",
+                            esc(code),
+                            esc(r["description"].as_str().unwrap_or("")),
+                            body
+                        );
+                    }
+                    let _ = write!(h, "</ul>");
+                }
+                let _ = write!(h, "</section>");
+            }
+        }
+    }
+    let _ = write!(h, "<h2>Objects</h2>");
+    if let Some(schemas) = doc["components"]["schemas"].as_object() {
+        for (name, s) in schemas {
+            let _ = write!(
+                h,
+                "<section class=\"card\" id=\"schema-{0}\"><h3>{0}</h3>",
+                esc(name)
+            );
+            if let Some(d) = s["description"].as_str() {
+                let _ = write!(h, "<p>{}</p>", esc(d));
+            }
+            if let Some(props) = s["properties"].as_object() {
+                let _ = write!(h, "<table class=\"table\"><thead><tr><th scope=\"col\">Field</th><th scope=\"col\">Type</th><th scope=\"col\">Meaning</th></tr></thead><tbody>");
+                for (field, p) in props {
+                    let _ = write!(
+                        h,
+                        "<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
+                        esc(field),
+                        type_of(p),
+                        esc(p["description"].as_str().unwrap_or("")),
+                    );
+                }
+                let _ = write!(h, "</tbody></table>");
+            }
+            let _ = write!(h, "</section>");
+        }
+    }
+    let _ = write!(h, "</main></body></html>");
+    h
+}
+
+/// `GET /api/v1/docs`: public, like the OpenAPI document itself.
+pub async fn page() -> Html<String> {
+    let doc = serde_json::to_value(super::openapi()).unwrap_or(Value::Null);
+    Html(page_html(&doc))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_from_the_document_is_escaped() {
+        let doc = serde_json::json!({
+            "openapi": "3.1.0",
+            "info": {"title": "<script>x</script>", "description": "a & b"},
+            "paths": {"/x": {"get": {"operationId": "x\"y", "responses": {}}}}
+        });
+        let h = page_html(&doc);
+        assert!(!h.contains("<script>x"), "{h}");
+        assert!(h.contains("&lt;script&gt;") && h.contains("a &amp; b") && h.contains("x&quot;y"));
+    }
+}

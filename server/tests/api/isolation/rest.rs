@@ -1,0 +1,152 @@
+//! The REST API in the isolation matrix: every `/api/v1` route, with a
+//! token of each role an admin can make, of each organization (the asset
+//! owner, its supplier, its assessor, a second supplier in the same
+//! engagement), against the owner's assessment and another owner's; and
+//! with no token or a forged one.
+
+use super::{foreign, Caller, Caller::*, Ids};
+use crate::common::TestApp;
+use reqwest::{Client, StatusCode};
+use std::collections::BTreeSet;
+
+/// Every route as the matrix calls it: (template, path to call, whose
+/// assessment it names: None for lists).
+fn routes(ids: &Ids) -> Vec<(&'static str, String, Option<bool>)> {
+    let mut v = vec![(
+        "/api/v1/assessments",
+        "/api/v1/assessments".to_string(),
+        None,
+    )];
+    for (alpha, id) in [(true, &ids.alpha_assessment), (false, &ids.beta_assessment)] {
+        v.push((
+            "/api/v1/assessments/{id}",
+            format!("/api/v1/assessments/{id}"),
+            Some(alpha),
+        ));
+        v.push((
+            "/api/v1/assessments/{id}/answers",
+            format!("/api/v1/assessments/{id}/answers"),
+            Some(alpha),
+        ));
+    }
+    v
+}
+
+#[test]
+fn every_api_route_is_in_the_matrix() {
+    let ids_paths: BTreeSet<String> = pactline::api::openapi()
+        .paths
+        .paths
+        .keys()
+        .cloned()
+        .collect();
+    let dummy = Ids {
+        alpha_assessment: "1".into(),
+        beta_assessment: "2".into(),
+        ..super::tests_ids()
+    };
+    let covered: BTreeSet<String> = routes(&dummy)
+        .into_iter()
+        .map(|(t, ..)| t.to_string())
+        .collect();
+    assert!(!ids_paths.is_empty());
+    assert_eq!(
+        ids_paths, covered,
+        "every documented API route is in the isolation matrix, and only those"
+    );
+}
+
+async fn token_of(app: &TestApp, admin: &Client, role: &str) -> String {
+    let (st, t) = app
+        .call(
+            admin,
+            "create_api_token",
+            &[
+                ("name", &format!("matrix {role}")),
+                ("role", role),
+                ("days", "30"),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{t}");
+    t["secret"].as_str().unwrap().to_string()
+}
+
+/// Calls every route as every token; returns what went wrong.
+pub async fn matrix(app: &TestApp, ids: &Ids, admins: &[(Caller, Client)]) -> Vec<String> {
+    let mut failures = Vec::new();
+    let http = Client::new();
+    let mut callers: Vec<(String, Option<String>, Option<Caller>)> = vec![
+        ("no token".into(), None, None),
+        (
+            "forged token".into(),
+            Some(format!("plt_{}", "A".repeat(43))),
+            None,
+        ),
+    ];
+    for (c, admin) in admins {
+        for role in ["viewer", "contributor", "reviewer"] {
+            callers.push((
+                format!("{c:?} {role} token"),
+                Some(token_of(app, admin, role).await),
+                Some(*c),
+            ));
+        }
+    }
+    let mut listed = 0;
+    for (who, token, org) in &callers {
+        for (template, path, alpha) in routes(ids) {
+            let mut req = http.get(app.url(&path));
+            if let Some(t) = token {
+                req = req.bearer_auth(t);
+            }
+            let r = req.send().await.unwrap();
+            let status = r.status().as_u16();
+            let text = r.text().await.unwrap();
+            let want = match (org, alpha) {
+                (None, _) => 401,
+                (Some(_), None) => 200,
+                // Alpha's assessment (sent to Sigma): Alpha, Sigma and
+                // Alpha's assessor read it; Rho, the other supplier, does not.
+                (Some(Alpha(_) | Sigma(_) | Kappa(_)), Some(true)) => 200,
+                (Some(_), Some(_)) => 404,
+            };
+            if status != want {
+                failures.push(format!(
+                    "{who} GET {template} ({path}): got {status}, want {want}: {text}"
+                ));
+            }
+            if let Some(c) = org {
+                for marker in foreign(*c) {
+                    if text.contains(marker) {
+                        failures.push(format!("{who} GET {path}: answer mentions {marker}"));
+                    }
+                }
+                if alpha.is_none() && status == 200 {
+                    listed += 1;
+                    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+                    let ids_listed: Vec<String> = v["items"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|a| a["id"].to_string())
+                        .collect();
+                    let sees_alpha = matches!(c, Alpha(_) | Sigma(_) | Kappa(_));
+                    if ids_listed.contains(&ids.alpha_assessment) != sees_alpha {
+                        failures.push(format!(
+                            "{who}: list {ids_listed:?} and Alpha's assessment {}",
+                            ids.alpha_assessment
+                        ));
+                    }
+                    if ids_listed.contains(&ids.beta_assessment) {
+                        failures.push(format!("{who}: list shows Beta's assessment"));
+                    }
+                }
+            } else if !text.contains("\"status\":401") {
+                failures.push(format!("{who} GET {path}: no problem details: {text}"));
+            }
+        }
+    }
+    assert_eq!(listed, admins.len() * 3, "every token listed");
+    failures
+}
