@@ -279,7 +279,7 @@ fn ApiTokensCard() -> impl IntoView {
                 <div class="notice" role="status" data-testid="new-api-token">
                     <p>"Token “" {t.token.name.clone()} "” made. Copy it now: it is shown this once."</p>
                     <p><code class="secret" data-testid="api-token-secret">{t.secret.clone()}</code></p>
-                    <p class="muted">"Use it as " <code>"Authorization: Bearer …"</code> " with " <a href="/api/v1/docs">"the API"</a> "."</p>
+                    <p class="muted">"Use it as " <code>"Authorization: Bearer …"</code> " with " <a href="/api/v1/docs" rel="external">"the API"</a> "."</p>
                 </div>
             }
         })
@@ -287,7 +287,7 @@ fn ApiTokensCard() -> impl IntoView {
     view! {
         <section class="card" data-testid="api-tokens">
             <h2>"API tokens"</h2>
-            <p class="muted">"Scripts and other systems (procurement, GRC, ticketing) use Pactline's " <a href="/api/v1/docs">"REST API"</a> " with a token. A token acts with the role you give it, for at most a year, as long as you stay an admin."</p>
+            <p class="muted">"Scripts and other systems (procurement, GRC, ticketing) use Pactline's " <a href="/api/v1/docs" rel="external">"REST API"</a> " with a token. A token acts with the role you give it, for at most a year, as long as you stay an admin."</p>
             {made}
             {action_error(revoke.value())}
             <ActionForm action=create attr:class="grid-form">
@@ -302,7 +302,7 @@ fn ApiTokensCard() -> impl IntoView {
                 </select>
                 {field_error(create.value(), "role")}
                 <label for="token-days">"Expires after (days)"</label>
-                <input id="token-days" name="days" type="number" min="1" max="365" value="90" required/>
+                <input id="token-days" name="days" type="number" min="1" value="90" required/>
                 {field_error(create.value(), "days")}
                 <label class="choice">
                     <input type="checkbox" name="read_only" value="yes"/>

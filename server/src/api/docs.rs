@@ -158,10 +158,17 @@ fn page_html(doc: &Value) -> String {
     h
 }
 
-/// `GET /api/v1/docs`: public, like the OpenAPI document itself.
-pub async fn page() -> Html<String> {
+/// `GET /api/v1/docs`: public, like the OpenAPI document itself. Its own
+/// stylesheet is all it loads; it runs no script.
+pub async fn page() -> impl axum::response::IntoResponse {
     let doc = serde_json::to_value(super::openapi()).unwrap_or(Value::Null);
-    Html(page_html(&doc))
+    (
+        [(
+            axum::http::header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; style-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+        )],
+        Html(page_html(&doc)),
+    )
 }
 
 #[cfg(test)]
