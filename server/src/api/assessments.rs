@@ -290,14 +290,7 @@ async fn get_assessment(
     id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
 ) -> Result<Response, Problem> {
     let id = path_id(id)?;
-    let filter = AssessmentFilter::default();
-    // The same read as the list, narrowed to one id: one access rule.
-    let (rows, _) = service::page(&actor, &state, &filter, Some(id - 1), 1).await?;
-    let (a, s) = rows
-        .into_iter()
-        .next()
-        .filter(|(a, _)| a.id.0 == id)
-        .ok_or_else(Problem::not_found)?;
+    let (a, s) = service::one(&actor, &state, AssessmentId(id)).await?;
     Ok(json_with_etag(&headers, &assessment_json(a, s)))
 }
 
@@ -372,7 +365,7 @@ async fn list_answers(
     let start = after_of(p.cursor.as_deref())?.unwrap_or(0).max(0) as usize;
     let a = service::get(&actor, &state, AssessmentId(id)).await?;
     let total = a.answers.len();
-    let end = (start + limit as usize).min(total);
+    let end = start.saturating_add(limit as usize).min(total);
     let next = (end < total).then(|| {
         format!(
             "/api/v1/assessments/{id}/answers?limit={limit}&cursor={}",
@@ -382,7 +375,7 @@ async fn list_answers(
     let items = a
         .answers
         .into_iter()
-        .skip(start)
+        .skip(start.min(total))
         .take(limit as usize)
         .map(answer_json)
         .collect();

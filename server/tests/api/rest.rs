@@ -365,6 +365,20 @@ async fn lists_page_by_cursor_and_reads_revalidate(b: Backend) {
     assert_eq!(changed["items"][0]["compliance"], "meets");
     assert_eq!(changed["items"][0]["statement"], "Signed firmware");
 
+    // A cursor past the end is an empty last page.
+    let (st, past) = get(
+        &app,
+        &token,
+        &format!(
+            "/api/v1/assessments/{}/answers?cursor=YWZ0ZXI6OTIyMzM3MjAzNjg1NDc3NTgwNw",
+            s.assessment
+        ),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{past}");
+    assert_eq!(past["items"], serde_json::json!([]));
+    assert_eq!(past["next"], Value::Null);
+
     // One assessment; unknown ids and other routes are problems too.
     let (st, one) = get(
         &app,

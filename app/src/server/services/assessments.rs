@@ -88,6 +88,23 @@ pub async fn page(
     Ok((rows.into_iter().zip(summaries).collect(), more))
 }
 
+/// One assessment the actor may read, with its summary.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, id = ?id))]
+pub async fn one(
+    actor: &Actor,
+    state: &AppState,
+    id: AssessmentId,
+) -> Result<(assessment::Model, AssessmentSummary), AppError> {
+    let a = access::assessment_readable(&state.db, actor, id)
+        .await?
+        .into_inner();
+    let summary = read_models::assessment_summaries(&state.db, vec![a.clone()])
+        .await?
+        .pop()
+        .ok_or(AppError::NotFound)?;
+    Ok((a, summary))
+}
+
 fn fields_of(a: &answer::Model) -> AnswerFields {
     AnswerFields {
         compliance: a.compliance,
