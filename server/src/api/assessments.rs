@@ -294,7 +294,9 @@ async fn get_assessment(
     Ok(json_with_etag(&headers, &assessment_json(a, s)))
 }
 
-fn path_id(id: Result<Path<i64>, axum::extract::rejection::PathRejection>) -> Result<i64, Problem> {
+pub(super) fn path_id(
+    id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
+) -> Result<i64, Problem> {
     id.map(|Path(i)| i)
         .map_err(|_| Problem::bad_parameter("id", "The id in the path is a whole number."))
 }

@@ -10,6 +10,7 @@
 //! from the handlers (`/api/v1/openapi.json`) and rendered as the API's
 //! documentation by Pactline itself (`/api/v1/docs`, no CDN).
 
+mod answers;
 mod assessments;
 mod docs;
 mod problem;
@@ -200,7 +201,9 @@ struct ApiDoc;
 
 /// The API's routes with their OpenAPI description.
 fn open_api_router() -> OpenApiRouter<crate::ServerState> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi()).merge(assessments::routes())
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(assessments::routes())
+        .merge(answers::routes())
 }
 
 /// The OpenAPI document, made once.

@@ -440,3 +440,147 @@ async fn the_api_describes_itself(b: Backend) {
     app.finish().await;
 }
 both!(the_api_describes_itself);
+
+pub async fn put(
+    app: &TestApp,
+    token: &str,
+    path: &str,
+    if_match: Option<&str>,
+    body: Value,
+) -> (StatusCode, Value) {
+    let mut req = Client::new()
+        .put(app.url(path))
+        .bearer_auth(token)
+        .json(&body);
+    if let Some(m) = if_match {
+        req = req.header("if-match", m);
+    }
+    let r = req.send().await.unwrap();
+    let st = r.status();
+    let text = r.text().await.unwrap();
+    (
+        st,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+async fn a_supplier_changes_answers_without_overwriting_anyone(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let w = World::build(&app).await;
+    let s = send(&app, &w).await;
+    let sigma_admin = app.login(w.sigma.email(Role::Admin), PASSWORD).await;
+    let (token, made) = make_token(&app, &sigma_admin, "contributor", false).await;
+    let (_, page) = get(
+        &app,
+        &token,
+        &format!("/api/v1/assessments/{}/answers?limit=2", s.assessment),
+    )
+    .await;
+    let answer = &page["items"][1];
+    let id = answer["id"].to_string();
+    let version = answer["version"].as_i64().unwrap();
+    let path = format!("/api/v1/answers/{id}");
+    let good = serde_json::json!({"compliance": "meets", "claimed_level": 2, "statement": "Role-based access in the engineering tool"});
+
+    // Without If-Match nothing is written; a malformed one names the header.
+    let (st, p) = put(&app, &token, &path, None, good.clone()).await;
+    assert_eq!(st, StatusCode::PRECONDITION_REQUIRED, "{p}");
+    let (st, p) = put(&app, &token, &path, Some("latest"), good.clone()).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+    assert_eq!(p["errors"][0]["field"], "If-Match");
+    // Bad bodies: what to fix.
+    let (st, p) = put(
+        &app,
+        &token,
+        &path,
+        Some(&format!("\"{version}\"")),
+        serde_json::json!({"compliance": "meets", "claimed_level": 9}),
+    )
+    .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+    assert_eq!(p["errors"][0]["field"], "claimed_level", "{p}");
+    let (st, p) = put(
+        &app,
+        &token,
+        &path,
+        Some(&format!("\"{version}\"")),
+        serde_json::json!({"compliance": "meets", "price": 5}),
+    )
+    .await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "{p}");
+    assert_eq!(p["errors"][0]["field"], "body");
+
+    // Saved, with the next version.
+    let (st, saved) = put(
+        &app,
+        &token,
+        &path,
+        Some(&format!("\"{version}\"")),
+        good.clone(),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{saved}");
+    assert_eq!(saved["version"], version + 1);
+    // The same stale version again: 412 with both sides, nothing written.
+    let stale = serde_json::json!({"compliance": "does_not_meet", "statement": "overwrite"});
+    let (st, c) = put(&app, &token, &path, Some(&format!("\"{version}\"")), stale).await;
+    assert_eq!(st, StatusCode::PRECONDITION_FAILED, "{c}");
+    assert_eq!(c["current_version"], version + 1);
+    assert_eq!(
+        c["current"]["statement"],
+        "Role-based access in the engineering tool"
+    );
+    assert_eq!(c["yours"]["statement"], "overwrite");
+    let (_, back) = get(
+        &app,
+        &token,
+        &format!("/api/v1/assessments/{}/answers?limit=2", s.assessment),
+    )
+    .await;
+    assert_eq!(back["items"][1]["compliance"], "meets");
+    assert_eq!(back["items"][1]["version"], version + 1);
+
+    // The audit trail names the token the change was made with.
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let events = app::server::entities::audit_event::Entity::find()
+        .filter(
+            app::server::entities::audit_event::Column::ApiTokenId.eq(made["id"].as_i64().unwrap()),
+        )
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    assert!(!events.is_empty(), "the save is audited under the token");
+
+    // Who may not change it: the owner, a viewer or read-only token of the
+    // supplier (403 before anything else), another supplier.
+    let (owner_token, _) = make_token(&app, &s.owner, "reviewer", false).await;
+    let (viewer, _) = make_token(&app, &sigma_admin, "viewer", false).await;
+    let (read_only, _) = make_token(&app, &sigma_admin, "contributor", true).await;
+    let v = format!("\"{}\"", version + 1);
+    assert_eq!(
+        put(&app, &owner_token, &path, Some(&v), good.clone())
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        put(&app, &viewer, &path, Some(&v), good.clone()).await.0,
+        StatusCode::NOT_FOUND
+    );
+    let (st, p) = put(&app, &read_only, &path, Some(&v), good.clone()).await;
+    assert_eq!(st, StatusCode::FORBIDDEN, "{p}");
+
+    // Once submitted, answers are locked.
+    crate::assessments::answer_everything_and_submit(&app, &s).await;
+    let (_, back) = get(
+        &app,
+        &token,
+        &format!("/api/v1/assessments/{}/answers?limit=2", s.assessment),
+    )
+    .await;
+    let v = format!("\"{}\"", back["items"][1]["version"]);
+    let (st, p) = put(&app, &token, &path, Some(&v), good).await;
+    assert_eq!(st, StatusCode::CONFLICT, "{p}");
+    app.finish().await;
+}
+both!(a_supplier_changes_answers_without_overwriting_anyone);

@@ -9,27 +9,54 @@ use crate::common::TestApp;
 use reqwest::{Client, StatusCode};
 use std::collections::BTreeSet;
 
-/// Every route as the matrix calls it: (template, path to call, whose
-/// assessment it names: None for lists).
-fn routes(ids: &Ids) -> Vec<(&'static str, String, Option<bool>)> {
+/// Every route as the matrix calls it: (method, template, path to call,
+/// whose object it names: None for lists, Some(true) for Alpha's).
+fn routes(ids: &Ids) -> Vec<(&'static str, &'static str, String, Option<bool>)> {
     let mut v = vec![(
+        "GET",
         "/api/v1/assessments",
         "/api/v1/assessments".to_string(),
         None,
     )];
-    for (alpha, id) in [(true, &ids.alpha_assessment), (false, &ids.beta_assessment)] {
+    for (alpha, id, answer) in [
+        (true, &ids.alpha_assessment, &ids.alpha_answer),
+        (false, &ids.beta_assessment, &ids.beta_answer),
+    ] {
         v.push((
+            "GET",
             "/api/v1/assessments/{id}",
             format!("/api/v1/assessments/{id}"),
             Some(alpha),
         ));
         v.push((
+            "GET",
             "/api/v1/assessments/{id}/answers",
             format!("/api/v1/assessments/{id}/answers"),
             Some(alpha),
         ));
+        // A stale version: the one allowed writer gets 412, so the matrix
+        // changes nothing.
+        v.push((
+            "PUT",
+            "/api/v1/answers/{id}",
+            format!("/api/v1/answers/{answer}"),
+            Some(alpha),
+        ));
     }
     v
+}
+
+/// What `c` with a token of `role` gets from `method` on an object.
+fn want(method: &str, c: Caller, role: &str, alpha: Option<bool>) -> u16 {
+    match (method, alpha) {
+        ("GET", None) => 200,
+        // Alpha's assessment (sent to Sigma): Alpha, Sigma and Alpha's
+        // assessor read it; Rho, the other supplier, does not.
+        ("GET", Some(true)) if matches!(c, Alpha(_) | Sigma(_) | Kappa(_)) => 200,
+        // Only Sigma's contributors answer it.
+        ("PUT", Some(true)) if matches!(c, Sigma(_)) && role == "contributor" => 412,
+        _ => 404,
+    }
 }
 
 #[test]
@@ -41,13 +68,11 @@ fn every_api_route_is_in_the_matrix() {
         .cloned()
         .collect();
     let dummy = Ids {
-        alpha_assessment: "1".into(),
-        beta_assessment: "2".into(),
         ..super::tests_ids()
     };
     let covered: BTreeSet<String> = routes(&dummy)
         .into_iter()
-        .map(|(t, ..)| t.to_string())
+        .map(|(_, t, ..)| t.to_string())
         .collect();
     assert!(!ids_paths.is_empty());
     assert_eq!(
@@ -76,7 +101,7 @@ async fn token_of(app: &TestApp, admin: &Client, role: &str) -> String {
 pub async fn matrix(app: &TestApp, ids: &Ids, admins: &[(Caller, Client)]) -> Vec<String> {
     let mut failures = Vec::new();
     let http = Client::new();
-    let mut callers: Vec<(String, Option<String>, Option<Caller>)> = vec![
+    let mut callers: Vec<(String, Option<String>, Option<(Caller, &str)>)> = vec![
         ("no token".into(), None, None),
         (
             "forged token".into(),
@@ -89,34 +114,36 @@ pub async fn matrix(app: &TestApp, ids: &Ids, admins: &[(Caller, Client)]) -> Ve
             callers.push((
                 format!("{c:?} {role} token"),
                 Some(token_of(app, admin, role).await),
-                Some(*c),
+                Some((*c, role)),
             ));
         }
     }
     let mut listed = 0;
     for (who, token, org) in &callers {
-        for (template, path, alpha) in routes(ids) {
-            let mut req = http.get(app.url(&path));
+        for (method, template, path, alpha) in routes(ids) {
+            let mut req = if method == "PUT" {
+                http.put(app.url(&path))
+                    .header("if-match", "\"0\"")
+                    .json(&serde_json::json!({"compliance": "does_not_meet", "statement": "MATRIX-OVERWRITE"}))
+            } else {
+                http.get(app.url(&path))
+            };
             if let Some(t) = token {
                 req = req.bearer_auth(t);
             }
             let r = req.send().await.unwrap();
             let status = r.status().as_u16();
             let text = r.text().await.unwrap();
-            let want = match (org, alpha) {
-                (None, _) => 401,
-                (Some(_), None) => 200,
-                // Alpha's assessment (sent to Sigma): Alpha, Sigma and
-                // Alpha's assessor read it; Rho, the other supplier, does not.
-                (Some(Alpha(_) | Sigma(_) | Kappa(_)), Some(true)) => 200,
-                (Some(_), Some(_)) => 404,
+            let want = match org {
+                None => 401,
+                Some((c, role)) => want(method, *c, role, alpha),
             };
             if status != want {
                 failures.push(format!(
-                    "{who} GET {template} ({path}): got {status}, want {want}: {text}"
+                    "{who} {method} {template} ({path}): got {status}, want {want}: {text}"
                 ));
             }
-            if let Some(c) = org {
+            if let Some((c, _)) = org {
                 for marker in foreign(*c) {
                     if text.contains(marker) {
                         failures.push(format!("{who} GET {path}: answer mentions {marker}"));
