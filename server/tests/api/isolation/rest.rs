@@ -101,7 +101,9 @@ async fn token_of(app: &TestApp, admin: &Client, role: &str) -> String {
 pub async fn matrix(app: &TestApp, ids: &Ids, admins: &[(Caller, Client)]) -> Vec<String> {
     let mut failures = Vec::new();
     let http = Client::new();
-    let mut callers: Vec<(String, Option<String>, Option<(Caller, &str)>)> = vec![
+    // Who calls, with which token, as which organization and token role.
+    type Calling<'a> = (String, Option<String>, Option<(Caller, &'a str)>);
+    let mut callers: Vec<Calling> = vec![
         ("no token".into(), None, None),
         (
             "forged token".into(),
