@@ -26,6 +26,8 @@ pub use security::{BODY_LIMIT, UPLOAD_LIMIT};
 pub struct ServerState {
     pub leptos_options: LeptosOptions,
     pub app: AppState,
+    /// The REST API's per-token request budgets.
+    pub api_limits: std::sync::Arc<api::Limits>,
 }
 
 impl FromRef<ServerState> for LeptosOptions {
@@ -98,6 +100,7 @@ pub fn router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
     let state = ServerState {
         leptos_options: leptos_options.clone(),
         app: app_state.clone(),
+        api_limits: std::sync::Arc::new(api::Limits::new(app_state.config.api_requests_per_second)),
     };
     let ctx_state = app_state.clone();
     let x_request_id = http::HeaderName::from_static("x-request-id");

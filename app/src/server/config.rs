@@ -59,6 +59,9 @@ pub struct Config {
     pub evidence_quota_bytes: u64,
     /// Evidence files one user may attach per hour.
     pub uploads_per_hour: u64,
+    /// Requests one API token may make per second, sustained (twice as many
+    /// in a burst); beyond, 429 with Retry-After.
+    pub api_requests_per_second: u32,
     /// The audit chain's key, when `PACTLINE_AUDIT_KEY` gives it.
     pub audit_key: Option<super::audit::AuditKey>,
     /// Where the audit key is kept otherwise (`PACTLINE_AUDIT_KEY_FILE`;
@@ -168,6 +171,8 @@ impl Config {
             evidence_quota_bytes: env_parse::<u64>("PACTLINE_EVIDENCE_QUOTA_MIB", 2048)?
                 .saturating_mul(1024 * 1024),
             uploads_per_hour: env_parse("PACTLINE_UPLOADS_PER_HOUR", 120)?,
+            api_requests_per_second: env_parse::<u32>("PACTLINE_API_REQUESTS_PER_SECOND", 100)?
+                .max(1),
             audit_key: env("PACTLINE_AUDIT_KEY")
                 .map(|k| super::audit::AuditKey::new(&k))
                 .transpose()
@@ -198,6 +203,7 @@ impl Config {
             reminder_interval_secs: 0,
             evidence_quota_bytes: 2048 * 1024 * 1024,
             uploads_per_hour: 120,
+            api_requests_per_second: 100,
             audit_key: None,
             audit_key_file: None,
             secret_key: None,

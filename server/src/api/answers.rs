@@ -126,6 +126,7 @@ fn text(v: Option<String>) -> String {
         (status = 200, description = "Saved", body = AnswerSaved),
         (status = 400, description = "A parameter or the body is malformed", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests with this token: wait Retry-After seconds", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A read-only token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such answer, or not the organization's to change", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The assessment no longer takes changes", body = Problem, content_type = "application/problem+json"),

@@ -211,6 +211,7 @@ fn assessment_json(a: assessment::Model, s: app::model::AssessmentSummary) -> As
         (status = 304, description = "Unchanged since the ETag sent in If-None-Match"),
         (status = 400, description = "A parameter is malformed", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests with this token: wait Retry-After seconds", body = Problem, content_type = "application/problem+json"),
     )
 )]
 async fn list_assessments(
@@ -280,6 +281,7 @@ async fn list_assessments(
         (status = 304, description = "Unchanged since the ETag sent in If-None-Match"),
         (status = 400, description = "The id is malformed", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests with this token: wait Retry-After seconds", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such assessment, or not the organization's", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -350,6 +352,7 @@ fn answer_json(x: AnswerDto) -> Answer {
         (status = 304, description = "Unchanged since the ETag sent in If-None-Match"),
         (status = 400, description = "A parameter is malformed", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests with this token: wait Retry-After seconds", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such assessment, or not the organization's", body = Problem, content_type = "application/problem+json"),
     )
 )]

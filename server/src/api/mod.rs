@@ -39,15 +39,45 @@ use utoipa_axum::router::OpenApiRouter;
 /// The caller: an organization's API token, resolved to the actor it acts as.
 pub struct Caller(pub Actor);
 
-impl<S> FromRequestParts<S> for Caller
-where
-    AppState: FromRef<S>,
-    S: Send + Sync,
-{
+/// Each token's request budget: a sustained rate and a burst of twice
+/// that (GCRA, in memory per process).
+pub struct Limits(governor::DefaultKeyedRateLimiter<i64>);
+
+impl Limits {
+    pub fn new(per_second: u32) -> Self {
+        let rate = std::num::NonZeroU32::new(per_second.max(1)).expect("at least one");
+        let burst = rate.saturating_mul(std::num::NonZeroU32::new(2).expect("two"));
+        Limits(governor::RateLimiter::keyed(
+            governor::Quota::per_second(rate).allow_burst(burst),
+        ))
+    }
+
+    /// Counts one request of `token`; a 429 problem when over its budget.
+    fn check(&self, token: i64) -> Result<(), Problem> {
+        use governor::clock::{Clock, DefaultClock};
+        self.0.check_key(&token).map_err(|not_until| {
+            let wait = not_until.wait_time_from(DefaultClock::default().now());
+            let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+            Problem {
+                retry_after: Some(secs.max(1)),
+                ..Problem::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "rate-limited",
+                    "This token made too many requests; wait the seconds in Retry-After, then go on.",
+                )
+            }
+        })
+    }
+}
+
+impl FromRequestParts<crate::ServerState> for Caller {
     type Rejection = Problem;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Problem> {
-        let state = AppState::from_ref(state);
+    async fn from_request_parts(
+        parts: &mut Parts,
+        server: &crate::ServerState,
+    ) -> Result<Self, Problem> {
+        let state = AppState::from_ref(server);
         let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
             return Err(Problem::unauthorized(
                 "Send an API token as `Authorization: Bearer plt_…` (an admin makes one on the Members page).",
@@ -72,6 +102,9 @@ where
                     "This token is unknown, expired or revoked, or its maker is no longer an admin. Ask an admin for a new one.",
                 )
             })?;
+        if let Some(t) = actor.api_token() {
+            server.api_limits.check(t.id)?;
+        }
         let info =
             RequestInfo::from_parts(&parts.headers, &parts.extensions, &state.config.trust_proxy);
         let actor = actor.with_request(info);

@@ -78,6 +78,8 @@ pub struct Options {
     /// Links and the base URL say https (the server itself still speaks
     /// plain HTTP to the test, as behind a TLS-terminating proxy).
     pub https_base: bool,
+    /// Requests one API token may make per second (the default otherwise).
+    pub api_requests_per_second: Option<u32>,
 }
 
 impl Default for Options {
@@ -94,6 +96,7 @@ impl Default for Options {
             https_base: false,
             sso_http_loopback: true,
             localhost_base: false,
+            api_requests_per_second: None,
         }
     }
 }
@@ -155,6 +158,9 @@ impl TestApp {
         }
         if let Some(n) = opts.uploads_per_hour {
             config.uploads_per_hour = n;
+        }
+        if let Some(n) = opts.api_requests_per_second {
+            config.api_requests_per_second = n;
         }
         let (mailer, mail) = if let Some(smtp) = &opts.smtp {
             (

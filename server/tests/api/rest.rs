@@ -4,7 +4,7 @@
 
 use crate::assessments::{due, save, send};
 use crate::both;
-use crate::common::{deactivate, member_id, Backend, TestApp, World, PASSWORD};
+use crate::common::{deactivate, member_id, Backend, Options, TestApp, World, PASSWORD};
 use app::model::Role;
 use reqwest::{Client, StatusCode};
 use serde_json::Value;
@@ -584,3 +584,57 @@ async fn a_supplier_changes_answers_without_overwriting_anyone(b: Backend) {
     app.finish().await;
 }
 both!(a_supplier_changes_answers_without_overwriting_anyone);
+
+async fn each_token_has_its_own_request_budget(b: Backend) {
+    let app = TestApp::spawn_with(
+        b,
+        Options {
+            api_requests_per_second: Some(5),
+            ..Default::default()
+        },
+    )
+    .await;
+    let w = World::build(&app).await;
+    let admin = app.login(w.alpha.email(Role::Admin), PASSWORD).await;
+    let (busy, _) = make_token(&app, &admin, "viewer", true).await;
+    let (calm, _) = make_token(&app, &admin, "viewer", true).await;
+    // A burst of twice the rate passes; beyond, 429 with Retry-After.
+    let mut refused = None;
+    for _ in 0..30 {
+        let r = Client::new()
+            .get(app.url("/api/v1/assessments"))
+            .bearer_auth(&busy)
+            .send()
+            .await
+            .unwrap();
+        if r.status() == StatusCode::TOO_MANY_REQUESTS {
+            refused = Some(r);
+            break;
+        }
+        assert_eq!(r.status(), StatusCode::OK);
+    }
+    let r = refused.expect("the burst ran out");
+    let wait: u64 = r.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=2).contains(&wait), "{wait}");
+    assert_eq!(r.headers()["content-type"], "application/problem+json");
+    let p: Value = r.json().await.unwrap();
+    assert_eq!(p["status"], 429);
+    assert_eq!(p["retry_after"], wait);
+    // Another token of the same organization is not slowed down.
+    assert_eq!(
+        get(&app, &calm, "/api/v1/assessments").await.0,
+        StatusCode::OK
+    );
+    // After the wait, the busy token goes on.
+    tokio::time::sleep(std::time::Duration::from_secs(wait)).await;
+    assert_eq!(
+        get(&app, &busy, "/api/v1/assessments").await.0,
+        StatusCode::OK
+    );
+    app.finish().await;
+}
+both!(each_token_has_its_own_request_budget);
