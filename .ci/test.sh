@@ -64,6 +64,13 @@ else
   failed=$((failed + 1))
 fi
 
+echo "==> The REST API against its own OpenAPI document (schemathesis)"
+if [ -x "$CARGO_TARGET_DIR/debug/pactline" ] && .ci/api-contract.sh 2>&1 | tee "$logs/api-contract.log"; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1))
+fi
+
 if [ ${#broken[@]} -gt 0 ]; then
   echo "Broken before tests could count: ${broken[*]}"
   failed=$((failed + ${#broken[@]}))

@@ -62,6 +62,13 @@ if [ "$want_e2e" = all ]; then
     python3 -m venv "$scan_venv"
     "$scan_venv/bin/pip" install --quiet --disable-pip-version-check wapiti3==3.2.3 sqlmap==1.10.10
   fi
+  # The third-party API client `make test` runs against /api/v1.
+  api_venv=${PACTLINE_API_VENV:-$HOME/.cache/pactline/api-venv}
+  if [ ! -x "$api_venv/bin/schemathesis" ]; then
+    log "pip install schemathesis (under a minute)"
+    python3 -m venv "$api_venv"
+    "$api_venv/bin/pip" install --quiet --disable-pip-version-check schemathesis==4.32.5
+  fi
   if [ ! -d end2end/node_modules/@playwright/test ] || [ ! -d end2end/node_modules/exceljs ] ||
      [ ! -d end2end/node_modules/@axe-core/playwright ] || [ ! -d end2end/node_modules/oidc-provider ]; then
     log "npm ci (Playwright, without its browser download)"

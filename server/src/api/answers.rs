@@ -29,6 +29,9 @@ pub struct AnswerChange {
     /// does_not_meet, planned, not_applicable or by_other_party; null or
     /// absent to leave the requirement unanswered.
     #[serde(default)]
+    #[schema(
+        pattern = "^(meets|meets_with_compensating_countermeasure|partially_meets|does_not_meet|planned|not_applicable|by_other_party)$"
+    )]
     pub compliance: Option<String>,
     #[serde(default)]
     pub countermeasure: Option<String>,
@@ -41,6 +44,7 @@ pub struct AnswerChange {
     pub other_party: Option<String>,
     /// 1 to 4.
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 4)]
     pub claimed_level: Option<i16>,
     #[serde(default)]
     pub statement: Option<String>,
@@ -119,7 +123,7 @@ fn text(v: Option<String>) -> String {
     tag = "answers",
     params(
         ("id" = i64, Path, description = "The answer's id"),
-        ("If-Match" = String, Header, description = "The answer's version as last read, in quotes: \"3\""),
+        ("If-Match" = Option<String>, Header, pattern = r#"^(W/)?"[0-9]{1,9}"$"#, description = "The answer's version as last read, in quotes: \"3\" (428 without it)"),
     ),
     request_body = AnswerChange,
     responses(

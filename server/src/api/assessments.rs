@@ -126,27 +126,36 @@ pub struct AnswerPage {
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// Only assessments in this status.
+    #[param(value_type = Option<String>, pattern = "^(sent|in_progress|submitted|under_review|changes_requested|accepted|accepted_with_conditions|rejected|withdrawn)$")]
     status: Option<String>,
     /// Only assessments of this supplier (organization id).
+    #[param(value_type = Option<i64>)]
     supplier: Option<String>,
     /// Only assessments of this engagement.
+    #[param(value_type = Option<i64>)]
     engagement: Option<String>,
-    /// Only assessments due on or before this day (YYYY-MM-DD).
+    /// Only assessments due on or before this day.
+    #[param(value_type = Option<NaiveDate>)]
     due_before: Option<String>,
-    /// Only assessments due on or after this day (YYYY-MM-DD).
+    /// Only assessments due on or after this day.
+    #[param(value_type = Option<NaiveDate>)]
     due_after: Option<String>,
-    /// Items per page, 1 to 200 (50 when absent).
+    /// Items per page (50 when absent).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
     limit: Option<String>,
-    /// Where the page starts: the `next` link's cursor.
+    /// Where the page starts: the cursor of the `next` link.
+    #[param(value_type = Option<String>, pattern = "^[A-Za-z0-9_-]*$")]
     cursor: Option<String>,
 }
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PageParams {
-    /// Items per page, 1 to 200 (50 when absent).
+    /// Items per page (50 when absent).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
     limit: Option<String>,
-    /// Where the page starts: the `next` link's cursor.
+    /// Where the page starts: the cursor of the `next` link.
+    #[param(value_type = Option<String>, pattern = "^[A-Za-z0-9_-]*$")]
     cursor: Option<String>,
 }
 
@@ -157,7 +166,7 @@ fn query<T>(q: Result<Query<T>, QueryRejection>) -> Result<T, Problem> {
 }
 
 fn id_param(field: &str, v: Option<&str>) -> Result<Option<i64>, Problem> {
-    match v.filter(|s| !s.is_empty()) {
+    match v {
         None => Ok(None),
         Some(s) => s.parse::<i64>().map(Some).map_err(|_| {
             Problem::bad_parameter(field, format!("`{field}` is an id: a whole number."))
@@ -166,7 +175,7 @@ fn id_param(field: &str, v: Option<&str>) -> Result<Option<i64>, Problem> {
 }
 
 fn day_param(field: &str, v: Option<&str>) -> Result<Option<NaiveDate>, Problem> {
-    match v.filter(|s| !s.is_empty()) {
+    match v {
         None => Ok(None),
         Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
             .map(Some)
@@ -221,7 +230,7 @@ async fn list_assessments(
     q: Result<Query<ListParams>, QueryRejection>,
 ) -> Result<Response, Problem> {
     let p = query(q)?;
-    let status = match p.status.as_deref().filter(|s| !s.is_empty()) {
+    let status = match p.status.as_deref() {
         None => None,
         Some(s) => Some(AssessmentStatus::parse(s).ok_or_else(|| {
             Problem::bad_parameter(

@@ -127,7 +127,7 @@ const DEFAULT_LIMIT: u64 = 50;
 /// `limit` as sent, checked.
 pub fn limit_of(limit: Option<&str>) -> Result<u64, Problem> {
     match limit {
-        None | Some("") => Ok(DEFAULT_LIMIT),
+        None => Ok(DEFAULT_LIMIT),
         Some(s) => match s.parse::<u64>() {
             Ok(n @ 1..=MAX_LIMIT) => Ok(n),
             _ => Err(Problem::bad_parameter(

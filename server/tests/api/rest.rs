@@ -288,6 +288,8 @@ async fn lists_page_by_cursor_and_reads_revalidate(b: Backend) {
         ("limit=ten", "limit"),
         ("cursor=bogus!", "cursor"),
         ("status=done", "status"),
+        ("status=", "status"),
+        ("limit=", "limit"),
         ("supplier=x", "supplier"),
         ("due_before=31/12/2026", "due_before"),
     ] {
