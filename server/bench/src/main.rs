@@ -22,6 +22,7 @@
 //!    own time through the test OpenID provider (budget < 20 ms).
 //!
 //! Run with `make bench`. PACTLINE_BIN names the server binary;
+//! PACTLINE_BENCH_ONLY=api runs the REST API's budgets (after step 4),
 //! PACTLINE_BENCH_ONLY=assessments runs step 4 alone, =portfolio step 6
 //! alone, =accounts step 7 alone (for profiling).
 
@@ -35,6 +36,7 @@ use std::{
 };
 
 mod accounts;
+mod api;
 mod assessments;
 mod portfolio;
 mod review;
@@ -358,6 +360,8 @@ fn main() {
         .env("PACTLINE_LOG", "warn")
         // The single sign-on benchmark's provider runs on loopback.
         .env("PACTLINE_SSO_ALLOW_HTTP_LOOPBACK", "true")
+        // The API throughput is measured with one token.
+        .env("PACTLINE_API_REQUESTS_PER_SECOND", "1000000")
         .stdout(Stdio::null())
         .spawn()
         .expect("start pactline");
@@ -388,6 +392,10 @@ fn main() {
             let f = assessments(&base).await;
             print_assessments(&f);
             return assessments_met(&f);
+        }
+        if std::env::var("PACTLINE_BENCH_ONLY").as_deref() == Ok("api") {
+            let f = assessments(&base).await;
+            return api::api(&base, &f).await;
         }
         if std::env::var("PACTLINE_BENCH_ONLY").as_deref() == Ok("accounts") {
             return accounts::accounts(&bin, &dir_for_cli, &base).await;
@@ -449,6 +457,8 @@ fn main() {
             if review_ok { "met" } else { "MISSED" }
         );
 
+        let api_ok = api::api(&base, &f).await;
+
         let accounts_ok = accounts::accounts(&bin, &dir_for_cli, &base).await;
 
         let portfolio_ok = portfolio::on_both_databases(&bin, port).await;
@@ -468,6 +478,7 @@ fn main() {
             && assessment_ok
             && review_ok
             && accounts_ok
+            && api_ok
             && portfolio_ok
     });
     // `exit` skips destructors: stop the server first.
