@@ -159,13 +159,13 @@ pub struct PageParams {
     cursor: Option<String>,
 }
 
-fn query<T>(q: Result<Query<T>, QueryRejection>) -> Result<T, Problem> {
+pub(super) fn query<T>(q: Result<Query<T>, QueryRejection>) -> Result<T, Problem> {
     q.map(|Query(t)| t).map_err(|e| {
         Problem::bad_parameter("query", format!("The query string is malformed: {e}."))
     })
 }
 
-fn id_param(field: &str, v: Option<&str>) -> Result<Option<i64>, Problem> {
+pub(super) fn id_param(field: &str, v: Option<&str>) -> Result<Option<i64>, Problem> {
     match v {
         None => Ok(None),
         Some(s) => s.parse::<i64>().map(Some).map_err(|_| {

@@ -12,6 +12,7 @@
 
 mod answers;
 mod assessments;
+mod commitments;
 mod docs;
 mod problem;
 
@@ -237,6 +238,7 @@ fn open_api_router() -> OpenApiRouter<crate::ServerState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(assessments::routes())
         .merge(answers::routes())
+        .merge(commitments::routes())
 }
 
 /// The OpenAPI document, made once.

@@ -640,3 +640,126 @@ async fn each_token_has_its_own_request_budget(b: Backend) {
     app.finish().await;
 }
 both!(each_token_has_its_own_request_budget);
+
+pub async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
+    let r = Client::new()
+        .post(app.url(path))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let st = r.status();
+    let text = r.text().await.unwrap();
+    (
+        st,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+async fn commitments_are_listed_and_moved_by_token(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let w = World::build(&app).await;
+    let s = send(&app, &w).await;
+    let (st, id) = app
+        .call(
+            &s.owner,
+            "create_commitment",
+            &[
+                ("assessment_id", &s.assessment),
+                ("promisor", "supplier"),
+                ("requirement", ""),
+                ("title", "Patch the historian"),
+                ("due_on", "2099-01-01"),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{id}");
+    let sigma_admin = app.login(w.sigma.email(Role::Admin), PASSWORD).await;
+    let (supplier, _) = make_token(&app, &sigma_admin, "contributor", false).await;
+    let (owner, _) = make_token(&app, &s.owner, "reviewer", false).await;
+
+    let (st, page) = get(&app, &supplier, "/api/v1/commitments").await;
+    assert_eq!(st, StatusCode::OK, "{page}");
+    let c = &page["items"][0];
+    assert_eq!(c["id"], id);
+    assert_eq!(c["status"], "proposed");
+    assert_eq!(c["actions"], serde_json::json!(["agree"]));
+    let (_, by_engagement) = get(
+        &app,
+        &supplier,
+        &format!("/api/v1/commitments?engagement={}", s.engagement),
+    )
+    .await;
+    assert_eq!(by_engagement["items"].as_array().unwrap().len(), 1);
+
+    let path = format!("/api/v1/commitments/{id}/moves");
+    // A move that does not apply, and a fulfilment without its evidence.
+    let (st, p) = post(
+        &app,
+        &supplier,
+        &path,
+        serde_json::json!({"action": "verify"}),
+    )
+    .await;
+    assert_eq!(st, StatusCode::CONFLICT, "{p}");
+    let (st, p) = post(
+        &app,
+        &supplier,
+        &path,
+        serde_json::json!({"action": "finish"}),
+    )
+    .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+    assert_eq!(p["errors"][0]["field"], "action");
+    for action in ["agree", "start"] {
+        let (st, c) = post(
+            &app,
+            &supplier,
+            &path,
+            serde_json::json!({"action": action}),
+        )
+        .await;
+        assert_eq!(st, StatusCode::OK, "{action}: {c}");
+    }
+    let (st, p) = post(
+        &app,
+        &supplier,
+        &path,
+        serde_json::json!({"action": "fulfil"}),
+    )
+    .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+    assert_eq!(p["errors"][0]["field"], "link", "{p}");
+    let (st, c) = post(
+        &app,
+        &supplier,
+        &path,
+        serde_json::json!({"action": "fulfil", "link": "https://helix.example/patches/42", "note": "Rolled out"}),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{c}");
+    assert_eq!(c["status"], "fulfilled");
+    // The owner verifies; the browser shows the same commitment.
+    let (st, c) = post(&app, &owner, &path, serde_json::json!({"action": "verify"})).await;
+    assert_eq!(st, StatusCode::OK, "{c}");
+    assert_eq!(c["status"], "verified");
+    let (_, list) = app.call(&s.owner, "list_commitments", &[]).await;
+    assert_eq!(list[0]["status"], "verified", "{list}");
+    assert_eq!(list[0]["closure_link"], "https://helix.example/patches/42");
+    // Beta's people never reach it.
+    let beta_admin = app.login(w.beta.email(Role::Admin), PASSWORD).await;
+    let (beta, _) = make_token(&app, &beta_admin, "reviewer", false).await;
+    let (st, _) = post(
+        &app,
+        &beta,
+        &path,
+        serde_json::json!({"action": "waive", "note": "x"}),
+    )
+    .await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+    let (_, none) = get(&app, &beta, "/api/v1/commitments").await;
+    assert_eq!(none["items"], serde_json::json!([]));
+    app.finish().await;
+}
+both!(commitments_are_listed_and_moved_by_token);

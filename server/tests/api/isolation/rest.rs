@@ -12,16 +12,42 @@ use std::collections::BTreeSet;
 /// Every route as the matrix calls it: (method, template, path to call,
 /// whose object it names: None for lists, Some(true) for Alpha's).
 fn routes(ids: &Ids) -> Vec<(&'static str, &'static str, String, Option<bool>)> {
-    let mut v = vec![(
-        "GET",
-        "/api/v1/assessments",
-        "/api/v1/assessments".to_string(),
-        None,
-    )];
-    for (alpha, id, answer) in [
-        (true, &ids.alpha_assessment, &ids.alpha_answer),
-        (false, &ids.beta_assessment, &ids.beta_answer),
+    let mut v = vec![
+        (
+            "GET",
+            "/api/v1/assessments",
+            "/api/v1/assessments".to_string(),
+            None,
+        ),
+        (
+            "GET",
+            "/api/v1/commitments",
+            "/api/v1/commitments".to_string(),
+            None,
+        ),
+    ];
+    for (alpha, id, answer, commitment) in [
+        (
+            true,
+            &ids.alpha_assessment,
+            &ids.alpha_answer,
+            &ids.alpha_commitment,
+        ),
+        (
+            false,
+            &ids.beta_assessment,
+            &ids.beta_answer,
+            &ids.beta_commitment,
+        ),
     ] {
+        // Starting a proposed commitment never applies: the parties that
+        // may move it get 409, so the matrix changes nothing.
+        v.push((
+            "POST",
+            "/api/v1/commitments/{id}/moves",
+            format!("/api/v1/commitments/{commitment}/moves"),
+            Some(alpha),
+        ));
         v.push((
             "GET",
             "/api/v1/assessments/{id}",
@@ -55,6 +81,14 @@ fn want(method: &str, c: Caller, role: &str, alpha: Option<bool>) -> u16 {
         ("GET", Some(true)) if matches!(c, Alpha(_) | Sigma(_) | Kappa(_)) => 200,
         // Only Sigma's contributors answer it.
         ("PUT", Some(true)) if matches!(c, Sigma(_)) && role == "contributor" => 412,
+        // Alpha's commitment: Alpha's contributors and reviewers and
+        // Sigma's contributors may move it.
+        ("POST", Some(true))
+            if (matches!(c, Alpha(_)) && role != "viewer")
+                || (matches!(c, Sigma(_)) && role == "contributor") =>
+        {
+            409
+        }
         _ => 404,
     }
 }
@@ -123,7 +157,10 @@ pub async fn matrix(app: &TestApp, ids: &Ids, admins: &[(Caller, Client)]) -> Ve
     let mut listed = 0;
     for (who, token, org) in &callers {
         for (method, template, path, alpha) in routes(ids) {
-            let mut req = if method == "PUT" {
+            let mut req = if method == "POST" {
+                http.post(app.url(&path))
+                    .json(&serde_json::json!({"action": "start"}))
+            } else if method == "PUT" {
                 http.put(app.url(&path))
                     .header("if-match", "\"0\"")
                     .json(&serde_json::json!({"compliance": "does_not_meet", "statement": "MATRIX-OVERWRITE"}))
@@ -151,7 +188,7 @@ pub async fn matrix(app: &TestApp, ids: &Ids, admins: &[(Caller, Client)]) -> Ve
                         failures.push(format!("{who} GET {path}: answer mentions {marker}"));
                     }
                 }
-                if alpha.is_none() && status == 200 {
+                if template == "/api/v1/assessments" && status == 200 {
                     listed += 1;
                     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
                     let ids_listed: Vec<String> = v["items"]
