@@ -174,7 +174,56 @@ pub async fn seed(state: &AppState) -> Result<bool, AppError> {
     }
     txn.commit().await?;
     seed_profiles(state, owner).await?;
+    seed_api_token(state, owner, &who).await?;
     Ok(true)
+}
+
+/// Northwind's read-only API token for its procurement reports (its
+/// secret exists only here, for this demo data).
+pub const DEMO_API_TOKEN: &str = "plt_demo-northwind-procurement-read-only-000042";
+
+async fn seed_api_token(
+    state: &AppState,
+    owner: crate::model::OrgId,
+    who: &Who,
+) -> Result<(), AppError> {
+    use super::entities::{api_token, user};
+    let admin = user::Entity::find()
+        .filter(user::Column::Email.eq(DEMO_LOGINS[0].email))
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let now = state.clock.now();
+    let txn = db::write_txn(&state.writer).await?;
+    let t = api_token::ActiveModel {
+        organization_id: Set(owner),
+        name: Set("Procurement reports (demo)".into()),
+        role: Set(Role::Reviewer),
+        read_only: Set(true),
+        token_hash: Set(super::tokens::hash_token(DEMO_API_TOKEN)),
+        prefix: Set(DEMO_API_TOKEN.chars().take(12).collect()),
+        created_by: Set(admin.id),
+        created_at: Set(now),
+        expires_at: Set(now + chrono::Duration::days(365)),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    super::audit::record(
+        &txn,
+        who,
+        super::audit::Event {
+            org: Some(owner),
+            action: "api_token.created",
+            object_type: "api_token",
+            object_id: t.id.to_string(),
+            before: None,
+            after: Some(serde_json::json!({"name": t.name, "role": "reviewer", "read_only": true})),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 /// Northwind's profiles: a published one for embedded controllers and a
@@ -691,6 +740,9 @@ pub async fn present(state: &AppState) -> bool {
 /// The demo logins as a table for the console.
 pub fn logins_table() -> String {
     let mut out = String::from("Demo logins (demo data only):\n");
+    out.push_str(&format!(
+        "  API token of Northwind Water Utility (reviewer, read only): {DEMO_API_TOKEN}\n"
+    ));
     for l in DEMO_LOGINS {
         out.push_str(&format!(
             "  {:<28} {:<12} {:<38} {}\n",

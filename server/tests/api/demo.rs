@@ -151,6 +151,24 @@ async fn demo_data_seeds_once_and_every_demo_login_works(b: Backend) {
     let c = app.login(ostrava.email, ostrava.password).await;
     let (_, n) = app.call(&c, "list_notifications", &[]).await;
     assert!(n.to_string().contains("Commitment due"), "{n}");
+    // Northwind's demo API token reads its assessments, and may only read.
+    let (st, page) = crate::rest::get(
+        &app,
+        app::server::demo::DEMO_API_TOKEN,
+        "/api/v1/assessments",
+    )
+    .await;
+    assert_eq!(st, reqwest::StatusCode::OK, "{page}");
+    assert!(page["items"].as_array().unwrap().len() >= 2, "{page}");
+    let (st, _) = crate::rest::post(
+        &app,
+        app::server::demo::DEMO_API_TOKEN,
+        "/api/v1/commitments/1/moves",
+        serde_json::json!({"action": "agree"}),
+    )
+    .await;
+    assert_eq!(st, reqwest::StatusCode::FORBIDDEN);
+    assert!(app::server::demo::logins_table().contains(app::server::demo::DEMO_API_TOKEN));
     app.finish().await;
 }
 both!(demo_data_seeds_once_and_every_demo_login_works);
