@@ -1,7 +1,7 @@
 //! Assessments and their answers, as either party (or an engagement's
 //! assessor) may read them.
 
-use super::{after_of, cursor_for, json_with_etag, limit_of, Caller, Problem};
+use super::{after_of, cursor_for, json_with_etag, limit_of, page_by_position, Caller, Problem};
 use app::model::{AnswerDto, AssessmentId, AssessmentStatus, EngagementId, OrgId};
 use app::server::{
     entities::assessment,
@@ -376,22 +376,8 @@ async fn list_answers(
     let p = query(q)?;
     let limit = limit_of(p.limit.as_deref())?;
     // The cursor of answers is a position in the profile's order.
-    let start = after_of(p.cursor.as_deref())?.unwrap_or(0).max(0) as usize;
     let a = service::get(&actor, &state, AssessmentId(id)).await?;
-    let total = a.answers.len();
-    let end = start.saturating_add(limit as usize).min(total);
-    let next = (end < total).then(|| {
-        format!(
-            "/api/v1/assessments/{id}/answers?limit={limit}&cursor={}",
-            cursor_for(end as i64)
-        )
-    });
-    let items = a
-        .answers
-        .into_iter()
-        .skip(start.min(total))
-        .take(limit as usize)
-        .map(answer_json)
-        .collect();
+    let (items, next) = page_by_position(a.answers, p.cursor.as_deref(), limit, answer_json)?;
+    let next = next.map(|c| format!("/api/v1/assessments/{id}/answers?limit={limit}&cursor={c}"));
     Ok(json_with_etag(&headers, &AnswerPage { items, next }))
 }

@@ -1,7 +1,7 @@
 //! Commitments between an asset owner and a supplier, and their moves
 //! (agree, start, fulfil with closure evidence, verify, reject, waive).
 
-use super::{after_of, cursor_for, json_with_etag, limit_of, Caller, Problem};
+use super::{json_with_etag, limit_of, page_by_position, Caller, Problem};
 use app::model::{
     CommitmentAction, CommitmentDto, CommitmentId, CommitmentMove, EngagementId, Parsed,
 };
@@ -134,25 +134,14 @@ async fn list_commitments(
     let p = super::assessments::query(q)?;
     let engagement = super::assessments::id_param("engagement", p.engagement.as_deref())?;
     let limit = limit_of(p.limit.as_deref())?;
-    let start = after_of(p.cursor.as_deref())?.unwrap_or(0).max(0) as usize;
     let all = service::list(&actor, &state, engagement.map(EngagementId)).await?;
-    let total = all.len();
-    let end = start.saturating_add(limit as usize).min(total);
-    let next = (end < total).then(|| {
+    let (items, next) = page_by_position(all, p.cursor.as_deref(), limit, commitment_json)?;
+    let next = next.map(|c| {
         let filter = engagement
             .map(|e| format!("engagement={e}&"))
             .unwrap_or_default();
-        format!(
-            "/api/v1/commitments?{filter}limit={limit}&cursor={}",
-            cursor_for(end as i64)
-        )
+        format!("/api/v1/commitments?{filter}limit={limit}&cursor={c}")
     });
-    let items = all
-        .into_iter()
-        .skip(start.min(total))
-        .take(limit as usize)
-        .map(commitment_json)
-        .collect();
     Ok(json_with_etag(&headers, &CommitmentPage { items, next }))
 }
 

@@ -163,6 +163,28 @@ pub fn after_of(cursor: Option<&str>) -> Result<Option<i64>, Problem> {
         })
 }
 
+/// One page of a list read whole, by position: the page's items and the
+/// cursor of the next page (None on the last). Lists that are read whole
+/// anyway (an assessment's answers, commitments) page this way.
+pub fn page_by_position<T, U>(
+    all: Vec<T>,
+    cursor: Option<&str>,
+    limit: u64,
+    each: impl FnMut(T) -> U,
+) -> Result<(Vec<U>, Option<String>), Problem> {
+    let start = after_of(cursor)?.unwrap_or(0).max(0) as usize;
+    let total = all.len();
+    let end = start.saturating_add(limit as usize).min(total);
+    let next = (end < total).then(|| cursor_for(end as i64));
+    let items = all
+        .into_iter()
+        .skip(start.min(total))
+        .take(limit as usize)
+        .map(each)
+        .collect();
+    Ok((items, next))
+}
+
 /// A JSON answer with an `ETag` (a digest of the body); `304 Not Modified`
 /// when the client already holds it (`If-None-Match`).
 pub fn json_with_etag<T: Serialize>(headers: &HeaderMap, value: &T) -> Response {

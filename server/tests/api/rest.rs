@@ -31,19 +31,19 @@ pub async fn make_token(
     )
 }
 
-pub async fn get(app: &TestApp, token: &str, path: &str) -> (StatusCode, Value) {
-    let r = Client::new()
-        .get(app.url(path))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
+/// Sends a request with `token` and reads the answer as JSON (or text).
+async fn with_token(req: reqwest::RequestBuilder, token: &str) -> (StatusCode, Value) {
+    let r = req.bearer_auth(token).send().await.unwrap();
     let st = r.status();
     let text = r.text().await.unwrap();
     (
         st,
         serde_json::from_str(&text).unwrap_or(Value::String(text)),
     )
+}
+
+pub async fn get(app: &TestApp, token: &str, path: &str) -> (StatusCode, Value) {
+    with_token(Client::new().get(app.url(path)), token).await
 }
 
 async fn tokens_are_made_once_and_die_when_told(b: Backend) {
@@ -450,20 +450,11 @@ pub async fn put(
     if_match: Option<&str>,
     body: Value,
 ) -> (StatusCode, Value) {
-    let mut req = Client::new()
-        .put(app.url(path))
-        .bearer_auth(token)
-        .json(&body);
+    let mut req = Client::new().put(app.url(path)).json(&body);
     if let Some(m) = if_match {
         req = req.header("if-match", m);
     }
-    let r = req.send().await.unwrap();
-    let st = r.status();
-    let text = r.text().await.unwrap();
-    (
-        st,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
+    with_token(req, token).await
 }
 
 async fn a_supplier_changes_answers_without_overwriting_anyone(b: Backend) {
@@ -642,19 +633,7 @@ async fn each_token_has_its_own_request_budget(b: Backend) {
 both!(each_token_has_its_own_request_budget);
 
 pub async fn post(app: &TestApp, token: &str, path: &str, body: Value) -> (StatusCode, Value) {
-    let r = Client::new()
-        .post(app.url(path))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let st = r.status();
-    let text = r.text().await.unwrap();
-    (
-        st,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
+    with_token(Client::new().post(app.url(path)).json(&body), token).await
 }
 
 async fn commitments_are_listed_and_moved_by_token(b: Backend) {
