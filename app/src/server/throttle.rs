@@ -67,8 +67,8 @@ pub struct Attempt {
 /// check before hashing leaves them out, so a burst of one user's own
 /// sign-ins does not block itself. [`admit`] counts them.
 const IN_FLIGHT_SECS: i64 = 5;
-/// How long an attempt with the right secret waits for earlier ones.
-const RIGHT_WAITS_MS: i64 = 3000;
+/// How long a blocked attempt waits for earlier ones to be decided.
+const BLOCKED_WAITS_MS: i64 = 2000;
 
 /// Writes an attempt for this account key and client address before its
 /// password is checked — or, when the account or address is already
@@ -104,20 +104,19 @@ pub async fn reserve<C: ConnectionTrait>(
 /// its answer: only if the attempts written before it (failed, or still
 /// checking) leave room. Of any number of attempts at once, the k-th
 /// written counts the k − 1 before it, so no more than the allowed number
-/// are answered, whatever the interleaving. `right` says whether the
-/// secret was right: one user's own burst of sign-ins passes, because a
-/// right attempt waits (a few seconds at most) for earlier ones to succeed.
-/// A refused attempt's row goes again.
+/// are answered, whatever the interleaving; one user's own burst of
+/// sign-ins passes, because a blocked attempt waits (two seconds at most)
+/// for earlier ones to succeed. A refused attempt's row goes again.
 pub async fn admit<C: ConnectionTrait>(
     conn: &C,
     attempt: &Attempt,
-    right: bool,
 ) -> Result<Result<(), DateTime<Utc>>, DbErr> {
-    // A right secret may wait for the attempts still in flight before it
-    // to be decided: those that succeed stop counting, so one user's own
-    // burst passes; failed ones never change, so waiting gains a guesser
-    // nothing. A wrong secret is decided at once.
-    let deadline = Utc::now() + Duration::milliseconds(RIGHT_WAITS_MS);
+    // A blocked attempt waits (a few seconds at most) for the attempts in
+    // flight before it to be decided: those that succeed stop counting, so
+    // one user's own burst of sign-ins passes; failed ones never change.
+    // Every blocked attempt waits alike, right secret or wrong, so the time
+    // of a refusal tells a guesser nothing.
+    let deadline = Utc::now() + Duration::milliseconds(BLOCKED_WAITS_MS);
     loop {
         let now = Utc::now();
         match blocked(
@@ -130,8 +129,8 @@ pub async fn admit<C: ConnectionTrait>(
         .await?
         {
             None => return Ok(Ok(())),
-            Some(_) if right && now < deadline => {
-                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            Some(_) if now < deadline => {
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
             }
             Some(until) => {
                 login_attempt::Entity::delete_by_id(attempt.id)

@@ -85,8 +85,7 @@ pub async fn login(
         .hasher
         .verify(password, found.as_ref().map(|u| u.password_hash.clone()))
         .await?;
-    let right = found.is_some() && membership.is_some() && verified;
-    throttle::admit(&state.writer, &attempt, right)
+    throttle::admit(&state.writer, &attempt)
         .await?
         .map_err(throttle::rate_limited)?;
     let (Some(user), Some(m), true) = (found.clone(), membership.clone(), verified) else {
@@ -218,13 +217,9 @@ pub async fn answer_challenge(
         None => factor::unused_recovery_code(&state.db, user.id, &code).await?,
         Some(_) => None,
     };
-    throttle::admit(
-        &state.writer,
-        &attempt,
-        step.is_some() || recovery.is_some(),
-    )
-    .await?
-    .map_err(throttle::rate_limited)?;
+    throttle::admit(&state.writer, &attempt)
+        .await?
+        .map_err(throttle::rate_limited)?;
     let txn = db::write_txn(&state.writer).await?;
     // Each code once: a time step only after the last one used, a recovery
     // code only while unused (both checked in the write itself).
@@ -564,7 +559,7 @@ pub async fn change_password(
             .hasher
             .verify(current, Some(user.password_hash.clone()))
             .await?;
-    throttle::admit(&state.writer, &attempt, verified)
+    throttle::admit(&state.writer, &attempt)
         .await?
         .map_err(throttle::rate_limited)?;
     if !verified {

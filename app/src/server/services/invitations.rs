@@ -393,7 +393,7 @@ pub(crate) async fn check_account_password(
             .hasher
             .verify(password, Some(u.password_hash.clone()))
             .await?;
-    throttle::admit(&state.writer, &reserved, ok && u.is_active)
+    throttle::admit(&state.writer, &reserved)
         .await?
         .map_err(throttle::rate_limited)?;
     if !ok || !u.is_active {

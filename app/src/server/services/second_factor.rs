@@ -110,7 +110,7 @@ pub async fn confirm(
         code,
         state.clock.now().timestamp(),
     )?;
-    throttle::admit(&state.writer, &attempt, step.is_some())
+    throttle::admit(&state.writer, &attempt)
         .await?
         .map_err(throttle::rate_limited)?;
     let Some(step) = step else {
@@ -200,13 +200,9 @@ pub async fn disable(
         None => factor::unused_recovery_code(&state.db, u.id, code).await?,
         Some(_) => None,
     };
-    throttle::admit(
-        &state.writer,
-        &attempt,
-        password_ok && (step.is_some() || recovery.is_some()),
-    )
-    .await?
-    .map_err(throttle::rate_limited)?;
+    throttle::admit(&state.writer, &attempt)
+        .await?
+        .map_err(throttle::rate_limited)?;
     if !password_ok {
         throttle::failed(attempt);
         return Err(AppError::invalid("password", "Your password is not right."));
