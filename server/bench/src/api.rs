@@ -4,51 +4,6 @@
 
 use super::*;
 
-/// Requests per second and latencies of GETs of `url` with `token`.
-async fn throughput(url: &str, token: &str, connections: usize, secs: u64) -> (f64, Vec<Duration>) {
-    let stop = Arc::new(AtomicBool::new(false));
-    let count = Arc::new(AtomicU64::new(0));
-    let mut tasks = Vec::new();
-    for _ in 0..connections {
-        let client = reqwest::Client::builder()
-            .pool_max_idle_per_host(1)
-            .build()
-            .unwrap();
-        let (url, token) = (url.to_string(), token.to_string());
-        let (stop, count) = (stop.clone(), count.clone());
-        tasks.push(tokio::spawn(async move {
-            let mut lat = Vec::new();
-            while !stop.load(Ordering::Relaxed) {
-                let t = Instant::now();
-                let r = client
-                    .get(&url)
-                    .bearer_auth(&token)
-                    .send()
-                    .await
-                    .expect("api");
-                assert!(r.status().is_success(), "{}", r.status());
-                r.bytes().await.unwrap();
-                lat.push(t.elapsed());
-                count.fetch_add(1, Ordering::Relaxed);
-            }
-            lat
-        }));
-    }
-    let start = Instant::now();
-    tokio::time::sleep(Duration::from_secs(secs)).await;
-    stop.store(true, Ordering::Relaxed);
-    let elapsed = start.elapsed();
-    let mut lat = Vec::new();
-    for t in tasks {
-        lat.extend(t.await.unwrap());
-    }
-    lat.sort();
-    (
-        count.load(Ordering::Relaxed) as f64 / elapsed.as_secs_f64(),
-        lat,
-    )
-}
-
 /// Prints the API figures; returns whether the budgets were met.
 pub(crate) async fn api(base: &str, f: &AssessmentFigures) -> bool {
     let owner = signed_in(base, DEMO_EMAIL, DEMO_PASSWORD).await;
@@ -93,7 +48,7 @@ pub(crate) async fn api(base: &str, f: &AssessmentFigures) -> bool {
 
     let (rps, lat) = throughput(
         &format!("{base}/api/v1/assessments?limit=20"),
-        &token,
+        Some(&token),
         32,
         5,
     )

@@ -101,6 +101,17 @@ fn ms(d: Duration) -> String {
 }
 
 async fn healthz_throughput(base: &str, connections: usize, secs: u64) -> (f64, Vec<Duration>) {
+    throughput(&format!("{base}/healthz"), None, connections, secs).await
+}
+
+/// Requests per second and sorted latencies of GETs of `url` (with a bearer
+/// token when given) over `connections` keep-alive connections.
+async fn throughput(
+    url: &str,
+    token: Option<&str>,
+    connections: usize,
+    secs: u64,
+) -> (f64, Vec<Duration>) {
     let stop = Arc::new(AtomicBool::new(false));
     let count = Arc::new(AtomicU64::new(0));
     let mut tasks = Vec::new();
@@ -109,14 +120,18 @@ async fn healthz_throughput(base: &str, connections: usize, secs: u64) -> (f64, 
             .pool_max_idle_per_host(1)
             .build()
             .unwrap();
-        let url = format!("{base}/healthz");
+        let (url, token) = (url.to_string(), token.map(str::to_string));
         let (stop, count) = (stop.clone(), count.clone());
         tasks.push(tokio::spawn(async move {
             let mut lat = Vec::new();
             while !stop.load(Ordering::Relaxed) {
                 let t = Instant::now();
-                let r = client.get(&url).send().await.expect("healthz");
-                assert!(r.status().is_success());
+                let mut req = client.get(&url);
+                if let Some(token) = &token {
+                    req = req.bearer_auth(token);
+                }
+                let r = req.send().await.expect("GET");
+                assert!(r.status().is_success(), "{url}: {}", r.status());
                 r.bytes().await.unwrap();
                 lat.push(t.elapsed());
                 count.fetch_add(1, Ordering::Relaxed);
