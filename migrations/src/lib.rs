@@ -27,6 +27,7 @@ mod m20261206_000018_single_sign_on;
 mod m20261206_000019_passkeys;
 mod m20261207_000020_sealed_secrets;
 mod m20261207_000021_api_tokens;
+mod m20261207_000022_idempotency_keys;
 
 pub struct Migrator;
 
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000019_passkeys::Migration),
             Box::new(m20261207_000020_sealed_secrets::Migration),
             Box::new(m20261207_000021_api_tokens::Migration),
+            Box::new(m20261207_000022_idempotency_keys::Migration),
         ]
     }
 }

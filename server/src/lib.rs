@@ -117,7 +117,7 @@ pub fn router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
 
     // The REST API authenticates each request by its token: no session
     // cookie, so no CSRF check and no browser second-step gate.
-    let api = api::router()
+    let api = api::router(state.clone())
         .layer(axum::middleware::from_fn_with_state(
             security::Https(app_state.config.base_url.starts_with("https://")),
             security::headers,

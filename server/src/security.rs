@@ -170,7 +170,9 @@ pub fn body_limit_for(path: &str) -> usize {
             | "/api/apply_answer_sheet"
     ) {
         UPLOAD_LIMIT
-    } else if path == "/api/upload_evidence" {
+    } else if path == "/api/upload_evidence"
+        || (path.starts_with("/api/v1/answers/") && path.ends_with("/evidence"))
+    {
         EVIDENCE_LIMIT
     } else {
         BODY_LIMIT

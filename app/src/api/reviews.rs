@@ -43,7 +43,9 @@ pub async fn add_comment(
 ) -> Result<(), AppError> {
     as_actor(|actor, state| async move {
         let comment = NewComment::parse(&visibility, &body)?;
-        reviews::add_comment(&actor, &state, answer_id, comment).await
+        reviews::add_comment(&actor, &state, answer_id, comment)
+            .await
+            .map(|_| ())
     })
     .await
 }

@@ -14,6 +14,8 @@ pub struct NotificationDto {
     pub body: String,
     pub link: String,
     pub created: String,
+    /// When, exactly (for the API).
+    pub created_at: chrono::DateTime<chrono::Utc>,
     pub read: bool,
 }
 

@@ -567,7 +567,11 @@ pub fn human_size(bytes: u64) -> String {
 pub struct AuditEventDto {
     pub seq: i64,
     pub occurred_at: String,
+    /// When, exactly (for the API).
+    pub at: chrono::DateTime<chrono::Utc>,
     pub actor: String,
+    /// The API token the change was made through, by name.
+    pub api_token: Option<String>,
     pub action: String,
     pub object: String,
     pub before: Option<String>,

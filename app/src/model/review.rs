@@ -101,6 +101,8 @@ pub struct CommentDto {
     pub visibility: Visibility,
     pub body: String,
     pub at: String,
+    /// When, exactly (for the API).
+    pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
 /// One answer as the gap analysis sees it.

@@ -49,7 +49,8 @@ pub fn ActivityPage() -> impl IntoView {
                             <tbody>
                                 {list.into_iter().map(|e| view! {
                                     <tr>
-                                        <td>{e.seq}</td><td>{e.occurred_at}</td><td>{e.actor}</td>
+                                        <td>{e.seq}</td><td>{e.occurred_at}</td>
+                                        <td>{e.actor}{e.api_token.map(|t| view! { <span class="muted" data-testid="via-token">" via API token “" {t} "”"</span> })}</td>
                                         <td><code>{e.action}</code></td><td>{e.object}</td>
                                         <td class="json">{e.before.map(|b| format!("before {b}"))}" "{e.after.map(|a| format!("after {a}"))}</td>
                                     </tr>

@@ -299,6 +299,7 @@ fn ApiTokensCard() -> impl IntoView {
                     <option value="viewer">"Viewer"</option>
                     <option value="contributor">"Contributor"</option>
                     <option value="reviewer">"Reviewer"</option>
+                    <option value="admin">"Admin (read only: also the audit log)"</option>
                 </select>
                 {field_error(create.value(), "role")}
                 <label for="token-days">"Expires after (days)"</label>

@@ -12,6 +12,7 @@ pub mod db;
 pub mod demo;
 pub mod entities;
 pub mod generate;
+pub mod idempotency;
 pub mod import;
 mod key_file;
 mod layering;

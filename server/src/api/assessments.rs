@@ -153,10 +153,10 @@ pub struct ListParams {
 pub struct PageParams {
     /// Items per page (50 when absent).
     #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
-    limit: Option<String>,
+    pub limit: Option<String>,
     /// Where the page starts: the cursor of the `next` link.
     #[param(value_type = Option<String>, pattern = "^[A-Za-z0-9_-]*$")]
-    cursor: Option<String>,
+    pub cursor: Option<String>,
 }
 
 pub(super) fn query<T>(q: Result<Query<T>, QueryRejection>) -> Result<T, Problem> {
@@ -337,7 +337,7 @@ fn answer_json(x: AnswerDto) -> Answer {
             .into_iter()
             .map(|e| Evidence {
                 id: e.id.0,
-                download: (e.kind == "file").then(|| format!("/evidence/{}", e.id.0)),
+                download: (e.kind == "file").then(|| format!("/api/v1/evidence/{}", e.id.0)),
                 kind: e.kind,
                 title: e.title,
                 content_type: e.content_type,

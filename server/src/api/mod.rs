@@ -12,28 +12,35 @@
 
 mod answers;
 mod assessments;
+mod catalogs;
 mod commitments;
 mod docs;
+mod engagements;
+mod evidence;
+mod organization;
 mod problem;
+mod reviews;
 
 pub use problem::{Problem, ProblemField};
 
 use app::server::{
+    idempotency::{self, Begin},
     session::{self, RequestInfo},
     tokens, Actor, AppState,
 };
 use axum::{
-    extract::{FromRef, FromRequestParts},
+    extract::{FromRef, FromRequestParts, Request, State},
     http::{header, request::Parts, HeaderMap, HeaderValue, Method, StatusCode},
+    middleware::Next,
     response::{IntoResponse, Response},
     Router,
 };
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::sync::OnceLock;
 use utoipa::{
     openapi::security::{Http, HttpAuthScheme, SecurityScheme},
-    Modify, OpenApi,
+    IntoParams, Modify, OpenApi,
 };
 use utoipa_axum::router::OpenApiRouter;
 
@@ -84,13 +91,7 @@ impl FromRequestParts<crate::ServerState> for Caller {
                 "Send an API token as `Authorization: Bearer plt_…` (an admin makes one on the Members page).",
             ));
         };
-        let token = value
-            .to_str()
-            .ok()
-            .and_then(|v| v.split_once(' '))
-            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-            .map(|(_, t)| t.trim())
-            .unwrap_or_default();
+        let token = bearer(value);
         if !tokens::looks_like_api_token(token) {
             return Err(Problem::unauthorized(
                 "The Authorization header holds no API token: send `Bearer plt_…`.",
@@ -119,6 +120,160 @@ impl FromRequestParts<crate::ServerState> for Caller {
         }
         Ok(Caller(actor))
     }
+}
+
+/// The token of an `Authorization: Bearer …` header, or "".
+fn bearer(value: &HeaderValue) -> &str {
+    value
+        .to_str()
+        .ok()
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, t)| t.trim())
+        .unwrap_or_default()
+}
+
+/// The `Idempotency-Key` a creating POST may carry.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct IdempotencyKey {
+    /// Any 1 to 255 visible ASCII characters (a UUID, say), new for each
+    /// change. Sent again with the same request within a day, the first
+    /// answer comes back (header `Idempotent-Replayed: true`) and nothing
+    /// happens twice; with another request, 422.
+    #[serde(rename = "Idempotency-Key")]
+    #[param(value_type = Option<String>, pattern = "^[!-~]{1,255}$")]
+    pub key: Option<String>,
+}
+
+/// The largest body a POST of the API may have.
+const POST_LIMIT: usize = crate::security::EVIDENCE_LIMIT;
+
+/// Handles `Idempotency-Key` on POSTs: the first request with a key acts
+/// and its answer is kept; the same request again gets that answer back.
+pub async fn idempotent(
+    State(server): State<crate::ServerState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    if req.method() != Method::POST {
+        return next.run(req).await;
+    }
+    let Some(key) = req.headers().get("idempotency-key").cloned() else {
+        return next.run(req).await;
+    };
+    let key = match key.to_str() {
+        Ok(k) if (1..=255).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()) => {
+            k.to_string()
+        }
+        _ => {
+            return Problem::bad_parameter(
+                "Idempotency-Key",
+                "`Idempotency-Key` is 1 to 255 visible ASCII characters, e.g. a UUID.",
+            )
+            .into_response()
+        }
+    };
+    let state = AppState::from_ref(&server);
+    // Without a valid token the handler refuses the request anyway.
+    let token = req.headers().get(header::AUTHORIZATION).map(bearer);
+    let actor = match token.filter(|t| tokens::looks_like_api_token(t)) {
+        Some(t) => match session::resolve_api_token(&state, t).await {
+            Ok(Some(a)) => a,
+            Ok(None) => return next.run(req).await,
+            Err(e) => return Problem::from(e).into_response(),
+        },
+        None => return next.run(req).await,
+    };
+    let (parts, body) = req.into_parts();
+    let bytes = match axum::body::to_bytes(body, POST_LIMIT).await {
+        Ok(b) => b,
+        Err(_) => {
+            return Problem::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too-large",
+                "The request is too large.",
+            )
+            .into_response()
+        }
+    };
+    let mut digest = Vec::with_capacity(bytes.len() + 300);
+    digest.extend_from_slice(parts.method.as_str().as_bytes());
+    digest.push(b' ');
+    digest.extend_from_slice(parts.uri.to_string().as_bytes());
+    digest.push(b'\n');
+    digest.extend_from_slice(&bytes);
+    let hash = tokens::sha256_hex(&digest);
+    let id = match idempotency::begin(&actor, &state, &key, &hash).await {
+        Err(e) => return Problem::from(e).into_response(),
+        Ok(Begin::Mismatch) => {
+            return Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "idempotency-key-reused",
+                "This Idempotency-Key was used for another request: use a new key for a new change.",
+            )
+            .into_response()
+        }
+        Ok(Begin::InFlight) => {
+            return Problem::new(
+                StatusCode::CONFLICT,
+                "idempotency-key-in-flight",
+                "The first request with this Idempotency-Key is still being handled: wait, then send it again.",
+            )
+            .into_response()
+        }
+        Ok(Begin::Replay {
+            status,
+            content_type,
+            body,
+        }) => {
+            let mut r = (
+                StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
+                body,
+            )
+                .into_response();
+            let h = r.headers_mut();
+            if let Ok(v) = HeaderValue::from_str(&content_type) {
+                h.insert(header::CONTENT_TYPE, v);
+            }
+            h.insert("idempotent-replayed", HeaderValue::from_static("true"));
+            return r;
+        }
+        Ok(Begin::Proceed(id)) => id,
+    };
+    let r = next
+        .run(Request::from_parts(parts, axum::body::Body::from(bytes)))
+        .await;
+    let status = r.status();
+    let (parts, body) = r.into_parts();
+    let kept = match axum::body::to_bytes(body, 1024 * 1024).await {
+        Ok(b) => b,
+        Err(e) => {
+            tracing::error!(error = %e, "API answer unreadable");
+            let _ = idempotency::forget(&state, id).await;
+            return Problem::from(app::model::AppError::Internal {
+                request_id: request_id(&parts.headers),
+            })
+            .into_response();
+        }
+    };
+    let retry_worthy = status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS;
+    let text = std::str::from_utf8(&kept).ok();
+    let outcome = match (retry_worthy, text) {
+        (false, Some(t)) => {
+            let ct = parts
+                .headers
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("application/json");
+            idempotency::finish(&state, id, status.as_u16(), ct, t.to_string()).await
+        }
+        _ => idempotency::forget(&state, id).await,
+    };
+    if let Err(e) = outcome {
+        tracing::error!(error = %e, "idempotency key not recorded");
+    }
+    Response::from_parts(parts, axum::body::Body::from(kept))
 }
 
 /// The most items one page of a list holds.
@@ -261,6 +416,11 @@ fn open_api_router() -> OpenApiRouter<crate::ServerState> {
         .merge(assessments::routes())
         .merge(answers::routes())
         .merge(commitments::routes())
+        .merge(catalogs::routes())
+        .merge(engagements::routes())
+        .merge(reviews::routes())
+        .merge(evidence::routes())
+        .merge(organization::routes())
 }
 
 /// The OpenAPI document, made once.
@@ -270,9 +430,10 @@ pub fn openapi() -> &'static utoipa::openapi::OpenApi {
 }
 
 /// `/api/v1`: the API's routes, its OpenAPI document and its documentation.
-pub fn router() -> Router<crate::ServerState> {
+pub fn router(server: crate::ServerState) -> Router<crate::ServerState> {
     let (routes, _) = open_api_router().split_for_parts();
     routes
+        .layer(axum::middleware::from_fn_with_state(server, idempotent))
         .route(
             "/api/v1/openapi.json",
             axum::routing::get(

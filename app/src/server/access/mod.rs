@@ -117,6 +117,11 @@ pub trait TenantScoped: EntityTrait {
     fn org_column() -> Self::Column;
 }
 
+impl TenantScoped for super::entities::idempotency_key::Entity {
+    fn org_column() -> Self::Column {
+        super::entities::idempotency_key::Column::OrganizationId
+    }
+}
 impl TenantScoped for api_token::Entity {
     fn org_column() -> Self::Column {
         api_token::Column::OrganizationId

@@ -16,6 +16,7 @@ pub mod commitment;
 pub mod engagement;
 pub mod engagement_assessor;
 pub mod evidence;
+pub mod idempotency_key;
 pub mod identity_provider;
 pub mod invitation;
 pub mod job;

@@ -10,7 +10,7 @@ use crate::server::{
     access::scoped,
     audit::{self, Event, Who},
     db,
-    entities::{audit_event, membership, organization, outbox, user},
+    entities::{api_token, audit_event, membership, organization, outbox, user},
     password::check_policy,
     Actor, AppState,
 };
@@ -214,16 +214,34 @@ pub async fn outbox(actor: &Actor, state: &AppState) -> Result<Vec<OutboxDto>, A
         .collect())
 }
 
+/// The organization's latest audit events, newest first (the admin page).
 #[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0))]
 pub async fn audit_log(actor: &Actor, state: &AppState) -> Result<Vec<AuditEventDto>, AppError> {
+    audit_page(actor, state, None, 200).await
+}
+
+/// Up to `limit` of the organization's audit events older than `before`
+/// (its sequence number), newest first: who did what, and through which
+/// API token.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0))]
+pub async fn audit_page(
+    actor: &Actor,
+    state: &AppState,
+    before: Option<i64>,
+    limit: u64,
+) -> Result<Vec<AuditEventDto>, AppError> {
     actor.require(Permission::ViewAuditLog)?;
-    let rows = scoped::<audit_event::Entity>(actor)
-        .order_by_desc(audit_event::Column::Seq)
-        .limit(200)
-        .all(&state.db)
-        .await?;
+    let mut q = scoped::<audit_event::Entity>(actor).order_by_desc(audit_event::Column::Seq);
+    if let Some(b) = before {
+        q = q.filter(audit_event::Column::Seq.lt(b));
+    }
+    let rows = q.limit(limit).all(&state.db).await?;
     let users = user::Entity::find()
         .filter(user::Column::Id.is_in(rows.iter().filter_map(|r| r.actor_user_id)))
+        .all(&state.db)
+        .await?;
+    let tokens = scoped::<api_token::Entity>(actor)
+        .filter(api_token::Column::Id.is_in(rows.iter().filter_map(|r| r.api_token_id)))
         .all(&state.db)
         .await?;
     Ok(rows
@@ -231,11 +249,16 @@ pub async fn audit_log(actor: &Actor, state: &AppState) -> Result<Vec<AuditEvent
         .map(|r| AuditEventDto {
             seq: r.seq,
             occurred_at: ts(r.occurred_at),
+            at: r.occurred_at,
             actor: r
                 .actor_user_id
                 .and_then(|id| users.iter().find(|u| u.id == id))
                 .map(|u| u.email.clone())
                 .unwrap_or_else(|| "system".into()),
+            api_token: r
+                .api_token_id
+                .and_then(|id| tokens.iter().find(|t| t.id == id))
+                .map(|t| t.name.clone()),
             action: r.action,
             object: format!("{} {}", r.object_type, r.object_id),
             before: r.before,
@@ -244,8 +267,8 @@ pub async fn audit_log(actor: &Actor, state: &AppState) -> Result<Vec<AuditEvent
         .collect())
 }
 
-/// Deletes expired sessions, login attempts older than a day and reset links
-/// past their expiry. Audit events and invitations are kept.
+/// Deletes expired sessions, login attempts older than a day, reset links
+/// past their expiry and API idempotency keys older than a day. Audit events and invitations are kept.
 pub async fn purge_expired(state: &AppState) -> Result<u64, sea_orm::DbErr> {
     use crate::server::entities::{login_attempt, password_reset, session};
     let now = state.clock.now();
@@ -270,5 +293,6 @@ pub async fn purge_expired(state: &AppState) -> Result<u64, sea_orm::DbErr> {
         .exec(&state.writer)
         .await?
         .rows_affected;
+    n += crate::server::idempotency::purge(state).await?;
     Ok(n)
 }

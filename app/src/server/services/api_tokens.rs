@@ -72,7 +72,7 @@ pub async fn list(actor: &Actor, state: &AppState) -> Result<Vec<ApiTokenDto>, A
 }
 
 /// Checks what an admin asked for; the clear message says what to fix.
-fn check(name: &str, role: &str, days: i64) -> Result<(String, Role), AppError> {
+fn check(name: &str, role: &str, read_only: bool, days: i64) -> Result<(String, Role), AppError> {
     let name: String = name.trim().chars().filter(|c| !c.is_control()).collect();
     if name.is_empty() || name.chars().count() > NAME_MAX {
         return Err(AppError::invalid(
@@ -82,10 +82,19 @@ fn check(name: &str, role: &str, days: i64) -> Result<(String, Role), AppError> 
     }
     let role = match Role::parse(role) {
         Ok(r @ (Role::Viewer | Role::Contributor | Role::Reviewer)) => r,
+        // An admin token only reads: what admins see (the audit log), never
+        // what they change.
+        Ok(Role::Admin) if read_only => Role::Admin,
+        Ok(Role::Admin) => {
+            return Err(AppError::invalid(
+                "role",
+                "A token acting as admin must be read-only (it may read the audit log); admin changes need a person.",
+            ))
+        }
         _ => {
             return Err(AppError::invalid(
                 "role",
-                "A token acts as a viewer, contributor or reviewer; admin work needs a person.",
+                "A token acts as a viewer, contributor, reviewer or (read-only) admin.",
             ))
         }
     };
@@ -109,7 +118,7 @@ pub async fn create(
     days: i64,
 ) -> Result<NewApiToken, AppError> {
     actor.require(Permission::ManageMembers)?;
-    let (name, role) = check(name, role, days)?;
+    let (name, role) = check(name, role, read_only, days)?;
     let secret = tokens::new_api_token();
     let now = state.clock.now();
     let txn = db::write_txn(&state.writer).await?;

@@ -38,6 +38,7 @@ pub async fn list(actor: &Actor, state: &AppState) -> Result<Notifications, AppE
             body: n.body,
             link: n.link,
             created: ts(n.created_at),
+            created_at: n.created_at,
             read: n.read_at.is_some(),
         })
         .collect();

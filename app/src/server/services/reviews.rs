@@ -191,6 +191,7 @@ pub async fn comments(
             visibility: c.visibility,
             body: c.body,
             at: ts(c.created_at),
+            created_at: c.created_at,
         })
         .collect())
 }
@@ -203,7 +204,7 @@ pub async fn add_comment(
     state: &AppState,
     answer_id: AnswerId,
     comment: NewComment,
-) -> Result<(), AppError> {
+) -> Result<CommentDto, AppError> {
     let NewComment { visibility, body } = comment;
     let txn = db::write_txn(&state.writer).await?;
     let (a, x) = access::answer_readable(&txn, actor, answer_id).await?;
@@ -277,7 +278,25 @@ pub async fn add_comment(
         )
         .await?;
     }
-    Ok(txn.commit().await?)
+    let author = super::user_names(&txn, [actor.user_id()])
+        .await?
+        .remove(&actor.user_id())
+        .unwrap_or_default();
+    let organization = super::org_names(&txn, [actor.org_id()])
+        .await?
+        .remove(&actor.org_id())
+        .unwrap_or_default();
+    txn.commit().await?;
+    Ok(CommentDto {
+        id: c.id,
+        answer_id: c.answer_id,
+        author,
+        organization,
+        visibility: c.visibility,
+        body: c.body,
+        at: ts(c.created_at),
+        created_at: c.created_at,
+    })
 }
 
 /// Sends the assessment back to the supplier for the answers marked
