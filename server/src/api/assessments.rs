@@ -312,13 +312,21 @@ pub(super) fn path_id(
         .map_err(|_| Problem::bad_parameter("id", "The id in the path is a whole number."))
 }
 
+/// A target's kind as the API names it.
+pub(super) fn target_kind_name(t: app::model::TargetKind) -> &'static str {
+    match t {
+        app::model::TargetKind::Sl => "security_level",
+        app::model::TargetKind::Ml => "maturity_level",
+    }
+}
+
 fn answer_json(x: AnswerDto) -> Answer {
     Answer {
         id: x.id.0,
         requirement: x.requirement.ref_id,
         requirement_title: x.requirement.title,
         section: x.section,
-        target_kind: x.target_kind.as_str().to_string(),
+        target_kind: target_kind_name(x.target_kind).to_string(),
         target: x.target,
         responsible_party: x.responsible_party.as_str().to_string(),
         evidence_required: x.evidence_required,

@@ -287,6 +287,7 @@ async fn list_requirements(
         (status = 200, description = "The profiles", body = ProfileList),
         (status = 304, description = "Unchanged since the ETag sent in If-None-Match"),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "The organization is not an asset owner: it has no profiles", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many requests with this token: wait Retry-After seconds", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -379,7 +380,7 @@ async fn list_profile_items(
             catalog_version: i.catalog_version,
             requirement: requirement_json(i.requirement),
             section: i.section,
-            target_kind: i.target_kind.as_str().to_string(),
+            target_kind: super::assessments::target_kind_name(i.target_kind).to_string(),
             target: i.target,
             responsible_party: i.responsible_party.as_str().to_string(),
             weight: i.weight,

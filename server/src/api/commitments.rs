@@ -153,7 +153,7 @@ async fn list_commitments(
     post,
     path = "/api/v1/commitments/{id}/moves",
     tag = "commitments",
-    params(("id" = i64, Path, description = "The commitment's id")),
+    params(("id" = i64, Path, description = "The commitment's id"), super::IdempotencyKey),
     request_body = CommitmentMoveRequest,
     responses(
         (status = 200, description = "The commitment after the move", body = Commitment),
@@ -161,8 +161,8 @@ async fn list_commitments(
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A read-only token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such commitment, or not the organization's to move", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The move does not apply to the commitment as it stands", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "A reason or the closure link is missing", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The move does not apply to the commitment as it stands, or the key's request is still being handled", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A reason or the closure link is missing, or the Idempotency-Key was used for another request", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many requests with this token: wait Retry-After seconds", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -54,6 +54,52 @@ fn type_of(schema: &Value) -> String {
     }
 }
 
+/// Every problem `type` the API answers with, and what it means.
+pub const PROBLEMS: &[(&str, &str)] = &[
+    (
+        "bad-parameter",
+        "A parameter, header or the body is malformed: <code>errors</code> names it.",
+    ),
+    ("bad-request", "The request could not be read."),
+    (
+        "unauthorized",
+        "No token, or one that is unknown, expired or revoked.",
+    ),
+    ("read-only-token", "The token may only read."),
+    ("not-found", "No such object, or not the organization's."),
+    ("no-such-route", "No such route."),
+    (
+        "invalid",
+        "An input is not acceptable: <code>errors</code> says what to fix.",
+    ),
+    ("conflict", "The object's state does not allow the change."),
+    (
+        "changed-meanwhile",
+        "Someone saved the answer meanwhile: both versions are in the answer.",
+    ),
+    (
+        "if-match-required",
+        "A change to an answer needs <code>If-Match</code>.",
+    ),
+    (
+        "idempotency-key-reused",
+        "The <code>Idempotency-Key</code> was used for another request.",
+    ),
+    (
+        "idempotency-key-in-flight",
+        "The first request with the <code>Idempotency-Key</code> is still being handled.",
+    ),
+    (
+        "rate-limited",
+        "Too many requests with this token: wait <code>Retry-After</code> seconds.",
+    ),
+    ("too-large", "The body is too large."),
+    (
+        "internal",
+        "Something failed on the server; the request id is in the log.",
+    ),
+];
+
 fn page_html(doc: &Value) -> String {
     let info = &doc["info"];
     let mut h = String::new();
@@ -68,8 +114,17 @@ fn page_html(doc: &Value) -> String {
          <li>JSON with snake_case names; times in RFC 3339, days as YYYY-MM-DD.</li>\
          <li>Lists come in pages: <code>limit</code> (1 to 200) and the <code>next</code> link, null on the last page.</li>\
          <li>Reads carry an <code>ETag</code>; send it back in <code>If-None-Match</code> to get <code>304 Not Modified</code> when nothing changed.</li>\
+         <li>Every <code>POST</code> may carry an <code>Idempotency-Key</code> (1 to 255 visible ASCII characters, new for each change): sent again with the same request within a day, it gets the first answer back (with <code>Idempotent-Replayed: true</code>) and nothing happens twice. Keys belong to the token that sent them.</li>\
+         <li>Each token has its own request budget; over it, <code>429</code> with <code>Retry-After</code> seconds.</li>\
+         <li>A change to an answer sends the version last read in <code>If-Match</code>; a save made meanwhile is never overwritten (<code>412</code> with both versions).</li>\
          <li id=\"problems\">Errors are problem details (<code>application/problem+json</code>): <code>type</code>, <code>title</code>, <code>status</code>, <code>detail</code>, and <code>errors</code> naming each input to fix. An id of another organization is simply not found (404).</li>\
-         </ul>",
+         </ul><h2>Problem types</h2><dl class=\"api-problems\">{problems}</dl>",
+        problems = PROBLEMS
+            .iter()
+            .map(|(kind, meaning)| format!(
+                "<dt id=\"problem-{kind}\"><code>{kind}</code></dt><dd>{meaning}</dd>"
+            ))
+            .collect::<String>(),
         title = esc(info["title"].as_str().unwrap_or("API")),
         desc = esc(info["description"].as_str().unwrap_or("")),
         version = esc(doc["openapi"].as_str().unwrap_or("3.1")),
@@ -173,6 +228,50 @@ pub async fn page() -> impl axum::response::IntoResponse {
 
 #[cfg(test)]
 mod tests {
+    /// Every problem type the code answers with is explained on the page
+    /// its `type` links to.
+    #[test]
+    fn every_problem_type_is_documented() {
+        let sources = [
+            include_str!("mod.rs"),
+            include_str!("problem.rs"),
+            include_str!("answers.rs"),
+            include_str!("assessments.rs"),
+            include_str!("catalogs.rs"),
+            include_str!("commitments.rs"),
+            include_str!("engagements.rs"),
+            include_str!("evidence.rs"),
+            include_str!("organization.rs"),
+            include_str!("reviews.rs"),
+        ];
+        let mut kinds = Vec::new();
+        for src in sources {
+            for part in src.split("Problem::new(").skip(1) {
+                // Only calls whose kind is written out (not passed through).
+                let args = part.split('"').next().unwrap_or_default();
+                if !args.contains(')') {
+                    kinds.push(part.split('"').nth(1).unwrap_or_default().to_string());
+                }
+            }
+            // The kinds given to the access layer's errors.
+            for line in src
+                .lines()
+                .filter(|l| l.trim_start().starts_with("AppError::"))
+            {
+                if let Some(k) = line.split("=> \"").nth(1) {
+                    kinds.push(k.split('"').next().unwrap_or_default().to_string());
+                }
+            }
+        }
+        assert!(kinds.len() > 15, "{kinds:?}");
+        for k in kinds {
+            assert!(
+                super::PROBLEMS.iter().any(|(p, _)| *p == k),
+                "the problem type {k:?} is not explained in the API documentation"
+            );
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -114,7 +114,7 @@ async fn upload_file(
     let bytes = bytes.map_err(|e| {
         Problem::new(
             e.status(),
-            "body",
+            "bad-request",
             format!("The file could not be read: {}", e.body_text()),
         )
     })?;

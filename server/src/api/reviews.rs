@@ -263,6 +263,7 @@ pub struct ReviewStep {
         (status = 403, description = "A read-only token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such assessment, or not the organization's to review", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The assessment is not submitted, or the key's request is still being handled", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The Idempotency-Key was used for another request", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many requests with this token: wait Retry-After seconds", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -25,6 +25,7 @@ mod passwords;
 mod profiles;
 mod races;
 mod rest;
+mod rest_flows;
 mod reviews;
 mod sso;
 mod web;
