@@ -6,6 +6,7 @@ Exits non-zero, naming the file and the problem, on the first invalid one."""
 import json
 import sys
 
+from trestle.oscal.assessment_results import AssessmentResults
 from trestle.oscal.catalog import Catalog
 from trestle.oscal.poam import PlanOfActionAndMilestones
 from trestle.oscal.profile import Profile
@@ -14,6 +15,7 @@ MODELS = {
     "catalog": Catalog,
     "profile": Profile,
     "plan-of-action-and-milestones": PlanOfActionAndMilestones,
+    "assessment-results": AssessmentResults,
 }
 
 for path in sys.argv[1:]:

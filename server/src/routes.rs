@@ -431,6 +431,9 @@ pub async fn export(
             content_type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             bytes,
         }),
+        "assessments" if fmt == Format::Oscal => {
+            exports::assessment_results(&actor, &state, app::model::AssessmentId(id)).await
+        }
         "engagements" if fmt == Format::Xlsx => app::server::services::comparison::workbook(
             &actor,
             &state,

@@ -151,6 +151,7 @@ pub fn AssessmentPage() -> impl IntoView {
                             </div>
                             {move || prefill.value().get().and_then(|r| r.ok()).map(|n| view! { <div class="alert info" role="status" data-testid="prefilled">{format!("{n} answers pre-filled from earlier answers.")}</div> })}
                             <p class="downloads">"Download: " <a href=format!("/assessments/{aid}/export/xlsx") download data-testid="download-xlsx">"answers as .xlsx"</a>
+                                " · "<a href=format!("/assessments/{aid}/export/oscal") download data-testid="download-oscal-results">"OSCAL assessment results"</a>
                                 " · "<a href=format!("/engagements/{}/matrix", s.engagement_id.0) data-testid="assessment-matrix">"Responsibility matrix"</a>
                                 " · "<a href=format!("/commitments?engagement={}", s.engagement_id.0)>"Commitments"</a>
                             </p>

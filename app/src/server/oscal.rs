@@ -1,4 +1,5 @@
-//! OSCAL 1.1 JSON: catalogs and profiles out, catalogs back in.
+//! OSCAL 1.1 JSON: catalogs and profiles out, catalogs back in; an
+//! assessment's answers and review out as assessment results.
 //!
 //! Requirement enhancements nest under their base control; Pactline's own
 //! facts (security levels, component types, provisional items, targets,
@@ -7,8 +8,10 @@
 //! part of their own.
 
 use crate::model::{
-    AppError, CatalogDto, CommitmentDto, ComponentType, OscalOrigin, ProfileDto, RequirementDto,
+    AnswerDto, AppError, AssessmentDto, CatalogDto, CommitmentDto, Compliance, ComponentType,
+    OscalOrigin, ProfileDto, RequirementDto, ReviewStatus, TargetKind,
 };
+use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{json, Map, Value};
 
 pub const OSCAL_VERSION: &str = "1.1.2";
@@ -509,6 +512,267 @@ pub fn poam(title: &str, items: &[CommitmentDto], last_modified: &str) -> Value 
             "poam-items": poam_items,
         }
     })
+}
+
+/// What an assessment-results document is made of besides the
+/// assessment: its times and where its plan and evidence files are.
+pub struct ResultsInput<'a> {
+    pub assessment: &'a AssessmentDto,
+    /// When the questionnaire was sent, answered (or now) and decided.
+    pub sent: DateTime<Utc>,
+    pub collected: DateTime<Utc>,
+    pub decided: Option<DateTime<Utc>>,
+    /// The questionnaire's profile as OSCAL (the plan assessed against).
+    pub plan_href: String,
+    /// Where an evidence file downloads from.
+    pub evidence_href: &'a dyn Fn(i64) -> String,
+}
+
+/// An assessment as OSCAL assessment results: the reviewed controls are
+/// the profile's requirements; each answer is an observation (compliance,
+/// claimed level, review verdict, its evidence as links); each requirement
+/// not met, unanswered, rejected or met only with a compensating
+/// countermeasure is a finding; the decision and its rationale close the
+/// result. The document's uuid is a digest of its content, so the same
+/// assessment gives the same document.
+pub fn assessment_results(r: &ResultsInput) -> Value {
+    let a = r.assessment;
+    let s = &a.summary;
+    let rfc = |t: DateTime<Utc>| t.to_rfc3339_opts(SecondsFormat::Secs, true);
+    let mut observations = Vec::new();
+    let mut findings = Vec::new();
+    let mut controls = Vec::new();
+    for x in &a.answers {
+        let control_id = token(&x.requirement.ref_id);
+        controls.push(json!({"control-id": control_id}));
+        let obs_uuid = uuid_for(&format!(
+            "assessment/{}/answer/{}/v{}",
+            s.id.0, x.id.0, x.version
+        ));
+        observations.push(observation(
+            x,
+            &obs_uuid,
+            &rfc(r.collected),
+            r.evidence_href,
+        ));
+        if let Some((state, reason, why)) = shortfall(x) {
+            let mut status = json!({"state": state, "reason": reason});
+            if !why.is_empty() {
+                status["remarks"] = json!(why);
+            }
+            findings.push(json!({
+                "uuid": uuid_for(&format!("assessment/{}/finding/{}/v{}", s.id.0, x.id.0, x.version)),
+                "title": format!("{}: {}", x.requirement.ref_id, non_empty(&x.requirement.title)),
+                "description": why_text(x),
+                "props": [prop("requirement", non_empty(&x.requirement.ref_id))],
+                "target": {
+                    "type": "objective-id",
+                    "target-id": format!("{control_id}_obj"),
+                    "status": status,
+                },
+                "related-observations": [{"observation-uuid": obs_uuid}],
+            }));
+        }
+    }
+    let mut props = vec![
+        prop("assessment-status", s.status.as_str()),
+        prop("owner", non_empty(&s.owner)),
+        prop("supplier", non_empty(&s.supplier)),
+        prop("profile", non_empty(&s.profile)),
+        prop("profile-version", s.profile_version.to_string()),
+        prop("engagement", non_empty(&s.engagement)),
+    ];
+    props.push(prop("answered", s.progress.answered.to_string()));
+    props.push(prop("requirements", s.progress.total.to_string()));
+    let mut result = json!({
+        "uuid": uuid_for(&format!("assessment/{}/result", s.id.0)),
+        "title": format!("{} — {}", non_empty(&s.profile), non_empty(&s.supplier)),
+        "description": format!(
+            "{}'s answers to {}'s questionnaire “{}” (version {}), in the engagement “{}”, as reviewed by {}.",
+            non_empty(&s.supplier), non_empty(&s.owner), non_empty(&s.profile),
+            s.profile_version, non_empty(&s.engagement), non_empty(&s.owner)
+        ),
+        "start": rfc(r.sent),
+        "props": props,
+        "reviewed-controls": {
+            "description": "The requirements of the questionnaire's profile.",
+            "control-selections": [if controls.is_empty() {
+                json!({"include-all": {}})
+            } else {
+                json!({"include-controls": controls})
+            }],
+        },
+    });
+    if !observations.is_empty() {
+        result["observations"] = json!(observations);
+    }
+    if !findings.is_empty() {
+        result["findings"] = json!(findings);
+    }
+    if let Some(d) = r.decided {
+        result["end"] = json!(rfc(d));
+    }
+    if let Some(why) = a
+        .decision
+        .as_deref()
+        .map(str::trim)
+        .filter(|w| !w.is_empty())
+    {
+        result["remarks"] = json!(format!("Decision ({}): {why}", s.status.as_str()));
+    }
+    let last_modified = r.decided.unwrap_or(r.collected).max(r.sent);
+    let mut doc = json!({
+        "assessment-results": {
+            "uuid": "",
+            "metadata": {
+                "title": format!("Assessment results: {}", non_empty(&s.profile)),
+                "last-modified": rfc(last_modified),
+                "version": s.profile_version.to_string(),
+                "oscal-version": OSCAL_VERSION,
+                "parties": [
+                    {"uuid": uuid_for(&format!("org/{}", s.owner)), "type": "organization", "name": non_empty(&s.owner)},
+                    {"uuid": uuid_for(&format!("org/{}", s.supplier)), "type": "organization", "name": non_empty(&s.supplier)},
+                ],
+            },
+            "import-ap": {
+                "href": r.plan_href,
+                "remarks": "Pactline keeps no separate assessment plan: the questionnaire's profile is what was assessed against.",
+            },
+            "results": [result],
+        }
+    });
+    let digest = crate::server::tokens::sha256_hex(doc.to_string().as_bytes());
+    doc["assessment-results"]["uuid"] = json!(uuid_for(&format!("results/{digest}")));
+    doc
+}
+
+/// One answer as an observation.
+fn observation(
+    x: &AnswerDto,
+    uuid: &str,
+    collected: &str,
+    evidence_href: &dyn Fn(i64) -> String,
+) -> Value {
+    let f = &x.fields;
+    let target = match x.target_kind {
+        TargetKind::Sl => format!("SL {}", x.target),
+        TargetKind::Ml => format!("ML {}", x.target),
+    };
+    let mut props = vec![
+        prop("requirement", non_empty(&x.requirement.ref_id)),
+        prop("target", target),
+        prop(
+            "compliance",
+            f.compliance.map(|c| c.as_str()).unwrap_or("unanswered"),
+        ),
+    ];
+    if let Some(l) = f.claimed_level {
+        props.push(prop("claimed-level", l.to_string()));
+    }
+    if let Some(v) = x.review {
+        props.push(prop("review", v.as_str()));
+    }
+    let evidence: Vec<Value> = x
+        .evidence
+        .iter()
+        .map(|e| {
+            let mut description = non_empty(&e.title);
+            if e.kind == "certificate" {
+                let parts: Vec<&str> = [&e.scheme, &e.level, &e.scope, &e.issuer, &e.expires_on]
+                    .into_iter()
+                    .filter_map(|p| p.as_deref())
+                    .filter(|p| !p.trim().is_empty())
+                    .collect();
+                description = format!("Certificate: {}", parts.join(", "));
+            }
+            let href = match e.kind.as_str() {
+                "file" => Some(evidence_href(e.id.0)),
+                "link" => e.url.clone(),
+                _ => None,
+            };
+            let mut ev = json!({"description": description, "props": [prop("evidence-kind", non_empty(&e.kind))]});
+            if let Some(h) = href {
+                ev["href"] = json!(h);
+            }
+            ev
+        })
+        .collect();
+    let mut o = json!({
+        "uuid": uuid,
+        "title": non_empty(&x.requirement.ref_id),
+        "description": answer_text(x),
+        "props": props,
+        "methods": ["EXAMINE"],
+        "types": ["control-objective"],
+        "collected": collected,
+    });
+    if !evidence.is_empty() {
+        o["relevant-evidence"] = json!(evidence);
+    }
+    o
+}
+
+/// The supplier's answer in words.
+fn answer_text(x: &AnswerDto) -> String {
+    let f = &x.fields;
+    let Some(c) = f.compliance else {
+        return "The supplier has not answered.".into();
+    };
+    let mut t = format!("{}.", c.label());
+    for (label, v) in [
+        ("Statement", f.statement.as_str()),
+        ("Compensating countermeasure", f.countermeasure.as_str()),
+        ("Not applicable because", f.na_reason.as_str()),
+        ("Carried by", f.other_party.as_str()),
+    ] {
+        if !v.trim().is_empty() {
+            t.push_str(&format!(" {label}: {}", v.trim()));
+        }
+    }
+    if let Some(d) = f.planned_on {
+        t.push_str(&format!(" Planned for {d}."));
+    }
+    t
+}
+
+/// Why a requirement is a finding, if it is one: the objective's state,
+/// the OSCAL reason and Pactline's words.
+fn shortfall(x: &AnswerDto) -> Option<(&'static str, &'static str, String)> {
+    let f = &x.fields;
+    let below =
+        matches!((x.target_kind, f.claimed_level), (TargetKind::Sl, Some(l)) if l < x.target);
+    if x.review == Some(ReviewStatus::Rejected) {
+        return Some((
+            "not-satisfied",
+            "fail",
+            "The asset owner rejected the answer.".into(),
+        ));
+    }
+    match f.compliance {
+        None => Some(("not-satisfied", "fail", "Not answered.".into())),
+        Some(Compliance::DoesNotMeet | Compliance::PartiallyMeets | Compliance::Planned) => {
+            Some(("not-satisfied", "fail", String::new()))
+        }
+        Some(Compliance::MeetsWithCompensatingCountermeasure) => Some((
+            "satisfied",
+            "other",
+            "Met with a compensating countermeasure.".into(),
+        )),
+        Some(_) if below => Some((
+            "not-satisfied",
+            "fail",
+            format!("The claimed level is below the target SL {}.", x.target),
+        )),
+        Some(_) => None,
+    }
+}
+
+fn why_text(x: &AnswerDto) -> String {
+    let mut t = answer_text(x);
+    if let Some(v) = x.review {
+        t.push_str(&format!(" Review: {}.", v.label()));
+    }
+    t
 }
 
 fn non_empty(s: &str) -> String {

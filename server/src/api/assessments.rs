@@ -23,6 +23,7 @@ pub fn routes() -> OpenApiRouter<crate::ServerState> {
         .routes(routes!(list_assessments))
         .routes(routes!(get_assessment))
         .routes(routes!(list_answers))
+        .routes(routes!(oscal_results))
 }
 
 /// One assessment: a profile sent by an asset owner to one supplier.
@@ -388,4 +389,37 @@ async fn list_answers(
     let (items, next) = page_by_position(a.answers, p.cursor.as_deref(), limit, answer_json)?;
     let next = next.map(|c| format!("/api/v1/assessments/{id}/answers?limit={limit}&cursor={c}"));
     Ok(json_with_etag(&headers, &AnswerPage { items, next }))
+}
+
+/// The assessment as an OSCAL 1.1 assessment-results document: the
+/// profile's requirements as reviewed controls, an observation per answer
+/// (with its evidence as links), a finding per requirement not met or met
+/// only with a compensating countermeasure, the review verdicts and the
+/// decision.
+#[utoipa::path(
+    get,
+    path = "/api/v1/assessments/{id}/oscal",
+    tag = "assessments",
+    params(("id" = i64, Path, description = "The assessment's id")),
+    responses(
+        (status = 200, description = "The OSCAL assessment results", body = Object),
+        (status = 304, description = "Unchanged since the ETag sent in If-None-Match"),
+        (status = 400, description = "The id is malformed", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such assessment, or not the organization's", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests with this token: wait Retry-After seconds", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+async fn oscal_results(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    headers: HeaderMap,
+    id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
+) -> Result<Response, Problem> {
+    let id = path_id(id)?;
+    let d = app::server::services::exports::assessment_results(&actor, &state, AssessmentId(id))
+        .await?;
+    let doc: serde_json::Value =
+        serde_json::from_slice(&d.bytes).map_err(|e| app::server::respond::internal(e))?;
+    Ok(json_with_etag(&headers, &doc))
 }

@@ -626,3 +626,195 @@ async fn catalogs_profiles_engagements_and_matrix_read_by_token(b: Backend) {
     app.finish().await;
 }
 both!(catalogs_profiles_engagements_and_matrix_read_by_token);
+
+/// Validates OSCAL documents with compliance-trestle (a third-party
+/// implementation of the OSCAL models).
+fn oscal_valid(docs: &[(&str, &Value)]) {
+    let dir = std::env::temp_dir().join(format!("pactline-oscal-{}", crate::common::unique()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let files: Vec<_> = docs
+        .iter()
+        .map(|(name, doc)| {
+            let p = dir.join(format!("{name}.json"));
+            std::fs::write(&p, serde_json::to_vec(doc).unwrap()).unwrap();
+            p
+        })
+        .collect();
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../.ci/oscal_validate.py");
+    let out = std::process::Command::new("python3")
+        .arg(script)
+        .args(&files)
+        .output()
+        .expect("python3");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        out.status.success(),
+        "OSCAL validation failed (make test installs compliance-trestle):\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+async fn assessments_export_as_oscal_assessment_results(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let w = World::build(&app).await;
+    let s = send(&app, &w).await;
+    crate::assessments::answer_all_and_submit(&app, &s, |i| match i {
+        0 => vec![
+            ("compliance", "meets"),
+            ("claimed_level", "2"),
+            ("statement", "Threat model per release"),
+        ],
+        1 => vec![
+            ("compliance", "does_not_meet"),
+            ("statement", "No SBOM yet"),
+        ],
+        2 => vec![
+            ("compliance", "meets_with_compensating_countermeasure"),
+            ("countermeasure", "Vendor-managed jump host"),
+        ],
+        _ => vec![("compliance", "not_applicable"), ("na_reason", "n/a")],
+    })
+    .await;
+    let (owner, _) = make_token(&app, &s.owner, "reviewer", false).await;
+    let id = &s.assessment;
+    let (st, _, _) = post(
+        &app,
+        &owner,
+        &format!("/api/v1/assessments/{id}/review"),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK);
+    let (_, page) = get(
+        &app,
+        &owner,
+        &format!("/api/v1/assessments/{id}/answers?limit=200"),
+    )
+    .await;
+    let answers = page["items"].as_array().unwrap().clone();
+    for (i, a) in answers.iter().enumerate() {
+        let verdict = if i == 3 { "rejected" } else { "accepted" };
+        let (st, _) = put(
+            &app,
+            &owner,
+            &format!("/api/v1/answers/{}/review", a["id"]),
+            None,
+            json!({"status": verdict}),
+        )
+        .await;
+        assert_eq!(st, StatusCode::OK);
+    }
+    let (st, _, d) = post(
+        &app,
+        &owner,
+        &format!("/api/v1/assessments/{id}/decision"),
+        None,
+        Some(json!({
+        "decision": "accept_with_conditions", "rationale": "SBOM within the year.",
+        "conditions": [{"title": "Deliver an SBOM", "due_on": "2099-01-31"}]})),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{d}");
+
+    // From the API, with an ETag; the same document from the page.
+    let r = Client::new()
+        .get(app.url(&format!("/api/v1/assessments/{id}/oscal")))
+        .bearer_auth(&owner)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let etag = r.headers()["etag"].to_str().unwrap().to_string();
+    let doc: Value = r.json().await.unwrap();
+    let r = Client::new()
+        .get(app.url(&format!("/api/v1/assessments/{id}/oscal")))
+        .bearer_auth(&owner)
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::NOT_MODIFIED,
+        "the same assessment, the same document"
+    );
+    let r = s
+        .owner
+        .get(app.url(&format!("/assessments/{id}/export/oscal")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("assessment-results.json"));
+    let from_page: Value = r.json().await.unwrap();
+    assert_eq!(from_page, doc);
+    let supplier_doc: Value = s
+        .supplier
+        .get(app.url(&format!("/assessments/{id}/export/oscal")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(supplier_doc, doc, "both parties read the same results");
+
+    let ar = &doc["assessment-results"];
+    let result = &ar["results"][0];
+    let controls = result["reviewed-controls"]["control-selections"][0]["include-controls"]
+        .as_array()
+        .unwrap();
+    assert_eq!(controls.len(), answers.len());
+    let observations = result["observations"].as_array().unwrap();
+    assert_eq!(observations.len(), answers.len());
+    // The first answer's evidence (a link) travels as relevant evidence.
+    assert_eq!(
+        observations[0]["relevant-evidence"][0]["href"],
+        "https://sigma.example/a"
+    );
+    // Findings: not met, compensated, rejected — nothing else.
+    let findings = result["findings"].as_array().unwrap();
+    let states: Vec<(String, String)> = findings
+        .iter()
+        .map(|f| {
+            (
+                f["title"]
+                    .as_str()
+                    .unwrap()
+                    .split(':')
+                    .next()
+                    .unwrap()
+                    .to_string(),
+                f["target"]["status"]["state"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let refs: Vec<String> = answers
+        .iter()
+        .map(|a| a["requirement"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        states,
+        vec![
+            (refs[1].clone(), "not-satisfied".to_string()),
+            (refs[2].clone(), "satisfied".to_string()),
+            (refs[3].clone(), "not-satisfied".to_string()),
+        ],
+        "{findings:?}"
+    );
+    assert!(result["remarks"]
+        .as_str()
+        .unwrap()
+        .contains("SBOM within the year"));
+    assert!(result["end"].as_str().unwrap().ends_with('Z'));
+    let text = doc.to_string();
+    assert!(text.contains("Vendor-managed jump host"));
+    oscal_valid(&[("results", &doc)]);
+    app.finish().await;
+}
+both!(assessments_export_as_oscal_assessment_results);

@@ -2,7 +2,7 @@
 //! exactly the columns the import reads, so an export imports back as is.
 
 use super::{catalogs, profiles};
-use crate::model::{AppError, CatalogId, ProfileId, RequirementDto};
+use crate::model::{AppError, AssessmentId, CatalogId, ProfileId, RequirementDto};
 use crate::server::{
     import::{COLUMNS, PROFILE_COLUMNS},
     respond::internal,
@@ -213,6 +213,42 @@ pub async fn profile(
         ),
         content_type: content_type(format),
         bytes: table_bytes(format, PROFILE_COLUMNS, &rows)?,
+    })
+}
+
+/// An assessment as OSCAL assessment results, for either party and the
+/// owner's assessors: the same document from the page and the API.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, id = ?id))]
+pub async fn assessment_results(
+    actor: &Actor,
+    state: &AppState,
+    id: AssessmentId,
+) -> Result<Download, AppError> {
+    let (row, _) = super::assessments::one(actor, state, id).await?;
+    let a = super::assessments::get(actor, state, id).await?;
+    let base = state.config.base_url.clone();
+    let href = move |e: i64| format!("{base}/evidence/{e}");
+    let doc = crate::server::oscal::assessment_results(&crate::server::oscal::ResultsInput {
+        assessment: &a,
+        sent: row.created_at,
+        collected: row.submitted_at.unwrap_or_else(|| state.clock.now()),
+        decided: row.decided_at,
+        plan_href: format!(
+            "{}/profiles/{}/export/oscal",
+            state.config.base_url, a.profile_id.0
+        ),
+        evidence_href: &href,
+    });
+    Ok(Download {
+        filename: safe_filename(
+            &format!(
+                "{}-{}-assessment-results",
+                a.summary.profile, a.summary.supplier
+            ),
+            "json",
+        ),
+        content_type: content_type(Format::Oscal),
+        bytes: serde_json::to_vec_pretty(&doc).map_err(internal)?,
     })
 }
 

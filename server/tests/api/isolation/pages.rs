@@ -111,6 +111,15 @@ pub(super) fn pages(c: Caller, ids: &Ids) -> Vec<(String, u16)> {
         format!("/assessments/{}/export/csv", ids.alpha_assessment),
         download(404),
     ));
+    // OSCAL assessment results: both parties and the owner's assessor.
+    out.push((
+        format!("/assessments/{}/export/oscal", ids.alpha_assessment),
+        download(sigmas(200)),
+    ));
+    out.push((
+        format!("/assessments/{}/export/oscal", ids.beta_assessment),
+        download(404),
+    ));
     out.push(("/commitments".into(), signed_in(200)));
     out.push(("/notifications".into(), signed_in(200)));
     out.push((

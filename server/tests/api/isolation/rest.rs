@@ -120,6 +120,13 @@ fn object_routes(ids: &Ids, alpha: bool) -> Vec<Route> {
             Body::None,
             assessment_readers,
         ),
+        r(
+            "GET",
+            "/api/v1/assessments/{id}/oscal",
+            format!("/api/v1/assessments/{assessment}/oscal"),
+            Body::None,
+            assessment_readers,
+        ),
         // Suppliers read shared comments only (the markers check it); Rho
         // none of Sigma's.
         r(
