@@ -69,6 +69,11 @@ if [ "$want_e2e" = all ]; then
     python3 -m venv "$api_venv"
     "$api_venv/bin/pip" install --quiet --disable-pip-version-check schemathesis==4.32.5
   fi
+  # The Standard Webhooks reference library checks Pactline's signatures.
+  if ! "$api_venv/bin/python" -c 'import standardwebhooks' 2>/dev/null; then
+    log "pip install standardwebhooks"
+    "$api_venv/bin/pip" install --quiet --disable-pip-version-check standardwebhooks==1.1.0
+  fi
   if [ ! -d end2end/node_modules/@playwright/test ] || [ ! -d end2end/node_modules/exceljs ] ||
      [ ! -d end2end/node_modules/@axe-core/playwright ] || [ ! -d end2end/node_modules/oidc-provider ]; then
     log "npm ci (Playwright, without its browser download)"

@@ -28,6 +28,7 @@ mod m20261206_000019_passkeys;
 mod m20261207_000020_sealed_secrets;
 mod m20261207_000021_api_tokens;
 mod m20261207_000022_idempotency_keys;
+mod m20261207_000023_webhooks;
 
 pub struct Migrator;
 
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000020_sealed_secrets::Migration),
             Box::new(m20261207_000021_api_tokens::Migration),
             Box::new(m20261207_000022_idempotency_keys::Migration),
+            Box::new(m20261207_000023_webhooks::Migration),
         ]
     }
 }

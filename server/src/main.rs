@@ -366,6 +366,13 @@ async fn serve(config: Config) {
             std::time::Duration::from_secs(st.config.reminder_interval_secs),
         );
     }
+    // Webhook deliveries: every replica looks, each delivery is claimed by one.
+    if st.config.webhook_interval_ms > 0 {
+        app::server::webhooks::spawn(
+            st.clone(),
+            std::time::Duration::from_millis(st.config.webhook_interval_ms),
+        );
+    }
     let app = pactline::router(st, leptos_options(addr));
     let listener = tokio::net::TcpListener::bind(addr)
         .await

@@ -3,15 +3,16 @@
 
 use crate::model::{
     ApiTokenDto, AppError, AuditEventDto, InvitationDto, InvitationId, InvitationSent, MemberDto,
-    MembershipId, NewApiToken, OrgOverview, OutboxDto, PartnerInvitationDto, PartnerInvitationId,
-    PartnerInvitationSent, StorageDto, SupplierDto,
+    MembershipId, NewApiToken, NewWebhook, OrgOverview, OutboxDto, PartnerInvitationDto,
+    PartnerInvitationId, PartnerInvitationSent, StorageDto, SupplierDto, WebhookDeliveryDto,
+    WebhookDto,
 };
 #[cfg(feature = "ssr")]
 use crate::model::{MemberInvite, OrgInvite};
 #[cfg(feature = "ssr")]
 use crate::server::{
     respond::as_actor,
-    services::{admin, api_tokens, invitations, members, partners, suppliers},
+    services::{admin, api_tokens, invitations, members, partners, suppliers, webhooks},
 };
 use leptos::prelude::*;
 
@@ -147,4 +148,45 @@ pub async fn create_api_token(
 #[server(endpoint = "revoke_api_token")]
 pub async fn revoke_api_token(token_id: i64) -> Result<Vec<ApiTokenDto>, AppError> {
     as_actor(|actor, state| async move { api_tokens::revoke(&actor, &state, token_id).await }).await
+}
+
+/// The organization's webhook endpoints, for its admins.
+#[server(endpoint = "list_webhooks")]
+pub async fn list_webhooks() -> Result<Vec<WebhookDto>, AppError> {
+    as_actor(|actor, state| async move { webhooks::list(&actor, &state).await }).await
+}
+
+/// An admin registers a webhook endpoint for the events checked (fields
+/// `events[0]`, `events[1]`, …); the answer carries its signing secret,
+/// shown this once.
+#[server(endpoint = "create_webhook")]
+pub async fn create_webhook(
+    url: String,
+    description: String,
+    #[server(default)] events: Vec<String>,
+) -> Result<NewWebhook, AppError> {
+    as_actor(|actor, state| async move {
+        webhooks::create(&actor, &state, &url, &description, &events).await
+    })
+    .await
+}
+
+/// An admin removes a webhook endpoint: nothing more is sent to it.
+#[server(endpoint = "remove_webhook")]
+pub async fn remove_webhook(webhook_id: i64) -> Result<(), AppError> {
+    as_actor(|actor, state| async move { webhooks::remove(&actor, &state, webhook_id).await }).await
+}
+
+/// An endpoint's latest deliveries.
+#[server(endpoint = "webhook_deliveries")]
+pub async fn webhook_deliveries(webhook_id: i64) -> Result<Vec<WebhookDeliveryDto>, AppError> {
+    as_actor(|actor, state| async move { webhooks::deliveries(&actor, &state, webhook_id).await })
+        .await
+}
+
+/// An admin sends a delivery again, now.
+#[server(endpoint = "resend_webhook")]
+pub async fn resend_webhook(delivery_id: i64) -> Result<WebhookDeliveryDto, AppError> {
+    as_actor(|actor, state| async move { webhooks::resend(&actor, &state, delivery_id).await })
+        .await
 }

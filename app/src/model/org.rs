@@ -843,6 +843,73 @@ pub struct ApiTokenDto {
     pub state: String,
 }
 
+/// The events a webhook endpoint may ask for, with what each says.
+pub const WEBHOOK_EVENTS: [(&str, &str); 10] = [
+    ("assessment.sent", "A questionnaire was sent"),
+    ("assessment.submitted", "A supplier submitted its answers"),
+    (
+        "assessment.decided",
+        "The asset owner decided on an assessment",
+    ),
+    (
+        "answer.review_changed",
+        "A reviewer judged an answer (asset owner only)",
+    ),
+    ("comment.shared", "A comment was shared between the parties"),
+    ("commitment.proposed", "A commitment was proposed"),
+    (
+        "commitment.moved",
+        "A commitment was agreed, started, fulfilled, verified, sent back or waived",
+    ),
+    ("commitment.overdue", "A commitment is past its due date"),
+    (
+        "matrix.agreed",
+        "Every row of a responsibility matrix is agreed",
+    ),
+    (
+        "matrix.reopened",
+        "A change re-opened an agreed responsibility matrix",
+    ),
+];
+
+/// One of the organization's webhook endpoints, as its admins see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookDto {
+    pub id: i64,
+    pub url: String,
+    pub description: String,
+    pub events: Vec<String>,
+    pub created_by: String,
+    pub created: String,
+    /// When deliveries kept failing for a day (cleared by a success).
+    pub failing_since: Option<String>,
+}
+
+/// An endpoint just registered, with its signing secret (shown once).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewWebhook {
+    pub secret: String,
+    pub webhook: WebhookDto,
+}
+
+/// One event sent (or being sent) to an endpoint.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookDeliveryDto {
+    pub id: i64,
+    /// The `webhook-id`, the same on every attempt.
+    pub event_id: String,
+    pub event_type: String,
+    pub created: String,
+    pub attempts: i32,
+    /// The endpoint's last answer, if it answered.
+    pub last_status: Option<i32>,
+    pub last_error: Option<String>,
+    pub last_attempt: Option<String>,
+    /// "delivered", "pending" (will try again) or "failed" (given up).
+    pub state: String,
+    pub next_attempt: Option<String>,
+}
+
 /// A token just made: the secret (shown once) and the token as listed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewApiToken {

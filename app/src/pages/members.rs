@@ -6,13 +6,16 @@ use crate::api::account::{
 };
 use crate::api::organization::{
     list_api_tokens, list_invitations, list_members, storage_usage, ChangeMemberRole,
-    CreateApiToken, InviteMember, RenewInvitation, RevokeApiToken, RevokeInvitation,
-    SetMemberActive,
+    CreateApiToken, CreateWebhook, InviteMember, RemoveWebhook, RenewInvitation, ResendWebhook,
+    RevokeApiToken, RevokeInvitation, SetMemberActive,
 };
+use crate::api::organization::{list_webhooks, webhook_deliveries};
 use crate::components::{
     action_error, clears_on_success, field_error, saved_note, use_me, ErrorBox,
 };
-use crate::model::{AppError, InvitationStatus, LinkSent, MemberDto, Permission, Role};
+use crate::model::{
+    AppError, InvitationStatus, LinkSent, MemberDto, Permission, Role, WebhookDto, WEBHOOK_EVENTS,
+};
 use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;
 
@@ -92,6 +95,7 @@ pub fn MembersPage() -> impl IntoView {
                 </section>
                 <SsoCard/>
                 <ApiTokensCard/>
+                <WebhooksCard/>
             }
         })}
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
@@ -356,6 +360,143 @@ fn ApiTokensCard() -> impl IntoView {
                 })}
             </Transition>
         </section>
+    }
+}
+
+/// The organization's webhook endpoints, for its admins: register one
+/// (its signing secret shown once), see each one's delivery log, send a
+/// delivery again, remove an endpoint.
+#[component]
+fn WebhooksCard() -> impl IntoView {
+    let create = ServerAction::<CreateWebhook>::new();
+    let remove = ServerAction::<RemoveWebhook>::new();
+    let resend = ServerAction::<ResendWebhook>::new();
+    let hooks = Resource::new(
+        move || (create.version().get(), remove.version().get()),
+        |_| list_webhooks(),
+    );
+    let made = move || {
+        create.value().get().and_then(|r| r.ok()).map(|w| {
+            view! {
+                <div class="notice" role="status" data-testid="new-webhook">
+                    <p>"Endpoint " <code>{w.webhook.url.clone()}</code> " registered. Its signing secret, shown this once:"</p>
+                    <p><code class="secret" data-testid="webhook-secret">{w.secret.clone()}</code></p>
+                    <p class="muted">"Check each delivery's " <code>"webhook-signature"</code> " with it (Standard Webhooks)."</p>
+                </div>
+            }
+        })
+    };
+    view! {
+        <section class="card" id="webhooks" data-testid="webhooks">
+            <h2>"Webhooks"</h2>
+            <p class="muted">"Pactline tells your systems when something happens: a signed POST to your endpoint, sent again with growing pauses for about a day if it fails. Events carry ids only; read the details through the " <a href="/api/v1/docs" rel="external">"API"</a> "."</p>
+            {made}
+            {action_error(remove.value())}
+            {action_error(resend.value())}
+            <ActionForm action=create attr:class="grid-form">
+                <label for="webhook-url">"Endpoint address"</label>
+                <input id="webhook-url" name="url" type="url" required maxlength="2000" placeholder="https://grc.example.com/hooks/pactline"/>
+                {field_error(create.value(), "url")}
+                <label for="webhook-description">"Description"</label>
+                <input id="webhook-description" name="description" maxlength="200" placeholder="GRC tool"/>
+                {field_error(create.value(), "description")}
+                <fieldset class="choices">
+                    <legend>"Events"</legend>
+                    {WEBHOOK_EVENTS.iter().enumerate().map(|(i, (key, label))| view! {
+                        <label class="choice">
+                            <input type="checkbox" name=format!("events[{i}]") value=*key checked=true/>
+                            " " <code>{*key}</code> " — " {*label}
+                        </label>
+                    }).collect_view()}
+                </fieldset>
+                {field_error(create.value(), "events")}
+                {action_error(create.value())}
+                <button type="submit" class="primary">"Add the endpoint"</button>
+            </ActionForm>
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match hooks.await {
+                        Err(e) => Either::Left(view! { <ErrorBox error=e/> }),
+                        Ok(list) if list.is_empty() => Either::Right(Either::Left(view! { <p class="muted">"No endpoints yet."</p> })),
+                        Ok(list) => Either::Right(Either::Right(list.into_iter().map(|w| webhook_view(w, remove, resend)).collect_view())),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+fn webhook_view(
+    w: WebhookDto,
+    remove: ServerAction<RemoveWebhook>,
+    resend: ServerAction<ResendWebhook>,
+) -> impl IntoView {
+    let id = w.id;
+    let log = Resource::new(
+        move || resend.version().get(),
+        move |_| webhook_deliveries(id),
+    );
+    let label = format!("Remove the endpoint {}", w.url);
+    view! {
+        <article class="webhook" data-testid=format!("webhook-{}", w.url)>
+            <h3><code>{w.url.clone()}</code>
+                {w.failing_since.clone().map(|since| view! { <span class="status failing" data-testid="webhook-failing">" failing since " {since}</span> })}
+            </h3>
+            <p class="muted">{w.description.clone()} " · made by " {w.created_by.clone()} " on " {w.created.clone()}</p>
+            <p>"Events: " {w.events.join(", ")}</p>
+            <ActionForm action=remove attr:class="inline">
+                <input type="hidden" name="webhook_id" value=id.to_string()/>
+                <button type="submit" class="small danger" aria-label=label>"Remove"</button>
+            </ActionForm>
+            <details open=true>
+                <summary>"Delivery log"</summary>
+                <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                    {move || Suspend::new(async move {
+                        match log.await {
+                            Err(e) => Either::Left(view! { <ErrorBox error=e/> }),
+                            Ok(list) if list.is_empty() => Either::Right(Either::Left(view! { <p class="muted">"Nothing sent yet."</p> })),
+                            Ok(list) => Either::Right(Either::Right(view! {
+                                <table class="table" data-testid="webhook-log">
+                                    <thead><tr>
+                                        <th scope="col">"Event"</th><th scope="col">"Queued"</th><th scope="col">"Attempts"</th>
+                                        <th scope="col">"Last answer"</th><th scope="col">"State"</th><th scope="col"><span class="sr-only">"Actions"</span></th>
+                                    </tr></thead>
+                                    <tbody>
+                                        {list.into_iter().map(|d| {
+                                            let answer = match (d.last_status, d.last_error.clone()) {
+                                                (Some(s), _) => format!("HTTP {s}"),
+                                                (None, Some(e)) => e,
+                                                (None, None) => "—".into(),
+                                            };
+                                            let state = match (d.state.as_str(), d.next_attempt.clone()) {
+                                                ("pending", Some(at)) if d.attempts > 0 => format!("retrying at {at}"),
+                                                (s, _) => s.to_string(),
+                                            };
+                                            let label = format!("Send {} again", d.event_id);
+                                            view! {
+                                                <tr data-testid=format!("delivery-{}", d.event_type)>
+                                                    <td><code>{d.event_type.clone()}</code><br/><small class="muted">{d.event_id.clone()}</small></td>
+                                                    <td>{d.created.clone()}</td>
+                                                    <td>{d.attempts}</td>
+                                                    <td>{answer}</td>
+                                                    <td><span class=format!("status {}", d.state)>{state}</span></td>
+                                                    <td class="actions">
+                                                        <ActionForm action=resend attr:class="inline">
+                                                            <input type="hidden" name="delivery_id" value=d.id.to_string()/>
+                                                            <button type="submit" class="small" aria-label=label>"Send again"</button>
+                                                        </ActionForm>
+                                                    </td>
+                                                </tr>
+                                            }
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            })),
+                        }
+                    })}
+                </Transition>
+            </details>
+        </article>
     }
 }
 

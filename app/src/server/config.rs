@@ -77,6 +77,13 @@ pub struct Config {
     /// addresses (`PACTLINE_SSO_ALLOW_HTTP_LOOPBACK`; for a provider on the
     /// same machine, and the tests). Otherwise issuers must use https.
     pub sso_allow_http_loopback: bool,
+    /// Webhooks may go to private, loopback and link-local addresses (and
+    /// plain HTTP to loopback): `PACTLINE_WEBHOOKS_ALLOW_PRIVATE`, for
+    /// endpoints inside a plant network. Off by default (SSRF).
+    pub webhooks_allow_private: bool,
+    /// How often each replica looks for webhook deliveries that are due
+    /// (`PACTLINE_WEBHOOK_INTERVAL_MS`, 1000; 0 turns delivery off).
+    pub webhook_interval_ms: u64,
 }
 
 fn env(name: &str) -> Option<String> {
@@ -184,6 +191,8 @@ impl Config {
                 .map_err(|e| format!("PACTLINE_SECRET_KEY: {e}"))?,
             secret_key_file: env("PACTLINE_SECRET_KEY_FILE").map(PathBuf::from),
             sso_allow_http_loopback: env_bool("PACTLINE_SSO_ALLOW_HTTP_LOOPBACK")?.unwrap_or(false),
+            webhooks_allow_private: env_bool("PACTLINE_WEBHOOKS_ALLOW_PRIVATE")?.unwrap_or(false),
+            webhook_interval_ms: env_parse("PACTLINE_WEBHOOK_INTERVAL_MS", 1000)?,
         })
     }
 
@@ -209,6 +218,8 @@ impl Config {
             secret_key: None,
             secret_key_file: None,
             sso_allow_http_loopback: false,
+            webhooks_allow_private: false,
+            webhook_interval_ms: 1000,
         }
     }
 }

@@ -33,6 +33,7 @@ pub mod state;
 pub mod throttle;
 pub mod tokens;
 pub mod untrusted;
+pub mod webhooks;
 pub mod writes;
 
 pub use session::Actor;

@@ -113,6 +113,19 @@ pub async fn propose_commitment<C: ConnectionTrait>(
         })),
     )
     .await?;
+    super::webhooks::emit(
+        conn,
+        state,
+        &[row.owner_org_id, row.supplier_org_id],
+        super::webhooks::Topic::CommitmentProposed,
+        json!({
+            "commitment_id": row.id,
+            "engagement_id": row.engagement_id,
+            "assessment_id": a.id,
+            "status": "proposed",
+        }),
+    )
+    .await?;
     Ok(row)
 }
 

@@ -420,6 +420,6 @@ async fn oscal_results(
     let d = app::server::services::exports::assessment_results(&actor, &state, AssessmentId(id))
         .await?;
     let doc: serde_json::Value =
-        serde_json::from_slice(&d.bytes).map_err(|e| app::server::respond::internal(e))?;
+        serde_json::from_slice(&d.bytes).map_err(app::server::respond::internal)?;
     Ok(json_with_etag(&headers, &doc))
 }

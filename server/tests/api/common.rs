@@ -80,6 +80,8 @@ pub struct Options {
     pub https_base: bool,
     /// Requests one API token may make per second (the default otherwise).
     pub api_requests_per_second: Option<u32>,
+    /// Webhooks may go to loopback (the test receivers).
+    pub webhooks_allow_private: bool,
 }
 
 impl Default for Options {
@@ -97,6 +99,7 @@ impl Default for Options {
             sso_http_loopback: true,
             localhost_base: false,
             api_requests_per_second: None,
+            webhooks_allow_private: false,
         }
     }
 }
@@ -162,6 +165,7 @@ impl TestApp {
         if let Some(n) = opts.api_requests_per_second {
             config.api_requests_per_second = n;
         }
+        config.webhooks_allow_private = opts.webhooks_allow_private;
         let (mailer, mail) = if let Some(smtp) = &opts.smtp {
             (
                 Mailer::from_config(Some(smtp)).unwrap(),

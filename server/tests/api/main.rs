@@ -29,4 +29,5 @@ mod rest_flows;
 mod reviews;
 mod sso;
 mod web;
+mod webhooks;
 mod workbooks;

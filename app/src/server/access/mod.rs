@@ -122,6 +122,16 @@ impl TenantScoped for super::entities::idempotency_key::Entity {
         super::entities::idempotency_key::Column::OrganizationId
     }
 }
+impl TenantScoped for super::entities::webhook_endpoint::Entity {
+    fn org_column() -> Self::Column {
+        super::entities::webhook_endpoint::Column::OrganizationId
+    }
+}
+impl TenantScoped for super::entities::webhook_delivery::Entity {
+    fn org_column() -> Self::Column {
+        super::entities::webhook_delivery::Column::OrganizationId
+    }
+}
 impl TenantScoped for api_token::Entity {
     fn org_column() -> Self::Column {
         api_token::Column::OrganizationId

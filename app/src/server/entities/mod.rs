@@ -44,3 +44,5 @@ pub mod sso_login;
 pub mod supplier_link;
 pub mod user;
 pub mod webauthn_ceremony;
+pub mod webhook_delivery;
+pub mod webhook_endpoint;

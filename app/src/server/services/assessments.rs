@@ -547,6 +547,14 @@ pub async fn submit(actor: &Actor, state: &AppState, id: AssessmentId) -> Result
         )
         .await?;
     }
+    crate::server::webhooks::assessment_event(
+        &txn,
+        state,
+        &a,
+        crate::server::webhooks::Topic::AssessmentSubmitted,
+        "submitted",
+    )
+    .await?;
     Ok(txn.commit().await?)
 }
 

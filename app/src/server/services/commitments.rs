@@ -217,6 +217,19 @@ pub async fn act(
         &format!("Commitment {what}: {}", c.title),
     )
     .await?;
+    crate::server::webhooks::emit(
+        &txn,
+        state,
+        &[c.owner_org_id, c.supplier_org_id],
+        crate::server::webhooks::Topic::CommitmentMoved,
+        json!({
+            "commitment_id": c.id,
+            "engagement_id": c.engagement_id,
+            "action": action.as_str(),
+            "status": to.as_str(),
+        }),
+    )
+    .await?;
     let dto = read_models::commitment_dtos(&txn, actor, state.clock.today(), vec![c])
         .await?
         .pop()

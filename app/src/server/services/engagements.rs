@@ -357,6 +357,14 @@ pub async fn send_assessments(
             None,
         )
         .await?;
+        crate::server::webhooks::assessment_event(
+            &txn,
+            state,
+            &a,
+            crate::server::webhooks::Topic::AssessmentSent,
+            "sent",
+        )
+        .await?;
         sent.push(a.id);
     }
     txn.commit().await?;

@@ -655,6 +655,22 @@ async fn settle<C: ConnectionTrait>(
             },
         )
         .await?;
+        // Every party of the matrix hears that it is agreed or re-opened
+        // (never which rows: those name each supplier's answers).
+        let mut parties = vec![e.owner_org_id];
+        parties.extend(
+            m.columns
+                .iter()
+                .filter(|c| c.org != 0)
+                .map(|c| OrgId(c.org)),
+        );
+        let topic = if at.is_some() {
+            crate::server::webhooks::Topic::MatrixAgreed
+        } else {
+            crate::server::webhooks::Topic::MatrixReopened
+        };
+        crate::server::webhooks::emit(conn, state, &parties, topic, json!({"engagement_id": e.id}))
+            .await?;
         m.agreed_at = at.map(super::ts);
     }
     Ok(m)

@@ -32,6 +32,7 @@ pub mod second_factor;
 pub mod sessions;
 pub mod single_sign_on;
 pub mod suppliers;
+pub mod webhooks;
 
 use crate::model::{AppError, OrgId, UserId};
 use crate::server::entities::{organization, user};

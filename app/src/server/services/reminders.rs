@@ -14,6 +14,7 @@ use crate::model::{
     parse_reminder_days, reminder_due, AppError, AssessmentId, AssessmentStatus, CommitmentStatus,
     OrgId, Role,
 };
+use crate::server::webhooks::{self, Topic};
 use crate::server::{
     db,
     entities::{assessment, commitment, evidence, job, organization, reminder_claim},
@@ -38,6 +39,8 @@ struct Due {
     title: String,
     body: String,
     link: String,
+    /// A webhook event that goes with the reminder, to these organizations.
+    webhook: Option<(Vec<OrgId>, Topic, serde_json::Value)>,
 }
 
 /// One run with the job's lease: nothing happens when another instance
@@ -141,6 +144,9 @@ pub async fn send_due(state: &AppState, instance: &str) -> Result<usize, AppErro
                 },
             )
             .await?;
+            if let Some((orgs, topic, data)) = &d.webhook {
+                webhooks::emit(&txn, state, orgs, *topic, data.clone()).await?;
+            }
             sent += 1;
         }
         txn.commit().await?;
@@ -265,6 +271,16 @@ async fn due(state: &AppState) -> Result<Vec<Due>, AppError> {
                 ),
                 body: body.clone(),
                 link: "/commitments".into(),
+                // Once per commitment and due date (the owner's claim).
+                webhook: Some((
+                    vec![c.owner_org_id, c.supplier_org_id],
+                    Topic::CommitmentOverdue,
+                    serde_json::json!({
+                        "commitment_id": c.id,
+                        "engagement_id": c.engagement_id,
+                        "due_on": due_on,
+                    }),
+                )),
             });
             if c.party_org_id != c.owner_org_id {
                 out.push(Due {
@@ -279,6 +295,7 @@ async fn due(state: &AppState) -> Result<Vec<Due>, AppError> {
                     ),
                     body: format!("{body} {} has been told.", name(c.owner_org_id)),
                     link: "/commitments".into(),
+                    webhook: None,
                 });
             }
         } else if let Some(d) = remind(c.party_org_id.0, due_on) {
@@ -299,6 +316,7 @@ async fn due(state: &AppState) -> Result<Vec<Due>, AppError> {
                 ),
                 body: format!("“{}” is due on {due_on}.", c.title),
                 link: "/commitments".into(),
+                webhook: None,
             });
         }
     }
@@ -320,6 +338,7 @@ async fn due(state: &AppState) -> Result<Vec<Due>, AppError> {
                     a.due_on
                 ),
                 link: format!("/assessments/{}", a.id),
+                webhook: None,
             });
         }
     }
@@ -347,6 +366,7 @@ async fn due(state: &AppState) -> Result<Vec<Due>, AppError> {
                     name(a.owner_org_id)
                 ),
                 link: format!("/assessments/{}", a.id),
+                webhook: None,
             });
         }
     }

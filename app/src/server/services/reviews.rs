@@ -10,6 +10,7 @@ use crate::model::{
     UserId, Visibility,
 };
 use crate::server::notify;
+use crate::server::webhooks::{self, Topic};
 use crate::server::{
     access, audit, db,
     entities::{assessment, comment, review},
@@ -138,6 +139,17 @@ pub async fn review_answer(
         Some(json!({"review": verdict.as_str()})),
     )
     .await?;
+    if changed {
+        // The owner's own review: its endpoints only.
+        webhooks::emit(
+            &txn,
+            state,
+            &[a.owner_org_id],
+            Topic::AnswerReviewChanged,
+            json!({"assessment_id": a.id, "answer_id": x.id, "review": verdict.as_str()}),
+        )
+        .await?;
+    }
     // Verdicts that ask the supplier to act; acceptances are told with the
     // decision.
     let event = match verdict {
@@ -254,6 +266,14 @@ pub async fn add_comment(
     )
     .await?;
     if visibility == Visibility::Shared {
+        webhooks::emit(
+            &txn,
+            state,
+            &[a.owner_org_id, a.supplier_org_id],
+            Topic::CommentShared,
+            json!({"assessment_id": a.id, "answer_id": x.id, "comment_id": c.id}),
+        )
+        .await?;
         let event = match side {
             Side::Supplier => notify::Event::SupplierComment,
             _ => notify::Event::OwnerComment,
@@ -478,6 +498,7 @@ pub async fn decide(
         &format!("The asset owner decided: {}.\n\n{rationale}", to.label()),
     )
     .await?;
+    webhooks::assessment_event(&txn, state, &a, Topic::AssessmentDecided, to.as_str()).await?;
     txn.commit().await?;
     Ok(to)
 }

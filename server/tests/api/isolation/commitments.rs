@@ -247,6 +247,43 @@ pub(super) fn commitment_cases(c: Caller, ids: &Ids) -> Vec<Case> {
             a(&[("token_id", &ids.beta_token)]),
             expect(c, 404, &[]),
         ),
+        // Webhooks: each organization's admins, for their own endpoints
+        // only (an ftp address is refused by an admin's checks; Beta's
+        // endpoint and its deliveries are no caller's).
+        ("list_webhooks", a(&[]), admin_only(c)),
+        (
+            "create_webhook",
+            a(&[
+                ("url", "ftp://hooks.example/p"),
+                ("description", ""),
+                ("events[0]", "assessment.sent"),
+            ]),
+            expect(
+                c,
+                404,
+                &[
+                    (Alpha(Role::Admin), 422),
+                    (Sigma(Role::Admin), 422),
+                    (Kappa(Role::Admin), 422),
+                    (Rho(Role::Admin), 422),
+                ],
+            ),
+        ),
+        (
+            "webhook_deliveries",
+            a(&[("webhook_id", &ids.beta_webhook)]),
+            expect(c, 404, &[]),
+        ),
+        (
+            "resend_webhook",
+            a(&[("delivery_id", &ids.beta_delivery)]),
+            expect(c, 404, &[]),
+        ),
+        (
+            "remove_webhook",
+            a(&[("webhook_id", &ids.beta_webhook)]),
+            expect(c, 404, &[]),
+        ),
         // One's own e-mail choices: every signed-in user, nobody else's.
         ("get_mail_preferences", a(&[]), expect(c, 200, &[])),
         (

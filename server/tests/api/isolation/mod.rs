@@ -93,6 +93,9 @@ struct Ids {
     beta_partner_invitation: String,
     /// An API token of Beta's admin.
     beta_token: String,
+    /// Beta's webhook endpoint and a delivery to it.
+    beta_webhook: String,
+    beta_delivery: String,
 }
 
 fn slug(c: Caller) -> String {
@@ -326,6 +329,8 @@ fn tests_ids() -> Ids {
         alpha_partner_invitation: "1".into(),
         beta_partner_invitation: "2".into(),
         beta_token: "2".into(),
+        beta_webhook: "1".into(),
+        beta_delivery: "1".into(),
     }
 }
 
@@ -442,6 +447,8 @@ async fn isolation_matrix(b: Backend) {
         alpha_partner_invitation: String::new(),
         beta_partner_invitation: String::new(),
         beta_token: String::new(),
+        beta_webhook: String::new(),
+        beta_delivery: String::new(),
     };
     let mut ids = ids;
     let (st, t) = app
@@ -457,6 +464,19 @@ async fn isolation_matrix(b: Backend) {
         .await;
     assert_eq!(st, StatusCode::OK, "{t}");
     ids.beta_token = t["token"]["id"].to_string();
+    let (st, hook) = app
+        .call(
+            &beta_admin,
+            "create_webhook",
+            &[
+                ("url", "https://hooks.beta.example/pactline"),
+                ("description", "Beta GRC"),
+                ("events[0]", "assessment.sent"),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{hook}");
+    ids.beta_webhook = hook["webhook"]["id"].to_string();
     for (c, org) in [(&alpha_admin, "alpha"), (&beta_admin, "beta")] {
         let (st, r) = app
             .call(
@@ -651,6 +671,18 @@ async fn isolation_matrix(b: Backend) {
             let (_, n) = app.call(supplier_client, "list_notifications", &[]).await;
             ids.beta_notification = n["items"][0]["id"].to_string();
             assert_ne!(ids.beta_notification, "null", "{n}");
+        }
+        if org == "beta" {
+            // Beta's endpoint heard of the questionnaire sent.
+            let (_, log) = app
+                .call(
+                    owner,
+                    "webhook_deliveries",
+                    &[("webhook_id", &ids.beta_webhook)],
+                )
+                .await;
+            ids.beta_delivery = log[0]["id"].to_string();
+            assert_ne!(ids.beta_delivery, "null", "{log}");
         }
         let set = (e.to_string(), a.to_string(), answer, ev.to_string());
         if org == "alpha" {
