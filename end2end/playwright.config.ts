@@ -79,6 +79,8 @@ export default defineConfig({
           PACTLINE_REMINDER_INTERVAL_SECS: '2',
           // The test identity provider runs on this machine, over HTTP.
           PACTLINE_SSO_ALLOW_HTTP_LOOPBACK: 'true',
+          // The tests' webhook receiver listens on this machine.
+          PACTLINE_WEBHOOKS_ALLOW_PRIVATE: 'true',
         },
       }],
 });

@@ -173,6 +173,19 @@ pub async fn seed(state: &AppState) -> Result<bool, AppError> {
         .await?;
     }
     txn.commit().await?;
+    // Registered first, so the demo's own events fill its delivery log
+    // (the .example address never answers: the log shows the retries).
+    let admin = super::session::actor_for(state, DEMO_LOGINS[0].email, owner)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    super::services::webhooks::create(
+        &admin,
+        state,
+        "https://grc.northwind.example/hooks/pactline",
+        "Northwind GRC tool (demo)",
+        &crate::model::WEBHOOK_EVENTS.map(|(k, _)| k.to_string()),
+    )
+    .await?;
     seed_profiles(state, owner).await?;
     seed_api_token(state, owner, &who).await?;
     Ok(true)

@@ -169,6 +169,32 @@ async fn demo_data_seeds_once_and_every_demo_login_works(b: Backend) {
     .await;
     assert_eq!(st, reqwest::StatusCode::FORBIDDEN);
     assert!(app::server::demo::logins_table().contains(app::server::demo::DEMO_API_TOKEN));
+    // Northwind's GRC webhook heard of the demo's own events.
+    let olivia = app
+        .login(DEMO_LOGINS[0].email, DEMO_LOGINS[0].password)
+        .await;
+    let (_, hooks) = app.call(&olivia, "list_webhooks", &[]).await;
+    assert_eq!(hooks.as_array().unwrap().len(), 1, "{hooks}");
+    let (_, log) = app
+        .call(
+            &olivia,
+            "webhook_deliveries",
+            &[("webhook_id", &hooks[0]["id"].to_string())],
+        )
+        .await;
+    let types: Vec<&str> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["event_type"].as_str().unwrap())
+        .collect();
+    for t in [
+        "assessment.sent",
+        "assessment.submitted",
+        "commitment.proposed",
+    ] {
+        assert!(types.contains(&t), "{t}: {types:?}");
+    }
     app.finish().await;
 }
 both!(demo_data_seeds_once_and_every_demo_login_works);
