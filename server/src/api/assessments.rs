@@ -385,8 +385,8 @@ async fn list_answers(
     let p = query(q)?;
     let limit = limit_of(p.limit.as_deref())?;
     // The cursor of answers is a position in the profile's order.
-    let a = service::get(&actor, &state, AssessmentId(id)).await?;
-    let (items, next) = page_by_position(a.answers, p.cursor.as_deref(), limit, answer_json)?;
+    let answers = service::answers(&actor, &state, AssessmentId(id)).await?;
+    let (items, next) = page_by_position(answers, p.cursor.as_deref(), limit, answer_json)?;
     let next = next.map(|c| format!("/api/v1/assessments/{id}/answers?limit={limit}&cursor={c}"));
     Ok(json_with_etag(&headers, &AnswerPage { items, next }))
 }

@@ -134,20 +134,16 @@ fn evidence_dto(e: evidence::Model) -> EvidenceDto {
     }
 }
 
-/// One assessment with every answer and its evidence. A fixed number of
-/// queries, whatever the number of requirements; progress is counted from
-/// what is loaded.
-#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, id = ?id))]
-pub async fn get(
-    actor: &Actor,
+/// The answers of a readable assessment in the profile's order, with their
+/// evidence and verdicts (`names`: the assignees' names, where wanted).
+async fn answer_dtos(
     state: &AppState,
-    id: AssessmentId,
-) -> Result<AssessmentDto, AppError> {
+    a: &access::Readable<assessment::Model>,
+    rows: &read_models::ProfileRows,
+    names: &HashMap<UserId, String>,
+) -> Result<Vec<AnswerDto>, AppError> {
     let db = &state.db;
-    let a = access::assessment_readable(db, actor, id).await?;
-    let side = access::side_of(actor, &a);
     let answers = access::answers_of(&a).all(db).await?;
-    let rows = read_models::profile_rows(state, a.profile_id).await?;
     let mut evidence: HashMap<i64, Vec<EvidenceDto>> = HashMap::new();
     for e in access::evidence_of(&a)
         .order_by_asc(evidence::Column::Id)
@@ -160,10 +156,6 @@ pub async fn get(
             .push(evidence_dto(e));
     }
     let verdicts = read_models::verdicts(db, a.id.0).await?;
-    // The supplier's members: assignees and the colleagues to choose from.
-    let members = access::supplier_members(&a).all(db).await?;
-    let names: HashMap<UserId, String> =
-        super::user_names(db, members.iter().map(|m| m.user_id)).await?;
     let mut out: Vec<(i32, AnswerDto)> = answers
         .into_iter()
         .filter_map(|x| {
@@ -191,7 +183,42 @@ pub async fn get(
         })
         .collect();
     out.sort_by_key(|(p, _)| *p);
-    let answers: Vec<AnswerDto> = out.into_iter().map(|(_, a)| a).collect();
+    Ok(out.into_iter().map(|(_, a)| a).collect())
+}
+
+/// An assessment's answers with their evidence and verdicts, in the
+/// profile's order: what the API lists (four queries, nothing else of the
+/// assessment).
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, id = ?id))]
+pub async fn answers(
+    actor: &Actor,
+    state: &AppState,
+    id: AssessmentId,
+) -> Result<Vec<AnswerDto>, AppError> {
+    let a = access::assessment_readable(&state.db, actor, id).await?;
+    let rows = read_models::profile_rows(state, a.profile_id).await?;
+    answer_dtos(state, &a, &rows, &HashMap::new()).await
+}
+
+
+/// One assessment with every answer and its evidence. A fixed number of
+/// queries, whatever the number of requirements; progress is counted from
+/// what is loaded.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, id = ?id))]
+pub async fn get(
+    actor: &Actor,
+    state: &AppState,
+    id: AssessmentId,
+) -> Result<AssessmentDto, AppError> {
+    let db = &state.db;
+    let a = access::assessment_readable(db, actor, id).await?;
+    let side = access::side_of(actor, &a);
+    let rows = read_models::profile_rows(state, a.profile_id).await?;
+    // The supplier's members: assignees and the colleagues to choose from.
+    let members = access::supplier_members(&a).all(db).await?;
+    let names: HashMap<UserId, String> =
+        super::user_names(db, members.iter().map(|m| m.user_id)).await?;
+    let answers = answer_dtos(state, &a, &rows, &names).await?;
     let progress = Progress {
         total: answers.len() as u64,
         answered: answers
