@@ -6,11 +6,7 @@
 //! long as its maker stays an active admin of the organization.
 
 use crate::model::{ApiTokenDto, AppError, NewApiToken, Permission, Role};
-use crate::server::{
-    access, audit, db,
-    entities::{api_token, user},
-    tokens, Actor, AppState,
-};
+use crate::server::{access, audit, db, entities::api_token, tokens, Actor, AppState};
 use chrono::{Duration, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde_json::json;
@@ -59,14 +55,7 @@ pub async fn list(actor: &Actor, state: &AppState) -> Result<Vec<ApiTokenDto>, A
         .order_by_desc(api_token::Column::Id)
         .all(&state.db)
         .await?;
-    let makers: HashMap<i64, String> = user::Entity::find()
-        // access: allow — the makers' addresses of the organization's own tokens.
-        .filter(user::Column::Id.is_in(rows.iter().map(|t| t.created_by.0)))
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id.0, u.email))
-        .collect();
+    let makers = super::user_emails(&state.db, rows.iter().map(|t| t.created_by)).await?;
     let now = state.clock.now();
     Ok(rows.into_iter().map(|t| dto(t, &makers, now)).collect())
 }

@@ -200,7 +200,6 @@ pub async fn answers(
     answer_dtos(state, &a, &rows, &HashMap::new()).await
 }
 
-
 /// One assessment with every answer and its evidence. A fixed number of
 /// queries, whatever the number of requirements; progress is counted from
 /// what is loaded.

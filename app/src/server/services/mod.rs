@@ -68,6 +68,21 @@ pub(crate) async fn user_names<C: ConnectionTrait>(
         .collect())
 }
 
+/// Users' e-mail addresses by id, in one query (the makers of an
+/// organization's own tokens and endpoints, shown to its admins).
+pub(crate) async fn user_emails<C: ConnectionTrait>(
+    conn: &C,
+    ids: impl IntoIterator<Item = UserId>,
+) -> Result<HashMap<i64, String>, AppError> {
+    Ok(user::Entity::find()
+        .filter(user::Column::Id.is_in(ids))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|u| (u.id.0, u.email))
+        .collect())
+}
+
 /// How times are shown: minutes, UTC, unambiguous.
 pub fn ts(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%d %H:%M UTC").to_string()

@@ -8,7 +8,7 @@ use crate::model::{
 };
 use crate::server::{
     access, audit, db,
-    entities::{user, webhook_delivery, webhook_endpoint},
+    entities::{webhook_delivery, webhook_endpoint},
     webhooks::{self, Topic},
     Actor, AppState,
 };
@@ -49,14 +49,7 @@ pub async fn list(actor: &Actor, state: &AppState) -> Result<Vec<WebhookDto>, Ap
         .order_by_desc(webhook_endpoint::Column::Id)
         .all(&state.db)
         .await?;
-    let makers: HashMap<i64, String> = user::Entity::find()
-        // access: allow — the makers' addresses of the organization's own endpoints.
-        .filter(user::Column::Id.is_in(rows.iter().map(|e| e.created_by.0)))
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id.0, u.email))
-        .collect();
+    let makers = super::user_emails(&state.db, rows.iter().map(|e| e.created_by)).await?;
     Ok(rows.into_iter().map(|e| dto(e, &makers)).collect())
 }
 
