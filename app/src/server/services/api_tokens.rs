@@ -8,7 +8,7 @@
 use crate::model::{ApiTokenDto, AppError, NewApiToken, Permission, Role};
 use crate::server::{access, audit, db, entities::api_token, tokens, Actor, AppState};
 use chrono::{Duration, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, QueryFilter, QueryOrder, Set};
 use serde_json::json;
 use std::collections::HashMap;
 

@@ -143,9 +143,9 @@ async fn answer_dtos(
     names: &HashMap<UserId, String>,
 ) -> Result<Vec<AnswerDto>, AppError> {
     let db = &state.db;
-    let answers = access::answers_of(&a).all(db).await?;
+    let answers = access::answers_of(a).all(db).await?;
     let mut evidence: HashMap<i64, Vec<EvidenceDto>> = HashMap::new();
-    for e in access::evidence_of(&a)
+    for e in access::evidence_of(a)
         .order_by_asc(evidence::Column::Id)
         .all(db)
         .await?
