@@ -328,6 +328,9 @@ pub async fn deliver_due(state: &AppState) -> Result<usize, AppError> {
     }
     let http = client(state.config.webhooks_allow_private)?;
     let mut n = 0;
+    // Each claimed delivery is sent on its own task: a slow endpoint holds
+    // up no other.
+    let mut sending = tokio::task::JoinSet::new();
     for d in due {
         // The claim: one replica wins each delivery.
         let claimed = webhook_delivery::Entity::update_many()
@@ -351,7 +354,15 @@ pub async fn deliver_due(state: &AppState) -> Result<usize, AppError> {
             continue;
         }
         n += 1;
-        attempt(state, &http, d).await?;
+        let (state, http) = (state.clone(), http.clone());
+        sending.spawn(async move { attempt(&state, &http, d).await });
+    }
+    while let Some(done) = sending.join_next().await {
+        match done {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::warn!(error = %e, "a webhook delivery could not be recorded"),
+            Err(e) => tracing::error!(error = %e, "a webhook delivery task failed"),
+        }
     }
     Ok(n)
 }

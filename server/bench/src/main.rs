@@ -377,6 +377,8 @@ fn main() {
         .env("PACTLINE_SSO_ALLOW_HTTP_LOOPBACK", "true")
         // The API throughput is measured with one token.
         .env("PACTLINE_API_REQUESTS_PER_SECOND", "1000000")
+        // The webhook budget's receiver listens on loopback.
+        .env("PACTLINE_WEBHOOKS_ALLOW_PRIVATE", "true")
         .stdout(Stdio::null())
         .spawn()
         .expect("start pactline");

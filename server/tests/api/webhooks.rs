@@ -441,3 +441,75 @@ async fn private_addresses_are_refused_unless_configured(b: Backend) {
     app.finish().await;
 }
 both!(private_addresses_are_refused_unless_configured);
+
+async fn two_replicas_deliver_each_event_once(b: Backend) {
+    let app = TestApp::spawn_with(
+        b,
+        Options {
+            webhooks_allow_private: true,
+            ..Options::default()
+        },
+    )
+    .await;
+    let w = World::build(&app).await;
+    let receiver = Receiver::default();
+    receiver.status.store(200, Ordering::SeqCst);
+    let base = receiver.start().await;
+    let alpha = app.login(w.alpha.email(Role::Admin), PASSWORD).await;
+    let (st, r) = register(
+        &app,
+        &alpha,
+        &format!("{base}/alpha"),
+        &["assessment.sent", "comment.shared"],
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{r}");
+    // A second replica: its own connection pools on the same database, the
+    // same configuration and key.
+    let replica = pactline::init_state((*app.state.config).clone(), None)
+        .await
+        .expect("a second replica")
+        .with_clock(app.clock.clone());
+    let sent = send(&app, &w).await;
+    let (_, full) = app
+        .call(
+            &sent.supplier,
+            "get_assessment",
+            &[("assessment_id", &sent.assessment)],
+        )
+        .await;
+    let answer = full["answers"][0]["id"].to_string();
+    for i in 0..20 {
+        let (st, r) = app
+            .call(
+                &alpha,
+                "add_comment",
+                &[
+                    ("answer_id", &answer),
+                    ("visibility", "shared"),
+                    ("body", &format!("Note {i}")),
+                ],
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK, "{r}");
+    }
+    // Both replicas' jobs run at once, a few rounds.
+    for _ in 0..3 {
+        let (a, b2) = tokio::join!(
+            app::server::webhooks::deliver_due(&app.state),
+            app::server::webhooks::deliver_due(&replica)
+        );
+        a.unwrap();
+        b2.unwrap();
+    }
+    let events = receiver.events("alpha");
+    let mut ids: Vec<&str> = events.iter().map(|(_, id)| id.as_str()).collect();
+    assert_eq!(ids.len(), 21, "{events:?}");
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 21, "each event exactly once: {events:?}");
+    replica.db.clone().close().await.ok();
+    replica.writer.clone().close().await.ok();
+    app.finish().await;
+}
+both!(two_replicas_deliver_each_event_once);
