@@ -5,24 +5,18 @@
 //! fixed number of queries.
 
 use crate::model::{
-    is_overdue, AnswerId, AppError, AssessmentId, AssessmentSummary, CommitmentAction,
-    CommitmentDto, CommitmentStatus, Compliance, EngagementId, OrgId, ProfileId, ProfileItemId,
-    Progress, RequirementId, ReviewStatus,
+    is_overdue, AnswerId, AppError, AssessmentSummary, CommitmentAction, CommitmentDto,
+    CommitmentStatus, Compliance, EngagementId, OrgId, ProfileId, ProfileItemId, Progress,
+    RequirementId, ReviewStatus,
 };
 use crate::server::{
     access,
-    entities::{
-        answer, assessment, commitment, engagement, evidence, profile, profile_item, requirement,
-        review,
-    },
+    entities::{assessment, commitment, engagement, profile, profile_item, requirement, review},
     services::{catalogs, org_names, ts},
     Actor, AppState,
 };
 use chrono::NaiveDate;
-use sea_orm::{
-    sea_query::{Expr, ExprTrait},
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use std::collections::{HashMap, HashSet};
 
 /// A commitment's status as stored.
@@ -139,118 +133,93 @@ pub async fn commitment_dtos<C: ConnectionTrait>(
         .collect())
 }
 
-/// Summaries with progress for a list of assessments: a fixed number of
-/// grouped queries, whatever their number.
+/// Summaries with progress for a list of assessments: one statement,
+/// whatever their number (names joined, progress counted in subqueries).
 pub async fn assessment_summaries<C: ConnectionTrait>(
     conn: &C,
     rows: Vec<assessment::Model>,
 ) -> Result<Vec<AssessmentSummary>, AppError> {
-    let ids: Vec<AssessmentId> = rows.iter().map(|a| a.id).collect();
-    let totals: Vec<(AssessmentId, i64, i64)> = answer::Entity::find()
-        .select_only()
-        .column(answer::Column::AssessmentId)
-        .column_as(Expr::col(answer::Column::Id).count(), "total")
-        .column_as(Expr::col(answer::Column::Compliance).count(), "answered")
-        .filter(answer::Column::AssessmentId.is_in(ids.clone()))
-        .group_by(answer::Column::AssessmentId)
-        .into_tuple()
-        .all(conn)
-        .await?;
-    let missing = evidence_missing(conn, &ids).await?;
-    let engagements: HashMap<EngagementId, String> = engagement::Entity::find()
-        .filter(engagement::Column::Id.is_in(rows.iter().map(|a| a.engagement_id)))
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|e| (e.id, e.name))
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let backend = conn.get_database_backend();
+    let marks: Vec<String> = (1..=rows.len())
+        .map(|i| match backend {
+            sea_orm::DbBackend::Postgres => format!("${i}"),
+            _ => "?".to_string(),
+        })
         .collect();
-    let orgs: HashMap<OrgId, String> = org_names(
-        conn,
-        rows.iter()
-            .flat_map(|a| [a.owner_org_id, a.supplier_org_id]),
-    )
-    .await?;
-    let profiles: HashMap<ProfileId, (String, i32)> = profile::Entity::find()
-        .filter(profile::Column::Id.is_in(rows.iter().map(|a| a.profile_id)))
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, (p.name, p.version)))
+    // The claims that need evidence: stored names, never user input.
+    let needing: Vec<String> = Compliance::ALL
+        .iter()
+        .filter(|c| c.needs_evidence())
+        .map(|c| format!("'{}'", c.as_str()))
         .collect();
+    let sql = format!(
+        "SELECT a.id AS id, e.name AS engagement, o.name AS owner, s.name AS supplier, \
+                p.name AS profile, p.version AS profile_version, \
+                (SELECT COUNT(*) FROM answers x WHERE x.assessment_id = a.id) AS total, \
+                (SELECT COUNT(x.compliance) FROM answers x WHERE x.assessment_id = a.id) AS answered, \
+                (SELECT COUNT(*) FROM answers x \
+                   JOIN profile_items i ON i.id = x.profile_item_id \
+                  WHERE x.assessment_id = a.id AND i.evidence_required = TRUE \
+                    AND x.compliance IN ({needing}) \
+                    AND NOT EXISTS (SELECT 1 FROM evidence v WHERE v.answer_id = x.id)) AS missing \
+           FROM assessments a \
+           JOIN engagements e ON e.id = a.engagement_id \
+           JOIN organizations o ON o.id = a.owner_org_id \
+           JOIN organizations s ON s.id = a.supplier_org_id \
+           JOIN profiles p ON p.id = a.profile_id \
+          WHERE a.id IN ({marks})",
+        needing = needing.join(", "),
+        marks = marks.join(", "),
+    );
+    use sea_orm::FromQueryResult;
+    #[derive(FromQueryResult)]
+    struct Row {
+        id: i64,
+        engagement: String,
+        owner: String,
+        supplier: String,
+        profile: String,
+        profile_version: i32,
+        total: i64,
+        answered: i64,
+        missing: i64,
+    }
+    let found: HashMap<i64, Row> = Row::find_by_statement(sea_orm::Statement::from_sql_and_values(
+        backend,
+        sql,
+        rows.iter().map(|a| sea_orm::Value::from(a.id.0)),
+    ))
+    .all(conn)
+    .await?
+    .into_iter()
+    .map(|r| (r.id, r))
+    .collect();
     Ok(rows
         .into_iter()
         .map(|a| {
-            let (total, answered) = totals
-                .iter()
-                .find(|(id, ..)| *id == a.id)
-                .map(|(_, t, n)| (*t as u64, *n as u64))
-                .unwrap_or((0, 0));
-            let (pname, pversion) = profiles.get(&a.profile_id).cloned().unwrap_or_default();
+            let r = found.get(&a.id.0);
+            let text = |f: fn(&Row) -> &String| r.map(f).cloned().unwrap_or_default();
             AssessmentSummary {
                 id: a.id,
                 engagement_id: a.engagement_id,
-                engagement: engagements
-                    .get(&a.engagement_id)
-                    .cloned()
-                    .unwrap_or_default(),
-                owner: orgs.get(&a.owner_org_id).cloned().unwrap_or_default(),
-                supplier: orgs.get(&a.supplier_org_id).cloned().unwrap_or_default(),
-                profile: pname,
-                profile_version: pversion,
+                engagement: text(|r| &r.engagement),
+                owner: text(|r| &r.owner),
+                supplier: text(|r| &r.supplier),
+                profile: text(|r| &r.profile),
+                profile_version: r.map(|r| r.profile_version).unwrap_or_default(),
                 status: access::assessment_status(&a),
                 due_on: a.due_on.to_string(),
                 progress: Progress {
-                    total,
-                    answered,
-                    evidence_missing: missing.get(&a.id).copied().unwrap_or(0),
+                    total: r.map(|r| r.total as u64).unwrap_or(0),
+                    answered: r.map(|r| r.answered as u64).unwrap_or(0),
+                    evidence_missing: r.map(|r| r.missing as u64).unwrap_or(0),
                 },
             }
         })
         .collect())
-}
-
-/// Per assessment: answered items that require evidence, whose claim needs
-/// it, and which have none yet. One query.
-async fn evidence_missing<C: ConnectionTrait>(
-    conn: &C,
-    ids: &[AssessmentId],
-) -> Result<HashMap<AssessmentId, u64>, AppError> {
-    let needing: Vec<(AssessmentId, AnswerId, Option<Compliance>)> = answer::Entity::find()
-        .select_only()
-        .column(answer::Column::AssessmentId)
-        .column(answer::Column::Id)
-        .column(answer::Column::Compliance)
-        .join_as(
-            sea_orm::JoinType::InnerJoin,
-            answer::Entity::belongs_to(profile_item::Entity)
-                .from(answer::Column::ProfileItemId)
-                .to(profile_item::Column::Id)
-                .into(),
-            profile_item::Entity,
-        )
-        .filter(answer::Column::AssessmentId.is_in(ids.iter().copied()))
-        .filter(profile_item::Column::EvidenceRequired.eq(true))
-        .filter(
-            answer::Column::Id.not_in_subquery(
-                sea_orm::sea_query::Query::select()
-                    .column(evidence::Column::AnswerId)
-                    .from(evidence::Entity)
-                    .and_where(evidence::Column::AssessmentId.is_in(ids.iter().copied()))
-                    .to_owned(),
-            ),
-        )
-        .into_tuple()
-        .all(conn)
-        .await?;
-    let mut out = HashMap::new();
-    for (assessment, _, compliance) in needing {
-        // Unanswered items miss nothing yet.
-        let needs = compliance.is_some_and(|c| c.needs_evidence());
-        if needs {
-            *out.entry(assessment).or_insert(0) += 1;
-        }
-    }
-    Ok(out)
 }
 
 /// A published profile version's items with their requirements. Both never
