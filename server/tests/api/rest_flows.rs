@@ -38,6 +38,19 @@ async fn post(
     )
 }
 
+/// Starts the review of assessment `id` by token; the status answered.
+async fn begin_review(app: &TestApp, token: &str, id: &str) -> StatusCode {
+    post(
+        app,
+        token,
+        &format!("/api/v1/assessments/{id}/review"),
+        None,
+        None,
+    )
+    .await
+    .0
+}
+
 async fn upload(
     app: &TestApp,
     token: &str,
@@ -218,14 +231,7 @@ async fn owners_review_and_decide_by_token(b: Backend) {
         .call(&s.supplier, "submit_assessment", &[("assessment_id", id)])
         .await;
     assert_eq!(st, StatusCode::OK, "{r}");
-    let (st, _, _) = post(
-        &app,
-        &owner,
-        &format!("/api/v1/assessments/{id}/review"),
-        None,
-        None,
-    )
-    .await;
+    let st = begin_review(&app, &owner, id).await;
     assert_eq!(st, StatusCode::OK);
     let (st, _) = put(
         &app,
@@ -667,14 +673,7 @@ async fn assessments_export_as_oscal_assessment_results(b: Backend) {
     .await;
     let (owner, _) = make_token(&app, &s.owner, "reviewer", false).await;
     let id = &s.assessment;
-    let (st, _, _) = post(
-        &app,
-        &owner,
-        &format!("/api/v1/assessments/{id}/review"),
-        None,
-        None,
-    )
-    .await;
+    let st = begin_review(&app, &owner, id).await;
     assert_eq!(st, StatusCode::OK);
     let (_, page) = get(
         &app,
