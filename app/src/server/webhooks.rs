@@ -326,6 +326,16 @@ pub async fn deliver_due(state: &AppState) -> Result<usize, AppError> {
     if due.is_empty() {
         return Ok(0);
     }
+    // Their endpoints, in one query.
+    let endpoints: std::collections::HashMap<i64, webhook_endpoint::Model> =
+        webhook_endpoint::Entity::find()
+            // access: allow — the endpoints of the deliveries found above.
+            .filter(webhook_endpoint::Column::Id.is_in(due.iter().map(|d| d.endpoint_id)))
+            .all(&state.db)
+            .await?
+            .into_iter()
+            .map(|e| (e.id, e))
+            .collect();
     let http = client(state.config.webhooks_allow_private)?;
     let mut n = 0;
     // Each claimed delivery is sent on its own task: a slow endpoint holds
@@ -355,7 +365,8 @@ pub async fn deliver_due(state: &AppState) -> Result<usize, AppError> {
         }
         n += 1;
         let (state, http) = (state.clone(), http.clone());
-        sending.spawn(async move { attempt(&state, &http, d).await });
+        let endpoint = endpoints.get(&d.endpoint_id).cloned();
+        sending.spawn(async move { attempt(&state, &http, d, endpoint).await });
     }
     while let Some(done) = sending.join_next().await {
         match done {
@@ -372,11 +383,8 @@ async fn attempt(
     state: &AppState,
     http: &openidconnect::reqwest::Client,
     d: webhook_delivery::Model,
+    endpoint: Option<webhook_endpoint::Model>,
 ) -> Result<(), AppError> {
-    let endpoint = webhook_endpoint::Entity::find_by_id(d.endpoint_id)
-        // access: allow — the endpoint of a delivery the job claimed.
-        .one(&state.db)
-        .await?;
     let outcome: Result<u16, String> = match &endpoint {
         None => Err("The endpoint is gone.".into()),
         Some(e) if e.removed_at.is_some() => Err("The endpoint was removed.".into()),
