@@ -29,6 +29,7 @@ mod m20261207_000020_sealed_secrets;
 mod m20261207_000021_api_tokens;
 mod m20261207_000022_idempotency_keys;
 mod m20261207_000023_webhooks;
+mod m20261207_000024_assessment_progress;
 
 pub struct Migrator;
 
@@ -59,6 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000021_api_tokens::Migration),
             Box::new(m20261207_000022_idempotency_keys::Migration),
             Box::new(m20261207_000023_webhooks::Migration),
+            Box::new(m20261207_000024_assessment_progress::Migration),
         ]
     }
 }

@@ -134,6 +134,15 @@ pub async fn write<C: ConnectionTrait>(
         ));
     }
     if !versions.is_empty() {
+        let saved: Vec<AssessmentId> = writes
+            .iter()
+            .zip(&outcomes)
+            .filter(|(_, o)| **o == Outcome::Saved)
+            .map(|(w, _)| w.assessment.id)
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        super::read_models::recount_progress(txn, &saved).await?;
         answer_version::Entity::insert_many(versions)
             .exec_without_returning(txn)
             .await?;

@@ -292,6 +292,7 @@ pub async fn portfolio(
         }
         answers += rows.len();
         insert_chunks(&txn, rows).await?;
+        super::read_models::recount_progress(&txn, &[a.id]).await?;
         if !a.status.supplier_may_edit() {
             for g in analyse(&gap_items).groups {
                 gaps.push(assessment_gap::ActiveModel {

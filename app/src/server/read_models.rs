@@ -133,8 +133,9 @@ pub async fn commitment_dtos<C: ConnectionTrait>(
         .collect())
 }
 
-/// Summaries with progress for a list of assessments: one statement,
-/// whatever their number (names joined, progress counted in subqueries).
+/// Summaries with progress for a list of assessments: one statement for
+/// their names, whatever their number; the progress is kept on each row
+/// (`recount_progress`).
 pub async fn assessment_summaries<C: ConnectionTrait>(
     conn: &C,
     rows: Vec<assessment::Model>,
@@ -143,36 +144,16 @@ pub async fn assessment_summaries<C: ConnectionTrait>(
         return Ok(Vec::new());
     }
     let backend = conn.get_database_backend();
-    let marks: Vec<String> = (1..=rows.len())
-        .map(|i| match backend {
-            sea_orm::DbBackend::Postgres => format!("${i}"),
-            _ => "?".to_string(),
-        })
-        .collect();
-    // The claims that need evidence: stored names, never user input.
-    let needing: Vec<String> = Compliance::ALL
-        .iter()
-        .filter(|c| c.needs_evidence())
-        .map(|c| format!("'{}'", c.as_str()))
-        .collect();
     let sql = format!(
         "SELECT a.id AS id, e.name AS engagement, o.name AS owner, s.name AS supplier, \
-                p.name AS profile, p.version AS profile_version, \
-                (SELECT COUNT(*) FROM answers x WHERE x.assessment_id = a.id) AS total, \
-                (SELECT COUNT(x.compliance) FROM answers x WHERE x.assessment_id = a.id) AS answered, \
-                (SELECT COUNT(*) FROM answers x \
-                   JOIN profile_items i ON i.id = x.profile_item_id \
-                  WHERE x.assessment_id = a.id AND i.evidence_required = TRUE \
-                    AND x.compliance IN ({needing}) \
-                    AND NOT EXISTS (SELECT 1 FROM evidence v WHERE v.answer_id = x.id)) AS missing \
+                p.name AS profile, p.version AS profile_version \
            FROM assessments a \
            JOIN engagements e ON e.id = a.engagement_id \
            JOIN organizations o ON o.id = a.owner_org_id \
            JOIN organizations s ON s.id = a.supplier_org_id \
            JOIN profiles p ON p.id = a.profile_id \
           WHERE a.id IN ({marks})",
-        needing = needing.join(", "),
-        marks = marks.join(", "),
+        marks = placeholders(backend, rows.len()),
     );
     use sea_orm::FromQueryResult;
     #[derive(FromQueryResult)]
@@ -183,43 +164,199 @@ pub async fn assessment_summaries<C: ConnectionTrait>(
         supplier: String,
         profile: String,
         profile_version: i32,
-        total: i64,
-        answered: i64,
-        missing: i64,
     }
-    let found: HashMap<i64, Row> = Row::find_by_statement(sea_orm::Statement::from_sql_and_values(
-        backend,
-        sql,
-        rows.iter().map(|a| sea_orm::Value::from(a.id.0)),
-    ))
-    .all(conn)
-    .await?
-    .into_iter()
-    .map(|r| (r.id, r))
-    .collect();
-    Ok(rows
+    let mut found: HashMap<i64, Row> =
+        Row::find_by_statement(sea_orm::Statement::from_sql_and_values(
+            backend,
+            sql,
+            rows.iter().map(|a| sea_orm::Value::from(a.id.0)),
+        ))
+        .all(conn)
+        .await?
         .into_iter()
+        .map(|r| (r.id, r))
+        .collect();
+    Ok(rows
+        .iter()
         .map(|a| {
-            let r = found.get(&a.id.0);
-            let text = |f: fn(&Row) -> &String| r.map(f).cloned().unwrap_or_default();
-            AssessmentSummary {
-                id: a.id,
-                engagement_id: a.engagement_id,
-                engagement: text(|r| &r.engagement),
-                owner: text(|r| &r.owner),
-                supplier: text(|r| &r.supplier),
-                profile: text(|r| &r.profile),
-                profile_version: r.map(|r| r.profile_version).unwrap_or_default(),
-                status: access::assessment_status(&a),
-                due_on: a.due_on.to_string(),
-                progress: Progress {
-                    total: r.map(|r| r.total as u64).unwrap_or(0),
-                    answered: r.map(|r| r.answered as u64).unwrap_or(0),
-                    evidence_missing: r.map(|r| r.missing as u64).unwrap_or(0),
-                },
-            }
+            let names = found
+                .remove(&a.id.0)
+                .map(|r| Names {
+                    engagement: r.engagement,
+                    owner: r.owner,
+                    supplier: r.supplier,
+                    profile: r.profile,
+                    profile_version: r.profile_version,
+                })
+                .unwrap_or_default();
+            summary_of(a, names)
         })
         .collect())
+}
+
+/// Runs `q`, assessments the caller reached through `access`, with the
+/// names their summaries show joined in: rows and names in one statement
+/// (the lists and the API's pages).
+pub async fn summarized<C: ConnectionTrait>(
+    conn: &C,
+    q: sea_orm::Select<assessment::Entity>,
+) -> Result<Vec<(assessment::Model, AssessmentSummary)>, AppError> {
+    use crate::server::entities::organization;
+    use sea_orm::{
+        sea_query::{Alias, Expr},
+        FromQueryResult, JoinType, QuerySelect,
+    };
+    #[derive(FromQueryResult)]
+    struct Listed {
+        #[sea_orm(nested)]
+        a: assessment::Model,
+        n_engagement: String,
+        n_owner: String,
+        n_supplier: String,
+        n_profile: String,
+        n_profile_version: i32,
+    }
+    let org = |col: assessment::Column| -> sea_orm::RelationDef {
+        assessment::Entity::belongs_to(organization::Entity)
+            .from(col)
+            .to(organization::Column::Id)
+            .into()
+    };
+    let rows: Vec<Listed> = q
+        .join(
+            JoinType::InnerJoin,
+            assessment::Entity::belongs_to(engagement::Entity)
+                .from(assessment::Column::EngagementId)
+                .to(engagement::Column::Id)
+                .into(),
+        )
+        .join(
+            JoinType::InnerJoin,
+            assessment::Entity::belongs_to(profile::Entity)
+                .from(assessment::Column::ProfileId)
+                .to(profile::Column::Id)
+                .into(),
+        )
+        .join_as(
+            JoinType::InnerJoin,
+            org(assessment::Column::OwnerOrgId),
+            Alias::new("n_o"),
+        )
+        .join_as(
+            JoinType::InnerJoin,
+            org(assessment::Column::SupplierOrgId),
+            Alias::new("n_s"),
+        )
+        .column_as(engagement::Column::Name, "n_engagement")
+        .column_as(
+            Expr::col((Alias::new("n_o"), organization::Column::Name)),
+            "n_owner",
+        )
+        .column_as(
+            Expr::col((Alias::new("n_s"), organization::Column::Name)),
+            "n_supplier",
+        )
+        .column_as(profile::Column::Name, "n_profile")
+        .column_as(profile::Column::Version, "n_profile_version")
+        .into_model::<Listed>()
+        .all(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let summary = summary_of(
+                &r.a,
+                Names {
+                    engagement: r.n_engagement,
+                    owner: r.n_owner,
+                    supplier: r.n_supplier,
+                    profile: r.n_profile,
+                    profile_version: r.n_profile_version,
+                },
+            );
+            (r.a, summary)
+        })
+        .collect())
+}
+
+/// What a summary shows besides the assessment's own row.
+#[derive(Default)]
+struct Names {
+    engagement: String,
+    owner: String,
+    supplier: String,
+    profile: String,
+    profile_version: i32,
+}
+
+fn summary_of(a: &assessment::Model, n: Names) -> AssessmentSummary {
+    AssessmentSummary {
+        id: a.id,
+        engagement_id: a.engagement_id,
+        engagement: n.engagement,
+        owner: n.owner,
+        supplier: n.supplier,
+        profile: n.profile,
+        profile_version: n.profile_version,
+        status: access::assessment_status(a),
+        due_on: a.due_on.to_string(),
+        progress: Progress {
+            total: a.item_count.max(0) as u64,
+            answered: a.answered_count.max(0) as u64,
+            evidence_missing: a.evidence_missing_count.max(0) as u64,
+        },
+    }
+}
+
+/// `n` bind markers for the backend, comma-separated.
+fn placeholders(backend: sea_orm::DbBackend, n: usize) -> String {
+    (1..=n)
+        .map(|i| match backend {
+            sea_orm::DbBackend::Postgres => format!("${i}"),
+            _ => "?".to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Counts the progress of the assessments `ids` afresh from their answers
+/// and evidence and keeps it on their rows. Called in the transaction of
+/// every change to an answer's claim or to evidence, so that the lists
+/// never count answers themselves.
+pub async fn recount_progress<C: ConnectionTrait>(
+    conn: &C,
+    ids: &[crate::model::AssessmentId],
+) -> Result<(), AppError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let backend = conn.get_database_backend();
+    // The claims that need evidence: stored names, never user input.
+    let needing: Vec<String> = Compliance::ALL
+        .iter()
+        .filter(|c| c.needs_evidence())
+        .map(|c| format!("'{}'", c.as_str()))
+        .collect();
+    let sql = format!(
+        "UPDATE assessments SET \
+           item_count = (SELECT COUNT(*) FROM answers x WHERE x.assessment_id = assessments.id), \
+           answered_count = (SELECT COUNT(x.compliance) FROM answers x WHERE x.assessment_id = assessments.id), \
+           evidence_missing_count = (SELECT COUNT(*) FROM answers x \
+               JOIN profile_items i ON i.id = x.profile_item_id \
+              WHERE x.assessment_id = assessments.id AND i.evidence_required = TRUE \
+                AND x.compliance IN ({needing}) \
+                AND NOT EXISTS (SELECT 1 FROM evidence v WHERE v.answer_id = x.id)) \
+         WHERE id IN ({marks})",
+        needing = needing.join(", "),
+        marks = placeholders(backend, ids.len()),
+    );
+    conn.execute_raw(sea_orm::Statement::from_sql_and_values(
+        backend,
+        sql,
+        ids.iter().map(|a| sea_orm::Value::from(a.0)),
+    ))
+    .await?;
+    Ok(())
 }
 
 /// A published profile version's items with their requirements. Both never

@@ -122,6 +122,23 @@ pub async fn get(app: &TestApp, c: &Client, id: &str) -> Value {
     a
 }
 
+/// The progress the lists show (kept on the assessment's row) agrees with
+/// the one the assessment page counts from its answers; returns it.
+pub async fn progress_agrees(app: &TestApp, client: &reqwest::Client, s: &Sent) -> Value {
+    let counted = get(app, client, &s.assessment).await["summary"]["progress"].clone();
+    let (st, list) = app.call(client, "list_assessments", &[]).await;
+    assert_eq!(st, StatusCode::OK, "{list}");
+    let listed = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"].to_string() == s.assessment)
+        .expect("the assessment is listed")["progress"]
+        .clone();
+    assert_eq!(listed, counted, "the list's progress is the counted one");
+    counted
+}
+
 async fn a_supplier_answers_with_evidence_and_submits(b: Backend) {
     let app = TestApp::spawn(b).await;
     let w = World::build(&app).await;
@@ -171,6 +188,7 @@ async fn a_supplier_answers_with_evidence_and_submits(b: Backend) {
     // "Meets" on an item that requires evidence, with none attached yet.
     let (_, inbox) = app.call(&s.supplier, "list_assessments", &[]).await;
     assert_eq!(inbox[0]["progress"]["evidence_missing"], 1, "{inbox}");
+    assert_eq!(progress_agrees(&app, &s.supplier, &s).await["answered"], 1);
     let admin = app.login(w.sigma.email(Role::Admin), PASSWORD).await;
     let (st, clash) = save(
         &app,
@@ -243,6 +261,7 @@ async fn a_supplier_answers_with_evidence_and_submits(b: Backend) {
         .await;
         assert_eq!(st, StatusCode::OK, "{r}");
     }
+    assert_eq!(progress_agrees(&app, &s.supplier, &s).await["answered"], 47);
     // Evidence: a PDF, a link and a certificate on the first answer.
     let (st, file) = app
         .upload(
@@ -254,6 +273,10 @@ async fn a_supplier_answers_with_evidence_and_submits(b: Backend) {
         )
         .await;
     assert_eq!(st, StatusCode::OK, "{file}");
+    assert_eq!(
+        progress_agrees(&app, &s.supplier, &s).await["evidence_missing"],
+        0
+    );
     let (st, bad) = app
         .upload(
             &s.supplier,

@@ -2,7 +2,7 @@
 //! see the figure), each user an hourly upload rate, and stored files that
 //! nothing points at any more are removed, never one still in use.
 
-use crate::assessments::{get, send, Sent};
+use crate::assessments::{get, progress_agrees, save, send, Sent};
 use crate::both;
 use crate::common::{Backend, Options, TestApp, World, PASSWORD};
 use app::model::Role;
@@ -130,6 +130,47 @@ async fn an_organization_keeps_evidence_within_its_quota(b: Backend) {
     app.finish().await;
 }
 both!(an_organization_keeps_evidence_within_its_quota);
+
+/// The lists' progress follows evidence as it is attached and removed
+/// (it is kept on the assessment, recounted with every change).
+async fn the_lists_count_missing_evidence_as_it_comes_and_goes(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let w = World::build(&app).await;
+    let s = send(&app, &w).await;
+    let answers = answer_ids(&app, &s).await;
+    let (st, r) = save(
+        &app,
+        &s.supplier,
+        &answers[0],
+        0,
+        &[("compliance", "meets")],
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{r}");
+    let p = progress_agrees(&app, &s.supplier, &s).await;
+    assert_eq!(
+        (p["answered"].clone(), p["evidence_missing"].clone()),
+        (1.into(), 1.into())
+    );
+    let (st, file) = attach(&app, &s, &answers[0], pdf("one", 100)).await;
+    assert_eq!(st, StatusCode::OK, "{file}");
+    assert_eq!(
+        progress_agrees(&app, &s.supplier, &s).await["evidence_missing"],
+        0
+    );
+    remove(&app, &s, &file).await;
+    assert_eq!(
+        progress_agrees(&app, &s.supplier, &s).await["evidence_missing"],
+        1
+    );
+    // The owner's list agrees too.
+    assert_eq!(
+        progress_agrees(&app, &s.owner, &s).await["evidence_missing"],
+        1
+    );
+}
+
+both!(the_lists_count_missing_evidence_as_it_comes_and_goes);
 
 async fn uploads_are_limited_per_user_and_hour(b: Backend) {
     let app = TestApp::spawn_with(

@@ -19,6 +19,11 @@ pub struct Model {
     pub decision_rationale: Option<String>,
     pub decided_by: Option<UserId>,
     pub decided_at: Option<DateTimeUtc>,
+    /// Progress, recounted with every change to the answers or evidence
+    /// (`read_models::recount_progress`).
+    pub item_count: i32,
+    pub answered_count: i32,
+    pub evidence_missing_count: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

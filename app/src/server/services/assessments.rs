@@ -28,12 +28,14 @@ use std::collections::HashMap;
 /// assesses (assessor).
 #[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0))]
 pub async fn list(actor: &Actor, state: &AppState) -> Result<Vec<AssessmentSummary>, AppError> {
-    let rows = access::assessments_readable(actor)
+    let q = access::assessments_readable(actor)
         .order_by_asc(assessment::Column::DueOn)
-        .order_by_asc(assessment::Column::Id)
-        .all(&state.db)
-        .await?;
-    read_models::assessment_summaries(&state.db, rows).await
+        .order_by_asc(assessment::Column::Id);
+    Ok(read_models::summarized(&state.db, q)
+        .await?
+        .into_iter()
+        .map(|(_, s)| s)
+        .collect())
 }
 
 /// What the API's assessment list may be narrowed to.
@@ -77,15 +79,11 @@ pub async fn page(
     if let Some(a) = after {
         q = q.filter(assessment::Column::Id.gt(a));
     }
-    let mut rows = q
-        .order_by_asc(assessment::Column::Id)
-        .limit(limit + 1)
-        .all(&state.db)
-        .await?;
+    let q = q.order_by_asc(assessment::Column::Id).limit(limit + 1);
+    let mut rows = read_models::summarized(&state.db, q).await?;
     let more = rows.len() as u64 > limit;
     rows.truncate(limit as usize);
-    let summaries = read_models::assessment_summaries(&state.db, rows.clone()).await?;
-    Ok((rows.into_iter().zip(summaries).collect(), more))
+    Ok((rows, more))
 }
 
 /// One assessment the actor may read, with its summary.

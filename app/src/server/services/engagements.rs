@@ -325,6 +325,7 @@ pub async fn send_assessments(
                 .exec(&txn)
                 .await?;
         }
+        read_models::recount_progress(&txn, &[a.id]).await?;
         audit::by_actor(
             &txn,
             actor,

@@ -11,6 +11,7 @@ use crate::server::{
     blobs::{sha256_hex, BlobStore},
     db,
     entities::{answer, assessment, blob, evidence},
+    read_models,
     respond::internal,
     untrusted, Actor, AppState,
 };
@@ -145,6 +146,7 @@ async fn record(
     actor: &Actor,
     e: &evidence::Model,
 ) -> Result<(), AppError> {
+    read_models::recount_progress(txn, &[e.assessment_id]).await?;
     audit::by_actor(
         txn,
         actor,
@@ -473,6 +475,7 @@ pub async fn remove_evidence(
     let e = access::evidence_readable(&txn, actor, id).await?;
     access::answer_editable_locked(&txn, actor, e.answer_id).await?;
     evidence::Entity::delete_by_id(e.id).exec(&txn).await?;
+    read_models::recount_progress(&txn, &[e.assessment_id]).await?;
     audit::by_actor(
         &txn,
         actor,
