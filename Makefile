@@ -14,6 +14,7 @@ run: build
 build:
 	@.ci/tools.sh build
 	cargo leptos build
+	@.ci/precompress.sh
 
 tools:
 	@.ci/tools.sh all
@@ -26,7 +27,7 @@ test:
 ## bench: release build, then the HTTP benchmarks (figures printed at the end)
 bench:
 	@.ci/tools.sh build
-	cargo leptos build --release
+	cargo leptos build --release --precompress
 	PACTLINE_BENCH_PG=$$(.ci/postgres.sh) PACTLINE_BIN=$(RELEASE_BIN) cargo run --release -p pactline-bench
 
 lint:

@@ -29,7 +29,7 @@ count_cargo "$logs/cargo.log"
 if [ "$rc" != 0 ] && ! grep -q '^test result: FAILED' "$logs/cargo.log"; then broken+=("cargo test (build)"); fi
 
 echo "==> Building the site for the browser tests"
-if cargo leptos build 2>&1 | tail -n 5; then
+if cargo leptos build 2>&1 | tail -n 5 && .ci/precompress.sh; then
   echo "==> Playwright (Chromium)"
   rm -f end2end/test-results/results.json
   (cd end2end && PACTLINE_BIN="$CARGO_TARGET_DIR/debug/pactline" npx playwright test)

@@ -18,7 +18,7 @@ impl MigrationTrait for Migration {
             m.alter_table(
                 Table::alter()
                     .table("assessments")
-                    .add_column(&mut integer(name).default(0).to_owned())
+                    .add_column(integer(name).default(0).to_owned())
                     .to_owned(),
             )
             .await?;

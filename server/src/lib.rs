@@ -17,6 +17,7 @@ use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use std::{sync::OnceLock, time::Duration};
 use tower_http::{
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    services::ServeDir,
     trace::TraceLayer,
 };
 
@@ -115,6 +116,26 @@ pub fn router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
         ),
     );
 
+    // The browser bundle: files on disk, the same for everyone, so no
+    // session, body or request id; the build's brotli or gzip copy of a
+    // file when the browser accepts it (`--precompress`).
+    let pkg = leptos_options.site_pkg_dir.to_string();
+    let bundle = Router::new()
+        .nest_service(
+            &format!("/{pkg}"),
+            ServeDir::new(std::path::Path::new(&*leptos_options.site_root).join(&pkg))
+                .precompressed_br()
+                .precompressed_gzip(),
+        )
+        .layer(axum::middleware::from_fn_with_state(
+            leptos_options.hash_files,
+            security::bundle_caching,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            security::Https(app_state.config.base_url.starts_with("https://")),
+            security::headers,
+        ));
+
     // The REST API authenticates each request by its token: no session
     // cookie, so no CSRF check and no browser second-step gate.
     let api = api::router(state.clone())
@@ -123,6 +144,7 @@ pub fn router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
             security::headers,
         ))
         .layer(axum::middleware::from_fn(security::body_limit))
+        .layer(security::compression())
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(security::span_for)
@@ -195,6 +217,7 @@ pub fn router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
             security::headers,
         ))
         .layer(axum::middleware::from_fn(security::body_limit))
+        .layer(security::compression())
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(security::span_for)
@@ -211,6 +234,7 @@ pub fn router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
             security::drop_client_request_id,
         ))
         .merge(health)
+        .merge(bundle)
         .merge(api)
         .with_state(state)
 }

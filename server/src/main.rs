@@ -116,11 +116,18 @@ fn fail(msg: impl std::fmt::Display) -> ! {
 
 fn leptos_options(addr: SocketAddr) -> LeptosOptions {
     let site_root = std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into());
+    // cargo-leptos writes the bundle's content hashes next to the binary:
+    // then the pages name the hashed files, which browsers keep for a year.
+    let hashed = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt")))
+        .is_some_and(|f| f.is_file());
     LeptosOptions::builder()
         .output_name("pactline")
         .site_root(site_root)
         .site_pkg_dir("pkg")
         .site_addr(addr)
+        .hash_files(hashed)
         .build()
 }
 

@@ -7,6 +7,10 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
 };
 use http::{header, HeaderValue, Method, StatusCode};
+use tower_http::compression::{
+    predicate::{Predicate, SizeAbove},
+    CompressionLayer,
+};
 
 /// Whether a state-changing request may proceed. Browsers tell us where a
 /// request comes from: `Sec-Fetch-Site` (all current browsers) or, failing
@@ -59,6 +63,7 @@ pub async fn csrf(req: Request, next: Next) -> Response {
 pub async fn headers(State(https): State<Https>, req: Request, next: Next) -> Response {
     let cacheable = is_static_asset(req.uri().path());
     let mut res = next.run(req).await;
+    let served = res.status().is_success() || res.status() == StatusCode::NOT_MODIFIED;
     let h = res.headers_mut();
     let mut set = |name: header::HeaderName, value: &'static str| {
         if !h.contains_key(&name) {
@@ -83,8 +88,12 @@ pub async fn headers(State(https): State<Https>, req: Request, next: Next) -> Re
     );
     // Pages, server-function answers, exports and evidence hold tenant data:
     // no browser or proxy cache keeps them.
+    // The public files keep their names from one release to the next: a
+    // browser keeps them but asks whether they changed before each use.
     if !cacheable {
         set(header::CACHE_CONTROL, "no-store");
+    } else if served {
+        set(header::CACHE_CONTROL, "no-cache");
     }
     if https.0 {
         set(
@@ -153,6 +162,86 @@ pub fn is_static_asset(path: &str) -> bool {
         || [".css", ".js", ".wasm", ".ico", ".svg", ".png", ".woff2"]
             .iter()
             .any(|ext| path.ends_with(ext))
+}
+
+/// Caching for the browser bundle under `/pkg/`: with hashed file names
+/// (a changed file gets a new name) browsers keep each file for a year and
+/// never ask again; without them, they ask before each use.
+pub async fn bundle_caching(State(hashed): State<bool>, req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    if res.status().is_success() || res.status() == StatusCode::NOT_MODIFIED {
+        // The brotli, gzip or plain copy by the browser's Accept-Encoding:
+        // a shared cache must key on it too.
+        res.headers_mut()
+            .append(header::VARY, HeaderValue::from_static("accept-encoding"));
+        res.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(if hashed {
+                "public, max-age=31536000, immutable"
+            } else {
+                "no-cache"
+            }),
+        );
+    }
+    res
+}
+
+/// The responses compressed on the fly for a client that accepts brotli or
+/// gzip: text (pages, server-function and API JSON, CSV and JSON exports)
+/// of a kilobyte or more. Never what is compressed already (archives,
+/// office files, PDFs, images, media: evidence downloads are mostly these),
+/// nor event streams. The browser bundle is compressed at build time.
+pub fn compression() -> CompressionLayer<Compressible> {
+    CompressionLayer::new()
+        .br(true)
+        .gzip(true)
+        .compress_when(Compressible)
+}
+
+/// See [`compression`].
+#[derive(Clone, Copy, Debug)]
+pub struct Compressible;
+
+impl Compressible {
+    /// Content types (prefixes) whose bodies are compressed already, or
+    /// must reach the client as they come.
+    const NEVER: [&'static str; 19] = [
+        "image/",
+        "audio/",
+        "video/",
+        "font/",
+        "text/event-stream",
+        "application/grpc",
+        "application/zip",
+        "application/gzip",
+        "application/x-gzip",
+        "application/x-7z-compressed",
+        "application/x-rar",
+        "application/x-xz",
+        "application/x-bzip2",
+        "application/zstd",
+        "application/pdf",
+        "application/octet-stream",
+        "application/vnd.openxmlformats-officedocument",
+        "application/vnd.oasis.opendocument",
+        "application/wasm",
+    ];
+}
+
+impl Predicate for Compressible {
+    fn should_compress<B>(&self, res: &http::Response<B>) -> bool
+    where
+        B: axum::body::HttpBody,
+    {
+        let kind = res
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        SizeAbove::new(1024).should_compress(res)
+            && !Self::NEVER.iter().any(|t| kind.starts_with(t))
+    }
 }
 
 /// Largest body for most requests, and for file uploads.

@@ -100,14 +100,14 @@ pub const PROBLEMS: &[(&str, &str)] = &[
     ),
 ];
 
-fn page_html(doc: &Value) -> String {
+fn page_html(doc: &Value, stylesheet: &str) -> String {
     let info = &doc["info"];
     let mut h = String::new();
     let _ = write!(
         h,
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title>\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <link rel=\"stylesheet\" href=\"/pkg/pactline.css\"></head><body><main class=\"container api-docs\">\
+         {stylesheet}</head><body><main class=\"container api-docs\">\
          <h1>{title}</h1><p>{desc}</p>\
          <p>The machine-readable description: <a href=\"/api/v1/openapi.json\">openapi.json</a> (OpenAPI {version}).</p>\
          <h2>Conventions</h2><ul>\
@@ -215,14 +215,24 @@ fn page_html(doc: &Value) -> String {
 
 /// `GET /api/v1/docs`: public, like the OpenAPI document itself. Its own
 /// stylesheet is all it loads; it runs no script.
-pub async fn page() -> impl axum::response::IntoResponse {
+pub async fn page(
+    axum::extract::State(options): axum::extract::State<leptos::prelude::LeptosOptions>,
+) -> impl axum::response::IntoResponse {
+    use leptos::prelude::RenderHtml;
     let doc = serde_json::to_value(super::openapi()).unwrap_or(Value::Null);
+    // The app's stylesheet under the name the build gave it.
+    let stylesheet = leptos_meta::HashedStylesheet(leptos_meta::HashedStylesheetProps {
+        options,
+        id: None,
+        root: None,
+    })
+    .to_html();
     (
         [(
             axum::http::header::CONTENT_SECURITY_POLICY,
             "default-src 'none'; style-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
         )],
-        Html(page_html(&doc)),
+        Html(page_html(&doc, &stylesheet)),
     )
 }
 
@@ -281,7 +291,7 @@ mod tests {
             "info": {"title": "<script>x</script>", "description": "a & b"},
             "paths": {"/x": {"get": {"operationId": "x\"y", "responses": {}}}}
         });
-        let h = page_html(&doc);
+        let h = page_html(&doc, "");
         assert!(!h.contains("<script>x"), "{h}");
         assert!(h.contains("&lt;script&gt;") && h.contains("a &amp; b") && h.contains("x&quot;y"));
     }

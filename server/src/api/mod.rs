@@ -353,6 +353,8 @@ pub fn json_with_etag<T: Serialize>(headers: &HeaderMap, value: &T) -> Response 
             .into_response();
         }
     };
+    // Weak: the same tag stands for the JSON whether it travels compressed
+    // or not (RFC 9110, 8.8.3); If-None-Match compares weakly anyway.
     let etag = format!("\"{}\"", &tokens::sha256_hex(&body)[..32]);
     let matches = headers
         .get_all(header::IF_NONE_MATCH)
@@ -361,7 +363,7 @@ pub fn json_with_etag<T: Serialize>(headers: &HeaderMap, value: &T) -> Response 
         .flat_map(|v| v.split(','))
         .map(|t| t.trim().trim_start_matches("W/"))
         .any(|t| t == etag || t == "*");
-    let tag = HeaderValue::from_str(&etag).expect("hex is a valid header value");
+    let tag = HeaderValue::from_str(&format!("W/{etag}")).expect("hex is a valid header value");
     if matches {
         let mut r = StatusCode::NOT_MODIFIED.into_response();
         r.headers_mut().insert(header::ETAG, tag);

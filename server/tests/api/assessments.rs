@@ -132,7 +132,7 @@ pub async fn progress_agrees(app: &TestApp, client: &reqwest::Client, s: &Sent) 
         .as_array()
         .unwrap()
         .iter()
-        .find(|a| a["id"].to_string() == s.assessment)
+        .find(|a| a["id"].as_i64() == s.assessment.parse::<i64>().ok())
         .expect("the assessment is listed")["progress"]
         .clone();
     assert_eq!(listed, counted, "the list's progress is the counted one");

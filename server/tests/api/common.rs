@@ -82,6 +82,9 @@ pub struct Options {
     pub api_requests_per_second: Option<u32>,
     /// Webhooks may go to loopback (the test receivers).
     pub webhooks_allow_private: bool,
+    /// The site directory the browser bundle is served from, and whether
+    /// its file names carry content hashes.
+    pub site: Option<(std::path::PathBuf, bool)>,
 }
 
 impl Default for Options {
@@ -100,6 +103,7 @@ impl Default for Options {
             localhost_base: false,
             api_requests_per_second: None,
             webhooks_allow_private: false,
+            site: None,
         }
     }
 }
@@ -193,10 +197,18 @@ impl TestApp {
             .await
             .expect("state")
             .with_clock(clock.clone());
-        let options = LeptosOptions::builder()
-            .output_name("pactline")
-            .site_addr(addr)
-            .build();
+        let options = match &opts.site {
+            Some((root, hashed)) => LeptosOptions::builder()
+                .output_name("pactline")
+                .site_root(root.display().to_string())
+                .hash_files(*hashed)
+                .site_addr(addr)
+                .build(),
+            None => LeptosOptions::builder()
+                .output_name("pactline")
+                .site_addr(addr)
+                .build(),
+        };
         app::server::mail::spawn_delivery(
             state.db.clone(),
             state.writer.clone(),

@@ -380,3 +380,140 @@ async fn a_router_built_while_pages_render_never_stalls_them(b: Backend) {
     app.finish().await;
 }
 both!(a_router_built_while_pages_render_never_stalls_them);
+
+/// A site as `cargo leptos build --release --precompress` leaves it: the
+/// bundle under hashed names, each with its brotli and gzip copy (here
+/// marked so the test can tell which one came).
+fn built_site() -> std::path::PathBuf {
+    let root = std::env::temp_dir().join(format!("pactline-site-{}", unique()));
+    let pkg = root.join("pkg");
+    std::fs::create_dir_all(&pkg).unwrap();
+    for (name, body) in [
+        ("pactline.Hx0aB1.wasm", "wasm as built"),
+        ("pactline.Hx0aB1.wasm.br", "wasm as brotli"),
+        ("pactline.Hx0aB1.wasm.gz", "wasm as gzip"),
+        ("pactline.Q9c2.js", "js as built"),
+    ] {
+        std::fs::write(pkg.join(name), body).unwrap();
+    }
+    std::fs::write(root.join("favicon.svg"), "<svg/>").unwrap();
+    root
+}
+
+async fn the_bundle_is_kept_for_good_and_pages_travel_compressed(b: Backend) {
+    let site = built_site();
+    let app = TestApp::spawn_with(
+        b,
+        Options {
+            site: Some((site.clone(), true)),
+            ..Options::default()
+        },
+    )
+    .await;
+    let c = reqwest::Client::new();
+    let wasm = app.url("/pkg/pactline.Hx0aB1.wasm");
+    // The browser's preference decides which copy comes; every copy may be
+    // kept for a year (a changed file has a new name) and says it varies.
+    for (accept, encoding, body) in [
+        ("br, gzip", Some("br"), "wasm as brotli"),
+        ("gzip, deflate", Some("gzip"), "wasm as gzip"),
+        ("identity", None, "wasm as built"),
+    ] {
+        let r = c
+            .get(&wasm)
+            .header("accept-encoding", accept)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{accept}");
+        let h = r.headers().clone();
+        assert_eq!(
+            h.get("content-encoding").map(|v| v.to_str().unwrap()),
+            encoding,
+            "{accept}"
+        );
+        assert_eq!(
+            h["cache-control"], "public, max-age=31536000, immutable",
+            "{accept}"
+        );
+        assert_eq!(h["content-type"], "application/wasm", "{accept}");
+        assert!(
+            h["vary"].to_str().unwrap().contains("accept-encoding"),
+            "{accept}"
+        );
+        assert_eq!(h["x-content-type-options"], "nosniff");
+        assert!(!h.contains_key("set-cookie"));
+        assert_eq!(r.text().await.unwrap(), body, "{accept}");
+    }
+    // A file without copies comes as it is; a missing one is not kept.
+    let r = c
+        .get(app.url("/pkg/pactline.Q9c2.js"))
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(!r.headers().contains_key("content-encoding"));
+    assert_eq!(r.text().await.unwrap(), "js as built");
+    let r = c
+        .get(app.url("/pkg/pactline.gone.js"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert_ne!(
+        r.headers()
+            .get("cache-control")
+            .map(|v| v.to_str().unwrap()),
+        Some("public, max-age=31536000, immutable")
+    );
+    // Public files keep their names: kept, but checked before each use.
+    let r = c.get(app.url("/favicon.svg")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["cache-control"], "no-cache");
+
+    // Pages and API answers are compressed on the fly for a client that
+    // accepts it, and stay uncached; small answers are not worth it.
+    let r = c
+        .get(app.url("/login"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-encoding"], "gzip");
+    assert_eq!(r.headers()["cache-control"], "no-store");
+    let packed = r.bytes().await.unwrap();
+    let mut html = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&packed[..]), &mut html)
+        .unwrap();
+    assert!(html.contains("<form"), "{html}");
+    assert!(packed.len() < html.len());
+    let r = c
+        .get(app.url("/api/v1/openapi.json"))
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-encoding"], "br");
+    let packed = r.bytes().await.unwrap();
+    let mut json = Vec::new();
+    std::io::Read::read_to_end(
+        &mut brotli_decompressor::Decompressor::new(&packed[..], 4096),
+        &mut json,
+    )
+    .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    assert!(doc["paths"]["/api/v1/assessments"].is_object());
+    let r = c
+        .get(app.url("/healthz"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert!(!r.headers().contains_key("content-encoding"));
+    app.finish().await;
+    std::fs::remove_dir_all(site).ok();
+}
+both!(the_bundle_is_kept_for_good_and_pages_travel_compressed);
