@@ -45,7 +45,7 @@ impl FromRef<ServerState> for AppState {
 
 /// Connects, migrates and builds the application state.
 pub async fn init_state(config: Config, mailer: Option<Mailer>) -> Result<AppState, String> {
-    let db = db::connect(&config.database_url)
+    let db = db::connect_pool(&config.database_url, config.db_connections)
         .await
         .map_err(|e| format!("cannot open the database: {e}"))?;
     db::migrate(&db)

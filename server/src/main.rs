@@ -9,6 +9,9 @@ use std::io::Read;
 use std::net::SocketAddr;
 use tracing_subscriber::EnvFilter;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "pactline", about = "IEC 62443 requirements portal", version)]
 struct Cli {

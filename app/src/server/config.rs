@@ -52,6 +52,10 @@ pub struct Config {
     /// Password hashes computed at once; the rest wait, so hashing never takes
     /// every core from the request handlers.
     pub hash_concurrency: usize,
+    /// Connections of the reading pool (`PACTLINE_DB_CONNECTIONS`, 16): on
+    /// PostgreSQL all queries; on SQLite the readers, each with a thread of
+    /// its own (writes have one connection of their own).
+    pub db_connections: u32,
     /// How often the reminder job looks for due dates (seconds; 0: never).
     pub reminder_interval_secs: u64,
     /// Evidence one organization may keep, in bytes (the files its members
@@ -174,6 +178,7 @@ impl Config {
                 None => super::proxy::TrustedProxies::None,
             },
             hash_concurrency: env_parse("PACTLINE_HASH_CONCURRENCY", (cores / 2).max(1))?,
+            db_connections: env_parse::<u32>("PACTLINE_DB_CONNECTIONS", 16)?.clamp(1, 1024),
             reminder_interval_secs: env_parse("PACTLINE_REMINDER_INTERVAL_SECS", 300)?,
             evidence_quota_bytes: env_parse::<u64>("PACTLINE_EVIDENCE_QUOTA_MIB", 2048)?
                 .saturating_mul(1024 * 1024),
@@ -209,6 +214,7 @@ impl Config {
             smtp: None,
             trust_proxy: super::proxy::TrustedProxies::None,
             hash_concurrency: 1,
+            db_connections: 16,
             reminder_interval_secs: 0,
             evidence_quota_bytes: 2048 * 1024 * 1024,
             uploads_per_hour: 120,

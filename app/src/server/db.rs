@@ -9,9 +9,13 @@ use sea_orm::{
 use std::time::Duration;
 
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
-    // SQLite readers are cheap connections (writes have their own pool): as
-    // many as PostgreSQL gets, so bursts of requests do not queue for one.
-    connect_with(url, 16, false).await
+    connect_pool(url, 16).await
+}
+
+/// The reading pool with `connections` connections (see
+/// `Config::db_connections`).
+pub async fn connect_pool(url: &str, connections: u32) -> Result<DatabaseConnection, DbErr> {
+    connect_with(url, connections, false).await
 }
 
 /// On SQLite, the pool that write transactions use: one connection, so
@@ -79,6 +83,13 @@ async fn connect_with(
         .acquire_timeout(Duration::from_secs(10))
         .max_connections(connections)
         .min_connections(1);
+    // A pooled SQLite connection is a file handle in this process: it never
+    // goes stale, so it is not pinged (a round trip to its thread) each time
+    // the pool hands it out. PostgreSQL connections cross the network and a
+    // server restart: those are checked.
+    if sqlite {
+        opts.test_before_acquire(false);
+    }
     // WAL lets readers proceed while one connection writes; the busy timeout
     // makes writers queue instead of failing.
     let checkpoints = if writer { "0" } else { "1000" };

@@ -23,7 +23,8 @@
 //!
 //! Run with `make bench`. PACTLINE_BIN names the server binary;
 //! PACTLINE_BENCH_ONLY=api runs the REST API's budgets (after step 4),
-//! PACTLINE_BENCH_ONLY=assessments runs step 4 alone, =portfolio step 6
+//! PACTLINE_BENCH_ONLY=bundle what a browser downloads (the bundle's
+//! compressed sizes), PACTLINE_BENCH_ONLY=assessments runs step 4 alone, =portfolio step 6
 //! alone, =accounts step 7 alone (for profiling).
 
 use std::{
@@ -38,6 +39,7 @@ use std::{
 mod accounts;
 mod api;
 mod assessments;
+mod bundle;
 mod portfolio;
 mod review;
 
@@ -414,6 +416,9 @@ fn main() {
             let f = assessments(&base).await;
             return api::api(&base, &f).await;
         }
+        if std::env::var("PACTLINE_BENCH_ONLY").as_deref() == Ok("bundle") {
+            return bundle::bundle(&base).await;
+        }
         if std::env::var("PACTLINE_BENCH_ONLY").as_deref() == Ok("accounts") {
             return accounts::accounts(&bin, &dir_for_cli, &base).await;
         }
@@ -476,6 +481,8 @@ fn main() {
 
         let api_ok = api::api(&base, &f).await;
 
+        let bundle_ok = bundle::bundle(&base).await;
+
         let accounts_ok = accounts::accounts(&bin, &dir_for_cli, &base).await;
 
         let portfolio_ok = portfolio::on_both_databases(&bin, port).await;
@@ -496,6 +503,7 @@ fn main() {
             && review_ok
             && accounts_ok
             && api_ok
+            && bundle_ok
             && portfolio_ok
     });
     // `exit` skips destructors: stop the server first.
