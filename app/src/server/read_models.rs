@@ -153,7 +153,7 @@ pub async fn assessment_summaries<C: ConnectionTrait>(
            JOIN organizations s ON s.id = a.supplier_org_id \
            JOIN profiles p ON p.id = a.profile_id \
           WHERE a.id IN ({marks})",
-        marks = placeholders(backend, rows.len()),
+        marks = bind_markers(backend, rows.len()),
     );
     use sea_orm::FromQueryResult;
     #[derive(FromQueryResult)]
@@ -309,7 +309,7 @@ fn summary_of(a: &assessment::Model, n: Names) -> AssessmentSummary {
 }
 
 /// `n` bind markers for the backend, comma-separated.
-fn placeholders(backend: sea_orm::DbBackend, n: usize) -> String {
+fn bind_markers(backend: sea_orm::DbBackend, n: usize) -> String {
     (1..=n)
         .map(|i| match backend {
             sea_orm::DbBackend::Postgres => format!("${i}"),
@@ -348,7 +348,7 @@ pub async fn recount_progress<C: ConnectionTrait>(
                 AND NOT EXISTS (SELECT 1 FROM evidence v WHERE v.answer_id = x.id)) \
          WHERE id IN ({marks})",
         needing = needing.join(", "),
-        marks = placeholders(backend, ids.len()),
+        marks = bind_markers(backend, ids.len()),
     );
     conn.execute_raw(sea_orm::Statement::from_sql_and_values(
         backend,
