@@ -133,9 +133,9 @@ pub async fn commitment_dtos<C: ConnectionTrait>(
         .collect())
 }
 
-/// Summaries with progress for a list of assessments: one statement for
-/// their names, whatever their number; the progress is kept on each row
-/// (`recount_progress`).
+/// Summaries with progress for assessments the caller already read, in
+/// their order: their names in one statement (see [`summarized`]), the
+/// progress kept on each row (`recount_progress`).
 pub async fn assessment_summaries<C: ConnectionTrait>(
     conn: &C,
     rows: Vec<assessment::Model>,
@@ -143,53 +143,19 @@ pub async fn assessment_summaries<C: ConnectionTrait>(
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let backend = conn.get_database_backend();
-    let sql = format!(
-        "SELECT a.id AS id, e.name AS engagement, o.name AS owner, s.name AS supplier, \
-                p.name AS profile, p.version AS profile_version \
-           FROM assessments a \
-           JOIN engagements e ON e.id = a.engagement_id \
-           JOIN organizations o ON o.id = a.owner_org_id \
-           JOIN organizations s ON s.id = a.supplier_org_id \
-           JOIN profiles p ON p.id = a.profile_id \
-          WHERE a.id IN ({marks})",
-        marks = bind_markers(backend, rows.len()),
-    );
-    use sea_orm::FromQueryResult;
-    #[derive(FromQueryResult)]
-    struct Row {
-        id: i64,
-        engagement: String,
-        owner: String,
-        supplier: String,
-        profile: String,
-        profile_version: i32,
-    }
-    let mut found: HashMap<i64, Row> =
-        Row::find_by_statement(sea_orm::Statement::from_sql_and_values(
-            backend,
-            sql,
-            rows.iter().map(|a| sea_orm::Value::from(a.id.0)),
-        ))
-        .all(conn)
+    let q = assessment::Entity::find()
+        .filter(assessment::Column::Id.is_in(rows.iter().map(|a| a.id.0)));
+    let mut found: HashMap<crate::model::AssessmentId, AssessmentSummary> = summarized(conn, q)
         .await?
         .into_iter()
-        .map(|r| (r.id, r))
+        .map(|(a, s)| (a.id, s))
         .collect();
     Ok(rows
         .iter()
         .map(|a| {
-            let names = found
-                .remove(&a.id.0)
-                .map(|r| Names {
-                    engagement: r.engagement,
-                    owner: r.owner,
-                    supplier: r.supplier,
-                    profile: r.profile,
-                    profile_version: r.profile_version,
-                })
-                .unwrap_or_default();
-            summary_of(a, names)
+            found
+                .remove(&a.id)
+                .unwrap_or_else(|| summary_of(a, Names::default()))
         })
         .collect())
 }
