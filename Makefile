@@ -26,8 +26,8 @@ test:
 
 ## bench: release build, then the HTTP benchmarks (figures printed at the end)
 bench:
-	@.ci/tools.sh build
-	cargo leptos build --release --precompress
+	@.ci/tools.sh all
+	PATH="$(CURDIR)/end2end/node_modules/.bin:$$PATH" cargo leptos build --release --precompress
 	PACTLINE_BENCH_PG=$$(.ci/postgres.sh) PACTLINE_BIN=$(RELEASE_BIN) cargo run --release -p pactline-bench
 
 lint:

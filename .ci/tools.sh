@@ -39,7 +39,10 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $wbg\$"; then
   cargo install wasm-bindgen-cli --version "$wbg" --force
 fi
 
-command -v wasm-opt >/dev/null || apt_install binaryen
+# Release builds optimise the wasm with binaryen 123 from npm (end2end's
+# devDependencies; `make bench` puts it first on PATH). Debian's binaryen 108
+# writes the wrong table index for wasm-bindgen's reference table, and the
+# page then fails to hydrate.
 
 if [ "$want_e2e" = all ] && ! cargo audit --version >/dev/null 2>&1; then
   log "cargo install cargo-audit (about 7 minutes)"
@@ -75,7 +78,8 @@ if [ "$want_e2e" = all ]; then
     "$api_venv/bin/pip" install --quiet --disable-pip-version-check standardwebhooks==1.1.0
   fi
   if [ ! -d end2end/node_modules/@playwright/test ] || [ ! -d end2end/node_modules/exceljs ] ||
-     [ ! -d end2end/node_modules/@axe-core/playwright ] || [ ! -d end2end/node_modules/oidc-provider ]; then
+     [ ! -d end2end/node_modules/@axe-core/playwright ] || [ ! -d end2end/node_modules/oidc-provider ] ||
+     [ ! -d end2end/node_modules/lighthouse ] || [ ! -d end2end/node_modules/binaryen ]; then
     log "npm ci (Playwright, without its browser download)"
     (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
   fi

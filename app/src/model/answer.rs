@@ -96,16 +96,25 @@ pub struct AnswerInput {
     pub responsibility_accepted: String,
 }
 
-/// An answer's fields once checked.
+/// An answer's fields once checked. Empty fields are left out of what
+/// travels (most of a questionnaire's fields are), and read back as empty.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AnswerFields {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compliance: Option<Compliance>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub countermeasure: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub planned_on: Option<chrono::NaiveDate>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub na_reason: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub other_party: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claimed_level: Option<i16>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub statement: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub responsibility_accepted: Option<bool>,
 }
 

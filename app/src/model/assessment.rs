@@ -195,33 +195,50 @@ pub struct EvidenceDto {
     /// "file", "link" or "certificate".
     pub kind: String,
     pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size_bytes: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheme: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub level: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuer: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_on: Option<String>,
 }
 
+/// One answer as the assessment page and its server functions carry it;
+/// empty and absent fields are left out of what travels.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AnswerDto {
     pub id: AnswerId,
     pub requirement: RequirementDto,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub section: String,
     pub target_kind: TargetKind,
     pub target: i16,
     pub responsible_party: Party,
     pub weight: i16,
     pub evidence_required: bool,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub parameters: String,
+    #[serde(default)]
     pub fields: AnswerFields,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignee: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignee_id: Option<i64>,
     pub version: i32,
     /// The asset owner's verdict, once reviewed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review: Option<super::ReviewStatus>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub evidence: Vec<EvidenceDto>,
 }
 

@@ -46,17 +46,25 @@ impl ComponentType {
 }
 
 /// One requirement of a catalog. `sl` lists the security levels at which it
-/// is required (`None`: not graded by SL; empty: at none).
+/// is required (`None`: not graded by SL; empty: at none). What is empty
+/// or absent is left out of what travels.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequirementDto {
     pub ref_id: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub kind: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub group: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub group_title: String,
     pub title: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sl: Option<Vec<u8>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub component_types: Option<Vec<ComponentType>>,
     /// False where the sources disagree or only one supports the item: shown
     /// as provisional.

@@ -21,10 +21,15 @@
 //!    in flight (budget p99 < 150 ms), and the single sign-on callback's
 //!    own time through the test OpenID provider (budget < 20 ms).
 //!
+//! 8. the supplier's assessment page under load (108 and 500 requirements):
+//!    pages/s at 16 clients against the same bytes as a static file, one
+//!    client's p50, the HTML against its visible markup, resident memory.
+//!
 //! Run with `make bench`. PACTLINE_BIN names the server binary;
 //! PACTLINE_BENCH_ONLY=api runs the REST API's budgets (after step 4),
 //! PACTLINE_BENCH_ONLY=bundle what a browser downloads (the bundle's
-//! compressed sizes), PACTLINE_BENCH_ONLY=assessments runs step 4 alone, =portfolio step 6
+//! compressed sizes), PACTLINE_BENCH_ONLY=assessments runs step 4 alone, =pages
+//! steps 4 and 8, =portfolio step 6
 //! alone, =accounts step 7 alone (for profiling).
 
 use std::{
@@ -40,6 +45,7 @@ mod accounts;
 mod api;
 mod assessments;
 mod bundle;
+mod pages;
 mod portfolio;
 mod review;
 
@@ -385,6 +391,10 @@ fn main() {
         .spawn()
         .expect("start pactline");
     let dir_for_cli = dir.clone();
+    let pid = child.id();
+    let site = std::path::PathBuf::from(
+        std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into()),
+    );
     let server = Server(child, dir);
     let base = format!("http://127.0.0.1:{port}");
 
@@ -415,6 +425,10 @@ fn main() {
         if std::env::var("PACTLINE_BENCH_ONLY").as_deref() == Ok("api") {
             let f = assessments(&base).await;
             return api::api(&base, &f).await;
+        }
+        if std::env::var("PACTLINE_BENCH_ONLY").as_deref() == Ok("pages") {
+            let f = assessments(&base).await;
+            return pages::pages(&base, pid, &site, &f).await;
         }
         if std::env::var("PACTLINE_BENCH_ONLY").as_deref() == Ok("bundle") {
             return bundle::bundle(&base).await;
@@ -483,6 +497,8 @@ fn main() {
 
         let bundle_ok = bundle::bundle(&base).await;
 
+        let pages_ok = pages::pages(&base, pid, &site, &f).await;
+
         let accounts_ok = accounts::accounts(&bin, &dir_for_cli, &base).await;
 
         let portfolio_ok = portfolio::on_both_databases(&bin, port).await;
@@ -504,6 +520,7 @@ fn main() {
             && accounts_ok
             && api_ok
             && bundle_ok
+            && pages_ok
             && portfolio_ok
     });
     // `exit` skips destructors: stop the server first.

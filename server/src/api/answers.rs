@@ -73,6 +73,22 @@ pub struct AnswerConflict {
     pub yours: serde_json::Value,
 }
 
+/// The stored answer's fields with every key present (empty ones as `""`
+/// or `null`), as the API documents them: the pages' compact form of the
+/// same fields leaves empty ones out.
+fn stored_fields(f: &app::model::AnswerFields) -> serde_json::Value {
+    serde_json::json!({
+        "compliance": f.compliance.map(|c| c.as_str()),
+        "countermeasure": f.countermeasure,
+        "planned_on": f.planned_on,
+        "na_reason": f.na_reason,
+        "other_party": f.other_party,
+        "claimed_level": f.claimed_level,
+        "statement": f.statement,
+        "responsibility_accepted": f.responsibility_accepted,
+    })
+}
+
 impl IntoResponse for AnswerConflict {
     fn into_response(self) -> Response {
         let mut r = (StatusCode::PRECONDITION_FAILED, Json(&self)).into_response();
@@ -193,7 +209,7 @@ async fn put_answer(
             ),
             current_version: theirs_version,
             saved_by,
-            current: serde_json::to_value(&*theirs).unwrap_or_default(),
+            current: stored_fields(&theirs),
             yours: serde_json::to_value(&*yours).unwrap_or_default(),
         }
         .into_response()),
