@@ -52,7 +52,7 @@ pub(crate) async fn api(base: &str, f: &AssessmentFigures) -> bool {
 
     let (rps, lat) = throughput(
         &format!("{base}/api/v1/assessments?limit=20"),
-        Some(&token),
+        Some(("authorization", &format!("Bearer {token}"))),
         32,
         5,
     )

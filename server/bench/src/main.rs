@@ -112,11 +112,12 @@ async fn healthz_throughput(base: &str, connections: usize, secs: u64) -> (f64, 
     throughput(&format!("{base}/healthz"), None, connections, secs).await
 }
 
-/// Requests per second and sorted latencies of GETs of `url` (with a bearer
-/// token when given) over `connections` keep-alive connections.
+/// Requests per second and sorted latencies of GETs of `url` (with one more
+/// header when given: a bearer token, a session cookie) over `connections`
+/// keep-alive connections, each answer checked for success.
 async fn throughput(
     url: &str,
-    token: Option<&str>,
+    header: Option<(&str, &str)>,
     connections: usize,
     secs: u64,
 ) -> (f64, Vec<Duration>) {
@@ -128,15 +129,16 @@ async fn throughput(
             .pool_max_idle_per_host(1)
             .build()
             .unwrap();
-        let (url, token) = (url.to_string(), token.map(str::to_string));
+        let url = url.to_string();
+        let header = header.map(|(k, v)| (k.to_string(), v.to_string()));
         let (stop, count) = (stop.clone(), count.clone());
         tasks.push(tokio::spawn(async move {
             let mut lat = Vec::new();
             while !stop.load(Ordering::Relaxed) {
                 let t = Instant::now();
                 let mut req = client.get(&url);
-                if let Some(token) = &token {
-                    req = req.bearer_auth(token);
+                if let Some((name, value)) = &header {
+                    req = req.header(name, value);
                 }
                 let r = req.send().await.expect("GET");
                 assert!(r.status().is_success(), "{url}: {}", r.status());

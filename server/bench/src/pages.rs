@@ -39,58 +39,6 @@ async fn session_cookie(base: &str, email: &str, password: &str) -> String {
         .join("; ")
 }
 
-/// Pages per second and sorted latencies of GETs of `url` with `cookie`
-/// over `connections` keep-alive connections, each answer checked.
-async fn page_throughput(
-    url: &str,
-    cookie: &str,
-    connections: usize,
-    secs: u64,
-) -> (f64, Vec<Duration>) {
-    let stop = Arc::new(AtomicBool::new(false));
-    let count = Arc::new(AtomicU64::new(0));
-    let mut tasks = Vec::new();
-    for _ in 0..connections {
-        let client = reqwest::Client::builder()
-            .pool_max_idle_per_host(1)
-            .build()
-            .unwrap();
-        let (url, cookie) = (url.to_string(), cookie.to_string());
-        let (stop, count) = (stop.clone(), count.clone());
-        tasks.push(tokio::spawn(async move {
-            let mut lat = Vec::new();
-            while !stop.load(Ordering::Relaxed) {
-                let t = Instant::now();
-                let r = client
-                    .get(&url)
-                    .header("cookie", &cookie)
-                    .header("accept", "text/html")
-                    .send()
-                    .await
-                    .expect("GET");
-                assert!(r.status().is_success(), "{url}: {}", r.status());
-                r.bytes().await.unwrap();
-                lat.push(t.elapsed());
-                count.fetch_add(1, Ordering::Relaxed);
-            }
-            lat
-        }));
-    }
-    let start = Instant::now();
-    tokio::time::sleep(Duration::from_secs(secs)).await;
-    stop.store(true, Ordering::Relaxed);
-    let elapsed = start.elapsed();
-    let mut lat = Vec::new();
-    for t in tasks {
-        lat.extend(t.await.unwrap());
-    }
-    lat.sort();
-    (
-        count.load(Ordering::Relaxed) as f64 / elapsed.as_secs_f64(),
-        lat,
-    )
-}
-
 /// The page without its `<script>` elements: what a reader's browser lays
 /// out, against which the hydration data is measured.
 fn visible_markup(html: &str) -> usize {
@@ -151,11 +99,12 @@ async fn measure(base: &str, cookie: &str, path: &str, site: &Path, label: &str)
         }
     }
     one.sort();
-    let (rps, lat) = page_throughput(&format!("{base}{path}"), cookie, 16, 5).await;
+    let session = Some(("cookie", cookie));
+    let (rps, lat) = throughput(&format!("{base}{path}"), session, 16, 5).await;
     let copy = site.join(format!("bench-page-{label}.html"));
     std::fs::write(&copy, &html).expect("write the page's copy into the site folder");
     let (static_rps, _) =
-        page_throughput(&format!("{base}/bench-page-{label}.html"), cookie, 16, 5).await;
+        throughput(&format!("{base}/bench-page-{label}.html"), session, 16, 5).await;
     let _ = std::fs::remove_file(&copy);
     PageFigures {
         rps,
