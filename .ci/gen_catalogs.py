@@ -18,6 +18,8 @@ INDEX = ROOT.parent / "shared" / "reference" / "iec62443-index.json"
 OUT = ROOT / "app" / "data" / "catalogs"
 
 CATALOGS = {
+    "2-1": ("iec-62443-2-1", "IEC 62443-2-1:2024", "Security program requirements for IACS asset owners", "asset_owner"),
+    "3-2": ("iec-62443-3-2", "IEC 62443-3-2:2020", "Security risk assessment for system design (zones and conduits)", "asset_owner"),
     "2-4": ("iec-62443-2-4", "IEC 62443-2-4:2023", "Security program requirements for IACS service providers", "service_provider"),
     "3-3": ("iec-62443-3-3", "IEC 62443-3-3:2013", "System security requirements and security levels", "service_provider"),
     "4-1": ("iec-62443-4-1", "IEC 62443-4-1:2018", "Secure product development lifecycle requirements", "product_supplier"),
@@ -36,6 +38,16 @@ def levels(sl):
 def describe(r, by_id):
     part, kind = r["part"], r["kind"]
     area = f'{r["group"]} ({r["group_title"]})'
+    if part == "2-1":
+        if kind == "SPE":
+            return "Security program element of the asset owner; its requirements are rated by maturity level (ML1 to ML4)."
+        if kind == "SPE-group":
+            return f"Group of program requirements in {area}."
+        return f'Asset-owner program requirement in group {r["parent"]} of {area}; rated by maturity level.'
+    if part == "3-2":
+        if kind == "ZCR-group":
+            return "Step of the zone and conduit design and risk assessment process."
+        return f"Requirement of step {area} in the zone and conduit design and risk assessment process."
     if part == "2-4":
         base = "Base requirement" if kind == "BR" else f'Enhancement of {r["parent"]}'
         return f"{base} in functional area {area}. No public title exists: add your own wording from your copy of IEC 62443-2-4."

@@ -30,6 +30,7 @@ mod m20261207_000021_api_tokens;
 mod m20261207_000022_idempotency_keys;
 mod m20261207_000023_webhooks;
 mod m20261207_000024_assessment_progress;
+mod m20261208_000025_security_program;
 
 pub struct Migrator;
 
@@ -61,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000022_idempotency_keys::Migration),
             Box::new(m20261207_000023_webhooks::Migration),
             Box::new(m20261207_000024_assessment_progress::Migration),
+            Box::new(m20261208_000025_security_program::Migration),
         ]
     }
 }

@@ -403,7 +403,8 @@ pub async fn logout(
 /// GET /catalogs/{id}/export/{format}, /profiles/{id}/export/{format},
 /// /assessments/{id}/export/xlsx (answers), /engagements/{id}/export/xlsx
 /// (the supplier comparison), /matrix/{engagement}/export/{xlsx,csv} and
-/// /commitments/{engagement or 0}/export/{xlsx,csv,oscal}: downloads for the signed-in actor; anything
+/// /commitments/{engagement or 0}/export/{xlsx,csv,oscal} and
+/// /program/0/export/{xlsx,csv} (the security program's ratings): downloads for the signed-in actor; anything
 /// not theirs is 404.
 pub async fn export(
     State(state): State<AppState>,
@@ -464,6 +465,8 @@ pub async fn export(
             )
             .await
         }
+        // Id 0: the asset owner's own program.
+        "program" if id == 0 => app::server::services::program::download(&actor, &state, fmt).await,
         _ => Err(AppError::NotFound),
     };
     match result {

@@ -7,4 +7,5 @@ pub mod commitments;
 pub mod engagements;
 pub mod organization;
 pub mod profiles;
+pub mod program;
 pub mod reviews;

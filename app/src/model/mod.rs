@@ -17,6 +17,7 @@ mod matrix;
 mod org;
 mod password;
 mod profile;
+mod program;
 mod review;
 mod stored;
 
@@ -36,5 +37,6 @@ pub use matrix::*;
 pub use org::*;
 pub use password::{check_password_shape, PASSWORD_MAX, PASSWORD_MIN};
 pub use profile::*;
+pub use program::*;
 pub use review::*;
 pub use stored::{from_name, name, Stored, UnknownName};

@@ -118,6 +118,10 @@ pub enum Permission {
     ReviewAssessments,
     /// As an assessor invited into an engagement: write internal comments.
     AssessEngagements,
+    /// See the asset owner's own security program (2-1 ratings, traces).
+    ViewProgram,
+    /// Rate program requirements and edit their traces.
+    RateProgram,
 }
 
 impl Permission {
@@ -130,6 +134,7 @@ impl Permission {
                 | Permission::ViewOutbox
                 | Permission::ViewAuditLog
                 | Permission::ViewProfiles
+                | Permission::ViewProgram
         )
     }
 }
@@ -191,6 +196,8 @@ impl Role {
             Permission::AssessEngagements => {
                 self != Role::Viewer && kinds.contains(&OrgKind::Assessor)
             }
+            Permission::ViewProgram => kinds.contains(&OrgKind::AssetOwner),
+            Permission::RateProgram => self != Role::Viewer && kinds.contains(&OrgKind::AssetOwner),
             Permission::AnswerAssessments => {
                 matches!(self, Role::Admin | Role::Contributor)
                     && kinds.iter().any(|k| k.is_supplier())

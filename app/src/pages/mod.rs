@@ -14,6 +14,7 @@ pub mod matrix;
 pub mod members;
 pub mod notifications;
 pub mod profiles;
+pub mod program;
 pub mod reviewing;
 pub mod suppliers;
 

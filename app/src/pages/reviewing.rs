@@ -183,58 +183,72 @@ pub(crate) fn OwnerReview(
 /// markup on the server (no script, printable), with the same numbers in a
 /// table next to it.
 pub fn gap_chart_svg(groups: &[crate::model::GroupGap]) -> String {
+    let bars: Vec<(String, f64, f64)> = groups
+        .iter()
+        .map(|g| (g.group.clone(), f64::from(g.required), f64::from(g.reached)))
+        .collect();
+    level_chart_svg(
+        &bars,
+        "Required and reached level per group",
+        ("required", "reached"),
+    )
+}
+
+/// Two bars per group on the 0–4 level scale (a required or target level
+/// and a reached one), as SVG markup; the reached bar is marked short when
+/// below the other. `words` names the two bars in the legend.
+pub fn level_chart_svg(bars: &[(String, f64, f64)], title: &str, words: (&str, &str)) -> String {
     fn esc(s: &str) -> String {
         s.replace('&', "&amp;")
             .replace('<', "&lt;")
             .replace('>', "&gt;")
             .replace('"', "&quot;")
     }
-    let w = 60 * groups.len().max(1) + 40;
+    let w = 60 * bars.len().max(1) + 40;
     let h = 180;
-    let y = |level: i16| 150 - level as i32 * 30;
-    let label = groups
+    let y = |level: f64| 150 - (level * 30.0).round() as i32;
+    let height = |level: f64| (level * 30.0).round() as i32;
+    let label = bars
         .iter()
-        .map(|g| {
-            format!(
-                "{}: required {}, reached {}",
-                g.group, g.required, g.reached
-            )
-        })
+        .map(|(g, a, b)| format!("{g}: {} {a}, {} {b}", words.0, words.1))
         .collect::<Vec<_>>()
         .join("; ");
     let mut out = format!(
-        r#"<svg class="gap-chart" role="img" aria-label="{}" viewBox="0 0 {w} {h}" width="{w}" height="{h}" xmlns="http://www.w3.org/2000/svg"><title>Required and reached level per group</title>"#,
-        esc(&format!("Required and reached level per group: {label}"))
+        r#"<svg class="gap-chart" role="img" aria-label="{}" viewBox="0 0 {w} {h}" width="{w}" height="{h}" xmlns="http://www.w3.org/2000/svg"><title>{}</title>"#,
+        esc(&format!("{title}: {label}")),
+        esc(title)
     );
     for l in 1..=4 {
         out.push_str(&format!(
             r#"<line x1="30" x2="{}" y1="{y}" y2="{y}" class="grid"/><text x="22" y="{}" class="axis" text-anchor="end">{l}</text>"#,
             w - 5,
-            y(l) + 4,
-            y = y(l)
+            y(f64::from(l)) + 4,
+            y = y(f64::from(l))
         ));
     }
-    for (i, g) in groups.iter().enumerate() {
+    for (i, (group, required, reached)) in bars.iter().enumerate() {
         let x = 40 + i as i32 * 60;
         out.push_str(&format!(
             r#"<rect x="{x}" y="{}" width="20" height="{}" class="required"/><rect x="{}" y="{}" width="20" height="{}" class="{}"/><text x="{}" y="168" class="axis" text-anchor="middle">{}</text>"#,
-            y(g.required),
-            g.required as i32 * 30,
+            y(*required),
+            height(*required),
             x + 22,
-            y(g.reached),
-            g.reached as i32 * 30,
-            if g.reached < g.required { "reached short" } else { "reached" },
+            y(*reached),
+            height(*reached),
+            if reached < required { "reached short" } else { "reached" },
             x + 21,
-            esc(&g.group)
+            esc(group)
         ));
     }
     // The legend: what the two bars are.
     let lx = 30;
     out.push_str(&format!(
-        r#"<g class="legend"><rect x="{lx}" y="2" width="10" height="10" class="required"/><text x="{}" y="11" class="axis">required</text><rect x="{}" y="2" width="10" height="10" class="reached"/><text x="{}" y="11" class="axis">reached</text></g>"#,
+        r#"<g class="legend"><rect x="{lx}" y="2" width="10" height="10" class="required"/><text x="{}" y="11" class="axis">{}</text><rect x="{}" y="2" width="10" height="10" class="reached"/><text x="{}" y="11" class="axis">{}</text></g>"#,
         lx + 14,
+        esc(words.0),
         lx + 80,
-        lx + 94
+        lx + 94,
+        esc(words.1)
     ));
     out.push_str("</svg>");
     out

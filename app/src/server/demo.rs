@@ -321,7 +321,120 @@ async fn seed_profiles(state: &AppState, owner: crate::model::OrgId) -> Result<(
     profiles::publish(&actor, state, quick).await?;
     seed_engagement(state, &actor, edr, quick).await?;
     seed_commitments(state, &actor, quick).await?;
+    seed_program(state, &actor).await?;
     seed_mail_choices(state, actor.org_id()).await
+}
+
+/// Northwind's security program, rated part-way: its organization and
+/// policies, remote access, patch management and identification; patch
+/// management's first requirement carries Northwind's own trace, and the
+/// ISMS rating was revised once (its history shows both).
+async fn seed_program(state: &AppState, admin: &super::Actor) -> Result<(), AppError> {
+    use super::services::program;
+    use crate::model::{CarriedBy, RatingFields};
+    let owner_of = |email: &str| {
+        let email = email.to_string();
+        async move {
+            Ok::<_, AppError>(
+                super::session::actor_for(state, &email, admin.org_id())
+                    .await?
+                    .map(|a| a.user_id()),
+            )
+        }
+    };
+    let carla = owner_of("carla.contributor@northwind.example").await?;
+    let rahul = owner_of("rahul.reviewer@northwind.example").await?;
+    let olivia = Some(admin.user_id());
+    let ratings: [(&str, i16, i16, Option<crate::model::UserId>, &str); 16] = [
+        (
+            "ORG 1.1",
+            3,
+            2,
+            olivia,
+            "ISMS certified for IT only; the OT scope follows in 2027.",
+        ),
+        ("ORG 1.2", 2, 2, olivia, ""),
+        (
+            "ORG 1.3",
+            3,
+            3,
+            olivia,
+            "RACI in the OT security policy, section 2.",
+        ),
+        (
+            "ORG 1.4",
+            2,
+            1,
+            carla,
+            "Plant staff trained once; no yearly refresher yet.",
+        ),
+        (
+            "ORG 1.6",
+            3,
+            1,
+            rahul,
+            "Supplier requirements now go out through Pactline.",
+        ),
+        (
+            "NET 3.1",
+            3,
+            2,
+            carla,
+            "Jump host in the DMZ; vendors still bring their own tools.",
+        ),
+        ("NET 3.2", 3, 2, carla, ""),
+        ("NET 3.3", 2, 2, carla, ""),
+        (
+            "COMP 3.1",
+            3,
+            1,
+            rahul,
+            "Depends on the suppliers' patch qualification.",
+        ),
+        ("COMP 3.2", 2, 1, rahul, ""),
+        ("COMP 3.3", 2, 2, rahul, ""),
+        ("USER 1.1", 3, 3, carla, ""),
+        (
+            "USER 1.2",
+            3,
+            2,
+            carla,
+            "Shared operator accounts remain on two HMIs.",
+        ),
+        ("USER 1.3", 2, 2, carla, ""),
+        ("AVAIL 2.1", 3, 2, rahul, "Backups tested twice a year."),
+        ("AVAIL 2.2", 2, 2, rahul, ""),
+    ];
+    for (ref_id, target, achieved, owner, note) in ratings {
+        let fields = RatingFields {
+            target_ml: Some(target),
+            achieved_ml: Some(achieved),
+            owner_user_id: owner,
+            evidence: String::new(),
+            note: note.to_string(),
+            carried_by: None,
+        };
+        program::rate(admin, state, ref_id, fields, 0).await?;
+    }
+    // A revision: the ISMS evidence arrived.
+    let revised = RatingFields {
+        target_ml: Some(3),
+        achieved_ml: Some(2),
+        owner_user_id: olivia,
+        evidence: "ISMS certificate 2026-117 (IT scope), OT security policy v3".into(),
+        note: "ISMS certified for IT only; the OT scope follows in 2027.".into(),
+        carried_by: Some(CarriedBy::Both),
+    };
+    program::rate(admin, state, "ORG 1.1", revised, 1).await?;
+    program::set_trace(
+        admin,
+        state,
+        "COMP 3.1",
+        "2-4 SP.11.01 BR\n2-4 SP.11.02 BR\n4-1 SUM-1\n4-1 SUM-5\n4-2 EDR 3.10\n4-2 NDR 3.10",
+        false,
+    )
+    .await?;
+    Ok(())
 }
 
 /// Rahul, the reviewer, reads questionnaire and review news once a day.

@@ -29,6 +29,7 @@ pub mod second_factor;
 pub mod secrets;
 pub mod services;
 pub mod session;
+pub mod shipped;
 pub mod state;
 pub mod throttle;
 pub mod tokens;

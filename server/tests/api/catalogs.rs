@@ -52,7 +52,7 @@ async fn shipped_catalogs_load_once_and_are_readable_by_everyone(b: Backend) {
     );
     assert_eq!(
         catalog::Entity::find().count(&app.state.db).await.unwrap(),
-        4
+        6
     );
 
     for who in [
@@ -76,7 +76,9 @@ async fn shipped_catalogs_load_once_and_are_readable_by_everyone(b: Backend) {
         assert_eq!(
             counts,
             vec![
+                ("iec-62443-2-1".to_string(), 111),
                 ("iec-62443-2-4".to_string(), 123),
+                ("iec-62443-3-2".to_string(), 39),
                 ("iec-62443-3-3".to_string(), 100),
                 ("iec-62443-4-1".to_string(), 47),
                 ("iec-62443-4-2".to_string(), 141)
@@ -678,7 +680,9 @@ async fn a_new_catalog_revision_leaves_old_profiles_alone(b: Backend) {
     assert_eq!(
         shown,
         vec![
+            ("iec-62443-2-1".to_string(), 1, 111),
             ("iec-62443-2-4".to_string(), 1, 123),
+            ("iec-62443-3-2".to_string(), 1, 39),
             ("iec-62443-3-3".to_string(), 1, 100),
             ("iec-62443-4-1".to_string(), 2, 48),
             ("iec-62443-4-2".to_string(), 1, 141)

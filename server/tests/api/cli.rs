@@ -138,11 +138,11 @@ fn admin_create_reads_the_password_from_stdin_or_the_environment_never_argv() {
         .unwrap();
     assert!(!out.status.success());
 
-    // Four shipped catalogs loaded, two organizations created.
+    // Six shipped catalogs loaded, two organizations created.
     let out = pactline(&db).args(["audit", "verify"]).output().unwrap();
     assert!(out.status.success());
     assert!(
-        String::from_utf8_lossy(&out.stdout).contains("audit trail intact: 6 events"),
+        String::from_utf8_lossy(&out.stdout).contains("audit trail intact: 8 events"),
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );

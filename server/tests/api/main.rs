@@ -23,6 +23,7 @@ mod page_queries;
 mod passkeys;
 mod passwords;
 mod profiles;
+mod program;
 mod races;
 mod rest;
 mod rest_flows;

@@ -27,6 +27,22 @@ pub fn assessments_as_supplier(actor: &Actor) -> Select<assessment::Entity> {
     assessment::Entity::find().filter(assessment::Column::SupplierOrgId.eq(actor.org_id().0))
 }
 
+/// The answers to the asset owner's assessments that are not withdrawn,
+/// whatever the supplier (the owner's own aggregates, e.g. its program's
+/// supplier coverage).
+pub fn answers_as_owner(actor: &Actor) -> Select<answer::Entity> {
+    answer::Entity::find().filter(
+        answer::Column::AssessmentId.in_subquery(
+            sea_orm::sea_query::Query::select()
+                .column(assessment::Column::Id)
+                .from(assessment::Entity)
+                .and_where(assessment::Column::OwnerOrgId.eq(actor.org_id().0))
+                .and_where(assessment::Column::Status.ne(AssessmentStatus::Withdrawn))
+                .to_owned(),
+        ),
+    )
+}
+
 /// The level gaps recorded for the asset owner's assessments in `statuses`.
 pub fn gaps_as_owner(
     actor: &Actor,

@@ -132,6 +132,22 @@ impl TenantScoped for super::entities::webhook_delivery::Entity {
         super::entities::webhook_delivery::Column::OrganizationId
     }
 }
+/// An asset owner's own security program: ratings, their versions, traces.
+impl TenantScoped for super::entities::program_rating::Entity {
+    fn org_column() -> Self::Column {
+        super::entities::program_rating::Column::OrganizationId
+    }
+}
+impl TenantScoped for super::entities::program_rating_version::Entity {
+    fn org_column() -> Self::Column {
+        super::entities::program_rating_version::Column::OrganizationId
+    }
+}
+impl TenantScoped for super::entities::program_trace::Entity {
+    fn org_column() -> Self::Column {
+        super::entities::program_trace::Column::OrganizationId
+    }
+}
 impl TenantScoped for api_token::Entity {
     fn org_column() -> Self::Column {
         api_token::Column::OrganizationId

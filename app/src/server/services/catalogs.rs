@@ -18,28 +18,11 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
 };
-use serde::Deserialize;
 use serde_json::json;
 use std::collections::HashMap;
 
-/// The catalog data files shipped in `app/data/catalogs/`.
-pub const SHIPPED: &[&str] = &[
-    include_str!("../../../data/catalogs/iec-62443-2-4.v1.json"),
-    include_str!("../../../data/catalogs/iec-62443-3-3.v1.json"),
-    include_str!("../../../data/catalogs/iec-62443-4-1.v1.json"),
-    include_str!("../../../data/catalogs/iec-62443-4-2.v1.json"),
-];
-
-#[derive(Deserialize)]
-struct CatalogFile {
-    key: String,
-    version: i32,
-    name: String,
-    part: Option<String>,
-    applies_to: String,
-    source: String,
-    requirements: Vec<RequirementDto>,
-}
+use crate::server::shipped::CatalogFile;
+pub use crate::server::shipped::SHIPPED;
 
 /// Loads every shipped catalog version that the database does not have yet.
 /// Re-running adds nothing; a new file version is added beside the old one,

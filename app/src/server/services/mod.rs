@@ -25,6 +25,7 @@ pub mod passkeys;
 pub mod profile_import;
 pub mod profile_items;
 pub mod profiles;
+pub mod program;
 pub mod reminder_settings;
 pub mod reminders;
 pub mod reviews;

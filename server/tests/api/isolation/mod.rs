@@ -17,6 +17,7 @@ mod links;
 mod organization;
 mod pages;
 mod profiles;
+mod program;
 mod rest;
 mod states;
 
@@ -27,6 +28,7 @@ use links::link_cases;
 use organization::organization_cases;
 use pages::pages;
 use profiles::profile_cases;
+use program::program_cases;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Caller {
@@ -197,6 +199,7 @@ fn cases(c: Caller, ids: &Ids) -> Vec<Case> {
         profile_cases(c, ids),
         commitment_cases(c, ids),
         link_cases(c, ids),
+        program_cases(c, ids),
     ]
     .concat()
 }
@@ -673,6 +676,21 @@ async fn isolation_matrix(b: Backend) {
             assert_ne!(ids.beta_notification, "null", "{n}");
         }
         if org == "beta" {
+            // Beta's own program: a rating no one else may read.
+            let (st, r) = app
+                .call(
+                    owner,
+                    "rate_program_requirement",
+                    &[
+                        ("ref_id", "ORG 1.1"),
+                        ("rating[target_ml]", "3"),
+                        ("rating[achieved_ml]", "1"),
+                        ("rating[note]", "BETA-PROMISE our ISMS covers IT only"),
+                        ("version", "0"),
+                    ],
+                )
+                .await;
+            assert_eq!(st, StatusCode::OK, "{r}");
             // Beta's endpoint heard of the questionnaire sent.
             let (_, log) = app
                 .call(

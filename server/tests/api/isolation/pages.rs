@@ -31,6 +31,19 @@ pub(super) fn pages(c: Caller, ids: &Ids) -> Vec<(String, u16)> {
     out.push(("/profiles".into(), signed_in(if owner { 200 } else { 404 })));
     // Downloads answer 401 rather than redirecting anonymous callers.
     let download = |s: u16| if c == Anon { 401 } else { s };
+    out.push(("/program".into(), signed_in(if owner { 200 } else { 404 })));
+    out.push((
+        "/program/ORG-1.1".into(),
+        signed_in(if owner { 200 } else { 404 }),
+    ));
+    out.push(("/program/ORG-9.9".into(), signed_in(404)));
+    for f in ["csv", "xlsx"] {
+        out.push((
+            format!("/program/0/export/{f}"),
+            download(if owner { 200 } else { 404 }),
+        ));
+    }
+    out.push(("/program/0/export/oscal".into(), download(404)));
     for f in ["csv", "xlsx", "oscal"] {
         out.push((
             format!("/catalogs/{}/export/{f}", ids.shipped_catalog),
