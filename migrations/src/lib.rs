@@ -31,6 +31,7 @@ mod m20261207_000022_idempotency_keys;
 mod m20261207_000023_webhooks;
 mod m20261207_000024_assessment_progress;
 mod m20261208_000025_security_program;
+mod m20261208_000026_zones;
 
 pub struct Migrator;
 
@@ -63,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000023_webhooks::Migration),
             Box::new(m20261207_000024_assessment_progress::Migration),
             Box::new(m20261208_000025_security_program::Migration),
+            Box::new(m20261208_000026_zones::Migration),
         ]
     }
 }

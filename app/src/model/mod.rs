@@ -20,6 +20,7 @@ mod profile;
 mod program;
 mod review;
 mod stored;
+mod zone;
 
 pub use abilities::{assessment_abilities, AssessmentAbilities};
 pub use answer::*;
@@ -40,3 +41,4 @@ pub use profile::*;
 pub use program::*;
 pub use review::*;
 pub use stored::{from_name, name, Stored, UnknownName};
+pub use zone::*;

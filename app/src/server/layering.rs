@@ -130,6 +130,10 @@ mod tests {
         "responsibility",
         "review",
         "sso_domain",
+        "system",
+        "conduit",
+        "zone",
+        "zone_component",
         "sso_login",
         "supplier_link",
     ];

@@ -2,21 +2,25 @@
 //! an assessment's status change (only from the status it was read in), a
 //! proposed commitment (from a review condition, a planned answer or by
 //! hand: one place writes them), and the per-group gaps recorded when an
-//! assessment is submitted.
+//! assessment is submitted; a new draft profile and items appended to a
+//! draft (by hand, from a catalog, from an import or from a zone).
 
 use crate::model::{
     analyse, AnswerId, AppError, AssessmentStatus, CommitmentSource, CommitmentStatus, Compliance,
-    GapItem, OrgId, RequirementId,
+    GapItem, OrgId, Party, ProfileStatus, RequirementId, TargetKind,
 };
 use crate::server::{
-    audit,
-    entities::{answer, assessment, assessment_gap, commitment},
+    access, audit,
+    entities::{
+        answer, assessment, assessment_gap, catalog, commitment, profile, profile_item, requirement,
+    },
+    respond::internal,
     Actor, AppState,
 };
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
     sea_query::Expr, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction,
-    EntityTrait, QueryFilter, Set,
+    EntityTrait, QueryFilter, QuerySelect, Set,
 };
 use serde_json::json;
 use std::collections::{HashMap, HashSet};
@@ -206,4 +210,73 @@ pub async fn record_gaps<C: ConnectionTrait>(
         assessment_gap::Entity::insert_many(rows).exec(conn).await?;
     }
     Ok(())
+}
+
+/// A new profile lineage: version 1, a draft.
+pub async fn insert_profile_draft<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    name: String,
+    description: &str,
+    now: chrono::DateTime<Utc>,
+) -> Result<profile::Model, AppError> {
+    profile::ActiveModel {
+        owner_org_id: Set(actor.org_id()),
+        lineage: Set(uuid::Uuid::new_v4().to_string()),
+        version: Set(1),
+        name: Set(name),
+        description: Set(description.to_string()),
+        status: Set(ProfileStatus::Draft),
+        created_by: Set(Some(actor.user_id())),
+        created_at: Set(now),
+        published_at: Set(None),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await
+    .map_err(internal)
+}
+
+/// Appends requirements of one catalog to a draft, each with its target
+/// level, skipping those already in it. Returns how many were added.
+pub async fn append_profile_items<C: ConnectionTrait>(
+    conn: &C,
+    p: &access::Readable<profile::Model>,
+    cat: &catalog::Model,
+    chosen: &[(&requirement::Model, i16)],
+) -> Result<usize, AppError> {
+    let existing: Vec<i64> = access::items_of(p)
+        .select_only()
+        .column(profile_item::Column::RequirementId)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let next = existing.len() as i32;
+    let kind = TargetKind::for_part(cat.part.as_deref());
+    let party = Party::parse(&cat.applies_to).unwrap_or(Party::ProductSupplier);
+    let new: Vec<profile_item::ActiveModel> = chosen
+        .iter()
+        .filter(|(r, _)| !existing.contains(&r.id.0))
+        .enumerate()
+        .map(|(i, (r, level))| profile_item::ActiveModel {
+            profile_id: Set(p.id),
+            requirement_id: Set(r.id),
+            position: Set(next + i as i32),
+            section: Set(format!("{} · {}", r.group_code, r.group_title)),
+            target_kind: Set(kind),
+            target: Set(*level),
+            responsible_party: Set(party),
+            weight: Set(1),
+            evidence_required: Set(false),
+            parameters: Set(String::new()),
+            ..Default::default()
+        })
+        .collect();
+    let added = new.len();
+    for chunk in new.chunks(150) {
+        profile_item::Entity::insert_many(chunk.to_vec())
+            .exec(conn)
+            .await?;
+    }
+    Ok(added)
 }

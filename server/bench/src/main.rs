@@ -25,11 +25,15 @@
 //!    pages/s at 16 clients against the same bytes as a static file, one
 //!    client's p50, the HTML against its visible markup, resident memory.
 //!
+//! 9. the asset owner's security program page: 87 program requirements,
+//!    20 suppliers' answers, 300 traced supplier-side requirements (budget
+//!    SSR p50 < 20 ms).
+//!
 //! Run with `make bench`. PACTLINE_BIN names the server binary;
 //! PACTLINE_BENCH_ONLY=api runs the REST API's budgets (after step 4),
 //! PACTLINE_BENCH_ONLY=bundle what a browser downloads (the bundle's
 //! compressed sizes), PACTLINE_BENCH_ONLY=assessments runs step 4 alone, =pages
-//! steps 4 and 8, =portfolio step 6
+//! steps 4 and 8, =program step 9, =portfolio step 6
 //! alone, =accounts step 7 alone (for profiling).
 
 use std::{
@@ -47,6 +51,7 @@ mod assessments;
 mod bundle;
 mod pages;
 mod portfolio;
+mod program;
 mod review;
 
 use assessments::{assessments, assessments_met, print_assessments, AssessmentFigures};
@@ -438,6 +443,9 @@ fn main() {
         if std::env::var("PACTLINE_BENCH_ONLY").as_deref() == Ok("accounts") {
             return accounts::accounts(&bin, &dir_for_cli, &base).await;
         }
+        if std::env::var("PACTLINE_BENCH_ONLY").as_deref() == Ok("program") {
+            return program::program(&base).await;
+        }
         if std::env::var("PACTLINE_BENCH_ONLY").as_deref() == Ok("portfolio") {
             return portfolio::on_both_databases(&bin, port).await;
         }
@@ -503,6 +511,8 @@ fn main() {
 
         let accounts_ok = accounts::accounts(&bin, &dir_for_cli, &base).await;
 
+        let program_ok = program::program(&base).await;
+
         let portfolio_ok = portfolio::on_both_databases(&bin, port).await;
 
         println!(
@@ -520,6 +530,7 @@ fn main() {
             && assessment_ok
             && review_ok
             && accounts_ok
+            && program_ok
             && api_ok
             && bundle_ok
             && pages_ok

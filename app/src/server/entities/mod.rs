@@ -1,6 +1,5 @@
 //! sea-orm entities, one per table. Tenant data among them is loaded only
 //! through `server::access`.
-
 pub mod answer;
 pub mod answer_version;
 pub mod api_token;
@@ -13,6 +12,7 @@ pub mod calendar_feed;
 pub mod catalog;
 pub mod comment;
 pub mod commitment;
+pub mod conduit;
 pub mod engagement;
 pub mod engagement_assessor;
 pub mod evidence;
@@ -45,7 +45,10 @@ pub mod sign_in_address;
 pub mod sso_domain;
 pub mod sso_login;
 pub mod supplier_link;
+pub mod system;
 pub mod user;
 pub mod webauthn_ceremony;
 pub mod webhook_delivery;
 pub mod webhook_endpoint;
+pub mod zone;
+pub mod zone_component;

@@ -1,8 +1,8 @@
 //! Importing a profile from a table or an OSCAL profile: every row checked
 //! and every catalog and requirement resolved before the draft is written.
 
-use super::profiles::insert_draft;
 use crate::model::{parse_name, AppError, CatalogId, Party, Permission, ProfileId, TargetKind};
+use crate::server::writes::insert_profile_draft as insert_draft;
 use crate::server::{
     access, audit, db,
     entities::{catalog, profile_item, requirement},

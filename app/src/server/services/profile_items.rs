@@ -10,12 +10,11 @@ use crate::model::{
 };
 use crate::server::{
     access, audit, db,
-    entities::{catalog, profile, profile_item, requirement},
+    entities::{profile, profile_item, requirement},
     Actor, AppState,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
 use serde_json::json;
 use std::collections::HashMap;
@@ -65,7 +64,8 @@ pub async fn add_from_catalog(
         .iter()
         .filter_map(|d| by_ref.get(d.ref_id.as_str()).copied())
         .collect();
-    let added = append_items(&txn, &p, &cat, &chosen, level).await?;
+    let chosen: Vec<(&requirement::Model, i16)> = chosen.iter().map(|r| (*r, level)).collect();
+    let added = crate::server::writes::append_profile_items(&txn, &p, &cat, &chosen).await?;
     audit::by_actor(
         &txn,
         actor,
@@ -80,51 +80,6 @@ pub async fn add_from_catalog(
     )
     .await?;
     txn.commit().await?;
-    Ok(added)
-}
-
-/// Appends requirements of one catalog to a draft with target `level`,
-/// skipping those already in it. Returns how many were added.
-async fn append_items<C: ConnectionTrait>(
-    conn: &C,
-    p: &access::Readable<profile::Model>,
-    cat: &catalog::Model,
-    chosen: &[&requirement::Model],
-    level: i16,
-) -> Result<usize, AppError> {
-    let existing: Vec<i64> = access::items_of(p)
-        .select_only()
-        .column(profile_item::Column::RequirementId)
-        .into_tuple()
-        .all(conn)
-        .await?;
-    let next = existing.len() as i32;
-    let kind = TargetKind::for_part(cat.part.as_deref());
-    let party = Party::parse(&cat.applies_to).unwrap_or(Party::ProductSupplier);
-    let new: Vec<profile_item::ActiveModel> = chosen
-        .iter()
-        .filter(|r| !existing.contains(&r.id.0))
-        .enumerate()
-        .map(|(i, r)| profile_item::ActiveModel {
-            profile_id: Set(p.id),
-            requirement_id: Set(r.id),
-            position: Set(next + i as i32),
-            section: Set(format!("{} · {}", r.group_code, r.group_title)),
-            target_kind: Set(kind),
-            target: Set(level),
-            responsible_party: Set(party),
-            weight: Set(1),
-            evidence_required: Set(false),
-            parameters: Set(String::new()),
-            ..Default::default()
-        })
-        .collect();
-    let added = new.len();
-    for chunk in new.chunks(150) {
-        profile_item::Entity::insert_many(chunk.to_vec())
-            .exec(conn)
-            .await?;
-    }
     Ok(added)
 }
 
@@ -185,7 +140,8 @@ pub async fn add_picked(
         .iter()
         .filter(|r| wanted.contains(r.ref_id.as_str()))
         .collect();
-    let added = append_items(&txn, &p, &cat, &chosen, level).await?;
+    let chosen: Vec<(&requirement::Model, i16)> = chosen.iter().map(|r| (*r, level)).collect();
+    let added = crate::server::writes::append_profile_items(&txn, &p, &cat, &chosen).await?;
     audit::by_actor(
         &txn,
         actor,
@@ -195,7 +151,7 @@ pub async fn add_picked(
         None,
         Some(json!({
             "catalog": cat.key, "catalog_version": cat.version,
-            "picked": chosen.iter().map(|r| r.ref_id.as_str()).collect::<Vec<_>>(),
+            "picked": chosen.iter().map(|(r, _)| r.ref_id.as_str()).collect::<Vec<_>>(),
             "level": level, "added": added
         })),
     )

@@ -12,10 +12,8 @@ use crate::server::{
     access::{find_owned, scoped},
     audit, db,
     entities::{catalog, profile, profile_item, requirement},
-    respond::internal,
     Actor, AppState,
 };
-use chrono::Utc;
 use sea_orm::{
     sea_query::{Expr, ExprTrait},
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -75,7 +73,7 @@ pub async fn create(
 ) -> Result<ProfileId, AppError> {
     actor.require(Permission::EditProfiles)?;
     let txn = db::write_txn(&state.writer).await?;
-    let p = insert_draft(
+    let p = crate::server::writes::insert_profile_draft(
         &txn,
         actor,
         input.name,
@@ -95,31 +93,6 @@ pub async fn create(
     .await?;
     txn.commit().await?;
     Ok(p.id)
-}
-
-/// A new profile lineage: version 1, a draft.
-pub(super) async fn insert_draft<C: ConnectionTrait>(
-    conn: &C,
-    actor: &Actor,
-    name: String,
-    description: &str,
-    now: chrono::DateTime<Utc>,
-) -> Result<profile::Model, AppError> {
-    profile::ActiveModel {
-        owner_org_id: Set(actor.org_id()),
-        lineage: Set(uuid::Uuid::new_v4().to_string()),
-        version: Set(1),
-        name: Set(name),
-        description: Set(description.to_string()),
-        status: Set(ProfileStatus::Draft),
-        created_by: Set(Some(actor.user_id())),
-        created_at: Set(now),
-        published_at: Set(None),
-        ..Default::default()
-    }
-    .insert(conn)
-    .await
-    .map_err(internal)
 }
 
 /// The profile with its items. A constant number of queries, whatever the

@@ -122,30 +122,36 @@ impl Stored {
 
 /// What suppliers did about a set of traced requirements: per supplier and
 /// target, the claim of its latest assessment's answer, and its open
-/// commitments (due date) on the target. Four queries, whatever the number
-/// of suppliers or targets.
+/// commitments on the target (overdue or not). Targets are numbered in
+/// `targets` order; five queries, whatever the number of suppliers or
+/// targets.
 struct SupplierFacts {
-    answers: HashMap<(OrgId, TraceTarget), Coverage>,
-    commitments: Vec<(OrgId, TraceTarget, bool)>,
+    answers: Vec<(OrgId, usize, Coverage)>,
+    commitments: Vec<(OrgId, usize, bool)>,
     names: HashMap<OrgId, String>,
 }
 
 async fn supplier_facts<C: ConnectionTrait>(
     conn: &C,
     actor: &Actor,
-    targets: &BTreeSet<&TraceTarget>,
+    targets: &[&TraceTarget],
     today: chrono::NaiveDate,
 ) -> Result<SupplierFacts, AppError> {
-    let parts: BTreeSet<&str> = targets.iter().map(|t| t.part.as_str()).collect();
-    let refs: BTreeSet<&str> = targets.iter().map(|t| t.ref_id.as_str()).collect();
     let mut facts = SupplierFacts {
-        answers: HashMap::new(),
+        answers: Vec::new(),
         commitments: Vec::new(),
         names: HashMap::new(),
     };
     if targets.is_empty() {
         return Ok(facts);
     }
+    let index: HashMap<(&str, &str), usize> = targets
+        .iter()
+        .enumerate()
+        .map(|(i, t)| ((t.part.as_str(), t.ref_id.as_str()), i))
+        .collect();
+    let parts: BTreeSet<&str> = targets.iter().map(|t| t.part.as_str()).collect();
+    let refs: BTreeSet<&str> = targets.iter().map(|t| t.ref_id.as_str()).collect();
     // The requirements behind the targets, in every catalog the owner reads
     // (shipped versions and its own copies) of the traced parts.
     let catalogs: HashMap<i64, String> = access::catalogs_readable(actor)
@@ -159,7 +165,7 @@ async fn supplier_facts<C: ConnectionTrait>(
         .into_iter()
         .filter_map(|(id, p)| p.map(|p| (id, p)))
         .collect();
-    let reqs: HashMap<i64, TraceTarget> = access::requirements_readable(actor)
+    let reqs: HashMap<i64, usize> = access::requirements_readable(actor)
         .select_only()
         .column(requirement::Column::Id)
         .column(requirement::Column::CatalogId)
@@ -171,11 +177,8 @@ async fn supplier_facts<C: ConnectionTrait>(
         .await?
         .into_iter()
         .filter_map(|(id, cat, r)| {
-            let t = TraceTarget {
-                part: catalogs.get(&cat)?.clone(),
-                ref_id: r,
-            };
-            targets.contains(&t).then_some((id, t))
+            let part = catalogs.get(&cat)?;
+            index.get(&(part.as_str(), r.as_str())).map(|i| (id, *i))
         })
         .collect();
     if reqs.is_empty() {
@@ -193,19 +196,22 @@ async fn supplier_facts<C: ConnectionTrait>(
         .all(conn)
         .await?;
     // The latest assessment's answer counts.
-    let mut latest: HashMap<(OrgId, TraceTarget), (i64, Coverage)> = HashMap::new();
+    let mut latest: HashMap<(OrgId, usize), (i64, Coverage)> = HashMap::new();
     for (supplier, req, assessment, compliance) in rows {
         let (Some(t), Some(c)) = (reqs.get(&req), compliance) else {
             continue;
         };
         let e = latest
-            .entry((supplier, t.clone()))
+            .entry((supplier, *t))
             .or_insert((assessment, coverage_of(c)));
         if assessment > e.0 {
             *e = (assessment, coverage_of(c));
         }
     }
-    facts.answers = latest.into_iter().map(|(k, (_, c))| (k, c)).collect();
+    facts.answers = latest
+        .into_iter()
+        .map(|((s, t), (_, c))| (s, t, c))
+        .collect();
     let open: Vec<(OrgId, Option<i64>, Option<chrono::NaiveDate>)> =
         access::commitments_as_owner(actor)
             .select_only()
@@ -220,14 +226,14 @@ async fn supplier_facts<C: ConnectionTrait>(
     facts.commitments = open
         .into_iter()
         .filter_map(|(s, r, due)| {
-            let t = reqs.get(&r?)?.clone();
+            let t = *reqs.get(&r?)?;
             Some((s, t, due.is_some_and(|d| d < today)))
         })
         .collect();
     let ids: BTreeSet<OrgId> = facts
         .answers
-        .keys()
-        .map(|(s, _)| *s)
+        .iter()
+        .map(|(s, _, _)| *s)
         .chain(facts.commitments.iter().map(|(s, _, _)| *s))
         .collect();
     facts.names = org_names(conn, ids).await?;
@@ -235,44 +241,41 @@ async fn supplier_facts<C: ConnectionTrait>(
 }
 
 impl SupplierFacts {
-    /// Per supplier, what it did about `targets`; suppliers by name.
-    fn coverage(&self, targets: &BTreeSet<&TraceTarget>) -> Vec<SupplierCoverage> {
+    /// Per supplier, what it did about the targets `wanted` marks (by
+    /// number); suppliers by name.
+    fn coverage(&self, wanted: &[bool]) -> Vec<SupplierCoverage> {
         let mut by: HashMap<OrgId, SupplierCoverage> = HashMap::new();
-        let entry = |by: &mut HashMap<OrgId, SupplierCoverage>, s: OrgId| {
-            by.entry(s)
-                .or_insert_with(|| SupplierCoverage {
-                    supplier_id: s,
-                    supplier: self.names.get(&s).cloned().unwrap_or_default(),
-                    answered: 0,
-                    met: 0,
-                    gaps: 0,
-                    open_commitments: 0,
-                    overdue_commitments: 0,
-                })
-                .clone()
-        };
-        for ((s, t), c) in &self.answers {
-            if !targets.contains(t) {
-                continue;
+        fn entry<'m>(
+            by: &'m mut HashMap<OrgId, SupplierCoverage>,
+            names: &HashMap<OrgId, String>,
+            s: OrgId,
+        ) -> &'m mut SupplierCoverage {
+            by.entry(s).or_insert_with(|| SupplierCoverage {
+                supplier_id: s,
+                supplier: names.get(&s).cloned().unwrap_or_default(),
+                answered: 0,
+                met: 0,
+                gaps: 0,
+                open_commitments: 0,
+                overdue_commitments: 0,
+            })
+        }
+        for (s, t, c) in &self.answers {
+            if wanted[*t] {
+                let v = entry(&mut by, &self.names, *s);
+                v.answered += 1;
+                match c {
+                    Coverage::Met => v.met += 1,
+                    Coverage::Gap => v.gaps += 1,
+                }
             }
-            let mut v = entry(&mut by, *s);
-            v.answered += 1;
-            match c {
-                Coverage::Met => v.met += 1,
-                Coverage::Gap => v.gaps += 1,
-            }
-            by.insert(*s, v);
         }
         for (s, t, overdue) in &self.commitments {
-            if !targets.contains(t) {
-                continue;
+            if wanted[*t] {
+                let v = entry(&mut by, &self.names, *s);
+                v.open_commitments += 1;
+                v.overdue_commitments += u32::from(*overdue);
             }
-            let mut v = entry(&mut by, *s);
-            v.open_commitments += 1;
-            if *overdue {
-                v.overdue_commitments += 1;
-            }
-            by.insert(*s, v);
         }
         let mut list: Vec<SupplierCoverage> = by.into_values().collect();
         list.sort_by(|a, b| {
@@ -282,6 +285,29 @@ impl SupplierFacts {
         });
         list
     }
+}
+
+/// Numbers the distinct targets of `traces`; returns them and, per trace,
+/// which of them it marks.
+fn numbered<'a>(traces: &[Vec<&'a TraceTarget>]) -> (Vec<&'a TraceTarget>, Vec<Vec<bool>>) {
+    let all: Vec<&TraceTarget> = traces
+        .iter()
+        .flat_map(|t| t.iter().copied())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let at: HashMap<&TraceTarget, usize> = all.iter().enumerate().map(|(i, t)| (*t, i)).collect();
+    let marks = traces
+        .iter()
+        .map(|trace| {
+            let mut m = vec![false; all.len()];
+            for t in trace.iter() {
+                m[at[t]] = true;
+            }
+            m
+        })
+        .collect();
+    (all, marks)
 }
 
 async fn owner_names<C: ConnectionTrait>(
@@ -314,21 +340,23 @@ pub async fn overview(actor: &Actor, state: &AppState) -> Result<ProgramOverview
         .iter()
         .map(|p| stored.row(p, &owners))
         .collect();
-    let all: BTreeSet<&TraceTarget> = reference
-        .program
-        .iter()
-        .flat_map(|p| stored.trace(p))
-        .collect();
-    let facts = supplier_facts(conn, actor, &all, state.clock.today()).await?;
     let mut elements = rollup(&rows);
-    for e in &mut elements {
-        let targets: BTreeSet<&TraceTarget> = reference
-            .program
-            .iter()
-            .filter(|p| p.spe == e.spe)
-            .flat_map(|p| stored.trace(p))
-            .collect();
-        e.suppliers = facts.coverage(&targets);
+    // Per element, the union of its requirements' traces.
+    let per_element: Vec<Vec<&TraceTarget>> = elements
+        .iter()
+        .map(|e| {
+            reference
+                .program
+                .iter()
+                .filter(|p| p.spe == e.spe)
+                .flat_map(|p| stored.trace(p))
+                .collect()
+        })
+        .collect();
+    let (all, marks) = numbered(&per_element);
+    let facts = supplier_facts(conn, actor, &all, state.clock.today()).await?;
+    for (e, wanted) in elements.iter_mut().zip(&marks) {
+        e.suppliers = facts.coverage(wanted);
     }
     Ok(ProgramOverview {
         elements,
@@ -404,7 +432,7 @@ pub async fn requirement(
     members.sort_by(|a, b| a.1.cmp(&b.1));
     let reference = shipped::reference();
     let trace = stored.trace(item);
-    let targets: BTreeSet<&TraceTarget> = trace.iter().collect();
+    let (targets, marks) = numbered(&[trace.iter().collect()]);
     let facts = supplier_facts(conn, actor, &targets, state.clock.today()).await?;
     Ok(ProgramRequirementDto {
         row: stored.row(item, &names),
@@ -430,7 +458,7 @@ pub async fn requirement(
             })
             .collect(),
         trace_edited: rating.is_some_and(|r| r.trace_edited),
-        suppliers: facts.coverage(&targets),
+        suppliers: facts.coverage(&marks[0]),
         may_rate: actor.may(Permission::RateProgram),
     })
 }
