@@ -9,3 +9,4 @@ pub mod organization;
 pub mod profiles;
 pub mod program;
 pub mod reviews;
+pub mod zones;

@@ -216,6 +216,32 @@ pub struct ZoneModel {
     pub assessments: Vec<(AssessmentId, String)>,
 }
 
+/// One zone, its system's name, the conduits that touch it, and what the
+/// forms offer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ZoneDetail {
+    pub system: String,
+    pub zone: ZoneDto,
+    pub conduits: Vec<ConduitDto>,
+    pub may_edit: bool,
+    pub suppliers: Vec<(OrgId, String)>,
+    pub assessments: Vec<(AssessmentId, String)>,
+}
+
+/// A component as a form sends it (fields `component[name]`, …), unchecked.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ComponentForm {
+    pub name: String,
+    pub component_type: String,
+    pub supplier_org_id: String,
+    pub product: String,
+    pub version: String,
+    pub in_service_since: String,
+    pub end_of_support: String,
+    pub assessment_id: String,
+}
+
 /// Per FR, the state of a target against a reach (no countermeasures or
 /// risk acceptances recorded yet).
 pub fn states_of(

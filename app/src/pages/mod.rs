@@ -17,6 +17,7 @@ pub mod profiles;
 pub mod program;
 pub mod reviewing;
 pub mod suppliers;
+pub mod zones;
 
 use leptos::prelude::*;
 use leptos_meta::Title;

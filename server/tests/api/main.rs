@@ -32,3 +32,4 @@ mod sso;
 mod web;
 mod webhooks;
 mod workbooks;
+mod zones;

@@ -148,6 +148,27 @@ impl TenantScoped for super::entities::program_trace::Entity {
         super::entities::program_trace::Column::OrganizationId
     }
 }
+/// The asset owner's zone model: systems, zones, conduits, components.
+impl TenantScoped for super::entities::system::Entity {
+    fn org_column() -> Self::Column {
+        super::entities::system::Column::OrganizationId
+    }
+}
+impl TenantScoped for super::entities::zone::Entity {
+    fn org_column() -> Self::Column {
+        super::entities::zone::Column::OrganizationId
+    }
+}
+impl TenantScoped for super::entities::conduit::Entity {
+    fn org_column() -> Self::Column {
+        super::entities::conduit::Column::OrganizationId
+    }
+}
+impl TenantScoped for super::entities::zone_component::Entity {
+    fn org_column() -> Self::Column {
+        super::entities::zone_component::Column::OrganizationId
+    }
+}
 impl TenantScoped for api_token::Entity {
     fn org_column() -> Self::Column {
         api_token::Column::OrganizationId

@@ -34,6 +34,7 @@ pub mod sessions;
 pub mod single_sign_on;
 pub mod suppliers;
 pub mod webhooks;
+pub mod zones;
 
 use crate::model::{AppError, OrgId, UserId};
 use crate::server::entities::{organization, user};

@@ -98,6 +98,13 @@ struct Ids {
     /// Beta's webhook endpoint and a delivery to it.
     beta_webhook: String,
     beta_delivery: String,
+    /// A system, a zone and a component of each asset owner's zone model.
+    alpha_system: String,
+    alpha_zone: String,
+    alpha_component: String,
+    beta_system: String,
+    beta_zone: String,
+    beta_component: String,
 }
 
 fn slug(c: Caller) -> String {
@@ -334,6 +341,12 @@ fn tests_ids() -> Ids {
         beta_token: "2".into(),
         beta_webhook: "1".into(),
         beta_delivery: "1".into(),
+        alpha_system: "1".into(),
+        alpha_zone: "1".into(),
+        alpha_component: "1".into(),
+        beta_system: "2".into(),
+        beta_zone: "2".into(),
+        beta_component: "2".into(),
     }
 }
 
@@ -452,6 +465,12 @@ async fn isolation_matrix(b: Backend) {
         beta_token: String::new(),
         beta_webhook: String::new(),
         beta_delivery: String::new(),
+        alpha_system: String::new(),
+        alpha_zone: String::new(),
+        alpha_component: String::new(),
+        beta_system: String::new(),
+        beta_zone: String::new(),
+        beta_component: String::new(),
     };
     let mut ids = ids;
     let (st, t) = app
@@ -674,6 +693,50 @@ async fn isolation_matrix(b: Backend) {
             let (_, n) = app.call(supplier_client, "list_notifications", &[]).await;
             ids.beta_notification = n["items"][0]["id"].to_string();
             assert_ne!(ids.beta_notification, "null", "{n}");
+        }
+        // The owner's zone model: a system, a zone, a component.
+        let (st, sys) = app
+            .call(
+                owner,
+                "create_system",
+                &[
+                    ("name", &format!("{}-PROMISE plant", org.to_uppercase())),
+                    ("description", ""),
+                ],
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK, "{sys}");
+        let (st, zone) = app
+            .call(
+                owner,
+                "create_zone",
+                &[
+                    ("system_id", &sys.to_string()),
+                    ("name", "Control"),
+                    ("description", ""),
+                    ("sl_t", "2,2,3,1,2,1,2"),
+                ],
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK, "{zone}");
+        let (st, component) = app
+            .call(
+                owner,
+                "add_component",
+                &[
+                    ("zone_id", &zone.to_string()),
+                    ("component[name]", "RTU"),
+                    ("component[component_type]", "EDR"),
+                    ("component[assessment_id]", &a.to_string()),
+                ],
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK, "{component}");
+        let zone_ids = (sys.to_string(), zone.to_string(), component.to_string());
+        if org == "alpha" {
+            (ids.alpha_system, ids.alpha_zone, ids.alpha_component) = zone_ids;
+        } else {
+            (ids.beta_system, ids.beta_zone, ids.beta_component) = zone_ids;
         }
         if org == "beta" {
             // Beta's own program: a rating no one else may read.

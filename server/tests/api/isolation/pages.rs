@@ -44,6 +44,12 @@ pub(super) fn pages(c: Caller, ids: &Ids) -> Vec<(String, u16)> {
         ));
     }
     out.push(("/program/0/export/oscal".into(), download(404)));
+    out.push(("/zones".into(), signed_in(if owner { 200 } else { 404 })));
+    out.push((
+        format!("/zones/{}", ids.alpha_zone),
+        signed_in(if owner { 200 } else { 404 }),
+    ));
+    out.push((format!("/zones/{}", ids.beta_zone), signed_in(404)));
     for f in ["csv", "xlsx", "oscal"] {
         out.push((
             format!("/catalogs/{}/export/{f}", ids.shipped_catalog),

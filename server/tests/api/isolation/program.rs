@@ -5,7 +5,7 @@
 
 use super::*;
 
-pub(super) fn program_cases(c: Caller, _ids: &Ids) -> Vec<Case> {
+pub(super) fn program_cases(c: Caller, ids: &Ids) -> Vec<Case> {
     // Each caller rates its own requirement, so that no caller's save makes
     // the next one's version stale.
     let mine = match c {
@@ -16,7 +16,144 @@ pub(super) fn program_cases(c: Caller, _ids: &Ids) -> Vec<Case> {
     };
     let readers = || expect(c, 404, &alpha_all(200));
     let raters = || expect(c, 404, &alpha_managers(200));
+    let me = slug(c);
+    let nobody = || expect(c, 404, &[]);
     vec![
+        // The zone model (IEC 62443-3-2): the same people; Beta's zone,
+        // system and component are nobody's business here.
+        ("zones_and_conduits", a(&[]), readers()),
+        ("get_zone", a(&[("zone_id", &ids.alpha_zone)]), readers()),
+        ("get_zone", a(&[("zone_id", &ids.beta_zone)]), nobody()),
+        (
+            "create_system",
+            a(&[("name", &format!("{me} plant")), ("description", "")]),
+            raters(),
+        ),
+        (
+            "create_zone",
+            a(&[
+                ("system_id", &ids.alpha_system),
+                ("name", &format!("{me} zone")),
+                ("sl_t", "1,1,1,1,1,1,1"),
+            ]),
+            raters(),
+        ),
+        (
+            "create_zone",
+            a(&[
+                ("system_id", &ids.beta_system),
+                ("name", &format!("{me} zone")),
+                ("sl_t", "1,1,1,1,1,1,1"),
+            ]),
+            nobody(),
+        ),
+        (
+            "set_zone_target",
+            a(&[("zone_id", &ids.alpha_zone), ("sl_t", "2,2,3,1,2,1,2")]),
+            raters(),
+        ),
+        (
+            "set_zone_target",
+            a(&[("zone_id", &ids.beta_zone), ("sl_t", "1,1,1,1,1,1,1")]),
+            nobody(),
+        ),
+        // Alpha's zone to itself: checked, and refused, only for Alpha's
+        // editors; Beta's system for nobody.
+        (
+            "create_conduit",
+            a(&[
+                ("system_id", &ids.alpha_system),
+                ("name", &format!("{me} conduit")),
+                ("from_zone_id", &ids.alpha_zone),
+                ("to_zone_id", &ids.alpha_zone),
+                ("sl_t", "1,1,1,1,1,1,1"),
+            ]),
+            expect(c, 404, &alpha_managers(422)),
+        ),
+        (
+            "create_conduit",
+            a(&[
+                ("system_id", &ids.alpha_system),
+                ("name", &format!("{me} conduit")),
+                ("from_zone_id", &ids.alpha_zone),
+                ("to_zone_id", &ids.beta_zone),
+                ("sl_t", "1,1,1,1,1,1,1"),
+            ]),
+            expect(c, 404, &alpha_managers(422)),
+        ),
+        (
+            "create_conduit",
+            a(&[
+                ("system_id", &ids.beta_system),
+                ("name", &format!("{me} conduit")),
+                ("from_zone_id", &ids.beta_zone),
+                ("to_zone_id", &ids.beta_zone),
+                ("sl_t", "1,1,1,1,1,1,1"),
+            ]),
+            nobody(),
+        ),
+        (
+            "add_component",
+            a(&[
+                ("zone_id", &ids.alpha_zone),
+                ("component[name]", &format!("{me} PLC")),
+                ("component[component_type]", "EDR"),
+            ]),
+            raters(),
+        ),
+        // A component linked to another tenant's assessment: refused.
+        (
+            "add_component",
+            a(&[
+                ("zone_id", &ids.alpha_zone),
+                ("component[name]", "Sneaky"),
+                ("component[component_type]", "EDR"),
+                ("component[assessment_id]", &ids.beta_assessment),
+            ]),
+            expect(c, 404, &alpha_managers(422)),
+        ),
+        (
+            "add_component",
+            a(&[
+                ("zone_id", &ids.beta_zone),
+                ("component[name]", "Sneaky"),
+                ("component[component_type]", "EDR"),
+            ]),
+            nobody(),
+        ),
+        (
+            "set_component_legacy",
+            a(&[("component_id", &ids.alpha_component), ("legacy", "yes")]),
+            raters(),
+        ),
+        (
+            "set_component_legacy",
+            a(&[("component_id", &ids.beta_component), ("legacy", "yes")]),
+            nobody(),
+        ),
+        // Profiles are made by admins and contributors.
+        (
+            "profile_from_zone",
+            a(&[
+                ("zone_id", &ids.alpha_zone),
+                ("component_type", "EDR"),
+                ("name", &format!("{me} zone profile")),
+            ]),
+            expect(
+                c,
+                404,
+                &[(Alpha(Role::Admin), 200), (Alpha(Role::Contributor), 200)],
+            ),
+        ),
+        (
+            "profile_from_zone",
+            a(&[
+                ("zone_id", &ids.beta_zone),
+                ("component_type", "EDR"),
+                ("name", ""),
+            ]),
+            nobody(),
+        ),
         ("security_program", a(&[]), readers()),
         (
             "program_requirement",

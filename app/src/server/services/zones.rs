@@ -1,0 +1,725 @@
+//! The asset owner's systems, zones and conduits (IEC 62443-3-2): each zone
+//! and conduit with an SL-T vector, the components in a zone linked to the
+//! suppliers' assessments that cover them, what each zone reaches per FR
+//! (from its components' accepted assessments, by the gap analysis' rule),
+//! and profiles made from a zone's vector. Asset owners only; for anyone
+//! else the model does not exist. A fixed number of queries per page.
+
+use super::{catalogs::requirement_dto, org_names};
+use crate::model::{
+    conduit_reach, parse_name, parse_optional_date, parse_text, select_for_vector, states_of,
+    zone_reach, AppError, AssessmentId, AssessmentStatus, ComponentDto, ComponentForm,
+    ComponentType, ConduitDto, OrgId, Permission, ProfileId, SlVector, SystemDto, ZoneDetail,
+    ZoneDto, ZoneModel,
+};
+use crate::server::{
+    access, audit, db,
+    entities::{
+        assessment, assessment_gap, catalog, conduit, requirement, supplier_link, system, zone,
+        zone_component,
+    },
+    respond::unique_violation,
+    writes, Actor, AppState,
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+use serde_json::json;
+use std::collections::{BTreeSet, HashMap};
+
+fn require_view(actor: &Actor) -> Result<(), AppError> {
+    if !actor.may(Permission::ViewProgram) {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
+}
+
+fn require_edit(actor: &Actor) -> Result<(), AppError> {
+    require_view(actor)?;
+    actor.require(Permission::RateProgram)
+}
+
+fn vector(stored: &str) -> SlVector {
+    SlVector::parse("sl_t", stored).unwrap_or(SlVector::uniform(1))
+}
+
+fn stored(v: SlVector) -> String {
+    v.0.iter().map(u8::to_string).collect::<Vec<_>>().join(",")
+}
+
+fn taken(what: &str, name: &str) -> AppError {
+    AppError::invalid(
+        "name",
+        format!("{what} named “{name}” already exists here. Choose another name."),
+    )
+}
+
+/// The owner's whole zone model: systems, zones with their components and
+/// reach, conduits, and what the forms offer. Nine queries, whatever the
+/// number of zones, components or suppliers.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0))]
+pub async fn model(actor: &Actor, state: &AppState) -> Result<ZoneModel, AppError> {
+    require_view(actor)?;
+    let conn = &state.db;
+    let today = state.clock.today();
+    let systems = access::scoped::<system::Entity>(actor)
+        .order_by_asc(system::Column::Name)
+        .all(conn)
+        .await?;
+    let zones = access::scoped::<zone::Entity>(actor)
+        .order_by_asc(zone::Column::Id)
+        .all(conn)
+        .await?;
+    let conduits = access::scoped::<conduit::Entity>(actor)
+        .order_by_asc(conduit::Column::Id)
+        .all(conn)
+        .await?;
+    let components = access::scoped::<zone_component::Entity>(actor)
+        .order_by_asc(zone_component::Column::Id)
+        .all(conn)
+        .await?;
+    // SL-C per FR of the linked assessments that were accepted: what the
+    // gap analysis recorded per FR at submission.
+    let linked: BTreeSet<i64> = components
+        .iter()
+        .filter_map(|c| c.assessment_id.map(|a| a.0))
+        .collect();
+    let mut sl_c: HashMap<i64, [Option<u8>; 7]> = HashMap::new();
+    if !linked.is_empty() {
+        let gaps: Vec<(AssessmentId, String, i16)> = access::gaps_as_owner(
+            actor,
+            &[
+                AssessmentStatus::Accepted,
+                AssessmentStatus::AcceptedWithConditions,
+            ],
+        )
+        .select_only()
+        .column(assessment_gap::Column::AssessmentId)
+        .column(assessment_gap::Column::Grp)
+        .column(assessment_gap::Column::Reached)
+        .filter(assessment_gap::Column::AssessmentId.is_in(linked.iter().copied()))
+        .filter(assessment_gap::Column::Kind.eq("sl"))
+        .into_tuple()
+        .all(conn)
+        .await?;
+        for (a, grp, reached) in gaps {
+            let Some(fr) = grp.strip_prefix("FR").and_then(|n| n.parse::<usize>().ok()) else {
+                continue;
+            };
+            if (1..=7).contains(&fr) {
+                sl_c.entry(a.0).or_insert([None; 7])[fr - 1] = Some(reached.clamp(0, 4) as u8);
+            }
+        }
+    }
+    let links: Vec<OrgId> = access::scoped::<supplier_link::Entity>(actor)
+        .select_only()
+        .column(supplier_link::Column::SupplierOrgId)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let names = org_names(
+        conn,
+        links
+            .iter()
+            .copied()
+            .chain(components.iter().filter_map(|c| c.supplier_org_id)),
+    )
+    .await?;
+    let mut suppliers: Vec<(OrgId, String)> = links
+        .iter()
+        .map(|s| (*s, names.get(s).cloned().unwrap_or_default()))
+        .collect();
+    suppliers.sort_by(|a, b| a.1.cmp(&b.1));
+    let open: Vec<(AssessmentId, OrgId, i64)> = access::assessments_as_owner(actor)
+        .select_only()
+        .column(assessment::Column::Id)
+        .column(assessment::Column::SupplierOrgId)
+        .column(assessment::Column::ProfileId)
+        .filter(assessment::Column::Status.ne(AssessmentStatus::Withdrawn))
+        .order_by_desc(assessment::Column::Id)
+        .limit(500)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let assessments = open
+        .iter()
+        .map(|(id, s, _)| {
+            (
+                *id,
+                format!(
+                    "#{} · {}",
+                    id.0,
+                    names.get(s).cloned().unwrap_or_else(|| "a supplier".into())
+                ),
+            )
+        })
+        .collect();
+
+    let mut by_zone: HashMap<i64, Vec<ComponentDto>> = HashMap::new();
+    let target_of: HashMap<i64, SlVector> = zones.iter().map(|z| (z.id, vector(&z.sl_t))).collect();
+    for c in components {
+        let levels = c
+            .assessment_id
+            .and_then(|a| sl_c.get(&a.0).copied())
+            .unwrap_or([None; 7]);
+        let target = target_of
+            .get(&c.zone_id)
+            .copied()
+            .unwrap_or(SlVector::uniform(1));
+        by_zone.entry(c.zone_id).or_default().push(ComponentDto {
+            id: c.id,
+            zone_id: c.zone_id,
+            name: c.name,
+            component_type: ComponentType::parse(&c.component_type).unwrap_or(ComponentType::EDR),
+            supplier: c.supplier_org_id.and_then(|s| names.get(&s).cloned()),
+            supplier_org_id: c.supplier_org_id,
+            product: c.product,
+            version: c.version,
+            in_service_since: c.in_service_since,
+            past_end_of_support: c.end_of_support.is_some_and(|d| d < today),
+            end_of_support: c.end_of_support,
+            assessment_id: c.assessment_id,
+            legacy: c.legacy,
+            below_target: (0..7).any(|i| levels[i].unwrap_or(0) < target.0[i]),
+            sl_c: levels,
+        });
+    }
+    let mut zone_dtos: Vec<ZoneDto> = zones
+        .into_iter()
+        .map(|z| {
+            let sl_t = vector(&z.sl_t);
+            let components = by_zone.remove(&z.id).unwrap_or_default();
+            let reach = zone_reach(&components.iter().map(|c| c.sl_c).collect::<Vec<_>>());
+            ZoneDto {
+                id: z.id,
+                system_id: z.system_id,
+                name: z.name,
+                description: z.description,
+                states: states_of(sl_t, reach, today),
+                sl_t,
+                reach,
+                components,
+            }
+        })
+        .collect();
+    let reach_of: HashMap<i64, (Option<[u8; 7]>, String)> = zone_dtos
+        .iter()
+        .map(|z| (z.id, (z.reach, z.name.clone())))
+        .collect();
+    let mut conduit_dtos: Vec<(i64, ConduitDto)> = conduits
+        .into_iter()
+        .map(|c| {
+            let sl_t = vector(&c.sl_t);
+            let (a, an) = reach_of
+                .get(&c.from_zone_id)
+                .cloned()
+                .unwrap_or((None, String::new()));
+            let (b, bn) = reach_of
+                .get(&c.to_zone_id)
+                .cloned()
+                .unwrap_or((None, String::new()));
+            let reach = conduit_reach(a, b);
+            (
+                c.system_id,
+                ConduitDto {
+                    id: c.id,
+                    name: c.name,
+                    description: c.description,
+                    from_zone: c.from_zone_id,
+                    from_name: an,
+                    to_zone: c.to_zone_id,
+                    to_name: bn,
+                    sl_t,
+                    reach,
+                    states: states_of(sl_t, reach, today),
+                },
+            )
+        })
+        .collect();
+    let systems = systems
+        .into_iter()
+        .map(|s| {
+            let (mine, rest): (Vec<ZoneDto>, Vec<ZoneDto>) =
+                zone_dtos.drain(..).partition(|z| z.system_id == s.id);
+            zone_dtos = rest;
+            let (cs, rest): (Vec<_>, Vec<_>) =
+                conduit_dtos.drain(..).partition(|(sys, _)| *sys == s.id);
+            conduit_dtos = rest;
+            SystemDto {
+                id: s.id,
+                name: s.name,
+                description: s.description,
+                zones: mine,
+                conduits: cs.into_iter().map(|(_, c)| c).collect(),
+            }
+        })
+        .collect();
+    Ok(ZoneModel {
+        systems,
+        may_edit: actor.may(Permission::RateProgram),
+        suppliers,
+        assessments,
+    })
+}
+
+/// One of the owner's zones with what touches it; another organization's
+/// is not found.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0))]
+pub async fn zone(actor: &Actor, state: &AppState, id: i64) -> Result<ZoneDetail, AppError> {
+    require_view(actor)?;
+    own_zone(&state.db, actor, id).await?;
+    let m = model(actor, state).await?;
+    for s in m.systems {
+        if let Some(z) = s.zones.into_iter().find(|z| z.id == id) {
+            return Ok(ZoneDetail {
+                system: s.name,
+                conduits: s
+                    .conduits
+                    .into_iter()
+                    .filter(|c| c.from_zone == id || c.to_zone == id)
+                    .collect(),
+                zone: z,
+                may_edit: m.may_edit,
+                suppliers: m.suppliers,
+                assessments: m.assessments,
+            });
+        }
+    }
+    Err(AppError::NotFound)
+}
+
+/// A new system under consideration.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0))]
+pub async fn create_system(
+    actor: &Actor,
+    state: &AppState,
+    name: &str,
+    description: &str,
+) -> Result<i64, AppError> {
+    require_edit(actor)?;
+    let name = parse_name("name", name, 200)?;
+    let description = parse_text("description", description, 2000)?;
+    let txn = db::write_txn(&state.writer).await?;
+    let s = system::ActiveModel {
+        organization_id: Set(actor.org_id()),
+        name: Set(name.clone()),
+        description: Set(description),
+        created_at: Set(state.clock.now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| {
+        if unique_violation(&e) {
+            taken("A system", &name)
+        } else {
+            e.into()
+        }
+    })?;
+    audit::by_actor(
+        &txn,
+        actor,
+        "system.created",
+        "system",
+        s.id,
+        None,
+        Some(json!({"name": name})),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(s.id)
+}
+
+async fn own_system<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    id: i64,
+) -> Result<system::Model, AppError> {
+    Ok(access::find_owned::<system::Entity, _>(conn, actor, id)
+        .await?
+        .into_inner())
+}
+
+async fn own_zone<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    id: i64,
+) -> Result<zone::Model, AppError> {
+    Ok(access::find_owned::<zone::Entity, _>(conn, actor, id)
+        .await?
+        .into_inner())
+}
+
+/// A new zone of one of the owner's systems, with its SL-T vector.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0))]
+pub async fn create_zone(
+    actor: &Actor,
+    state: &AppState,
+    system_id: i64,
+    name: &str,
+    description: &str,
+    sl_t: &str,
+) -> Result<i64, AppError> {
+    require_edit(actor)?;
+    let txn = db::write_txn(&state.writer).await?;
+    let s = own_system(&txn, actor, system_id).await?;
+    let name = parse_name("name", name, 200)?;
+    let description = parse_text("description", description, 2000)?;
+    let v = SlVector::parse("sl_t", sl_t)?;
+    let z = zone::ActiveModel {
+        organization_id: Set(actor.org_id()),
+        system_id: Set(s.id),
+        name: Set(name.clone()),
+        description: Set(description),
+        sl_t: Set(stored(v)),
+        created_at: Set(state.clock.now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| {
+        if unique_violation(&e) {
+            taken("A zone", &name)
+        } else {
+            e.into()
+        }
+    })?;
+    audit::by_actor(
+        &txn,
+        actor,
+        "zone.created",
+        "zone",
+        z.id,
+        None,
+        Some(json!({"name": name, "system": s.id, "sl_t": v.to_string()})),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(z.id)
+}
+
+/// Changes a zone's SL-T vector.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0))]
+pub async fn set_zone_target(
+    actor: &Actor,
+    state: &AppState,
+    zone_id: i64,
+    sl_t: &str,
+) -> Result<(), AppError> {
+    require_edit(actor)?;
+    let txn = db::write_txn(&state.writer).await?;
+    let z = own_zone(&txn, actor, zone_id).await?;
+    let v = SlVector::parse("sl_t", sl_t)?;
+    let before = z.sl_t.clone();
+    let mut am: zone::ActiveModel = z.into();
+    am.sl_t = Set(stored(v));
+    am.update(&txn).await?;
+    audit::by_actor(
+        &txn,
+        actor,
+        "zone.target_set",
+        "zone",
+        zone_id,
+        Some(json!({"sl_t": before})),
+        Some(json!({"sl_t": stored(v)})),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// A conduit joining two different zones of the same system.
+#[allow(clippy::too_many_arguments)]
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0))]
+pub async fn create_conduit(
+    actor: &Actor,
+    state: &AppState,
+    system_id: i64,
+    name: &str,
+    description: &str,
+    from_zone: i64,
+    to_zone: i64,
+    sl_t: &str,
+) -> Result<i64, AppError> {
+    require_edit(actor)?;
+    let txn = db::write_txn(&state.writer).await?;
+    let s = own_system(&txn, actor, system_id).await?;
+    let name = parse_name("name", name, 200)?;
+    let description = parse_text("description", description, 2000)?;
+    let v = SlVector::parse("sl_t", sl_t)?;
+    let zones: Vec<i64> = access::scoped::<zone::Entity>(actor)
+        .select_only()
+        .column(zone::Column::Id)
+        .filter(zone::Column::SystemId.eq(s.id))
+        .filter(zone::Column::Id.is_in([from_zone, to_zone]))
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    for (field, z) in [("from_zone_id", from_zone), ("to_zone_id", to_zone)] {
+        if !zones.contains(&z) {
+            return Err(AppError::invalid(
+                field,
+                format!(
+                    "Choose a zone of the system “{}”: a conduit joins zones of one system.",
+                    s.name
+                ),
+            ));
+        }
+    }
+    if from_zone == to_zone {
+        return Err(AppError::invalid(
+            "to_zone_id",
+            "A conduit joins two different zones.",
+        ));
+    }
+    let c = conduit::ActiveModel {
+        organization_id: Set(actor.org_id()),
+        system_id: Set(s.id),
+        name: Set(name.clone()),
+        description: Set(description),
+        from_zone_id: Set(from_zone),
+        to_zone_id: Set(to_zone),
+        sl_t: Set(stored(v)),
+        created_at: Set(state.clock.now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| {
+        if unique_violation(&e) {
+            taken("A conduit", &name)
+        } else {
+            e.into()
+        }
+    })?;
+    audit::by_actor(
+        &txn,
+        actor,
+        "conduit.created",
+        "conduit",
+        c.id,
+        None,
+        Some(json!({"name": name, "from": from_zone, "to": to_zone, "sl_t": v.to_string()})),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(c.id)
+}
+
+/// A component in one of the owner's zones. A supplier must be one of the
+/// owner's suppliers; an assessment one of the owner's, of that supplier.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0))]
+pub async fn add_component(
+    actor: &Actor,
+    state: &AppState,
+    zone_id: i64,
+    form: &ComponentForm,
+) -> Result<i64, AppError> {
+    require_edit(actor)?;
+    let txn = db::write_txn(&state.writer).await?;
+    let z = own_zone(&txn, actor, zone_id).await?;
+    let name = parse_name("name", &form.name, 200)?;
+    let component_type = ComponentType::parse(&form.component_type).ok_or_else(|| {
+        AppError::invalid(
+            "component_type",
+            "Choose the component type: SAR, EDR, HDR or NDR.",
+        )
+    })?;
+    let product = parse_text("product", &form.product, 200)?;
+    let version = parse_text("version", &form.version, 100)?;
+    let since = parse_optional_date("in_service_since", &form.in_service_since)?;
+    let until = parse_optional_date("end_of_support", &form.end_of_support)?;
+    if let (Some(a), Some(b)) = (since, until) {
+        if b < a {
+            return Err(AppError::invalid(
+                "end_of_support",
+                "The end of support cannot come before the component went into service.",
+            ));
+        }
+    }
+    let id_of = |field: &str, raw: &str| -> Result<Option<i64>, AppError> {
+        match raw.trim() {
+            "" => Ok(None),
+            s => s
+                .parse::<i64>()
+                .map(Some)
+                .map_err(|_| AppError::invalid(field, "Choose one from the list.")),
+        }
+    };
+    let mut supplier = id_of("supplier_org_id", &form.supplier_org_id)?.map(OrgId);
+    if let Some(s) = supplier {
+        let linked = access::scoped::<supplier_link::Entity>(actor)
+            .filter(supplier_link::Column::SupplierOrgId.eq(s.0))
+            .one(&txn)
+            .await?;
+        if linked.is_none() {
+            return Err(AppError::invalid(
+                "supplier_org_id",
+                "Choose one of your suppliers.",
+            ));
+        }
+    }
+    let assessment_id =
+        match id_of("assessment_id", &form.assessment_id)? {
+            None => None,
+            Some(a) => {
+                // Only the owner's own assessments; another organization's is
+                // refused like one that does not exist.
+                let found = access::assessments_as_owner(actor)
+                    .filter(assessment::Column::Id.eq(a))
+                    .one(&txn)
+                    .await?
+                    .ok_or_else(|| {
+                        AppError::invalid(
+                            "assessment_id",
+                            "Choose one of your own assessments: this one is not among them.",
+                        )
+                    })?;
+                match supplier {
+                    Some(s) if s != found.supplier_org_id => return Err(AppError::invalid(
+                        "assessment_id",
+                        "This assessment was answered by another supplier than the component's.",
+                    )),
+                    _ => supplier = Some(found.supplier_org_id),
+                }
+                Some(found.id)
+            }
+        };
+    let c = zone_component::ActiveModel {
+        organization_id: Set(actor.org_id()),
+        zone_id: Set(z.id),
+        name: Set(name.clone()),
+        component_type: Set(component_type.as_str().to_string()),
+        supplier_org_id: Set(supplier),
+        product: Set(product),
+        version: Set(version),
+        in_service_since: Set(since),
+        end_of_support: Set(until),
+        assessment_id: Set(assessment_id),
+        legacy: Set(false),
+        created_at: Set(state.clock.now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::by_actor(
+        &txn,
+        actor,
+        "component.added",
+        "zone_component",
+        c.id,
+        None,
+        Some(json!({"name": name, "zone": z.id, "type": component_type.as_str(), "assessment": assessment_id.map(|a| a.0)})),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(c.id)
+}
+
+/// Marks a component legacy (or no longer).
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0))]
+pub async fn set_component_legacy(
+    actor: &Actor,
+    state: &AppState,
+    component_id: i64,
+    legacy: bool,
+) -> Result<(), AppError> {
+    require_edit(actor)?;
+    let txn = db::write_txn(&state.writer).await?;
+    let c = access::find_owned::<zone_component::Entity, _>(&txn, actor, component_id)
+        .await?
+        .into_inner();
+    if c.legacy != legacy {
+        let mut am: zone_component::ActiveModel = c.into();
+        am.legacy = Set(legacy);
+        am.update(&txn).await?;
+        audit::by_actor(
+            &txn,
+            actor,
+            "component.legacy_set",
+            "zone_component",
+            component_id,
+            Some(json!({"legacy": !legacy})),
+            Some(json!({"legacy": legacy})),
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+/// A draft profile for components of type `ct` in a zone: the newest shipped
+/// 62443-4-2 catalog's requirements selected per FR at the zone's SL-T for
+/// that FR, each item targeting its FR's level. Returns the new profile.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0))]
+pub async fn profile_from_zone(
+    actor: &Actor,
+    state: &AppState,
+    zone_id: i64,
+    component_type: &str,
+    name: &str,
+) -> Result<ProfileId, AppError> {
+    require_edit(actor)?;
+    actor.require(Permission::EditProfiles)?;
+    let ct = ComponentType::parse(component_type).ok_or_else(|| {
+        AppError::invalid(
+            "component_type",
+            "Choose the component type: SAR, EDR, HDR or NDR.",
+        )
+    })?;
+    let txn = db::write_txn(&state.writer).await?;
+    let z = own_zone(&txn, actor, zone_id).await?;
+    let v = vector(&z.sl_t);
+    let name = match name.trim() {
+        "" => format!("{} components of zone {} {}", ct.as_str(), z.name, v),
+        n => n.to_string(),
+    };
+    let name = parse_name("name", &name, 200)?;
+    let cat = access::catalogs_readable(actor)
+        .filter(catalog::Column::OwnerOrgId.is_null())
+        .filter(catalog::Column::Key.eq("iec-62443-4-2"))
+        .order_by_desc(catalog::Column::Version)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let cat = access::catalog_readable(&txn, actor, cat.id).await?;
+    let rows = access::requirements_of(&cat)
+        .order_by_asc(requirement::Column::Position)
+        .all(&txn)
+        .await?;
+    let dtos: Vec<_> = rows.iter().cloned().map(requirement_dto).collect();
+    let picked = select_for_vector(&dtos, Some(ct), v);
+    let by_ref: HashMap<&str, &requirement::Model> =
+        rows.iter().map(|r| (r.ref_id.as_str(), r)).collect();
+    let chosen: Vec<(&requirement::Model, i16)> = picked
+        .iter()
+        .filter_map(|d| {
+            let fr = crate::model::fr_of(d)?;
+            Some((*by_ref.get(d.ref_id.as_str())?, i16::from(v.fr(fr))))
+        })
+        .collect();
+    let description = format!(
+        "Made from zone {} (SL-T {v}) for {}: IEC 62443-4-2 requirements selected per foundational requirement at that FR's target.",
+        z.name,
+        ct.label()
+    );
+    let p =
+        writes::insert_profile_draft(&txn, actor, name.clone(), &description, state.clock.now())
+            .await?;
+    let readable =
+        access::find_owned::<crate::server::entities::profile::Entity, _>(&txn, actor, p.id)
+            .await?;
+    let added = writes::append_profile_items(&txn, &readable, &cat, &chosen).await?;
+    audit::by_actor(
+        &txn,
+        actor,
+        "profile.created_from_zone",
+        "profile",
+        p.id,
+        None,
+        Some(json!({"name": name, "zone": z.id, "sl_t": v.to_string(), "type": ct.as_str(), "items": added})),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(p.id)
+}

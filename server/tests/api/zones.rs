@@ -1,0 +1,444 @@
+//! Systems, zones and conduits (IEC 62443-3-2): what is refused and why, a
+//! profile made from a zone's SL-T vector, and what a zone reaches per FR
+//! from its components' accepted assessments.
+
+use crate::assessments::{answer_all_and_submit, due, Sent};
+use crate::both;
+use crate::common::{Backend, TestApp, World, PASSWORD};
+use app::model::Role;
+use app::model::{select_for_vector, ComponentType, RequirementDto, SlVector};
+use reqwest::{Client, StatusCode};
+use serde_json::Value;
+
+pub async fn model(app: &TestApp, c: &Client) -> Value {
+    let (st, m) = app.call(c, "zones_and_conduits", &[]).await;
+    assert_eq!(st, StatusCode::OK, "{m}");
+    m
+}
+
+pub async fn system(app: &TestApp, c: &Client, name: &str) -> String {
+    let (st, id) = app
+        .call(c, "create_system", &[("name", name), ("description", "")])
+        .await;
+    assert_eq!(st, StatusCode::OK, "{id}");
+    id.to_string()
+}
+
+pub async fn zone(
+    app: &TestApp,
+    c: &Client,
+    system: &str,
+    name: &str,
+    sl_t: &str,
+) -> (StatusCode, Value) {
+    app.call(
+        c,
+        "create_zone",
+        &[
+            ("system_id", system),
+            ("name", name),
+            ("description", ""),
+            ("sl_t", sl_t),
+        ],
+    )
+    .await
+}
+
+fn field(r: &Value) -> &str {
+    r["Validation"]["fields"][0]["field"].as_str().unwrap_or("")
+}
+
+async fn component(
+    app: &TestApp,
+    c: &Client,
+    zone: &str,
+    fields: &[(&str, &str)],
+) -> (StatusCode, Value) {
+    let mut form = vec![("zone_id".to_string(), zone.to_string())];
+    for (k, v) in fields {
+        form.push((format!("component[{k}]"), v.to_string()));
+    }
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    app.call(c, "add_component", &form).await
+}
+
+async fn the_zone_model_refuses_what_does_not_fit(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let w = World::build(&app).await;
+    let admin = app.login(w.alpha.email(Role::Admin), PASSWORD).await;
+    let plant = system(&app, &admin, "Water plant").await;
+    let (st, r) = app
+        .call(
+            &admin,
+            "create_system",
+            &[("name", "Water plant"), ("description", "")],
+        )
+        .await;
+    assert_eq!(
+        (st, field(&r)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "name"),
+        "{r}"
+    );
+
+    let (st, control) = zone(&app, &admin, &plant, "Control", "(2, 2, 3, 1, 2, 1, 2)").await;
+    assert_eq!(st, StatusCode::OK, "{control}");
+    let (st, dmz) = zone(&app, &admin, &plant, "DMZ", "2,2,2,2,2,2,2").await;
+    assert_eq!(st, StatusCode::OK);
+    for bad in ["2,2,5,1,2,1,2", "0,1,1,1,1,1,1", "2,2,2", "high"] {
+        let (st, r) = zone(&app, &admin, &plant, "Bad", bad).await;
+        assert_eq!(
+            (st, field(&r)),
+            (StatusCode::UNPROCESSABLE_ENTITY, "sl_t"),
+            "{bad}: {r}"
+        );
+    }
+    let (st, r) = zone(&app, &admin, &plant, "Control", "1,1,1,1,1,1,1").await;
+    assert_eq!(
+        (st, field(&r)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "name"),
+        "{r}"
+    );
+
+    // A conduit joins two zones of one system.
+    let other = system(&app, &admin, "Pump stations").await;
+    let (_, station) = zone(&app, &admin, &other, "Station 4", "1,1,1,1,1,1,1").await;
+    let conduit = |from: String, to: String, name: &'static str| {
+        let (app, admin, plant) = (&app, admin.clone(), plant.clone());
+        async move {
+            app.call(
+                &admin,
+                "create_conduit",
+                &[
+                    ("system_id", plant.as_str()),
+                    ("name", name),
+                    ("description", ""),
+                    ("from_zone_id", from.as_str()),
+                    ("to_zone_id", to.as_str()),
+                    ("sl_t", "2,2,2,2,2,2,2"),
+                ],
+            )
+            .await
+        }
+    };
+    let (st, r) = conduit(control.to_string(), station.to_string(), "Wrong").await;
+    assert_eq!(
+        (st, field(&r)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "to_zone_id"),
+        "{r}"
+    );
+    assert!(r.to_string().contains("Water plant"), "{r}");
+    let (st, r) = conduit(control.to_string(), control.to_string(), "Loop").await;
+    assert_eq!(
+        (st, field(&r)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "to_zone_id"),
+        "{r}"
+    );
+    let (st, r) = conduit(dmz.to_string(), control.to_string(), "Remote access").await;
+    assert_eq!(st, StatusCode::OK, "{r}");
+
+    // Components: the type, the dates, the supplier and the assessment are
+    // checked; another organization is never a supplier here.
+    let zone_id = control.to_string();
+    for (fields, want) in [
+        (
+            vec![("name", "RTU"), ("component_type", "PLC")],
+            "component_type",
+        ),
+        (vec![("name", ""), ("component_type", "EDR")], "name"),
+        (
+            vec![
+                ("name", "RTU"),
+                ("component_type", "EDR"),
+                ("end_of_support", "31.12.2020"),
+            ],
+            "end_of_support",
+        ),
+        (
+            vec![
+                ("name", "RTU"),
+                ("component_type", "EDR"),
+                ("in_service_since", "2020-01-01"),
+                ("end_of_support", "2019-01-01"),
+            ],
+            "end_of_support",
+        ),
+        (
+            vec![
+                ("name", "RTU"),
+                ("component_type", "EDR"),
+                ("supplier_org_id", &w.beta.id.0.to_string()),
+            ],
+            "supplier_org_id",
+        ),
+        (
+            vec![
+                ("name", "RTU"),
+                ("component_type", "EDR"),
+                ("assessment_id", "999999"),
+            ],
+            "assessment_id",
+        ),
+    ] {
+        let (st, r) = component(&app, &admin, &zone_id, &fields).await;
+        assert_eq!(
+            (st, field(&r)),
+            (StatusCode::UNPROCESSABLE_ENTITY, want),
+            "{fields:?}: {r}"
+        );
+    }
+    let (st, r) = component(
+        &app,
+        &admin,
+        &zone_id,
+        &[
+            ("name", "Legacy RTU"),
+            ("component_type", "NDR"),
+            ("supplier_org_id", &w.sigma.id.0.to_string()),
+            ("end_of_support", "2020-06-30"),
+        ],
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{r}");
+    let (st, _) = app
+        .call(
+            &admin,
+            "set_component_legacy",
+            &[("component_id", &r.to_string()), ("legacy", "yes")],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+
+    let m = model(&app, &admin).await;
+    let plant_dto = m["systems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "Water plant")
+        .unwrap();
+    let control = plant_dto["zones"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|z| z["name"] == "Control")
+        .unwrap();
+    assert_eq!(control["sl_t"], serde_json::json!([2, 2, 3, 1, 2, 1, 2]));
+    let rtu = &control["components"][0];
+    assert_eq!(
+        (
+            rtu["legacy"].as_bool(),
+            rtu["past_end_of_support"].as_bool()
+        ),
+        (Some(true), Some(true))
+    );
+    assert_eq!(rtu["supplier"], "Sigma Devices");
+    // No accepted assessment: the zone reaches nothing yet, every FR is open.
+    assert_eq!(control["reach"], serde_json::json!([0, 0, 0, 0, 0, 0, 0]));
+    assert!(control["states"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|s| s == "open"));
+    assert_eq!(plant_dto["conduits"][0]["from_name"], "DMZ");
+
+    // Readers read, viewers do not change, suppliers see nothing.
+    let viewer = app.login(w.alpha.email(Role::Viewer), PASSWORD).await;
+    assert_eq!(model(&app, &viewer).await["may_edit"], false);
+    let (st, _) = zone(&app, &viewer, &plant, "Viewer zone", "1,1,1,1,1,1,1").await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+    let sigma = app.login(w.sigma.email(Role::Admin), PASSWORD).await;
+    let (st, _) = app.call(&sigma, "zones_and_conduits", &[]).await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+    // Beta's model is empty, and Beta cannot add to Alpha's zone.
+    let beta = app.login(w.beta.email(Role::Admin), PASSWORD).await;
+    assert!(model(&app, &beta).await["systems"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    let (st, _) = component(
+        &app,
+        &beta,
+        &zone_id,
+        &[("name", "X"), ("component_type", "EDR")],
+    )
+    .await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+    app.finish().await;
+}
+both!(the_zone_model_refuses_what_does_not_fit);
+
+fn shipped_4_2() -> Vec<RequirementDto> {
+    #[derive(serde::Deserialize)]
+    struct File {
+        requirements: Vec<RequirementDto>,
+    }
+    let path = format!(
+        "{}/../app/data/catalogs/iec-62443-4-2.v1.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let f: File = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    f.requirements
+}
+
+async fn a_profile_from_a_zone_and_what_the_zone_reaches(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let w = World::build(&app).await;
+    let owner = app.login(w.alpha.email(Role::Admin), PASSWORD).await;
+    let plant = system(&app, &owner, "Water plant").await;
+    let (_, control) = zone(&app, &owner, &plant, "Control", "2,2,3,1,2,1,2").await;
+    let control = control.to_string();
+
+    let (st, r) = app
+        .call(
+            &owner,
+            "profile_from_zone",
+            &[("zone_id", &control), ("component_type", "plc")],
+        )
+        .await;
+    assert_eq!(
+        (st, field(&r)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "component_type")
+    );
+    let (st, profile) = app
+        .call(
+            &owner,
+            "profile_from_zone",
+            &[
+                ("zone_id", &control),
+                ("component_type", "EDR"),
+                ("name", ""),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{profile}");
+    let profile = profile.to_string();
+    let (_, p) = app
+        .call(&owner, "get_profile", &[("profile_id", &profile)])
+        .await;
+    assert!(
+        p["name"].as_str().unwrap().contains("Control"),
+        "{}",
+        p["name"]
+    );
+    let items = p["items"].as_array().unwrap();
+    let catalog = shipped_4_2();
+    let want = select_for_vector(
+        &catalog,
+        Some(ComponentType::EDR),
+        SlVector([2, 2, 3, 1, 2, 1, 2]),
+    );
+    assert_eq!(items.len(), want.len());
+    let target_of = |id: &str| {
+        items
+            .iter()
+            .find(|i| i["requirement"]["ref_id"] == id)
+            .map(|i| i["target"].as_i64().unwrap())
+    };
+    assert_eq!(target_of("CR 3.4 RE(2)"), Some(3), "FR3 at SL 3");
+    assert_eq!(target_of("CR 4.1"), Some(1), "FR4 at SL 1");
+    assert_eq!(
+        target_of("CR 4.2"),
+        None,
+        "FR4 is at SL 1: CR 4.2 starts at SL 2"
+    );
+    assert_eq!(target_of("CR 1.1"), Some(2));
+
+    // Sent to Sigma, answered "meets" at SL-C 2 everywhere, accepted.
+    let (st, _) = app
+        .call(&owner, "publish_profile", &[("profile_id", &profile)])
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let (_, engagement) = app
+        .call(
+            &owner,
+            "create_engagement",
+            &[("name", "Control zone RTUs"), ("description", "")],
+        )
+        .await;
+    let (st, assessment) = app
+        .call(
+            &owner,
+            "send_assessment",
+            &[
+                ("engagement_id", &engagement.to_string()),
+                ("supplier_org_id", &w.sigma.id.0.to_string()),
+                ("profile_id", &profile),
+                ("due_on", &due()),
+                ("message", ""),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{assessment}");
+    let s = Sent {
+        owner: owner.clone(),
+        supplier: app.login(w.sigma.email(Role::Contributor), PASSWORD).await,
+        engagement: engagement.to_string(),
+        assessment: assessment.to_string(),
+        profile: profile.clone(),
+    };
+    answer_all_and_submit(&app, &s, |_| {
+        vec![
+            ("compliance", "meets"),
+            ("claimed_level", "2"),
+            ("responsibility_accepted", "yes"),
+        ]
+    })
+    .await;
+    let (st, r) = app
+        .call(&owner, "begin_review", &[("assessment_id", &s.assessment)])
+        .await;
+    assert_eq!(st, StatusCode::OK, "{r}");
+    let (st, r) = app
+        .call(
+            &owner,
+            "decide_assessment",
+            &[
+                ("assessment_id", &s.assessment),
+                ("decision", "accept"),
+                ("rationale", "Fits the control zone"),
+                ("conditions", ""),
+                ("despite_open", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{r}");
+    let (st, r) = component(
+        &app,
+        &owner,
+        &control,
+        &[
+            ("name", "Helix HX-500"),
+            ("component_type", "EDR"),
+            ("assessment_id", &s.assessment),
+        ],
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{r}");
+
+    // SL-C 2 in every FR: FR3 (target 3) is open, the rest met.
+    let m = model(&app, &owner).await;
+    let z = &m["systems"][0]["zones"][0];
+    assert_eq!(z["reach"], serde_json::json!([2, 2, 2, 2, 2, 2, 2]));
+    assert_eq!(
+        z["states"],
+        serde_json::json!(["met", "met", "open", "met", "met", "met", "met"])
+    );
+    let c = &z["components"][0];
+    assert_eq!(
+        c["supplier"], "Sigma Devices",
+        "the assessment names the supplier"
+    );
+    assert_eq!(c["below_target"], true);
+    // Raising FR4's target to 3 opens FR4 too.
+    let (st, _) = app
+        .call(
+            &owner,
+            "set_zone_target",
+            &[("zone_id", &control), ("sl_t", "2,2,3,3,2,1,2")],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let m = model(&app, &owner).await;
+    assert_eq!(m["systems"][0]["zones"][0]["states"][3], "open");
+    app.finish().await;
+}
+both!(a_profile_from_a_zone_and_what_the_zone_reaches);
