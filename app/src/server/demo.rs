@@ -322,6 +322,7 @@ async fn seed_profiles(state: &AppState, owner: crate::model::OrgId) -> Result<(
     seed_engagement(state, &actor, edr, quick).await?;
     seed_commitments(state, &actor, quick).await?;
     seed_program(state, &actor).await?;
+    seed_zones(state, &actor).await?;
     seed_mail_choices(state, actor.org_id()).await
 }
 
@@ -432,6 +433,144 @@ async fn seed_program(state: &AppState, admin: &super::Actor) -> Result<(), AppE
         "COMP 3.1",
         "2-4 SP.11.01 BR\n2-4 SP.11.02 BR\n4-1 SUM-1\n4-1 SUM-5\n4-2 EDR 3.10\n4-2 NDR 3.10",
         false,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Northwind's water treatment plant: an IT/OT boundary (the plant DMZ), a
+/// control zone and a safety zone, each with its SL-T vector; a remote
+/// access conduit; Helix's filter PLC and Ostrava's pump-station RTU
+/// (linked to Ostrava's accepted quick check, past its end of support,
+/// marked legacy) in the control zone; Delta's remote access gateway in the
+/// DMZ.
+async fn seed_zones(state: &AppState, admin: &super::Actor) -> Result<(), AppError> {
+    use super::services::zones;
+    use crate::model::ComponentForm;
+    let plant = zones::create_system(
+        admin,
+        state,
+        "Water treatment plant",
+        "Raw-water intake to the clear-water reservoir; the IT/OT boundary is the plant DMZ.",
+    )
+    .await?;
+    let dmz = zones::create_zone(
+        admin,
+        state,
+        plant,
+        "Plant DMZ",
+        "IT/OT boundary",
+        "2,2,2,2,3,2,2",
+    )
+    .await?;
+    let control = zones::create_zone(
+        admin,
+        state,
+        plant,
+        "Control zone",
+        "Filtration and pumping PLCs and RTUs",
+        "2,2,3,1,2,1,2",
+    )
+    .await?;
+    zones::create_zone(
+        admin,
+        state,
+        plant,
+        "Safety zone",
+        "Chlorine dosing safety system",
+        "3,3,3,2,3,2,3",
+    )
+    .await?;
+    zones::create_conduit(
+        admin,
+        state,
+        plant,
+        "Remote access",
+        "Vendor maintenance through the DMZ jump host",
+        dmz,
+        control,
+        "3,3,3,2,3,2,2",
+    )
+    .await?;
+    let m = zones::model(admin, state).await?;
+    let assessment_of = |supplier: &str| {
+        m.assessments
+            .iter()
+            .find(|(_, label)| label.contains(supplier))
+            .map(|(id, _)| id.0.to_string())
+            .unwrap_or_default()
+    };
+    let supplier_of = |name: &str| {
+        m.suppliers
+            .iter()
+            .find(|(_, n)| n == name)
+            .map(|(id, _)| id.0.to_string())
+            .unwrap_or_default()
+    };
+    let form = |name: &str,
+                ct: &str,
+                supplier: String,
+                product: &str,
+                version: &str,
+                since: &str,
+                until: &str,
+                assessment: String| ComponentForm {
+        name: name.into(),
+        component_type: ct.into(),
+        supplier_org_id: supplier,
+        product: product.into(),
+        version: version.into(),
+        in_service_since: since.into(),
+        end_of_support: until.into(),
+        assessment_id: assessment,
+    };
+    zones::add_component(
+        admin,
+        state,
+        control,
+        &form(
+            "Filter PLC",
+            "EDR",
+            supplier_of("Helix Controls"),
+            "HX-500",
+            "4.2",
+            "2024-03-01",
+            "2034-12-31",
+            assessment_of("Helix"),
+        ),
+    )
+    .await?;
+    let rtu = zones::add_component(
+        admin,
+        state,
+        control,
+        &form(
+            "Pump station RTU",
+            "EDR",
+            supplier_of("Ostrava Automation"),
+            "RTU-7",
+            "2.3",
+            "2014-05-01",
+            "2025-12-31",
+            assessment_of("Ostrava"),
+        ),
+    )
+    .await?;
+    zones::set_component_legacy(admin, state, rtu, true).await?;
+    zones::add_component(
+        admin,
+        state,
+        dmz,
+        &form(
+            "Remote access gateway",
+            "NDR",
+            supplier_of("Delta Integration Services"),
+            "SecureHop",
+            "7.1",
+            "2023-09-15",
+            "",
+            String::new(),
+        ),
     )
     .await?;
     Ok(())
