@@ -360,12 +360,13 @@ fn zone_view(
             </section>
             <section class="card">
                 <h2>"A profile for components of this zone"</h2>
-                <p class="muted small">"IEC 62443-4-2 requirements per foundational requirement at this zone's target for that FR; each item targets its FR's level. The profile is a draft you can edit, publish and send."</p>
+                <p class="muted small">"IEC 62443-4-2 requirements for a component type, or 3-3 system requirements for the integrator's system, per foundational requirement at this zone's target for that FR; each item targets its FR's level. The profile is a draft you can edit, publish and send."</p>
                 <ActionForm action=profile attr:class="stack" attr:data-testid="zone-profile-form">
                     <input type="hidden" name="zone_id" value=z3/>
                     <label for="profile-type">"Component type"</label>
                     <select id="profile-type" name="component_type">
                         {ComponentType::ALL.map(|t| view! { <option value=t.as_str()>{t.label()}</option> }).collect_view()}
+                        <option value="system">"The integrator's system (IEC 62443-3-3)"</option>
                     </select>
                     <label for="profile-name">"Profile name (optional)"</label>
                     <input id="profile-name" name="name"/>

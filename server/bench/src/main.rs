@@ -29,11 +29,14 @@
 //!    20 suppliers' answers, 300 traced supplier-side requirements (budget
 //!    SSR p50 < 20 ms).
 //!
+//! 10. the zone view of a system of 50 zones x 20 components (budget SSR
+//!     p50 < 30 ms).
+//!
 //! Run with `make bench`. PACTLINE_BIN names the server binary;
 //! PACTLINE_BENCH_ONLY=api runs the REST API's budgets (after step 4),
 //! PACTLINE_BENCH_ONLY=bundle what a browser downloads (the bundle's
 //! compressed sizes), PACTLINE_BENCH_ONLY=assessments runs step 4 alone, =pages
-//! steps 4 and 8, =program step 9, =portfolio step 6
+//! steps 4 and 8, =program steps 9 and 10, =portfolio step 6
 //! alone, =accounts step 7 alone (for profiling).
 
 use std::{
@@ -53,6 +56,7 @@ mod pages;
 mod portfolio;
 mod program;
 mod review;
+mod zones;
 
 use assessments::{assessments, assessments_met, print_assessments, AssessmentFigures};
 use review::review;
@@ -444,7 +448,7 @@ fn main() {
             return accounts::accounts(&bin, &dir_for_cli, &base).await;
         }
         if std::env::var("PACTLINE_BENCH_ONLY").as_deref() == Ok("program") {
-            return program::program(&base).await;
+            return program::program(&base).await && zones::zones(&base).await;
         }
         if std::env::var("PACTLINE_BENCH_ONLY").as_deref() == Ok("portfolio") {
             return portfolio::on_both_databases(&bin, port).await;
@@ -511,7 +515,7 @@ fn main() {
 
         let accounts_ok = accounts::accounts(&bin, &dir_for_cli, &base).await;
 
-        let program_ok = program::program(&base).await;
+        let program_ok = program::program(&base).await && zones::zones(&base).await;
 
         let portfolio_ok = portfolio::on_both_databases(&bin, port).await;
 

@@ -342,6 +342,50 @@ async fn a_profile_from_a_zone_and_what_the_zone_reaches(b: Backend) {
     );
     assert_eq!(target_of("CR 1.1"), Some(2));
 
+    // The integrator's system: 3-3 likewise.
+    let (st, sys_profile) = app
+        .call(
+            &owner,
+            "profile_from_zone",
+            &[
+                ("zone_id", &control),
+                ("component_type", "system"),
+                ("name", ""),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{sys_profile}");
+    let (_, sp) = app
+        .call(
+            &owner,
+            "get_profile",
+            &[("profile_id", &sys_profile.to_string())],
+        )
+        .await;
+    assert!(
+        sp["name"]
+            .as_str()
+            .unwrap()
+            .starts_with("System requirements of zone Control"),
+        "{}",
+        sp["name"]
+    );
+    let sys_catalog: Vec<RequirementDto> = {
+        #[derive(serde::Deserialize)]
+        struct File {
+            requirements: Vec<RequirementDto>,
+        }
+        let path = format!(
+            "{}/../app/data/catalogs/iec-62443-3-3.v1.json",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        serde_json::from_str::<File>(&std::fs::read_to_string(path).unwrap())
+            .unwrap()
+            .requirements
+    };
+    let want_sys = select_for_vector(&sys_catalog, None, SlVector([2, 2, 3, 1, 2, 1, 2]));
+    assert_eq!(sp["items"].as_array().unwrap().len(), want_sys.len());
+
     // Sent to Sigma, answered "meets" at SL-C 2 everywhere, accepted.
     let (st, _) = app
         .call(&owner, "publish_profile", &[("profile_id", &profile)])

@@ -648,9 +648,11 @@ pub async fn set_component_legacy(
     Ok(())
 }
 
-/// A draft profile for components of type `ct` in a zone: the newest shipped
-/// 62443-4-2 catalog's requirements selected per FR at the zone's SL-T for
-/// that FR, each item targeting its FR's level. Returns the new profile.
+/// A draft profile for a zone: for components of type `component_type`
+/// (SAR, EDR, HDR, NDR) the newest shipped 62443-4-2 catalog's
+/// requirements, for `system` (the integrator's system) the newest 3-3
+/// catalog's, selected per FR at the zone's SL-T for that FR, each item
+/// targeting its FR's level. Returns the new profile.
 #[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0))]
 pub async fn profile_from_zone(
     actor: &Actor,
@@ -661,23 +663,31 @@ pub async fn profile_from_zone(
 ) -> Result<ProfileId, AppError> {
     require_edit(actor)?;
     actor.require(Permission::EditProfiles)?;
-    let ct = ComponentType::parse(component_type).ok_or_else(|| {
-        AppError::invalid(
-            "component_type",
-            "Choose the component type: SAR, EDR, HDR or NDR.",
-        )
-    })?;
+    let ct = match component_type.trim() {
+        s if s.eq_ignore_ascii_case("system") => None,
+        s => Some(ComponentType::parse(s).ok_or_else(|| {
+            AppError::invalid(
+                "component_type",
+                "Choose a component type (SAR, EDR, HDR or NDR) or the system (IEC 62443-3-3).",
+            )
+        })?),
+    };
+    let (key, what, standard) = match ct {
+        Some(t) => ("iec-62443-4-2", t.as_str().to_string(), "IEC 62443-4-2"),
+        None => ("iec-62443-3-3", "System".to_string(), "IEC 62443-3-3"),
+    };
     let txn = db::write_txn(&state.writer).await?;
     let z = own_zone(&txn, actor, zone_id).await?;
     let v = vector(&z.sl_t);
     let name = match name.trim() {
-        "" => format!("{} components of zone {} {}", ct.as_str(), z.name, v),
+        "" if ct.is_some() => format!("{what} components of zone {} {v}", z.name),
+        "" => format!("System requirements of zone {} {v}", z.name),
         n => n.to_string(),
     };
     let name = parse_name("name", &name, 200)?;
     let cat = access::catalogs_readable(actor)
         .filter(catalog::Column::OwnerOrgId.is_null())
-        .filter(catalog::Column::Key.eq("iec-62443-4-2"))
+        .filter(catalog::Column::Key.eq(key))
         .order_by_desc(catalog::Column::Version)
         .one(&txn)
         .await?
@@ -688,7 +698,7 @@ pub async fn profile_from_zone(
         .all(&txn)
         .await?;
     let dtos: Vec<_> = rows.iter().cloned().map(requirement_dto).collect();
-    let picked = select_for_vector(&dtos, Some(ct), v);
+    let picked = select_for_vector(&dtos, ct, v);
     let by_ref: HashMap<&str, &requirement::Model> =
         rows.iter().map(|r| (r.ref_id.as_str(), r)).collect();
     let chosen: Vec<(&requirement::Model, i16)> = picked
@@ -699,9 +709,9 @@ pub async fn profile_from_zone(
         })
         .collect();
     let description = format!(
-        "Made from zone {} (SL-T {v}) for {}: IEC 62443-4-2 requirements selected per foundational requirement at that FR's target.",
+        "Made from zone {} (SL-T {v}) for {}: {standard} requirements selected per foundational requirement at that FR's target.",
         z.name,
-        ct.label()
+        ct.map_or("the integrator's system", |t| t.label())
     );
     let p =
         writes::insert_profile_draft(&txn, actor, name.clone(), &description, state.clock.now())
@@ -717,7 +727,7 @@ pub async fn profile_from_zone(
         "profile",
         p.id,
         None,
-        Some(json!({"name": name, "zone": z.id, "sl_t": v.to_string(), "type": ct.as_str(), "items": added})),
+        Some(json!({"name": name, "zone": z.id, "sl_t": v.to_string(), "type": what, "items": added})),
     )
     .await?;
     txn.commit().await?;
