@@ -32,6 +32,7 @@ mod m20261207_000023_webhooks;
 mod m20261207_000024_assessment_progress;
 mod m20261208_000025_security_program;
 mod m20261208_000026_zones;
+mod m20261208_000027_countermeasures;
 
 pub struct Migrator;
 
@@ -65,6 +66,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000024_assessment_progress::Migration),
             Box::new(m20261208_000025_security_program::Migration),
             Box::new(m20261208_000026_zones::Migration),
+            Box::new(m20261208_000027_countermeasures::Migration),
         ]
     }
 }

@@ -1,6 +1,6 @@
 //! The asset owner's systems, zones and conduits (IEC 62443-3-2).
 
-use crate::model::{AppError, ComponentForm, ProfileId, ZoneDetail, ZoneModel};
+use crate::model::{AppError, ComponentForm, CountermeasureForm, ProfileId, ZoneDetail, ZoneModel};
 #[cfg(feature = "ssr")]
 use crate::server::{respond::as_actor, services::zones};
 use leptos::prelude::*;
@@ -113,6 +113,36 @@ pub async fn profile_from_zone(
 ) -> Result<ProfileId, AppError> {
     as_actor(|actor, state| async move {
         zones::profile_from_zone(&actor, &state, zone_id, &component_type, &name).await
+    })
+    .await
+}
+
+/// Records a compensating countermeasure for a legacy component
+/// (`countermeasure[frs]`, `[requirements]`, `[description]`, `[location]`,
+/// `[responsible_org_id]` (empty: the owner), `[review_on]`,
+/// `[residual_gap]`).
+#[server(endpoint = "add_countermeasure")]
+pub async fn add_countermeasure(
+    component_id: i64,
+    #[server(default)] countermeasure: CountermeasureForm,
+) -> Result<i64, AppError> {
+    as_actor(|actor, state| async move {
+        zones::add_countermeasure(&actor, &state, component_id, &countermeasure).await
+    })
+    .await
+}
+
+/// An owner admin accepts a zone's gap in one FR (`fr`: e.g. FR3) with a
+/// reason until a date.
+#[server(endpoint = "accept_zone_risk")]
+pub async fn accept_zone_risk(
+    zone_id: i64,
+    fr: String,
+    #[server(default)] reason: String,
+    #[server(default)] accepted_until: String,
+) -> Result<i64, AppError> {
+    as_actor(|actor, state| async move {
+        zones::accept_risk(&actor, &state, zone_id, &fr, &reason, &accepted_until).await
     })
     .await
 }

@@ -249,13 +249,17 @@ pub enum CommitmentSource {
     PlannedAnswer,
     /// Written by hand on the commitments page.
     Manual,
+    /// A compensating countermeasure for a legacy component, carried by
+    /// the party responsible for it.
+    CompensatingCountermeasure,
 }
 
 impl CommitmentSource {
-    pub const ALL: [CommitmentSource; 3] = [
+    pub const ALL: [CommitmentSource; 4] = [
         CommitmentSource::ReviewCondition,
         CommitmentSource::PlannedAnswer,
         CommitmentSource::Manual,
+        CommitmentSource::CompensatingCountermeasure,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -263,6 +267,7 @@ impl CommitmentSource {
             CommitmentSource::ReviewCondition => "review_condition",
             CommitmentSource::PlannedAnswer => "planned_answer",
             CommitmentSource::Manual => "manual",
+            CommitmentSource::CompensatingCountermeasure => "compensating_countermeasure",
         }
     }
 
@@ -271,6 +276,7 @@ impl CommitmentSource {
             CommitmentSource::ReviewCondition => "Review condition",
             CommitmentSource::PlannedAnswer => "Planned answer",
             CommitmentSource::Manual => "Written by hand",
+            CommitmentSource::CompensatingCountermeasure => "Compensating countermeasure",
         }
     }
 }

@@ -164,6 +164,120 @@ pub struct ComponentDto {
     pub sl_c: [Option<u8>; 7],
     /// Some FR's SL-C is below the zone's SL-T.
     pub below_target: bool,
+    pub countermeasures: Vec<CountermeasureDto>,
+}
+
+/// Where a compensating countermeasure is implemented.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CountermeasureLocation {
+    Component,
+    ZoneBoundary,
+    Conduit,
+}
+
+impl CountermeasureLocation {
+    pub const ALL: [CountermeasureLocation; 3] = [
+        CountermeasureLocation::Component,
+        CountermeasureLocation::ZoneBoundary,
+        CountermeasureLocation::Conduit,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CountermeasureLocation::Component => "component",
+            CountermeasureLocation::ZoneBoundary => "zone_boundary",
+            CountermeasureLocation::Conduit => "conduit",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            CountermeasureLocation::Component => "On the component",
+            CountermeasureLocation::ZoneBoundary => "At the zone boundary",
+            CountermeasureLocation::Conduit => "On a conduit",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|l| l.as_str() == s.trim())
+    }
+}
+
+/// A compensating countermeasure recorded for a legacy component.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CountermeasureDto {
+    pub id: i64,
+    pub frs: Vec<u8>,
+    pub requirements: String,
+    pub description: String,
+    pub location: CountermeasureLocation,
+    pub responsible_org_id: OrgId,
+    pub responsible: String,
+    pub review_on: chrono::NaiveDate,
+    /// The review date has passed.
+    pub review_overdue: bool,
+    pub residual_gap: String,
+    /// The state of the commitment the responsible party carries it as.
+    pub commitment: Option<super::CommitmentStatus>,
+}
+
+/// A compensating countermeasure as a form sends it (`countermeasure[…]`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CountermeasureForm {
+    pub frs: String,
+    pub requirements: String,
+    pub description: String,
+    pub location: String,
+    pub responsible_org_id: String,
+    pub review_on: String,
+    pub residual_gap: String,
+}
+
+/// An owner admin accepted a zone's gap in one FR until a date.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RiskAcceptanceDto {
+    pub fr: u8,
+    pub reason: String,
+    pub accepted_until: chrono::NaiveDate,
+    pub accepted_by: String,
+    pub expired: bool,
+}
+
+/// The FRs a countermeasure stands in for: `3,4` or `FR3 FR4`, each 1–7,
+/// at least one.
+pub fn parse_frs(raw: &str) -> Result<Vec<u8>, AppError> {
+    let bad = || {
+        AppError::invalid(
+            "frs",
+            "Name the foundational requirements it stands in for, e.g. FR3, FR4 (1 to 7).",
+        )
+    };
+    let mut out = Vec::new();
+    for part in raw
+        .split([',', ' ', ';'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        let n = part
+            .strip_prefix("FR")
+            .or_else(|| part.strip_prefix("fr"))
+            .unwrap_or(part)
+            .parse::<u8>()
+            .map_err(|_| bad())?;
+        if !(1..=7).contains(&n) {
+            return Err(bad());
+        }
+        if !out.contains(&n) {
+            out.push(n);
+        }
+    }
+    if out.is_empty() {
+        return Err(bad());
+    }
+    out.sort();
+    Ok(out)
 }
 
 /// A zone: its target, what its components reach, and each FR's state.
@@ -179,6 +293,7 @@ pub struct ZoneDto {
     /// Per FR (empty without components).
     pub states: Vec<GapState>,
     pub components: Vec<ComponentDto>,
+    pub acceptances: Vec<RiskAcceptanceDto>,
 }
 
 /// A conduit: its target against what its two zones reach (the lower).
@@ -242,17 +357,20 @@ pub struct ComponentForm {
     pub assessment_id: String,
 }
 
-/// Per FR, the state of a target against a reach (no countermeasures or
-/// risk acceptances recorded yet).
+/// Per FR, the state of a target against a reach, given the FRs a
+/// countermeasure stands in for and the last day of each FR's risk
+/// acceptance.
 pub fn states_of(
     sl_t: SlVector,
     reach: Option<[u8; 7]>,
+    compensated: [bool; 7],
+    accepted_until: [Option<chrono::NaiveDate>; 7],
     today: chrono::NaiveDate,
 ) -> Vec<GapState> {
     match reach {
         None => Vec::new(),
         Some(r) => (0..7)
-            .map(|i| gap_state(sl_t.0[i], r[i], false, None, today))
+            .map(|i| gap_state(sl_t.0[i], r[i], compensated[i], accepted_until[i], today))
             .collect(),
     }
 }
@@ -397,6 +515,14 @@ mod tests {
         ];
         let b = [Some(2), Some(3), None, Some(2), Some(2), Some(1), Some(3)];
         assert_eq!(zone_reach(&[a, b]), Some([2, 2, 0, 1, 2, 1, 3]));
+    }
+
+    #[test]
+    fn countermeasures_name_their_frs() {
+        assert_eq!(parse_frs("FR3, fr4 3").unwrap(), vec![3, 4]);
+        for bad in ["", "FR8", "0", "three"] {
+            assert_eq!(parse_frs(bad).unwrap_err().field_names(), ["frs"], "{bad}");
+        }
     }
 
     #[test]

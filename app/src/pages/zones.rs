@@ -3,11 +3,11 @@
 //! one zone's components, target and profile.
 
 use crate::api::zones::{
-    get_zone, zones_and_conduits, AddComponent, CreateConduit, CreateSystem, CreateZone,
-    ProfileFromZone, SetComponentLegacy, SetZoneTarget,
+    get_zone, zones_and_conduits, AcceptZoneRisk, AddComponent, AddCountermeasure, CreateConduit,
+    CreateSystem, CreateZone, ProfileFromZone, SetComponentLegacy, SetZoneTarget,
 };
 use crate::components::{action_error, field_error, saved_note, ErrorBox};
-use crate::model::{ComponentType, GapState, SlVector, ZoneDetail};
+use crate::model::{ComponentType, CountermeasureLocation, GapState, SlVector, ZoneDetail};
 use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -198,10 +198,14 @@ pub fn ZonePage() -> impl IntoView {
     let legacy = ServerAction::<SetComponentLegacy>::new();
     let target = ServerAction::<SetZoneTarget>::new();
     let profile = ServerAction::<ProfileFromZone>::new();
+    let measure = ServerAction::<AddCountermeasure>::new();
+    let risk = ServerAction::<AcceptZoneRisk>::new();
     let data = Resource::new(
         move || {
             (
                 id(),
+                measure.version().get(),
+                risk.version().get(),
                 add.version().get(),
                 legacy.version().get(),
                 target.version().get(),
@@ -215,20 +219,33 @@ pub fn ZonePage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Err(e) => Either::Left(view! { <Title text="Zone"/><ErrorBox error=e/> }),
-                    Ok(d) => Either::Right(zone_view(d, add, legacy, target, profile)),
+                    Ok(d) => Either::Right(zone_view(d, Actions { add, legacy, target, profile, measure, risk })),
                 }
             })}
         </Suspense>
     }
 }
 
-fn zone_view(
-    d: ZoneDetail,
+/// The zone page's forms.
+struct Actions {
     add: ServerAction<AddComponent>,
     legacy: ServerAction<SetComponentLegacy>,
     target: ServerAction<SetZoneTarget>,
     profile: ServerAction<ProfileFromZone>,
-) -> impl IntoView {
+    measure: ServerAction<AddCountermeasure>,
+    risk: ServerAction<AcceptZoneRisk>,
+}
+
+fn zone_view(d: ZoneDetail, actions: Actions) -> impl IntoView {
+    let Actions {
+        add,
+        legacy,
+        target,
+        profile,
+        measure,
+        risk,
+    } = actions;
+    let admin = crate::components::use_me().role == crate::model::Role::Admin;
     let ZoneDetail {
         system,
         zone: z,
@@ -255,6 +272,34 @@ fn zone_view(
             <thead><tr><th scope="col">"Zone"</th>{fr_heads()}</tr></thead>
             <tbody><tr><th scope="row">{levels(z.reach)}</th>{fr_cells(z.sl_t, z.reach, &z.states)}</tr></tbody>
         </table>
+        {(!z.acceptances.is_empty()).then(|| view! {
+            <ul class="small" data-testid="risk-acceptances">
+                {z.acceptances.iter().map(|a| view! {
+                    <li class:muted=a.expired>{format!("FR{} risk accepted by {} until {}{}: {}", a.fr, a.accepted_by, a.accepted_until, if a.expired { " (expired)" } else { "" }, a.reason)}</li>
+                }).collect_view()}
+            </ul>
+        })}
+        {(may_edit && admin).then(|| view! {
+            <details class="card">
+                <summary>"Accept the risk of an open gap"</summary>
+                <ActionForm action=risk attr:class="stack" attr:data-testid="risk-form">
+                    <input type="hidden" name="zone_id" value=z.id.to_string()/>
+                    <label for="risk-fr">"Foundational requirement"</label>
+                    <select id="risk-fr" name="fr">
+                        {(1..=7).map(|i| view! { <option value=format!("FR{i}")>{format!("FR{i}")}</option> }).collect_view()}
+                    </select>
+                    {field_error(risk.value(), "frs")}
+                    <label for="risk-reason">"Why the risk is accepted"</label>
+                    <textarea id="risk-reason" name="reason" rows="2"></textarea>
+                    {field_error(risk.value(), "reason")}
+                    <label for="risk-until">"Accepted until"</label>
+                    <input id="risk-until" type="date" name="accepted_until"/>
+                    {field_error(risk.value(), "accepted_until")}
+                    <div class="form-end"><button type="submit" class="primary">"Accept the risk"</button></div>
+                </ActionForm>
+                {action_error(risk.value())}
+            </details>
+        })}
         {(!conduits.is_empty()).then(|| view! {
             <table class="table small" data-testid="zone-conduits">
                 <thead><tr><th scope="col">"Conduit"</th><th scope="col">"Joins"</th><th scope="col">"SL-T"</th>{fr_heads()}</tr></thead>
@@ -307,6 +352,75 @@ fn zone_view(
                 </tbody>
             </table>
             {action_error(legacy.value())}
+        </section>
+        <section class="card" data-testid="countermeasures">
+            <h2>"Compensating countermeasures"</h2>
+            {let rows: Vec<_> = z.components.iter().flat_map(|c| c.countermeasures.iter().map(move |m| (c.name.clone(), m.clone()))).collect();
+             if rows.is_empty() {
+                Either::Left(view! { <p class="muted">"None recorded. Mark a component legacy to record one."</p> })
+             } else {
+                Either::Right(view! {
+                    <table class="table small">
+                        <thead><tr>
+                            <th scope="col">"Component"</th><th scope="col">"Stands in for"</th><th scope="col">"What is done"</th><th scope="col">"Where"</th>
+                            <th scope="col">"Carried by"</th><th scope="col">"Review"</th><th scope="col">"Residual gap"</th>
+                        </tr></thead>
+                        <tbody>
+                            {rows.into_iter().map(|(component, m)| { let key = component.clone(); view! {
+                                <tr data-countermeasure=key>
+                                    <td>{component}</td>
+                                    <td>{format!("FR {}", m.frs.iter().map(u8::to_string).collect::<Vec<_>>().join(", FR "))} " " {m.requirements.clone()}</td>
+                                    <td>{m.description.clone()}</td>
+                                    <td>{m.location.label()}</td>
+                                    <td>{m.responsible.clone()}{m.commitment.map(|c| format!(" · commitment {}", c.label().to_lowercase()))}</td>
+                                    <td class:warn=m.review_overdue>{m.review_on.to_string()}</td>
+                                    <td>{m.residual_gap.clone()}</td>
+                                </tr>
+                            }}).collect_view()}
+                        </tbody>
+                    </table>
+                })
+             }}
+            {may_edit.then(|| {
+                let legacy_components: Vec<(i64, String)> = z.components.iter().filter(|c| c.legacy).map(|c| (c.id, c.name.clone())).collect();
+                let carriers = suppliers.clone();
+                view! {
+                    <details>
+                        <summary>"Record a countermeasure"</summary>
+                        <ActionForm action=measure attr:class="stack" attr:data-testid="countermeasure-form">
+                            <label for="cm-component">"Legacy component"</label>
+                            <select id="cm-component" name="component_id">
+                                {legacy_components.iter().map(|(id, n)| view! { <option value=id.to_string()>{n.clone()}</option> }).collect_view()}
+                            </select>
+                            <label for="cm-frs">"Foundational requirements it stands in for"</label>
+                            <input id="cm-frs" name="countermeasure[frs]" placeholder="FR3, FR4"/>
+                            {field_error(measure.value(), "frs")}
+                            <label for="cm-requirements">"Requirements (identifiers)"</label>
+                            <input id="cm-requirements" name="countermeasure[requirements]" placeholder="CR 3.4, CR 4.1"/>
+                            <label for="cm-description">"What is done"</label>
+                            <textarea id="cm-description" name="countermeasure[description]" rows="2"></textarea>
+                            {field_error(measure.value(), "description")}
+                            <label for="cm-location">"Where"</label>
+                            <select id="cm-location" name="countermeasure[location]">
+                                {CountermeasureLocation::ALL.map(|l| view! { <option value=l.as_str()>{l.label()}</option> }).collect_view()}
+                            </select>
+                            <label for="cm-responsible">"Carried by"</label>
+                            <select id="cm-responsible" name="countermeasure[responsible_org_id]">
+                                <option value="">"Your organization"</option>
+                                {carriers.iter().map(|(id, n)| view! { <option value=id.0.to_string()>{n.clone()}</option> }).collect_view()}
+                            </select>
+                            {field_error(measure.value(), "responsible_org_id")}
+                            <label for="cm-review">"Next review"</label>
+                            <input id="cm-review" type="date" name="countermeasure[review_on]"/>
+                            {field_error(measure.value(), "review_on")}
+                            <label for="cm-residual">"Residual gap"</label>
+                            <textarea id="cm-residual" name="countermeasure[residual_gap]" rows="2"></textarea>
+                            <div class="form-end"><button type="submit" class="primary">"Record countermeasure"</button></div>
+                        </ActionForm>
+                        {action_error(measure.value())}
+                    </details>
+                }
+            })}
         </section>
         {may_edit.then(|| view! {
             <section class="card">

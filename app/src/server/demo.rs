@@ -557,6 +557,63 @@ async fn seed_zones(state: &AppState, admin: &super::Actor) -> Result<(), AppErr
     )
     .await?;
     zones::set_component_legacy(admin, state, rtu, true).await?;
+    // Delta, the integrator, runs the plant's remote access: a short 2-4
+    // questionnaire in its own engagement, where it carries the RTU's
+    // countermeasure as a commitment.
+    {
+        use super::services::{catalogs, engagements, profile_items, profiles};
+        use crate::model::{Described, SendInput};
+        let shipped = catalogs::list(admin, state).await?;
+        let sp = shipped
+            .iter()
+            .find(|c| c.key == "iec-62443-2-4")
+            .map(|c| c.id)
+            .ok_or(AppError::NotFound)?;
+        let remote = profiles::create(
+            admin,
+            state,
+            Described::parse(
+                "Remote access service",
+                "IEC 62443-2-4 remote access (SP.07) for the integrator that runs the jump host",
+            )?,
+        )
+        .await?;
+        let picks: Vec<String> = ["SP.07.01 BR", "SP.07.02 BR", "SP.07.03 BR", "SP.07.04 BR"]
+            .map(String::from)
+            .to_vec();
+        profile_items::add_picked(admin, state, remote, sp, &picks, 1).await?;
+        profiles::publish(admin, state, remote).await?;
+        let e = engagements::create(
+            admin,
+            state,
+            Described::parse(
+                "Remote access operations 2027",
+                "The plant DMZ jump host and vendor sessions",
+            )?,
+        )
+        .await?;
+        let delta = supplier_of("Delta Integration Services")
+            .parse::<i64>()
+            .map_err(|_| AppError::NotFound)?;
+        let due = (state.clock.today() + chrono::Days::new(30)).to_string();
+        engagements::send_assessment(admin, state, e, delta, remote, SendInput::parse(&due, "")?)
+            .await?;
+    }
+    zones::add_countermeasure(
+        admin,
+        state,
+        rtu,
+        &crate::model::CountermeasureForm {
+            frs: "FR1, FR3".into(),
+            requirements: "CR 1.1, CR 3.4".into(),
+            description: "Maintenance only through the DMZ jump host with recorded sessions; firmware hash checked before each change".into(),
+            location: "zone_boundary".into(),
+            responsible_org_id: supplier_of("Delta Integration Services"),
+            review_on: (state.clock.today() + chrono::Duration::days(90)).to_string(),
+            residual_gap: "The RTU still accepts unauthenticated Modbus writes inside the control zone".into(),
+        },
+    )
+    .await?;
     zones::add_component(
         admin,
         state,

@@ -134,6 +134,8 @@ mod tests {
         "conduit",
         "zone",
         "zone_component",
+        "countermeasure",
+        "risk_acceptance",
         "sso_login",
         "supplier_link",
     ];

@@ -80,7 +80,12 @@ async fn demo_data_seeds_once_and_every_demo_login_works(b: Backend) {
     // a disagreement in the matrix; reminders and an escalation waiting.
     let (_, list) = app.call(&owner, "list_commitments", &[]).await;
     let list = list.as_array().unwrap();
-    assert_eq!(list.len(), 5, "{list:?}");
+    assert_eq!(list.len(), 6, "{list:?}");
+    // Delta carries the legacy RTU's compensating countermeasure.
+    assert!(list
+        .iter()
+        .any(|c| c["source"] == "compensating_countermeasure"
+            && c["party"] == "Delta Integration Services"));
     assert!(list.iter().any(|c| c["overdue"] == true));
     assert!(list.iter().any(|c| c["status"] == "verified"));
     assert!(list.iter().any(|c| c["source"] == "planned_answer"));

@@ -486,3 +486,227 @@ async fn a_profile_from_a_zone_and_what_the_zone_reaches(b: Backend) {
     app.finish().await;
 }
 both!(a_profile_from_a_zone_and_what_the_zone_reaches);
+
+async fn countermeasure(
+    app: &TestApp,
+    c: &Client,
+    component: &str,
+    fields: &[(&str, &str)],
+) -> (StatusCode, Value) {
+    let mut form = vec![("component_id".to_string(), component.to_string())];
+    for (k, v) in fields {
+        form.push((format!("countermeasure[{k}]"), v.to_string()));
+    }
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    app.call(c, "add_countermeasure", &form).await
+}
+
+fn states(m: &Value) -> Vec<String> {
+    m["systems"][0]["zones"][0]["states"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().to_string())
+        .collect()
+}
+
+async fn legacy_components_get_countermeasures_and_risks_expire(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let w = World::build(&app).await;
+    // Sigma answers a questionnaire of Alpha's: it can carry a commitment.
+    let s = crate::assessments::send(&app, &w).await;
+    let owner = s.owner.clone();
+    let plant = system(&app, &owner, "Water plant").await;
+    let (_, z) = zone(&app, &owner, &plant, "Control", "2,2,3,1,2,1,2").await;
+    let z = z.to_string();
+    let (_, rtu) = component(
+        &app,
+        &owner,
+        &z,
+        &[("name", "RTU"), ("component_type", "EDR")],
+    )
+    .await;
+    let rtu = rtu.to_string();
+    let today = app.state.clock.today();
+    let review = (today + chrono::Days::new(60)).to_string();
+    let sigma = w.sigma.id.0.to_string();
+    let good = [
+        ("frs", "FR3, FR1"),
+        ("requirements", "CR 3.4, CR 1.1"),
+        (
+            "description",
+            "Jump host with recorded sessions in front of the RTU",
+        ),
+        ("location", "zone_boundary"),
+        ("responsible_org_id", sigma.as_str()),
+        ("review_on", review.as_str()),
+        ("residual_gap", "No integrity checks of the firmware"),
+    ];
+
+    // Only for legacy components.
+    let (st, r) = countermeasure(&app, &owner, &rtu, &good).await;
+    assert_eq!(st, StatusCode::CONFLICT, "{r}");
+    let (st, _) = app
+        .call(
+            &owner,
+            "set_component_legacy",
+            &[("component_id", &rtu), ("legacy", "yes")],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let past = (today - chrono::Days::new(1)).to_string();
+    let beta = w.beta.id.0.to_string();
+    for (k, v, field) in [
+        ("frs", "FR9", "frs"),
+        ("description", "", "description"),
+        ("location", "roof", "location"),
+        ("review_on", past.as_str(), "review_on"),
+        ("responsible_org_id", beta.as_str(), "responsible_org_id"),
+    ] {
+        let mut f: Vec<(&str, &str)> = good.iter().filter(|(x, _)| *x != k).copied().collect();
+        f.push((k, v));
+        let (st, r) = countermeasure(&app, &owner, &rtu, &f).await;
+        assert_eq!(
+            (st, r["Validation"]["fields"][0]["field"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some(field)),
+            "{k}={v}: {r}"
+        );
+    }
+    let (st, r) = countermeasure(&app, &owner, &rtu, &good).await;
+    assert_eq!(st, StatusCode::OK, "{r}");
+    // The owner carries one too (no assessment to hang a commitment on).
+    let (st, r) = countermeasure(
+        &app,
+        &owner,
+        &rtu,
+        &[
+            ("frs", "FR5"),
+            ("description", "Unplug the service port"),
+            ("location", "component"),
+            ("review_on", review.as_str()),
+        ],
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{r}");
+
+    let m = model(&app, &owner).await;
+    assert_eq!(
+        states(&m),
+        [
+            "compensated",
+            "open",
+            "compensated",
+            "open",
+            "compensated",
+            "open",
+            "open"
+        ]
+    );
+    let measures = &m["systems"][0]["zones"][0]["components"][0]["countermeasures"];
+    assert_eq!(measures[0]["responsible"], "Sigma Devices");
+    assert_eq!(measures[0]["commitment"], "proposed");
+    assert_eq!(measures[1]["responsible"], "Alpha Water");
+    assert!(measures[1]["commitment"].is_null());
+
+    // Sigma sees what it carries as a commitment due on the review date,
+    // and agrees; it still sees nothing of Alpha's zone model.
+    let sigma_admin = app.login(w.sigma.email(Role::Admin), PASSWORD).await;
+    let (_, list) = app.call(&sigma_admin, "list_commitments", &[]).await;
+    let c = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["source"] == "compensating_countermeasure")
+        .unwrap_or_else(|| panic!("{list}"));
+    assert!(
+        c["title"].as_str().unwrap().contains("RTU (FR 1, FR 3)"),
+        "{c}"
+    );
+    assert_eq!(c["due_on"], review);
+    let (st, r) = app
+        .call(
+            &sigma_admin,
+            "commitment_action",
+            &[
+                ("commitment_id", &c["id"].to_string()),
+                ("action", "agree"),
+                ("note", ""),
+                ("link", ""),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{r}");
+    assert_eq!(
+        model(&app, &owner).await["systems"][0]["zones"][0]["components"][0]["countermeasures"][0]
+            ["commitment"],
+        "agreed"
+    );
+    let (st, _) = app.call(&sigma_admin, "zones_and_conduits", &[]).await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+
+    // Risk acceptance: admins only, one FR, a reason, until a date.
+    let until = (today + chrono::Days::new(30)).to_string();
+    let reviewer = app.login(w.alpha.email(Role::Reviewer), PASSWORD).await;
+    let accept = |c: Client, fr: &'static str, reason: &'static str, until: String| {
+        let (app, z) = (&app, z.clone());
+        async move {
+            app.call(
+                &c,
+                "accept_zone_risk",
+                &[
+                    ("zone_id", z.as_str()),
+                    ("fr", fr),
+                    ("reason", reason),
+                    ("accepted_until", until.as_str()),
+                ],
+            )
+            .await
+        }
+    };
+    let (st, _) = accept(reviewer, "FR2", "Isolated network", until.clone()).await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+    for (fr, reason, when, field) in [
+        ("FR2, FR4", "x", until.clone(), "frs"),
+        ("FR2", "", until.clone(), "reason"),
+        ("FR2", "x", past.clone(), "accepted_until"),
+        (
+            "FR2",
+            "x",
+            (today + chrono::Days::new(2000)).to_string(),
+            "accepted_until",
+        ),
+    ] {
+        let (st, r) = accept(owner.clone(), fr, reason, when).await;
+        assert_eq!(
+            (st, r["Validation"]["fields"][0]["field"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some(field)),
+            "{r}"
+        );
+    }
+    let (st, r) = accept(
+        owner.clone(),
+        "FR2",
+        "Isolated network, no remote access",
+        until,
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{r}");
+    assert_eq!(states(&model(&app, &owner).await)[1], "accepted");
+    // A month later the acceptance has expired; two months later the
+    // countermeasures' review is overdue.
+    app.clock.advance(chrono::Duration::days(31));
+    let m = model(&app, &owner).await;
+    assert_eq!(states(&m)[1], "open");
+    assert_eq!(
+        m["systems"][0]["zones"][0]["acceptances"][0]["expired"],
+        true
+    );
+    app.clock.advance(chrono::Duration::days(30));
+    let m = model(&app, &owner).await;
+    assert_eq!(
+        m["systems"][0]["zones"][0]["components"][0]["countermeasures"][0]["review_overdue"],
+        true
+    );
+    app.finish().await;
+}
+both!(legacy_components_get_countermeasures_and_risks_expire);

@@ -169,6 +169,16 @@ impl TenantScoped for super::entities::zone_component::Entity {
         super::entities::zone_component::Column::OrganizationId
     }
 }
+impl TenantScoped for super::entities::countermeasure::Entity {
+    fn org_column() -> Self::Column {
+        super::entities::countermeasure::Column::OrganizationId
+    }
+}
+impl TenantScoped for super::entities::risk_acceptance::Entity {
+    fn org_column() -> Self::Column {
+        super::entities::risk_acceptance::Column::OrganizationId
+    }
+}
 impl TenantScoped for api_token::Entity {
     fn org_column() -> Self::Column {
         api_token::Column::OrganizationId

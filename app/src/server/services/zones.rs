@@ -5,18 +5,19 @@
 //! and profiles made from a zone's vector. Asset owners only; for anyone
 //! else the model does not exist. A fixed number of queries per page.
 
-use super::{catalogs::requirement_dto, org_names};
+use super::{catalogs::requirement_dto, org_names, user_names};
 use crate::model::{
-    conduit_reach, parse_name, parse_optional_date, parse_text, select_for_vector, states_of,
-    zone_reach, AppError, AssessmentId, AssessmentStatus, ComponentDto, ComponentForm,
-    ComponentType, ConduitDto, OrgId, Permission, ProfileId, SlVector, SystemDto, ZoneDetail,
-    ZoneDto, ZoneModel,
+    conduit_reach, parse_frs, parse_name, parse_optional_date, parse_text, select_for_vector,
+    states_of, zone_reach, AppError, AssessmentId, AssessmentStatus, CommitmentSource,
+    CommitmentStatus, ComponentDto, ComponentForm, ComponentType, ConduitDto, CountermeasureDto,
+    CountermeasureForm, CountermeasureLocation, OrgId, Permission, ProfileId, RiskAcceptanceDto,
+    Role, SlVector, SystemDto, ZoneDetail, ZoneDto, ZoneModel,
 };
 use crate::server::{
     access, audit, db,
     entities::{
-        assessment, assessment_gap, catalog, conduit, requirement, supplier_link, system, zone,
-        zone_component,
+        assessment, assessment_gap, catalog, commitment, conduit, countermeasure, requirement,
+        risk_acceptance, supplier_link, system, zone, zone_component,
     },
     respond::unique_violation,
     writes, Actor, AppState,
@@ -78,6 +79,33 @@ pub async fn model(actor: &Actor, state: &AppState) -> Result<ZoneModel, AppErro
         .order_by_asc(zone_component::Column::Id)
         .all(conn)
         .await?;
+    let measures = access::scoped::<countermeasure::Entity>(actor)
+        .order_by_asc(countermeasure::Column::Id)
+        .all(conn)
+        .await?;
+    let acceptances = access::scoped::<risk_acceptance::Entity>(actor)
+        .order_by_asc(risk_acceptance::Column::Id)
+        .all(conn)
+        .await?;
+    let commitment_ids: Vec<i64> = measures
+        .iter()
+        .filter_map(|m| m.commitment_id.map(|c| c.0))
+        .collect();
+    let commitment_status: HashMap<i64, CommitmentStatus> = if commitment_ids.is_empty() {
+        HashMap::new()
+    } else {
+        access::commitments_as_owner(actor)
+            .select_only()
+            .column(commitment::Column::Id)
+            .column(commitment::Column::Status)
+            .filter(commitment::Column::Id.is_in(commitment_ids))
+            .into_tuple::<(i64, CommitmentStatus)>()
+            .all(conn)
+            .await?
+            .into_iter()
+            .collect()
+    };
+    let accepters = user_names(conn, acceptances.iter().filter_map(|a| a.accepted_by)).await?;
     // SL-C per FR of the linked assessments that were accepted: what the
     // gap analysis recorded per FR at submission.
     let linked: BTreeSet<i64> = components
@@ -122,9 +150,52 @@ pub async fn model(actor: &Actor, state: &AppState) -> Result<ZoneModel, AppErro
         links
             .iter()
             .copied()
-            .chain(components.iter().filter_map(|c| c.supplier_org_id)),
+            .chain(components.iter().filter_map(|c| c.supplier_org_id))
+            .chain(measures.iter().map(|m| m.responsible_org_id))
+            .chain([actor.org_id()]),
     )
     .await?;
+    let mut measures_of: HashMap<i64, Vec<CountermeasureDto>> = HashMap::new();
+    for m in measures {
+        measures_of
+            .entry(m.component_id)
+            .or_default()
+            .push(CountermeasureDto {
+                id: m.id,
+                frs: parse_frs(&m.frs).unwrap_or_default(),
+                requirements: m.requirements,
+                description: m.description,
+                location: CountermeasureLocation::parse(&m.location)
+                    .unwrap_or(CountermeasureLocation::Component),
+                responsible: names
+                    .get(&m.responsible_org_id)
+                    .cloned()
+                    .unwrap_or_default(),
+                responsible_org_id: m.responsible_org_id,
+                review_overdue: m.review_on < today,
+                review_on: m.review_on,
+                residual_gap: m.residual_gap,
+                commitment: m
+                    .commitment_id
+                    .and_then(|c| commitment_status.get(&c.0).copied()),
+            });
+    }
+    let mut acceptances_of: HashMap<i64, Vec<RiskAcceptanceDto>> = HashMap::new();
+    for a in acceptances {
+        acceptances_of
+            .entry(a.zone_id)
+            .or_default()
+            .push(RiskAcceptanceDto {
+                fr: a.fr.clamp(1, 7) as u8,
+                reason: a.reason,
+                accepted_until: a.accepted_until,
+                accepted_by: a
+                    .accepted_by
+                    .and_then(|u| accepters.get(&u).cloned())
+                    .unwrap_or_default(),
+                expired: a.accepted_until < today,
+            });
+    }
     let mut suppliers: Vec<(OrgId, String)> = links
         .iter()
         .map(|s| (*s, names.get(s).cloned().unwrap_or_default()))
@@ -182,6 +253,7 @@ pub async fn model(actor: &Actor, state: &AppState) -> Result<ZoneModel, AppErro
             legacy: c.legacy,
             below_target: (0..7).any(|i| levels[i].unwrap_or(0) < target.0[i]),
             sl_c: levels,
+            countermeasures: measures_of.remove(&c.id).unwrap_or_default(),
         });
     }
     let mut zone_dtos: Vec<ZoneDto> = zones
@@ -190,15 +262,30 @@ pub async fn model(actor: &Actor, state: &AppState) -> Result<ZoneModel, AppErro
             let sl_t = vector(&z.sl_t);
             let components = by_zone.remove(&z.id).unwrap_or_default();
             let reach = zone_reach(&components.iter().map(|c| c.sl_c).collect::<Vec<_>>());
+            let mut compensated = [false; 7];
+            for m in components.iter().flat_map(|c| &c.countermeasures) {
+                if m.commitment != Some(CommitmentStatus::Waived) {
+                    for fr in &m.frs {
+                        compensated[usize::from(*fr) - 1] = true;
+                    }
+                }
+            }
+            let acceptances = acceptances_of.remove(&z.id).unwrap_or_default();
+            let mut until: [Option<chrono::NaiveDate>; 7] = [None; 7];
+            for a in &acceptances {
+                let slot = &mut until[usize::from(a.fr) - 1];
+                *slot = Some(slot.map_or(a.accepted_until, |d| d.max(a.accepted_until)));
+            }
             ZoneDto {
                 id: z.id,
                 system_id: z.system_id,
                 name: z.name,
                 description: z.description,
-                states: states_of(sl_t, reach, today),
+                states: states_of(sl_t, reach, compensated, until, today),
                 sl_t,
                 reach,
                 components,
+                acceptances,
             }
         })
         .collect();
@@ -231,7 +318,7 @@ pub async fn model(actor: &Actor, state: &AppState) -> Result<ZoneModel, AppErro
                     to_name: bn,
                     sl_t,
                     reach,
-                    states: states_of(sl_t, reach, today),
+                    states: states_of(sl_t, reach, [false; 7], [None; 7], today),
                 },
             )
         })
@@ -732,4 +819,222 @@ pub async fn profile_from_zone(
     .await?;
     txn.commit().await?;
     Ok(p.id)
+}
+
+/// Records a compensating countermeasure for a legacy component: the FRs
+/// and requirements it stands in for, what is done and where, who carries
+/// it (the owner, or one of its suppliers, which then sees it as a
+/// commitment in its latest engagement with the owner, due on the review
+/// date, with the usual reminders), and the gap that remains. The review
+/// date of one the owner carries shows in the zone view, flagged once past.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0))]
+pub async fn add_countermeasure(
+    actor: &Actor,
+    state: &AppState,
+    component_id: i64,
+    form: &CountermeasureForm,
+) -> Result<i64, AppError> {
+    require_edit(actor)?;
+    let txn = db::write_txn(&state.writer).await?;
+    let c = access::find_owned::<zone_component::Entity, _>(&txn, actor, component_id)
+        .await?
+        .into_inner();
+    if !c.legacy {
+        return Err(AppError::Conflict(
+            "Mark the component legacy first: compensating countermeasures are recorded for legacy components.".into(),
+        ));
+    }
+    let frs = parse_frs(&form.frs)?;
+    let requirements = parse_text("requirements", &form.requirements, 2000)?;
+    let description = parse_text("description", &form.description, 4000)?;
+    if description.is_empty() {
+        return Err(AppError::invalid(
+            "description",
+            "Say what is done instead.",
+        ));
+    }
+    let location = CountermeasureLocation::parse(&form.location).ok_or_else(|| {
+        AppError::invalid(
+            "location",
+            "Choose where it is implemented: on the component, at the zone boundary or on a conduit.",
+        )
+    })?;
+    let review_on = parse_optional_date("review_on", &form.review_on)?
+        .ok_or_else(|| AppError::invalid("review_on", "Give the date of its next review."))?;
+    if review_on < state.clock.today() {
+        return Err(AppError::invalid(
+            "review_on",
+            "The next review cannot be in the past.",
+        ));
+    }
+    let residual_gap = parse_text("residual_gap", &form.residual_gap, 2000)?;
+    let responsible = match form.responsible_org_id.trim() {
+        "" => actor.org_id(),
+        s => {
+            let id = s.parse::<i64>().map(OrgId).map_err(|_| {
+                AppError::invalid(
+                    "responsible_org_id",
+                    "Choose your organization or one of your suppliers.",
+                )
+            })?;
+            if id != actor.org_id()
+                && access::scoped::<supplier_link::Entity>(actor)
+                    .filter(supplier_link::Column::SupplierOrgId.eq(id.0))
+                    .one(&txn)
+                    .await?
+                    .is_none()
+            {
+                return Err(AppError::invalid(
+                    "responsible_org_id",
+                    "Choose your organization or one of your suppliers.",
+                ));
+            }
+            id
+        }
+    };
+    // A supplier carries it as a commitment in its latest engagement with
+    // the owner (it sees that commitment, nothing else of the zone model).
+    // What the owner carries itself stays in the zone model: a commitment
+    // would show it to the supplier of that assessment.
+    let context = if responsible == actor.org_id() {
+        None
+    } else {
+        let found = access::assessments_as_owner(actor)
+            .filter(assessment::Column::SupplierOrgId.eq(responsible.0))
+            .filter(assessment::Column::Status.ne(AssessmentStatus::Withdrawn))
+            .order_by_desc(assessment::Column::Id)
+            .one(&txn)
+            .await?;
+        if found.is_none() {
+            return Err(AppError::invalid(
+                "responsible_org_id",
+                "Send this supplier a questionnaire first: it carries the countermeasure as a commitment in that engagement.",
+            ));
+        }
+        found
+    };
+    let frs_text = frs.iter().map(u8::to_string).collect::<Vec<_>>().join(",");
+    let title = format!(
+        "Compensating countermeasure for {} (FR {}): {}",
+        c.name,
+        frs_text.replace(',', ", FR "),
+        description
+    );
+    let commitment_id = match &context {
+        Some(a) => Some(
+            writes::propose_commitment(
+                &txn,
+                state,
+                actor,
+                a,
+                writes::NewCommitment {
+                    party: responsible,
+                    proposed_by: actor.org_id(),
+                    requirement: None,
+                    answer: None,
+                    title: &title,
+                    due_on: Some(review_on),
+                    source: CommitmentSource::CompensatingCountermeasure,
+                },
+            )
+            .await?
+            .id,
+        ),
+        None => None,
+    };
+    let m = countermeasure::ActiveModel {
+        organization_id: Set(actor.org_id()),
+        component_id: Set(c.id),
+        frs: Set(frs_text.clone()),
+        requirements: Set(requirements),
+        description: Set(description),
+        location: Set(location.as_str().to_string()),
+        responsible_org_id: Set(responsible),
+        review_on: Set(review_on),
+        residual_gap: Set(residual_gap),
+        commitment_id: Set(commitment_id),
+        created_by: Set(Some(actor.user_id())),
+        created_at: Set(state.clock.now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::by_actor(
+        &txn,
+        actor,
+        "countermeasure.recorded",
+        "countermeasure",
+        m.id,
+        None,
+        Some(json!({"component": c.id, "frs": frs_text, "responsible": responsible.0, "review_on": review_on.to_string(), "commitment": commitment_id.map(|c| c.0)})),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(m.id)
+}
+
+/// An owner admin accepts a zone's gap in one FR, with a reason, until a
+/// date (at most three years ahead); afterwards the gap is open again.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0))]
+pub async fn accept_risk(
+    actor: &Actor,
+    state: &AppState,
+    zone_id: i64,
+    fr: &str,
+    reason: &str,
+    until: &str,
+) -> Result<i64, AppError> {
+    require_edit(actor)?;
+    if actor.role() != Role::Admin {
+        return Err(AppError::NotFound);
+    }
+    let txn = db::write_txn(&state.writer).await?;
+    let z = own_zone(&txn, actor, zone_id).await?;
+    let fr = match parse_frs(fr)?.as_slice() {
+        [one] => *one,
+        _ => {
+            return Err(AppError::invalid(
+                "frs",
+                "Accept one foundational requirement at a time.",
+            ))
+        }
+    };
+    let reason = parse_text("reason", reason, 2000)?;
+    if reason.is_empty() {
+        return Err(AppError::invalid("reason", "Say why the risk is accepted."));
+    }
+    let today = state.clock.today();
+    let until = parse_optional_date("accepted_until", until)?.ok_or_else(|| {
+        AppError::invalid("accepted_until", "Give the last day the acceptance holds.")
+    })?;
+    if until < today || until > today + chrono::Duration::days(3 * 366) {
+        return Err(AppError::invalid(
+            "accepted_until",
+            "Accept a risk from today for at most three years.",
+        ));
+    }
+    let a = risk_acceptance::ActiveModel {
+        organization_id: Set(actor.org_id()),
+        zone_id: Set(z.id),
+        fr: Set(i16::from(fr)),
+        reason: Set(reason.clone()),
+        accepted_until: Set(until),
+        accepted_by: Set(Some(actor.user_id())),
+        created_at: Set(state.clock.now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::by_actor(
+        &txn,
+        actor,
+        "zone.risk_accepted",
+        "zone",
+        z.id,
+        None,
+        Some(json!({"fr": fr, "reason": reason, "until": until.to_string()})),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(a.id)
 }

@@ -268,6 +268,7 @@ fn foreign(c: Caller) -> &'static [&'static str] {
             "RHO-CONFIDENTIAL",
             "RHO-PROMISE",
             "rho-proof",
+            "ALPHA-INTERNAL",
         ],
         // Sigma's competitor in the same engagement: the same rules, the
         // other way round.
@@ -286,6 +287,7 @@ fn foreign(c: Caller) -> &'static [&'static str] {
             "SIGMA-CONFIDENTIAL",
             "ALPHA-PROMISE",
             "sigma-proof",
+            "ALPHA-INTERNAL",
         ],
         // The assessor reads Alpha's engagement (Alpha, Sigma by name, all
         // comments); never people's addresses, nor Beta or its supplier.
@@ -298,6 +300,7 @@ fn foreign(c: Caller) -> &'static [&'static str] {
             "Tau Systems",
             "tau.test",
             "BETA-PROMISE",
+            "ALPHA-INTERNAL",
         ],
     }
 }

@@ -131,6 +131,55 @@ pub(super) fn program_cases(c: Caller, ids: &Ids) -> Vec<Case> {
             a(&[("component_id", &ids.beta_component), ("legacy", "yes")]),
             nobody(),
         ),
+        // A countermeasure for Alpha's (by now legacy) component, carried
+        // by Alpha itself (no commitment: Sigma, the component's supplier,
+        // learns nothing of it); Beta's component is nobody's business.
+        (
+            "add_countermeasure",
+            a(&[
+                ("component_id", &ids.alpha_component),
+                ("countermeasure[frs]", "FR3"),
+                ("countermeasure[description]", "ALPHA-INTERNAL jump host"),
+                ("countermeasure[location]", "zone_boundary"),
+                ("countermeasure[review_on]", "2099-01-01"),
+            ]),
+            raters(),
+        ),
+        (
+            "add_countermeasure",
+            a(&[
+                ("component_id", &ids.beta_component),
+                ("countermeasure[frs]", "FR3"),
+                ("countermeasure[description]", "Sneaky"),
+                ("countermeasure[location]", "component"),
+                ("countermeasure[review_on]", "2099-01-01"),
+            ]),
+            nobody(),
+        ),
+        // Accepting a risk is for Alpha's admin alone.
+        (
+            "accept_zone_risk",
+            a(&[
+                ("zone_id", &ids.alpha_zone),
+                ("fr", "FR1"),
+                ("reason", "Isolated"),
+                (
+                    "accepted_until",
+                    &(chrono::Utc::now().date_naive() + chrono::Days::new(30)).to_string(),
+                ),
+            ]),
+            expect(c, 404, &[(Alpha(Role::Admin), 200)]),
+        ),
+        (
+            "accept_zone_risk",
+            a(&[
+                ("zone_id", &ids.beta_zone),
+                ("fr", "FR1"),
+                ("reason", "Sneaky"),
+                ("accepted_until", "2027-01-01"),
+            ]),
+            nobody(),
+        ),
         // Profiles are made by admins and contributors.
         (
             "profile_from_zone",
