@@ -1,6 +1,6 @@
 import { demo, hydrated, login, expect, test } from './helpers';
 
-test('the owner builds a zone with an SL-T vector, sees its gaps per FR, creates a profile from it and marks a component legacy', async ({ page }) => {
+test('the owner builds a zone with an SL-T vector, sees its gaps per FR, creates a profile from it, marks a component legacy and records a countermeasure the integrator accepts', async ({ page }) => {
   await login(page, demo.ownerAdmin);
   await page.getByRole('link', { name: 'Zones' }).click();
   await expect(page).toHaveURL(/\/zones$/);
@@ -41,6 +41,22 @@ test('the owner builds a zone with an SL-T vector, sees its gaps per FR, creates
   await rtu.getByRole('button', { name: 'Mark legacy' }).click();
   await expect(rtu.getByTestId('legacy')).toBeVisible();
 
+  // A compensating countermeasure carried by Delta, the integrator: FR1
+  // and FR3 turn compensated.
+  const cm = page.getByTestId('countermeasures');
+  await cm.locator('summary').click();
+  const cmForm = page.getByTestId('countermeasure-form');
+  await cmForm.getByLabel('Legacy component').selectOption({ label: 'Booster pump RTU' });
+  await cmForm.getByLabel('Foundational requirements it stands in for').fill('FR1, FR3');
+  await cmForm.getByLabel('What is done').fill('Booster pump sessions only through the jump host');
+  await cmForm.getByLabel('Where').selectOption('zone_boundary');
+  await cmForm.getByLabel('Carried by').selectOption({ label: 'Delta Integration Services' });
+  const review = new Date(Date.now() + 60 * 86400000).toISOString().slice(0, 10);
+  await cmForm.getByLabel('Next review').fill(review);
+  await cmForm.getByRole('button', { name: 'Record countermeasure' }).click();
+  await expect(cm.locator('tr[data-countermeasure="Booster pump RTU"]')).toContainText('Delta Integration Services');
+  await expect(page.getByTestId('zone-fr').locator('td[data-state="compensated"]')).toHaveCount(2);
+
   const profile = page.getByTestId('zone-profile-form');
   await profile.getByLabel('Component type').selectOption('EDR');
   await profile.getByRole('button', { name: 'Create profile' }).click();
@@ -51,4 +67,22 @@ test('the owner builds a zone with an SL-T vector, sees its gaps per FR, creates
   await expect(page.locator('tr[data-ref="CR 3.4 RE(2)"]')).toHaveCount(1);
   await expect(page.locator('tr[data-ref="CR 4.2"]')).toHaveCount(0);
   await expect(page.locator('tr[data-ref="CR 4.1"]')).toHaveCount(1);
+
+  // Delta sees the countermeasure it carries as a commitment and agrees;
+  // the owner's zone model stays closed to it.
+  const delta = await (await page.context().browser()!.newContext()).newPage();
+  await login(delta, demo.deltaAdmin);
+  await delta.goto('/commitments');
+  await hydrated(delta);
+  const carried = delta.getByTestId('commitments').locator('tr', { hasText: 'Booster pump sessions only through the jump host' });
+  await expect(carried).toContainText('Compensating countermeasure');
+  await expect(carried.getByTestId('commitment-status')).toHaveText('Proposed');
+  await carried.getByRole('button', { name: 'Agree' }).click();
+  await expect(carried.getByTestId('commitment-status')).toHaveText('Agreed');
+  const closed = await delta.goto('/zones');
+  expect(closed?.status()).toBe(404);
+  await page.goto('/zones');
+  await hydrated(page);
+  await page.getByTestId('zone-view').first().locator('tr[data-zone="Pump station 4"]').getByRole('link').click();
+  await expect(page.getByTestId('countermeasures').locator('tr[data-countermeasure="Booster pump RTU"]')).toContainText('commitment agreed');
 });
