@@ -404,7 +404,9 @@ pub async fn logout(
 /// /assessments/{id}/export/xlsx (answers), /engagements/{id}/export/xlsx
 /// (the supplier comparison), /matrix/{engagement}/export/{xlsx,csv} and
 /// /commitments/{engagement or 0}/export/{xlsx,csv,oscal} and
-/// /program/0/export/{xlsx,csv} (the security program's ratings): downloads for the signed-in actor; anything
+/// /program/0/export/{xlsx,csv} (the security program's ratings),
+/// /zones/0/export/{xlsx,csv} and /countermeasures/0/export/{xlsx,csv} (the
+/// zone and conduit register, the countermeasure register): downloads for the signed-in actor; anything
 /// not theirs is 404.
 pub async fn export(
     State(state): State<AppState>,
@@ -465,8 +467,15 @@ pub async fn export(
             )
             .await
         }
-        // Id 0: the asset owner's own program.
+        // Id 0: the asset owner's own program, zone and conduit register and
+        // countermeasure register.
         "program" if id == 0 => app::server::services::program::download(&actor, &state, fmt).await,
+        "zones" if id == 0 => {
+            app::server::services::zones::register_download(&actor, &state, fmt).await
+        }
+        "countermeasures" if id == 0 => {
+            app::server::services::zones::countermeasures_download(&actor, &state, fmt).await
+        }
         _ => Err(AppError::NotFound),
     };
     match result {

@@ -71,6 +71,12 @@ pub fn ZonesPage() -> impl IntoView {
         <Title text="Zones and conduits"/>
         <h1>"Zones and conduits"</h1>
         <p class="muted">"Your systems under consideration (IEC 62443-3-2): each zone and conduit with a target security level per foundational requirement, against what the components' accepted assessments reach (each FR: the lowest of the zone's components). Cells read target / reached."</p>
+        <p class="actions">
+            <a class="button" href="/zones/0/export/xlsx" data-testid="register-xlsx" download>"Zone and conduit register (.xlsx)"</a>
+            " "<a class="button" href="/zones/0/export/csv" download>"(CSV)"</a>
+            " "<a class="button" href="/countermeasures/0/export/xlsx" data-testid="countermeasures-xlsx" download>"Countermeasure register (.xlsx)"</a>
+            " "<a class="button" href="/countermeasures/0/export/csv" download>"(CSV)"</a>
+        </p>
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {

@@ -1038,3 +1038,146 @@ pub async fn accept_risk(
     txn.commit().await?;
     Ok(a.id)
 }
+
+fn levels_text(v: Option<[u8; 7]>) -> String {
+    v.map(|r| SlVector(r).to_string()).unwrap_or_default()
+}
+
+fn table_download(
+    format: super::exports::Format,
+    name: &str,
+    header: &[&str],
+    rows: &[Vec<String>],
+) -> Result<super::exports::Download, AppError> {
+    use super::exports::{content_type, safe_filename, table_bytes, Download, Format};
+    if format == Format::Oscal {
+        return Err(AppError::NotFound);
+    }
+    let ext = if format == Format::Csv { "csv" } else { "xlsx" };
+    Ok(Download {
+        filename: safe_filename(name, ext),
+        content_type: content_type(format),
+        bytes: table_bytes(format, header, rows)?,
+    })
+}
+
+/// The zone and conduit register as .xlsx or CSV: one line per zone and per
+/// conduit, with its target, what it reaches and each FR's state.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0))]
+pub async fn register_download(
+    actor: &Actor,
+    state: &AppState,
+    format: super::exports::Format,
+) -> Result<super::exports::Download, AppError> {
+    let m = model(actor, state).await?;
+    let mut header = vec![
+        "system",
+        "kind",
+        "name",
+        "joins",
+        "sl_t",
+        "reached",
+        "components",
+    ];
+    let frs = ["fr1", "fr2", "fr3", "fr4", "fr5", "fr6", "fr7"];
+    header.extend(frs);
+    let mut rows = Vec::new();
+    let state_text = |s: &[crate::model::GapState], i: usize| {
+        s.get(i)
+            .map(|g| {
+                serde_json::to_value(g)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default()
+            })
+            .unwrap_or_default()
+    };
+    for s in &m.systems {
+        for z in &s.zones {
+            let mut line = vec![
+                s.name.clone(),
+                "zone".into(),
+                z.name.clone(),
+                String::new(),
+                z.sl_t.to_string(),
+                levels_text(z.reach),
+                z.components.len().to_string(),
+            ];
+            line.extend((0..7).map(|i| state_text(&z.states, i)));
+            rows.push(line);
+        }
+        for c in &s.conduits {
+            let mut line = vec![
+                s.name.clone(),
+                "conduit".into(),
+                c.name.clone(),
+                format!("{} / {}", c.from_name, c.to_name),
+                c.sl_t.to_string(),
+                levels_text(c.reach),
+                String::new(),
+            ];
+            line.extend((0..7).map(|i| state_text(&c.states, i)));
+            rows.push(line);
+        }
+    }
+    table_download(format, "zone and conduit register", &header, &rows)
+}
+
+/// The countermeasure register as .xlsx or CSV: one line per compensating
+/// countermeasure, with its component, zone and system.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0))]
+pub async fn countermeasures_download(
+    actor: &Actor,
+    state: &AppState,
+    format: super::exports::Format,
+) -> Result<super::exports::Download, AppError> {
+    let m = model(actor, state).await?;
+    let header = [
+        "system",
+        "zone",
+        "component",
+        "legacy",
+        "end_of_support",
+        "frs",
+        "requirements",
+        "description",
+        "location",
+        "carried_by",
+        "commitment",
+        "review_on",
+        "review_overdue",
+        "residual_gap",
+    ];
+    let mut rows = Vec::new();
+    for s in &m.systems {
+        for z in &s.zones {
+            for c in &z.components {
+                for x in &c.countermeasures {
+                    rows.push(vec![
+                        s.name.clone(),
+                        z.name.clone(),
+                        c.name.clone(),
+                        if c.legacy { "yes" } else { "no" }.into(),
+                        c.end_of_support.map(|d| d.to_string()).unwrap_or_default(),
+                        x.frs
+                            .iter()
+                            .map(|f| format!("FR{f}"))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        x.requirements.clone(),
+                        x.description.clone(),
+                        x.location.as_str().into(),
+                        x.responsible.clone(),
+                        x.commitment
+                            .map(|s| s.as_str().to_string())
+                            .unwrap_or_default(),
+                        x.review_on.to_string(),
+                        if x.review_overdue { "yes" } else { "no" }.into(),
+                        x.residual_gap.clone(),
+                    ]);
+                }
+            }
+        }
+    }
+    table_download(format, "countermeasure register", &header, &rows)
+}

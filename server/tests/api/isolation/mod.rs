@@ -881,10 +881,16 @@ async fn isolation_matrix(b: Backend) {
                 .await
                 .unwrap();
             let status = r.status().as_u16();
-            if status != want {
-                failures.push(format!("{caller:?} GET {path}: got {status}, want {want}"));
-            }
             let bytes = r.bytes().await.unwrap();
+            if status != want {
+                failures.push(format!(
+                    "{caller:?} GET {path}: got {status}, want {want}: {}",
+                    String::from_utf8_lossy(&bytes)
+                        .chars()
+                        .take(120)
+                        .collect::<String>()
+                ));
+            }
             // A workbook is a zip: look inside every part, not at the
             // compressed bytes.
             let html = if bytes.starts_with(b"PK") {

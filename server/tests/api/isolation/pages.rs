@@ -45,6 +45,19 @@ pub(super) fn pages(c: Caller, ids: &Ids) -> Vec<(String, u16)> {
     }
     out.push(("/program/0/export/oscal".into(), download(404)));
     out.push(("/zones".into(), signed_in(if owner { 200 } else { 404 })));
+    for kind in ["zones", "countermeasures"] {
+        for f in ["csv", "xlsx"] {
+            out.push((
+                format!("/{kind}/0/export/{f}"),
+                download(if owner { 200 } else { 404 }),
+            ));
+        }
+        out.push((format!("/{kind}/0/export/oscal"), download(404)));
+        out.push((
+            format!("/{kind}/{}/export/csv", ids.beta_zone),
+            download(404),
+        ));
+    }
     out.push((
         format!("/zones/{}", ids.alpha_zone),
         signed_in(if owner { 200 } else { 404 }),
