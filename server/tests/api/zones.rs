@@ -266,13 +266,14 @@ async fn the_zone_model_refuses_what_does_not_fit(b: Backend) {
 }
 both!(the_zone_model_refuses_what_does_not_fit);
 
-fn shipped_4_2() -> Vec<RequirementDto> {
+/// A shipped catalog's requirements, from its data file.
+fn shipped(key: &str) -> Vec<RequirementDto> {
     #[derive(serde::Deserialize)]
     struct File {
         requirements: Vec<RequirementDto>,
     }
     let path = format!(
-        "{}/../app/data/catalogs/iec-62443-4-2.v1.json",
+        "{}/../app/data/catalogs/{key}.v1.json",
         env!("CARGO_MANIFEST_DIR")
     );
     let f: File = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
@@ -320,7 +321,7 @@ async fn a_profile_from_a_zone_and_what_the_zone_reaches(b: Backend) {
         p["name"]
     );
     let items = p["items"].as_array().unwrap();
-    let catalog = shipped_4_2();
+    let catalog = shipped("iec-62443-4-2");
     let want = select_for_vector(
         &catalog,
         Some(ComponentType::EDR),
@@ -370,19 +371,7 @@ async fn a_profile_from_a_zone_and_what_the_zone_reaches(b: Backend) {
         "{}",
         sp["name"]
     );
-    let sys_catalog: Vec<RequirementDto> = {
-        #[derive(serde::Deserialize)]
-        struct File {
-            requirements: Vec<RequirementDto>,
-        }
-        let path = format!(
-            "{}/../app/data/catalogs/iec-62443-3-3.v1.json",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        serde_json::from_str::<File>(&std::fs::read_to_string(path).unwrap())
-            .unwrap()
-            .requirements
-    };
+    let sys_catalog = shipped("iec-62443-3-3");
     let want_sys = select_for_vector(&sys_catalog, None, SlVector([2, 2, 3, 1, 2, 1, 2]));
     assert_eq!(sp["items"].as_array().unwrap().len(), want_sys.len());
 

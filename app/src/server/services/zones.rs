@@ -48,11 +48,19 @@ fn stored(v: SlVector) -> String {
     v.0.iter().map(u8::to_string).collect::<Vec<_>>().join(",")
 }
 
-fn taken(what: &str, name: &str) -> AppError {
-    AppError::invalid(
-        "name",
-        format!("{what} named “{name}” already exists here. Choose another name."),
-    )
+/// A failed insert as the user should see it: a name already taken is a
+/// validation error on `name`, anything else passes through.
+fn taken<'a>(what: &'a str, name: &'a str) -> impl FnOnce(sea_orm::DbErr) -> AppError + 'a {
+    move |e| {
+        if unique_violation(&e) {
+            AppError::invalid(
+                "name",
+                format!("{what} named “{name}” already exists here. Choose another name."),
+            )
+        } else {
+            e.into()
+        }
+    }
 }
 
 /// The owner's whole zone model: systems, zones with their components and
@@ -396,13 +404,7 @@ pub async fn create_system(
     }
     .insert(&txn)
     .await
-    .map_err(|e| {
-        if unique_violation(&e) {
-            taken("A system", &name)
-        } else {
-            e.into()
-        }
-    })?;
+    .map_err(taken("A system", &name))?;
     audit::by_actor(
         &txn,
         actor,
@@ -464,13 +466,7 @@ pub async fn create_zone(
     }
     .insert(&txn)
     .await
-    .map_err(|e| {
-        if unique_violation(&e) {
-            taken("A zone", &name)
-        } else {
-            e.into()
-        }
-    })?;
+    .map_err(taken("A zone", &name))?;
     audit::by_actor(
         &txn,
         actor,
@@ -572,13 +568,7 @@ pub async fn create_conduit(
     }
     .insert(&txn)
     .await
-    .map_err(|e| {
-        if unique_violation(&e) {
-            taken("A conduit", &name)
-        } else {
-            e.into()
-        }
-    })?;
+    .map_err(taken("A conduit", &name))?;
     audit::by_actor(
         &txn,
         actor,
