@@ -10,12 +10,14 @@ from trestle.oscal.assessment_results import AssessmentResults
 from trestle.oscal.catalog import Catalog
 from trestle.oscal.poam import PlanOfActionAndMilestones
 from trestle.oscal.profile import Profile
+from trestle.oscal.ssp import SystemSecurityPlan
 
 MODELS = {
     "catalog": Catalog,
     "profile": Profile,
     "plan-of-action-and-milestones": PlanOfActionAndMilestones,
     "assessment-results": AssessmentResults,
+    "system-security-plan": SystemSecurityPlan,
 }
 
 for path in sys.argv[1:]:

@@ -33,6 +33,7 @@ mod m20261207_000024_assessment_progress;
 mod m20261208_000025_security_program;
 mod m20261208_000026_zones;
 mod m20261208_000027_countermeasures;
+mod m20261209_000028_countermeasure_reviews;
 
 pub struct Migrator;
 
@@ -67,6 +68,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000025_security_program::Migration),
             Box::new(m20261208_000026_zones::Migration),
             Box::new(m20261208_000027_countermeasures::Migration),
+            Box::new(m20261209_000028_countermeasure_reviews::Migration),
         ]
     }
 }

@@ -406,8 +406,10 @@ pub async fn logout(
 /// /commitments/{engagement or 0}/export/{xlsx,csv,oscal} and
 /// /program/0/export/{xlsx,csv} (the security program's ratings),
 /// /zones/0/export/{xlsx,csv} and /countermeasures/0/export/{xlsx,csv} (the
-/// zone and conduit register, the countermeasure register): downloads for the signed-in actor; anything
-/// not theirs is 404.
+/// zone and conduit register, the countermeasure register),
+/// /systems/{id}/export/oscal (a system's zone model as an OSCAL system
+/// security plan): downloads for the signed-in actor; anything not theirs
+/// is 404.
 pub async fn export(
     State(state): State<AppState>,
     Extension(session): Extension<SessionActor>,
@@ -475,6 +477,9 @@ pub async fn export(
         }
         "countermeasures" if id == 0 => {
             app::server::services::zones::countermeasures_download(&actor, &state, fmt).await
+        }
+        "systems" if fmt == Format::Oscal => {
+            app::server::services::zones::oscal_download(&actor, &state, id).await
         }
         _ => Err(AppError::NotFound),
     };

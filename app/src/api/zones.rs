@@ -119,8 +119,8 @@ pub async fn profile_from_zone(
 
 /// Records a compensating countermeasure for a legacy component
 /// (`countermeasure[frs]`, `[requirements]`, `[description]`, `[location]`,
-/// `[responsible_org_id]` (empty: the owner), `[review_on]`,
-/// `[residual_gap]`).
+/// `[conduit_id]` (on a conduit), `[responsible_org_id]` (empty: the
+/// owner), `[review_on]`, `[residual_gap]`).
 #[server(endpoint = "add_countermeasure")]
 pub async fn add_countermeasure(
     component_id: i64,
@@ -143,6 +143,21 @@ pub async fn accept_zone_risk(
 ) -> Result<i64, AppError> {
     as_actor(|actor, state| async move {
         zones::accept_risk(&actor, &state, zone_id, &fr, &reason, &accepted_until).await
+    })
+    .await
+}
+
+/// The owner records a review of a countermeasure it carries itself: what
+/// it found and the next review date.
+#[server(endpoint = "review_countermeasure")]
+pub async fn review_countermeasure(
+    countermeasure_id: i64,
+    #[server(default)] finding: String,
+    #[server(default)] next_review_on: String,
+) -> Result<(), AppError> {
+    as_actor(|actor, state| async move {
+        zones::review_countermeasure(&actor, &state, countermeasure_id, &finding, &next_review_on)
+            .await
     })
     .await
 }

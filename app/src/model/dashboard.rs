@@ -95,7 +95,8 @@ impl MailTopic {
         match (head, kind) {
             (_, "assessment.reminder") | ("assessment", _) => Some(MailTopic::Questionnaires),
             ("review" | "comment", _) => Some(MailTopic::Reviews),
-            ("commitment", _) => Some(MailTopic::Commitments),
+            // A countermeasure's review date is the owner's own commitment.
+            ("commitment" | "countermeasure", _) => Some(MailTopic::Commitments),
             ("matrix", _) => Some(MailTopic::Matrix),
             ("certificate", _) => Some(MailTopic::Certificates),
             _ => None,
@@ -233,6 +234,8 @@ mod tests {
             ("commitment.planned", MailTopic::Commitments),
             ("matrix", MailTopic::Matrix),
             ("certificate.reminder", MailTopic::Certificates),
+            ("countermeasure.reminder", MailTopic::Commitments),
+            ("countermeasure.overdue", MailTopic::Commitments),
         ] {
             assert_eq!(MailTopic::of(kind), Some(topic), "{kind}");
         }

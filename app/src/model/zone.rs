@@ -165,6 +165,9 @@ pub struct ComponentDto {
     /// Some FR's SL-C is below the zone's SL-T.
     pub below_target: bool,
     pub countermeasures: Vec<CountermeasureDto>,
+    /// The supplier's compensating countermeasures (CCSC) in the linked
+    /// assessment's answers.
+    pub supplier_countermeasures: Vec<SupplierCountermeasureDto>,
 }
 
 /// Where a compensating countermeasure is implemented.
@@ -212,6 +215,8 @@ pub struct CountermeasureDto {
     pub requirements: String,
     pub description: String,
     pub location: CountermeasureLocation,
+    /// The conduit it is implemented on (location conduit): id and name.
+    pub conduit: Option<(i64, String)>,
     pub responsible_org_id: OrgId,
     pub responsible: String,
     pub review_on: chrono::NaiveDate,
@@ -220,6 +225,28 @@ pub struct CountermeasureDto {
     pub residual_gap: String,
     /// The state of the commitment the responsible party carries it as.
     pub commitment: Option<super::CommitmentStatus>,
+    /// The owner's reviews of it, newest first (owner-carried only).
+    pub reviews: Vec<CountermeasureReviewDto>,
+}
+
+/// One review of an owner-carried countermeasure.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CountermeasureReviewDto {
+    pub reviewed_on: chrono::NaiveDate,
+    pub finding: String,
+    pub next_review_on: chrono::NaiveDate,
+    pub reviewed_by: String,
+}
+
+/// A requirement the supplier answered as met with a compensating
+/// countermeasure (CCSC) in the assessment linked to a component.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SupplierCountermeasureDto {
+    pub requirement: String,
+    pub title: String,
+    pub countermeasure: String,
+    /// The FR of the requirement, when it has one.
+    pub fr: Option<u8>,
 }
 
 /// A compensating countermeasure as a form sends it (`countermeasure[…]`).
@@ -230,6 +257,8 @@ pub struct CountermeasureForm {
     pub requirements: String,
     pub description: String,
     pub location: String,
+    /// The conduit, when `location` is `conduit`.
+    pub conduit_id: String,
     pub responsible_org_id: String,
     pub review_on: String,
     pub residual_gap: String,

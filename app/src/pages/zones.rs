@@ -4,7 +4,8 @@
 
 use crate::api::zones::{
     get_zone, zones_and_conduits, AcceptZoneRisk, AddComponent, AddCountermeasure, CreateConduit,
-    CreateSystem, CreateZone, ProfileFromZone, SetComponentLegacy, SetZoneTarget,
+    CreateSystem, CreateZone, ProfileFromZone, ReviewCountermeasure, SetComponentLegacy,
+    SetZoneTarget,
 };
 use crate::components::{action_error, field_error, saved_note, ErrorBox};
 use crate::model::{ComponentType, CountermeasureLocation, GapState, SlVector, ZoneDetail};
@@ -91,6 +92,9 @@ pub fn ZonesPage() -> impl IntoView {
                                 <section class="card" data-testid="system">
                                     <h2>{s.name.clone()}</h2>
                                     <p class="muted">{s.description.clone()}</p>
+                                    {(!s.zones.is_empty()).then(|| view! {
+                                        <p class="small"><a href=format!("/systems/{}/export/oscal", s.id) data-testid="system-oscal" download>"Zone model as an OSCAL system security plan (JSON)"</a></p>
+                                    })}
                                     <table class="table small" data-testid="zone-view">
                                         <thead><tr><th scope="col">"Zone"</th><th scope="col">"SL-T"</th><th scope="col">"Reached"</th>{fr_heads()}</tr></thead>
                                         <tbody>
@@ -206,11 +210,13 @@ pub fn ZonePage() -> impl IntoView {
     let profile = ServerAction::<ProfileFromZone>::new();
     let measure = ServerAction::<AddCountermeasure>::new();
     let risk = ServerAction::<AcceptZoneRisk>::new();
+    let review = ServerAction::<ReviewCountermeasure>::new();
     let data = Resource::new(
         move || {
             (
                 id(),
                 measure.version().get(),
+                review.version().get(),
                 risk.version().get(),
                 add.version().get(),
                 legacy.version().get(),
@@ -225,7 +231,7 @@ pub fn ZonePage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Err(e) => Either::Left(view! { <Title text="Zone"/><ErrorBox error=e/> }),
-                    Ok(d) => Either::Right(zone_view(d, Actions { add, legacy, target, profile, measure, risk })),
+                    Ok(d) => Either::Right(zone_view(d, Actions { add, legacy, target, profile, measure, risk, review })),
                 }
             })}
         </Suspense>
@@ -240,6 +246,7 @@ struct Actions {
     profile: ServerAction<ProfileFromZone>,
     measure: ServerAction<AddCountermeasure>,
     risk: ServerAction<AcceptZoneRisk>,
+    review: ServerAction<ReviewCountermeasure>,
 }
 
 fn zone_view(d: ZoneDetail, actions: Actions) -> impl IntoView {
@@ -250,6 +257,7 @@ fn zone_view(d: ZoneDetail, actions: Actions) -> impl IntoView {
         profile,
         measure,
         risk,
+        review,
     } = actions;
     let admin = crate::components::use_me().role == crate::model::Role::Admin;
     let ZoneDetail {
@@ -358,6 +366,24 @@ fn zone_view(d: ZoneDetail, actions: Actions) -> impl IntoView {
                 </tbody>
             </table>
             {action_error(legacy.value())}
+            {let ccsc: Vec<_> = z.components.iter().flat_map(|c| c.supplier_countermeasures.iter().map(move |x| (c.name.clone(), c.supplier.clone().unwrap_or_default(), x.clone()))).collect();
+             (!ccsc.is_empty()).then(|| view! {
+                <h3>"Suppliers' compensating countermeasures (CCSC)"</h3>
+                <p class="muted small">"Requirements the supplier answered as met with a compensating countermeasure in the assessment linked to the component."</p>
+                <table class="table small" data-testid="supplier-countermeasures">
+                    <thead><tr><th scope="col">"Component"</th><th scope="col">"Supplier"</th><th scope="col">"Requirement"</th><th scope="col">"Countermeasure"</th></tr></thead>
+                    <tbody>
+                        {ccsc.into_iter().map(|(component, supplier, x)| view! {
+                            <tr>
+                                <td>{component}</td>
+                                <td>{supplier}</td>
+                                <td>{x.requirement.clone()} " " <span class="muted">{x.title.clone()}</span>{x.fr.map(|f| format!(" (FR{f})"))}</td>
+                                <td>{x.countermeasure.clone()}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+             })}
         </section>
         <section class="card" data-testid="countermeasures">
             <h2>"Compensating countermeasures"</h2>
@@ -377,9 +403,29 @@ fn zone_view(d: ZoneDetail, actions: Actions) -> impl IntoView {
                                     <td>{component}</td>
                                     <td>{format!("FR {}", m.frs.iter().map(u8::to_string).collect::<Vec<_>>().join(", FR "))} " " {m.requirements.clone()}</td>
                                     <td>{m.description.clone()}</td>
-                                    <td>{m.location.label()}</td>
+                                    <td>{m.location.label()}{m.conduit.clone().map(|(_, n)| format!(": {n}"))}</td>
                                     <td>{m.responsible.clone()}{m.commitment.map(|c| format!(" · commitment {}", c.label().to_lowercase()))}</td>
-                                    <td class:warn=m.review_overdue>{m.review_on.to_string()}</td>
+                                    <td class:warn=m.review_overdue>
+                                        {m.review_on.to_string()}
+                                        {m.review_overdue.then_some(" (overdue)")}
+                                        {m.reviews.first().map(|r| view! {
+                                            <br/><span class="small muted" data-testid="last-review">{format!("Reviewed {} by {}: {}", r.reviewed_on, r.reviewed_by, r.finding)}</span>
+                                        })}
+                                        {(may_edit && m.commitment.is_none()).then(|| { let mid = m.id.to_string(); view! {
+                                            <details class="small">
+                                                <summary>"Record a review"</summary>
+                                                <ActionForm action=review attr:class="stack" attr:data-testid="countermeasure-review-form">
+                                                    <input type="hidden" name="countermeasure_id" value=mid/>
+                                                    <label>"What the review found" <textarea name="finding" rows="2"></textarea></label>
+                                                    {field_error(review.value(), "finding")}
+                                                    <label>"Next review" <input type="date" name="next_review_on"/></label>
+                                                    {field_error(review.value(), "next_review_on")}
+                                                    <button type="submit" class="small">"Save review"</button>
+                                                </ActionForm>
+                                                {action_error(review.value())}
+                                            </details>
+                                        }})}
+                                    </td>
                                     <td>{m.residual_gap.clone()}</td>
                                 </tr>
                             }}).collect_view()}
@@ -390,6 +436,7 @@ fn zone_view(d: ZoneDetail, actions: Actions) -> impl IntoView {
             {may_edit.then(|| {
                 let legacy_components: Vec<(i64, String)> = z.components.iter().filter(|c| c.legacy).map(|c| (c.id, c.name.clone())).collect();
                 let carriers = suppliers.clone();
+                let conduit_choices: Vec<(i64, String)> = conduits.iter().map(|c| (c.id, c.name.clone())).collect();
                 view! {
                     <details>
                         <summary>"Record a countermeasure"</summary>
@@ -410,6 +457,12 @@ fn zone_view(d: ZoneDetail, actions: Actions) -> impl IntoView {
                             <select id="cm-location" name="countermeasure[location]">
                                 {CountermeasureLocation::ALL.map(|l| view! { <option value=l.as_str()>{l.label()}</option> }).collect_view()}
                             </select>
+                            <label for="cm-conduit">"Conduit (when on a conduit)"</label>
+                            <select id="cm-conduit" name="countermeasure[conduit_id]">
+                                <option value="">"—"</option>
+                                {conduit_choices.iter().map(|(id, n)| view! { <option value=id.to_string()>{n.clone()}</option> }).collect_view()}
+                            </select>
+                            {field_error(measure.value(), "conduit_id")}
                             <label for="cm-responsible">"Carried by"</label>
                             <select id="cm-responsible" name="countermeasure[responsible_org_id]">
                                 <option value="">"Your organization"</option>

@@ -481,7 +481,7 @@ async fn seed_zones(state: &AppState, admin: &super::Actor) -> Result<(), AppErr
         "3,3,3,2,3,2,3",
     )
     .await?;
-    zones::create_conduit(
+    let remote_access = zones::create_conduit(
         admin,
         state,
         plant,
@@ -607,11 +607,36 @@ async fn seed_zones(state: &AppState, admin: &super::Actor) -> Result<(), AppErr
             frs: "FR1, FR3".into(),
             requirements: "CR 1.1, CR 3.4".into(),
             description: "Maintenance only through the DMZ jump host with recorded sessions; firmware hash checked before each change".into(),
-            location: "zone_boundary".into(),
+            location: "conduit".into(),
+            conduit_id: remote_access.to_string(),
             responsible_org_id: supplier_of("Delta Integration Services"),
             review_on: (state.clock.today() + chrono::Duration::days(90)).to_string(),
             residual_gap: "The RTU still accepts unauthenticated Modbus writes inside the control zone".into(),
         },
+    )
+    .await?;
+    // One Northwind carries itself, reviewed once already.
+    let own = zones::add_countermeasure(
+        admin,
+        state,
+        rtu,
+        &crate::model::CountermeasureForm {
+            frs: "FR2".into(),
+            requirements: "CR 2.1".into(),
+            description: "Writes to the RTU only from the SCADA server's two named operator accounts; the write log is read every week".into(),
+            location: "component".into(),
+            review_on: (state.clock.today() + chrono::Duration::days(3)).to_string(),
+            residual_gap: "A compromised SCADA server could still write to the RTU".into(),
+            ..Default::default()
+        },
+    )
+    .await?;
+    zones::review_countermeasure(
+        admin,
+        state,
+        own,
+        "Write log read every week since commissioning; no unexpected writes.",
+        &(state.clock.today() + chrono::Duration::days(14)).to_string(),
     )
     .await?;
     zones::add_component(

@@ -135,6 +135,7 @@ mod tests {
         "zone",
         "zone_component",
         "countermeasure",
+        "countermeasure_review",
         "risk_acceptance",
         "sso_login",
         "supplier_link",

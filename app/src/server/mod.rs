@@ -19,6 +19,7 @@ mod layering;
 pub mod mail;
 pub mod notify;
 pub mod oscal;
+pub mod oscal_plan;
 pub mod password;
 #[cfg(test)]
 mod property_tests;

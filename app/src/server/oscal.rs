@@ -35,7 +35,7 @@ pub fn token(id: &str) -> String {
     }
 }
 
-fn uuid_for(name: &str) -> String {
+pub(crate) fn uuid_for(name: &str) -> String {
     uuid::Uuid::new_v5(
         &uuid::Uuid::NAMESPACE_URL,
         format!("{NS}/{name}").as_bytes(),
@@ -43,7 +43,7 @@ fn uuid_for(name: &str) -> String {
     .to_string()
 }
 
-fn prop(name: &str, value: impl Into<String>) -> Value {
+pub(crate) fn prop(name: &str, value: impl Into<String>) -> Value {
     json!({"name": name, "ns": NS, "value": value.into()})
 }
 
@@ -775,7 +775,7 @@ fn why_text(x: &AnswerDto) -> String {
     t
 }
 
-fn non_empty(s: &str) -> String {
+pub(crate) fn non_empty(s: &str) -> String {
     let t = s.trim();
     if t.is_empty() {
         "unknown".into()

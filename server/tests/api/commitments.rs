@@ -395,7 +395,7 @@ async fn replica(app: &TestApp) -> app::server::AppState {
     }
 }
 
-async fn count_kind(app: &TestApp, kind: &str) -> Vec<(i64, i64)> {
+pub async fn count_kind(app: &TestApp, kind: &str) -> Vec<(i64, i64)> {
     use sea_orm::{ConnectionTrait, Statement};
     let rows = app
         .state

@@ -624,7 +624,7 @@ both!(catalogs_profiles_engagements_and_matrix_read_by_token);
 
 /// Validates OSCAL documents with compliance-trestle (a third-party
 /// implementation of the OSCAL models).
-fn oscal_valid(docs: &[(&str, &Value)]) {
+pub fn oscal_valid(docs: &[(&str, &Value)]) {
     let dir = std::env::temp_dir().join(format!("pactline-oscal-{}", crate::common::unique()));
     std::fs::create_dir_all(&dir).unwrap();
     let files: Vec<_> = docs

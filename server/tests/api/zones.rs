@@ -408,12 +408,23 @@ async fn a_profile_from_a_zone_and_what_the_zone_reaches(b: Backend) {
         assessment: assessment.to_string(),
         profile: profile.clone(),
     };
-    answer_all_and_submit(&app, &s, |_| {
-        vec![
-            ("compliance", "meets"),
-            ("claimed_level", "2"),
-            ("responsibility_accepted", "yes"),
-        ]
+    // The first requirement is met with Sigma's own compensating
+    // countermeasure (CCSC), at the same level.
+    answer_all_and_submit(&app, &s, |i| {
+        if i == 0 {
+            vec![
+                ("compliance", "meets_with_compensating_countermeasure"),
+                ("countermeasure", "SIGMA-CCSC vendor-managed jump host"),
+                ("claimed_level", "2"),
+                ("responsibility_accepted", "yes"),
+            ]
+        } else {
+            vec![
+                ("compliance", "meets"),
+                ("claimed_level", "2"),
+                ("responsibility_accepted", "yes"),
+            ]
+        }
     })
     .await;
     let (st, r) = app
@@ -472,9 +483,170 @@ async fn a_profile_from_a_zone_and_what_the_zone_reaches(b: Backend) {
     assert_eq!(st, StatusCode::OK);
     let m = model(&app, &owner).await;
     assert_eq!(m["systems"][0]["zones"][0]["states"][3], "open");
+    // Sigma's CCSC shows with the component.
+    let ccsc = &m["systems"][0]["zones"][0]["components"][0]["supplier_countermeasures"];
+    assert_eq!(ccsc.as_array().map(Vec::len), Some(1), "{ccsc}");
+    assert_eq!(
+        ccsc[0]["countermeasure"],
+        "SIGMA-CCSC vendor-managed jump host"
+    );
+    assert!(
+        ccsc[0]["requirement"].as_str().unwrap().starts_with("CR "),
+        "{ccsc}"
+    );
+    let page = app.page(&owner, &format!("/zones/{control}")).await;
+    assert!(page.contains("SIGMA-CCSC vendor-managed jump host"));
+
+    the_zone_model_as_an_oscal_plan(&app, &w, &owner, &plant, &s).await;
     app.finish().await;
 }
 both!(a_profile_from_a_zone_and_what_the_zone_reaches);
+
+/// The zone model of `plant` (one zone, Control, with Sigma's component
+/// whose accepted assessment reaches SL 2 in every FR; SL-T 2,2,3,3,2,1,2)
+/// as an OSCAL system security plan, validated by compliance-trestle.
+async fn the_zone_model_as_an_oscal_plan(
+    app: &TestApp,
+    w: &World,
+    owner: &Client,
+    plant: &str,
+    s: &Sent,
+) {
+    // FR3 is compensated by the owner's own countermeasure on the
+    // (legacy) component; FR4 stays open.
+    let component_id =
+        model(app, owner).await["systems"][0]["zones"][0]["components"][0]["id"].to_string();
+    let (st, _) = app
+        .call(
+            owner,
+            "set_component_legacy",
+            &[("component_id", &component_id), ("legacy", "yes")],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let review = (app.state.clock.today() + chrono::Days::new(30)).to_string();
+    let (st, r) = countermeasure(
+        app,
+        owner,
+        &component_id,
+        &[
+            ("frs", "FR3"),
+            ("requirements", "CR 3.1 RE(1)"),
+            (
+                "description",
+                "Firmware images checked against the vendor's hash",
+            ),
+            ("location", "component"),
+            ("review_on", review.as_str()),
+            ("residual_gap", "Running memory is not checked"),
+        ],
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{r}");
+
+    let r = owner
+        .get(app.url(&format!("/systems/{plant}/export/oscal")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let doc: Value = r.json().await.unwrap();
+    crate::rest_flows::oscal_valid(&[("ssp", &doc)]);
+    let ssp = &doc["system-security-plan"];
+    assert_eq!(ssp["system-characteristics"]["system-name"], "Water plant");
+    let components = ssp["system-implementation"]["components"]
+        .as_array()
+        .unwrap();
+    let of_kind = |k: &str| {
+        components
+            .iter()
+            .filter(|c| c["type"] == k)
+            .map(|c| c["title"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(of_kind("this-system"), ["Water plant"]);
+    assert_eq!(of_kind("network"), ["Control"]);
+    assert_eq!(of_kind("hardware"), ["Helix HX-500"]);
+    let zone_uuid = components.iter().find(|c| c["type"] == "network").unwrap()["uuid"].clone();
+    let reqs = ssp["control-implementation"]["implemented-requirements"]
+        .as_array()
+        .unwrap();
+    let by = |control: &str| -> Vec<Value> {
+        reqs.iter()
+            .find(|r| r["control-id"] == control)
+            .unwrap_or_else(|| panic!("{control} not implemented: {reqs:?}"))["by-components"]
+            .as_array()
+            .unwrap()
+            .clone()
+    };
+    let status = |control: &str| -> String {
+        by(control)
+            .iter()
+            .find(|b| b["component-uuid"] == zone_uuid)
+            .map(|b| {
+                b["implementation-status"]["state"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .unwrap()
+    };
+    // The selection follows the SL-T vector per FR (3-3 at 2,2,3,3,2,1,2).
+    let shipped_3_3 = shipped("iec-62443-3-3");
+    let selected = select_for_vector(&shipped_3_3, None, SlVector([2, 2, 3, 3, 2, 1, 2]));
+    assert_eq!(reqs.len(), selected.len());
+    // Reached SL 2 everywhere: what is needed from SL 1 or 2 is
+    // implemented; FR3's SL 3 requirements stand on the countermeasure;
+    // FR4's SL 3 requirements are an open gap.
+    assert_eq!(status("sr-1.1"), "implemented");
+    assert_eq!(status("sr-1.1-re-1"), "implemented");
+    let fr_at_3 = |fr: &str| {
+        selected
+            .iter()
+            .find(|r| r.group == fr && r.min_sl() == Some(3))
+            .map(|r| app::server::oscal::token(&r.ref_id))
+            .unwrap_or_else(|| panic!("no {fr} requirement from SL 3"))
+    };
+    let fr3 = fr_at_3("FR3");
+    assert_eq!(status(&fr3), "alternative");
+    let measure = by(&fr3)
+        .into_iter()
+        .find(|b| b["component-uuid"] != zone_uuid)
+        .expect("the countermeasure stands in");
+    assert_eq!(
+        measure["description"],
+        "Firmware images checked against the vendor's hash"
+    );
+    assert_eq!(measure["implementation-status"]["state"], "alternative");
+    assert_eq!(status(&fr_at_3("FR4")), "partial");
+    // Sigma's name is there as the component's supplier; nothing of the
+    // answers themselves is.
+    let text = doc.to_string();
+    assert!(text.contains("Sigma Devices"));
+    assert!(!text.contains("SIGMA-CCSC"));
+    assert!(text.contains(&format!("/assessments/{}/export/oscal", s.assessment)));
+
+    // A system without zones has no plan yet; another owner's system, the
+    // supplier and the wrong format get nothing.
+    let empty = system(app, owner, "Empty plant").await;
+    let r = owner
+        .get(app.url(&format!("/systems/{empty}/export/oscal")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert!(r.text().await.unwrap().contains("no zones yet"));
+    let beta = app.login(w.beta.email(Role::Admin), PASSWORD).await;
+    let sigma = app.login(w.sigma.email(Role::Admin), PASSWORD).await;
+    for (c, path) in [
+        (&beta, format!("/systems/{plant}/export/oscal")),
+        (&sigma, format!("/systems/{plant}/export/oscal")),
+        (owner, format!("/systems/{plant}/export/csv")),
+    ] {
+        let r = c.get(app.url(&path)).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path}");
+    }
+}
 
 async fn countermeasure(
     app: &TestApp,
@@ -699,3 +871,283 @@ async fn legacy_components_get_countermeasures_and_risks_expire(b: Backend) {
     app.finish().await;
 }
 both!(legacy_components_get_countermeasures_and_risks_expire);
+
+async fn countermeasures_on_conduits_are_reviewed_and_reminded(b: Backend) {
+    use app::server::services::reminders;
+    let app = TestApp::spawn(b).await;
+    let w = World::build(&app).await;
+    let s = crate::assessments::send(&app, &w).await;
+    let owner = s.owner.clone();
+    let plant = system(&app, &owner, "Water plant").await;
+    let (_, control) = zone(&app, &owner, &plant, "Control", "2,2,3,1,2,1,2").await;
+    let (_, dmz) = zone(&app, &owner, &plant, "DMZ", "2,2,2,2,2,2,2").await;
+    let (_, office) = zone(&app, &owner, &plant, "Office", "1,1,1,1,1,1,1").await;
+    let (control, dmz, office) = (control.to_string(), dmz.to_string(), office.to_string());
+    let conduit = |name: &'static str, from: String, to: String| {
+        let (app, owner, plant) = (&app, owner.clone(), plant.clone());
+        async move {
+            let (st, id) = app
+                .call(
+                    &owner,
+                    "create_conduit",
+                    &[
+                        ("system_id", plant.as_str()),
+                        ("name", name),
+                        ("description", ""),
+                        ("from_zone_id", from.as_str()),
+                        ("to_zone_id", to.as_str()),
+                        ("sl_t", "3,3,3,2,2,2,2"),
+                    ],
+                )
+                .await;
+            assert_eq!(st, StatusCode::OK, "{id}");
+            id.to_string()
+        }
+    };
+    let remote = conduit("Remote access", dmz.clone(), control.clone()).await;
+    let mail = conduit("Office mail", dmz.clone(), office.clone()).await;
+    let mut rtu = String::new();
+    for (z, name) in [
+        (&control, "RTU"),
+        (&dmz, "Gateway"),
+        (&office, "Mail server"),
+    ] {
+        let (st, id) = component(
+            &app,
+            &owner,
+            z,
+            &[("name", name), ("component_type", "EDR")],
+        )
+        .await;
+        assert_eq!(st, StatusCode::OK, "{id}");
+        if name == "RTU" {
+            rtu = id.to_string();
+        }
+    }
+    let (st, _) = app
+        .call(
+            &owner,
+            "set_component_legacy",
+            &[("component_id", &rtu), ("legacy", "yes")],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let today = app.state.clock.today();
+    let review = (today + chrono::Days::new(10)).to_string();
+    let on = |conduit: &str| {
+        vec![
+            ("frs", "FR3".to_string()),
+            (
+                "description",
+                "Signed firmware only, checked at the jump host".to_string(),
+            ),
+            ("location", "conduit".to_string()),
+            ("conduit_id", conduit.to_string()),
+            ("review_on", review.clone()),
+        ]
+    };
+    // On a conduit: one is named, and it joins the component's zone.
+    for conduit in ["", "x", mail.as_str()] {
+        let f = on(conduit);
+        let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let (st, r) = countermeasure(&app, &owner, &rtu, &f).await;
+        assert_eq!(
+            (st, field(&r)),
+            (StatusCode::UNPROCESSABLE_ENTITY, "conduit_id"),
+            "{conduit}: {r}"
+        );
+    }
+    let f = on(&remote);
+    let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (st, id) = countermeasure(&app, &owner, &rtu, &f).await;
+    assert_eq!(st, StatusCode::OK, "{id}");
+    let id = id.to_string();
+    let m = model(&app, &owner).await;
+    let sys = &m["systems"][0];
+    let measure = &sys["zones"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|z| z["name"] == "Control")
+        .unwrap()["components"][0]["countermeasures"][0];
+    assert_eq!(measure["conduit"][1], "Remote access", "{measure}");
+    // The conduit it is implemented on counts FR3 as compensated; the other
+    // conduit does not.
+    let conduit_states = |name: &str| {
+        sys["conduits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == name)
+            .unwrap()["states"][2]
+            .as_str()
+            .unwrap_or_else(|| panic!("{name}: {}", sys["conduits"]))
+            .to_string()
+    };
+    assert_eq!(conduit_states("Remote access"), "compensated");
+    assert_eq!(conduit_states("Office mail"), "open");
+
+    // The reminders count down to the review: the first run sends the
+    // 30-day reminder to Alpha's admins, reviewers and contributors (and
+    // mails them); a second run nothing; the 7-day one four days later.
+    let admin_mail = w.alpha.email(Role::Admin).to_string();
+    let before = app.mails_to(&admin_mail).await.len();
+    reminders::run_once(&app.state, "a").await.unwrap();
+    let sent = crate::commitments::count_kind(&app, "countermeasure.reminder").await;
+    assert_eq!(sent.len(), 3, "{sent:?}");
+    assert!(sent.iter().all(|(_, n)| *n == 1), "{sent:?}");
+    let mails = app.mails_to(&admin_mail).await;
+    assert_eq!(mails.len(), before + 1, "{mails:?}");
+    let last = mails.last().unwrap();
+    assert!(
+        last.subject
+            .contains("Countermeasure review due in 10 days: RTU"),
+        "{last:?}"
+    );
+    assert!(last.body.contains(&format!("/zones/{control}")), "{last:?}");
+    reminders::run_once(&app.state, "a").await.unwrap();
+    assert_eq!(
+        crate::commitments::count_kind(&app, "countermeasure.reminder").await[0].1,
+        1
+    );
+    app.clock.advance(chrono::Duration::days(4));
+    reminders::run_once(&app.state, "a").await.unwrap();
+    assert_eq!(
+        crate::commitments::count_kind(&app, "countermeasure.reminder").await[0].1,
+        2
+    );
+
+    // A review: what it found and a next date after today.
+    let today = app.state.clock.today();
+    let next = (today + chrono::Days::new(180)).to_string();
+    let viewer = app.login(w.alpha.email(Role::Viewer), PASSWORD).await;
+    let sigma = app.login(w.sigma.email(Role::Admin), PASSWORD).await;
+    let review_it = |c: Client, finding: &'static str, next: String| {
+        let (app, id) = (&app, id.clone());
+        async move {
+            app.call(
+                &c,
+                "review_countermeasure",
+                &[
+                    ("countermeasure_id", id.as_str()),
+                    ("finding", finding),
+                    ("next_review_on", next.as_str()),
+                ],
+            )
+            .await
+        }
+    };
+    for (finding, when, field_name) in [
+        ("", next.clone(), "finding"),
+        ("Fine", today.to_string(), "next_review_on"),
+        (
+            "Fine",
+            (today + chrono::Days::new(2000)).to_string(),
+            "next_review_on",
+        ),
+        ("Fine", "soon".to_string(), "next_review_on"),
+    ] {
+        let (st, r) = review_it(owner.clone(), finding, when).await;
+        assert_eq!(
+            (st, field(&r)),
+            (StatusCode::UNPROCESSABLE_ENTITY, field_name),
+            "{r}"
+        );
+    }
+    let (st, _) = review_it(viewer, "Fine", next.clone()).await;
+    assert_eq!(
+        st,
+        StatusCode::NOT_FOUND,
+        "what a role may not do does not exist"
+    );
+    let (st, _) = review_it(sigma, "Fine", next.clone()).await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+    let (st, r) = review_it(
+        owner.clone(),
+        "Hashes checked on every session",
+        next.clone(),
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{r}");
+    let m = model(&app, &owner).await;
+    let measure = &m["systems"][0]["zones"][0]["components"][0]["countermeasures"][0];
+    assert_eq!(measure["review_on"], next.as_str());
+    assert_eq!(
+        measure["reviews"][0]["finding"],
+        "Hashes checked on every session"
+    );
+    assert_eq!(measure["reviews"][0]["reviewed_on"], today.to_string());
+    assert_eq!(measure["reviews"][0]["reviewed_by"], "Alpha Water Admin");
+    // The old date passes without a word; the new one, once missed, is
+    // told once.
+    app.clock.advance(chrono::Duration::days(7));
+    reminders::run_once(&app.state, "a").await.unwrap();
+    assert!(
+        crate::commitments::count_kind(&app, "countermeasure.overdue")
+            .await
+            .is_empty()
+    );
+    app.clock.advance(chrono::Duration::days(180));
+    reminders::run_once(&app.state, "a").await.unwrap();
+    reminders::run_once(&app.state, "a").await.unwrap();
+    let overdue = crate::commitments::count_kind(&app, "countermeasure.overdue").await;
+    assert_eq!(overdue.len(), 3, "{overdue:?}");
+    assert!(overdue.iter().all(|(_, n)| *n == 1), "{overdue:?}");
+
+    // One Sigma carries follows its commitment: no review here, and no
+    // countermeasure reminder of its own.
+    let today = app.state.clock.today();
+    let (st, carried) = countermeasure(
+        &app,
+        &owner,
+        &rtu,
+        &[
+            ("frs", "FR1"),
+            ("description", "Sigma's jump host"),
+            ("location", "zone_boundary"),
+            ("responsible_org_id", &w.sigma.id.0.to_string()),
+            ("review_on", &(today + chrono::Days::new(5)).to_string()),
+        ],
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{carried}");
+    let (st, r) = app
+        .call(
+            &owner,
+            "review_countermeasure",
+            &[
+                ("countermeasure_id", &carried.to_string()),
+                ("finding", "x"),
+                (
+                    "next_review_on",
+                    &(today + chrono::Days::new(50)).to_string(),
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::CONFLICT, "{r}");
+    let before = crate::commitments::count_kind(&app, "countermeasure.reminder").await;
+    reminders::run_once(&app.state, "a").await.unwrap();
+    assert_eq!(
+        crate::commitments::count_kind(&app, "countermeasure.reminder").await,
+        before
+    );
+
+    // The register names the conduit and the last review.
+    let csv = String::from_utf8(
+        crate::commitments::download(&app, &owner, "/countermeasures/0/export/csv").await,
+    )
+    .unwrap();
+    let head = csv.lines().next().unwrap();
+    assert!(
+        head.contains("conduit") && head.contains("last_review_finding"),
+        "{head}"
+    );
+    assert!(
+        csv.lines()
+            .any(|l| l.contains("Remote access") && l.contains("Hashes checked on every session")),
+        "{csv}"
+    );
+    app.finish().await;
+}
+both!(countermeasures_on_conduits_are_reviewed_and_reminded);

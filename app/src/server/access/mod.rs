@@ -174,6 +174,11 @@ impl TenantScoped for super::entities::countermeasure::Entity {
         super::entities::countermeasure::Column::OrganizationId
     }
 }
+impl TenantScoped for super::entities::countermeasure_review::Entity {
+    fn org_column() -> Self::Column {
+        super::entities::countermeasure_review::Column::OrganizationId
+    }
+}
 impl TenantScoped for super::entities::risk_acceptance::Entity {
     fn org_column() -> Self::Column {
         super::entities::risk_acceptance::Column::OrganizationId

@@ -16,6 +16,8 @@ pub struct Model {
     pub description: String,
     /// `CountermeasureLocation::as_str`.
     pub location: String,
+    /// The conduit it is implemented on (location `conduit`).
+    pub conduit_id: Option<i64>,
     /// The owner itself or one of its service providers.
     pub responsible_org_id: OrgId,
     pub review_on: Date,

@@ -14,6 +14,7 @@ pub mod comment;
 pub mod commitment;
 pub mod conduit;
 pub mod countermeasure;
+pub mod countermeasure_review;
 pub mod engagement;
 pub mod engagement_assessor;
 pub mod evidence;

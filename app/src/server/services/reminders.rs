@@ -17,7 +17,10 @@ use crate::model::{
 use crate::server::webhooks::{self, Topic};
 use crate::server::{
     db,
-    entities::{assessment, commitment, evidence, job, organization, reminder_claim},
+    entities::{
+        assessment, commitment, countermeasure, evidence, job, organization, reminder_claim,
+        zone_component,
+    },
     notify, AppState,
 };
 use chrono::{Duration, NaiveDate};
@@ -238,6 +241,38 @@ async fn due(state: &AppState) -> Result<Vec<Due>, AppError> {
             (e, a)
         })
         .collect();
+    // Countermeasures the owner carries itself (a supplier's follow its
+    // commitment): their review dates.
+    // access: allow — system job.
+    let measures = countermeasure::Entity::find()
+        .filter(countermeasure::Column::CommitmentId.is_null())
+        .filter(countermeasure::Column::ReviewOn.lte(horizon))
+        .all(conn)
+        .await?;
+    let zone_of: HashMap<i64, (i64, String)> = if measures.is_empty() {
+        HashMap::new()
+    } else {
+        // access: allow — system job.
+        zone_component::Entity::find()
+            .select_only()
+            .column(zone_component::Column::Id)
+            .column(zone_component::Column::ZoneId)
+            .column(zone_component::Column::Name)
+            .filter(
+                zone_component::Column::Id.is_in(
+                    measures
+                        .iter()
+                        .map(|m| m.component_id)
+                        .collect::<BTreeSet<_>>(),
+                ),
+            )
+            .into_tuple::<(i64, i64, String)>()
+            .all(conn)
+            .await?
+            .into_iter()
+            .map(|(id, zone, name)| (id, (zone, name)))
+            .collect()
+    };
     let names = org_names(
         conn,
         commitments
@@ -319,6 +354,45 @@ async fn due(state: &AppState) -> Result<Vec<Due>, AppError> {
                 webhook: None,
             });
         }
+    }
+    for m in &measures {
+        let Some((zone, component)) = zone_of.get(&m.component_id) else {
+            continue;
+        };
+        let what = format!("the countermeasure for {component}: {}", m.description);
+        let (key, kind, title, body) = if m.review_on < today {
+            (
+                format!("countermeasure:{}:{}:overdue", m.id, m.review_on),
+                "countermeasure.overdue",
+                format!("Countermeasure review overdue: {component}"),
+                format!(
+                    "The review of {what} was due on {}. Record the review and its next date in the zone.",
+                    m.review_on
+                ),
+            )
+        } else if let Some(d) = remind(m.organization_id.0, m.review_on) {
+            (
+                format!("countermeasure:{}:{}:{d}d", m.id, m.review_on),
+                "countermeasure.reminder",
+                format!(
+                    "Countermeasure review due {}: {component}",
+                    days_word((m.review_on - today).num_days())
+                ),
+                format!("Review {what} by {}.", m.review_on),
+            )
+        } else {
+            continue;
+        };
+        out.push(Due {
+            key,
+            org: m.organization_id.0,
+            roles: &[Role::Admin, Role::Reviewer, Role::Contributor],
+            kind,
+            title,
+            body,
+            link: format!("/zones/{zone}"),
+            webhook: None,
+        });
     }
     for a in &assessments {
         if let Some(d) = remind(a.supplier_org_id.0, a.due_on) {

@@ -9,15 +9,17 @@ use super::{catalogs::requirement_dto, org_names, user_names};
 use crate::model::{
     conduit_reach, parse_frs, parse_name, parse_optional_date, parse_text, select_for_vector,
     states_of, zone_reach, AppError, AssessmentId, AssessmentStatus, CommitmentSource,
-    CommitmentStatus, ComponentDto, ComponentForm, ComponentType, ConduitDto, CountermeasureDto,
-    CountermeasureForm, CountermeasureLocation, OrgId, Permission, ProfileId, RiskAcceptanceDto,
-    Role, SlVector, SystemDto, ZoneDetail, ZoneDto, ZoneModel,
+    CommitmentStatus, Compliance, ComponentDto, ComponentForm, ComponentType, ConduitDto,
+    CountermeasureDto, CountermeasureForm, CountermeasureLocation, CountermeasureReviewDto, OrgId,
+    Permission, ProfileId, RequirementId, RiskAcceptanceDto, Role, SlVector,
+    SupplierCountermeasureDto, SystemDto, ZoneDetail, ZoneDto, ZoneModel,
 };
 use crate::server::{
     access, audit, db,
     entities::{
-        assessment, assessment_gap, catalog, commitment, conduit, countermeasure, requirement,
-        risk_acceptance, supplier_link, system, zone, zone_component,
+        answer, assessment, assessment_gap, catalog, commitment, conduit, countermeasure,
+        countermeasure_review, requirement, risk_acceptance, supplier_link, system, zone,
+        zone_component,
     },
     respond::unique_violation,
     writes, Actor, AppState,
@@ -95,6 +97,10 @@ pub async fn model(actor: &Actor, state: &AppState) -> Result<ZoneModel, AppErro
         .order_by_asc(risk_acceptance::Column::Id)
         .all(conn)
         .await?;
+    let reviews = access::scoped::<countermeasure_review::Entity>(actor)
+        .order_by_desc(countermeasure_review::Column::Id)
+        .all(conn)
+        .await?;
     let commitment_ids: Vec<i64> = measures
         .iter()
         .filter_map(|m| m.commitment_id.map(|c| c.0))
@@ -113,7 +119,31 @@ pub async fn model(actor: &Actor, state: &AppState) -> Result<ZoneModel, AppErro
             .into_iter()
             .collect()
     };
-    let accepters = user_names(conn, acceptances.iter().filter_map(|a| a.accepted_by)).await?;
+    let people = user_names(
+        conn,
+        acceptances
+            .iter()
+            .filter_map(|a| a.accepted_by)
+            .chain(reviews.iter().filter_map(|r| r.reviewed_by)),
+    )
+    .await?;
+    let mut reviews_of: HashMap<i64, Vec<CountermeasureReviewDto>> = HashMap::new();
+    for r in reviews {
+        reviews_of
+            .entry(r.countermeasure_id)
+            .or_default()
+            .push(CountermeasureReviewDto {
+                reviewed_on: r.reviewed_on,
+                finding: r.finding,
+                next_review_on: r.next_review_on,
+                reviewed_by: r
+                    .reviewed_by
+                    .and_then(|u| people.get(&u).cloned())
+                    .unwrap_or_default(),
+            });
+    }
+    let conduit_names: HashMap<i64, String> =
+        conduits.iter().map(|c| (c.id, c.name.clone())).collect();
     // SL-C per FR of the linked assessments that were accepted: what the
     // gap analysis recorded per FR at submission.
     let linked: BTreeSet<i64> = components
@@ -147,6 +177,50 @@ pub async fn model(actor: &Actor, state: &AppState) -> Result<ZoneModel, AppErro
             }
         }
     }
+    // The suppliers' own compensating countermeasures (CCSC) in the linked
+    // assessments' answers, whatever the review says of them.
+    let mut ccsc_of: HashMap<i64, Vec<SupplierCountermeasureDto>> = HashMap::new();
+    if !linked.is_empty() {
+        let answered: Vec<(AssessmentId, RequirementId, String)> = access::answers_as_owner(actor)
+            .select_only()
+            .column(answer::Column::AssessmentId)
+            .column(answer::Column::RequirementId)
+            .column(answer::Column::Countermeasure)
+            .filter(answer::Column::AssessmentId.is_in(linked.iter().copied()))
+            .filter(answer::Column::Compliance.eq(Compliance::MeetsWithCompensatingCountermeasure))
+            .order_by_asc(answer::Column::Id)
+            .into_tuple()
+            .all(conn)
+            .await?;
+        let requirements: HashMap<RequirementId, requirement::Model> = if answered.is_empty() {
+            HashMap::new()
+        } else {
+            access::requirements_readable(actor)
+                .filter(
+                    requirement::Column::Id
+                        .is_in(answered.iter().map(|(_, r, _)| *r).collect::<BTreeSet<_>>()),
+                )
+                .all(conn)
+                .await?
+                .into_iter()
+                .map(|r| (r.id, r))
+                .collect()
+        };
+        for (a, r, countermeasure) in answered {
+            let Some(r) = requirements.get(&r) else {
+                continue;
+            };
+            ccsc_of
+                .entry(a.0)
+                .or_default()
+                .push(SupplierCountermeasureDto {
+                    fr: crate::model::fr_of(&requirement_dto(r.clone())),
+                    requirement: r.ref_id.clone(),
+                    title: r.title.clone(),
+                    countermeasure,
+                });
+        }
+    }
     let links: Vec<OrgId> = access::scoped::<supplier_link::Entity>(actor)
         .select_only()
         .column(supplier_link::Column::SupplierOrgId)
@@ -175,6 +249,10 @@ pub async fn model(actor: &Actor, state: &AppState) -> Result<ZoneModel, AppErro
                 description: m.description,
                 location: CountermeasureLocation::parse(&m.location)
                     .unwrap_or(CountermeasureLocation::Component),
+                conduit: m
+                    .conduit_id
+                    .and_then(|c| Some((c, conduit_names.get(&c)?.clone()))),
+                reviews: reviews_of.remove(&m.id).unwrap_or_default(),
                 responsible: names
                     .get(&m.responsible_org_id)
                     .cloned()
@@ -199,7 +277,7 @@ pub async fn model(actor: &Actor, state: &AppState) -> Result<ZoneModel, AppErro
                 accepted_until: a.accepted_until,
                 accepted_by: a
                     .accepted_by
-                    .and_then(|u| accepters.get(&u).cloned())
+                    .and_then(|u| people.get(&u).cloned())
                     .unwrap_or_default(),
                 expired: a.accepted_until < today,
             });
@@ -262,6 +340,10 @@ pub async fn model(actor: &Actor, state: &AppState) -> Result<ZoneModel, AppErro
             below_target: (0..7).any(|i| levels[i].unwrap_or(0) < target.0[i]),
             sl_c: levels,
             countermeasures: measures_of.remove(&c.id).unwrap_or_default(),
+            supplier_countermeasures: c
+                .assessment_id
+                .and_then(|a| ccsc_of.get(&a.0).cloned())
+                .unwrap_or_default(),
         });
     }
     let mut zone_dtos: Vec<ZoneDto> = zones
@@ -297,6 +379,22 @@ pub async fn model(actor: &Actor, state: &AppState) -> Result<ZoneModel, AppErro
             }
         })
         .collect();
+    // A countermeasure implemented on a conduit stands in for its FRs there.
+    let mut on_conduit: HashMap<i64, [bool; 7]> = HashMap::new();
+    for m in zone_dtos
+        .iter()
+        .flat_map(|z| &z.components)
+        .flat_map(|c| &c.countermeasures)
+    {
+        if let (Some((conduit, _)), true) =
+            (&m.conduit, m.commitment != Some(CommitmentStatus::Waived))
+        {
+            let slot = on_conduit.entry(*conduit).or_insert([false; 7]);
+            for fr in &m.frs {
+                slot[usize::from(*fr) - 1] = true;
+            }
+        }
+    }
     let reach_of: HashMap<i64, (Option<[u8; 7]>, String)> = zone_dtos
         .iter()
         .map(|z| (z.id, (z.reach, z.name.clone())))
@@ -326,7 +424,13 @@ pub async fn model(actor: &Actor, state: &AppState) -> Result<ZoneModel, AppErro
                     to_name: bn,
                     sl_t,
                     reach,
-                    states: states_of(sl_t, reach, [false; 7], [None; 7], today),
+                    states: states_of(
+                        sl_t,
+                        reach,
+                        on_conduit.get(&c.id).copied().unwrap_or([false; 7]),
+                        [None; 7],
+                        today,
+                    ),
                 },
             )
         })
@@ -762,18 +866,7 @@ pub async fn profile_from_zone(
         n => n.to_string(),
     };
     let name = parse_name("name", &name, 200)?;
-    let cat = access::catalogs_readable(actor)
-        .filter(catalog::Column::OwnerOrgId.is_null())
-        .filter(catalog::Column::Key.eq(key))
-        .order_by_desc(catalog::Column::Version)
-        .one(&txn)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let cat = access::catalog_readable(&txn, actor, cat.id).await?;
-    let rows = access::requirements_of(&cat)
-        .order_by_asc(requirement::Column::Position)
-        .all(&txn)
-        .await?;
+    let (cat, rows) = shipped_catalog(&txn, actor, key).await?;
     let dtos: Vec<_> = rows.iter().cloned().map(requirement_dto).collect();
     let picked = select_for_vector(&dtos, ct, v);
     let by_ref: HashMap<&str, &requirement::Model> =
@@ -849,6 +942,28 @@ pub async fn add_countermeasure(
             "Choose where it is implemented: on the component, at the zone boundary or on a conduit.",
         )
     })?;
+    // On a conduit: one that touches the component's zone.
+    let conduit_id = match location {
+        CountermeasureLocation::Conduit => {
+            let bad = || {
+                AppError::invalid(
+                    "conduit_id",
+                    "Choose the conduit it is implemented on (one that joins this component's zone).",
+                )
+            };
+            let id = form.conduit_id.trim().parse::<i64>().map_err(|_| bad())?;
+            let k = access::scoped::<conduit::Entity>(actor)
+                .filter(conduit::Column::Id.eq(id))
+                .one(&txn)
+                .await?
+                .ok_or_else(bad)?;
+            if k.from_zone_id != c.zone_id && k.to_zone_id != c.zone_id {
+                return Err(bad());
+            }
+            Some(k.id)
+        }
+        _ => None,
+    };
     let review_on = parse_optional_date("review_on", &form.review_on)?
         .ok_or_else(|| AppError::invalid("review_on", "Give the date of its next review."))?;
     if review_on < state.clock.today() {
@@ -939,6 +1054,7 @@ pub async fn add_countermeasure(
         requirements: Set(requirements),
         description: Set(description),
         location: Set(location.as_str().to_string()),
+        conduit_id: Set(conduit_id),
         responsible_org_id: Set(responsible),
         review_on: Set(review_on),
         residual_gap: Set(residual_gap),
@@ -956,11 +1072,79 @@ pub async fn add_countermeasure(
         "countermeasure",
         m.id,
         None,
-        Some(json!({"component": c.id, "frs": frs_text, "responsible": responsible.0, "review_on": review_on.to_string(), "commitment": commitment_id.map(|c| c.0)})),
+        Some(json!({"component": c.id, "conduit": conduit_id, "frs": frs_text, "responsible": responsible.0, "review_on": review_on.to_string(), "commitment": commitment_id.map(|c| c.0)})),
     )
     .await?;
     txn.commit().await?;
     Ok(m.id)
+}
+
+/// The owner records a review of a countermeasure it carries itself: what
+/// the review found and the next review date (after today, at most three
+/// years ahead), which the reminders then count down to. One a supplier
+/// carries follows its commitment instead.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0))]
+pub async fn review_countermeasure(
+    actor: &Actor,
+    state: &AppState,
+    id: i64,
+    finding: &str,
+    next_review_on: &str,
+) -> Result<(), AppError> {
+    require_edit(actor)?;
+    let finding = parse_text("finding", finding, 2000)?;
+    if finding.is_empty() {
+        return Err(AppError::invalid(
+            "finding",
+            "Say what the review found (still effective, what changed).",
+        ));
+    }
+    let today = state.clock.today();
+    let next = parse_optional_date("next_review_on", next_review_on)?
+        .ok_or_else(|| AppError::invalid("next_review_on", "Give the date of the next review."))?;
+    if next <= today || next > today + chrono::Duration::days(3 * 366) {
+        return Err(AppError::invalid(
+            "next_review_on",
+            "The next review is after today and at most three years ahead.",
+        ));
+    }
+    let txn = db::write_txn(&state.writer).await?;
+    let m = access::find_owned::<countermeasure::Entity, _>(&txn, actor, id)
+        .await?
+        .into_inner();
+    if m.commitment_id.is_some() {
+        return Err(AppError::Conflict(
+            "A supplier carries this countermeasure: its review follows the commitment on the Commitments page.".into(),
+        ));
+    }
+    countermeasure_review::ActiveModel {
+        organization_id: Set(actor.org_id()),
+        countermeasure_id: Set(m.id),
+        reviewed_on: Set(today),
+        finding: Set(finding.clone()),
+        next_review_on: Set(next),
+        reviewed_by: Set(Some(actor.user_id())),
+        created_at: Set(state.clock.now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let before = m.review_on;
+    let mut am: countermeasure::ActiveModel = m.into();
+    am.review_on = Set(next);
+    let m = am.update(&txn).await?;
+    audit::by_actor(
+        &txn,
+        actor,
+        "countermeasure.reviewed",
+        "countermeasure",
+        m.id,
+        Some(json!({"review_on": before.to_string()})),
+        Some(json!({"review_on": next.to_string(), "finding": finding})),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 /// An owner admin accepts a zone's gap in one FR, with a reason, until a
@@ -1027,6 +1211,75 @@ pub async fn accept_risk(
     .await?;
     txn.commit().await?;
     Ok(a.id)
+}
+
+/// The latest version of a shipped catalog and its requirements in order.
+async fn shipped_catalog<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    key: &str,
+) -> Result<(access::Readable<catalog::Model>, Vec<requirement::Model>), AppError> {
+    let cat = access::catalogs_readable(actor)
+        .filter(catalog::Column::OwnerOrgId.is_null())
+        .filter(catalog::Column::Key.eq(key))
+        .order_by_desc(catalog::Column::Version)
+        .one(conn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let cat = access::catalog_readable(conn, actor, cat.id).await?;
+    let rows = access::requirements_of(&cat)
+        .order_by_asc(requirement::Column::Position)
+        .all(conn)
+        .await?;
+    Ok((cat, rows))
+}
+
+/// One system's zone model as an OSCAL system security plan (see
+/// `oscal_plan`); a system without zones has nothing to say yet.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0))]
+pub async fn oscal_download(
+    actor: &Actor,
+    state: &AppState,
+    system_id: i64,
+) -> Result<super::exports::Download, AppError> {
+    require_view(actor)?;
+    own_system(&state.db, actor, system_id).await?;
+    let m = model(actor, state).await?;
+    let s = m
+        .systems
+        .iter()
+        .find(|s| s.id == system_id)
+        .ok_or(AppError::NotFound)?;
+    let (cat, rows) = shipped_catalog(&state.db, actor, "iec-62443-3-3").await?;
+    let controls: Vec<_> = rows.into_iter().map(requirement_dto).collect();
+    let owner = org_names(&state.db, [actor.org_id()])
+        .await?
+        .remove(&actor.org_id())
+        .unwrap_or_default();
+    let base = state.config.base_url.clone();
+    let href = move |a: i64| format!("{base}/assessments/{a}/export/oscal");
+    let doc = crate::server::oscal_plan::system_security_plan(&crate::server::oscal_plan::PlanInput {
+        owner: &owner,
+        system: s,
+        controls: &controls,
+        catalog_href: format!("{}/catalogs/{}/export/oscal", state.config.base_url, cat.id.0),
+        last_modified: &state
+            .clock
+            .now()
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        assessment_href: &href,
+    })
+    .ok_or_else(|| {
+        AppError::Conflict(format!(
+            "“{}” has no zones yet: add a zone with its target security levels before exporting the plan.",
+            s.name
+        ))
+    })?;
+    Ok(super::exports::Download {
+        filename: super::exports::safe_filename(&format!("{}-zone-model-oscal", s.name), "json"),
+        content_type: super::exports::content_type(super::exports::Format::Oscal),
+        bytes: serde_json::to_vec_pretty(&doc).map_err(crate::server::respond::internal)?,
+    })
 }
 
 fn levels_text(v: Option<[u8; 7]>) -> String {
@@ -1132,11 +1385,14 @@ pub async fn countermeasures_download(
         "requirements",
         "description",
         "location",
+        "conduit",
         "carried_by",
         "commitment",
         "review_on",
         "review_overdue",
         "residual_gap",
+        "last_reviewed_on",
+        "last_review_finding",
     ];
     let mut rows = Vec::new();
     for s in &m.systems {
@@ -1157,6 +1413,7 @@ pub async fn countermeasures_download(
                         x.requirements.clone(),
                         x.description.clone(),
                         x.location.as_str().into(),
+                        x.conduit.as_ref().map(|c| c.1.clone()).unwrap_or_default(),
                         x.responsible.clone(),
                         x.commitment
                             .map(|s| s.as_str().to_string())
@@ -1164,6 +1421,14 @@ pub async fn countermeasures_download(
                         x.review_on.to_string(),
                         if x.review_overdue { "yes" } else { "no" }.into(),
                         x.residual_gap.clone(),
+                        x.reviews
+                            .first()
+                            .map(|r| r.reviewed_on.to_string())
+                            .unwrap_or_default(),
+                        x.reviews
+                            .first()
+                            .map(|r| r.finding.clone())
+                            .unwrap_or_default(),
                     ]);
                 }
             }

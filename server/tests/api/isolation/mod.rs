@@ -105,6 +105,9 @@ struct Ids {
     beta_system: String,
     beta_zone: String,
     beta_component: String,
+    /// A countermeasure each owner carries itself on its legacy component.
+    alpha_countermeasure: String,
+    beta_countermeasure: String,
 }
 
 fn slug(c: Caller) -> String {
@@ -350,6 +353,8 @@ fn tests_ids() -> Ids {
         beta_system: "2".into(),
         beta_zone: "2".into(),
         beta_component: "2".into(),
+        alpha_countermeasure: "1".into(),
+        beta_countermeasure: "2".into(),
     }
 }
 
@@ -474,6 +479,8 @@ async fn isolation_matrix(b: Backend) {
         beta_system: String::new(),
         beta_zone: String::new(),
         beta_component: String::new(),
+        alpha_countermeasure: String::new(),
+        beta_countermeasure: String::new(),
     };
     let mut ids = ids;
     let (st, t) = app
@@ -735,11 +742,58 @@ async fn isolation_matrix(b: Backend) {
             )
             .await;
         assert_eq!(st, StatusCode::OK, "{component}");
-        let zone_ids = (sys.to_string(), zone.to_string(), component.to_string());
-        if org == "alpha" {
-            (ids.alpha_system, ids.alpha_zone, ids.alpha_component) = zone_ids;
+        // The component is legacy; the owner carries a countermeasure
+        // (Alpha's is internal: Sigma, its supplier, never hears of it).
+        let (st, r) = app
+            .call(
+                owner,
+                "set_component_legacy",
+                &[("component_id", &component.to_string()), ("legacy", "yes")],
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK, "{r}");
+        let marker = if org == "alpha" {
+            "ALPHA-INTERNAL"
         } else {
-            (ids.beta_system, ids.beta_zone, ids.beta_component) = zone_ids;
+            "BETA-PROMISE"
+        };
+        let (st, measure) = app
+            .call(
+                owner,
+                "add_countermeasure",
+                &[
+                    ("component_id", &component.to_string()),
+                    ("countermeasure[frs]", "FR2"),
+                    (
+                        "countermeasure[description]",
+                        &format!("{marker} write log read weekly"),
+                    ),
+                    ("countermeasure[location]", "component"),
+                    ("countermeasure[review_on]", "2099-01-01"),
+                ],
+            )
+            .await;
+        assert_eq!(st, StatusCode::OK, "{measure}");
+        let zone_ids = (
+            sys.to_string(),
+            zone.to_string(),
+            component.to_string(),
+            measure.to_string(),
+        );
+        if org == "alpha" {
+            (
+                ids.alpha_system,
+                ids.alpha_zone,
+                ids.alpha_component,
+                ids.alpha_countermeasure,
+            ) = zone_ids;
+        } else {
+            (
+                ids.beta_system,
+                ids.beta_zone,
+                ids.beta_component,
+                ids.beta_countermeasure,
+            ) = zone_ids;
         }
         if org == "beta" {
             // Beta's own program: a rating no one else may read.

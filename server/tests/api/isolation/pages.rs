@@ -63,6 +63,19 @@ pub(super) fn pages(c: Caller, ids: &Ids) -> Vec<(String, u16)> {
         signed_in(if owner { 200 } else { 404 }),
     ));
     out.push((format!("/zones/{}", ids.beta_zone), signed_in(404)));
+    // A system's zone model as an OSCAL plan: the owner's people only.
+    out.push((
+        format!("/systems/{}/export/oscal", ids.alpha_system),
+        download(if owner { 200 } else { 404 }),
+    ));
+    out.push((
+        format!("/systems/{}/export/oscal", ids.beta_system),
+        download(404),
+    ));
+    out.push((
+        format!("/systems/{}/export/csv", ids.alpha_system),
+        download(404),
+    ));
     for f in ["csv", "xlsx", "oscal"] {
         out.push((
             format!("/catalogs/{}/export/{f}", ids.shipped_catalog),

@@ -156,6 +156,32 @@ pub(super) fn program_cases(c: Caller, ids: &Ids) -> Vec<Case> {
             ]),
             nobody(),
         ),
+        // Reviews of a countermeasure the owner carries: its editors; Beta's
+        // is nobody's business.
+        (
+            "review_countermeasure",
+            a(&[
+                ("countermeasure_id", &ids.alpha_countermeasure),
+                ("finding", &format!("{me} still effective")),
+                (
+                    "next_review_on",
+                    &(chrono::Utc::now().date_naive() + chrono::Days::new(90)).to_string(),
+                ),
+            ]),
+            raters(),
+        ),
+        (
+            "review_countermeasure",
+            a(&[
+                ("countermeasure_id", &ids.beta_countermeasure),
+                ("finding", "Sneaky"),
+                (
+                    "next_review_on",
+                    &(chrono::Utc::now().date_naive() + chrono::Days::new(90)).to_string(),
+                ),
+            ]),
+            nobody(),
+        ),
         // Accepting a risk is for Alpha's admin alone.
         (
             "accept_zone_risk",
