@@ -1,4 +1,4 @@
-import { demo, hydrated, login, expect, test } from './helpers';
+import { demo, hydrated, inDays, login, publishProfile, expect, test } from './helpers';
 
 test('the owner builds a zone with an SL-T vector, sees its gaps per FR, creates a profile from it, marks a component legacy and records a countermeasure the integrator accepts', async ({ page }) => {
   await login(page, demo.ownerAdmin);
@@ -67,6 +67,25 @@ test('the owner builds a zone with an SL-T vector, sees its gaps per FR, creates
   await expect(page.locator('tr[data-ref="CR 3.4 RE(2)"]')).toHaveCount(1);
   await expect(page.locator('tr[data-ref="CR 4.2"]')).toHaveCount(0);
   await expect(page.locator('tr[data-ref="CR 4.1"]')).toHaveCount(1);
+  const items = await page.locator('tr[data-ref]').count();
+
+  // Published and sent to Ostrava, who supplies such RTUs.
+  await hydrated(page);
+  const profileName = (await page.locator('h1').textContent())!.trim();
+  await publishProfile(page, 1);
+  await expect(page.getByTestId('profile-status')).toHaveText('Version 1 · Published');
+  await page.goto('/engagements');
+  await hydrated(page);
+  const tender = `Pump station 4 RTUs ${Date.now()}`;
+  await page.getByLabel('Name').fill(tender);
+  await page.getByRole('button', { name: 'Create engagement' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(tender);
+  await hydrated(page);
+  await page.getByLabel('Profile version').selectOption({ label: `${profileName} (v1)` });
+  await page.getByLabel('Due date', { exact: true }).fill(inDays(30));
+  await page.getByTestId('send-suppliers').getByLabel('Ostrava Automation', { exact: true }).check();
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+  await expect(page.locator('tr[data-supplier="Ostrava Automation"]')).toContainText(`0 / ${items} answered`);
 
   // Delta sees the countermeasure it carries as a commitment and agrees;
   // the owner's zone model stays closed to it.
@@ -85,4 +104,36 @@ test('the owner builds a zone with an SL-T vector, sees its gaps per FR, creates
   await hydrated(page);
   await page.getByTestId('zone-view').first().locator('tr[data-zone="Pump station 4"]').getByRole('link').click();
   await expect(page.getByTestId('countermeasures').locator('tr[data-countermeasure="Booster pump RTU"]')).toContainText('commitment agreed');
+});
+
+test('the owner reviews a countermeasure it carries, sees where the integrator\'s is implemented, and downloads the zone model as an OSCAL plan', async ({ browser }) => {
+  const page = await (await browser.newContext({ acceptDownloads: true })).newPage();
+  await login(page, demo.ownerAdmin);
+  await page.goto('/zones');
+  await hydrated(page);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('system-oscal').first().click()]);
+  const fs = require('fs');
+  const plan = JSON.parse(fs.readFileSync(await download.path(), 'utf8'))['system-security-plan'];
+  expect(plan['system-characteristics']['system-name']).toBe('Water treatment plant');
+  const titles = plan['system-implementation'].components.map((c: any) => c.title);
+  expect(titles).toEqual(expect.arrayContaining(['Control zone', 'Remote access', 'Pump station RTU']));
+
+  await page.getByTestId('zone-view').first().locator('tr[data-zone="Control zone"]').getByRole('link').click();
+  await hydrated(page);
+  const measures = page.getByTestId('countermeasures');
+  // Delta's is implemented on the remote-access conduit.
+  await expect(measures.locator('tr', { hasText: 'jump host with recorded sessions' })).toContainText('On a conduit: Remote access');
+  // Northwind's own: reviewed once; a second review moves the date on.
+  const own = measures.locator('tr', { hasText: 'two named operator accounts' });
+  await expect(own.getByTestId('last-review')).toContainText('no unexpected writes');
+  await own.locator('summary', { hasText: 'Record a review' }).click();
+  const form = own.getByTestId('countermeasure-review-form');
+  await form.getByRole('button', { name: 'Save review' }).click();
+  await expect(form.locator('.field-error')).toContainText('Say what the review found');
+  await form.getByLabel('What the review found').fill('Operator accounts re-checked; log reviewed');
+  const next = inDays(120);
+  await form.getByLabel('Next review').fill(next);
+  await form.getByRole('button', { name: 'Save review' }).click();
+  await expect(own.getByTestId('last-review')).toContainText('Operator accounts re-checked');
+  await expect(own).toContainText(next);
 });
