@@ -868,6 +868,49 @@ async fn legacy_components_get_countermeasures_and_risks_expire(b: Backend) {
         m["systems"][0]["zones"][0]["components"][0]["countermeasures"][0]["review_overdue"],
         true
     );
+
+    // The registers read back as the zone view shows them.
+    let csv = crate::commitments::download(&app, &owner, "/zones/0/export/csv").await;
+    let mut reader = csv::Reader::from_reader(csv.as_slice());
+    let head: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(head[..5], ["system", "kind", "name", "joins", "sl_t"]);
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 1);
+    let control = &rows[0];
+    assert_eq!(
+        (&control[0], &control[1], &control[2]),
+        ("Water plant", "zone", "Control")
+    );
+    assert_eq!(&control[4], "(2, 2, 3, 1, 2, 1, 2)");
+    let fr = |i: usize| control[7 + i].to_string();
+    assert_eq!(
+        (0..7).map(fr).collect::<Vec<_>>(),
+        states(&m),
+        "the register's states are the zone view's"
+    );
+    use calamine::Reader;
+    let xlsx = crate::commitments::download(&app, &owner, "/countermeasures/0/export/xlsx").await;
+    let mut wb: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx)).unwrap();
+    let sheet = wb.worksheet_range_at(0).unwrap().unwrap();
+    let lines: Vec<Vec<String>> = sheet
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert_eq!(
+        lines.len(),
+        3,
+        "a header and two countermeasures: {lines:?}"
+    );
+    let col = |name: &str| lines[0].iter().position(|h| h == name).unwrap();
+    let sigmas = lines
+        .iter()
+        .find(|l| l[col("carried_by")] == "Sigma Devices")
+        .expect("Sigma's countermeasure");
+    assert_eq!(sigmas[col("frs")], "FR1, FR3");
+    assert_eq!(sigmas[col("commitment")], "agreed");
+    assert_eq!(sigmas[col("review_overdue")], "yes");
+    assert_eq!(sigmas[col("location")], "zone_boundary");
     app.finish().await;
 }
 both!(legacy_components_get_countermeasures_and_risks_expire);
