@@ -34,6 +34,7 @@ mod m20261208_000025_security_program;
 mod m20261208_000026_zones;
 mod m20261208_000027_countermeasures;
 mod m20261209_000028_countermeasure_reviews;
+mod m20261209_000029_products;
 
 pub struct Migrator;
 
@@ -69,6 +70,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000026_zones::Migration),
             Box::new(m20261208_000027_countermeasures::Migration),
             Box::new(m20261209_000028_countermeasure_reviews::Migration),
+            Box::new(m20261209_000029_products::Migration),
         ]
     }
 }

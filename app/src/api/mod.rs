@@ -6,6 +6,7 @@ pub mod catalogs;
 pub mod commitments;
 pub mod engagements;
 pub mod organization;
+pub mod products;
 pub mod profiles;
 pub mod program;
 pub mod reviews;

@@ -64,6 +64,7 @@ fn TopBar(me: Me) -> impl IntoView {
     let switch = ServerAction::<SwitchOrganization>::new();
     let is_owner = me.org_kinds.contains(&crate::model::OrgKind::AssetOwner);
     let is_assessor = me.org_kinds.contains(&crate::model::OrgKind::Assessor);
+    let supplier = me.may(Permission::ViewProducts);
     let admin = me.may(Permission::ManageMembers);
     let kinds = me
         .org_kinds
@@ -92,6 +93,7 @@ fn TopBar(me: Me) -> impl IntoView {
                     <A href="/assessments">"Assessments"</A>
                     <A href="/commitments">"Commitments"</A>
                     {is_owner.then(|| view! { <A href="/program">"Program"</A> <A href="/zones">"Zones"</A> })}
+                    {supplier.then(|| view! { <A href="/products">"Products"</A> })}
                     {admin.then(|| view! {
                         <A href="/activity">"Activity"</A>
                         <A href="/outbox">"Outbox"</A>

@@ -122,6 +122,10 @@ pub enum Permission {
     ViewProgram,
     /// Rate program requirements and edit their traces.
     RateProgram,
+    /// See the supplier's product library (products, versions, certificates).
+    ViewProducts,
+    /// Add products, versions and certificates.
+    EditProducts,
 }
 
 impl Permission {
@@ -135,6 +139,7 @@ impl Permission {
                 | Permission::ViewAuditLog
                 | Permission::ViewProfiles
                 | Permission::ViewProgram
+                | Permission::ViewProducts
         )
     }
 }
@@ -198,6 +203,11 @@ impl Role {
             }
             Permission::ViewProgram => kinds.contains(&OrgKind::AssetOwner),
             Permission::RateProgram => self != Role::Viewer && kinds.contains(&OrgKind::AssetOwner),
+            Permission::ViewProducts => kinds.iter().any(|k| k.is_supplier()),
+            Permission::EditProducts => {
+                matches!(self, Role::Admin | Role::Contributor)
+                    && kinds.iter().any(|k| k.is_supplier())
+            }
             Permission::AnswerAssessments => {
                 matches!(self, Role::Admin | Role::Contributor)
                     && kinds.iter().any(|k| k.is_supplier())

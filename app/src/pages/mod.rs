@@ -13,6 +13,7 @@ pub mod home;
 pub mod matrix;
 pub mod members;
 pub mod notifications;
+pub mod products;
 pub mod profiles;
 pub mod program;
 pub mod reviewing;

@@ -323,7 +323,71 @@ async fn seed_profiles(state: &AppState, owner: crate::model::OrgId) -> Result<(
     seed_commitments(state, &actor, quick).await?;
     seed_program(state, &actor).await?;
     seed_zones(state, &actor).await?;
+    seed_products(state).await?;
     seed_mail_choices(state, actor.org_id()).await
+}
+
+/// Helix's product library: the HX-500 controller in versions 4.1 and 4.2,
+/// 4.2 holding an ISASecure CSA SL 2 certificate that expires in three
+/// weeks, and Helix's SDLA certificate for its development process.
+async fn seed_products(state: &AppState) -> Result<(), AppError> {
+    use super::services::products;
+    use crate::model::{CertificateForm, ProductForm};
+    let helix = organization::Entity::find()
+        .filter(organization::Column::NameKey.eq("helix controls"))
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let actor = demo_actor(state, "Helix Controls", helix.id.0).await?;
+    let today = state.clock.today();
+    let days = |n: i64| (today + chrono::Duration::days(n)).to_string();
+    let hx = products::create_product(
+        &actor,
+        state,
+        &ProductForm {
+            name: "HX-500".into(),
+            kind: "component".into(),
+            component_type: "EDR".into(),
+            description: "Process controller for filtration and pumping".into(),
+        },
+    )
+    .await?;
+    products::add_version(&actor, state, hx, "4.1", &days(-900), &days(400)).await?;
+    let v42 = products::add_version(&actor, state, hx, "4.2", &days(-300), &days(2900)).await?;
+    products::add_certificate(
+        &actor,
+        state,
+        Some(v42),
+        &CertificateForm {
+            scheme: "isasecure_csa".into(),
+            levels: "2".into(),
+            number: "CSA-HX500-42-0117".into(),
+            issuer: "Kestrel Certification".into(),
+            scope: "HX-500 firmware 4.2 with the engineering tool 4.2; hardening guide HG-42"
+                .into(),
+            issued_on: days(-1075),
+            expires_on: days(21),
+            ..Default::default()
+        },
+    )
+    .await?;
+    products::add_certificate(
+        &actor,
+        state,
+        None,
+        &CertificateForm {
+            scheme: "isasecure_sdla".into(),
+            levels: "ML3".into(),
+            number: "SDLA-HELIX-2025-08".into(),
+            issuer: "Kestrel Certification".into(),
+            scope: "Helix Controls' secure development lifecycle, all controller lines".into(),
+            issued_on: days(-400),
+            expires_on: days(700),
+            ..Default::default()
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 /// Northwind's security program, rated part-way: its organization and

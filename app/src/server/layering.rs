@@ -137,6 +137,9 @@ mod tests {
         "countermeasure",
         "countermeasure_review",
         "risk_acceptance",
+        "product",
+        "product_version",
+        "certificate",
         "sso_login",
         "supplier_link",
     ];

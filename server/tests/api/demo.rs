@@ -57,6 +57,16 @@ async fn demo_data_seeds_once_and_every_demo_login_works(b: Backend) {
     assert!(inbox
         .iter()
         .any(|a| a["status"] == "in_progress" && a["progress"]["answered"] == 4));
+    // Helix's library: HX-500 4.1 and 4.2, 4.2 certified (ISASecure CSA SL 2,
+    // expiring soon), and Helix's SDLA certificate.
+    let (_, lib) = app.call(&c, "list_products", &[]).await;
+    let hx = &lib["products"][0];
+    assert_eq!(hx["name"], "HX-500");
+    assert_eq!(hx["versions"][0]["version"], "4.2");
+    assert_eq!(hx["versions"][0]["certificates"][0]["scheme"], "isasecure_csa");
+    assert_eq!(hx["versions"][0]["certificates"][0]["state"], "expiring");
+    assert_eq!(hx["versions"][1]["version"], "4.1");
+    assert_eq!(lib["certificates"][0]["scheme"], "isasecure_sdla");
     // The comparison shows the two offers parting; the assessor reads along.
     let id = scada["id"].to_string();
     let (_, m) = app

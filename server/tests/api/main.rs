@@ -22,6 +22,7 @@ mod members;
 mod page_queries;
 mod passkeys;
 mod passwords;
+mod products;
 mod profiles;
 mod program;
 mod races;

@@ -179,6 +179,21 @@ impl TenantScoped for super::entities::countermeasure_review::Entity {
         super::entities::countermeasure_review::Column::OrganizationId
     }
 }
+impl TenantScoped for super::entities::product::Entity {
+    fn org_column() -> Self::Column {
+        super::entities::product::Column::OrganizationId
+    }
+}
+impl TenantScoped for super::entities::product_version::Entity {
+    fn org_column() -> Self::Column {
+        super::entities::product_version::Column::OrganizationId
+    }
+}
+impl TenantScoped for super::entities::certificate::Entity {
+    fn org_column() -> Self::Column {
+        super::entities::certificate::Column::OrganizationId
+    }
+}
 impl TenantScoped for super::entities::risk_acceptance::Entity {
     fn org_column() -> Self::Column {
         super::entities::risk_acceptance::Column::OrganizationId

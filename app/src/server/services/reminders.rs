@@ -18,8 +18,8 @@ use crate::server::webhooks::{self, Topic};
 use crate::server::{
     db,
     entities::{
-        assessment, commitment, countermeasure, evidence, job, organization, reminder_claim,
-        zone_component,
+        assessment, certificate, commitment, countermeasure, evidence, job, organization,
+        product_version, reminder_claim, zone_component,
     },
     notify, AppState,
 };
@@ -273,6 +273,34 @@ async fn due(state: &AppState) -> Result<Vec<Due>, AppError> {
             .map(|(id, zone, name)| (id, (zone, name)))
             .collect()
     };
+    // Certificates in suppliers' product libraries.
+    // access: allow — system job.
+    let held = certificate::Entity::find()
+        .filter(certificate::Column::ExpiresOn.gte(today))
+        .filter(certificate::Column::ExpiresOn.lte(horizon))
+        .all(conn)
+        .await?;
+    let product_of: HashMap<i64, i64> = if held.iter().all(|c| c.product_version_id.is_none()) {
+        HashMap::new()
+    } else {
+        // access: allow — system job.
+        product_version::Entity::find()
+            .select_only()
+            .column(product_version::Column::Id)
+            .column(product_version::Column::ProductId)
+            .filter(
+                product_version::Column::Id.is_in(
+                    held.iter()
+                        .filter_map(|c| c.product_version_id)
+                        .collect::<BTreeSet<_>>(),
+                ),
+            )
+            .into_tuple::<(i64, i64)>()
+            .all(conn)
+            .await?
+            .into_iter()
+            .collect()
+    };
     let names = org_names(
         conn,
         commitments
@@ -391,6 +419,31 @@ async fn due(state: &AppState) -> Result<Vec<Due>, AppError> {
             title,
             body,
             link: format!("/zones/{zone}"),
+            webhook: None,
+        });
+    }
+    for c in &held {
+        let Some(d) = remind(c.organization_id.0, c.expires_on) else {
+            continue;
+        };
+        out.push(Due {
+            key: format!("product-certificate:{}:{}:{d}d", c.id, c.expires_on),
+            org: c.organization_id.0,
+            roles: &[Role::Admin, Role::Contributor],
+            kind: "certificate.reminder",
+            title: format!(
+                "Certificate {} expires {}",
+                c.number,
+                days_word((c.expires_on - today).num_days())
+            ),
+            body: format!(
+                "The certificate {} ({}) expires on {}; record the renewed one in your product library.",
+                c.number, c.issuer, c.expires_on
+            ),
+            link: c
+                .product_version_id
+                .and_then(|v| product_of.get(&v))
+                .map_or_else(|| "/products".to_string(), |p| format!("/products/{p}")),
             webhook: None,
         });
     }

@@ -16,6 +16,7 @@ mod commitments;
 mod links;
 mod organization;
 mod pages;
+mod products;
 mod profiles;
 mod program;
 mod rest;
@@ -27,6 +28,7 @@ use commitments::commitment_cases;
 use links::link_cases;
 use organization::organization_cases;
 use pages::pages;
+use products::product_cases;
 use profiles::profile_cases;
 use program::program_cases;
 
@@ -108,6 +110,9 @@ struct Ids {
     /// A countermeasure each owner carries itself on its legacy component.
     alpha_countermeasure: String,
     beta_countermeasure: String,
+    /// A product of Sigma's and one of its versions.
+    sigma_product: String,
+    sigma_version: String,
 }
 
 fn slug(c: Caller) -> String {
@@ -210,6 +215,7 @@ fn cases(c: Caller, ids: &Ids) -> Vec<Case> {
         commitment_cases(c, ids),
         link_cases(c, ids),
         program_cases(c, ids),
+        product_cases(c, ids),
     ]
     .concat()
 }
@@ -355,6 +361,8 @@ fn tests_ids() -> Ids {
         beta_component: "2".into(),
         alpha_countermeasure: "1".into(),
         beta_countermeasure: "2".into(),
+        sigma_product: "1".into(),
+        sigma_version: "1".into(),
     }
 }
 
@@ -481,6 +489,8 @@ async fn isolation_matrix(b: Backend) {
         beta_component: String::new(),
         alpha_countermeasure: String::new(),
         beta_countermeasure: String::new(),
+        sigma_product: String::new(),
+        sigma_version: String::new(),
     };
     let mut ids = ids;
     let (st, t) = app
@@ -591,6 +601,29 @@ async fn isolation_matrix(b: Backend) {
     .await;
     assert!(st.is_success() || st.is_redirection(), "{st} {r}");
     let sigma_admin = app.login(w.sigma.email(Role::Admin), PASSWORD).await;
+    // Sigma's product library: a controller and its version.
+    let (st, p) = app
+        .call(
+            &sigma_admin,
+            "create_product",
+            &[
+                ("product[name]", "SIGMA-CONFIDENTIAL controller"),
+                ("product[kind]", "component"),
+                ("product[component_type]", "EDR"),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{p}");
+    let (st, v) = app
+        .call(
+            &sigma_admin,
+            "add_product_version",
+            &[("product_id", &p.to_string()), ("version", "4.2")],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    ids.sigma_product = p.to_string();
+    ids.sigma_version = v.to_string();
     for (owner, supplier, supplier_client, org) in [
         (&alpha_admin, w.sigma.id.0, &sigma_admin, "alpha"),
         (&beta_admin, tau.id.0, &tau_admin, "beta"),

@@ -63,6 +63,16 @@ pub(super) fn pages(c: Caller, ids: &Ids) -> Vec<(String, u16)> {
         signed_in(if owner { 200 } else { 404 }),
     ));
     out.push((format!("/zones/{}", ids.beta_zone), signed_in(404)));
+    // A supplier's product library: its own people only.
+    let supplier = matches!(c, Sigma(_) | Rho(_));
+    out.push((
+        "/products".into(),
+        signed_in(if supplier { 200 } else { 404 }),
+    ));
+    out.push((
+        format!("/products/{}", ids.sigma_product),
+        signed_in(if matches!(c, Sigma(_)) { 200 } else { 404 }),
+    ));
     // A system's zone model as an OSCAL plan: the owner's people only.
     out.push((
         format!("/systems/{}/export/oscal", ids.alpha_system),

@@ -1,0 +1,703 @@
+//! A supplier's product library: products (a component of a 62443-4-2
+//! type, a system, or a service offering), their versions, and 62443
+//! certificates — what a certificate says (scheme, part, level per FR or
+//! maturity level), whether it still holds, and which requirement at which
+//! target it covers. Pure rules, unit tested.
+
+use super::{fr_of, AppError, ComponentType, RequirementDto, SlVector};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// What a library entry is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProductKind {
+    /// A component of one 62443-4-2 type.
+    Component,
+    /// An integrated control system (62443-3-3).
+    System,
+    /// A service offering (62443-2-4).
+    Service,
+}
+
+impl ProductKind {
+    pub const ALL: [ProductKind; 3] = [
+        ProductKind::Component,
+        ProductKind::System,
+        ProductKind::Service,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProductKind::Component => "component",
+            ProductKind::System => "system",
+            ProductKind::Service => "service",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ProductKind::Component => "Component (IEC 62443-4-2)",
+            ProductKind::System => "System (IEC 62443-3-3)",
+            ProductKind::Service => "Service offering (IEC 62443-2-4)",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s.trim())
+    }
+}
+
+/// The 62443 part a certificate was issued against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CertPart {
+    #[serde(rename = "2-4")]
+    P2_4,
+    #[serde(rename = "3-3")]
+    P3_3,
+    #[serde(rename = "4-1")]
+    P4_1,
+    #[serde(rename = "4-2")]
+    P4_2,
+}
+
+impl CertPart {
+    pub const ALL: [CertPart; 4] = [
+        CertPart::P2_4,
+        CertPart::P3_3,
+        CertPart::P4_1,
+        CertPart::P4_2,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CertPart::P2_4 => "2-4",
+            CertPart::P3_3 => "3-3",
+            CertPart::P4_1 => "4-1",
+            CertPart::P4_2 => "4-2",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        let s = s
+            .trim()
+            .trim_start_matches("IEC")
+            .trim()
+            .trim_start_matches("62443-");
+        Self::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+
+    /// The shipped catalog of the part.
+    pub fn catalog_key(self) -> &'static str {
+        match self {
+            CertPart::P2_4 => "iec-62443-2-4",
+            CertPart::P3_3 => "iec-62443-3-3",
+            CertPart::P4_1 => "iec-62443-4-1",
+            CertPart::P4_2 => "iec-62443-4-2",
+        }
+    }
+
+    /// 3-3 and 4-2 certify a security level per FR; 2-4 and 4-1 a
+    /// maturity level of the organization's process.
+    pub fn per_fr(self) -> bool {
+        matches!(self, CertPart::P3_3 | CertPart::P4_2)
+    }
+}
+
+/// Who issued it under which programme.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CertScheme {
+    #[serde(rename = "isasecure_csa")]
+    IsaSecureCsa,
+    #[serde(rename = "isasecure_ssa")]
+    IsaSecureSsa,
+    #[serde(rename = "isasecure_sdla")]
+    IsaSecureSdla,
+    IeceeCb,
+    Other,
+}
+
+impl CertScheme {
+    pub const ALL: [CertScheme; 5] = [
+        CertScheme::IsaSecureCsa,
+        CertScheme::IsaSecureSsa,
+        CertScheme::IsaSecureSdla,
+        CertScheme::IeceeCb,
+        CertScheme::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CertScheme::IsaSecureCsa => "isasecure_csa",
+            CertScheme::IsaSecureSsa => "isasecure_ssa",
+            CertScheme::IsaSecureSdla => "isasecure_sdla",
+            CertScheme::IeceeCb => "iecee_cb",
+            CertScheme::Other => "other",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            CertScheme::IsaSecureCsa => "ISASecure CSA",
+            CertScheme::IsaSecureSsa => "ISASecure SSA",
+            CertScheme::IsaSecureSdla => "ISASecure SDLA",
+            CertScheme::IeceeCb => "IECEE CB scheme (IEC 62443)",
+            CertScheme::Other => "Other scheme",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s.trim())
+    }
+
+    /// The part the scheme certifies against, when the scheme decides it.
+    pub fn fixed_part(self) -> Option<CertPart> {
+        match self {
+            CertScheme::IsaSecureCsa => Some(CertPart::P4_2),
+            CertScheme::IsaSecureSsa => Some(CertPart::P3_3),
+            CertScheme::IsaSecureSdla => Some(CertPart::P4_1),
+            CertScheme::IeceeCb | CertScheme::Other => None,
+        }
+    }
+}
+
+/// What a certificate certifies: a level per FR or a maturity level.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CertLevels {
+    Sl(SlVector),
+    Ml(u8),
+}
+
+impl CertLevels {
+    /// As stored: `2,2,2,2,2,2,2` or `ML3`.
+    pub fn stored(self) -> String {
+        match self {
+            CertLevels::Sl(v) => v.0.iter().map(u8::to_string).collect::<Vec<_>>().join(","),
+            CertLevels::Ml(l) => format!("ML{l}"),
+        }
+    }
+
+    /// Reads what `stored` wrote (and what a form sends): for a part
+    /// certified per FR, one level for every FR (`2`) or seven; otherwise a
+    /// maturity level 1–4 (`3` or `ML3`).
+    pub fn parse(field: &str, part: CertPart, raw: &str) -> Result<Self, AppError> {
+        let s = raw.trim();
+        if part.per_fr() {
+            if let Ok(l @ 1..=4) = s.trim_start_matches("SL").trim().parse::<u8>() {
+                return Ok(CertLevels::Sl(SlVector::uniform(l)));
+            }
+            SlVector::parse(field, s).map(CertLevels::Sl)
+        } else {
+            match s.trim_start_matches("ML").trim().parse::<u8>() {
+                Ok(l @ 1..=4) => Ok(CertLevels::Ml(l)),
+                _ => Err(AppError::invalid(
+                    field,
+                    format!(
+                        "A {} certificate states a maturity level: write 1 to 4 (e.g. ML3).",
+                        part.as_str()
+                    ),
+                )),
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for CertLevels {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CertLevels::Sl(v) if v.0.iter().all(|l| *l == v.0[0]) => write!(f, "SL {}", v.0[0]),
+            CertLevels::Sl(v) => write!(f, "SL {v}"),
+            CertLevels::Ml(l) => write!(f, "ML{l}"),
+        }
+    }
+}
+
+/// Whether a certificate still holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CertState {
+    Valid,
+    /// Valid, and expires within 30 days.
+    Expiring,
+    Expired,
+}
+
+impl CertState {
+    pub fn label(self) -> &'static str {
+        match self {
+            CertState::Valid => "valid",
+            CertState::Expiring => "expiring",
+            CertState::Expired => "expired",
+        }
+    }
+}
+
+/// A certificate holds through its expiry date; it is flagged as expiring
+/// in its last 30 days.
+pub fn cert_state(expires_on: NaiveDate, today: NaiveDate) -> CertState {
+    if expires_on < today {
+        CertState::Expired
+    } else if (expires_on - today).num_days() <= 30 {
+        CertState::Expiring
+    } else {
+        CertState::Valid
+    }
+}
+
+/// What of a certificate decides what it covers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Held {
+    pub part: CertPart,
+    pub levels: CertLevels,
+    pub expires_on: NaiveDate,
+    /// The certified component's type (4-2).
+    pub component_type: Option<ComponentType>,
+}
+
+impl Held {
+    /// Whether the certificate covers one requirement of a profile at its
+    /// target: it holds today, was issued against the requirement's
+    /// catalog, certifies at least the target (in the requirement's FR, for
+    /// a level per FR, or as a maturity level), and for 4-2 the requirement
+    /// applies to the certified component's type.
+    pub fn covers(
+        &self,
+        catalog_key: &str,
+        r: &RequirementDto,
+        target: u8,
+        today: NaiveDate,
+    ) -> bool {
+        if cert_state(self.expires_on, today) == CertState::Expired
+            || catalog_key != self.part.catalog_key()
+        {
+            return false;
+        }
+        if let (CertPart::P4_2, Some(ct), Some(types)) =
+            (self.part, self.component_type, &r.component_types)
+        {
+            if !types.contains(&ct) {
+                return false;
+            }
+        }
+        match self.levels {
+            CertLevels::Sl(v) => fr_of(r).is_some_and(|fr| {
+                let level = v.fr(fr);
+                level >= target && r.min_sl().is_some_and(|min| min <= level)
+            }),
+            CertLevels::Ml(l) => l >= target,
+        }
+    }
+}
+
+/// A certificate as a form sends it (`certificate[…]`), unchecked.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CertificateForm {
+    pub scheme: String,
+    pub scheme_name: String,
+    pub part: String,
+    pub levels: String,
+    pub number: String,
+    pub scope: String,
+    pub issuer: String,
+    pub issued_on: String,
+    pub expires_on: String,
+}
+
+/// A checked certificate.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Certificate {
+    pub scheme: CertScheme,
+    pub scheme_name: String,
+    pub part: CertPart,
+    pub levels: CertLevels,
+    pub number: String,
+    pub scope: String,
+    pub issuer: String,
+    pub issued_on: NaiveDate,
+    pub expires_on: NaiveDate,
+}
+
+#[cfg(feature = "ssr")]
+impl Certificate {
+    /// Checks a form; every error names its field and says what to fix.
+    /// `for_version`: the certificate is for a product version (3-3 and
+    /// 4-2 certify products, 2-4 and 4-1 an organization's process).
+    pub fn parse(
+        f: &CertificateForm,
+        for_version: bool,
+        today: NaiveDate,
+    ) -> Result<Self, AppError> {
+        use super::{parse_optional_date, parse_text};
+        let scheme = CertScheme::parse(&f.scheme).ok_or_else(|| {
+            AppError::invalid(
+                "scheme",
+                "Choose the scheme: ISASecure CSA, SSA or SDLA, the IECEE CB scheme, or another.",
+            )
+        })?;
+        let scheme_name = parse_text("scheme_name", &f.scheme_name, 200)?;
+        if scheme == CertScheme::Other && scheme_name.is_empty() {
+            return Err(AppError::invalid(
+                "scheme_name",
+                "Name the scheme the certificate was issued under.",
+            ));
+        }
+        let part = match scheme.fixed_part() {
+            Some(p) => p,
+            None => CertPart::parse(&f.part).ok_or_else(|| {
+                AppError::invalid(
+                    "part",
+                    "Choose the part of IEC 62443 it certifies against: 2-4, 3-3, 4-1 or 4-2.",
+                )
+            })?,
+        };
+        if part.per_fr() != for_version {
+            return Err(AppError::invalid(
+                "part",
+                if for_version {
+                    "A product version holds 3-3 or 4-2 certificates; record a 2-4 or 4-1 certificate for the organization."
+                } else {
+                    "The organization holds 2-4 or 4-1 certificates; record a 3-3 or 4-2 certificate on the product version."
+                },
+            ));
+        }
+        let levels = CertLevels::parse("levels", part, &f.levels)?;
+        let number = parse_text("number", &f.number, 200)?;
+        if number.is_empty() {
+            return Err(AppError::invalid("number", "Give the certificate number."));
+        }
+        let issuer = parse_text("issuer", &f.issuer, 200)?;
+        if issuer.is_empty() {
+            return Err(AppError::invalid(
+                "issuer",
+                "Name the certification body that issued it.",
+            ));
+        }
+        let scope = parse_text("scope", &f.scope, 2000)?;
+        let issued_on = parse_optional_date("issued_on", &f.issued_on)?
+            .ok_or_else(|| AppError::invalid("issued_on", "Give the date it was issued."))?;
+        if issued_on > today {
+            return Err(AppError::invalid(
+                "issued_on",
+                "A certificate cannot be issued in the future.",
+            ));
+        }
+        let expires_on = parse_optional_date("expires_on", &f.expires_on)?
+            .ok_or_else(|| AppError::invalid("expires_on", "Give the date it expires."))?;
+        if expires_on <= issued_on || expires_on > issued_on + chrono::Duration::days(10 * 366) {
+            return Err(AppError::invalid(
+                "expires_on",
+                "It expires after it was issued, within ten years.",
+            ));
+        }
+        Ok(Certificate {
+            scheme,
+            scheme_name,
+            part,
+            levels,
+            number,
+            scope,
+            issuer,
+            issued_on,
+            expires_on,
+        })
+    }
+}
+
+/// A certificate as pages show it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertificateDto {
+    pub id: i64,
+    pub scheme: CertScheme,
+    /// The scheme as it reads (the name given for another scheme).
+    pub scheme_label: String,
+    pub part: CertPart,
+    pub levels: CertLevels,
+    pub number: String,
+    pub scope: String,
+    pub issuer: String,
+    pub issued_on: NaiveDate,
+    pub expires_on: NaiveDate,
+    pub state: CertState,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductVersionDto {
+    pub id: i64,
+    pub version: String,
+    pub released_on: Option<NaiveDate>,
+    pub end_of_support: Option<NaiveDate>,
+    pub past_end_of_support: bool,
+    pub certificates: Vec<CertificateDto>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductDto {
+    pub id: i64,
+    pub name: String,
+    pub kind: ProductKind,
+    pub component_type: Option<ComponentType>,
+    pub description: String,
+    /// Newest first.
+    pub versions: Vec<ProductVersionDto>,
+}
+
+/// A supplier's library: its products and the organization's own
+/// certificates.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductLibrary {
+    pub products: Vec<ProductDto>,
+    pub certificates: Vec<CertificateDto>,
+    pub may_edit: bool,
+}
+
+/// A product as a form sends it (`product[…]`), unchecked.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ProductForm {
+    pub name: String,
+    pub kind: String,
+    pub component_type: String,
+    pub description: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn req(id: &str, group: &str, sl: &[u8], types: Option<Vec<ComponentType>>) -> RequirementDto {
+        RequirementDto {
+            ref_id: id.into(),
+            kind: "CR".into(),
+            group: group.into(),
+            group_title: String::new(),
+            title: String::new(),
+            description: String::new(),
+            parent: None,
+            sl: Some(sl.to_vec()),
+            component_types: types,
+            verified: true,
+        }
+    }
+
+    #[test]
+    fn a_certificate_is_expiring_in_its_last_thirty_days_and_expired_after() {
+        let today = d("2027-01-01");
+        assert_eq!(cert_state(d("2027-03-01"), today), CertState::Valid);
+        assert_eq!(cert_state(d("2027-01-31"), today), CertState::Expiring);
+        assert_eq!(cert_state(d("2027-01-01"), today), CertState::Expiring);
+        assert_eq!(cert_state(d("2026-12-31"), today), CertState::Expired);
+    }
+
+    #[test]
+    fn coverage_follows_part_level_fr_type_and_validity() {
+        let today = d("2027-01-01");
+        let until = d("2028-01-01");
+        let csa = CertLevels::Sl(SlVector([2, 2, 1, 2, 2, 2, 2]));
+        let cr11 = req(
+            "CR 1.1",
+            "FR1",
+            &[1, 2, 3, 4],
+            Some(vec![ComponentType::EDR]),
+        );
+        let cr31re = req("CR 3.1 RE(1)", "FR3", &[2, 3, 4], None);
+        let ct = Some(ComponentType::EDR);
+        let covers = |levels, r: &RequirementDto, target, key: &str, ct, expires| {
+            Held {
+                part: CertPart::P4_2,
+                levels,
+                expires_on: expires,
+                component_type: ct,
+            }
+            .covers(key, r, target, today)
+        };
+        // At or above the target in the requirement's FR.
+        assert!(covers(csa, &cr11, 2, "iec-62443-4-2", ct, until));
+        assert!(!covers(csa, &cr11, 3, "iec-62443-4-2", ct, until));
+        // FR3 is certified at SL 1: an enhancement from SL 2 is not covered.
+        assert!(!covers(csa, &cr31re, 1, "iec-62443-4-2", ct, until));
+        // Another catalog, another component type, an expired certificate.
+        assert!(!covers(csa, &cr11, 2, "iec-62443-3-3", ct, until));
+        assert!(!covers(
+            csa,
+            &cr11,
+            2,
+            "iec-62443-4-2",
+            Some(ComponentType::SAR),
+            until
+        ));
+        assert!(!covers(csa, &cr11, 2, "iec-62443-4-2", ct, d("2026-12-31")));
+        // Valid on its last day.
+        assert!(covers(csa, &cr11, 2, "iec-62443-4-2", ct, today));
+        // A maturity level covers 4-1 practices up to it.
+        let sm1 = req("SM-1", "SM", &[], None);
+        assert!(Held {
+            part: CertPart::P4_1,
+            levels: CertLevels::Ml(3),
+            expires_on: until,
+            component_type: None,
+        }
+        .covers("iec-62443-4-1", &sm1, 3, today));
+        assert!(!Held {
+            part: CertPart::P4_1,
+            levels: CertLevels::Ml(2),
+            expires_on: until,
+            component_type: None,
+        }
+        .covers("iec-62443-4-1", &sm1, 3, today));
+    }
+
+    #[test]
+    fn levels_read_as_written() {
+        assert_eq!(
+            CertLevels::parse("levels", CertPart::P4_2, "2").unwrap(),
+            CertLevels::Sl(SlVector::uniform(2))
+        );
+        assert_eq!(
+            CertLevels::parse("levels", CertPart::P4_2, "2,2,1,2,2,2,2").unwrap(),
+            CertLevels::Sl(SlVector([2, 2, 1, 2, 2, 2, 2]))
+        );
+        assert_eq!(
+            CertLevels::parse("levels", CertPart::P4_1, "ML3").unwrap(),
+            CertLevels::Ml(3)
+        );
+        assert!(CertLevels::parse("levels", CertPart::P4_1, "5").is_err());
+        assert!(CertLevels::parse("levels", CertPart::P3_3, "2,2").is_err());
+        for l in [
+            CertLevels::Ml(2),
+            CertLevels::Sl(SlVector([1, 2, 3, 4, 1, 2, 3])),
+        ] {
+            let part = if matches!(l, CertLevels::Ml(_)) {
+                CertPart::P2_4
+            } else {
+                CertPart::P3_3
+            };
+            assert_eq!(CertLevels::parse("levels", part, &l.stored()).unwrap(), l);
+        }
+        assert_eq!(CertLevels::Sl(SlVector::uniform(2)).to_string(), "SL 2");
+        for s in CertScheme::ALL {
+            assert_eq!(
+                serde_json::to_value(s).unwrap(),
+                serde_json::json!(s.as_str())
+            );
+        }
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn a_certificate_form_is_checked_field_by_field() {
+        let today = d("2027-01-01");
+        let good = CertificateForm {
+            scheme: "isasecure_csa".into(),
+            levels: "2".into(),
+            number: "CSA-2026-0117".into(),
+            issuer: "exida".into(),
+            issued_on: "2026-01-10".into(),
+            expires_on: "2029-01-10".into(),
+            ..Default::default()
+        };
+        let c = Certificate::parse(&good, true, today).unwrap();
+        assert_eq!(c.part, CertPart::P4_2);
+        let field = |f: CertificateForm, version: bool| match Certificate::parse(&f, version, today)
+        {
+            Err(e) => e.field_names().first().cloned().unwrap_or_default(),
+            Ok(c) => panic!("accepted: {c:?}"),
+        };
+        assert_eq!(field(good.clone(), false), "part");
+        assert_eq!(
+            field(
+                CertificateForm {
+                    scheme: "iso".into(),
+                    ..good.clone()
+                },
+                true
+            ),
+            "scheme"
+        );
+        assert_eq!(
+            field(
+                CertificateForm {
+                    scheme: "other".into(),
+                    ..good.clone()
+                },
+                true
+            ),
+            "scheme_name"
+        );
+        assert_eq!(
+            field(
+                CertificateForm {
+                    scheme: "iecee_cb".into(),
+                    ..good.clone()
+                },
+                true
+            ),
+            "part"
+        );
+        assert_eq!(
+            field(
+                CertificateForm {
+                    levels: "5".into(),
+                    ..good.clone()
+                },
+                true
+            ),
+            "levels"
+        );
+        assert_eq!(
+            field(
+                CertificateForm {
+                    number: " ".into(),
+                    ..good.clone()
+                },
+                true
+            ),
+            "number"
+        );
+        assert_eq!(
+            field(
+                CertificateForm {
+                    issuer: "".into(),
+                    ..good.clone()
+                },
+                true
+            ),
+            "issuer"
+        );
+        assert_eq!(
+            field(
+                CertificateForm {
+                    issued_on: "2027-02-01".into(),
+                    ..good.clone()
+                },
+                true
+            ),
+            "issued_on"
+        );
+        assert_eq!(
+            field(
+                CertificateForm {
+                    expires_on: "2025-01-01".into(),
+                    ..good.clone()
+                },
+                true
+            ),
+            "expires_on"
+        );
+        let sdla = CertificateForm {
+            scheme: "isasecure_sdla".into(),
+            levels: "ML3".into(),
+            ..good
+        };
+        assert_eq!(
+            Certificate::parse(&sdla, false, today).unwrap().levels,
+            CertLevels::Ml(3)
+        );
+    }
+}

@@ -1,0 +1,75 @@
+//! The isolation matrix's cases: a supplier's product library. Sigma's
+//! products, versions and certificates are Sigma's alone: Rho (its
+//! competitor in Alpha's engagement), Alpha (its customer) and Kappa (the
+//! assessor) never read or change them; every supplier keeps its own.
+
+use super::*;
+
+fn sigma_all(s: u16) -> Vec<(Caller, u16)> {
+    sigma_editors(s)
+}
+
+pub(super) fn product_cases(c: Caller, ids: &Ids) -> Vec<Case> {
+    let me = slug(c);
+    let suppliers = || {
+        let mut v = sigma_all(200);
+        v.extend(rho_all(200));
+        expect(c, 404, &v)
+    };
+    let editors = || {
+        let mut v = sigma_editors(200);
+        v.extend(rho_editors(200));
+        expect(c, 404, &v)
+    };
+    let today = chrono::Utc::now().date_naive();
+    let expires = (today + chrono::Days::new(400)).to_string();
+    vec![
+        ("list_products", a(&[]), suppliers()),
+        (
+            "get_product",
+            a(&[("product_id", &ids.sigma_product)]),
+            expect(c, 404, &sigma_all(200)),
+        ),
+        (
+            "create_product",
+            a(&[
+                ("product[name]", &format!("{me} gateway")),
+                ("product[kind]", "component"),
+                ("product[component_type]", "NDR"),
+            ]),
+            editors(),
+        ),
+        (
+            "add_product_version",
+            a(&[("product_id", &ids.sigma_product), ("version", &me)]),
+            expect(c, 404, &sigma_editors(200)),
+        ),
+        (
+            "add_certificate",
+            a(&[
+                ("product_version_id", &ids.sigma_version),
+                ("certificate[scheme]", "isasecure_csa"),
+                ("certificate[levels]", "2"),
+                ("certificate[number]", &format!("{me}-CSA")),
+                ("certificate[issuer]", "Certa Labs"),
+                ("certificate[issued_on]", "2025-01-01"),
+                ("certificate[expires_on]", &expires),
+            ]),
+            expect(c, 404, &sigma_editors(200)),
+        ),
+        // The organization's own certificate: every supplier's editors.
+        (
+            "add_certificate",
+            a(&[
+                ("product_version_id", ""),
+                ("certificate[scheme]", "isasecure_sdla"),
+                ("certificate[levels]", "ML2"),
+                ("certificate[number]", &format!("{me}-SDLA")),
+                ("certificate[issuer]", "Certa Labs"),
+                ("certificate[issued_on]", "2025-01-01"),
+                ("certificate[expires_on]", &expires),
+            ]),
+            editors(),
+        ),
+    ]
+}
