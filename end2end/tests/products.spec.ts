@@ -1,0 +1,49 @@
+import { demo, hydrated, inDays, login, expect, test } from './helpers';
+
+test('a supplier keeps its product library: versions and certificates, the expiring one flagged; an asset owner has no such page', async ({ browser }) => {
+  const page = await (await browser.newContext()).newPage();
+  await login(page, demo.helixAdmin);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Products' }).click();
+  await expect(page).toHaveURL(/\/products$/);
+  await hydrated(page);
+  const hx = page.getByTestId('products').locator('tr[data-product="HX-500"]');
+  await expect(hx).toContainText('4.2, 4.1');
+  await expect(hx).toContainText('ISASecure CSA');
+  await expect(hx).toContainText('expiring');
+  // The organization's own certificate (its development process).
+  await expect(page.getByTestId('certificates').first()).toContainText('SDLA-HELIX-2025-08');
+
+  await hx.getByRole('link', { name: 'HX-500' }).click();
+  await expect(page.getByTestId('product-name')).toHaveText('HX-500');
+  await hydrated(page);
+  await expect(page.locator('section[data-version="4.2"] td[data-state="expiring"]')).toContainText(inDays(21));
+
+  // A new version, then its certificate: a wrong level is named, then fixed.
+  const version = page.getByTestId('version-form');
+  await version.getByLabel('Version').fill('4.3');
+  await version.getByLabel('Released on').fill(inDays(-5));
+  await version.getByRole('button', { name: 'Add version' }).click();
+  await expect(page.locator('section[data-version="4.3"]')).toContainText('No certificate recorded.');
+  const cert = page.getByTestId('certificate-form');
+  await cert.getByLabel('Version').selectOption({ label: '4.3' });
+  await cert.getByLabel('Scheme', { exact: true }).selectOption('isasecure_csa');
+  await cert.getByLabel('Level').fill('2,2,5,2,2,2,2');
+  await cert.getByLabel('Certificate number').fill('CSA-HX500-43-0001');
+  await cert.getByLabel('Issued by').fill('Kestrel Certification');
+  await cert.getByLabel('Issued on').fill(inDays(-1));
+  await cert.getByLabel('Expires on').fill(inDays(1000));
+  await cert.getByRole('button', { name: 'Record certificate' }).click();
+  await expect(cert.locator('.field-error')).toContainText("FR3: '5' is not a level from 1 to 4");
+  await cert.getByLabel('Level').fill('2');
+  await cert.getByRole('button', { name: 'Record certificate' }).click();
+  const row = page.locator('section[data-version="4.3"] tr[data-certificate="CSA-HX500-43-0001"]');
+  await expect(row).toContainText('SL 2');
+  await expect(row.locator('td[data-state="valid"]')).toBeVisible();
+
+  // An asset owner has no product library.
+  const owner = await (await browser.newContext()).newPage();
+  await login(owner, demo.ownerAdmin);
+  await expect(owner.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Products' })).toHaveCount(0);
+  const closed = await owner.goto('/products');
+  expect(closed?.status()).toBe(404);
+});
