@@ -1,4 +1,4 @@
-import { demo, hydrated, inDays, login, expect, test } from './helpers';
+import { demo, hydrated, inDays, login, sendQuickCheckToHelix, expect, test } from './helpers';
 
 test('a supplier keeps its product library: versions and certificates, the expiring one flagged; an asset owner has no such page', async ({ browser }) => {
   const page = await (await browser.newContext()).newPage();
@@ -46,4 +46,45 @@ test('a supplier keeps its product library: versions and certificates, the expir
   await expect(owner.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Products' })).toHaveCount(0);
   const closed = await owner.goto('/products');
   expect(closed?.status()).toBe(404);
+});
+
+test('a supplier keeps answers per product version and fills a questionnaire from them, a certificate covering the rest', async ({ browser }) => {
+  const helix = await (await browser.newContext()).newPage();
+  await login(helix, demo.helixAdmin);
+  await helix.goto('/products');
+  await hydrated(helix);
+  await helix.getByTestId('products').getByRole('link', { name: 'HX-500' }).click();
+  await hydrated(helix);
+  await helix.locator('section[data-version="4.2"]').getByTestId('answer-set-link').click();
+  await expect(helix.getByTestId('answer-set-title')).toHaveText('HX-500 4.2 — answers');
+  await hydrated(helix);
+  await expect(helix.getByTestId('answer-set-progress')).toContainText('Copied from version 4.1');
+  // 4.2 signs its firmware: changed since 4.1.
+  await expect(helix.locator('tr[data-ref="CR 3.4"]')).toContainText('changed (was: Planned');
+  await expect(helix.locator('tr[data-ref="CR 1.1"]')).toContainText('unchanged');
+  // CR 1.2 improves in 4.2.
+  await helix.locator('tr[data-ref="CR 1.2"]').getByRole('button', { name: 'Edit' }).click();
+  const editor = helix.getByTestId('product-answer-editor');
+  await editor.getByLabel('Answer').selectOption('meets');
+  await editor.getByLabel('Level claimed').fill('2');
+  await editor.getByLabel('Statement').fill('Every device authenticates with its certificate.');
+  await editor.getByRole('button', { name: 'Save answer' }).click();
+  await expect(editor).toHaveCount(0);
+  await expect(helix.locator('tr[data-ref="CR 1.2"]')).toContainText('Meets · level 2 · Every device authenticates with its certificate.');
+
+  // Northwind sends the quick check; Helix fills it from HX-500 4.2.
+  const owner = await (await browser.newContext()).newPage();
+  await login(owner, demo.ownerAdmin);
+  const sent = await sendQuickCheckToHelix(owner, `HX-500 refresh ${Date.now()}`, 21);
+  await helix.goto(`/assessments/${sent.assessment}`);
+  await hydrated(helix);
+  const fill = helix.getByTestId('fill-from-product');
+  await fill.locator('summary').click();
+  await fill.getByLabel('Product version').selectOption({ label: 'HX-500 4.2' });
+  await fill.getByRole('button', { name: 'Fill from product' }).click();
+  const report = helix.getByTestId('fill-report');
+  await expect(report).toContainText('From HX-500 4.2: 3 answers filled from its answer set, 1 from certificates; 0 already answered kept; 1 not covered.');
+  await expect(report.getByTestId('filled-by-certificate')).toContainText('CR 2.1');
+  await expect(helix.locator('tr[data-ref="CR 2.1"]')).toContainText('CSA-HX500-42-0117');
+  await expect(helix.locator('tr[data-ref="CR 1.2"]')).toContainText('Every device authenticates with its certificate.');
 });

@@ -35,6 +35,8 @@ mod m20261208_000026_zones;
 mod m20261208_000027_countermeasures;
 mod m20261209_000028_countermeasure_reviews;
 mod m20261209_000029_products;
+mod m20261209_000030_product_answers;
+mod m20261209_000031_assessment_product;
 
 pub struct Migrator;
 
@@ -71,6 +73,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000027_countermeasures::Migration),
             Box::new(m20261209_000028_countermeasure_reviews::Migration),
             Box::new(m20261209_000029_products::Migration),
+            Box::new(m20261209_000030_product_answers::Migration),
+            Box::new(m20261209_000031_assessment_product::Migration),
         ]
     }
 }

@@ -81,7 +81,9 @@ impl Compliance {
 
 /// The fields of an answer as a supplier edits them (text, as forms and
 /// spreadsheets send them).
+/// A field left out reads as empty.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct AnswerInput {
     pub compliance: String,
     pub countermeasure: String,

@@ -333,6 +333,12 @@ pub struct AssessmentDto {
     pub colleagues: Vec<(UserId, String)>,
     /// The rationale of the asset owner's decision, once decided.
     pub decision: Option<String>,
+    /// The supplier's product version the answers are about ("HX-500 4.2"),
+    /// once the supplier bound it.
+    pub product: Option<String>,
+    /// The supplier's product versions to fill from (id, "name version"),
+    /// for its editors while it answers.
+    pub product_versions: Vec<(i64, String)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -463,6 +463,70 @@ pub struct ProductForm {
     pub description: String,
 }
 
+/// One requirement of a product version's answer set.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductAnswerRow {
+    pub ref_id: String,
+    pub title: String,
+    pub group: String,
+    /// Empty while unanswered.
+    pub fields: super::AnswerFields,
+    /// 0 while unanswered; sent back with a save.
+    pub version: i32,
+    /// The previous version's answer, where it differs from this one.
+    pub previous: Option<super::AnswerFields>,
+    /// Differs from the previous product version's answer (`None` without
+    /// a previous version).
+    pub changed: Option<bool>,
+}
+
+/// A product version's reusable answers to the shipped catalog that fits
+/// it (4-2 for a component of its type, 3-3 for a system, 2-4 for a
+/// service offering).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductAnswerSet {
+    pub product_id: i64,
+    pub product: String,
+    pub version_id: i64,
+    pub version: String,
+    pub catalog_key: String,
+    pub catalog: String,
+    /// The version this one was copied from.
+    pub previous_version: Option<String>,
+    pub rows: Vec<ProductAnswerRow>,
+    pub answered: usize,
+    pub may_edit: bool,
+}
+
+/// One saved state of a product answer, newest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductAnswerVersionDto {
+    pub version: i32,
+    pub fields: super::AnswerFields,
+    pub changed_by: String,
+    pub changed_at: String,
+}
+
+/// What "fill from product" did to an assessment's answers.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FillReport {
+    pub product: String,
+    pub version: String,
+    /// Requirements filled from the version's answer set.
+    pub from_answers: Vec<String>,
+    /// Requirements filled from a certificate that covers them.
+    pub from_certificates: Vec<String>,
+    /// Answers already given, left as they were.
+    pub kept: usize,
+    /// Empty answers the product's answers and certificates do not cover.
+    pub not_covered: Vec<String>,
+    /// Filled answers whose claimed level is below the owner's target:
+    /// (requirement, target, claimed).
+    pub above_claim: Vec<(String, i16, i16)>,
+    /// Answers a colleague saved meanwhile, left as they saved them.
+    pub changed_meanwhile: usize,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -67,6 +67,7 @@ pub fn AssessmentPage() -> impl IntoView {
     let submit = ServerAction::<SubmitAssessment>::new();
     let change = ServerAction::<ChangeAssessment>::new();
     let prefill = ServerAction::<PrefillAnswers>::new();
+    let fill = ServerAction::<crate::api::products::FillFromProduct>::new();
     let apply =
         Action::new_local(|data: &web_sys::FormData| apply_answer_sheet(data.clone().into()));
     let begin = ServerAction::<BeginReview>::new();
@@ -83,6 +84,7 @@ pub fn AssessmentPage() -> impl IntoView {
                 submit.version().get(),
                 change.version().get(),
                 prefill.version().get(),
+                fill.version().get(),
                 apply.version().get(),
                 begin.version().get(),
                 changes.version().get(),
@@ -109,6 +111,7 @@ pub fn AssessmentPage() -> impl IntoView {
                             <h1>{format!("{} (v{})", s.profile, s.profile_version)}</h1>
                             <p class="muted">{format!("{} · {} → {} · due {}", s.engagement, s.owner, s.supplier, s.due_on)}</p>
                             <p><span class=format!("status {}", s.status.as_str()) data-testid="assessment-status">{s.status.label()}</span></p>
+                            {a.product.clone().map(|p| view! { <p class="muted" data-testid="assessment-product">{format!("About: {p}")}</p> })}
                             {progress_bar(&s)}
                             {(!a.message.is_empty()).then(|| view! { <blockquote class="message">{a.message.clone()}</blockquote> })}
                             <div class="actions">
@@ -155,6 +158,7 @@ pub fn AssessmentPage() -> impl IntoView {
                                 " · "<a href=format!("/engagements/{}/matrix", s.engagement_id.0) data-testid="assessment-matrix">"Responsibility matrix"</a>
                                 " · "<a href=format!("/commitments?engagement={}", s.engagement_id.0)>"Commitments"</a>
                             </p>
+                            {(editable && supplier).then(|| view! { <crate::pages::products::FillFromProduct assessment=aid versions=a.product_versions.clone() action=fill/> })}
                             {editable.then(|| view! { <OfflineSheet assessment=aid apply=apply/> })}
                             {can.commit.then(|| view! { <crate::pages::commitments::NewCommitment assessment=aid owner=a.side == Side::Owner/> })}
                             {(a.side != Side::Supplier).then(|| view! { <OwnerReview assessment=aid reviewer=can.review status=s.status decision=a.decision.clone() gap=crate::model::analyse(&crate::model::gap_items(&a)) begin=begin changes=changes decide=decide/> })}

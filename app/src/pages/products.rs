@@ -199,6 +199,7 @@ pub fn ProductPage() -> impl IntoView {
                         };
                         let versions: Vec<(i64, String)> = p.versions.iter().map(|v| (v.id, v.version.clone())).collect();
                         let product_id = p.id.to_string();
+                        let product_id_link = p.id;
                         Either::Right(view! {
                             <Title text=p.name.clone()/>
                             <h1 data-testid="product-name">{p.name.clone()}</h1>
@@ -207,6 +208,7 @@ pub fn ProductPage() -> impl IntoView {
                             {p.versions.into_iter().map(|v| view! {
                                 <section class="card" data-version=v.version.clone()>
                                     <h2>{format!("Version {}", v.version)}</h2>
+                                    <p><a href=format!("/products/{}/versions/{}", product_id_link, v.id) data-testid="answer-set-link">{format!("Answers of version {}", v.version)}</a></p>
                                     <p class="muted small">
                                         {v.released_on.map(|d| format!("Released {d}. "))}
                                         {v.end_of_support.map(|d| format!("Supported until {d}."))}
@@ -253,5 +255,180 @@ pub fn ProductPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// A product version's reusable answers: one row per requirement of the
+/// catalog that fits the product, what changed since the previous version,
+/// and one editor for the row being edited.
+#[component]
+pub fn ProductAnswersPage() -> impl IntoView {
+    use crate::api::products::{get_product_answers, SaveProductAnswer};
+    use crate::model::{Compliance, ProductAnswerRow};
+    let params = use_params_map();
+    let vid = move || {
+        params
+            .read()
+            .get("vid")
+            .and_then(|s| s.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    let save = ServerAction::<SaveProductAnswer>::new();
+    let editing = RwSignal::new(None::<ProductAnswerRow>);
+    let data = Resource::new(
+        move || (vid(), save.version().get()),
+        |(vid, _)| get_product_answers(vid),
+    );
+    // A successful save closes the editor.
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = save.value().get() {
+            editing.set(None);
+        }
+    });
+    let summary = |f: &crate::model::AnswerFields| -> String {
+        match f.compliance {
+            None => "—".into(),
+            Some(c) => {
+                let mut s = c.label().to_string();
+                if let Some(l) = f.claimed_level {
+                    s.push_str(&format!(" · level {l}"));
+                }
+                if !f.statement.is_empty() {
+                    s.push_str(&format!(" · {}", f.statement));
+                }
+                s
+            }
+        }
+    };
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => Either::Left(view! { <Title text="Answers"/><ErrorBox error=e/> }),
+                    Ok(set) => {
+                        let title = format!("{} {} — answers", set.product, set.version);
+                        let vid = set.version_id.to_string();
+                        let may_edit = set.may_edit;
+                        Either::Right(view! {
+                            <Title text=title.clone()/>
+                            <p><a href=format!("/products/{}", set.product_id)>{format!("← {}", set.product)}</a></p>
+                            <h1 data-testid="answer-set-title">{title}</h1>
+                            <p class="muted" data-testid="answer-set-progress">
+                                {format!("{} of {} requirements of {} answered.", set.answered, set.rows.len(), set.catalog)}
+                                {set.previous_version.clone().map(|p| format!(" Copied from version {p}; changed answers are marked."))}
+                            </p>
+                            {move || editing.get().map(|row| {
+                                let vid = vid.clone();
+                                let f = row.fields.clone();
+                                let current = f.compliance.map(|c| c.as_str()).unwrap_or("");
+                                view! {
+                                    <section class="card" data-testid="product-answer-editor">
+                                        <h2>{format!("{} {}", row.ref_id, row.title)}</h2>
+                                        <ActionForm action=save attr:class="stack">
+                                            <input type="hidden" name="product_version_id" value=vid.clone()/>
+                                            <input type="hidden" name="ref_id" value=row.ref_id.clone()/>
+                                            <input type="hidden" name="version" value=row.version.to_string()/>
+                                            <label for="pa-compliance">"Answer"</label>
+                                            <select id="pa-compliance" name="answer[compliance]">
+                                                <option value="">"—"</option>
+                                                {Compliance::ALL.map(|c| view! { <option value=c.as_str() selected=c.as_str() == current>{c.label()}</option> }).collect_view()}
+                                            </select>
+                                            {field_error(save.value(), "compliance")}
+                                            <label for="pa-level">"Level claimed"</label>
+                                            <input id="pa-level" name="answer[claimed_level]" value=f.claimed_level.map(|l| l.to_string()).unwrap_or_default()/>
+                                            {field_error(save.value(), "claimed_level")}
+                                            <label for="pa-statement">"Statement"</label>
+                                            <textarea id="pa-statement" name="answer[statement]" rows="2">{f.statement.clone()}</textarea>
+                                            <label for="pa-countermeasure">"Compensating countermeasure"</label>
+                                            <textarea id="pa-countermeasure" name="answer[countermeasure]" rows="2">{f.countermeasure.clone()}</textarea>
+                                            {field_error(save.value(), "countermeasure")}
+                                            <label for="pa-planned">"Planned by"</label>
+                                            <input id="pa-planned" type="date" name="answer[planned_on]" value=f.planned_on.map(|d| d.to_string()).unwrap_or_default()/>
+                                            {field_error(save.value(), "planned_on")}
+                                            <label for="pa-na">"Why it does not apply"</label>
+                                            <input id="pa-na" name="answer[na_reason]" value=f.na_reason.clone()/>
+                                            {field_error(save.value(), "na_reason")}
+                                            <label for="pa-other">"Met by"</label>
+                                            <input id="pa-other" name="answer[other_party]" value=f.other_party.clone()/>
+                                            {field_error(save.value(), "other_party")}
+                                            <div class="form-end">
+                                                <button type="button" on:click=move |_| editing.set(None)>"Cancel"</button>
+                                                " "<button type="submit" class="primary">"Save answer"</button>
+                                            </div>
+                                        </ActionForm>
+                                        {action_error(save.value())}
+                                    </section>
+                                }
+                            })}
+                            <table class="table small" data-testid="product-answers">
+                                <thead><tr><th scope="col">"Requirement"</th><th scope="col">"Answer"</th><th scope="col">"Since the previous version"</th><th scope="col"></th></tr></thead>
+                                <tbody>
+                                    {set.rows.into_iter().map(|row| {
+                                        let text = summary(&row.fields);
+                                        let was = row.previous.as_ref().map(summary);
+                                        let changed = row.changed;
+                                        let r2 = row.clone();
+                                        view! {
+                                            <tr data-ref=row.ref_id.clone() class:warn=changed == Some(true)>
+                                                <th scope="row">{row.ref_id.clone()} " " <span class="muted">{row.title.clone()}</span></th>
+                                                <td>{text}</td>
+                                                <td>{match changed {
+                                                    None => String::new(),
+                                                    Some(false) => "unchanged".to_string(),
+                                                    Some(true) => format!("changed (was: {})", was.unwrap_or_default()),
+                                                }}</td>
+                                                <td>{may_edit.then(|| view! {
+                                                    <button type="button" class="link" on:click=move |_| editing.set(Some(r2.clone()))>"Edit"</button>
+                                                })}</td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        })
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// On a supplier's assessment: fill empty answers from one of its product
+/// versions (its answer set, then its certificates), and what was done.
+#[component]
+pub fn FillFromProduct(
+    assessment: i64,
+    versions: Vec<(i64, String)>,
+    action: ServerAction<crate::api::products::FillFromProduct>,
+) -> impl IntoView {
+    view! {
+        {(!versions.is_empty()).then(|| view! {
+            <details class="card" data-testid="fill-from-product">
+                <summary>"Fill from a product"</summary>
+                <p class="muted small">"Copies your product version's answers, or what its valid certificates cover at the owner's target, into the answers still empty. Answers already given stay as they are; each copy is an ordinary answer you can change."</p>
+                <ActionForm action=action attr:class="inline">
+                    <input type="hidden" name="assessment_id" value=assessment.to_string()/>
+                    <label for="fill-version">"Product version"</label>
+                    " "<select id="fill-version" name="product_version_id">
+                        {versions.iter().map(|(id, n)| view! { <option value=id.to_string()>{n.clone()}</option> }).collect_view()}
+                    </select>
+                    " "<button type="submit">"Fill from product"</button>
+                </ActionForm>
+                {action_error(action.value())}
+            </details>
+        })}
+        {move || action.value().get().and_then(|r| r.ok()).map(|r| view! {
+            <div class="alert info" role="status" data-testid="fill-report">
+                <p>{format!(
+                    "From {} {}: {} answers filled from its answer set, {} from certificates; {} already answered kept; {} not covered.",
+                    r.product, r.version, r.from_answers.len(), r.from_certificates.len(), r.kept, r.not_covered.len()
+                )}</p>
+                {(!r.from_certificates.is_empty()).then(|| view! { <p data-testid="filled-by-certificate">{format!("Covered by a certificate: {}.", r.from_certificates.join(", "))}</p> })}
+                {(!r.above_claim.is_empty()).then(|| view! {
+                    <p class="warn" data-testid="above-claim">{format!("The owner's target is above what you claim for: {}.", r.above_claim.iter().map(|(x, t, c)| format!("{x} (target {t}, claimed {c})")).collect::<Vec<_>>().join(", "))}</p>
+                })}
+                {(r.changed_meanwhile > 0).then(|| view! { <p>{format!("{} answers were changed by a colleague meanwhile and kept as they saved them.", r.changed_meanwhile)}</p> })}
+            </div>
+        })}
     }
 }

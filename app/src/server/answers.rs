@@ -41,6 +41,8 @@ pub enum Source {
     Autosave,
     Prefill,
     Sheet,
+    /// Copied from a product version's answers or certificates.
+    Product,
 }
 
 impl Source {
@@ -49,6 +51,7 @@ impl Source {
             Source::Autosave => "autosave",
             Source::Prefill => "prefill",
             Source::Sheet => "sheet",
+            Source::Product => "product",
         }
     }
 }

@@ -352,8 +352,62 @@ async fn seed_products(state: &AppState) -> Result<(), AppError> {
         },
     )
     .await?;
-    products::add_version(&actor, state, hx, "4.1", &days(-900), &days(400)).await?;
+    let v41 = products::add_version(&actor, state, hx, "4.1", &days(-900), &days(400)).await?;
+    // 4.1's answers, kept for reuse; 4.2 starts from them and improves one.
+    use super::services::product_answers;
+    use crate::model::AnswerInput;
+    let answer = |compliance: &str, level: &str, statement: &str| AnswerInput {
+        compliance: compliance.into(),
+        claimed_level: level.into(),
+        statement: statement.into(),
+        ..Default::default()
+    };
+    for (ref_id, a) in [
+        (
+            "CR 1.1",
+            answer(
+                "meets",
+                "2",
+                "Every account is personal; shared accounts are disabled at commissioning.",
+            ),
+        ),
+        (
+            "CR 1.2",
+            answer(
+                "partially_meets",
+                "1",
+                "Devices authenticate with certificates on the engineering network only.",
+            ),
+        ),
+        (
+            "CR 3.4",
+            answer("planned", "", "Signed firmware arrives with 4.2."),
+        ),
+    ] {
+        let a = if ref_id == "CR 3.4" {
+            AnswerInput {
+                planned_on: days(60),
+                ..a
+            }
+        } else {
+            a
+        };
+        product_answers::save(&actor, state, v41, ref_id, &a, 0).await?;
+    }
     let v42 = products::add_version(&actor, state, hx, "4.2", &days(-300), &days(2900)).await?;
+    product_answers::save(
+        &actor,
+        state,
+        v42,
+        "CR 3.4",
+        &answer(
+            "meets",
+            "2",
+            "Firmware images are signed and checked at boot and before each update.",
+        ),
+        1,
+    )
+    .await?;
     products::add_certificate(
         &actor,
         state,

@@ -140,6 +140,8 @@ mod tests {
         "product",
         "product_version",
         "certificate",
+        "product_answer",
+        "product_answer_version",
         "sso_login",
         "supplier_link",
     ];

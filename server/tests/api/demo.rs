@@ -63,7 +63,10 @@ async fn demo_data_seeds_once_and_every_demo_login_works(b: Backend) {
     let hx = &lib["products"][0];
     assert_eq!(hx["name"], "HX-500");
     assert_eq!(hx["versions"][0]["version"], "4.2");
-    assert_eq!(hx["versions"][0]["certificates"][0]["scheme"], "isasecure_csa");
+    assert_eq!(
+        hx["versions"][0]["certificates"][0]["scheme"],
+        "isasecure_csa"
+    );
     assert_eq!(hx["versions"][0]["certificates"][0]["state"], "expiring");
     assert_eq!(hx["versions"][1]["version"], "4.1");
     assert_eq!(lib["certificates"][0]["scheme"], "isasecure_sdla");

@@ -278,3 +278,441 @@ async fn the_product_library_records_products_versions_and_certificates(b: Backe
     app.finish().await;
 }
 both!(the_product_library_records_products_versions_and_certificates);
+
+async fn save_answer(
+    app: &TestApp,
+    c: &Client,
+    version: &str,
+    ref_id: &str,
+    expected: i32,
+    fields: &[(&str, &str)],
+) -> (StatusCode, Value) {
+    let mut form = vec![
+        ("product_version_id".to_string(), version.to_string()),
+        ("ref_id".to_string(), ref_id.to_string()),
+        ("version".to_string(), expected.to_string()),
+    ];
+    for (k, v) in fields {
+        form.push((format!("answer[{k}]"), v.to_string()));
+    }
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    app.call(c, "save_product_answer", &form).await
+}
+
+async fn answer_set(app: &TestApp, c: &Client, version: &str) -> (StatusCode, Value) {
+    app.call(c, "get_product_answers", &[("product_version_id", version)])
+        .await
+}
+
+fn row<'a>(set: &'a Value, ref_id: &str) -> &'a Value {
+    set["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ref_id"] == ref_id)
+        .unwrap_or_else(|| panic!("{ref_id} not in the set"))
+}
+
+async fn a_product_version_keeps_answers_and_the_next_starts_from_them(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let w = World::build(&app).await;
+    let sigma = app.login(w.sigma.email(Role::Admin), PASSWORD).await;
+    let contributor = app.login(w.sigma.email(Role::Contributor), PASSWORD).await;
+    let (_, hx) = product(
+        &app,
+        &sigma,
+        &[
+            ("name", "HX-500"),
+            ("kind", "component"),
+            ("component_type", "EDR"),
+        ],
+    )
+    .await;
+    let hx = hx.to_string();
+    let (_, v1) = version(&app, &sigma, &hx, "1.0", "", "").await;
+    let v1 = v1.to_string();
+
+    // The set: the 4-2 requirements that apply to an embedded device.
+    let (st, set) = answer_set(&app, &sigma, &v1).await;
+    assert_eq!(st, StatusCode::OK, "{set}");
+    let refs: Vec<&str> = set["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["ref_id"].as_str().unwrap())
+        .collect();
+    assert!(
+        refs.contains(&"CR 1.1") && refs.contains(&"EDR 2.4"),
+        "{refs:?}"
+    );
+    assert!(!refs
+        .iter()
+        .any(|r| r.starts_with("SAR ") || r.starts_with("HDR ") || r.starts_with("NDR ")));
+    assert!(!refs.contains(&"CR 1.6"), "CR 1.6 does not apply to an EDR");
+    assert_eq!(set["answered"], 0);
+    assert!(set["previous_version"].is_null());
+
+    // The rules of an assessment answer; requirements outside the set.
+    let met = [
+        ("compliance", "meets"),
+        ("claimed_level", "2"),
+        ("statement", "Named accounts only"),
+    ];
+    for (ref_id, fields, bad) in [
+        (
+            "CR 1.1",
+            vec![("compliance", "meets_with_compensating_countermeasure")],
+            "countermeasure",
+        ),
+        (
+            "CR 1.1",
+            vec![("compliance", "meets"), ("claimed_level", "7")],
+            "claimed_level",
+        ),
+        ("SAR 2.4", met.to_vec(), "ref_id"),
+        ("XX 9", met.to_vec(), "ref_id"),
+    ] {
+        let (st, r) = save_answer(&app, &sigma, &v1, ref_id, 0, &fields).await;
+        assert_eq!(
+            (st, field(&r)),
+            (StatusCode::UNPROCESSABLE_ENTITY, bad),
+            "{ref_id}: {r}"
+        );
+    }
+    let (st, n) = save_answer(&app, &sigma, &v1, "CR 1.1", 0, &met).await;
+    assert_eq!((st, n.as_i64()), (StatusCode::OK, Some(1)), "{n}");
+    // Two editors from the same version: the second is refused, nothing lost.
+    let (st, n) = save_answer(
+        &app,
+        &contributor,
+        &v1,
+        "CR 1.1",
+        1,
+        &[("compliance", "partially_meets")],
+    )
+    .await;
+    assert_eq!((st, n.as_i64()), (StatusCode::OK, Some(2)), "{n}");
+    let (st, r) = save_answer(&app, &sigma, &v1, "CR 1.1", 1, &met).await;
+    assert_eq!(st, StatusCode::CONFLICT, "{r}");
+    let (st, r) = save_answer(&app, &sigma, &v1, "CR 2.1", 3, &met).await;
+    assert_eq!(st, StatusCode::CONFLICT, "{r}");
+    let (st, n) = save_answer(&app, &sigma, &v1, "CR 1.1", 2, &met).await;
+    assert_eq!((st, n.as_i64()), (StatusCode::OK, Some(3)), "{n}");
+    let (st, n) = save_answer(
+        &app,
+        &sigma,
+        &v1,
+        "CR 2.1",
+        0,
+        &[("compliance", "planned"), ("planned_on", "2027-06-30")],
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{n}");
+    let (st, history) = app
+        .call(
+            &sigma,
+            "product_answer_history",
+            &[("product_version_id", &v1), ("ref_id", "CR 1.1")],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{history}");
+    let versions: Vec<i64> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["version"].as_i64().unwrap())
+        .collect();
+    assert_eq!(versions, [3, 2, 1]);
+    assert_eq!(history[1]["fields"]["compliance"], "partially_meets");
+    assert_eq!(history[1]["changed_by"], "Sigma Devices Contributor");
+
+    // Version 1.1 starts as a copy; what changes afterwards is marked.
+    let (_, v2) = version(&app, &sigma, &hx, "1.1", "", "").await;
+    let v2 = v2.to_string();
+    let (_, set) = answer_set(&app, &sigma, &v2).await;
+    assert_eq!(set["previous_version"], "1.0");
+    assert_eq!(set["answered"], 2);
+    assert_eq!(
+        row(&set, "CR 1.1")["fields"]["statement"],
+        "Named accounts only"
+    );
+    assert_eq!(row(&set, "CR 1.1")["changed"], false);
+    assert_eq!(row(&set, "CR 1.1")["version"], 1);
+    let (st, _) = save_answer(&app, &sigma, &v2, "CR 2.1", 1, &met).await;
+    assert_eq!(st, StatusCode::OK);
+    let (_, set) = answer_set(&app, &sigma, &v2).await;
+    let changed = row(&set, "CR 2.1");
+    assert_eq!(changed["changed"], true);
+    assert_eq!(changed["previous"]["compliance"], "planned");
+    // The earlier version keeps its own answers.
+    let (_, old) = answer_set(&app, &sigma, &v1).await;
+    assert_eq!(row(&old, "CR 2.1")["fields"]["compliance"], "planned");
+    let page = app
+        .page(&sigma, &format!("/products/{hx}/versions/{v2}"))
+        .await;
+    assert!(page.contains("changed (was: Planned"), "{page}");
+
+    // No one else reads or writes them.
+    let alpha = app.login(w.alpha.email(Role::Admin), PASSWORD).await;
+    let rho_org = crate::common::org(
+        &app.state,
+        "Rho Controls",
+        "rho",
+        app::model::OrgKind::ProductSupplier,
+        &[Role::Admin],
+    )
+    .await;
+    let rho = app.login(rho_org.email(Role::Admin), PASSWORD).await;
+    for c in [&alpha, &rho] {
+        let (st, _) = answer_set(&app, c, &v2).await;
+        assert_eq!(st, StatusCode::NOT_FOUND);
+        let (st, _) = save_answer(&app, c, &v2, "CR 1.1", 1, &met).await;
+        assert_eq!(st, StatusCode::NOT_FOUND);
+        let (st, _) = app
+            .call(
+                c,
+                "product_answer_history",
+                &[("product_version_id", &v1), ("ref_id", "CR 1.1")],
+            )
+            .await;
+        assert_eq!(st, StatusCode::NOT_FOUND);
+    }
+    app.finish().await;
+}
+both!(a_product_version_keeps_answers_and_the_next_starts_from_them);
+
+async fn an_assessment_fills_from_a_product_version(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let w = World::build(&app).await;
+    // Alpha asks Sigma for the 4-2 EDR requirements at SL 2.
+    let owner = app.login(w.alpha.email(Role::Admin), PASSWORD).await;
+    let profile = crate::profiles::create(&app, &owner, "Controllers SL 2").await;
+    let (st, _) = crate::profiles::add_edr(&app, &owner, &profile, "2").await;
+    assert_eq!(st, StatusCode::OK);
+    let (st, _) = app
+        .call(&owner, "publish_profile", &[("profile_id", &profile)])
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let (_, engagement) = app
+        .call(
+            &owner,
+            "create_engagement",
+            &[("name", "Filter controllers"), ("description", "")],
+        )
+        .await;
+    let (st, assessment) = app
+        .call(
+            &owner,
+            "send_assessment",
+            &[
+                ("engagement_id", &engagement.to_string()),
+                ("supplier_org_id", &w.sigma.id.0.to_string()),
+                ("profile_id", &profile),
+                ("due_on", &crate::assessments::due()),
+                ("message", ""),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{assessment}");
+    let assessment = assessment.to_string();
+
+    // Sigma's HX-500 4.2: two answers kept, a CSA certificate (FR3 at SL 1).
+    let sigma = app.login(w.sigma.email(Role::Admin), PASSWORD).await;
+    let (_, hx) = product(
+        &app,
+        &sigma,
+        &[
+            ("name", "HX-500"),
+            ("kind", "component"),
+            ("component_type", "EDR"),
+        ],
+    )
+    .await;
+    let (_, v42) = version(&app, &sigma, &hx.to_string(), "4.2", "", "").await;
+    let v42 = v42.to_string();
+    let (st, _) = save_answer(
+        &app,
+        &sigma,
+        &v42,
+        "CR 1.1",
+        0,
+        &[
+            ("compliance", "meets"),
+            ("claimed_level", "2"),
+            ("statement", "Personal accounts only"),
+        ],
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK);
+    let (st, _) = save_answer(
+        &app,
+        &sigma,
+        &v42,
+        "CR 1.2",
+        0,
+        &[
+            ("compliance", "partially_meets"),
+            ("claimed_level", "1"),
+            (
+                "statement",
+                "Devices authenticate by certificate only in 5.0",
+            ),
+        ],
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK);
+    let expires = (app.state.clock.today() + chrono::Duration::days(300)).to_string();
+    let (st, r) = certificate(
+        &app,
+        &sigma,
+        &v42,
+        &[
+            ("scheme", "isasecure_csa"),
+            ("levels", "2,2,1,2,2,2,2"),
+            ("number", "CSA-0117"),
+            ("issuer", "Certa Labs"),
+            ("issued_on", "2025-01-10"),
+            ("expires_on", &expires),
+        ],
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{r}");
+
+    // The contributor answered CR 1.3 already: it stays as it is.
+    let contributor = app.login(w.sigma.email(Role::Contributor), PASSWORD).await;
+    let a = crate::assessments::get(&app, &contributor, &assessment).await;
+    let answer_of = |a: &Value, ref_id: &str| -> Value {
+        a["answers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["requirement"]["ref_id"] == ref_id)
+            .unwrap_or_else(|| panic!("{ref_id}"))
+            .clone()
+    };
+    let cr13 = answer_of(&a, "CR 1.3");
+    let (st, r) = crate::assessments::save(
+        &app,
+        &contributor,
+        &cr13["id"].to_string(),
+        0,
+        &[("compliance", "does_not_meet"), ("statement", "Not yet")],
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{r}");
+    let total = a["answers"].as_array().unwrap().len();
+
+    // Only the supplier, only with its own product.
+    let fill = |c: Client, version: String| {
+        let (app, assessment) = (&app, assessment.clone());
+        async move {
+            app.call(
+                &c,
+                "fill_from_product",
+                &[
+                    ("assessment_id", assessment.as_str()),
+                    ("product_version_id", version.as_str()),
+                ],
+            )
+            .await
+        }
+    };
+    let (st, _) = fill(owner.clone(), v42.clone()).await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+    let rho_org = crate::common::org(
+        &app.state,
+        "Rho Controls",
+        "rho",
+        app::model::OrgKind::ProductSupplier,
+        &[Role::Admin],
+    )
+    .await;
+    let rho = app.login(rho_org.email(Role::Admin), PASSWORD).await;
+    let (_, theirs) = product(
+        &app,
+        &rho,
+        &[
+            ("name", "RTU-7"),
+            ("kind", "component"),
+            ("component_type", "EDR"),
+        ],
+    )
+    .await;
+    let (_, their_version) = version(&app, &rho, &theirs.to_string(), "2.3", "", "").await;
+    let (st, _) = fill(rho.clone(), v42.clone()).await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+    let (st, _) = fill(contributor.clone(), their_version.to_string()).await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+
+    let (st, report) = fill(contributor.clone(), v42.clone()).await;
+    assert_eq!(st, StatusCode::OK, "{report}");
+    assert_eq!(
+        report["from_answers"],
+        serde_json::json!(["CR 1.1", "CR 1.2"]),
+        "{report}"
+    );
+    assert_eq!(report["kept"], 1);
+    let certified: Vec<&str> = report["from_certificates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_str().unwrap())
+        .collect();
+    assert!(certified.contains(&"CR 2.1"), "{report}");
+    assert!(
+        !certified.iter().any(|r| r.starts_with("CR 3.")),
+        "FR3 is certified below the target: {report}"
+    );
+    let not_covered: Vec<&str> = report["not_covered"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_str().unwrap())
+        .collect();
+    assert!(not_covered.contains(&"CR 3.1"), "{report}");
+    assert_eq!(
+        2 + certified.len() + not_covered.len() + 1,
+        total,
+        "{report}"
+    );
+    assert_eq!(report["above_claim"], serde_json::json!([["CR 1.2", 2, 1]]));
+
+    // Ordinary answers from now on: saved once, versioned, the certificate named.
+    let a = crate::assessments::get(&app, &contributor, &assessment).await;
+    let cr11 = answer_of(&a, "CR 1.1");
+    assert_eq!(cr11["fields"]["statement"], "Personal accounts only");
+    assert_eq!(cr11["version"], 1);
+    let cr21 = answer_of(&a, "CR 2.1");
+    assert_eq!(cr21["fields"]["compliance"], "meets");
+    assert_eq!(cr21["fields"]["claimed_level"], 2);
+    assert!(
+        cr21["fields"]["statement"]
+            .as_str()
+            .unwrap()
+            .contains("CSA-0117"),
+        "{cr21}"
+    );
+    assert_eq!(
+        answer_of(&a, "CR 1.3")["fields"]["compliance"],
+        "does_not_meet"
+    );
+    // The assessment is bound to the version.
+    use sea_orm::EntityTrait;
+    let row = app::server::entities::assessment::Entity::find_by_id(app::model::AssessmentId(
+        assessment.parse().unwrap(),
+    ))
+    .one(&app.state.db)
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(
+        row.product_version_id.map(|v| v.to_string()),
+        Some(v42.clone())
+    );
+    // Again: nothing left to fill.
+    let (_, again) = fill(contributor.clone(), v42.clone()).await;
+    assert_eq!(again["from_answers"], serde_json::json!([]));
+    assert_eq!(again["from_certificates"], serde_json::json!([]));
+    app.finish().await;
+}
+both!(an_assessment_fills_from_a_product_version);

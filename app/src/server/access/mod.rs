@@ -194,6 +194,16 @@ impl TenantScoped for super::entities::certificate::Entity {
         super::entities::certificate::Column::OrganizationId
     }
 }
+impl TenantScoped for super::entities::product_answer::Entity {
+    fn org_column() -> Self::Column {
+        super::entities::product_answer::Column::OrganizationId
+    }
+}
+impl TenantScoped for super::entities::product_answer_version::Entity {
+    fn org_column() -> Self::Column {
+        super::entities::product_answer_version::Column::OrganizationId
+    }
+}
 impl TenantScoped for super::entities::risk_acceptance::Entity {
     fn org_column() -> Self::Column {
         super::entities::risk_acceptance::Column::OrganizationId

@@ -24,6 +24,8 @@ pub struct Model {
     pub item_count: i32,
     pub answered_count: i32,
     pub evidence_missing_count: i32,
+    /// The supplier's product version the answers are about.
+    pub product_version_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -34,6 +34,8 @@ pub mod partner_invitation;
 pub mod passkey;
 pub mod password_reset;
 pub mod product;
+pub mod product_answer;
+pub mod product_answer_version;
 pub mod product_version;
 pub mod profile;
 pub mod profile_item;

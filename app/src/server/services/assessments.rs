@@ -242,6 +242,8 @@ pub async fn get(
         Vec::new()
     };
     colleagues.sort_by(|a, b| a.1.cmp(&b.1));
+    let (product, product_versions) =
+        super::product_answers::for_assessment(db, actor, &a, side).await?;
     Ok(AssessmentDto {
         summary: AssessmentSummary {
             id: a.id,
@@ -262,6 +264,8 @@ pub async fn get(
         answers,
         colleagues,
         decision: a.decision_rationale.clone(),
+        product,
+        product_versions,
     })
 }
 

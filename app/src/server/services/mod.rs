@@ -22,6 +22,7 @@ pub mod members;
 pub mod notifications;
 pub mod partners;
 pub mod passkeys;
+pub mod product_answers;
 pub mod products;
 pub mod profile_import;
 pub mod profile_items;

@@ -236,6 +236,9 @@ pub async fn add_version(
             e.into()
         }
     })?;
+    // It starts with the previous version's answers.
+    let copied =
+        super::product_answers::copy_from_previous(&txn, actor, &v, state.clock.now()).await?;
     audit::by_actor(
         &txn,
         actor,
@@ -243,7 +246,7 @@ pub async fn add_version(
         "product",
         p.id,
         None,
-        Some(json!({"version": version, "released_on": released_on, "end_of_support": end_of_support})),
+        Some(json!({"version": version, "released_on": released_on, "end_of_support": end_of_support, "answers_copied": copied})),
     )
     .await?;
     txn.commit().await?;

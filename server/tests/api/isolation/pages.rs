@@ -73,6 +73,13 @@ pub(super) fn pages(c: Caller, ids: &Ids) -> Vec<(String, u16)> {
         format!("/products/{}", ids.sigma_product),
         signed_in(if matches!(c, Sigma(_)) { 200 } else { 404 }),
     ));
+    out.push((
+        format!(
+            "/products/{}/versions/{}",
+            ids.sigma_product, ids.sigma_version
+        ),
+        signed_in(if matches!(c, Sigma(_)) { 200 } else { 404 }),
+    ));
     // A system's zone model as an OSCAL plan: the owner's people only.
     out.push((
         format!("/systems/{}/export/oscal", ids.alpha_system),

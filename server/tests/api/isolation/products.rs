@@ -52,10 +52,63 @@ pub(super) fn product_cases(c: Caller, ids: &Ids) -> Vec<Case> {
                 ("certificate[levels]", "2"),
                 ("certificate[number]", &format!("{me}-CSA")),
                 ("certificate[issuer]", "Certa Labs"),
-                ("certificate[issued_on]", "2025-01-01"),
-                ("certificate[expires_on]", &expires),
+                // Expired already: recorded, but it fills nothing below, so
+                // Alpha's assessment stays incomplete for later callers.
+                ("certificate[issued_on]", "2023-01-01"),
+                ("certificate[expires_on]", "2024-01-01"),
             ]),
             expect(c, 404, &sigma_editors(200)),
+        ),
+        // The version's answer set: Sigma's people read, its editors save
+        // (each a first answer of its own requirement, from version 0).
+        (
+            "get_product_answers",
+            a(&[("product_version_id", &ids.sigma_version)]),
+            expect(c, 404, &sigma_all(200)),
+        ),
+        (
+            "save_product_answer",
+            a(&[
+                ("product_version_id", &ids.sigma_version),
+                (
+                    "ref_id",
+                    if c == Sigma(Role::Admin) {
+                        "CR 1.1"
+                    } else {
+                        "CR 1.2"
+                    },
+                ),
+                ("version", "0"),
+                ("answer[compliance]", "meets"),
+                ("answer[statement]", &format!("{me} says so")),
+            ]),
+            expect(c, 404, &sigma_editors(200)),
+        ),
+        (
+            "product_answer_history",
+            a(&[
+                ("product_version_id", &ids.sigma_version),
+                ("ref_id", "CR 1.1"),
+            ]),
+            expect(c, 404, &sigma_all(200)),
+        ),
+        // Fill an assessment from a product version: Sigma's editors, on
+        // Sigma's assessment; another supplier's assessment for nobody.
+        (
+            "fill_from_product",
+            a(&[
+                ("assessment_id", &ids.alpha_assessment),
+                ("product_version_id", &ids.sigma_version),
+            ]),
+            expect(c, 404, &sigma_editors(200)),
+        ),
+        (
+            "fill_from_product",
+            a(&[
+                ("assessment_id", &ids.beta_assessment),
+                ("product_version_id", &ids.sigma_version),
+            ]),
+            expect(c, 404, &[]),
         ),
         // The organization's own certificate: every supplier's editors.
         (

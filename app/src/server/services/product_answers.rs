@@ -1,0 +1,649 @@
+//! Answers kept per product version: the supplier answers the shipped
+//! catalog that fits the product once (4-2 for a component of its type, 3-3
+//! for a system, 2-4 for a service offering), with the same fields and rules
+//! as an assessment answer, a version per answer for optimistic
+//! concurrency and a history of every save. A new version of a product
+//! starts as a copy of the previous one; the answer set shows what differs.
+//! Requirements are matched by catalog key and identifier, so the answers
+//! outlive a new version of the catalog.
+
+use super::user_names;
+use crate::model::{
+    check_answer, fr_of, AnswerFields, AnswerId, AnswerInput, AppError, AssessmentId, CertLevels,
+    CertPart, CertScheme, Compliance, ComponentType, FillReport, Held, Permission,
+    ProductAnswerRow, ProductAnswerSet, ProductAnswerVersionDto, ProductKind, RequirementId, Side,
+    TargetKind,
+};
+use crate::server::{
+    access, audit, db,
+    entities::{
+        answer, assessment, catalog, certificate, product, product_answer, product_answer_version,
+        product_version, requirement,
+    },
+    read_models, Actor, AppState,
+};
+use sea_orm::{
+    sea_query::Query, ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
+};
+use serde_json::json;
+use std::collections::{HashMap, HashSet};
+
+/// The shipped catalog a product is answered against.
+pub(crate) fn catalog_key_of(kind: ProductKind) -> &'static str {
+    match kind {
+        ProductKind::Component => "iec-62443-4-2",
+        ProductKind::System => "iec-62443-3-3",
+        ProductKind::Service => "iec-62443-2-4",
+    }
+}
+
+fn fields_of(raw: &str) -> AnswerFields {
+    serde_json::from_str(raw).unwrap_or_default()
+}
+
+fn stored(f: &AnswerFields) -> String {
+    serde_json::to_string(f).unwrap_or_else(|_| "{}".into())
+}
+
+/// The requirements a product is answered on: the newest shipped version
+/// of its catalog, for a component only what applies to its type.
+async fn requirements_for<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    p: &product::Model,
+) -> Result<(catalog::Model, Vec<requirement::Model>), AppError> {
+    let kind = ProductKind::parse(&p.kind).unwrap_or(ProductKind::Component);
+    let cat = access::catalogs_readable(actor)
+        .filter(catalog::Column::OwnerOrgId.is_null())
+        .filter(catalog::Column::Key.eq(catalog_key_of(kind)))
+        .order_by_desc(catalog::Column::Version)
+        .one(conn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let readable = access::catalog_readable(conn, actor, cat.id).await?;
+    let ct = p.component_type.as_deref().and_then(ComponentType::parse);
+    let rows = access::requirements_of(&readable)
+        .order_by_asc(requirement::Column::Position)
+        .all(conn)
+        .await?
+        .into_iter()
+        .filter(|r| {
+            let d = super::catalogs::requirement_dto(r.clone());
+            match (kind, ct, &d.component_types) {
+                (ProductKind::Component, Some(t), Some(types)) => types.contains(&t),
+                _ => true,
+            }
+        })
+        .collect();
+    Ok((cat, rows))
+}
+
+/// The version before `v` of the same product (the newest older one).
+async fn previous_of<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    v: &product_version::Model,
+) -> Result<Option<product_version::Model>, AppError> {
+    Ok(access::scoped::<product_version::Entity>(actor)
+        .filter(product_version::Column::ProductId.eq(v.product_id))
+        .filter(product_version::Column::Id.lt(v.id))
+        .order_by_desc(product_version::Column::Id)
+        .one(conn)
+        .await?)
+}
+
+/// One product version's answer set, with what differs from the version it
+/// was copied from. Five queries whatever the number of requirements.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0))]
+pub async fn answer_set(
+    actor: &Actor,
+    state: &AppState,
+    version_id: i64,
+) -> Result<ProductAnswerSet, AppError> {
+    actor.require(Permission::ViewProducts)?;
+    let conn = &state.db;
+    let v = access::find_owned::<product_version::Entity, _>(conn, actor, version_id)
+        .await?
+        .into_inner();
+    let p = access::find_owned::<product::Entity, _>(conn, actor, v.product_id)
+        .await?
+        .into_inner();
+    let (cat, requirements) = requirements_for(conn, actor, &p).await?;
+    let previous = previous_of(conn, actor, &v).await?;
+    let mut ids = vec![v.id];
+    ids.extend(previous.as_ref().map(|p| p.id));
+    let mut mine: HashMap<String, product_answer::Model> = HashMap::new();
+    let mut before: HashMap<String, AnswerFields> = HashMap::new();
+    for a in access::scoped::<product_answer::Entity>(actor)
+        .filter(product_answer::Column::ProductVersionId.is_in(ids))
+        .filter(product_answer::Column::CatalogKey.eq(cat.key.clone()))
+        .all(conn)
+        .await?
+    {
+        if a.product_version_id == v.id {
+            mine.insert(a.ref_id.clone(), a);
+        } else {
+            before.insert(a.ref_id.clone(), fields_of(&a.fields));
+        }
+    }
+    let rows: Vec<ProductAnswerRow> = requirements
+        .into_iter()
+        .map(|r| {
+            let (fields, version) = mine
+                .remove(&r.ref_id)
+                .map(|a| (fields_of(&a.fields), a.version))
+                .unwrap_or_default();
+            let was = before.remove(&r.ref_id).unwrap_or_default();
+            let changed = previous.as_ref().map(|_| was != fields);
+            ProductAnswerRow {
+                previous: (changed == Some(true)).then_some(was),
+                changed,
+                ref_id: r.ref_id,
+                title: r.title,
+                group: r.group_code,
+                fields,
+                version,
+            }
+        })
+        .collect();
+    Ok(ProductAnswerSet {
+        product_id: p.id,
+        product: p.name,
+        version_id: v.id,
+        version: v.version,
+        catalog_key: cat.key,
+        catalog: cat.name,
+        previous_version: previous.map(|p| p.version),
+        answered: rows
+            .iter()
+            .filter(|r| r.fields.compliance.is_some())
+            .count(),
+        rows,
+        may_edit: actor.may(Permission::EditProducts),
+    })
+}
+
+/// Saves one answer of a product version's set, with the version the
+/// editor started from (0 for a first answer): a save over someone else's
+/// newer one is refused, nothing is overwritten. Returns the new version.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0))]
+pub async fn save(
+    actor: &Actor,
+    state: &AppState,
+    version_id: i64,
+    ref_id: &str,
+    input: &AnswerInput,
+    expected: i32,
+) -> Result<i32, AppError> {
+    actor.require(Permission::ViewProducts)?;
+    actor.require(Permission::EditProducts)?;
+    let fields = check_answer(input)?;
+    let txn = db::write_txn(&state.writer).await?;
+    let v = access::find_owned::<product_version::Entity, _>(&txn, actor, version_id)
+        .await?
+        .into_inner();
+    let p = access::find_owned::<product::Entity, _>(&txn, actor, v.product_id)
+        .await?
+        .into_inner();
+    let (cat, requirements) = requirements_for(&txn, actor, &p).await?;
+    let ref_id = ref_id.trim();
+    if !requirements.iter().any(|r| r.ref_id == ref_id) {
+        return Err(AppError::invalid(
+            "ref_id",
+            format!(
+                "{ref_id:?} is not a requirement of {} for this product.",
+                cat.name
+            ),
+        ));
+    }
+    let now = state.clock.now();
+    let existing = access::scoped::<product_answer::Entity>(actor)
+        .filter(product_answer::Column::ProductVersionId.eq(v.id))
+        .filter(product_answer::Column::CatalogKey.eq(cat.key.clone()))
+        .filter(product_answer::Column::RefId.eq(ref_id))
+        .one(&txn)
+        .await?;
+    let stale = || {
+        AppError::Conflict(format!(
+            "Nothing was saved: {ref_id} was changed meanwhile by someone else. Reload to see their answer."
+        ))
+    };
+    let (answer, before) = match existing {
+        Some(a) if a.version != expected => return Err(stale()),
+        Some(a) => {
+            let before = a.fields.clone();
+            let mut am: product_answer::ActiveModel = a.clone().into();
+            am.fields = Set(stored(&fields));
+            am.version = Set(a.version + 1);
+            am.updated_by = Set(Some(actor.user_id()));
+            am.updated_at = Set(now);
+            (am.update(&txn).await?, Some(before))
+        }
+        None if expected != 0 => return Err(stale()),
+        None => (
+            product_answer::ActiveModel {
+                organization_id: Set(actor.org_id()),
+                product_version_id: Set(v.id),
+                catalog_key: Set(cat.key.clone()),
+                ref_id: Set(ref_id.to_string()),
+                fields: Set(stored(&fields)),
+                version: Set(1),
+                updated_by: Set(Some(actor.user_id())),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?,
+            None,
+        ),
+    };
+    product_answer_version::ActiveModel {
+        organization_id: Set(actor.org_id()),
+        product_answer_id: Set(answer.id),
+        version: Set(answer.version),
+        fields: Set(answer.fields.clone()),
+        changed_by: Set(Some(actor.user_id())),
+        changed_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::by_actor(
+        &txn,
+        actor,
+        "product.answer_saved",
+        "product_version",
+        v.id,
+        before.map(|b| json!({"ref_id": ref_id, "fields": b})),
+        Some(json!({"ref_id": ref_id, "fields": answer.fields, "version": answer.version})),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(answer.version)
+}
+
+/// Every saved state of one answer of a product version, newest first.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0))]
+pub async fn history(
+    actor: &Actor,
+    state: &AppState,
+    version_id: i64,
+    ref_id: &str,
+) -> Result<Vec<ProductAnswerVersionDto>, AppError> {
+    actor.require(Permission::ViewProducts)?;
+    let conn = &state.db;
+    let v = access::find_owned::<product_version::Entity, _>(conn, actor, version_id)
+        .await?
+        .into_inner();
+    let Some(a) = access::scoped::<product_answer::Entity>(actor)
+        .filter(product_answer::Column::ProductVersionId.eq(v.id))
+        .filter(product_answer::Column::RefId.eq(ref_id.trim()))
+        .one(conn)
+        .await?
+    else {
+        return Ok(Vec::new());
+    };
+    let saves = access::scoped::<product_answer_version::Entity>(actor)
+        .filter(product_answer_version::Column::ProductAnswerId.eq(a.id))
+        .order_by_desc(product_answer_version::Column::Version)
+        .all(conn)
+        .await?;
+    let names = user_names(conn, saves.iter().filter_map(|s| s.changed_by)).await?;
+    Ok(saves
+        .into_iter()
+        .map(|s| ProductAnswerVersionDto {
+            version: s.version,
+            fields: fields_of(&s.fields),
+            changed_by: s
+                .changed_by
+                .and_then(|u| names.get(&u).cloned())
+                .unwrap_or_default(),
+            changed_at: s
+                .changed_at
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        })
+        .collect())
+}
+
+/// A new version's answers start as a copy of the previous version's (each
+/// a first save of its own, by whoever added the version).
+pub(crate) async fn copy_from_previous<C: ConnectionTrait>(
+    txn: &C,
+    actor: &Actor,
+    v: &product_version::Model,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<usize, AppError> {
+    let Some(previous) = previous_of(txn, actor, v).await? else {
+        return Ok(0);
+    };
+    let answers = access::scoped::<product_answer::Entity>(actor)
+        .filter(product_answer::Column::ProductVersionId.eq(previous.id))
+        .all(txn)
+        .await?;
+    for a in &answers {
+        let copy = product_answer::ActiveModel {
+            organization_id: Set(actor.org_id()),
+            product_version_id: Set(v.id),
+            catalog_key: Set(a.catalog_key.clone()),
+            ref_id: Set(a.ref_id.clone()),
+            fields: Set(a.fields.clone()),
+            version: Set(1),
+            updated_by: Set(Some(actor.user_id())),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+        product_answer_version::ActiveModel {
+            organization_id: Set(actor.org_id()),
+            product_answer_id: Set(copy.id),
+            version: Set(1),
+            fields: Set(copy.fields),
+            changed_by: Set(Some(actor.user_id())),
+            changed_at: Set(now),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+    }
+    Ok(answers.len())
+}
+
+/// "Fill from product": binds a supplier's assessment to one of its product
+/// versions and fills each empty answer whose requirement the version's
+/// answer set covers (same catalog key and identifier) with that answer;
+/// failing that, from a valid certificate of the version (or of the
+/// organization, for 2-4 and 4-1) that covers the requirement at the
+/// owner's target — "meets" at the certified level, naming the
+/// certificate. Answers already given are kept; every copy is an ordinary
+/// answer save (versioned, reviewable). One transaction.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0))]
+pub async fn fill_assessment(
+    actor: &Actor,
+    state: &AppState,
+    id: AssessmentId,
+    version_id: i64,
+) -> Result<FillReport, AppError> {
+    use crate::server::answers::{self, AnswerWrite, Outcome, Source};
+    actor.require(Permission::AnswerAssessments)?;
+    let today = state.clock.today();
+    let txn = db::write_txn(&state.writer).await?;
+    let a = access::assessment_of_party(&txn, actor, id).await?;
+    if access::side_of(actor, &a) != Side::Supplier {
+        return Err(AppError::NotFound);
+    }
+    if !access::assessment_status(&a).supplier_may_edit() {
+        return Err(access::locked(access::assessment_status(&a)));
+    }
+    let v = access::find_owned::<product_version::Entity, _>(&txn, actor, version_id)
+        .await?
+        .into_inner();
+    let p = access::find_owned::<product::Entity, _>(&txn, actor, v.product_id)
+        .await?
+        .into_inner();
+    let kind = ProductKind::parse(&p.kind).unwrap_or(ProductKind::Component);
+    let key = catalog_key_of(kind);
+    let ct = p.component_type.as_deref().and_then(ComponentType::parse);
+    let rows = read_models::profile_rows(state, a.profile_id).await?;
+    let mine = access::answers_of(&a).all(&txn).await?;
+    // The profile's requirements from the product's shipped catalog.
+    let keyed: HashSet<RequirementId> = access::requirements_readable(actor)
+        .select_only()
+        .column(requirement::Column::Id)
+        .filter(requirement::Column::Id.is_in(mine.iter().map(|x| x.requirement_id)))
+        .filter(
+            requirement::Column::CatalogId.in_subquery(
+                Query::select()
+                    .column(catalog::Column::Id)
+                    .from(catalog::Entity)
+                    .and_where(catalog::Column::Key.eq(key))
+                    .and_where(catalog::Column::OwnerOrgId.is_null())
+                    .to_owned(),
+            ),
+        )
+        .into_tuple()
+        .all(&txn)
+        .await?
+        .into_iter()
+        .collect();
+    let set: HashMap<String, AnswerFields> = access::scoped::<product_answer::Entity>(actor)
+        .filter(product_answer::Column::ProductVersionId.eq(v.id))
+        .filter(product_answer::Column::CatalogKey.eq(key))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|x| (x.ref_id, fields_of(&x.fields)))
+        .filter(|(_, f)| f.compliance.is_some())
+        .collect();
+    let held: Vec<(Held, certificate::Model)> = access::scoped::<certificate::Entity>(actor)
+        .filter(
+            Condition::any()
+                .add(certificate::Column::ProductVersionId.eq(v.id))
+                .add(certificate::Column::ProductVersionId.is_null()),
+        )
+        .order_by_desc(certificate::Column::ExpiresOn)
+        .all(&txn)
+        .await?
+        .into_iter()
+        .filter_map(|c| {
+            let part = CertPart::parse(&c.part)?;
+            let levels = CertLevels::parse("levels", part, &c.levels).ok()?;
+            Some((
+                Held {
+                    part,
+                    levels,
+                    expires_on: c.expires_on,
+                    component_type: ct,
+                },
+                c,
+            ))
+        })
+        .collect();
+
+    let mut report = FillReport {
+        product: p.name.clone(),
+        version: v.version.clone(),
+        ..Default::default()
+    };
+    let mut fills: Vec<(AnswerId, i32, AnswerFields, String, bool)> = Vec::new();
+    let mut order: Vec<(i32, &answer::Model)> = mine
+        .iter()
+        .filter_map(|x| {
+            rows.items
+                .get(&x.profile_item_id)
+                .map(|(i, _)| (i.position, x))
+        })
+        .collect();
+    order.sort_by_key(|(pos, _)| *pos);
+    for (_, x) in order {
+        let Some((item, r)) = rows.items.get(&x.profile_item_id) else {
+            continue;
+        };
+        if x.compliance.is_some() || !answer_is_empty(x) {
+            report.kept += 1;
+            continue;
+        }
+        let from_set = keyed
+            .contains(&x.requirement_id)
+            .then(|| set.get(&r.ref_id).cloned())
+            .flatten();
+        let fields = match from_set {
+            Some(f) => Some((f, false)),
+            None => held
+                .iter()
+                .filter(|_| keyed.contains(&x.requirement_id))
+                .find(|(h, _)| {
+                    u8::try_from(item.target)
+                        .is_ok_and(|t| h.covers(key, r, t, today))
+                })
+                .map(|(h, c)| {
+                    let level = match h.levels {
+                        CertLevels::Sl(l) => fr_of(r).map(|fr| i16::from(l.fr(fr))),
+                        CertLevels::Ml(l) => Some(i16::from(l)),
+                    };
+                    (
+                        AnswerFields {
+                            compliance: Some(Compliance::Meets),
+                            claimed_level: level,
+                            statement: format!(
+                                "Covered by the {} certificate {} ({}, IEC 62443-{}), issued by {}, valid until {}.",
+                                CertScheme::parse(&c.scheme).map_or("", |s| s.label()),
+                                c.number,
+                                h.levels,
+                                h.part.as_str(),
+                                c.issuer,
+                                c.expires_on
+                            ),
+                            ..Default::default()
+                        },
+                        true,
+                    )
+                }),
+        };
+        match fields {
+            Some((f, certified)) => fills.push((x.id, x.version, f, r.ref_id.clone(), certified)),
+            None => report.not_covered.push(r.ref_id.clone()),
+        }
+    }
+    let now = state.clock.now();
+    let writes: Vec<AnswerWrite> = fills
+        .iter()
+        .map(|(answer_id, version, f, _, _)| AnswerWrite {
+            actor,
+            assessment: &a,
+            answer_id: *answer_id,
+            expected: *version,
+            fields: f,
+            at: now,
+        })
+        .collect();
+    let outcomes = answers::write(&txn, Source::Product, &writes).await?;
+    if outcomes.contains(&Outcome::Locked) {
+        return Err(access::changed_meanwhile());
+    }
+    let targets: HashMap<AnswerId, (TargetKind, i16)> = mine
+        .iter()
+        .filter_map(|x| {
+            rows.items
+                .get(&x.profile_item_id)
+                .map(|(i, _)| (x.id, (i.target_kind, i.target)))
+        })
+        .collect();
+    for ((answer_id, _, f, ref_id, certified), outcome) in fills.iter().zip(&outcomes) {
+        if *outcome != Outcome::Saved {
+            report.changed_meanwhile += 1;
+            continue;
+        }
+        if *certified {
+            report.from_certificates.push(ref_id.clone());
+        } else {
+            report.from_answers.push(ref_id.clone());
+        }
+        if let (Some((TargetKind::Sl, target)), Some(claimed)) =
+            (targets.get(answer_id), f.claimed_level)
+        {
+            if claimed < *target {
+                report.above_claim.push((ref_id.clone(), *target, claimed));
+            }
+        }
+    }
+    assessment::Entity::update_many()
+        .col_expr(
+            assessment::Column::ProductVersionId,
+            sea_orm::sea_query::Expr::value(Some(v.id)),
+        )
+        .filter(assessment::Column::Id.eq(a.id))
+        .exec(&txn)
+        .await?;
+    audit::by_actor(
+        &txn,
+        actor,
+        "assessment.filled_from_product",
+        "assessment",
+        a.id,
+        None,
+        Some(json!({
+            "product": p.id,
+            "version": v.id,
+            "from_answers": report.from_answers.len(),
+            "from_certificates": report.from_certificates.len(),
+            "kept": report.kept,
+            "not_covered": report.not_covered.len(),
+            "changed_meanwhile": report.changed_meanwhile,
+        })),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(report)
+}
+
+/// No field of the answer was given yet.
+fn answer_is_empty(x: &answer::Model) -> bool {
+    x.compliance.is_none()
+        && x.countermeasure.is_empty()
+        && x.planned_on.is_none()
+        && x.na_reason.is_empty()
+        && x.other_party.is_empty()
+        && x.claimed_level.is_none()
+        && x.statement.is_empty()
+        && x.responsibility_accepted.is_none()
+}
+
+/// For an assessment's page: the product version it is bound to, as both
+/// parties read it ("HX-500 4.2"), and for the supplier's editors while
+/// they answer, the versions they may fill from. At most three queries.
+pub(crate) async fn for_assessment<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    a: &assessment::Model,
+    side: Side,
+) -> Result<(Option<String>, Vec<(i64, String)>), AppError> {
+    let bound = match a.product_version_id {
+        None => None,
+        Some(v) => {
+            // access: allow — the name of the version the supplier bound
+            // this assessment to, shown to both of its parties.
+            let version = product_version::Entity::find_by_id(v)
+                .filter(product_version::Column::OrganizationId.eq(a.supplier_org_id))
+                .one(conn)
+                .await?;
+            match version {
+                None => None,
+                // access: allow — the same product's name, for both parties.
+                Some(v) => product::Entity::find_by_id(v.product_id)
+                    .filter(product::Column::OrganizationId.eq(a.supplier_org_id))
+                    .one(conn)
+                    .await?
+                    .map(|p| format!("{} {}", p.name, v.version)),
+            }
+        }
+    };
+    let editable = side == Side::Supplier
+        && actor.may(Permission::EditProducts)
+        && actor.may(Permission::AnswerAssessments)
+        && access::assessment_status(a).supplier_may_edit();
+    if !editable {
+        return Ok((bound, Vec::new()));
+    }
+    let products: HashMap<i64, String> = access::scoped::<product::Entity>(actor)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.name))
+        .collect();
+    let mut versions: Vec<(i64, String)> = access::scoped::<product_version::Entity>(actor)
+        .order_by_desc(product_version::Column::Id)
+        .all(conn)
+        .await?
+        .into_iter()
+        .filter_map(|v| {
+            Some((
+                v.id,
+                format!("{} {}", products.get(&v.product_id)?, v.version),
+            ))
+        })
+        .collect();
+    versions.sort_by(|a, b| a.1.cmp(&b.1));
+    Ok((bound, versions))
+}
