@@ -85,6 +85,14 @@ test('a supplier keeps answers per product version and fills a questionnaire fro
   const report = helix.getByTestId('fill-report');
   await expect(report).toContainText('From HX-500 4.2: 3 answers filled from its answer set, 1 from certificates; 0 already answered kept; 1 not covered.');
   await expect(report.getByTestId('filled-by-certificate')).toContainText('CR 2.1');
-  await expect(helix.locator('tr[data-ref="CR 2.1"]')).toContainText('CSA-HX500-42-0117');
-  await expect(helix.locator('tr[data-ref="CR 1.2"]')).toContainText('Every device authenticates with its certificate.');
+  // The copies are ordinary answers; the assessment now says what it is about.
+  await expect(helix.locator('tr[data-ref="CR 2.1"]')).toContainText('Meets');
+  await expect(helix.locator('tr[data-ref="CR 1.2"]')).toContainText('Meets');
+  await expect(helix.locator('tr[data-ref="CR 1.13"]')).not.toContainText('Meets');
+  await expect(helix.getByTestId('assessment-product')).toHaveText('About: HX-500 4.2');
+  // The owner sees it too.
+  await owner.goto(`/assessments/${sent.assessment}`);
+  await hydrated(owner);
+  await expect(owner.getByTestId('assessment-product')).toHaveText('About: HX-500 4.2');
+  await expect(owner.getByTestId('fill-from-product')).toHaveCount(0);
 });
