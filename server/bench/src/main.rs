@@ -31,12 +31,15 @@
 //!
 //! 10. the zone view of a system of 50 zones x 20 components (budget SSR
 //!     p50 < 30 ms).
+//! 11. "fill from product" on a 503-requirement questionnaire (budget p50
+//!     < 100 ms) and a product version's answer-set page (budget SSR p50
+//!     < 15 ms).
 //!
 //! Run with `make bench`. PACTLINE_BIN names the server binary;
 //! PACTLINE_BENCH_ONLY=api runs the REST API's budgets (after step 4),
 //! PACTLINE_BENCH_ONLY=bundle what a browser downloads (the bundle's
 //! compressed sizes), PACTLINE_BENCH_ONLY=assessments runs step 4 alone, =pages
-//! steps 4 and 8, =program steps 9 and 10, =portfolio step 6
+//! steps 4 and 8, =program steps 9 and 10, =products step 11, =portfolio step 6
 //! alone, =accounts step 7 alone (for profiling).
 
 use std::{
@@ -54,6 +57,7 @@ mod assessments;
 mod bundle;
 mod pages;
 mod portfolio;
+mod products;
 mod program;
 mod review;
 mod zones;
@@ -450,6 +454,9 @@ fn main() {
         if std::env::var("PACTLINE_BENCH_ONLY").as_deref() == Ok("program") {
             return program::program(&base).await && zones::zones(&base).await;
         }
+        if std::env::var("PACTLINE_BENCH_ONLY").as_deref() == Ok("products") {
+            return products::products(&base).await;
+        }
         if std::env::var("PACTLINE_BENCH_ONLY").as_deref() == Ok("portfolio") {
             return portfolio::on_both_databases(&bin, port).await;
         }
@@ -517,6 +524,8 @@ fn main() {
 
         let program_ok = program::program(&base).await && zones::zones(&base).await;
 
+        let products_ok = products::products(&base).await;
+
         let portfolio_ok = portfolio::on_both_databases(&bin, port).await;
 
         println!(
@@ -535,6 +544,7 @@ fn main() {
             && review_ok
             && accounts_ok
             && program_ok
+            && products_ok
             && api_ok
             && bundle_ok
             && pages_ok
