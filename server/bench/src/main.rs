@@ -324,6 +324,22 @@ async fn ok_json(r: reqwest::Response, endpoint: &str) -> serde_json::Value {
     body
 }
 
+/// The shipped catalogs' ids by key, as the caller lists them.
+async fn catalog_ids(c: &reqwest::Client, base: &str) -> std::collections::HashMap<String, String> {
+    call(c, base, "list_catalogs", &[])
+        .await
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["key"].as_str().unwrap_or("").to_string(),
+                c["id"].to_string(),
+            )
+        })
+        .collect()
+}
+
 async fn call(
     c: &reqwest::Client,
     base: &str,

@@ -12,16 +12,8 @@ use super::*;
 /// Returns whether the budgets are met.
 pub(crate) async fn products(base: &str) -> bool {
     let owner = signed_in(base, DEMO_EMAIL, DEMO_PASSWORD).await;
-    let catalogs = call(&owner, base, "list_catalogs", &[]).await;
-    let id_of = |key: &str| {
-        catalogs
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|c| c["key"] == key)
-            .unwrap()["id"]
-            .to_string()
-    };
+    let catalogs = catalog_ids(&owner, base).await;
+    let id_of = |key: &str| catalogs[key].clone();
     let profile = call(
         &owner,
         base,

@@ -322,6 +322,26 @@ impl TestApp {
         (status, body)
     }
 
+    /// Calls a server function whose form nests some fields under a name,
+    /// as the pages send them: `fixed` as they are, `fields` as
+    /// `prefix[key]`.
+    pub async fn call_nested(
+        &self,
+        c: &Client,
+        endpoint: &str,
+        fixed: &[(&str, &str)],
+        prefix: &str,
+        fields: &[(&str, &str)],
+    ) -> (StatusCode, Value) {
+        let nested: Vec<(String, &str)> = fields
+            .iter()
+            .map(|(k, v)| (format!("{prefix}[{k}]"), *v))
+            .collect();
+        let mut form: Vec<(&str, &str)> = fixed.to_vec();
+        form.extend(nested.iter().map(|(k, v)| (k.as_str(), *v)));
+        self.call(c, endpoint, &form).await
+    }
+
     /// Uploads a file to a multipart server function.
     pub async fn upload(
         &self,

@@ -13,12 +13,8 @@ fn field(r: &Value) -> &str {
 }
 
 async fn product(app: &TestApp, c: &Client, fields: &[(&str, &str)]) -> (StatusCode, Value) {
-    let form: Vec<(String, String)> = fields
-        .iter()
-        .map(|(k, v)| (format!("product[{k}]"), v.to_string()))
-        .collect();
-    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    app.call(c, "create_product", &form).await
+    app.call_nested(c, "create_product", &[], "product", fields)
+        .await
 }
 
 async fn version(
@@ -48,12 +44,14 @@ async fn certificate(
     version: &str,
     fields: &[(&str, &str)],
 ) -> (StatusCode, Value) {
-    let mut form = vec![("product_version_id".to_string(), version.to_string())];
-    for (k, v) in fields {
-        form.push((format!("certificate[{k}]"), v.to_string()));
-    }
-    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    app.call(c, "add_certificate", &form).await
+    app.call_nested(
+        c,
+        "add_certificate",
+        &[("product_version_id", version)],
+        "certificate",
+        fields,
+    )
+    .await
 }
 
 async fn the_product_library_records_products_versions_and_certificates(b: Backend) {
@@ -287,16 +285,19 @@ async fn save_answer(
     expected: i32,
     fields: &[(&str, &str)],
 ) -> (StatusCode, Value) {
-    let mut form = vec![
-        ("product_version_id".to_string(), version.to_string()),
-        ("ref_id".to_string(), ref_id.to_string()),
-        ("version".to_string(), expected.to_string()),
-    ];
-    for (k, v) in fields {
-        form.push((format!("answer[{k}]"), v.to_string()));
-    }
-    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    app.call(c, "save_product_answer", &form).await
+    let expected = expected.to_string();
+    app.call_nested(
+        c,
+        "save_product_answer",
+        &[
+            ("product_version_id", version),
+            ("ref_id", ref_id),
+            ("version", &expected),
+        ],
+        "answer",
+        fields,
+    )
+    .await
 }
 
 async fn answer_set(app: &TestApp, c: &Client, version: &str) -> (StatusCode, Value) {

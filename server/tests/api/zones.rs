@@ -54,12 +54,14 @@ async fn component(
     zone: &str,
     fields: &[(&str, &str)],
 ) -> (StatusCode, Value) {
-    let mut form = vec![("zone_id".to_string(), zone.to_string())];
-    for (k, v) in fields {
-        form.push((format!("component[{k}]"), v.to_string()));
-    }
-    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    app.call(c, "add_component", &form).await
+    app.call_nested(
+        c,
+        "add_component",
+        &[("zone_id", zone)],
+        "component",
+        fields,
+    )
+    .await
 }
 
 async fn the_zone_model_refuses_what_does_not_fit(b: Backend) {
@@ -654,12 +656,14 @@ async fn countermeasure(
     component: &str,
     fields: &[(&str, &str)],
 ) -> (StatusCode, Value) {
-    let mut form = vec![("component_id".to_string(), component.to_string())];
-    for (k, v) in fields {
-        form.push((format!("countermeasure[{k}]"), v.to_string()));
-    }
-    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    app.call(c, "add_countermeasure", &form).await
+    app.call_nested(
+        c,
+        "add_countermeasure",
+        &[("component_id", component)],
+        "countermeasure",
+        fields,
+    )
+    .await
 }
 
 fn states(m: &Value) -> Vec<String> {

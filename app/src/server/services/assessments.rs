@@ -103,7 +103,7 @@ pub async fn one(
     Ok((a, summary))
 }
 
-fn fields_of(a: &answer::Model) -> AnswerFields {
+pub(crate) fn fields_of(a: &answer::Model) -> AnswerFields {
     AnswerFields {
         compliance: a.compliance,
         countermeasure: a.countermeasure.clone(),

@@ -38,7 +38,7 @@ pub(crate) fn catalog_key_of(kind: ProductKind) -> &'static str {
     }
 }
 
-fn fields_of(raw: &str) -> AnswerFields {
+fn read_fields(raw: &str) -> AnswerFields {
     serde_json::from_str(raw).unwrap_or_default()
 }
 
@@ -124,7 +124,7 @@ pub async fn answer_set(
         if a.product_version_id == v.id {
             mine.insert(a.ref_id.clone(), a);
         } else {
-            before.insert(a.ref_id.clone(), fields_of(&a.fields));
+            before.insert(a.ref_id.clone(), read_fields(&a.fields));
         }
     }
     let rows: Vec<ProductAnswerRow> = requirements
@@ -132,7 +132,7 @@ pub async fn answer_set(
         .map(|r| {
             let (fields, version) = mine
                 .remove(&r.ref_id)
-                .map(|a| (fields_of(&a.fields), a.version))
+                .map(|a| (read_fields(&a.fields), a.version))
                 .unwrap_or_default();
             let was = before.remove(&r.ref_id).unwrap_or_default();
             let changed = previous.as_ref().map(|_| was != fields);
@@ -294,7 +294,7 @@ pub async fn history(
         .into_iter()
         .map(|s| ProductAnswerVersionDto {
             version: s.version,
-            fields: fields_of(&s.fields),
+            fields: read_fields(&s.fields),
             changed_by: s
                 .changed_by
                 .and_then(|u| names.get(&u).cloned())
@@ -413,7 +413,7 @@ pub async fn fill_assessment(
         .all(&txn)
         .await?
         .into_iter()
-        .map(|x| (x.ref_id, fields_of(&x.fields)))
+        .map(|x| (x.ref_id, read_fields(&x.fields)))
         .filter(|(_, f)| f.compliance.is_some())
         .collect();
     let held: Vec<(Held, certificate::Model)> = access::scoped::<certificate::Entity>(actor)
@@ -460,7 +460,7 @@ pub async fn fill_assessment(
         let Some((item, r)) = rows.items.get(&x.profile_item_id) else {
             continue;
         };
-        if x.compliance.is_some() || !answer_is_empty(x) {
+        if !super::assessments::fields_of(x).is_empty() {
             report.kept += 1;
             continue;
         }
@@ -576,18 +576,6 @@ pub async fn fill_assessment(
     .await?;
     txn.commit().await?;
     Ok(report)
-}
-
-/// No field of the answer was given yet.
-fn answer_is_empty(x: &answer::Model) -> bool {
-    x.compliance.is_none()
-        && x.countermeasure.is_empty()
-        && x.planned_on.is_none()
-        && x.na_reason.is_empty()
-        && x.other_party.is_empty()
-        && x.claimed_level.is_none()
-        && x.statement.is_empty()
-        && x.responsibility_accepted.is_none()
 }
 
 /// For an assessment's page: the product version it is bound to, as both
