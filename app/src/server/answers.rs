@@ -278,3 +278,17 @@ async fn mark_started<C: ConnectionTrait>(
     }
     Ok(())
 }
+
+/// An answer's fields as stored.
+pub fn fields_of(a: &answer::Model) -> AnswerFields {
+    AnswerFields {
+        compliance: a.compliance,
+        countermeasure: a.countermeasure.clone(),
+        planned_on: a.planned_on,
+        na_reason: a.na_reason.clone(),
+        other_party: a.other_party.clone(),
+        claimed_level: a.claimed_level,
+        statement: a.statement.clone(),
+        responsibility_accepted: a.responsibility_accepted,
+    }
+}

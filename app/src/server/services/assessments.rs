@@ -12,7 +12,7 @@ use crate::model::{
 use crate::server::notify;
 use crate::server::{
     access,
-    answers::{self, AnswerWrite, Outcome, Source},
+    answers::{self, fields_of, AnswerWrite, Outcome, Source},
     audit, db,
     entities::{answer, answer_version, assessment, evidence, membership, user},
     read_models, writes, Actor, AppState,
@@ -101,19 +101,6 @@ pub async fn one(
         .pop()
         .ok_or(AppError::NotFound)?;
     Ok((a, summary))
-}
-
-pub(crate) fn fields_of(a: &answer::Model) -> AnswerFields {
-    AnswerFields {
-        compliance: a.compliance,
-        countermeasure: a.countermeasure.clone(),
-        planned_on: a.planned_on,
-        na_reason: a.na_reason.clone(),
-        other_party: a.other_party.clone(),
-        claimed_level: a.claimed_level,
-        statement: a.statement.clone(),
-        responsibility_accepted: a.responsibility_accepted,
-    }
 }
 
 fn evidence_dto(e: evidence::Model) -> EvidenceDto {

@@ -460,7 +460,7 @@ pub async fn fill_assessment(
         let Some((item, r)) = rows.items.get(&x.profile_item_id) else {
             continue;
         };
-        if !super::assessments::fields_of(x).is_empty() {
+        if !crate::server::answers::fields_of(x).is_empty() {
             report.kept += 1;
             continue;
         }
