@@ -54,6 +54,21 @@ async fn certificate(
     .await
 }
 
+/// Rho Controls, a second product supplier with these roles, and its
+/// signed-in admin.
+async fn another_supplier(app: &TestApp, roles: &[Role]) -> (crate::common::Org, Client) {
+    let org = crate::common::org(
+        &app.state,
+        "Rho Controls",
+        "rho",
+        app::model::OrgKind::ProductSupplier,
+        roles,
+    )
+    .await;
+    let admin = app.login(org.email(Role::Admin), PASSWORD).await;
+    (org, admin)
+}
+
 async fn the_product_library_records_products_versions_and_certificates(b: Backend) {
     use app::server::services::reminders;
     let app = TestApp::spawn(b).await;
@@ -202,15 +217,7 @@ async fn the_product_library_records_products_versions_and_certificates(b: Backe
 
     // Nobody else sees or touches it: an asset owner, another supplier.
     let alpha = app.login(w.alpha.email(Role::Admin), PASSWORD).await;
-    let rho_org = crate::common::org(
-        &app.state,
-        "Rho Controls",
-        "rho",
-        app::model::OrgKind::ProductSupplier,
-        &[Role::Admin, Role::Viewer],
-    )
-    .await;
-    let rho = app.login(rho_org.email(Role::Admin), PASSWORD).await;
+    let (rho_org, rho) = another_supplier(&app, &[Role::Admin, Role::Viewer]).await;
     // Rho's viewer reads Rho's library; only admins and contributors add.
     let (st, rtu) = product(
         &app,
@@ -455,15 +462,7 @@ async fn a_product_version_keeps_answers_and_the_next_starts_from_them(b: Backen
 
     // No one else reads or writes them.
     let alpha = app.login(w.alpha.email(Role::Admin), PASSWORD).await;
-    let rho_org = crate::common::org(
-        &app.state,
-        "Rho Controls",
-        "rho",
-        app::model::OrgKind::ProductSupplier,
-        &[Role::Admin],
-    )
-    .await;
-    let rho = app.login(rho_org.email(Role::Admin), PASSWORD).await;
+    let (_, rho) = another_supplier(&app, &[Role::Admin]).await;
     for c in [&alpha, &rho] {
         let (st, _) = answer_set(&app, c, &v2).await;
         assert_eq!(st, StatusCode::NOT_FOUND);
@@ -620,15 +619,7 @@ async fn an_assessment_fills_from_a_product_version(b: Backend) {
     };
     let (st, _) = fill(owner.clone(), v42.clone()).await;
     assert_eq!(st, StatusCode::NOT_FOUND);
-    let rho_org = crate::common::org(
-        &app.state,
-        "Rho Controls",
-        "rho",
-        app::model::OrgKind::ProductSupplier,
-        &[Role::Admin],
-    )
-    .await;
-    let rho = app.login(rho_org.email(Role::Admin), PASSWORD).await;
+    let (_, rho) = another_supplier(&app, &[Role::Admin]).await;
     let (_, theirs) = product(
         &app,
         &rho,
