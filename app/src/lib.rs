@@ -102,6 +102,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("products") view=pages::products::ProductsPage ssr=SsrMode::Async/>
                     <Route path=path!("products/:id") view=pages::products::ProductPage ssr=SsrMode::Async/>
                     <Route path=path!("products/:id/versions/:vid") view=pages::products::ProductAnswersPage ssr=SsrMode::Async/>
+                    <Route path=path!("shared") view=pages::shared::SharedSetsPage ssr=SsrMode::Async/>
+                    <Route path=path!("shared/:id") view=pages::shared::SharedSetPage ssr=SsrMode::Async/>
                     <Route path=path!("zones/:id") view=pages::zones::ZonePage ssr=SsrMode::Async/>
                     <Route path=path!("notifications") view=pages::notifications::NotificationsPage ssr=SsrMode::Async/>
                     <Route path=path!("assessments") view=pages::assessments::AssessmentsPage ssr=SsrMode::Async/>

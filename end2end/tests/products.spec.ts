@@ -95,4 +95,81 @@ test('a supplier keeps answers per product version and fills a questionnaire fro
   await hydrated(owner);
   await expect(owner.getByTestId('assessment-product')).toHaveText('About: HX-500 4.2');
   await expect(owner.getByTestId('fill-from-product')).toHaveCount(0);
+  // The certificate the fill relied on, with the assessment and on the comparison.
+  const certs = owner.getByTestId('assessment-certificates');
+  await expect(certs.locator('li[data-certificate="CSA-HX500-42-0117"]')).toContainText('ISASecure CSA');
+  await expect(certs.locator('li[data-certificate="CSA-HX500-42-0117"]')).toContainText('expiring');
+  await owner.goto(`/engagements/${sent.engagement}/compare`);
+  await hydrated(owner);
+  const column = owner.getByTestId('column-certificates').first();
+  await expect(column).toContainText('HX-500 4.2');
+  await expect(column.locator('li[data-certificate="CSA-HX500-42-0117"]')).toContainText('valid until');
+});
+
+test('a supplier shares a product version with one asset owner, who reads it, sends a questionnaire about it, asks for an update, and loses it when revoked', async ({ browser }) => {
+  const owner = await (await browser.newContext()).newPage();
+  await login(owner, demo.ownerAdmin);
+  await owner.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Shared with us' }).click();
+  await expect(owner).toHaveURL(/\/shared$/);
+  await hydrated(owner);
+  const row = owner.getByTestId('shared-sets').locator('tr[data-shared="HX-500 4.2"]');
+  await expect(row).toContainText('Helix Controls');
+  await row.getByRole('link', { name: 'HX-500 4.2' }).click();
+  await expect(owner.getByTestId('shared-title')).toHaveText('HX-500 4.2');
+  await hydrated(owner);
+  const shareUrl = owner.url();
+  // Read-only answers, the certificate (expiring), and what changed since.
+  await expect(owner.getByTestId('shared-answers').locator('tr[data-ref="CR 3.4"]')).toContainText('Firmware images are signed');
+  await expect(owner.locator('tr[data-certificate="CSA-HX500-42-0117"] td[data-state="expiring"]')).toBeVisible();
+  const change = owner.getByTestId('share-changes').locator('tr[data-change="CR 1.2"]').last();
+  await expect(change).toContainText('Partially meets · level 1');
+  await expect(change).toContainText('Meets · level 2');
+  await expect(owner.getByRole('button', { name: 'Edit' })).toHaveCount(0);
+
+  // A questionnaire about this version, bound to it from the start.
+  const name = `HX-500 about ${Date.now()}`;
+  const eng = String(await (await owner.request.post('/api/create_engagement', { form: { name, description: '' } })).json());
+  await owner.reload();
+  await hydrated(owner);
+  const profiles = await (await owner.request.post('/api/list_profiles')).json();
+  const quick = profiles.find((p: any) => p.name === 'Remote access quick check' && p.status === 'published').id;
+  const send = owner.getByTestId('send-about');
+  await send.locator('summary').click();
+  await send.getByLabel('Engagement').selectOption(eng);
+  await send.getByLabel('Profile').selectOption(String(quick));
+  await send.getByLabel('Due on').fill(inDays(30));
+  await send.getByRole('button', { name: 'Send' }).click();
+  await expect(owner.getByTestId('sent-about')).toBeVisible();
+  // The change now names the new assessment; Northwind asks for an update.
+  const asked = owner.getByTestId('share-changes').locator('tr[data-change="CR 1.2"]').last();
+  await expect(asked.getByRole('link')).not.toHaveCount(0);
+  await asked.getByRole('button', { name: 'Ask for an updated answer' }).click();
+  await expect(owner.getByTestId('asked')).toContainText('Asked on');
+  await expect(owner.getByTestId('share-changes').locator('tr[data-change="CR 1.2"]').last()).toContainText('update asked');
+  await owner.getByTestId('sent-about').getByRole('link', { name: 'Open the assessment' }).click();
+  await hydrated(owner);
+  await expect(owner.getByTestId('assessment-product')).toHaveText('About: HX-500 4.2');
+
+  // Helix sees who it shares with, and revokes it.
+  const helix = await (await browser.newContext()).newPage();
+  await login(helix, demo.helixAdmin);
+  await helix.goto('/products');
+  await hydrated(helix);
+  await helix.getByTestId('products').getByRole('link', { name: 'HX-500' }).click();
+  await hydrated(helix);
+  await helix.locator('section[data-version="4.2"]').getByTestId('answer-set-link').click();
+  await hydrated(helix);
+  const shares = helix.getByTestId('shares');
+  const northwind = shares.locator('li[data-share="Northwind Water Utility"]');
+  await expect(northwind).toHaveAttribute('data-active', 'true');
+  await northwind.getByRole('button', { name: 'Revoke' }).click();
+  await expect(northwind).toHaveAttribute('data-active', 'false');
+  await expect(northwind).toContainText('revoked');
+
+  // Gone for Northwind at once.
+  await owner.goto('/shared');
+  await hydrated(owner);
+  await expect(owner.getByTestId('no-shared')).toBeVisible();
+  const gone = await owner.goto(shareUrl);
+  expect(gone?.status()).toBe(404);
 });

@@ -37,6 +37,7 @@ mod m20261209_000028_countermeasure_reviews;
 mod m20261209_000029_products;
 mod m20261209_000030_product_answers;
 mod m20261209_000031_assessment_product;
+mod m20261210_000032_product_sharing;
 
 pub struct Migrator;
 
@@ -75,6 +76,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261209_000029_products::Migration),
             Box::new(m20261209_000030_product_answers::Migration),
             Box::new(m20261209_000031_assessment_product::Migration),
+            Box::new(m20261210_000032_product_sharing::Migration),
         ]
     }
 }

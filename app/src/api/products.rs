@@ -2,12 +2,12 @@
 
 use crate::model::{
     AnswerInput, AppError, CertificateForm, ProductAnswerSet, ProductAnswerVersionDto, ProductDto,
-    ProductForm, ProductLibrary,
+    ProductForm, ProductLibrary, SharedSet, SharedSetSummary, VersionSharing,
 };
 #[cfg(feature = "ssr")]
 use crate::server::{
     respond::as_actor,
-    services::{product_answers, products},
+    services::{product_answers, product_shares, products},
 };
 use leptos::prelude::*;
 
@@ -130,6 +130,90 @@ pub async fn fill_from_product(
 ) -> Result<crate::model::FillReport, AppError> {
     as_actor(|actor, state| async move {
         product_answers::fill_assessment(&actor, &state, assessment_id, product_version_id).await
+    })
+    .await
+}
+
+/// Who a product version's answer set is shared with, and with whom it
+/// could be shared.
+#[server(endpoint = "product_sharing")]
+pub async fn product_sharing(product_version_id: i64) -> Result<VersionSharing, AppError> {
+    as_actor(|actor, state| async move {
+        product_shares::sharing(&actor, &state, product_version_id).await
+    })
+    .await
+}
+
+/// Shares a product version's answer set with one asset owner the supplier
+/// works with.
+#[server(endpoint = "share_product_version")]
+pub async fn share_product_version(
+    product_version_id: i64,
+    #[server(default)] owner_org_id: i64,
+) -> Result<i64, AppError> {
+    as_actor(|actor, state| async move {
+        product_shares::share(&actor, &state, product_version_id, owner_org_id).await
+    })
+    .await
+}
+
+/// Revokes a share: the owner no longer sees the set.
+#[server(endpoint = "revoke_product_share")]
+pub async fn revoke_product_share(share_id: i64) -> Result<(), AppError> {
+    as_actor(|actor, state| async move { product_shares::revoke(&actor, &state, share_id).await })
+        .await
+}
+
+/// The product answer sets suppliers shared with the asset owner.
+#[server(endpoint = "list_shared_sets")]
+pub async fn list_shared_sets() -> Result<Vec<SharedSetSummary>, AppError> {
+    as_actor(|actor, state| async move { product_shares::shared_with_us(&actor, &state).await })
+        .await
+}
+
+/// One shared answer set, read-only, with certificates and changes.
+#[server(endpoint = "get_shared_set")]
+pub async fn get_shared_set(share_id: i64) -> Result<SharedSet, AppError> {
+    as_actor(
+        |actor, state| async move { product_shares::shared_set(&actor, &state, share_id).await },
+    )
+    .await
+}
+
+/// Asks for updated answers on the owner's assessments about a shared
+/// version because one of its answers changed. Returns how many answers
+/// were asked about.
+#[server(endpoint = "ask_shared_update")]
+pub async fn ask_shared_update(share_id: i64, change_id: i64) -> Result<usize, AppError> {
+    as_actor(|actor, state| async move {
+        product_shares::ask_update(&actor, &state, share_id, change_id).await
+    })
+    .await
+}
+
+/// Sends a questionnaire about a shared version to its supplier, bound to
+/// the version.
+#[server(endpoint = "send_about_shared")]
+pub async fn send_about_shared(
+    share_id: i64,
+    #[server(default)] engagement_id: String,
+    #[server(default)] profile_id: String,
+    #[server(default)] due_on: String,
+    #[server(default)] message: String,
+) -> Result<crate::model::AssessmentId, AppError> {
+    as_actor(|actor, state| async move {
+        let engagement = engagement_id
+            .trim()
+            .parse()
+            .map(crate::model::EngagementId)
+            .map_err(|_| AppError::invalid("engagement_id", "Choose an engagement."))?;
+        let profile = profile_id
+            .trim()
+            .parse()
+            .map(crate::model::ProfileId)
+            .map_err(|_| AppError::invalid("profile_id", "Choose a published profile."))?;
+        let input = crate::model::SendInput::parse(&due_on, &message)?;
+        product_shares::send_about(&actor, &state, share_id, engagement, profile, input).await
     })
     .await
 }

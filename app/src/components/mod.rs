@@ -92,7 +92,7 @@ fn TopBar(me: Me) -> impl IntoView {
                     {(is_owner || is_assessor).then(|| view! { <A href="/engagements">"Engagements"</A> })}
                     <A href="/assessments">"Assessments"</A>
                     <A href="/commitments">"Commitments"</A>
-                    {is_owner.then(|| view! { <A href="/program">"Program"</A> <A href="/zones">"Zones"</A> })}
+                    {is_owner.then(|| view! { <A href="/program">"Program"</A> <A href="/zones">"Zones"</A> <A href="/shared">"Shared with us"</A> })}
                     {supplier.then(|| view! { <A href="/products">"Products"</A> })}
                     {admin.then(|| view! {
                         <A href="/activity">"Activity"</A>

@@ -339,6 +339,8 @@ pub struct AssessmentDto {
     /// The supplier's product versions to fill from (id, "name version"),
     /// for its editors while it answers.
     pub product_versions: Vec<(i64, String)>,
+    /// The bound version's certificates and those the answers cite.
+    pub certificates: Vec<crate::model::CertificateDto>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

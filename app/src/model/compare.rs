@@ -24,6 +24,10 @@ pub struct ComparisonColumn {
     pub unmet: usize,
     pub answered: usize,
     pub total: usize,
+    /// The product version the supplier bound the assessment to.
+    pub product: Option<String>,
+    /// Its certificates and those the answers cite (scheme, level, expiry).
+    pub certificates: Vec<super::CertificateDto>,
 }
 
 /// One supplier's answer to one requirement.
@@ -115,6 +119,8 @@ pub struct ColumnHead {
     pub profile: String,
     pub profile_version: i32,
     pub status: AssessmentStatus,
+    pub product: Option<String>,
+    pub certificates: Vec<super::CertificateDto>,
 }
 
 /// Builds the matrix. `assessments` come in column order, each with its
@@ -164,6 +170,8 @@ pub fn compare(
             unmet: gap.unmet.len(),
             answered: items.iter().filter(|i| i.compliance.is_some()).count(),
             total: items.len(),
+            product: head.product,
+            certificates: head.certificates,
         });
     }
     for r in &mut rows {
@@ -226,6 +234,8 @@ mod tests {
             profile: "P".into(),
             profile_version: 1,
             status: AssessmentStatus::Submitted,
+            product: None,
+            certificates: Vec::new(),
         }
     }
 

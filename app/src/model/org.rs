@@ -126,6 +126,8 @@ pub enum Permission {
     ViewProducts,
     /// Add products, versions and certificates.
     EditProducts,
+    /// Read the product answer sets suppliers share with the asset owner.
+    ViewSharedProducts,
 }
 
 impl Permission {
@@ -140,6 +142,7 @@ impl Permission {
                 | Permission::ViewProfiles
                 | Permission::ViewProgram
                 | Permission::ViewProducts
+                | Permission::ViewSharedProducts
         )
     }
 }
@@ -204,6 +207,7 @@ impl Role {
             Permission::ViewProgram => kinds.contains(&OrgKind::AssetOwner),
             Permission::RateProgram => self != Role::Viewer && kinds.contains(&OrgKind::AssetOwner),
             Permission::ViewProducts => kinds.iter().any(|k| k.is_supplier()),
+            Permission::ViewSharedProducts => kinds.contains(&OrgKind::AssetOwner),
             Permission::EditProducts => {
                 matches!(self, Role::Admin | Role::Contributor)
                     && kinds.iter().any(|k| k.is_supplier())

@@ -527,6 +527,73 @@ pub struct FillReport {
     pub changed_meanwhile: usize,
 }
 
+/// One asset owner a product version's answer set is (or was) shared with.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductShareDto {
+    pub id: i64,
+    pub owner: String,
+    pub shared_at: String,
+    /// Set once revoked; a revoked set is invisible to the owner.
+    pub revoked_at: Option<String>,
+}
+
+/// Who a version's answer set is shared with, and the customers (asset
+/// owners that work with the supplier) it could be shared with next.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VersionSharing {
+    pub shares: Vec<ProductShareDto>,
+    /// (organization id, name) of customers without an active share.
+    pub customers: Vec<(i64, String)>,
+    pub may_edit: bool,
+}
+
+/// A shared answer set as the asset owner's list shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SharedSetSummary {
+    pub share_id: i64,
+    pub supplier: String,
+    pub product: String,
+    pub version: String,
+    pub kind: ProductKind,
+    pub shared_at: String,
+    /// Changes the owner has not asked an update for yet.
+    pub open_changes: usize,
+}
+
+/// One change to an answer of a shared set: the requirement and its fields
+/// before and after.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShareChangeDto {
+    pub id: i64,
+    pub ref_id: String,
+    pub before: super::AnswerFields,
+    pub after: super::AnswerFields,
+    pub changed_at: String,
+    /// When the owner asked for updated answers because of it.
+    pub asked_at: Option<String>,
+    /// The owner's assessments about this version that answer the
+    /// requirement.
+    pub affected: Vec<(super::AssessmentId, String)>,
+}
+
+/// A shared answer set as the asset owner reads it: read-only, with the
+/// version's certificates and what changed since it was shared.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SharedSet {
+    pub summary: SharedSetSummary,
+    pub set: ProductAnswerSet,
+    pub certificates: Vec<CertificateDto>,
+    /// Newest first.
+    pub changes: Vec<ShareChangeDto>,
+    /// For sending a questionnaire about this version: the owner's
+    /// engagements and published profiles (empty without the right).
+    pub engagements: Vec<(super::EngagementId, String)>,
+    pub profiles: Vec<(super::ProfileId, String)>,
+    /// The owner's assessments bound to this version.
+    pub assessments: Vec<(super::AssessmentId, String)>,
+    pub may_ask: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -112,6 +112,12 @@ pub fn AssessmentPage() -> impl IntoView {
                             <p class="muted">{format!("{} · {} → {} · due {}", s.engagement, s.owner, s.supplier, s.due_on)}</p>
                             <p><span class=format!("status {}", s.status.as_str()) data-testid="assessment-status">{s.status.label()}</span></p>
                             {a.product.clone().map(|p| view! { <p class="muted" data-testid="assessment-product">{format!("About: {p}")}</p> })}
+                            {(!a.certificates.is_empty()).then(|| view! {
+                                <div class="card" data-testid="assessment-certificates">
+                                    <h2 class="small">"Certificates"</h2>
+                                    {super::products::certificate_lines(a.certificates.clone())}
+                                </div>
+                            })}
                             {progress_bar(&s)}
                             {(!a.message.is_empty()).then(|| view! { <blockquote class="message">{a.message.clone()}</blockquote> })}
                             <div class="actions">

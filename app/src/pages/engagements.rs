@@ -379,7 +379,7 @@ fn matrix(engagement: i64, m: Comparison) -> impl IntoView {
         </p>
         <h2>"Suppliers"</h2>
         <table class="table" data-testid="comparison-suppliers">
-            <thead><tr><th scope="col">"Supplier"</th><th scope="col">"Profile"</th><th scope="col">"Status"</th><th scope="col">"Answered"</th><th scope="col">"Unmet"</th><th scope="col">"Score"</th></tr></thead>
+            <thead><tr><th scope="col">"Supplier"</th><th scope="col">"Profile"</th><th scope="col">"Status"</th><th scope="col">"Answered"</th><th scope="col">"Unmet"</th><th scope="col">"Score"</th><th scope="col">"Product and certificates"</th></tr></thead>
             <tbody>
                 {m.columns.iter().map(|c| view! {
                     <tr>
@@ -389,6 +389,10 @@ fn matrix(engagement: i64, m: Comparison) -> impl IntoView {
                         <td>{format!("{} / {}", c.answered, c.total)}</td>
                         <td>{c.unmet}</td>
                         <td data-testid="column-score">{score_text(c.score)}</td>
+                        <td data-testid="column-certificates">
+                            {c.product.clone().map(|p| view! { <div>{p}</div> })}
+                            {super::products::certificate_lines(c.certificates.clone())}
+                        </td>
                     </tr>
                 }).collect_view()}
             </tbody>

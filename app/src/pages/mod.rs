@@ -17,6 +17,7 @@ pub mod products;
 pub mod profiles;
 pub mod program;
 pub mod reviewing;
+pub mod shared;
 pub mod suppliers;
 pub mod zones;
 

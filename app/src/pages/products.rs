@@ -2,7 +2,8 @@
 //! 62443 certificates of a version or of the organization.
 
 use crate::api::products::{
-    get_product, list_products, AddCertificate, AddProductVersion, CreateProduct,
+    get_product, list_products, product_sharing, AddCertificate, AddProductVersion, CreateProduct,
+    RevokeProductShare, ShareProductVersion,
 };
 use crate::components::{action_error, field_error, ErrorBox};
 use crate::model::{CertPart, CertScheme, CertState, CertificateDto, ComponentType, ProductKind};
@@ -11,7 +12,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 /// A table of certificates, each flagged when expiring or expired.
-fn certificate_table(list: Vec<CertificateDto>) -> impl IntoView {
+pub(crate) fn certificate_table(list: Vec<CertificateDto>) -> impl IntoView {
     if list.is_empty() {
         return Either::Left(view! { <p class="muted small">"No certificate recorded."</p> });
     }
@@ -40,6 +41,24 @@ fn certificate_table(list: Vec<CertificateDto>) -> impl IntoView {
             </tbody>
         </table>
     })
+}
+
+/// Certificates in a few lines, for an owner's assessment and comparison:
+/// scheme, part, level, number, expiry, flagged when expiring or expired.
+pub fn certificate_lines(list: Vec<CertificateDto>) -> impl IntoView {
+    view! {
+        <ul class="plain small" data-testid="certificate-lines">
+            {list.into_iter().map(|c| view! {
+                <li data-certificate=c.number.clone() data-state=c.state.label()>
+                    {format!(
+                        "{} · IEC 62443-{} · {} · {} · valid until {}",
+                        c.scheme_label, c.part.as_str(), c.levels, c.number, c.expires_on
+                    )}
+                    {(c.state != CertState::Valid).then(|| view! { " " <span class="tag provisional">{c.state.label()}</span> })}
+                </li>
+            }).collect_view()}
+        </ul>
+    }
 }
 
 /// The certificate form's fields (`certificate[…]`), with ids under `prefix`.
@@ -285,21 +304,7 @@ pub fn ProductAnswersPage() -> impl IntoView {
             editing.set(None);
         }
     });
-    let summary = |f: &crate::model::AnswerFields| -> String {
-        match f.compliance {
-            None => "—".into(),
-            Some(c) => {
-                let mut s = c.label().to_string();
-                if let Some(l) = f.claimed_level {
-                    s.push_str(&format!(" · level {l}"));
-                }
-                if !f.statement.is_empty() {
-                    s.push_str(&format!(" · {}", f.statement));
-                }
-                s
-            }
-        }
-    };
+    let summary = answer_summary;
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -317,6 +322,7 @@ pub fn ProductAnswersPage() -> impl IntoView {
                                 {format!("{} of {} requirements of {} answered.", set.answered, set.rows.len(), set.catalog)}
                                 {set.previous_version.clone().map(|p| format!(" Copied from version {p}; changed answers are marked."))}
                             </p>
+                            <SharingPanel version_id=set.version_id/>
                             {move || editing.get().map(|row| {
                                 let vid = vid.clone();
                                 let f = row.fields.clone();
@@ -390,6 +396,88 @@ pub fn ProductAnswersPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// An answer in one line: compliance, level, statement.
+pub fn answer_summary(f: &crate::model::AnswerFields) -> String {
+    match f.compliance {
+        None => "—".into(),
+        Some(c) => {
+            let mut s = c.label().to_string();
+            if let Some(l) = f.claimed_level {
+                s.push_str(&format!(" · level {l}"));
+            }
+            if !f.statement.is_empty() {
+                s.push_str(&format!(" · {}", f.statement));
+            }
+            s
+        }
+    }
+}
+
+/// Who a version's answer set is shared with: revoke, or share with one
+/// more of the asset owners the supplier works with.
+#[component]
+fn SharingPanel(version_id: i64) -> impl IntoView {
+    let share = ServerAction::<ShareProductVersion>::new();
+    let revoke = ServerAction::<RevokeProductShare>::new();
+    let data = Resource::new(
+        move || (share.version().get(), revoke.version().get()),
+        move |_| product_sharing(version_id),
+    );
+    view! {
+        <section class="card" data-testid="sharing">
+            <h2>"Shared with"</h2>
+            <p class="muted small">"An asset owner you share this version's answers with reads them (and this version's certificates) and is told when an answer changes. Nobody else sees them; revoking takes them away at once."</p>
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Err(e) => Either::Left(view! { <ErrorBox error=e/> }),
+                        Ok(s) => Either::Right(view! {
+                            {if s.shares.is_empty() {
+                                Either::Left(view! { <p class="muted">"Not shared with anyone."</p> })
+                            } else {
+                                Either::Right(view! {
+                                    <ul data-testid="shares">
+                                        {s.shares.into_iter().map(|x| {
+                                            let active = x.revoked_at.is_none();
+                                            view! {
+                                                <li data-share=x.owner.clone() data-active=active.to_string()>
+                                                    <strong>{x.owner.clone()}</strong>
+                                                    {match x.revoked_at.clone() {
+                                                        None => format!(" — shared {}", x.shared_at),
+                                                        Some(r) => format!(" — revoked {r}"),
+                                                    }}
+                                                    {(active && s.may_edit).then(|| view! {
+                                                        " "<ActionForm action=revoke attr:class="inline">
+                                                            <input type="hidden" name="share_id" value=x.id.to_string()/>
+                                                            <button type="submit" class="link danger">"Revoke"</button>
+                                                        </ActionForm>
+                                                    })}
+                                                </li>
+                                            }
+                                        }).collect_view()}
+                                    </ul>
+                                })
+                            }}
+                            {(s.may_edit && !s.customers.is_empty()).then(|| view! {
+                                <ActionForm action=share attr:class="inline">
+                                    <input type="hidden" name="product_version_id" value=version_id.to_string()/>
+                                    <label for="share-owner">"Share with"</label>
+                                    " "<select id="share-owner" name="owner_org_id">
+                                        {s.customers.iter().map(|(id, n)| view! { <option value=id.to_string()>{n.clone()}</option> }).collect_view()}
+                                    </select>
+                                    " "<button type="submit">"Share"</button>
+                                </ActionForm>
+                            })}
+                        }),
+                    }
+                })}
+            </Suspense>
+            {action_error(share.value())}
+            {action_error(revoke.value())}
+        </section>
     }
 }
 

@@ -441,6 +441,28 @@ async fn seed_products(state: &AppState) -> Result<(), AppError> {
         },
     )
     .await?;
+    // 4.2's answers are shared with Northwind; one changed since, so
+    // Northwind has a change to look at on its "Shared with us" page.
+    use super::services::product_shares;
+    let northwind = organization::Entity::find()
+        .filter(organization::Column::NameKey.eq("northwind water utility"))
+        .one(&state.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    product_shares::share(&actor, state, v42, northwind.id.0).await?;
+    product_answers::save(
+        &actor,
+        state,
+        v42,
+        "CR 1.2",
+        &answer(
+            "meets",
+            "2",
+            "Devices authenticate with certificates on every network since 4.2.",
+        ),
+        1,
+    )
+    .await?;
     Ok(())
 }
 

@@ -142,6 +142,8 @@ mod tests {
         "certificate",
         "product_answer",
         "product_answer_version",
+        "product_share",
+        "product_share_change",
         "sso_login",
         "supplier_link",
     ];

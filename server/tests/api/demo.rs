@@ -70,6 +70,11 @@ async fn demo_data_seeds_once_and_every_demo_login_works(b: Backend) {
     assert_eq!(hx["versions"][0]["certificates"][0]["state"], "expiring");
     assert_eq!(hx["versions"][1]["version"], "4.1");
     assert_eq!(lib["certificates"][0]["scheme"], "isasecure_sdla");
+    // Helix shared HX-500 4.2's answers with Northwind, and changed one since.
+    let (_, shared) = app.call(&owner, "list_shared_sets", &[]).await;
+    assert_eq!(shared[0]["product"], "HX-500", "{shared}");
+    assert_eq!(shared[0]["version"], "4.2");
+    assert_eq!(shared[0]["open_changes"], 1);
     // The comparison shows the two offers parting; the assessor reads along.
     let id = scada["id"].to_string();
     let (_, m) = app

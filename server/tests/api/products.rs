@@ -705,6 +705,364 @@ async fn an_assessment_fills_from_a_product_version(b: Backend) {
     let (_, again) = fill(contributor.clone(), v42.clone()).await;
     assert_eq!(again["from_answers"], serde_json::json!([]));
     assert_eq!(again["from_certificates"], serde_json::json!([]));
+
+    // The certificate goes with the answer as evidence, and the owner sees
+    // it with the assessment and on the comparison.
+    let evidence = &cr21["evidence"][0];
+    assert_eq!(evidence["kind"], "certificate", "{cr21}");
+    assert_eq!(evidence["issuer"], "Certa Labs");
+    assert_eq!(evidence["expires_on"], expires);
+    let seen = crate::assessments::get(&app, &owner, &assessment).await;
+    assert_eq!(seen["product"], "HX-500 4.2");
+    assert_eq!(seen["certificates"][0]["number"], "CSA-0117");
+    assert_eq!(seen["certificates"][0]["state"], "valid");
+    let (_, m) = app
+        .call(
+            &owner,
+            "compare_suppliers",
+            &[("engagement_id", &engagement.to_string())],
+        )
+        .await;
+    assert_eq!(m["columns"][0]["product"], "HX-500 4.2", "{m}");
+    assert_eq!(m["columns"][0]["certificates"][0]["number"], "CSA-0117");
+    // Rho, a supplier of Alpha's too, never sees Sigma's certificates.
+    let (st, _) = app
+        .call(&rho, "get_assessment", &[("assessment_id", &assessment)])
+        .await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+
+    // Once the owner accepted the assessment, it hears when the certificate
+    // it relied on runs out (30/7/1 days before, once each).
+    use sea_orm::{ActiveModelTrait, Set};
+    let mut am: app::server::entities::assessment::ActiveModel = row.into();
+    am.status = Set(app::model::AssessmentStatus::Accepted);
+    am.update(&app.state.writer).await.unwrap();
+    let expiry: chrono::NaiveDate = expires.parse().unwrap();
+    app.clock.set(expiry - chrono::Duration::days(30));
+    app::server::services::reminders::run_once(&app.state, "a")
+        .await
+        .unwrap();
+    app::server::services::reminders::run_once(&app.state, "b")
+        .await
+        .unwrap();
+    let told = crate::commitments::count_kind(&app, "certificate.relied_expiring").await;
+    // Alpha's admin and reviewer, once each.
+    assert_eq!(told.len(), 2, "{told:?}");
+    assert!(told.iter().all(|(_, n)| *n == 1), "{told:?}");
+    let mails = app.mails_to(w.alpha.email(Role::Reviewer)).await;
+    assert!(
+        mails.iter().any(
+            |m| m.subject.contains("of Sigma Devices expires in 30 days")
+                && m.body.contains("relies on the certificate")
+                && m.body.contains(&format!("/assessments/{assessment}"))
+        ),
+        "{mails:?}"
+    );
     app.finish().await;
 }
 both!(an_assessment_fills_from_a_product_version);
+
+/// Sigma's HX-500 4.2 (EDR) with CR 1.1 answered and a CSA SL 2
+/// certificate; returns (product, version) ids.
+async fn hx_500(app: &TestApp, sigma: &Client) -> (String, String) {
+    let (_, hx) = product(
+        app,
+        sigma,
+        &[
+            ("name", "HX-500"),
+            ("kind", "component"),
+            ("component_type", "EDR"),
+        ],
+    )
+    .await;
+    let (_, v42) = version(app, sigma, &hx.to_string(), "4.2", "", "").await;
+    let v42 = v42.to_string();
+    let (st, _) = save_answer(
+        app,
+        sigma,
+        &v42,
+        "CR 1.1",
+        0,
+        &[
+            ("compliance", "meets"),
+            ("claimed_level", "2"),
+            ("statement", "SIGMA-SHARED personal accounts"),
+        ],
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK);
+    let expires = (app.state.clock.today() + chrono::Duration::days(300)).to_string();
+    let (st, r) = certificate(
+        app,
+        sigma,
+        &v42,
+        &[
+            ("scheme", "isasecure_csa"),
+            ("levels", "2"),
+            ("number", "CSA-0117"),
+            ("issuer", "Certa Labs"),
+            ("issued_on", "2025-01-10"),
+            ("expires_on", &expires),
+        ],
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK, "{r}");
+    (hx.to_string(), v42)
+}
+
+async fn a_product_version_is_shared_on_purpose_and_revoked_at_once(b: Backend) {
+    let app = TestApp::spawn(b).await;
+    let w = World::build(&app).await;
+    let sigma = app.login(w.sigma.email(Role::Admin), PASSWORD).await;
+    let contributor = app.login(w.sigma.email(Role::Contributor), PASSWORD).await;
+    let alpha = app.login(w.alpha.email(Role::Admin), PASSWORD).await;
+    let alpha_viewer = app.login(w.alpha.email(Role::Viewer), PASSWORD).await;
+    let beta = app.login(w.beta.email(Role::Admin), PASSWORD).await;
+    let (_, rho) = another_supplier(&app, &[Role::Admin]).await;
+    let (_, v42) = hx_500(&app, &sigma).await;
+
+    // Sigma may share with the owners that work with it: Alpha, not Beta.
+    let (st, s) = app
+        .call(&sigma, "product_sharing", &[("product_version_id", &v42)])
+        .await;
+    assert_eq!(st, StatusCode::OK, "{s}");
+    assert_eq!(
+        s["customers"],
+        serde_json::json!([[w.alpha.id.0, "Alpha Water"]])
+    );
+    assert_eq!(s["shares"], serde_json::json!([]));
+    let share_with = |c: Client, org: i64| {
+        let (app, v42) = (&app, v42.clone());
+        async move {
+            app.call(
+                &c,
+                "share_product_version",
+                &[
+                    ("product_version_id", v42.as_str()),
+                    ("owner_org_id", &org.to_string()),
+                ],
+            )
+            .await
+        }
+    };
+    let (st, r) = share_with(sigma.clone(), w.beta.id.0).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
+    assert_eq!(field(&r), "owner");
+    // Nobody but Sigma's editors shares Sigma's version.
+    for c in [&alpha, &rho] {
+        let (st, _) = share_with(c.clone(), w.alpha.id.0).await;
+        assert_eq!(st, StatusCode::NOT_FOUND);
+        let (st, _) = app
+            .call(c, "product_sharing", &[("product_version_id", &v42)])
+            .await;
+        assert_eq!(st, StatusCode::NOT_FOUND);
+    }
+    let (st, share) = share_with(contributor.clone(), w.alpha.id.0).await;
+    assert_eq!(st, StatusCode::OK, "{share}");
+    let share = share.to_string();
+    let (st, _) = share_with(sigma.clone(), w.alpha.id.0).await;
+    assert_eq!(st, StatusCode::CONFLICT);
+    let mails = app.mails_to(w.alpha.email(Role::Admin)).await;
+    assert!(
+        mails.iter().any(|m| m
+            .subject
+            .contains("Sigma Devices shared its answers for HX-500 4.2")
+            && m.body.contains(&format!("/shared/{share}"))),
+        "{mails:?}"
+    );
+
+    // Alpha reads it, read-only, with the certificate; everyone else finds nothing.
+    let (st, list) = app.call(&alpha_viewer, "list_shared_sets", &[]).await;
+    assert_eq!(st, StatusCode::OK, "{list}");
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!(list[0]["product"], "HX-500");
+    assert_eq!(list[0]["supplier"], "Sigma Devices");
+    let get = |c: Client| {
+        let (app, share) = (&app, share.clone());
+        async move {
+            app.call(&c, "get_shared_set", &[("share_id", share.as_str())])
+                .await
+        }
+    };
+    let (st, set) = get(alpha_viewer.clone()).await;
+    assert_eq!(st, StatusCode::OK, "{set}");
+    assert_eq!(row(&set["set"], "CR 1.1")["fields"]["compliance"], "meets");
+    assert_eq!(set["certificates"][0]["number"], "CSA-0117");
+    assert_eq!(set["changes"], serde_json::json!([]));
+    assert_eq!(set["set"]["may_edit"], false);
+    // The viewer may neither send nor ask.
+    assert_eq!(set["engagements"], serde_json::json!([]));
+    assert_eq!(set["may_ask"], false);
+    let (st, list) = app.call(&beta, "list_shared_sets", &[]).await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(list, serde_json::json!([]));
+    for c in [&beta, &sigma, &rho] {
+        let (st, body) = get(c.clone()).await;
+        assert_eq!(st, StatusCode::NOT_FOUND, "{body}");
+        assert!(!body.to_string().contains("SIGMA-SHARED"));
+    }
+    for c in [&alpha, &rho] {
+        let (st, _) = app
+            .call(c, "revoke_product_share", &[("share_id", &share)])
+            .await;
+        assert_eq!(st, StatusCode::NOT_FOUND);
+    }
+
+    // Alpha sends a questionnaire about the version: already bound to it.
+    let profile = crate::profiles::create(&app, &alpha, "Controllers SL 2").await;
+    let (st, _) = crate::profiles::add_edr(&app, &alpha, &profile, "2").await;
+    assert_eq!(st, StatusCode::OK);
+    let (st, _) = app
+        .call(&alpha, "publish_profile", &[("profile_id", &profile)])
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let (_, engagement) = app
+        .call(
+            &alpha,
+            "create_engagement",
+            &[("name", "Filter controllers"), ("description", "")],
+        )
+        .await;
+    let engagement = engagement.to_string();
+    let send = |c: Client, engagement: String| {
+        let (app, share, profile) = (&app, share.clone(), profile.clone());
+        async move {
+            app.call(
+                &c,
+                "send_about_shared",
+                &[
+                    ("share_id", share.as_str()),
+                    ("engagement_id", engagement.as_str()),
+                    ("profile_id", profile.as_str()),
+                    ("due_on", &crate::assessments::due()),
+                    ("message", ""),
+                ],
+            )
+            .await
+        }
+    };
+    let (st, r) = send(alpha.clone(), String::new()).await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
+    assert_eq!(field(&r), "engagement_id");
+    let (st, _) = send(alpha_viewer.clone(), engagement.clone()).await;
+    assert_ne!(st, StatusCode::OK);
+    let (st, _) = send(beta.clone(), engagement.clone()).await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+    let (st, assessment) = send(alpha.clone(), engagement.clone()).await;
+    assert_eq!(st, StatusCode::OK, "{assessment}");
+    let assessment = assessment.to_string();
+    for c in [&alpha, &contributor] {
+        let a = crate::assessments::get(&app, c, &assessment).await;
+        assert_eq!(a["product"], "HX-500 4.2");
+        assert_eq!(a["certificates"][0]["number"], "CSA-0117", "{a}");
+    }
+
+    // Sigma changes CR 1.1: Alpha is told what changed, before → after.
+    let (st, _) = save_answer(
+        &app,
+        &contributor,
+        &v42,
+        "CR 1.1",
+        1,
+        &[
+            ("compliance", "partially_meets"),
+            ("claimed_level", "1"),
+            (
+                "statement",
+                "Shared accounts remain on the maintenance port",
+            ),
+        ],
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK);
+    let mails = app.mails_to(w.alpha.email(Role::Reviewer)).await;
+    assert!(
+        mails.iter().any(|m| m
+            .body
+            .contains("CR 1.1 for HX-500 4.2: Meets (SL 2) → Partially meets (SL 1)")),
+        "{mails:?}"
+    );
+    let (_, set) = get(alpha.clone()).await;
+    let change = &set["changes"][0];
+    assert_eq!(change["ref_id"], "CR 1.1");
+    assert_eq!(change["before"]["compliance"], "meets");
+    assert_eq!(change["after"]["compliance"], "partially_meets");
+    assert_eq!(change["affected"][0][0].to_string(), assessment);
+    assert_eq!(row(&set["set"], "CR 1.1")["fields"]["claimed_level"], 1);
+    let (_, list) = app.call(&alpha, "list_shared_sets", &[]).await;
+    assert_eq!(list[0]["open_changes"], 1);
+
+    // Alpha asks for an updated answer: a shared comment Sigma reads.
+    let change = change["id"].to_string();
+    let ask = |c: Client| {
+        let (app, share, change) = (&app, share.clone(), change.clone());
+        async move {
+            app.call(
+                &c,
+                "ask_shared_update",
+                &[("share_id", share.as_str()), ("change_id", change.as_str())],
+            )
+            .await
+        }
+    };
+    let (st, _) = ask(alpha_viewer.clone()).await;
+    assert_ne!(st, StatusCode::OK);
+    let (st, _) = ask(beta.clone()).await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+    let (st, n) = ask(alpha.clone()).await;
+    assert_eq!(st, StatusCode::OK, "{n}");
+    assert_eq!(n, 1);
+    let (st, _) = ask(alpha.clone()).await;
+    assert_eq!(st, StatusCode::CONFLICT);
+    let (_, comments) = app
+        .call(
+            &contributor,
+            "list_comments",
+            &[("assessment_id", &assessment)],
+        )
+        .await;
+    assert!(
+        comments[0]["body"]
+            .as_str()
+            .unwrap()
+            .contains("changed CR 1.1: Meets (SL 2) → Partially meets (SL 1)"),
+        "{comments}"
+    );
+    let (_, list) = app.call(&alpha, "list_shared_sets", &[]).await;
+    assert_eq!(list[0]["open_changes"], 0);
+
+    // Revoked: gone for Alpha at once; shared again, back.
+    let (st, _) = app
+        .call(&sigma, "revoke_product_share", &[("share_id", &share)])
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let (st, _) = app
+        .call(&sigma, "revoke_product_share", &[("share_id", &share)])
+        .await;
+    assert_eq!(st, StatusCode::CONFLICT);
+    let (_, list) = app.call(&alpha, "list_shared_sets", &[]).await;
+    assert_eq!(list, serde_json::json!([]));
+    let (st, _) = get(alpha.clone()).await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+    let (st, _) = ask(alpha.clone()).await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+    let (st, _) = send(alpha.clone(), engagement.clone()).await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+    let r = alpha
+        .get(app.url(&format!("/shared/{share}")))
+        .send()
+        .await
+        .unwrap();
+    assert!(!r.text().await.unwrap().contains("SIGMA-SHARED"));
+    let (_, s) = app
+        .call(&sigma, "product_sharing", &[("product_version_id", &v42)])
+        .await;
+    assert!(s["shares"][0]["revoked_at"].is_string(), "{s}");
+    let (st, again) = share_with(sigma.clone(), w.alpha.id.0).await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(again.to_string(), share);
+    let (_, list) = app.call(&alpha, "list_shared_sets", &[]).await;
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    app.finish().await;
+}
+both!(a_product_version_is_shared_on_purpose_and_revoked_at_once);

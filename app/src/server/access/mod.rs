@@ -47,11 +47,13 @@ mod assessments;
 mod catalogs;
 mod commitments;
 mod engagements;
+mod products;
 
 pub use assessments::*;
 pub use catalogs::*;
 pub use commitments::*;
 pub use engagements::*;
+pub use products::*;
 
 /// A row the actor may read, as a function of this module found. Nothing
 /// outside this module can make one (the field is private).
@@ -202,6 +204,18 @@ impl TenantScoped for super::entities::product_answer::Entity {
 impl TenantScoped for super::entities::product_answer_version::Entity {
     fn org_column() -> Self::Column {
         super::entities::product_answer_version::Column::OrganizationId
+    }
+}
+/// A share belongs to the supplier that shares; the asset owner it is
+/// shared with reads it through [`shared_with_us`] while it is not revoked.
+impl TenantScoped for super::entities::product_share::Entity {
+    fn org_column() -> Self::Column {
+        super::entities::product_share::Column::OrganizationId
+    }
+}
+impl TenantScoped for super::entities::product_share_change::Entity {
+    fn org_column() -> Self::Column {
+        super::entities::product_share_change::Column::OrganizationId
     }
 }
 impl TenantScoped for super::entities::risk_acceptance::Entity {

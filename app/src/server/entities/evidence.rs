@@ -19,6 +19,8 @@ pub struct Model {
     pub scope: Option<String>,
     pub issuer: Option<String>,
     pub expires_on: Option<Date>,
+    /// The product library certificate this record was made from.
+    pub certificate_id: Option<i64>,
     pub created_by: Option<UserId>,
     pub created_at: DateTimeUtc,
 }

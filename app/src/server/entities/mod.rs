@@ -36,6 +36,8 @@ pub mod password_reset;
 pub mod product;
 pub mod product_answer;
 pub mod product_answer_version;
+pub mod product_share;
+pub mod product_share_change;
 pub mod product_version;
 pub mod profile;
 pub mod profile_item;

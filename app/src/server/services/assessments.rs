@@ -229,8 +229,8 @@ pub async fn get(
         Vec::new()
     };
     colleagues.sort_by(|a, b| a.1.cmp(&b.1));
-    let (product, product_versions) =
-        super::product_answers::for_assessment(db, actor, &a, side).await?;
+    let (product, product_versions, certificates) =
+        super::product_answers::for_assessment(db, actor, &a, side, state.clock.today()).await?;
     Ok(AssessmentDto {
         summary: AssessmentSummary {
             id: a.id,
@@ -253,6 +253,7 @@ pub async fn get(
         decision: a.decision_rationale.clone(),
         product,
         product_versions,
+        certificates,
     })
 }
 

@@ -59,6 +59,9 @@ pub async fn comparison(
     let mut columns = Vec::with_capacity(rows.len());
     for a in rows {
         let profile = read_models::profile_rows(state, a.profile_id).await?;
+        let product = super::product_answers::bound_label(db, &a).await?;
+        let certificates =
+            super::product_answers::certificates_of(db, &a, state.clock.today()).await?;
         let mut list: Vec<(i32, ComparedAnswer)> = by_assessment
             .remove(&a.id.0)
             .unwrap_or_default()
@@ -92,6 +95,8 @@ pub async fn comparison(
                 profile: profile.name.clone(),
                 profile_version: profile.version,
                 status: a.status,
+                product,
+                certificates,
             },
             list.into_iter().map(|(_, x)| x).collect(),
         ));

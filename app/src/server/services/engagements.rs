@@ -195,6 +195,29 @@ pub async fn send_assessments(
     sends: &[(i64, chrono::NaiveDate)],
     message: &str,
 ) -> Result<Vec<AssessmentId>, AppError> {
+    send_about(
+        actor,
+        state,
+        engagement_id,
+        profile_id,
+        sends,
+        message,
+        None,
+    )
+    .await
+}
+
+/// [`send_assessments`], each assessment bound to `about`, a product
+/// version the supplier shared with the owner (checked by the caller).
+pub(crate) async fn send_about(
+    actor: &Actor,
+    state: &AppState,
+    engagement_id: EngagementId,
+    profile_id: crate::model::ProfileId,
+    sends: &[(i64, chrono::NaiveDate)],
+    message: &str,
+    about: Option<i64>,
+) -> Result<Vec<AssessmentId>, AppError> {
     actor.require(Permission::ManageEngagements)?;
     if sends.is_empty() {
         return Err(AppError::invalid(
@@ -282,6 +305,7 @@ pub async fn send_assessments(
             decision_rationale: Set(None),
             decided_by: Set(None),
             decided_at: Set(None),
+            product_version_id: Set(about),
             ..Default::default()
         }
         .insert(&txn)

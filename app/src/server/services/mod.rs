@@ -23,6 +23,7 @@ pub mod notifications;
 pub mod partners;
 pub mod passkeys;
 pub mod product_answers;
+pub mod product_shares;
 pub mod products;
 pub mod profile_import;
 pub mod profile_items;

@@ -11,16 +11,16 @@ use super::user_names;
 use crate::model::{
     check_answer, fr_of, AnswerFields, AnswerId, AnswerInput, AppError, AssessmentId, CertLevels,
     CertPart, CertScheme, Compliance, ComponentType, FillReport, Held, Permission,
-    ProductAnswerRow, ProductAnswerSet, ProductAnswerVersionDto, ProductKind, RequirementId, Side,
-    TargetKind,
+    ProductAnswerRow, ProductAnswerSet, ProductAnswerVersionDto, ProductKind, RequirementId, Role,
+    Side, TargetKind,
 };
 use crate::server::{
     access, audit, db,
     entities::{
-        answer, assessment, catalog, certificate, product, product_answer, product_answer_version,
-        product_version, requirement,
+        answer, assessment, catalog, certificate, evidence, product, product_answer,
+        product_answer_version, product_share, product_share_change, product_version, requirement,
     },
-    read_models, Actor, AppState,
+    notify, read_models, Actor, AppState,
 };
 use sea_orm::{
     sea_query::Query, ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
@@ -109,14 +109,30 @@ pub async fn answer_set(
     let p = access::find_owned::<product::Entity, _>(conn, actor, v.product_id)
         .await?
         .into_inner();
-    let (cat, requirements) = requirements_for(conn, actor, &p).await?;
     let previous = previous_of(conn, actor, &v).await?;
     let mut ids = vec![v.id];
     ids.extend(previous.as_ref().map(|p| p.id));
+    let answers = access::scoped::<product_answer::Entity>(actor)
+        .filter(product_answer::Column::ProductVersionId.is_in(ids));
+    let mut set = set_of(conn, actor, &v, &p, answers, previous.as_ref()).await?;
+    set.may_edit = actor.may(Permission::EditProducts);
+    Ok(set)
+}
+
+/// A version's answer set from `answers` (the version's, and the previous
+/// version's when `previous` is given, to show what differs), read-only.
+pub(crate) async fn set_of<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    v: &product_version::Model,
+    p: &product::Model,
+    answers: sea_orm::Select<product_answer::Entity>,
+    previous: Option<&product_version::Model>,
+) -> Result<ProductAnswerSet, AppError> {
+    let (cat, requirements) = requirements_for(conn, actor, p).await?;
     let mut mine: HashMap<String, product_answer::Model> = HashMap::new();
     let mut before: HashMap<String, AnswerFields> = HashMap::new();
-    for a in access::scoped::<product_answer::Entity>(actor)
-        .filter(product_answer::Column::ProductVersionId.is_in(ids))
+    for a in answers
         .filter(product_answer::Column::CatalogKey.eq(cat.key.clone()))
         .all(conn)
         .await?
@@ -135,7 +151,7 @@ pub async fn answer_set(
                 .map(|a| (read_fields(&a.fields), a.version))
                 .unwrap_or_default();
             let was = before.remove(&r.ref_id).unwrap_or_default();
-            let changed = previous.as_ref().map(|_| was != fields);
+            let changed = previous.map(|_| was != fields);
             ProductAnswerRow {
                 previous: (changed == Some(true)).then_some(was),
                 changed,
@@ -149,18 +165,18 @@ pub async fn answer_set(
         .collect();
     Ok(ProductAnswerSet {
         product_id: p.id,
-        product: p.name,
+        product: p.name.clone(),
         version_id: v.id,
-        version: v.version,
+        version: v.version.clone(),
         catalog_key: cat.key,
         catalog: cat.name,
-        previous_version: previous.map(|p| p.version),
+        previous_version: previous.map(|p| p.version.clone()),
         answered: rows
             .iter()
             .filter(|r| r.fields.compliance.is_some())
             .count(),
         rows,
-        may_edit: actor.may(Permission::EditProducts),
+        may_edit: false,
     })
 }
 
@@ -249,6 +265,18 @@ pub async fn save(
     }
     .insert(&txn)
     .await?;
+    if before.as_deref() != Some(answer.fields.as_str()) {
+        tell_shared(
+            &txn,
+            state,
+            actor,
+            (&v, &p),
+            ref_id,
+            before.as_deref().unwrap_or("{}"),
+            &answer.fields,
+        )
+        .await?;
+    }
     audit::by_actor(
         &txn,
         actor,
@@ -261,6 +289,76 @@ pub async fn save(
     .await?;
     txn.commit().await?;
     Ok(answer.version)
+}
+
+/// Tells each asset owner the version is shared with (and not revoked)
+/// what changed: a change row per share, which the owner's shared-set page
+/// lists, and a notification to its admins and reviewers.
+async fn tell_shared<C: ConnectionTrait>(
+    txn: &C,
+    state: &AppState,
+    actor: &Actor,
+    (v, p): (&product_version::Model, &product::Model),
+    ref_id: &str,
+    before: &str,
+    after: &str,
+) -> Result<(), AppError> {
+    let shares = access::scoped::<product_share::Entity>(actor)
+        .filter(product_share::Column::ProductVersionId.eq(v.id))
+        .filter(product_share::Column::RevokedAt.is_null())
+        .all(txn)
+        .await?;
+    if shares.is_empty() {
+        return Ok(());
+    }
+    let supplier = super::org_names(txn, [actor.org_id()])
+        .await?
+        .remove(&actor.org_id())
+        .unwrap_or_default();
+    let describe = |raw: &str| {
+        let f = read_fields(raw);
+        match (f.compliance, f.claimed_level) {
+            (None, _) => "unanswered".to_string(),
+            (Some(c), Some(l)) => format!("{} (SL {l})", c.label()),
+            (Some(c), None) => c.label().to_string(),
+        }
+    };
+    let now = state.clock.now();
+    for s in shares {
+        product_share_change::ActiveModel {
+            organization_id: Set(actor.org_id()),
+            share_id: Set(s.id),
+            ref_id: Set(ref_id.to_string()),
+            before_fields: Set(before.to_string()),
+            after_fields: Set(after.to_string()),
+            changed_at: Set(now),
+            asked_at: Set(None),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?;
+        let to = notify::recipients(txn, s.owner_org_id.0, &[Role::Admin, Role::Reviewer]).await?;
+        notify::notify(
+            txn,
+            state,
+            s.owner_org_id.0,
+            &to,
+            notify::Message {
+                kind: "product.share_changed",
+                title: &format!("{supplier} changed {} {}: {ref_id}", p.name, v.version),
+                body: &format!(
+                    "{supplier} changed its shared answer to {ref_id} for {} {}: {} → {}.",
+                    p.name,
+                    v.version,
+                    describe(before),
+                    describe(after)
+                ),
+                link: &format!("/shared/{}", s.id),
+            },
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// Every saved state of one answer of a product version, newest first.
@@ -446,7 +544,14 @@ pub async fn fill_assessment(
         version: v.version.clone(),
         ..Default::default()
     };
-    let mut fills: Vec<(AnswerId, i32, AnswerFields, String, bool)> = Vec::new();
+    // (answer, its version, fields, requirement, the certificate it cites)
+    let mut fills: Vec<(
+        AnswerId,
+        i32,
+        AnswerFields,
+        String,
+        Option<&certificate::Model>,
+    )> = Vec::new();
     let mut order: Vec<(i32, &answer::Model)> = mine
         .iter()
         .filter_map(|x| {
@@ -469,7 +574,7 @@ pub async fn fill_assessment(
             .then(|| set.get(&r.ref_id).cloned())
             .flatten();
         let fields = match from_set {
-            Some(f) => Some((f, false)),
+            Some(f) => Some((f, None)),
             None => held
                 .iter()
                 .filter(|_| keyed.contains(&x.requirement_id))
@@ -497,7 +602,7 @@ pub async fn fill_assessment(
                             ),
                             ..Default::default()
                         },
-                        true,
+                        Some(c),
                     )
                 }),
         };
@@ -535,7 +640,34 @@ pub async fn fill_assessment(
             report.changed_meanwhile += 1;
             continue;
         }
-        if *certified {
+        if let Some(c) = certified {
+            // The certificate goes with the answer as its evidence.
+            evidence::ActiveModel {
+                assessment_id: Set(a.id),
+                answer_id: Set(*answer_id),
+                kind: Set("certificate".into()),
+                title: Set(format!(
+                    "{} {}",
+                    CertScheme::parse(&c.scheme).map_or(c.scheme_name.as_str(), |s| s.label()),
+                    c.number
+                )),
+                scheme: Set(Some(
+                    CertScheme::parse(&c.scheme)
+                        .map_or(c.scheme_name.clone(), |s| s.label().to_string()),
+                )),
+                level: Set(CertPart::parse(&c.part)
+                    .and_then(|part| CertLevels::parse("levels", part, &c.levels).ok())
+                    .map(|l| l.to_string())),
+                scope: Set(Some(c.scope.clone()).filter(|s| !s.is_empty())),
+                issuer: Set(Some(c.issuer.clone())),
+                expires_on: Set(Some(c.expires_on)),
+                certificate_id: Set(Some(c.id)),
+                created_by: Set(Some(actor.user_id())),
+                created_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
             report.from_certificates.push(ref_id.clone());
         } else {
             report.from_answers.push(ref_id.clone());
@@ -547,6 +679,9 @@ pub async fn fill_assessment(
                 report.above_claim.push((ref_id.clone(), *target, claimed));
             }
         }
+    }
+    if !report.from_certificates.is_empty() {
+        read_models::recount_progress(&txn, &[a.id]).await?;
     }
     assessment::Entity::update_many()
         .col_expr(
@@ -578,41 +713,73 @@ pub async fn fill_assessment(
     Ok(report)
 }
 
-/// For an assessment's page: the product version it is bound to, as both
-/// parties read it ("HX-500 4.2"), and for the supplier's editors while
-/// they answer, the versions they may fill from. At most three queries.
+/// The certificates an assessment shows its readers (see
+/// `access::certificates_of_assessment`), soonest to expire first.
+pub(crate) async fn certificates_of<C: ConnectionTrait>(
+    conn: &C,
+    a: &access::Readable<assessment::Model>,
+    today: chrono::NaiveDate,
+) -> Result<Vec<crate::model::CertificateDto>, AppError> {
+    Ok(access::certificates_of_assessment(a)
+        .order_by_asc(certificate::Column::ExpiresOn)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|c| super::products::certificate_dto(c, today))
+        .collect())
+}
+
+/// The name of the product version an assessment is bound to, as both
+/// parties read it ("HX-500 4.2").
+pub(crate) async fn bound_label<C: ConnectionTrait>(
+    conn: &C,
+    a: &assessment::Model,
+) -> Result<Option<String>, AppError> {
+    let Some(v) = a.product_version_id else {
+        return Ok(None);
+    };
+    // access: allow — the name of the version the supplier bound this
+    // assessment to, shown to both of its parties.
+    let version = product_version::Entity::find_by_id(v)
+        .filter(product_version::Column::OrganizationId.eq(a.supplier_org_id))
+        .one(conn)
+        .await?;
+    Ok(match version {
+        None => None,
+        // access: allow — the same product's name, for both parties.
+        Some(v) => product::Entity::find_by_id(v.product_id)
+            .filter(product::Column::OrganizationId.eq(a.supplier_org_id))
+            .one(conn)
+            .await?
+            .map(|p| format!("{} {}", p.name, v.version)),
+    })
+}
+
+/// For an assessment's page: the product version it is bound to, for the
+/// supplier's editors while they answer the versions they may fill from,
+/// and the certificates shown with it. At most four queries.
 pub(crate) async fn for_assessment<C: ConnectionTrait>(
     conn: &C,
     actor: &Actor,
-    a: &assessment::Model,
+    a: &access::Readable<assessment::Model>,
     side: Side,
-) -> Result<(Option<String>, Vec<(i64, String)>), AppError> {
-    let bound = match a.product_version_id {
-        None => None,
-        Some(v) => {
-            // access: allow — the name of the version the supplier bound
-            // this assessment to, shown to both of its parties.
-            let version = product_version::Entity::find_by_id(v)
-                .filter(product_version::Column::OrganizationId.eq(a.supplier_org_id))
-                .one(conn)
-                .await?;
-            match version {
-                None => None,
-                // access: allow — the same product's name, for both parties.
-                Some(v) => product::Entity::find_by_id(v.product_id)
-                    .filter(product::Column::OrganizationId.eq(a.supplier_org_id))
-                    .one(conn)
-                    .await?
-                    .map(|p| format!("{} {}", p.name, v.version)),
-            }
-        }
-    };
+    today: chrono::NaiveDate,
+) -> Result<
+    (
+        Option<String>,
+        Vec<(i64, String)>,
+        Vec<crate::model::CertificateDto>,
+    ),
+    AppError,
+> {
+    let bound = bound_label(conn, a).await?;
+    let certificates = certificates_of(conn, a, today).await?;
     let editable = side == Side::Supplier
         && actor.may(Permission::EditProducts)
         && actor.may(Permission::AnswerAssessments)
         && access::assessment_status(a).supplier_may_edit();
     if !editable {
-        return Ok((bound, Vec::new()));
+        return Ok((bound, Vec::new(), certificates));
     }
     let products: HashMap<i64, String> = access::scoped::<product::Entity>(actor)
         .all(conn)
@@ -633,5 +800,5 @@ pub(crate) async fn for_assessment<C: ConnectionTrait>(
         })
         .collect();
     versions.sort_by(|a, b| a.1.cmp(&b.1));
-    Ok((bound, versions))
+    Ok((bound, versions, certificates))
 }

@@ -28,7 +28,7 @@ fn require_edit(actor: &Actor) -> Result<(), AppError> {
     actor.require(Permission::EditProducts)
 }
 
-fn certificate_dto(c: certificate::Model, today: chrono::NaiveDate) -> CertificateDto {
+pub(crate) fn certificate_dto(c: certificate::Model, today: chrono::NaiveDate) -> CertificateDto {
     let scheme = CertScheme::parse(&c.scheme).unwrap_or(CertScheme::Other);
     let part = CertPart::parse(&c.part).unwrap_or(CertPart::P4_2);
     CertificateDto {

@@ -310,7 +310,8 @@ async fn due(state: &AppState) -> Result<Vec<Due>, AppError> {
             .chain(
                 certificates
                     .iter()
-                    .filter_map(|(_, a)| a.as_ref().map(|a| a.owner_org_id)),
+                    .filter_map(|(_, a)| a.as_ref())
+                    .flat_map(|a| [a.owner_org_id, a.supplier_org_id]),
             )
             .collect::<BTreeSet<_>>(),
     )
@@ -469,11 +470,52 @@ async fn due(state: &AppState) -> Result<Vec<Due>, AppError> {
             });
         }
     }
+    let mut relied = std::collections::HashSet::new();
     for (e, a) in &certificates {
         let (Some(a), Some(exp)) = (a, e.expires_on) else {
             continue;
         };
         if a.status == AssessmentStatus::Withdrawn {
+            continue;
+        }
+        if let Some(cert) = e.certificate_id {
+            // A certificate from the supplier's library: the library's own
+            // reminder tells the supplier; the owner hears when it relied
+            // on it for an accepted assessment.
+            if !matches!(
+                a.status,
+                AssessmentStatus::Accepted | AssessmentStatus::AcceptedWithConditions
+            ) {
+                continue;
+            }
+            let Some(d) = remind(a.owner_org_id.0, exp) else {
+                continue;
+            };
+            // Once per assessment and certificate, however many answers cite it.
+            if !relied.insert((a.id, cert)) {
+                continue;
+            }
+            out.push(Due {
+                key: format!("certificate-relied:{}:{cert}:{exp}:{d}d", a.id),
+                org: a.owner_org_id.0,
+                roles: &[Role::Admin, Role::Reviewer],
+                kind: "certificate.relied_expiring",
+                title: format!(
+                    "Certificate {} of {} expires {}",
+                    e.title,
+                    name(a.supplier_org_id),
+                    days_word((exp - today).num_days())
+                ),
+                body: format!(
+                    "Your accepted assessment of {} relies on the certificate {} ({}), which expires on {exp}. Ask {} for the renewed certificate or re-assess.",
+                    name(a.supplier_org_id),
+                    e.title,
+                    e.issuer.as_deref().unwrap_or_default(),
+                    name(a.supplier_org_id),
+                ),
+                link: format!("/assessments/{}", a.id),
+                webhook: None,
+            });
             continue;
         }
         if let Some(d) = remind(a.supplier_org_id.0, exp) {

@@ -217,9 +217,22 @@ pub async fn add_comment(
     answer_id: AnswerId,
     comment: NewComment,
 ) -> Result<CommentDto, AppError> {
-    let NewComment { visibility, body } = comment;
     let txn = db::write_txn(&state.writer).await?;
-    let (a, x) = access::answer_readable(&txn, actor, answer_id).await?;
+    let c = comment_in(&txn, actor, state, answer_id, comment).await?;
+    txn.commit().await?;
+    Ok(c)
+}
+
+/// [`add_comment`] inside the caller's transaction.
+pub(crate) async fn comment_in(
+    txn: &sea_orm::DatabaseTransaction,
+    actor: &Actor,
+    state: &AppState,
+    answer_id: AnswerId,
+    comment: NewComment,
+) -> Result<CommentDto, AppError> {
+    let NewComment { visibility, body } = comment;
+    let (a, x) = access::answer_readable(txn, actor, answer_id).await?;
     let side = access::side_of(actor, &a);
     if !access::abilities(actor, &a).comment {
         return Err(AppError::NotFound);
@@ -253,10 +266,10 @@ pub async fn add_comment(
         created_at: Set(state.clock.now()),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
     audit::by_actor(
-        &txn,
+        txn,
         actor,
         "comment.added",
         "comment",
@@ -267,7 +280,7 @@ pub async fn add_comment(
     .await?;
     if visibility == Visibility::Shared {
         webhooks::emit(
-            &txn,
+            txn,
             state,
             &[a.owner_org_id, a.supplier_org_id],
             Topic::CommentShared,
@@ -278,10 +291,10 @@ pub async fn add_comment(
             Side::Supplier => notify::Event::SupplierComment,
             _ => notify::Event::OwnerComment,
         };
-        let requirement = access::requirement_of(&txn, &x).await?;
+        let requirement = access::requirement_of(txn, &x).await?;
         let excerpt: String = body.chars().take(200).collect();
         notify::assessment_event(
-            &txn,
+            txn,
             state,
             event,
             &a,
@@ -289,7 +302,7 @@ pub async fn add_comment(
             // The other side learns which organization wrote, never who.
             &format!(
                 "{}: {excerpt}",
-                super::org_names(&txn, [actor.org_id()])
+                super::org_names(txn, [actor.org_id()])
                     .await?
                     .remove(&actor.org_id())
                     .unwrap_or_default()
@@ -298,15 +311,14 @@ pub async fn add_comment(
         )
         .await?;
     }
-    let author = super::user_names(&txn, [actor.user_id()])
+    let author = super::user_names(txn, [actor.user_id()])
         .await?
         .remove(&actor.user_id())
         .unwrap_or_default();
-    let organization = super::org_names(&txn, [actor.org_id()])
+    let organization = super::org_names(txn, [actor.org_id()])
         .await?
         .remove(&actor.org_id())
         .unwrap_or_default();
-    txn.commit().await?;
     Ok(CommentDto {
         id: c.id,
         answer_id: c.answer_id,

@@ -113,6 +113,12 @@ struct Ids {
     /// A product of Sigma's and one of its versions.
     sigma_product: String,
     sigma_version: String,
+    /// Alpha's organization; Sigma's version shared with Alpha, and a change
+    /// to it since; Tau's version shared with Beta.
+    alpha_org: String,
+    alpha_share: String,
+    alpha_share_change: String,
+    beta_share: String,
 }
 
 fn slug(c: Caller) -> String {
@@ -257,6 +263,7 @@ fn foreign(c: Caller) -> &'static [&'static str] {
             "Tau Systems",
             "tau.test",
             "BETA-PROMISE",
+            "TAU-SHARED",
         ],
         // Sigma knows Alpha, its customer, by name; never its people, nor
         // Beta, nor Beta's supplier Tau.
@@ -278,6 +285,7 @@ fn foreign(c: Caller) -> &'static [&'static str] {
             "RHO-PROMISE",
             "rho-proof",
             "ALPHA-INTERNAL",
+            "TAU-SHARED",
         ],
         // Sigma's competitor in the same engagement: the same rules, the
         // other way round.
@@ -297,6 +305,8 @@ fn foreign(c: Caller) -> &'static [&'static str] {
             "ALPHA-PROMISE",
             "sigma-proof",
             "ALPHA-INTERNAL",
+            "SIGMA-SHARED",
+            "TAU-SHARED",
         ],
         // The assessor reads Alpha's engagement (Alpha, Sigma by name, all
         // comments); never people's addresses, nor Beta or its supplier.
@@ -310,6 +320,8 @@ fn foreign(c: Caller) -> &'static [&'static str] {
             "tau.test",
             "BETA-PROMISE",
             "ALPHA-INTERNAL",
+            "SIGMA-SHARED",
+            "TAU-SHARED",
         ],
     }
 }
@@ -363,6 +375,10 @@ fn tests_ids() -> Ids {
         beta_countermeasure: "2".into(),
         sigma_product: "1".into(),
         sigma_version: "1".into(),
+        alpha_org: "1".into(),
+        alpha_share: "1".into(),
+        alpha_share_change: "1".into(),
+        beta_share: "2".into(),
     }
 }
 
@@ -491,6 +507,10 @@ async fn isolation_matrix(b: Backend) {
         beta_countermeasure: String::new(),
         sigma_product: String::new(),
         sigma_version: String::new(),
+        alpha_org: String::new(),
+        alpha_share: String::new(),
+        alpha_share_change: String::new(),
+        beta_share: String::new(),
     };
     let mut ids = ids;
     let (st, t) = app
@@ -624,6 +644,84 @@ async fn isolation_matrix(b: Backend) {
     assert_eq!(st, StatusCode::OK, "{v}");
     ids.sigma_product = p.to_string();
     ids.sigma_version = v.to_string();
+    // Sigma shares the version with Alpha, then changes an answer of it
+    // (one Alpha's profile does not ask, so no fill copies it): SIGMA-SHARED
+    // is for Alpha's eyes only.
+    let save_shared = |version: &'static str, statement: &'static str| {
+        let (app, sigma_admin, v) = (&app, &sigma_admin, v.to_string());
+        async move {
+            let (st, r) = app
+                .call(
+                    sigma_admin,
+                    "save_product_answer",
+                    &[
+                        ("product_version_id", v.as_str()),
+                        ("ref_id", "CR 1.1 RE(2)"),
+                        ("version", version),
+                        ("answer[compliance]", "meets"),
+                        ("answer[statement]", statement),
+                    ],
+                )
+                .await;
+            assert_eq!(st, StatusCode::OK, "{r}");
+        }
+    };
+    save_shared("0", "SIGMA-SHARED first").await;
+    ids.alpha_org = w.alpha.id.0.to_string();
+    let (st, share) = app
+        .call(
+            &sigma_admin,
+            "share_product_version",
+            &[
+                ("product_version_id", &ids.sigma_version),
+                ("owner_org_id", &ids.alpha_org),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{share}");
+    ids.alpha_share = share.to_string();
+    save_shared("1", "SIGMA-SHARED second").await;
+    let (st, set) = app
+        .call(
+            &alpha_admin,
+            "get_shared_set",
+            &[("share_id", &ids.alpha_share)],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{set}");
+    ids.alpha_share_change = set["changes"][0]["id"].to_string();
+    // Tau shares a version of its own with Beta.
+    let (st, tp) = app
+        .call(
+            &tau_admin,
+            "create_product",
+            &[
+                ("product[name]", "TAU-SHARED gateway"),
+                ("product[kind]", "component"),
+                ("product[component_type]", "NDR"),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{tp}");
+    let (_, tv) = app
+        .call(
+            &tau_admin,
+            "add_product_version",
+            &[("product_id", &tp.to_string()), ("version", "1.0")],
+        )
+        .await;
+    let (st, share) = app
+        .call(
+            &tau_admin,
+            "share_product_version",
+            &[
+                ("product_version_id", &tv.to_string()),
+                ("owner_org_id", &ids.beta_org),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{share}");
+    ids.beta_share = share.to_string();
     for (owner, supplier, supplier_client, org) in [
         (&alpha_admin, w.sigma.id.0, &sigma_admin, "alpha"),
         (&beta_admin, tau.id.0, &tau_admin, "beta"),

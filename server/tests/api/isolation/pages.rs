@@ -80,6 +80,13 @@ pub(super) fn pages(c: Caller, ids: &Ids) -> Vec<(String, u16)> {
         ),
         signed_in(if matches!(c, Sigma(_)) { 200 } else { 404 }),
     ));
+    // Answer sets shared with the owner: its people only, and only its own.
+    out.push(("/shared".into(), signed_in(if owner { 200 } else { 404 })));
+    out.push((
+        format!("/shared/{}", ids.alpha_share),
+        signed_in(if owner { 200 } else { 404 }),
+    ));
+    out.push((format!("/shared/{}", ids.beta_share), signed_in(404)));
     // A system's zone model as an OSCAL plan: the owner's people only.
     out.push((
         format!("/systems/{}/export/oscal", ids.alpha_system),

@@ -110,6 +110,90 @@ pub(super) fn product_cases(c: Caller, ids: &Ids) -> Vec<Case> {
             ]),
             expect(c, 404, &[]),
         ),
+        // Shared answer sets: the owner it is shared with reads (every
+        // role), nobody else; the owner's answer sets from other suppliers
+        // never reach another owner.
+        ("list_shared_sets", a(&[]), expect(c, 404, &alpha_all(200))),
+        (
+            "get_shared_set",
+            a(&[("share_id", &ids.alpha_share)]),
+            expect(c, 404, &alpha_all(200)),
+        ),
+        (
+            "get_shared_set",
+            a(&[("share_id", &ids.beta_share)]),
+            expect(c, 404, &[]),
+        ),
+        (
+            "product_sharing",
+            a(&[("product_version_id", &ids.sigma_version)]),
+            expect(c, 404, &sigma_all(200)),
+        ),
+        // Alpha's reviewers may ask for updates; no assessment of Alpha's
+        // is about the version (yet), so there is nothing to ask.
+        (
+            "ask_shared_update",
+            a(&[
+                ("share_id", &ids.alpha_share),
+                ("change_id", &ids.alpha_share_change),
+            ]),
+            expect(c, 404, &alpha_reviewers(409)),
+        ),
+        (
+            "ask_shared_update",
+            a(&[
+                ("share_id", &ids.beta_share),
+                ("change_id", &ids.alpha_share_change),
+            ]),
+            expect(c, 404, &[]),
+        ),
+        // Alpha's managers may send about it; its profile is a draft.
+        (
+            "send_about_shared",
+            a(&[
+                ("share_id", &ids.alpha_share),
+                ("engagement_id", &ids.alpha_engagement),
+                ("profile_id", &ids.alpha_profile),
+                ("due_on", "2099-01-01"),
+                ("message", ""),
+            ]),
+            expect(c, 404, &alpha_managers(422)),
+        ),
+        (
+            "send_about_shared",
+            a(&[
+                ("share_id", &ids.beta_share),
+                ("engagement_id", &ids.alpha_engagement),
+                ("profile_id", &ids.alpha_profile),
+                ("due_on", "2099-01-01"),
+                ("message", ""),
+            ]),
+            expect(c, 404, &[]),
+        ),
+        // Sigma's admin finds it shared already, then revokes it; its
+        // contributor shares it again and revokes it too.
+        (
+            "share_product_version",
+            a(&[
+                ("product_version_id", &ids.sigma_version),
+                ("owner_org_id", &ids.alpha_org),
+            ]),
+            expect(
+                c,
+                404,
+                &[(Sigma(Role::Admin), 409), (Sigma(Role::Contributor), 200)],
+            ),
+        ),
+        (
+            "revoke_product_share",
+            a(&[("share_id", &ids.alpha_share)]),
+            expect(c, 404, &sigma_editors(200)),
+        ),
+        (
+            "revoke_product_share",
+            a(&[("share_id", &ids.beta_share)]),
+            expect(c, 404, &[]),
+        ),
         // The organization's own certificate: every supplier's editors.
         (
             "add_certificate",
