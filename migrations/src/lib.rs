@@ -38,6 +38,7 @@ mod m20261209_000029_products;
 mod m20261209_000030_product_answers;
 mod m20261209_000031_assessment_product;
 mod m20261210_000032_product_sharing;
+mod m20261210_000033_assessment_renewals;
 
 pub struct Migrator;
 
@@ -77,6 +78,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261209_000030_product_answers::Migration),
             Box::new(m20261209_000031_assessment_product::Migration),
             Box::new(m20261210_000032_product_sharing::Migration),
+            Box::new(m20261210_000033_assessment_renewals::Migration),
         ]
     }
 }

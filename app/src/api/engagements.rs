@@ -285,3 +285,17 @@ pub async fn apply_answer_sheet(data: server_fn::codec::MultipartData) -> Result
     })
     .await
 }
+
+/// Sets (or, with an empty `every_months`, stops) how often an accepted
+/// assessment is renewed; answers the date the next one is due.
+#[server(endpoint = "set_renewal")]
+pub async fn set_renewal(
+    assessment_id: AssessmentId,
+    #[server(default)] every_months: String,
+) -> Result<Option<chrono::NaiveDate>, AppError> {
+    as_actor(|actor, state| async move {
+        crate::server::services::renewals::set_cadence(&actor, &state, assessment_id, &every_months)
+            .await
+    })
+    .await
+}

@@ -240,6 +240,10 @@ pub struct AnswerDto {
     pub review: Option<super::ReviewStatus>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub evidence: Vec<EvidenceDto>,
+    /// In a renewal: whether the answer differs from the accepted one it
+    /// renews.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since_last: Option<bool>,
 }
 
 /// One supplier of a questionnaire sent to several: who, and by when
@@ -341,6 +345,61 @@ pub struct AssessmentDto {
     pub product_versions: Vec<(i64, String)>,
     /// The bound version's certificates and those the answers cite.
     pub certificates: Vec<crate::model::CertificateDto>,
+    /// Recurring re-assessment: its cadence and what it renews.
+    pub renewal: RenewalDto,
+}
+
+/// An assessment's place in its recurring re-assessment.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RenewalDto {
+    /// Months between assessments, once the owner set a cadence.
+    pub every_months: Option<i32>,
+    /// When the next assessment is due (it opens 30 days before).
+    pub renews_on: Option<chrono::NaiveDate>,
+    /// The next assessment, once opened.
+    pub next: Option<AssessmentId>,
+    /// The accepted assessment this one renews.
+    pub renews: Option<AssessmentId>,
+    /// Answers changed / unchanged since the renewed assessment.
+    pub changed: usize,
+    pub unchanged: usize,
+    /// The owner may set or stop the cadence (accepted, not renewed yet).
+    pub may_set: bool,
+}
+
+/// How many days before the renewal date the next assessment opens.
+pub const RENEWAL_LEAD_DAYS: i64 = 30;
+
+/// The date the next assessment is due: `months` after the decision.
+pub fn renewal_date(decided_on: chrono::NaiveDate, months: u32) -> Option<chrono::NaiveDate> {
+    decided_on.checked_add_months(chrono::Months::new(months))
+}
+
+/// Whether the next assessment opens today: from `RENEWAL_LEAD_DAYS` before
+/// its due date on.
+pub fn renewal_opens(renews_on: chrono::NaiveDate, today: chrono::NaiveDate) -> bool {
+    today >= renews_on - chrono::Duration::days(RENEWAL_LEAD_DAYS)
+}
+
+/// The renewal's due date: its date, or two weeks from opening when the
+/// cadence was set late.
+pub fn renewal_due(renews_on: chrono::NaiveDate, today: chrono::NaiveDate) -> chrono::NaiveDate {
+    renews_on.max(today + chrono::Duration::days(14))
+}
+
+/// A cadence as a form sends it: 1 to 60 months, or empty to stop.
+pub fn parse_cadence(raw: &str) -> Result<Option<u32>, AppError> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    match raw.parse::<u32>() {
+        Ok(n) if (1..=60).contains(&n) => Ok(Some(n)),
+        _ => Err(AppError::invalid(
+            "every_months",
+            "Give the months between assessments, 1 to 60, or leave it empty to stop.",
+        )),
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -580,5 +639,36 @@ mod tests {
                 "planned_on"
             ]
         );
+    }
+}
+
+#[cfg(test)]
+mod renewal_tests {
+    use super::*;
+
+    fn d(s: &str) -> chrono::NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn the_next_assessment_is_due_months_after_the_decision_and_opens_thirty_days_before() {
+        assert_eq!(renewal_date(d("2026-01-31"), 12), Some(d("2027-01-31")));
+        // The end of a shorter month.
+        assert_eq!(renewal_date(d("2026-01-31"), 1), Some(d("2026-02-28")));
+        let on = d("2027-01-31");
+        assert!(!renewal_opens(on, d("2026-12-31")));
+        assert!(renewal_opens(on, d("2027-01-01")));
+        assert!(renewal_opens(on, d("2027-03-01")));
+        assert_eq!(renewal_due(on, d("2027-01-01")), on);
+        assert_eq!(renewal_due(on, d("2027-01-25")), d("2027-02-08"));
+    }
+
+    #[test]
+    fn a_cadence_is_one_to_sixty_months_or_none() {
+        assert_eq!(parse_cadence("12").unwrap(), Some(12));
+        assert_eq!(parse_cadence(" ").unwrap(), None);
+        for bad in ["0", "61", "-1", "twelve", "1.5"] {
+            assert!(parse_cadence(bad).is_err(), "{bad}");
+        }
     }
 }

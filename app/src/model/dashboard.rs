@@ -204,6 +204,21 @@ pub struct Portfolio {
     /// Suppliers with submitted answers in the heatmap's data.
     pub heatmap_suppliers: i64,
     pub attention: Vec<AttentionItem>,
+    /// Accepted assessments with a cadence, the next due soonest first.
+    pub renewals: Vec<RenewalDue>,
+}
+
+/// An accepted assessment due for renewal, as the portfolio lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RenewalDue {
+    pub assessment: super::AssessmentId,
+    pub supplier: String,
+    pub profile: String,
+    pub renews_on: NaiveDate,
+    /// The renewal, once opened.
+    pub opened: Option<super::AssessmentId>,
+    /// Due within the next 60 days or past, and not opened.
+    pub soon: bool,
 }
 
 /// What a supplier owes, per asset owner.

@@ -10,7 +10,7 @@ use crate::api::engagements::{
     SubmitAssessment,
 };
 use crate::api::reviews::{BeginReview, DecideAssessment, RequestChanges};
-use crate::components::{action_error, ErrorBox};
+use crate::components::{action_error, field_error, ErrorBox};
 use crate::model::{AnswerDto, AnswerFields, AnswerFilter, AppError, AssessmentId, Side};
 use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;
@@ -73,6 +73,7 @@ pub fn AssessmentPage() -> impl IntoView {
     let begin = ServerAction::<BeginReview>::new();
     let changes = ServerAction::<RequestChanges>::new();
     let decide = ServerAction::<DecideAssessment>::new();
+    let renew = ServerAction::<crate::api::engagements::SetRenewal>::new();
     // The filter over the answers, and each row's handles for "next
     // unanswered"; both outlive the page's reloads.
     let filter = RwSignal::new(AnswerFilter::default());
@@ -89,6 +90,7 @@ pub fn AssessmentPage() -> impl IntoView {
                 begin.version().get(),
                 changes.version().get(),
                 decide.version().get(),
+                renew.version().get(),
             )
         },
         |(id, ..)| get_assessment(AssessmentId(id)),
@@ -118,6 +120,7 @@ pub fn AssessmentPage() -> impl IntoView {
                                     {super::products::certificate_lines(a.certificates.clone())}
                                 </div>
                             })}
+                            {renewal_panel(aid, a.renewal.clone(), renew)}
                             {progress_bar(&s)}
                             {(!a.message.is_empty()).then(|| view! { <blockquote class="message">{a.message.clone()}</blockquote> })}
                             <div class="actions">
@@ -258,6 +261,11 @@ fn AnswerRow(
         <tr data-ref=ref_id.clone() id=dom_id class:hidden=move || !shown.get() && !open.get()>
             <td>
                 <code>{ref_id.clone()}</code>" "{title}
+                {x.with_value(|x| x.since_last).map(|changed| view! {
+                    " "<span class="tag" data-since-last=if changed { "changed" } else { "unchanged" }>
+                        {if changed { "changed since last accepted" } else { "unchanged" }}
+                    </span>
+                })}
                 {(!parameters.is_empty()).then(|| view! { <div class="muted small">"Parameters: "{parameters}</div> })}
             </td>
             <td>{target}</td>
@@ -378,5 +386,45 @@ fn answer_filter(
                 if none_left.get() { format!("{shown} of {total} shown · nothing left unanswered here") } else { format!("{shown} of {total} shown") }
             }}</span>
         </fieldset>
+    }
+}
+
+/// An assessment's recurring re-assessment: what it renews (changed and
+/// unchanged answers since), and for the owner of an accepted one, how
+/// often it comes back.
+fn renewal_panel(
+    aid: i64,
+    r: crate::model::RenewalDto,
+    renew: ServerAction<crate::api::engagements::SetRenewal>,
+) -> impl IntoView {
+    view! {
+        {r.renews.map(|prev| view! {
+            <p class="muted" data-testid="renews">
+                "Re-assessment of "<a href=format!("/assessments/{}", prev.0)>"the accepted assessment"</a>
+                {format!(": {} answers unchanged, {} changed since.", r.unchanged, r.changed)}
+            </p>
+        })}
+        {r.next.map(|next| view! {
+            <p class="muted" data-testid="renewed-by">"Renewed by "<a href=format!("/assessments/{}", next.0)>"the next assessment"</a>"."</p>
+        })}
+        {(r.may_set || r.renews_on.is_some()).then(|| view! {
+            <section class="card" data-testid="renewal">
+                <h2 class="small">"Re-assessment"</h2>
+                <p data-testid="renews-on">{match (r.every_months, r.renews_on) {
+                    (Some(m), Some(d)) => format!("Every {m} months: the next assessment is due {d} and opens 30 days before, pre-filled from these answers."),
+                    _ => "Not re-assessed periodically.".to_string(),
+                }}</p>
+                {r.may_set.then(|| view! {
+                    <ActionForm action=renew attr:class="inline">
+                        <input type="hidden" name="assessment_id" value=aid.to_string()/>
+                        <label for="renew-months">"Re-assess every (months)"</label>
+                        " "<input id="renew-months" name="every_months" inputmode="numeric" size="3" value=r.every_months.map(|m| m.to_string()).unwrap_or_default()/>
+                        " "<button type="submit">"Save"</button>
+                    </ActionForm>
+                    {field_error(renew.value(), "every_months")}
+                    {action_error(renew.value())}
+                })}
+            </section>
+        })}
     }
 }

@@ -46,6 +46,23 @@ pub fn PortfolioView() -> impl IntoView {
                                 })
                             }}
                         </section>
+                        {(!p.renewals.is_empty()).then(|| view! {
+                            <section class="card" data-testid="renewals">
+                                <h2>"Due for renewal"</h2>
+                                <ul class="attention">
+                                    {p.renewals.iter().map(|r| view! {
+                                        <li class:overdue=r.soon data-renewal=r.supplier.clone()>
+                                            <a href=format!("/assessments/{}", r.assessment.0)>{format!("{} · {}", r.supplier, r.profile)}</a>
+                                            <span class="small">{format!(" · next due {}", r.renews_on)}</span>
+                                            {match r.opened {
+                                                Some(next) => Either::Left(view! { " · "<a class="small" href=format!("/assessments/{}", next.0)>"renewal open"</a> }),
+                                                None => Either::Right(r.soon.then(|| view! { <span class="badge warn">"due soon"</span> })),
+                                            }}
+                                        </li>
+                                    }).collect_view()}
+                                </ul>
+                            </section>
+                        })}
                         <section class="card">
                             <h2>"Level gaps by supplier"</h2>
                             <p class="small muted">{format!("Levels missing per group (FR, SP area, practice) in submitted answers, largest gaps first: {} of {} suppliers shown.", p.heatmap.len(), p.heatmap_suppliers)}</p>

@@ -26,6 +26,7 @@ mod products;
 mod profiles;
 mod program;
 mod races;
+mod renewals;
 mod rest;
 mod rest_flows;
 mod reviews;

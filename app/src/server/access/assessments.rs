@@ -403,3 +403,9 @@ pub async fn requirement_refs<C: ConnectionTrait>(
         .map(|r| (r.id, r.ref_id))
         .collect())
 }
+
+/// The renewal of an assessment (the next round of its recurring
+/// re-assessment), once opened.
+pub fn renewal_of(a: &Readable<assessment::Model>) -> Select<assessment::Entity> {
+    assessment::Entity::find().filter(assessment::Column::RenewalOf.eq(a.id))
+}

@@ -26,6 +26,13 @@ pub struct Model {
     pub evidence_missing_count: i32,
     /// The supplier's product version the answers are about.
     pub product_version_id: Option<i64>,
+    /// Recurring re-assessment: every so many months, the next one due on
+    /// `renews_on` (set once accepted).
+    pub renew_every_months: Option<i32>,
+    pub renews_on: Option<Date>,
+    /// The assessment this one renews, and its round (0 for the first).
+    pub renewal_of: Option<AssessmentId>,
+    pub round: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -163,6 +163,7 @@ async fn answer_dtos(
                     version: x.version,
                     review: verdicts.get(&x.id).copied(),
                     evidence: evidence.remove(&x.id.0).unwrap_or_default(),
+                    since_last: None,
                 },
             ))
         })
@@ -202,7 +203,8 @@ pub async fn get(
     let members = access::supplier_members(&a).all(db).await?;
     let names: HashMap<UserId, String> =
         super::user_names(db, members.iter().map(|m| m.user_id)).await?;
-    let answers = answer_dtos(state, &a, &rows, &names).await?;
+    let mut answers = answer_dtos(state, &a, &rows, &names).await?;
+    let renewal = super::renewals::of_assessment(db, actor, &a, side, &mut answers).await?;
     let progress = Progress {
         total: answers.len() as u64,
         answered: answers
@@ -254,6 +256,7 @@ pub async fn get(
         product,
         product_versions,
         certificates,
+        renewal,
     })
 }
 

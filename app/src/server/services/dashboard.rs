@@ -212,7 +212,9 @@ pub async fn portfolio(actor: &Actor, state: &AppState) -> Result<Portfolio, App
             overdue: a.due_on < today,
         });
     }
+    let renewals = super::renewals::due_for_owner(conn, actor, today).await?;
     Ok(Portfolio {
+        renewals,
         suppliers: suppliers.unwrap_or(0),
         by_status,
         open_commitments: open_commitments.unwrap_or(0),

@@ -311,7 +311,7 @@ pub(crate) async fn send_about(
         .insert(&txn)
         .await
         .map_err(|err| {
-            // ux_assessments_once: one assessment per engagement, supplier
+            // ux_assessments_round: one assessment per engagement, supplier
             // and profile version.
             if unique_violation(&err) {
                 AppError::Conflict(format!(

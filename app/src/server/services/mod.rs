@@ -31,6 +31,7 @@ pub mod profiles;
 pub mod program;
 pub mod reminder_settings;
 pub mod reminders;
+pub mod renewals;
 pub mod reviews;
 pub mod second_factor;
 pub mod sessions;

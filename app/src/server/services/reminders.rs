@@ -53,10 +53,12 @@ pub async fn run_once(state: &AppState, instance: &str) -> Result<usize, AppErro
         return Ok(0);
     }
     let sent = send_due(state, instance).await;
-    // The daily summaries ride on the same lease and schedule.
+    // The daily summaries and the renewals due ride on the same lease and
+    // schedule.
     let digests = notify::send_digests(state, instance).await;
+    let renewed = super::renewals::open_due(state).await;
     release_lease(state, instance).await?;
-    Ok(sent? + digests?)
+    Ok(sent? + digests? + renewed?)
 }
 
 async fn take_lease(state: &AppState, instance: &str) -> Result<bool, AppError> {
