@@ -336,6 +336,24 @@ pub(super) fn assessment_cases(c: Caller, ids: &Ids) -> Vec<Case> {
             ]),
             expect(c, 404, &[]),
         ),
+        // Recurring re-assessment: Alpha's managers, on an accepted
+        // assessment only (Alpha's is still being answered).
+        (
+            "set_renewal",
+            a(&[
+                ("assessment_id", &ids.alpha_assessment),
+                ("every_months", "12"),
+            ]),
+            expect(c, 404, &alpha_managers(409)),
+        ),
+        (
+            "set_renewal",
+            a(&[
+                ("assessment_id", &ids.beta_assessment),
+                ("every_months", "12"),
+            ]),
+            expect(c, 404, &[]),
+        ),
         (
             "compare_suppliers",
             a(&[("engagement_id", &ids.alpha_engagement)]),
