@@ -390,3 +390,30 @@ pub async fn verdicts<C: ConnectionTrait>(
         .map(|r| (r.answer_id, r.status))
         .collect())
 }
+
+/// A product library certificate as pages show it, its state as of `today`.
+pub(crate) fn certificate_dto(
+    c: crate::server::entities::certificate::Model,
+    today: chrono::NaiveDate,
+) -> crate::model::CertificateDto {
+    use crate::model::{cert_state, CertLevels, CertPart, CertScheme};
+    let scheme = CertScheme::parse(&c.scheme).unwrap_or(CertScheme::Other);
+    let part = CertPart::parse(&c.part).unwrap_or(CertPart::P4_2);
+    crate::model::CertificateDto {
+        id: c.id,
+        scheme_label: if scheme == CertScheme::Other && !c.scheme_name.is_empty() {
+            c.scheme_name.clone()
+        } else {
+            scheme.label().to_string()
+        },
+        scheme,
+        part,
+        levels: CertLevels::parse("levels", part, &c.levels).unwrap_or(CertLevels::Ml(1)),
+        number: c.number,
+        scope: c.scope,
+        issuer: c.issuer,
+        issued_on: c.issued_on,
+        state: cert_state(c.expires_on, today),
+        expires_on: c.expires_on,
+    }
+}

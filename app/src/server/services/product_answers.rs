@@ -725,7 +725,7 @@ pub(crate) async fn certificates_of<C: ConnectionTrait>(
         .all(conn)
         .await?
         .into_iter()
-        .map(|c| super::products::certificate_dto(c, today))
+        .map(|c| read_models::certificate_dto(c, today))
         .collect())
 }
 

@@ -8,7 +8,7 @@
 //! one is gone for the owner at once (every read starts from an active
 //! share, see `access::share_readable`).
 
-use super::{org_names, product_answers, products, reviews, ts};
+use super::{org_names, product_answers, reviews, ts};
 use crate::model::{
     AnswerFields, AppError, AssessmentId, CertificateDto, EngagementId, NewComment, OrgId,
     Permission, ProductKind, ProductShareDto, ProfileId, ProfileStatus, Role, SendInput,
@@ -20,7 +20,7 @@ use crate::server::{
         catalog, certificate, engagement, product, product_share, product_share_change,
         product_version, profile, requirement,
     },
-    notify, Actor, AppState,
+    notify, read_models, Actor, AppState,
 };
 use sea_orm::{
     sea_query::Query, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
@@ -298,7 +298,7 @@ pub async fn shared_set(
         .all(conn)
         .await?
         .into_iter()
-        .map(|c| products::certificate_dto(c, today))
+        .map(|c| read_models::certificate_dto(c, today))
         .collect();
     let bound = access::assessments_about_share(conn, actor, &s).await?;
     let answering = affected(conn, actor, &set.catalog_key, &bound).await?;

@@ -5,13 +5,14 @@
 //! other organization. Three queries per page, whatever the library's size.
 
 use crate::model::{
-    cert_state, parse_name, parse_optional_date, parse_text, AppError, CertLevels, CertPart,
-    CertScheme, Certificate, CertificateDto, CertificateForm, ComponentType, Permission,
-    ProductDto, ProductForm, ProductKind, ProductLibrary, ProductVersionDto,
+    parse_name, parse_optional_date, parse_text, AppError, CertPart, Certificate, CertificateDto,
+    CertificateForm, ComponentType, Permission, ProductDto, ProductForm, ProductKind,
+    ProductLibrary, ProductVersionDto,
 };
 use crate::server::{
     access, audit, db,
     entities::{certificate, product, product_version},
+    read_models,
     respond::unique_violation,
     Actor, AppState,
 };
@@ -26,28 +27,6 @@ fn require_view(actor: &Actor) -> Result<(), AppError> {
 fn require_edit(actor: &Actor) -> Result<(), AppError> {
     require_view(actor)?;
     actor.require(Permission::EditProducts)
-}
-
-pub(crate) fn certificate_dto(c: certificate::Model, today: chrono::NaiveDate) -> CertificateDto {
-    let scheme = CertScheme::parse(&c.scheme).unwrap_or(CertScheme::Other);
-    let part = CertPart::parse(&c.part).unwrap_or(CertPart::P4_2);
-    CertificateDto {
-        id: c.id,
-        scheme_label: if scheme == CertScheme::Other && !c.scheme_name.is_empty() {
-            c.scheme_name.clone()
-        } else {
-            scheme.label().to_string()
-        },
-        scheme,
-        part,
-        levels: CertLevels::parse("levels", part, &c.levels).unwrap_or(CertLevels::Ml(1)),
-        number: c.number,
-        scope: c.scope,
-        issuer: c.issuer,
-        issued_on: c.issued_on,
-        state: cert_state(c.expires_on, today),
-        expires_on: c.expires_on,
-    }
 }
 
 /// The supplier's whole library: products by name, each with its versions
@@ -77,8 +56,8 @@ pub async fn library(actor: &Actor, state: &AppState) -> Result<ProductLibrary, 
             Some(v) => of_version
                 .entry(v)
                 .or_default()
-                .push(certificate_dto(c, today)),
-            None => org_certificates.push(certificate_dto(c, today)),
+                .push(read_models::certificate_dto(c, today)),
+            None => org_certificates.push(read_models::certificate_dto(c, today)),
         }
     }
     let mut of_product: HashMap<i64, Vec<ProductVersionDto>> = HashMap::new();
