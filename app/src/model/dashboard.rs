@@ -217,7 +217,7 @@ pub struct RenewalDue {
     pub renews_on: NaiveDate,
     /// The renewal, once opened.
     pub opened: Option<super::AssessmentId>,
-    /// Due within the next 60 days or past, and not opened.
+    /// Due within the next 90 days or past, and not opened.
     pub soon: bool,
 }
 

@@ -450,6 +450,18 @@ async fn seed_products(state: &AppState) -> Result<(), AppError> {
         .await?
         .ok_or(AppError::NotFound)?;
     product_shares::share(&actor, state, v42, northwind.id.0).await?;
+    // Northwind's quick check is about the HX-500 4.2: Helix filled it
+    // from the version's answers and certificate.
+    let quick = super::services::assessments::list(&actor, state)
+        .await?
+        .into_iter()
+        .find(|a| {
+            a.profile == "Remote access quick check"
+                && a.status == crate::model::AssessmentStatus::Sent
+        });
+    if let Some(q) = quick {
+        product_answers::fill_assessment(&actor, state, q.id, v42).await?;
+    }
     product_answers::save(
         &actor,
         state,
@@ -932,6 +944,9 @@ async fn seed_commitments(
         .despite_open(true),
     )
     .await?;
+    // Ostrava's remote access is re-assessed every two months while the
+    // condition is open: due for renewal soon.
+    super::services::renewals::set_cadence(owner, state, sent, "2").await?;
 
     // Commitments: the condition agreed and under way; the planned answer
     // still proposed; one overdue; one the owner promises; one verified.

@@ -57,6 +57,24 @@ async fn demo_data_seeds_once_and_every_demo_login_works(b: Backend) {
     assert!(inbox
         .iter()
         .any(|a| a["status"] == "in_progress" && a["progress"]["answered"] == 4));
+    // The quick check was filled from HX-500 4.2 and is bound to it.
+    let quick = inbox
+        .iter()
+        .find(|a| a["profile"] == "Remote access quick check")
+        .unwrap();
+    let (_, q) = app
+        .call(
+            &c,
+            "get_assessment",
+            &[("assessment_id", &quick["id"].to_string())],
+        )
+        .await;
+    assert_eq!(q["product"], "HX-500 4.2");
+    assert!(
+        q["summary"]["progress"]["answered"].as_u64().unwrap() >= 4,
+        "{q}"
+    );
+    assert_eq!(q["certificates"][0]["number"], "CSA-HX500-42-0117");
     // Helix's library: HX-500 4.1 and 4.2, 4.2 certified (ISASecure CSA SL 2,
     // expiring soon), and Helix's SDLA certificate.
     let (_, lib) = app.call(&c, "list_products", &[]).await;
@@ -75,6 +93,10 @@ async fn demo_data_seeds_once_and_every_demo_login_works(b: Backend) {
     assert_eq!(shared[0]["product"], "HX-500", "{shared}");
     assert_eq!(shared[0]["version"], "4.2");
     assert_eq!(shared[0]["open_changes"], 1);
+    // Ostrava's accepted assessment is due for renewal soon.
+    let (_, p) = app.call(&owner, "get_portfolio", &[]).await;
+    assert_eq!(p["renewals"][0]["supplier"], "Ostrava Automation", "{p}");
+    assert_eq!(p["renewals"][0]["soon"], true);
     // The comparison shows the two offers parting; the assessor reads along.
     let id = scada["id"].to_string();
     let (_, m) = app

@@ -220,7 +220,7 @@ pub(crate) async fn due_for_owner<C: ConnectionTrait>(
                 supplier: names.get(&a.supplier_org_id).cloned().unwrap_or_default(),
                 profile: profiles.get(&a.profile_id).cloned().unwrap_or_default(),
                 renews_on,
-                soon: opened.is_none() && renews_on <= today + chrono::Duration::days(60),
+                soon: opened.is_none() && renews_on <= today + chrono::Duration::days(90),
                 opened,
             })
         })
