@@ -347,6 +347,9 @@ pub struct AssessmentDto {
     pub certificates: Vec<crate::model::CertificateDto>,
     /// Recurring re-assessment: its cadence and what it renews.
     pub renewal: RenewalDto,
+    /// What the owner's zone model says the assessment is about ("HX-500
+    /// 4.2"), for the supplier to bind the right product version.
+    pub named: Vec<String>,
 }
 
 /// An assessment's place in its recurring re-assessment.

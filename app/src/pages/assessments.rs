@@ -114,6 +114,9 @@ pub fn AssessmentPage() -> impl IntoView {
                             <p class="muted">{format!("{} · {} → {} · due {}", s.engagement, s.owner, s.supplier, s.due_on)}</p>
                             <p><span class=format!("status {}", s.status.as_str()) data-testid="assessment-status">{s.status.label()}</span></p>
                             {a.product.clone().map(|p| view! { <p class="muted" data-testid="assessment-product">{format!("About: {p}")}</p> })}
+                            {(a.product.is_none() && !a.named.is_empty()).then(|| view! {
+                                <p class="muted" data-testid="assessment-named">{format!("{} asks about: {}", s.owner, a.named.join(", "))}</p>
+                            })}
                             {(!a.certificates.is_empty()).then(|| view! {
                                 <div class="card" data-testid="assessment-certificates">
                                     <h2 class="small">"Certificates"</h2>
@@ -167,7 +170,7 @@ pub fn AssessmentPage() -> impl IntoView {
                                 " · "<a href=format!("/engagements/{}/matrix", s.engagement_id.0) data-testid="assessment-matrix">"Responsibility matrix"</a>
                                 " · "<a href=format!("/commitments?engagement={}", s.engagement_id.0)>"Commitments"</a>
                             </p>
-                            {(editable && supplier).then(|| view! { <crate::pages::products::FillFromProduct assessment=aid versions=a.product_versions.clone() action=fill/> })}
+                            {(editable && supplier).then(|| view! { <crate::pages::products::FillFromProduct assessment=aid versions=a.product_versions.clone() named=a.named.clone() action=fill/> })}
                             {editable.then(|| view! { <OfflineSheet assessment=aid apply=apply/> })}
                             {can.commit.then(|| view! { <crate::pages::commitments::NewCommitment assessment=aid owner=a.side == Side::Owner/> })}
                             {(a.side != Side::Supplier).then(|| view! { <OwnerReview assessment=aid reviewer=can.review status=s.status decision=a.decision.clone() gap=crate::model::analyse(&crate::model::gap_items(&a)) begin=begin changes=changes decide=decide/> })}

@@ -487,6 +487,9 @@ fn SharingPanel(version_id: i64) -> impl IntoView {
 pub fn FillFromProduct(
     assessment: i64,
     versions: Vec<(i64, String)>,
+    /// What the owner named ("HX-500 4.2"): that version comes first.
+    #[prop(optional)]
+    named: Vec<String>,
     action: ServerAction<crate::api::products::FillFromProduct>,
 ) -> impl IntoView {
     view! {
@@ -498,7 +501,7 @@ pub fn FillFromProduct(
                     <input type="hidden" name="assessment_id" value=assessment.to_string()/>
                     <label for="fill-version">"Product version"</label>
                     " "<select id="fill-version" name="product_version_id">
-                        {versions.iter().map(|(id, n)| view! { <option value=id.to_string()>{n.clone()}</option> }).collect_view()}
+                        {versions.iter().map(|(id, n)| view! { <option value=id.to_string() selected=named.iter().any(|x| x.eq_ignore_ascii_case(n))>{n.clone()}</option> }).collect_view()}
                     </select>
                     " "<button type="submit">"Fill from product"</button>
                 </ActionForm>

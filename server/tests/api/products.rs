@@ -602,6 +602,32 @@ async fn an_assessment_fills_from_a_product_version(b: Backend) {
     assert_eq!(st, StatusCode::OK, "{r}");
     let total = a["answers"].as_array().unwrap().len();
 
+    // The owner's zone model names what the assessment is about: the
+    // supplier reads the product and version, never the owner's own name
+    // for the component.
+    let plant = crate::zones::system(&app, &owner, "Filter plant").await;
+    let (_, zone) = crate::zones::zone(&app, &owner, &plant, "Control", "2,2,2,2,2,2,2").await;
+    let (st, r) = app
+        .call_nested(
+            &owner,
+            "add_component",
+            &[("zone_id", &zone.to_string())],
+            "component",
+            &[
+                ("name", "ALPHA-INTERNAL filter PLC"),
+                ("component_type", "EDR"),
+                ("supplier_org_id", &w.sigma.id.0.to_string()),
+                ("product", "HX-500"),
+                ("version", "4.2"),
+                ("assessment_id", &assessment),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{r}");
+    let named = crate::assessments::get(&app, &contributor, &assessment).await;
+    assert_eq!(named["named"], serde_json::json!(["HX-500 4.2"]));
+    assert!(!named.to_string().contains("ALPHA-INTERNAL"));
+
     // Only the supplier, only with its own product.
     let fill = |c: Client, version: String| {
         let (app, assessment) = (&app, assessment.clone());

@@ -231,6 +231,7 @@ pub async fn get(
         Vec::new()
     };
     colleagues.sort_by(|a, b| a.1.cmp(&b.1));
+    let named = super::product_answers::named_by_owner(db, &a).await?;
     let (product, product_versions, certificates) =
         super::product_answers::for_assessment(db, actor, &a, side, state.clock.today()).await?;
     Ok(AssessmentDto {
@@ -257,6 +258,7 @@ pub async fn get(
         product_versions,
         certificates,
         renewal,
+        named,
     })
 }
 

@@ -755,6 +755,34 @@ pub(crate) async fn bound_label<C: ConnectionTrait>(
     })
 }
 
+/// What the owner's zone model says the assessment is about: the product
+/// and version of the components it linked to it ("HX-500 4.2"), for both
+/// parties (never the owner's own name for the component).
+pub(crate) async fn named_by_owner<C: ConnectionTrait>(
+    conn: &C,
+    a: &access::Readable<assessment::Model>,
+) -> Result<Vec<String>, AppError> {
+    // access: allow — the products the asset owner's components linked to
+    // this assessment are, which the owner names for its supplier.
+    let rows: Vec<(String, String)> = crate::server::entities::zone_component::Entity::find()
+        .select_only()
+        .column(crate::server::entities::zone_component::Column::Product)
+        .column(crate::server::entities::zone_component::Column::Version)
+        .filter(crate::server::entities::zone_component::Column::OrganizationId.eq(a.owner_org_id))
+        .filter(crate::server::entities::zone_component::Column::AssessmentId.eq(a.id))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let mut named: Vec<String> = rows
+        .into_iter()
+        .filter(|(p, _)| !p.trim().is_empty())
+        .map(|(p, v)| format!("{} {}", p.trim(), v.trim()).trim().to_string())
+        .collect();
+    named.sort();
+    named.dedup();
+    Ok(named)
+}
+
 /// For an assessment's page: the product version it is bound to, for the
 /// supplier's editors while they answer the versions they may fill from,
 /// and the certificates shown with it. At most four queries.
