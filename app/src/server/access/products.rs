@@ -121,3 +121,31 @@ pub async fn assessments_about_share<C: ConnectionTrait>(
         .map(readable)
         .collect())
 }
+
+/// The certificates the columns of a comparison show: per assessment those
+/// of its bound product version and those its answers cite, in one query
+/// for all of them (each its supplier's own).
+pub fn certificates_of_assessments(
+    list: &[Readable<assessment::Model>],
+) -> Select<certificate::Entity> {
+    use sea_orm::sea_query::Query;
+    let bound: Vec<i64> = list.iter().filter_map(|a| a.product_version_id).collect();
+    certificate::Entity::find()
+        .filter(certificate::Column::OrganizationId.is_in(list.iter().map(|a| a.supplier_org_id.0)))
+        .filter(
+            Condition::any()
+                .add(certificate::Column::ProductVersionId.is_in(bound))
+                .add(
+                    certificate::Column::Id.in_subquery(
+                        Query::select()
+                            .column(evidence::Column::CertificateId)
+                            .from(evidence::Entity)
+                            .and_where(
+                                evidence::Column::AssessmentId.is_in(list.iter().map(|a| a.id.0)),
+                            )
+                            .and_where(evidence::Column::CertificateId.is_not_null())
+                            .to_owned(),
+                    ),
+                ),
+        )
+}

@@ -56,12 +56,11 @@ pub async fn comparison(
     for x in answers {
         by_assessment.entry(x.1).or_default().push(x);
     }
+    let mut products = super::product_answers::for_columns(db, &rows, state.clock.today()).await?;
     let mut columns = Vec::with_capacity(rows.len());
     for a in rows {
         let profile = read_models::profile_rows(state, a.profile_id).await?;
-        let product = super::product_answers::bound_label(db, &a).await?;
-        let certificates =
-            super::product_answers::certificates_of(db, &a, state.clock.today()).await?;
+        let (product, certificates) = products.remove(&a.id).unwrap_or_default();
         let mut list: Vec<(i32, ComparedAnswer)> = by_assessment
             .remove(&a.id.0)
             .unwrap_or_default()

@@ -729,6 +729,66 @@ pub(crate) async fn certificates_of<C: ConnectionTrait>(
         .collect())
 }
 
+/// For a comparison's columns, in at most three queries whatever their
+/// number: each assessment's bound version ("HX-500 4.2") and its
+/// certificates (the version's, and the supplier's that its answers cite).
+pub(crate) async fn for_columns<C: ConnectionTrait>(
+    conn: &C,
+    list: &[access::Readable<assessment::Model>],
+    today: chrono::NaiveDate,
+) -> Result<HashMap<AssessmentId, (Option<String>, Vec<crate::model::CertificateDto>)>, AppError> {
+    let certificates = access::certificates_of_assessments(list)
+        .order_by_asc(certificate::Column::ExpiresOn)
+        .all(conn)
+        .await?;
+    let bound: HashSet<i64> = list.iter().filter_map(|a| a.product_version_id).collect();
+    let mut labels: HashMap<i64, String> = HashMap::new();
+    if !bound.is_empty() {
+        // access: allow — the versions the suppliers bound these assessments
+        // to, named for the owner that compares them.
+        let versions = product_version::Entity::find()
+            .filter(product_version::Column::Id.is_in(bound.iter().copied()))
+            .filter(
+                product_version::Column::OrganizationId
+                    .is_in(list.iter().map(|a| a.supplier_org_id.0)),
+            )
+            .all(conn)
+            .await?;
+        // access: allow — those versions' products, likewise.
+        let names: HashMap<i64, String> = product::Entity::find()
+            .filter(product::Column::Id.is_in(versions.iter().map(|v| v.product_id)))
+            .all(conn)
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p.name))
+            .collect();
+        for v in versions {
+            if let Some(n) = names.get(&v.product_id) {
+                labels.insert(v.id, format!("{n} {}", v.version));
+            }
+        }
+    }
+    Ok(list
+        .iter()
+        .map(|a| {
+            let label = a.product_version_id.and_then(|v| labels.get(&v).cloned());
+            let mine = certificates
+                .iter()
+                .filter(|c| c.organization_id == a.supplier_org_id)
+                // Its bound version's; the rest were fetched because an
+                // answer of the supplier's cites them.
+                .filter(|c| match c.product_version_id {
+                    Some(v) => Some(v) == a.product_version_id || !bound.contains(&v),
+                    None => true,
+                })
+                .cloned()
+                .map(|c| read_models::certificate_dto(c, today))
+                .collect();
+            (a.id, (label, mine))
+        })
+        .collect())
+}
+
 /// The name of the product version an assessment is bound to, as both
 /// parties read it ("HX-500 4.2").
 pub(crate) async fn bound_label<C: ConnectionTrait>(
