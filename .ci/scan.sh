@@ -98,6 +98,18 @@ for t in "${targets[@]}"; do
   } >"$work/$endpoint.req"
   "$venv/bin/sqlmap" -r "$work/$endpoint.req" --batch --level 2 --risk 1 \
     --output-dir "$work/sqlmap" --disable-coloring >"$work/sqlmap-$endpoint.log" 2>&1 || true
+  # A connection that failed mid-test (seen once, on a loaded CI machine)
+  # gets one more run while the server is alive and healthy; a dead
+  # server still fails below, and a finding is never retried away.
+  if grep -q "unable to connect to the target URL" "$work/sqlmap-$endpoint.log" &&
+     ! grep -q "identified the following injection point" "$work/sqlmap-$endpoint.log" &&
+     kill -0 $pid 2>/dev/null && curl -sf --max-time 10 "$base/healthz" >/dev/null; then
+    echo "sqlmap: $endpoint lost its connection once; running it again" >&2
+    tail -3 "$work/sqlmap-$endpoint.log" >&2
+    tail -20 "$work/server.log" >&2 || true
+    "$venv/bin/sqlmap" -r "$work/$endpoint.req" --batch --level 2 --risk 1 --flush-session \
+      --output-dir "$work/sqlmap" --disable-coloring >"$work/sqlmap-$endpoint.log" 2>&1 || true
+  fi
   if grep -q "identified the following injection point" "$work/sqlmap-$endpoint.log"; then
     echo "sqlmap: $endpoint is injectable" >&2
     grep -A8 "identified the following injection point" "$work/sqlmap-$endpoint.log" >&2
