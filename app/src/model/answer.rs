@@ -121,6 +121,18 @@ pub struct AnswerFields {
 }
 
 impl AnswerFields {
+    /// The answer in a few words, as a change notice reads it: "Meets (SL
+    /// 2)", "Partially meets", "unanswered".
+    pub fn brief(&self) -> String {
+        match (self.compliance, self.claimed_level) {
+            (None, _) => "unanswered".to_string(),
+            (Some(c), Some(l)) => format!("{} (SL {l})", c.label()),
+            (Some(c), None) => c.label().to_string(),
+        }
+    }
+}
+
+impl AnswerFields {
     /// The fields back as text, e.g. to fill a form.
     pub fn to_input(&self) -> AnswerInput {
         AnswerInput {

@@ -46,6 +46,17 @@ fn stored(f: &AnswerFields) -> String {
     serde_json::to_string(f).unwrap_or_else(|_| "{}".into())
 }
 
+/// The ids of every shipped version of the catalog `key` (a subquery):
+/// a product's answers match requirements by catalog key and identifier.
+pub(crate) fn shipped_catalogs(key: &str) -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .column(catalog::Column::Id)
+        .from(catalog::Entity)
+        .and_where(catalog::Column::Key.eq(key))
+        .and_where(catalog::Column::OwnerOrgId.is_null())
+        .to_owned()
+}
+
 /// The requirements a product is answered on: the newest shipped version
 /// of its catalog, for a component only what applies to its type.
 async fn requirements_for<C: ConnectionTrait>(
@@ -315,14 +326,7 @@ async fn tell_shared<C: ConnectionTrait>(
         .await?
         .remove(&actor.org_id())
         .unwrap_or_default();
-    let describe = |raw: &str| {
-        let f = read_fields(raw);
-        match (f.compliance, f.claimed_level) {
-            (None, _) => "unanswered".to_string(),
-            (Some(c), Some(l)) => format!("{} (SL {l})", c.label()),
-            (Some(c), None) => c.label().to_string(),
-        }
-    };
+    let describe = |raw: &str| read_fields(raw).brief();
     let now = state.clock.now();
     for s in shares {
         product_share_change::ActiveModel {
@@ -490,16 +494,7 @@ pub async fn fill_assessment(
         .select_only()
         .column(requirement::Column::Id)
         .filter(requirement::Column::Id.is_in(mine.iter().map(|x| x.requirement_id)))
-        .filter(
-            requirement::Column::CatalogId.in_subquery(
-                Query::select()
-                    .column(catalog::Column::Id)
-                    .from(catalog::Entity)
-                    .and_where(catalog::Column::Key.eq(key))
-                    .and_where(catalog::Column::OwnerOrgId.is_null())
-                    .to_owned(),
-            ),
-        )
+        .filter(requirement::Column::CatalogId.in_subquery(shipped_catalogs(key)))
         .into_tuple()
         .all(&txn)
         .await?

@@ -17,14 +17,14 @@ use crate::model::{
 use crate::server::{
     access, audit, db,
     entities::{
-        catalog, certificate, engagement, product, product_share, product_share_change,
-        product_version, profile, requirement,
+        certificate, engagement, product, product_share, product_share_change, product_version,
+        profile, requirement,
     },
     notify, read_models, Actor, AppState,
 };
 use sea_orm::{
-    sea_query::Query, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 use serde_json::json;
 use std::collections::{BTreeSet, HashMap};
@@ -395,16 +395,7 @@ async fn affected<C: ConnectionTrait>(
                     .collect::<BTreeSet<_>>(),
             ),
         )
-        .filter(
-            requirement::Column::CatalogId.in_subquery(
-                Query::select()
-                    .column(catalog::Column::Id)
-                    .from(catalog::Entity)
-                    .and_where(catalog::Column::Key.eq(key))
-                    .and_where(catalog::Column::OwnerOrgId.is_null())
-                    .to_owned(),
-            ),
-        )
+        .filter(requirement::Column::CatalogId.in_subquery(product_answers::shipped_catalogs(key)))
         .into_tuple()
         .all(conn)
         .await?
@@ -452,17 +443,12 @@ pub async fn ask_update(
     let answering = affected(&txn, actor, key, &bound).await?;
     let before: AnswerFields = serde_json::from_str(&c.before_fields).unwrap_or_default();
     let after: AnswerFields = serde_json::from_str(&c.after_fields).unwrap_or_default();
-    let describe = |f: &AnswerFields| match (f.compliance, f.claimed_level) {
-        (None, _) => "unanswered".to_string(),
-        (Some(x), Some(l)) => format!("{} (SL {l})", x.label()),
-        (Some(x), None) => x.label().to_string(),
-    };
     let body = format!(
         "Your shared answer set for {} changed {}: {} → {}. Please update your answer here to match, or tell us why it stays as it is.",
         label(&p, &v),
         c.ref_id,
-        describe(&before),
-        describe(&after)
+        before.brief(),
+        after.brief()
     );
     let mut asked = 0;
     for a in &bound {
@@ -481,14 +467,7 @@ pub async fn ask_update(
             .filter(requirement::Column::Id.is_in(ids))
             .filter(requirement::Column::RefId.eq(c.ref_id.clone()))
             .filter(
-                requirement::Column::CatalogId.in_subquery(
-                    Query::select()
-                        .column(catalog::Column::Id)
-                        .from(catalog::Entity)
-                        .and_where(catalog::Column::Key.eq(key))
-                        .and_where(catalog::Column::OwnerOrgId.is_null())
-                        .to_owned(),
-                ),
+                requirement::Column::CatalogId.in_subquery(product_answers::shipped_catalogs(key)),
             )
             .into_tuple()
             .one(&txn)
