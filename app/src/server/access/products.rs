@@ -149,3 +149,60 @@ pub fn certificates_of_assessments(
                 ),
         )
 }
+
+/// The shares [`shared_with_us`] lists, as capabilities (an asset owner
+/// with the right to read them; nobody else has any), newest first.
+pub async fn shares_readable<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+) -> Result<Vec<Readable<product_share::Model>>, AppError> {
+    if !actor.may(Permission::ViewSharedProducts) {
+        return Err(AppError::NotFound);
+    }
+    Ok(shared_with_us(actor)
+        .order_by_desc(product_share::Column::SharedAt)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(readable)
+        .collect())
+}
+
+/// The versions several shares are about, and their products, in two
+/// queries.
+pub async fn shared_versions<C: ConnectionTrait>(
+    conn: &C,
+    list: &[Readable<product_share::Model>],
+) -> Result<(Vec<product_version::Model>, Vec<product::Model>), AppError> {
+    let versions: Vec<product_version::Model> = product_version::Entity::find()
+        .filter(product_version::Column::Id.is_in(list.iter().map(|s| s.product_version_id)))
+        .all(conn)
+        .await?
+        .into_iter()
+        .filter(|v| {
+            list.iter()
+                .any(|s| s.product_version_id == v.id && s.organization_id == v.organization_id)
+        })
+        .collect();
+    let products = product::Entity::find()
+        .filter(product::Column::Id.is_in(versions.iter().map(|v| v.product_id)))
+        .all(conn)
+        .await?
+        .into_iter()
+        .filter(|p| {
+            versions
+                .iter()
+                .any(|v| v.product_id == p.id && v.organization_id == p.organization_id)
+        })
+        .collect();
+    Ok((versions, products))
+}
+
+/// The changes of several shares not asked about yet.
+pub fn open_changes_of_shares(
+    list: &[Readable<product_share::Model>],
+) -> Select<product_share_change::Entity> {
+    product_share_change::Entity::find()
+        .filter(product_share_change::Column::ShareId.is_in(list.iter().map(|s| s.id)))
+        .filter(product_share_change::Column::AskedAt.is_null())
+}
