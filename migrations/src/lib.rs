@@ -39,6 +39,7 @@ mod m20261209_000030_product_answers;
 mod m20261209_000031_assessment_product;
 mod m20261210_000032_product_sharing;
 mod m20261210_000033_assessment_renewals;
+mod m20261211_000034_library_evidence;
 
 pub struct Migrator;
 
@@ -79,6 +80,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261209_000031_assessment_product::Migration),
             Box::new(m20261210_000032_product_sharing::Migration),
             Box::new(m20261210_000033_assessment_renewals::Migration),
+            Box::new(m20261211_000034_library_evidence::Migration),
         ]
     }
 }

@@ -179,6 +179,7 @@ pub fn router(app_state: AppState, leptos_options: LeptosOptions) -> Router {
         .route("/auth/logout", post(routes::logout))
         .route("/{kind}/{id}/export/{format}", get(routes::export))
         .route("/evidence/{id}", get(routes::evidence))
+        .route("/library-evidence/{id}", get(routes::library_evidence))
         .route("/calendar/{token}", get(routes::calendar))
         .route(
             "/api/{*fn_name}",

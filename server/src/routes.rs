@@ -538,9 +538,30 @@ pub async fn evidence(
     let Some(actor) = session.0 else {
         return (StatusCode::UNAUTHORIZED, "Sign in to download.").into_response();
     };
-    match app::server::services::assessments::download(&actor, &state, app::model::EvidenceId(id))
-        .await
-    {
+    let found =
+        app::server::services::assessments::download(&actor, &state, app::model::EvidenceId(id))
+            .await;
+    file_response(found)
+}
+
+/// GET /library-evidence/{id}: a file kept in a product library, for the
+/// supplier's members who may see the library and for an asset owner the
+/// set it belongs to is shared with (not revoked); anything else is 404.
+pub async fn library_evidence(
+    State(state): State<AppState>,
+    Extension(session): Extension<SessionActor>,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+) -> Response {
+    let Some(actor) = session.0 else {
+        return (StatusCode::UNAUTHORIZED, "Sign in to download.").into_response();
+    };
+    let found = app::server::services::library_evidence::download(&actor, &state, id).await;
+    file_response(found)
+}
+
+/// A stored evidence file as a download that browsers never run.
+fn file_response(found: Result<(String, String, Vec<u8>), AppError>) -> Response {
+    match found {
         Ok((name, content_type, bytes)) => (
             [
                 (header::CONTENT_TYPE, content_type),

@@ -259,8 +259,10 @@ pub fn body_limit_for(path: &str) -> usize {
             | "/api/apply_answer_sheet"
     ) {
         UPLOAD_LIMIT
-    } else if path == "/api/upload_evidence"
-        || (path.starts_with("/api/v1/answers/") && path.ends_with("/evidence"))
+    } else if matches!(
+        path,
+        "/api/upload_evidence" | "/api/upload_product_evidence" | "/api/upload_certificate_file"
+    ) || (path.starts_with("/api/v1/answers/") && path.ends_with("/evidence"))
     {
         EVIDENCE_LIMIT
     } else {

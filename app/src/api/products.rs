@@ -122,14 +122,19 @@ pub async fn product_answer_history(
 
 /// "Fill from product": binds the supplier's assessment to one of its
 /// product versions and fills empty answers from that version's answers
-/// and certificates; says what it filled, kept and could not cover.
+/// and certificates (with `replace` set, answers already given too); says
+/// what it filled, kept, replaced and could not cover.
 #[server(endpoint = "fill_from_product")]
 pub async fn fill_from_product(
     assessment_id: crate::model::AssessmentId,
     product_version_id: i64,
+    #[server(default)] replace: Option<String>,
 ) -> Result<crate::model::FillReport, AppError> {
     as_actor(|actor, state| async move {
-        product_answers::fill_assessment(&actor, &state, assessment_id, product_version_id).await
+        // A checkbox: sent ("yes") when ticked, absent otherwise.
+        let replace = replace.is_some_and(|v| matches!(v.trim(), "yes" | "true" | "on"));
+        product_answers::fill_assessment(&actor, &state, assessment_id, product_version_id, replace)
+            .await
     })
     .await
 }
@@ -214,6 +219,90 @@ pub async fn send_about_shared(
             .map_err(|_| AppError::invalid("profile_id", "Choose a published profile."))?;
         let input = crate::model::SendInput::parse(&due_on, &message)?;
         product_shares::send_about(&actor, &state, share_id, engagement, profile, input).await
+    })
+    .await
+}
+
+/// Reads the id field `field` and the file of a library upload.
+#[cfg(feature = "ssr")]
+async fn library_upload(
+    data: server_fn::codec::MultipartData,
+    field: &str,
+    missing: &str,
+) -> Result<(i64, String, Vec<u8>), AppError> {
+    let max = crate::server::services::evidence_files::MAX_EVIDENCE_BYTES;
+    let (fields, filename, bytes) = crate::server::import::read_form(data, max).await?;
+    let id = fields
+        .iter()
+        .find(|(k, _)| k == field)
+        .and_then(|(_, v)| v.trim().parse::<i64>().ok())
+        .ok_or_else(|| AppError::invalid(field, missing))?;
+    Ok((id, filename, bytes))
+}
+
+/// Attaches a file to a product version's answer (multipart fields
+/// `product_answer_id` and `file`).
+#[server(endpoint = "upload_product_evidence", input = server_fn::codec::MultipartFormData)]
+pub async fn upload_product_evidence(
+    data: server_fn::codec::MultipartData,
+) -> Result<i64, AppError> {
+    as_actor(|actor, state| async move {
+        let (id, filename, bytes) = library_upload(
+            data,
+            "product_answer_id",
+            "Which answer is this evidence for?",
+        )
+        .await?;
+        crate::server::services::library_evidence::add_answer_file(
+            &actor, &state, id, &filename, bytes,
+        )
+        .await
+    })
+    .await
+}
+
+/// Attaches a link (http or https) to a product version's answer.
+#[server(endpoint = "add_product_evidence_link")]
+pub async fn add_product_evidence_link(
+    product_answer_id: i64,
+    title: String,
+    url: String,
+) -> Result<i64, AppError> {
+    as_actor(|actor, state| async move {
+        let link = crate::model::EvidenceLink::parse(&title, &url)?;
+        crate::server::services::library_evidence::add_answer_link(
+            &actor,
+            &state,
+            product_answer_id,
+            link,
+        )
+        .await
+    })
+    .await
+}
+
+/// Keeps a certificate's file (multipart fields `certificate_id` and
+/// `file`), replacing the one kept before.
+#[server(endpoint = "upload_certificate_file", input = server_fn::codec::MultipartFormData)]
+pub async fn upload_certificate_file(
+    data: server_fn::codec::MultipartData,
+) -> Result<i64, AppError> {
+    as_actor(|actor, state| async move {
+        let (id, filename, bytes) =
+            library_upload(data, "certificate_id", "Which certificate is this file of?").await?;
+        crate::server::services::library_evidence::set_certificate_file(
+            &actor, &state, id, &filename, bytes,
+        )
+        .await
+    })
+    .await
+}
+
+/// Removes a file or link from the product library.
+#[server(endpoint = "remove_library_evidence")]
+pub async fn remove_library_evidence(library_evidence_id: i64) -> Result<(), AppError> {
+    as_actor(|actor, state| async move {
+        crate::server::services::library_evidence::remove(&actor, &state, library_evidence_id).await
     })
     .await
 }

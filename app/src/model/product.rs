@@ -421,6 +421,21 @@ pub struct CertificateDto {
     pub issued_on: NaiveDate,
     pub expires_on: NaiveDate,
     pub state: CertState,
+    /// The certificate's file (its scan or the issuer's PDF), where the
+    /// reader may download it: in the library and in a shared set.
+    pub file: Option<LibraryEvidenceDto>,
+}
+
+/// A file or link kept in the product library, on a version's answer or
+/// as a certificate's file. Files download from `/library-evidence/{id}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LibraryEvidenceDto {
+    pub id: i64,
+    /// `file` or `link`.
+    pub kind: String,
+    pub title: String,
+    pub url: Option<String>,
+    pub size_bytes: Option<i64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -466,6 +481,8 @@ pub struct ProductForm {
 /// One requirement of a product version's answer set.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProductAnswerRow {
+    /// The stored answer (none while unanswered): evidence hangs off it.
+    pub id: Option<i64>,
     pub ref_id: String,
     pub title: String,
     pub group: String,
@@ -478,6 +495,8 @@ pub struct ProductAnswerRow {
     /// Differs from the previous product version's answer (`None` without
     /// a previous version).
     pub changed: Option<bool>,
+    /// Files and links kept with the answer.
+    pub evidence: Vec<LibraryEvidenceDto>,
 }
 
 /// A product version's reusable answers to the shipped catalog that fits
@@ -518,6 +537,11 @@ pub struct FillReport {
     pub from_certificates: Vec<String>,
     /// Answers already given, left as they were.
     pub kept: usize,
+    /// Answers already given that were replaced (only when asked).
+    pub replaced: usize,
+    /// Files and links copied along as evidence (the answer set's, and the
+    /// certificates' files).
+    pub evidence_copied: usize,
     /// Empty answers the product's answers and certificates do not cover.
     pub not_covered: Vec<String>,
     /// Filled answers whose claimed level is below the owner's target:

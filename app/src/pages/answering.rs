@@ -266,7 +266,10 @@ fn EvidencePanel(
                             {match e.kind.as_str() {
                                 "file" => Either::Left(view! { <a href=format!("/evidence/{}", e.id.0) download>{e.title.clone()}</a> {format!(" ({} KiB)", (e.size_bytes.unwrap_or(0) + 1023) / 1024)}}.into_any()),
                                 "link" => Either::Left(view! { <a href=e.url.clone().unwrap_or_default() rel="noopener noreferrer nofollow" target="_blank">{e.title.clone()}</a> }.into_any()),
-                                _ => Either::Right(view! { <span>{format!("Certificate: {} · issuer {} · scope {} · expires {}", e.title, e.issuer.clone().unwrap_or_default(), e.scope.clone().unwrap_or_default(), e.expires_on.clone().unwrap_or_default())}</span> }),
+                                _ => Either::Right(view! {
+                                    <span>{format!("Certificate: {} · issuer {} · scope {} · expires {}", e.title, e.issuer.clone().unwrap_or_default(), e.scope.clone().unwrap_or_default(), e.expires_on.clone().unwrap_or_default())}</span>
+                                    {e.size_bytes.map(|_| view! { " " <a href=format!("/evidence/{}", e.id.0) download data-testid="certificate-file">"certificate file"</a> })}
+                                }),
                             }}
                             {editable.then(|| view! {
                                 " "

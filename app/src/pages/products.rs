@@ -2,17 +2,61 @@
 //! 62443 certificates of a version or of the organization.
 
 use crate::api::products::{
-    get_product, list_products, product_sharing, AddCertificate, AddProductVersion, CreateProduct,
-    RevokeProductShare, ShareProductVersion,
+    get_product, list_products, product_sharing, upload_certificate_file, AddCertificate,
+    AddProductVersion, CreateProduct, RevokeProductShare, ShareProductVersion,
 };
-use crate::components::{action_error, field_error, ErrorBox};
-use crate::model::{CertPart, CertScheme, CertState, CertificateDto, ComponentType, ProductKind};
+use crate::components::{action_error, field_error, submit_upload, ErrorBox};
+use crate::model::{
+    AppError, CertPart, CertScheme, CertState, CertificateDto, ComponentType, LibraryEvidenceDto,
+    ProductKind,
+};
+
+/// Uploads a certificate's file from its form.
+pub(crate) type CertificateUpload = Action<web_sys::FormData, Result<i64, AppError>>;
+
+/// A new upload action for certificate files.
+fn certificate_upload() -> CertificateUpload {
+    Action::new_local(|data: &web_sys::FormData| upload_certificate_file(data.clone().into()))
+}
+
+/// Library evidence in a short list: files download, links open in a new
+/// tab.
+pub(crate) fn library_evidence_list(list: Vec<LibraryEvidenceDto>) -> impl IntoView {
+    (!list.is_empty()).then(|| {
+        view! {
+            <ul class="plain small" data-testid="library-evidence">
+                {list.into_iter().map(|e| {
+                    let kind = e.kind.clone();
+                    view! { <li data-kind=kind>{library_evidence_item(e)}</li> }
+                }).collect_view()}
+            </ul>
+        }
+    })
+}
+
+/// One piece of library evidence: a file's download link with its size, or
+/// a link.
+pub(crate) fn library_evidence_item(e: LibraryEvidenceDto) -> impl IntoView {
+    match e.kind.as_str() {
+        "link" => Either::Left(view! {
+            <a href=e.url.clone().unwrap_or_default() rel="noopener noreferrer nofollow" target="_blank">{e.title.clone()}</a>
+        }),
+        _ => Either::Right(view! {
+            <a href=format!("/library-evidence/{}", e.id) download>{e.title.clone()}</a>
+            {format!(" ({} KiB)", (e.size_bytes.unwrap_or(0) + 1023) / 1024)}
+        }),
+    }
+}
 use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-/// A table of certificates, each flagged when expiring or expired.
-pub(crate) fn certificate_table(list: Vec<CertificateDto>) -> impl IntoView {
+/// A table of certificates, each flagged when expiring or expired, with
+/// its file; with `upload`, a form per certificate keeps (or replaces) it.
+pub(crate) fn certificate_table(
+    list: Vec<CertificateDto>,
+    upload: Option<CertificateUpload>,
+) -> impl IntoView {
     if list.is_empty() {
         return Either::Left(view! { <p class="muted small">"No certificate recorded."</p> });
     }
@@ -21,7 +65,7 @@ pub(crate) fn certificate_table(list: Vec<CertificateDto>) -> impl IntoView {
             <thead><tr>
                 <th scope="col">"Scheme"</th><th scope="col">"Part"</th><th scope="col">"Level"</th>
                 <th scope="col">"Number"</th><th scope="col">"Issuer"</th><th scope="col">"Scope"</th>
-                <th scope="col">"Valid"</th>
+                <th scope="col">"Valid"</th><th scope="col">"File"</th>
             </tr></thead>
             <tbody>
                 {list.into_iter().map(|c| view! {
@@ -35,6 +79,23 @@ pub(crate) fn certificate_table(list: Vec<CertificateDto>) -> impl IntoView {
                         <td class:warn=c.state != CertState::Valid data-state=c.state.label()>
                             {format!("{} – {}", c.issued_on, c.expires_on)}
                             {(c.state != CertState::Valid).then(|| view! { " " <span class="tag provisional">{c.state.label()}</span> })}
+                        </td>
+                        <td data-testid="certificate-file">
+                            {c.file.clone().map(library_evidence_item)}
+                            {upload.map(|up| {
+                                let key = c.id;
+                                view! {
+                                    <details>
+                                        <summary>{if c.file.is_some() { "Replace the file" } else { "Add the certificate's file" }}</summary>
+                                        <form class="stack" on:submit=submit_upload(up)>
+                                            <input type="hidden" name="certificate_id" value=key.to_string()/>
+                                            <label for=format!("cert-file-{key}")>"File (PDF or image, up to 10 MiB)"</label>
+                                            <input id=format!("cert-file-{key}") name="file" type="file" required/>
+                                            <div class="form-end"><button type="submit">"Upload"</button></div>
+                                        </form>
+                                    </details>
+                                }
+                            })}
                         </td>
                     </tr>
                 }).collect_view()}
@@ -107,8 +168,15 @@ fn certificate_fields(
 pub fn ProductsPage() -> impl IntoView {
     let create = ServerAction::<CreateProduct>::new();
     let certify = ServerAction::<AddCertificate>::new();
+    let up = certificate_upload();
     let data = Resource::new(
-        move || (create.version().get(), certify.version().get()),
+        move || {
+            (
+                create.version().get(),
+                certify.version().get(),
+                up.version().get(),
+            )
+        },
         |_| list_products(),
     );
     view! {
@@ -142,7 +210,8 @@ pub fn ProductsPage() -> impl IntoView {
                         <section class="card">
                             <h2>"Your organization's certificates"</h2>
                             <p class="muted small">"Certificates of your development process (IEC 62443-4-1, e.g. ISASecure SDLA) or of your service program (IEC 62443-2-4)."</p>
-                            {certificate_table(lib.certificates.clone())}
+                            {certificate_table(lib.certificates.clone(), lib.may_edit.then_some(up))}
+                            {upload_error(up)}
                             {lib.may_edit.then(|| view! {
                                 <details>
                                     <summary>"Record an organization certificate"</summary>
@@ -199,8 +268,16 @@ pub fn ProductPage() -> impl IntoView {
     };
     let version = ServerAction::<AddProductVersion>::new();
     let certify = ServerAction::<AddCertificate>::new();
+    let up = certificate_upload();
     let data = Resource::new(
-        move || (id(), version.version().get(), certify.version().get()),
+        move || {
+            (
+                id(),
+                version.version().get(),
+                certify.version().get(),
+                up.version().get(),
+            )
+        },
         |(id, ..)| get_product(id),
     );
     view! {
@@ -233,7 +310,8 @@ pub fn ProductPage() -> impl IntoView {
                                         {v.end_of_support.map(|d| format!("Supported until {d}."))}
                                         {v.past_end_of_support.then(|| view! { " " <span class="tag provisional">"end of support passed"</span> })}
                                     </p>
-                                    {certificate_table(v.certificates)}
+                                    {certificate_table(v.certificates, may_edit.then_some(up))}
+                                    {upload_error(up)}
                                 </section>
                             }).collect_view()}
                             {may_edit.then(|| view! {
@@ -282,7 +360,10 @@ pub fn ProductPage() -> impl IntoView {
 /// and one editor for the row being edited.
 #[component]
 pub fn ProductAnswersPage() -> impl IntoView {
-    use crate::api::products::{get_product_answers, SaveProductAnswer};
+    use crate::api::products::{
+        get_product_answers, upload_product_evidence, AddProductEvidenceLink,
+        RemoveLibraryEvidence, SaveProductAnswer,
+    };
     use crate::model::{Compliance, ProductAnswerRow};
     let params = use_params_map();
     let vid = move || {
@@ -294,10 +375,34 @@ pub fn ProductAnswersPage() -> impl IntoView {
     };
     let save = ServerAction::<SaveProductAnswer>::new();
     let editing = RwSignal::new(None::<ProductAnswerRow>);
+    // The evidence of the answer being edited, as last read.
+    let shown = RwSignal::new(Vec::<LibraryEvidenceDto>::new());
+    let up =
+        Action::new_local(|data: &web_sys::FormData| upload_product_evidence(data.clone().into()));
+    let link = ServerAction::<AddProductEvidenceLink>::new();
+    let remove = ServerAction::<RemoveLibraryEvidence>::new();
     let data = Resource::new(
-        move || (vid(), save.version().get()),
-        |(vid, _)| get_product_answers(vid),
+        move || {
+            (
+                vid(),
+                save.version().get(),
+                up.version().get(),
+                link.version().get(),
+                remove.version().get(),
+            )
+        },
+        |(vid, ..)| get_product_answers(vid),
     );
+    // After an evidence change, the editor shows the answer's evidence anew.
+    Effect::new(move |_| {
+        if let Some(Ok(set)) = data.get() {
+            if let Some(r) = editing.get_untracked() {
+                if let Some(fresh) = set.rows.iter().find(|x| x.ref_id == r.ref_id) {
+                    shown.set(fresh.evidence.clone());
+                }
+            }
+        }
+    });
     // A successful save closes the editor.
     Effect::new(move |_| {
         if let Some(Ok(_)) = save.value().get() {
@@ -363,6 +468,10 @@ pub fn ProductAnswersPage() -> impl IntoView {
                                             </div>
                                         </ActionForm>
                                         {action_error(save.value())}
+                                        {match row.id {
+                                            Some(pa) => Either::Left(view! { <EvidenceEditor answer=pa shown=shown up=up link=link remove=remove/> }),
+                                            None => Either::Right(view! { <p class="muted small">"Save an answer first; then files and links can be kept with it."</p> }),
+                                        }}
                                     </section>
                                 }
                             })}
@@ -377,14 +486,17 @@ pub fn ProductAnswersPage() -> impl IntoView {
                                         view! {
                                             <tr data-ref=row.ref_id.clone() class:warn=changed == Some(true)>
                                                 <th scope="row">{row.ref_id.clone()} " " <span class="muted">{row.title.clone()}</span></th>
-                                                <td>{text}</td>
+                                                <td>{text}{library_evidence_list(row.evidence.clone())}</td>
                                                 <td>{match changed {
                                                     None => String::new(),
                                                     Some(false) => "unchanged".to_string(),
                                                     Some(true) => format!("changed (was: {})", was.unwrap_or_default()),
                                                 }}</td>
                                                 <td>{may_edit.then(|| view! {
-                                                    <button type="button" class="link" on:click=move |_| editing.set(Some(r2.clone()))>"Edit"</button>
+                                                    <button type="button" class="link" on:click=move |_| {
+                                                        shown.set(r2.evidence.clone());
+                                                        editing.set(Some(r2.clone()));
+                                                    }>"Edit"</button>
                                                 })}</td>
                                             </tr>
                                         }
@@ -396,6 +508,68 @@ pub fn ProductAnswersPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// The evidence kept with one product answer: remove an item, upload a
+/// file, add a link.
+#[component]
+fn EvidenceEditor(
+    answer: i64,
+    shown: RwSignal<Vec<LibraryEvidenceDto>>,
+    up: Action<web_sys::FormData, Result<i64, AppError>>,
+    link: ServerAction<crate::api::products::AddProductEvidenceLink>,
+    remove: ServerAction<crate::api::products::RemoveLibraryEvidence>,
+) -> impl IntoView {
+    view! {
+        <section class="evidence" data-testid="product-evidence">
+            <h3>"Evidence kept with this answer"</h3>
+            <ul>
+                {move || shown.get().into_iter().map(|e| {
+                    let id = e.id.to_string();
+                    let kind = e.kind.clone();
+                    view! {
+                        <li data-kind=kind>
+                            {library_evidence_item(e)}
+                            " "
+                            <ActionForm action=remove attr:class="inline">
+                                <input type="hidden" name="library_evidence_id" value=id/>
+                                <button type="submit" class="link">"Remove"</button>
+                            </ActionForm>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <form class="grid-form" on:submit=submit_upload(up)>
+                <input type="hidden" name="product_answer_id" value=answer.to_string()/>
+                <div>
+                    <label for="pa-file">"File (PDF, image, text, Office, zip; up to 10 MiB)"</label>
+                    <input id="pa-file" name="file" type="file" required/>
+                </div>
+                <div class="form-end"><button type="submit">"Upload"</button></div>
+            </form>
+            {upload_error(up)}
+            <ActionForm action=link attr:class="grid-form">
+                <input type="hidden" name="product_answer_id" value=answer.to_string()/>
+                <div><label for="pa-link-title">"Link title"</label><input id="pa-link-title" name="title" maxlength="300"/></div>
+                <div><label for="pa-link-url">"Address"</label><input id="pa-link-url" name="url" type="url" required placeholder="https://"/></div>
+                <div class="form-end"><button type="submit">"Add link"</button></div>
+            </ActionForm>
+            {action_error(link.value())}
+            {action_error(remove.value())}
+        </section>
+    }
+}
+
+/// What went wrong with the last upload, if anything.
+fn upload_error<T: Clone + Send + Sync + 'static>(
+    up: Action<web_sys::FormData, Result<T, AppError>>,
+) -> impl IntoView {
+    move || {
+        up.value()
+            .get()
+            .and_then(|r| r.err())
+            .map(|e| view! { <ErrorBox error=e/> })
     }
 }
 
@@ -496,13 +670,14 @@ pub fn FillFromProduct(
         {(!versions.is_empty()).then(|| view! {
             <details class="card" data-testid="fill-from-product">
                 <summary>"Fill from a product"</summary>
-                <p class="muted small">"Copies your product version's answers, or what its valid certificates cover at the owner's target, into the answers still empty. Answers already given stay as they are; each copy is an ordinary answer you can change."</p>
+                <p class="muted small">"Copies your product version's answers with their evidence, or what its valid certificates cover at the owner's target (with the certificate's file), into the answers still empty. Answers already given stay as they are unless you ask to replace them; each copy is an ordinary answer you can change."</p>
                 <ActionForm action=action attr:class="inline">
                     <input type="hidden" name="assessment_id" value=assessment.to_string()/>
                     <label for="fill-version">"Product version"</label>
                     " "<select id="fill-version" name="product_version_id">
                         {versions.iter().map(|(id, n)| view! { <option value=id.to_string() selected=named.iter().any(|x| x.eq_ignore_ascii_case(n))>{n.clone()}</option> }).collect_view()}
                     </select>
+                    " "<label><input type="checkbox" name="replace" value="yes"/>" Also replace answers already given"</label>
                     " "<button type="submit">"Fill from product"</button>
                 </ActionForm>
                 {action_error(action.value())}
@@ -511,8 +686,8 @@ pub fn FillFromProduct(
         {move || action.value().get().and_then(|r| r.ok()).map(|r| view! {
             <div class="alert info" role="status" data-testid="fill-report">
                 <p>{format!(
-                    "From {} {}: {} answers filled from its answer set, {} from certificates; {} already answered kept; {} not covered.",
-                    r.product, r.version, r.from_answers.len(), r.from_certificates.len(), r.kept, r.not_covered.len()
+                    "From {} {}: {} answers filled from its answer set, {} from certificates ({} replaced an answer already given); {} already answered kept; {} not covered; {} files and links copied as evidence.",
+                    r.product, r.version, r.from_answers.len(), r.from_certificates.len(), r.replaced, r.kept, r.not_covered.len(), r.evidence_copied
                 )}</p>
                 {(!r.from_certificates.is_empty()).then(|| view! { <p data-testid="filled-by-certificate">{format!("Covered by a certificate: {}.", r.from_certificates.join(", "))}</p> })}
                 {(!r.above_claim.is_empty()).then(|| view! {

@@ -3,7 +3,7 @@
 //! since; from here the owner asks for updated answers or sends a
 //! questionnaire about the version.
 
-use super::products::{answer_summary, certificate_table};
+use super::products::{answer_summary, certificate_table, library_evidence_list};
 use crate::api::products::{get_shared_set, list_shared_sets, AskSharedUpdate, SendAboutShared};
 use crate::components::{action_error, field_error, ErrorBox};
 use leptos::{either::Either, prelude::*};
@@ -83,7 +83,7 @@ pub fn SharedSetPage() -> impl IntoView {
                                 s.summary.supplier, s.summary.shared_at, s.set.answered, s.set.rows.len(), s.set.catalog
                             )}</p>
                             <h2>"Certificates"</h2>
-                            {certificate_table(s.certificates.clone())}
+                            {certificate_table(s.certificates.clone(), None)}
                             <h2>"Changes since it was shared"</h2>
                             {if s.changes.is_empty() {
                                 Either::Left(view! { <p class="muted" data-testid="no-changes">"No answer has changed since it was shared."</p> })
@@ -171,7 +171,7 @@ pub fn SharedSetPage() -> impl IntoView {
                                     {s.set.rows.into_iter().map(|r| view! {
                                         <tr data-ref=r.ref_id.clone()>
                                             <th scope="row">{r.ref_id.clone()} " " <span class="muted">{r.title.clone()}</span></th>
-                                            <td>{answer_summary(&r.fields)}</td>
+                                            <td>{answer_summary(&r.fields)}{library_evidence_list(r.evidence)}</td>
                                         </tr>
                                     }).collect_view()}
                                 </tbody>

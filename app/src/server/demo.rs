@@ -460,7 +460,7 @@ async fn seed_products(state: &AppState) -> Result<(), AppError> {
                 && a.status == crate::model::AssessmentStatus::Sent
         });
     if let Some(q) = quick {
-        product_answers::fill_assessment(&actor, state, q.id, v42).await?;
+        product_answers::fill_assessment(&actor, state, q.id, v42, false).await?;
     }
     product_answers::save(
         &actor,

@@ -142,6 +142,7 @@ mod tests {
         "certificate",
         "product_answer",
         "product_answer_version",
+        "library_evidence",
         "product_share",
         "product_share_change",
         "sso_login",

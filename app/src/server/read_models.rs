@@ -415,5 +415,35 @@ pub(crate) fn certificate_dto(
         issued_on: c.issued_on,
         state: cert_state(c.expires_on, today),
         expires_on: c.expires_on,
+        file: None,
+    }
+}
+
+/// Library evidence as pages show it.
+pub(crate) fn library_evidence_dto(
+    e: crate::server::entities::library_evidence::Model,
+) -> crate::model::LibraryEvidenceDto {
+    crate::model::LibraryEvidenceDto {
+        id: e.id,
+        kind: e.kind,
+        title: e.title,
+        url: e.url,
+        size_bytes: e.size_bytes,
+    }
+}
+
+/// Gives each certificate its file from `files` (library evidence with a
+/// certificate).
+pub(crate) fn attach_certificate_files(
+    certificates: &mut [crate::model::CertificateDto],
+    files: Vec<crate::server::entities::library_evidence::Model>,
+) {
+    for f in files {
+        if let Some(c) = certificates
+            .iter_mut()
+            .find(|c| Some(c.id) == f.certificate_id)
+        {
+            c.file = Some(library_evidence_dto(f));
+        }
     }
 }

@@ -346,7 +346,11 @@ fn answer_json(x: AnswerDto) -> Answer {
             .into_iter()
             .map(|e| Evidence {
                 id: e.id.0,
-                download: (e.kind == "file").then(|| format!("/api/v1/evidence/{}", e.id.0)),
+                // Files, and certificate records that carry the file.
+                download: e
+                    .size_bytes
+                    .is_some()
+                    .then(|| format!("/api/v1/evidence/{}", e.id.0)),
                 kind: e.kind,
                 title: e.title,
                 content_type: e.content_type,

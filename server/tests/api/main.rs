@@ -16,6 +16,7 @@ mod events;
 mod evidence;
 mod hostile;
 mod isolation;
+mod library;
 mod mail;
 mod matrix;
 mod members;

@@ -8,16 +8,20 @@ use app::model::Role;
 use reqwest::{Client, StatusCode};
 use serde_json::Value;
 
-fn field(r: &Value) -> &str {
+pub(crate) fn field(r: &Value) -> &str {
     r["Validation"]["fields"][0]["field"].as_str().unwrap_or("")
 }
 
-async fn product(app: &TestApp, c: &Client, fields: &[(&str, &str)]) -> (StatusCode, Value) {
+pub(crate) async fn product(
+    app: &TestApp,
+    c: &Client,
+    fields: &[(&str, &str)],
+) -> (StatusCode, Value) {
     app.call_nested(c, "create_product", &[], "product", fields)
         .await
 }
 
-async fn version(
+pub(crate) async fn version(
     app: &TestApp,
     c: &Client,
     product: &str,
@@ -38,7 +42,7 @@ async fn version(
     .await
 }
 
-async fn certificate(
+pub(crate) async fn certificate(
     app: &TestApp,
     c: &Client,
     version: &str,
@@ -56,7 +60,10 @@ async fn certificate(
 
 /// Rho Controls, a second product supplier with these roles, and its
 /// signed-in admin.
-async fn another_supplier(app: &TestApp, roles: &[Role]) -> (crate::common::Org, Client) {
+pub(crate) async fn another_supplier(
+    app: &TestApp,
+    roles: &[Role],
+) -> (crate::common::Org, Client) {
     let org = crate::common::org(
         &app.state,
         "Rho Controls",
@@ -284,7 +291,7 @@ async fn the_product_library_records_products_versions_and_certificates(b: Backe
 }
 both!(the_product_library_records_products_versions_and_certificates);
 
-async fn save_answer(
+pub(crate) async fn save_answer(
     app: &TestApp,
     c: &Client,
     version: &str,
@@ -307,12 +314,12 @@ async fn save_answer(
     .await
 }
 
-async fn answer_set(app: &TestApp, c: &Client, version: &str) -> (StatusCode, Value) {
+pub(crate) async fn answer_set(app: &TestApp, c: &Client, version: &str) -> (StatusCode, Value) {
     app.call(c, "get_product_answers", &[("product_version_id", version)])
         .await
 }
 
-fn row<'a>(set: &'a Value, ref_id: &str) -> &'a Value {
+pub(crate) fn row<'a>(set: &'a Value, ref_id: &str) -> &'a Value {
     set["rows"]
         .as_array()
         .unwrap()
@@ -790,7 +797,7 @@ both!(an_assessment_fills_from_a_product_version);
 
 /// Sigma's HX-500 4.2 (EDR) with CR 1.1 answered and a CSA SL 2
 /// certificate; returns (product, version) ids.
-async fn hx_500(app: &TestApp, sigma: &Client) -> (String, String) {
+pub(crate) async fn hx_500(app: &TestApp, sigma: &Client) -> (String, String) {
     let (_, hx) = product(
         app,
         sigma,

@@ -53,6 +53,30 @@ async fn an_accepted_assessment_is_renewed_on_time_once(b: Backend) {
     // Not before it is accepted.
     let (st, _) = set(&app, &s.owner, &s.assessment, "12").await;
     assert_eq!(st, StatusCode::CONFLICT);
+    // Evidence on the first answer: a file and a link.
+    let first = get(&app, &s.supplier, &s.assessment).await["answers"][0]["id"].to_string();
+    let (st, file) = app
+        .upload(
+            &s.supplier,
+            "upload_evidence",
+            &[("answer_id", &first)],
+            "SDL report.pdf",
+            b"%PDF-1.7\n% SDL report".to_vec(),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{file}");
+    let (st, r) = app
+        .call(
+            &s.supplier,
+            "add_evidence_link",
+            &[
+                ("answer_id", first.as_str()),
+                ("title", "SDL handbook"),
+                ("url", "https://sigma.example/sdl"),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{r}");
     answer_everything_and_submit(&app, &s).await;
     accept(&app, &s).await;
 
@@ -117,6 +141,24 @@ async fn an_accepted_assessment_is_renewed_on_time_once(b: Backend) {
     assert_eq!(answers[0]["fields"]["compliance"], "meets");
     assert_eq!(answers[1]["fields"]["compliance"], "not_applicable");
     assert!(answers.iter().all(|x| x["since_last"] == false), "{r}");
+    // The evidence comes along, the file pointing at the same bytes.
+    let carried = &answers[0]["evidence"];
+    // (answering everything added a link "Audit" too)
+    assert_eq!(carried.as_array().unwrap().len(), 3, "{carried}");
+    assert_eq!(carried[0]["title"], "SDL report.pdf");
+    assert_ne!(carried[0]["id"], file);
+    assert_eq!(carried[1]["url"], "https://sigma.example/sdl");
+    let got = s
+        .owner
+        .get(app.url(&format!("/evidence/{}", carried[0]["id"])))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(got.status(), StatusCode::OK);
+    assert_eq!(
+        got.bytes().await.unwrap().as_ref(),
+        b"%PDF-1.7\n% SDL report"
+    );
     assert_eq!(r["renewal"]["unchanged"], answers.len());
     // The old one says it was renewed, and its cadence is fixed now.
     assert_eq!(old["renewal"]["next"].to_string(), next);

@@ -280,28 +280,58 @@ pub fn evidence_of_answer(x: &Readable<answer::Model>) -> Select<evidence::Entit
     evidence::Entity::find().filter(evidence::Column::AnswerId.eq(x.id))
 }
 
-/// The evidence files the actor's organization attached as a supplier: what
-/// counts against its storage quota.
-pub fn evidence_stored_by(actor: &Actor) -> Select<evidence::Entity> {
-    evidence::Entity::find()
-        .filter(evidence::Column::SizeBytes.is_not_null())
-        .filter(
+/// The digests of the files the actor's organization keeps (a subquery):
+/// evidence it attached as a supplier and its product library's. Each
+/// stored file counts once against its storage quota, however many answers
+/// point at it.
+pub fn digests_stored_by(actor: &Actor) -> sea_orm::sea_query::SelectStatement {
+    use crate::server::entities::library_evidence;
+    use sea_orm::sea_query::{Query, UnionType};
+    let mut q = Query::select()
+        .column(evidence::Column::Sha256)
+        .from(evidence::Entity)
+        .and_where(evidence::Column::Sha256.is_not_null())
+        .and_where(
             evidence::Column::AssessmentId.in_subquery(
-                sea_orm::sea_query::Query::select()
+                Query::select()
                     .column(assessment::Column::Id)
                     .from(assessment::Entity)
                     .and_where(assessment::Column::SupplierOrgId.eq(actor.org_id().0))
                     .to_owned(),
             ),
         )
+        .to_owned();
+    q.union(
+        UnionType::Distinct,
+        Query::select()
+            .column(library_evidence::Column::Sha256)
+            .from(library_evidence::Entity)
+            .and_where(library_evidence::Column::OrganizationId.eq(actor.org_id().0))
+            .and_where(library_evidence::Column::Sha256.is_not_null())
+            .to_owned(),
+    );
+    q
 }
 
-/// The evidence files the actor attached, in any assessment (for the
-/// upload rate limit).
+/// The evidence files the actor uploaded to an answer (not copies), in any
+/// assessment (for the upload rate limit).
 pub fn files_attached_by(actor: &Actor) -> Select<evidence::Entity> {
     evidence::Entity::find()
         .filter(evidence::Column::CreatedBy.eq(actor.user_id()))
         .filter(evidence::Column::Kind.eq("file"))
+        .filter(evidence::Column::Copied.eq(false))
+}
+
+/// The files the actor uploaded to a product library (not copies), in any
+/// of its organizations, as [`files_attached_by`].
+pub fn library_files_attached_by(
+    actor: &Actor,
+) -> Select<crate::server::entities::library_evidence::Entity> {
+    use crate::server::entities::library_evidence;
+    library_evidence::Entity::find()
+        .filter(library_evidence::Column::CreatedBy.eq(actor.user_id()))
+        .filter(library_evidence::Column::Kind.eq("file"))
+        .filter(library_evidence::Column::Copied.eq(false))
 }
 
 /// An evidence item of an assessment the actor may read.

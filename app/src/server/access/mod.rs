@@ -206,6 +206,11 @@ impl TenantScoped for super::entities::product_answer_version::Entity {
         super::entities::product_answer_version::Column::OrganizationId
     }
 }
+impl TenantScoped for super::entities::library_evidence::Entity {
+    fn org_column() -> Self::Column {
+        super::entities::library_evidence::Column::OrganizationId
+    }
+}
 /// A share belongs to the supplier that shares; the asset owner it is
 /// shared with reads it through [`shared_with_us`] while it is not revoked.
 impl TenantScoped for super::entities::product_share::Entity {

@@ -5,7 +5,8 @@
 
 use super::*;
 use crate::server::entities::{
-    certificate, product, product_answer, product_share, product_share_change, product_version,
+    certificate, library_evidence, product, product_answer, product_share, product_share_change,
+    product_version,
 };
 
 /// The answer sets shared with the actor's organization, not revoked.
@@ -205,4 +206,79 @@ pub fn open_changes_of_shares(
     product_share_change::Entity::find()
         .filter(product_share_change::Column::ShareId.is_in(list.iter().map(|s| s.id)))
         .filter(product_share_change::Column::AskedAt.is_null())
+}
+
+/// The library evidence of a shared set: files and links on the shared
+/// version's answers, and the files of the certificates that go with it
+/// ([`shared_certificates`]).
+pub fn shared_evidence(s: &Readable<product_share::Model>) -> Select<library_evidence::Entity> {
+    use sea_orm::sea_query::Query;
+    let org = s.organization_id.0;
+    library_evidence::Entity::find()
+        .filter(library_evidence::Column::OrganizationId.eq(org))
+        .filter(
+            Condition::any()
+                .add(
+                    library_evidence::Column::ProductAnswerId.in_subquery(
+                        Query::select()
+                            .column(product_answer::Column::Id)
+                            .from(product_answer::Entity)
+                            .and_where(product_answer::Column::OrganizationId.eq(org))
+                            .and_where(
+                                product_answer::Column::ProductVersionId.eq(s.product_version_id),
+                            )
+                            .to_owned(),
+                    ),
+                )
+                .add(
+                    library_evidence::Column::CertificateId.in_subquery(
+                        Query::select()
+                            .column(certificate::Column::Id)
+                            .from(certificate::Entity)
+                            .and_where(certificate::Column::OrganizationId.eq(org))
+                            .cond_where(
+                                Condition::any()
+                                    .add(
+                                        certificate::Column::ProductVersionId
+                                            .eq(s.product_version_id),
+                                    )
+                                    .add(certificate::Column::ProductVersionId.is_null()),
+                            )
+                            .to_owned(),
+                    ),
+                ),
+        )
+}
+
+/// One piece of library evidence the actor may read: its own
+/// organization's library (for those who may see it), or a set shared
+/// with its organization and not revoked. Anything else is not found.
+pub async fn library_evidence_readable<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    id: i64,
+) -> Result<Readable<library_evidence::Model>, AppError> {
+    if actor.may(Permission::ViewProducts) {
+        if let Some(own) = library_evidence::Entity::find_by_id(id)
+            .filter(library_evidence::Column::OrganizationId.eq(actor.org_id().0))
+            .one(conn)
+            .await?
+        {
+            return Ok(readable(own));
+        }
+    }
+    let shares = match shares_readable(conn, actor).await {
+        Err(AppError::NotFound) => Vec::new(),
+        other => other?,
+    };
+    for s in shares {
+        if let Some(e) = shared_evidence(&s)
+            .filter(library_evidence::Column::Id.eq(id))
+            .one(conn)
+            .await?
+        {
+            return Ok(readable(e));
+        }
+    }
+    Err(AppError::NotFound)
 }

@@ -21,6 +21,9 @@ pub struct Model {
     pub expires_on: Option<Date>,
     /// The product library certificate this record was made from.
     pub certificate_id: Option<i64>,
+    /// A copy of evidence stored before (fill from product, a renewal):
+    /// not an upload.
+    pub copied: bool,
     pub created_by: Option<UserId>,
     pub created_at: DateTimeUtc,
 }

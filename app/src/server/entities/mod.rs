@@ -23,6 +23,7 @@ pub mod idempotency_key;
 pub mod identity_provider;
 pub mod invitation;
 pub mod job;
+pub mod library_evidence;
 pub mod login_attempt;
 pub mod login_challenge;
 pub mod mail_preference;

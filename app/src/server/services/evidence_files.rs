@@ -159,15 +159,25 @@ async fn record(
     .await
 }
 
-/// Attaches a file to an answer.
-#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, answer_id = ?answer_id))]
-pub async fn add_file(
-    actor: &Actor,
-    state: &AppState,
-    answer_id: AnswerId,
-    filename: &str,
-    bytes: Vec<u8>,
-) -> Result<EvidenceId, AppError> {
+/// An uploaded file that passed the checks: its cleaned name, content
+/// type, digest and bytes.
+pub(crate) struct CheckedFile {
+    pub name: String,
+    pub content_type: &'static str,
+    pub digest: String,
+    pub bytes: std::sync::Arc<Vec<u8>>,
+}
+
+impl CheckedFile {
+    pub fn size(&self) -> i64 {
+        self.bytes.len() as i64
+    }
+}
+
+/// Checks an uploaded file before anything is written: its size, that its
+/// bytes are what its name says (an accepted type), that an Office file is
+/// a sound archive; then hashes it. Says what to fix otherwise.
+pub(crate) async fn check_file(filename: &str, bytes: Vec<u8>) -> Result<CheckedFile, AppError> {
     if bytes.len() > MAX_EVIDENCE_BYTES {
         return Err(AppError::invalid(
             "file",
@@ -186,24 +196,35 @@ pub async fn add_file(
     } else {
         bytes
     };
-    let now = state.clock.now();
-    let size = bytes.len() as i64;
     // Hashing up to 10 MiB is no work for the async workers.
     let (digest, bytes) = tokio::task::spawn_blocking(move || (sha256_hex(&bytes), bytes))
         .await
         .map_err(internal)?;
-    let txn = db::write_txn(&state.writer).await?;
-    let (a, x) = access::answer_editable_locked(&txn, actor, answer_id).await?;
-    room_for_more(&txn, &x).await?;
-    // The organization's uploads queue here, so its quota and its members'
-    // upload rates are counted exactly, however many arrive at once.
-    access::lock_organization(&txn, actor).await?;
-    within_upload_rate(&txn, actor, state, now).await?;
-    within_quota(&txn, actor, state, size).await?;
+    Ok(CheckedFile {
+        name: clean_filename(filename),
+        content_type,
+        digest,
+        bytes: std::sync::Arc::new(bytes),
+    })
+}
+
+/// Stores a checked file for the actor's organization as part of `txn`:
+/// the organization's uploads queue here, so its quota and its members'
+/// upload rates are counted exactly, however many arrive at once.
+pub(crate) async fn store_file(
+    txn: &sea_orm::DatabaseTransaction,
+    actor: &Actor,
+    state: &AppState,
+    f: &CheckedFile,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    access::lock_organization(txn, actor).await?;
+    within_upload_rate(txn, actor, state, now).await?;
+    within_quota(txn, actor, state, &f.digest, f.size()).await?;
     // Used now: a sweep for unused blobs leaves it alone (see `sweep_blobs`).
     blob::Entity::insert(blob::ActiveModel {
-        sha256: Set(digest.clone()),
-        size_bytes: Set(size),
+        sha256: Set(f.digest.clone()),
+        size_bytes: Set(f.size()),
         last_used_at: Set(now),
     })
     .on_conflict(
@@ -211,14 +232,54 @@ pub async fn add_file(
             .update_column(blob::Column::LastUsedAt)
             .to_owned(),
     )
-    .exec_without_returning(&txn)
+    .exec_without_returning(txn)
     .await?;
+    let bytes = f.bytes.clone();
     let stored = on_store(state, move |store| store.put(&bytes)).await?;
-    debug_assert_eq!(stored, digest);
-    let mut row = blank("file", clean_filename(filename), &a, &x, actor, now);
-    row.sha256 = Set(Some(digest));
-    row.content_type = Set(Some(content_type.into()));
-    row.size_bytes = Set(Some(size));
+    debug_assert_eq!(stored, f.digest);
+    Ok(())
+}
+
+/// Marks stored files as used now, in `txn`: evidence copied from one
+/// place to another (fill from product, a new version, a renewal) keeps
+/// the bytes from a sweep running at the same time, which waits for the
+/// row and then sees it used.
+pub(crate) async fn touch_blobs(
+    txn: &sea_orm::DatabaseTransaction,
+    digests: impl IntoIterator<Item = String>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let digests: Vec<String> = digests.into_iter().collect();
+    if digests.is_empty() {
+        return Ok(());
+    }
+    blob::Entity::update_many()
+        .col_expr(blob::Column::LastUsedAt, Expr::value(now))
+        .filter(blob::Column::Sha256.is_in(digests))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
+/// Attaches a file to an answer.
+#[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0, answer_id = ?answer_id))]
+pub async fn add_file(
+    actor: &Actor,
+    state: &AppState,
+    answer_id: AnswerId,
+    filename: &str,
+    bytes: Vec<u8>,
+) -> Result<EvidenceId, AppError> {
+    let f = check_file(filename, bytes).await?;
+    let now = state.clock.now();
+    let txn = db::write_txn(&state.writer).await?;
+    let (a, x) = access::answer_editable_locked(&txn, actor, answer_id).await?;
+    room_for_more(&txn, &x).await?;
+    store_file(&txn, actor, state, &f, now).await?;
+    let mut row = blank("file", f.name.clone(), &a, &x, actor, now);
+    row.sha256 = Set(Some(f.digest.clone()));
+    row.content_type = Set(Some(f.content_type.into()));
+    row.size_bytes = Set(Some(f.size()));
     let e = row.insert(&txn).await?;
     record(&txn, actor, &e).await?;
     txn.commit().await?;
@@ -234,18 +295,42 @@ async fn within_upload_rate(
     state: &AppState,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
+    use crate::server::entities::library_evidence;
     let limit = state.config.uploads_per_hour;
-    let recent = access::files_attached_by(actor)
+    if limit == 0 {
+        return Err(AppError::RateLimited {
+            message: "Attaching files is turned off on this server.".into(),
+            retry_after_secs: 3600,
+        });
+    }
+    // The person's newest uploads of the hour, to answers and to a product
+    // library alike.
+    let mut recent: Vec<DateTime<Utc>> = access::files_attached_by(actor)
+        .select_only()
+        .column(evidence::Column::CreatedAt)
         .filter(evidence::Column::CreatedAt.gt(now - UPLOAD_WINDOW))
         .order_by_desc(evidence::Column::CreatedAt)
-        .offset(limit.saturating_sub(1))
-        .one(txn)
+        .limit(limit)
+        .into_tuple()
+        .all(txn)
         .await?;
+    recent.extend(
+        access::library_files_attached_by(actor)
+            .select_only()
+            .column(library_evidence::Column::CreatedAt)
+            .filter(library_evidence::Column::CreatedAt.gt(now - UPLOAD_WINDOW))
+            .order_by_desc(library_evidence::Column::CreatedAt)
+            .limit(limit)
+            .into_tuple::<DateTime<Utc>>()
+            .all(txn)
+            .await?,
+    );
+    recent.sort_unstable_by(|a, b| b.cmp(a));
     // The limit-th newest upload of the hour: the next one may go when it
     // leaves the window.
-    match recent {
-        Some(e) if limit > 0 => {
-            let wait = (e.created_at + UPLOAD_WINDOW - now).num_seconds().max(1) as u64;
+    match recent.get(limit as usize - 1) {
+        Some(at) => {
+            let wait = (*at + UPLOAD_WINDOW - now).num_seconds().max(1) as u64;
             Err(AppError::RateLimited {
                 message: format!(
                     "You attached {limit} files in the last hour, the most one person may. \
@@ -255,25 +340,23 @@ async fn within_upload_rate(
                 retry_after_secs: wait,
             })
         }
-        _ if limit == 0 => Err(AppError::RateLimited {
-            message: "Attaching files is turned off on this server.".into(),
-            retry_after_secs: 3600,
-        }),
-        _ => Ok(()),
+        None => Ok(()),
     }
 }
 
-/// The bytes of evidence the actor's organization keeps.
+/// The bytes of evidence the actor's organization keeps: each stored file
+/// once, however many answers point at it.
 pub(super) async fn stored_bytes<C: sea_orm::ConnectionTrait>(
     conn: &C,
     actor: &Actor,
 ) -> Result<u64, AppError> {
-    let total: Option<i64> = access::evidence_stored_by(actor)
+    let total: Option<i64> = blob::Entity::find()
         .select_only()
         .column_as(
             Expr::cust("CAST(COALESCE(SUM(\"size_bytes\"), 0) AS BIGINT)"),
             "total",
         )
+        .filter(blob::Column::Sha256.in_subquery(access::digests_stored_by(actor)))
         .into_tuple()
         .one(conn)
         .await?;
@@ -284,11 +367,19 @@ async fn within_quota(
     txn: &sea_orm::DatabaseTransaction,
     actor: &Actor,
     state: &AppState,
+    digest: &str,
     size: i64,
 ) -> Result<(), AppError> {
     let quota = state.config.evidence_quota_bytes;
     let used = stored_bytes(txn, actor).await?;
-    if used.saturating_add(size as u64) > quota {
+    // A file the organization keeps already takes no more room.
+    let held = blob::Entity::find()
+        .filter(blob::Column::Sha256.eq(digest))
+        .filter(blob::Column::Sha256.in_subquery(access::digests_stored_by(actor)))
+        .count(txn)
+        .await?
+        > 0;
+    if !held && used.saturating_add(size as u64) > quota {
         return Err(AppError::TooLarge(format!(
             "Your organization's evidence storage is full: {} of {} used, and this file \
              needs {}. Remove evidence that is no longer needed, or ask the operator for more room.",
@@ -311,6 +402,9 @@ const BLOB_GRACE: Duration = Duration::hours(1);
 /// races an upload of the same bytes.
 pub async fn sweep_blobs(state: &AppState) -> Result<usize, AppError> {
     let cutoff = state.clock.now() - BLOB_GRACE;
+    use crate::server::entities::library_evidence;
+    // Unused: no evidence on an answer and none in a product library
+    // points at it.
     let unused = || {
         Condition::all()
             .add(blob::Column::LastUsedAt.lt(cutoff))
@@ -320,6 +414,15 @@ pub async fn sweep_blobs(state: &AppState) -> Result<usize, AppError> {
                         .column(evidence::Column::Sha256)
                         .from(evidence::Entity)
                         .and_where(evidence::Column::Sha256.is_not_null())
+                        .to_owned(),
+                ),
+            )
+            .add(
+                blob::Column::Sha256.not_in_subquery(
+                    sea_orm::sea_query::Query::select()
+                        .column(library_evidence::Column::Sha256)
+                        .from(library_evidence::Entity)
+                        .and_where(library_evidence::Column::Sha256.is_not_null())
                         .to_owned(),
                 ),
             )
@@ -383,7 +486,7 @@ async fn delete_file(state: &AppState, digest: &str) -> Result<(), AppError> {
 
 /// Runs `f` on the evidence store from a blocking thread: file system (or
 /// object store) calls never hold an async worker.
-async fn on_store<T, F>(state: &AppState, f: F) -> Result<T, AppError>
+pub(crate) async fn on_store<T, F>(state: &AppState, f: F) -> Result<T, AppError>
 where
     T: Send + 'static,
     F: FnOnce(&dyn BlobStore) -> std::io::Result<T> + Send + 'static,
@@ -500,9 +603,7 @@ pub async fn download(
     let e = access::evidence_readable(&state.db, actor, id)
         .await?
         .into_inner();
-    if e.kind != "file" {
-        return Err(AppError::NotFound);
-    }
+    // A file, or a certificate record that carries the certificate's file.
     let digest = e.sha256.clone().ok_or(AppError::NotFound)?;
     let bytes = on_store(state, move |store| store.get(&digest)).await?;
     Ok((

@@ -17,6 +17,7 @@ pub mod engagements;
 pub mod evidence_files;
 pub mod exports;
 pub mod invitations;
+pub mod library_evidence;
 pub mod matrix;
 pub mod members;
 pub mod notifications;

@@ -7,7 +7,7 @@
 //! Requirements are matched by catalog key and identifier, so the answers
 //! outlive a new version of the catalog.
 
-use super::user_names;
+use super::{evidence_files::MAX_EVIDENCE_PER_ANSWER, user_names};
 use crate::model::{
     check_answer, fr_of, AnswerFields, AnswerId, AnswerInput, AppError, AssessmentId, CertLevels,
     CertPart, CertScheme, Compliance, ComponentType, FillReport, Held, Permission,
@@ -17,8 +17,9 @@ use crate::model::{
 use crate::server::{
     access, audit, db,
     entities::{
-        answer, assessment, catalog, certificate, evidence, product, product_answer,
-        product_answer_version, product_share, product_share_change, product_version, requirement,
+        answer, assessment, catalog, certificate, evidence, library_evidence, product,
+        product_answer, product_answer_version, product_share, product_share_change,
+        product_version, requirement,
     },
     notify, read_models, Actor, AppState,
 };
@@ -125,19 +126,23 @@ pub async fn answer_set(
     ids.extend(previous.as_ref().map(|p| p.id));
     let answers = access::scoped::<product_answer::Entity>(actor)
         .filter(product_answer::Column::ProductVersionId.is_in(ids));
-    let mut set = set_of(conn, actor, &v, &p, answers, previous.as_ref()).await?;
+    let evidence = access::scoped::<library_evidence::Entity>(actor);
+    let mut set = set_of(conn, actor, &v, &p, answers, evidence, previous.as_ref()).await?;
     set.may_edit = actor.may(Permission::EditProducts);
     Ok(set)
 }
 
 /// A version's answer set from `answers` (the version's, and the previous
-/// version's when `previous` is given, to show what differs), read-only.
+/// version's when `previous` is given, to show what differs) and their
+/// evidence from `evidence`, read-only. Four queries.
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn set_of<C: ConnectionTrait>(
     conn: &C,
     actor: &Actor,
     v: &product_version::Model,
     p: &product::Model,
     answers: sea_orm::Select<product_answer::Entity>,
+    evidence: sea_orm::Select<library_evidence::Entity>,
     previous: Option<&product_version::Model>,
 ) -> Result<ProductAnswerSet, AppError> {
     let (cat, requirements) = requirements_for(conn, actor, p).await?;
@@ -154,16 +159,33 @@ pub(crate) async fn set_of<C: ConnectionTrait>(
             before.insert(a.ref_id.clone(), read_fields(&a.fields));
         }
     }
+    let mut kept: HashMap<i64, Vec<crate::model::LibraryEvidenceDto>> = HashMap::new();
+    if !mine.is_empty() {
+        for e in evidence
+            .filter(library_evidence::Column::ProductAnswerId.is_in(mine.values().map(|a| a.id)))
+            .order_by_asc(library_evidence::Column::Id)
+            .all(conn)
+            .await?
+        {
+            if let Some(a) = e.product_answer_id {
+                kept.entry(a)
+                    .or_default()
+                    .push(read_models::library_evidence_dto(e));
+            }
+        }
+    }
     let rows: Vec<ProductAnswerRow> = requirements
         .into_iter()
         .map(|r| {
-            let (fields, version) = mine
+            let (id, fields, version) = mine
                 .remove(&r.ref_id)
-                .map(|a| (read_fields(&a.fields), a.version))
+                .map(|a| (Some(a.id), read_fields(&a.fields), a.version))
                 .unwrap_or_default();
             let was = before.remove(&r.ref_id).unwrap_or_default();
             let changed = previous.map(|_| was != fields);
             ProductAnswerRow {
+                id,
+                evidence: id.and_then(|id| kept.remove(&id)).unwrap_or_default(),
                 previous: (changed == Some(true)).then_some(was),
                 changed,
                 ref_id: r.ref_id,
@@ -410,8 +432,8 @@ pub async fn history(
 
 /// A new version's answers start as a copy of the previous version's (each
 /// a first save of its own, by whoever added the version).
-pub(crate) async fn copy_from_previous<C: ConnectionTrait>(
-    txn: &C,
+pub(crate) async fn copy_from_previous(
+    txn: &sea_orm::DatabaseTransaction,
     actor: &Actor,
     v: &product_version::Model,
     now: chrono::DateTime<chrono::Utc>,
@@ -423,6 +445,7 @@ pub(crate) async fn copy_from_previous<C: ConnectionTrait>(
         .filter(product_answer::Column::ProductVersionId.eq(previous.id))
         .all(txn)
         .await?;
+    let mut moved: HashMap<i64, i64> = HashMap::new();
     for a in &answers {
         let copy = product_answer::ActiveModel {
             organization_id: Set(actor.org_id()),
@@ -437,6 +460,7 @@ pub(crate) async fn copy_from_previous<C: ConnectionTrait>(
         }
         .insert(txn)
         .await?;
+        moved.insert(a.id, copy.id);
         product_answer_version::ActiveModel {
             organization_id: Set(actor.org_id()),
             product_answer_id: Set(copy.id),
@@ -449,7 +473,31 @@ pub(crate) async fn copy_from_previous<C: ConnectionTrait>(
         .insert(txn)
         .await?;
     }
+    // Their evidence too, pointing at the same stored files.
+    super::library_evidence::copy_between_answers(txn, actor, &moved, now).await?;
     Ok(answers.len())
+}
+
+/// Where a filled answer came from: a product answer (its id) or a
+/// certificate.
+enum Origin<'a> {
+    Answer(i64),
+    Certificate(&'a certificate::Model),
+}
+
+impl Origin<'_> {
+    fn answer(&self) -> Option<i64> {
+        match self {
+            Origin::Answer(id) => Some(*id),
+            Origin::Certificate(_) => None,
+        }
+    }
+    fn certificate(&self) -> Option<i64> {
+        match self {
+            Origin::Certificate(c) => Some(c.id),
+            Origin::Answer(_) => None,
+        }
+    }
 }
 
 /// "Fill from product": binds a supplier's assessment to one of its product
@@ -458,14 +506,18 @@ pub(crate) async fn copy_from_previous<C: ConnectionTrait>(
 /// failing that, from a valid certificate of the version (or of the
 /// organization, for 2-4 and 4-1) that covers the requirement at the
 /// owner's target — "meets" at the certified level, naming the
-/// certificate. Answers already given are kept; every copy is an ordinary
-/// answer save (versioned, reviewable). One transaction.
+/// certificate. Answers already given are kept unless `replace` asks to
+/// replace them with what the product says; every copy is an ordinary
+/// answer save (versioned, reviewable), and the evidence kept with the
+/// product's answer (or the certificate's file) comes along, pointing at
+/// the same stored files. One transaction.
 #[tracing::instrument(skip_all, fields(org = actor.org_id().0, user = actor.user_id().0))]
 pub async fn fill_assessment(
     actor: &Actor,
     state: &AppState,
     id: AssessmentId,
     version_id: i64,
+    replace: bool,
 ) -> Result<FillReport, AppError> {
     use crate::server::answers::{self, AnswerWrite, Outcome, Source};
     actor.require(Permission::AnswerAssessments)?;
@@ -500,14 +552,15 @@ pub async fn fill_assessment(
         .await?
         .into_iter()
         .collect();
-    let set: HashMap<String, AnswerFields> = access::scoped::<product_answer::Entity>(actor)
+    // The version's answers by identifier: (the product answer, its fields).
+    let set: HashMap<String, (i64, AnswerFields)> = access::scoped::<product_answer::Entity>(actor)
         .filter(product_answer::Column::ProductVersionId.eq(v.id))
         .filter(product_answer::Column::CatalogKey.eq(key))
         .all(&txn)
         .await?
         .into_iter()
-        .map(|x| (x.ref_id, read_fields(&x.fields)))
-        .filter(|(_, f)| f.compliance.is_some())
+        .map(|x| (x.ref_id, (x.id, read_fields(&x.fields))))
+        .filter(|(_, (_, f))| f.compliance.is_some())
         .collect();
     let held: Vec<(Held, certificate::Model)> = access::scoped::<certificate::Entity>(actor)
         .filter(
@@ -539,14 +592,8 @@ pub async fn fill_assessment(
         version: v.version.clone(),
         ..Default::default()
     };
-    // (answer, its version, fields, requirement, the certificate it cites)
-    let mut fills: Vec<(
-        AnswerId,
-        i32,
-        AnswerFields,
-        String,
-        Option<&certificate::Model>,
-    )> = Vec::new();
+    // (answer, its version, fields, requirement, where it came from)
+    let mut fills: Vec<(AnswerId, i32, AnswerFields, String, Origin)> = Vec::new();
     let mut order: Vec<(i32, &answer::Model)> = mine
         .iter()
         .filter_map(|x| {
@@ -560,7 +607,9 @@ pub async fn fill_assessment(
         let Some((item, r)) = rows.items.get(&x.profile_item_id) else {
             continue;
         };
-        if !crate::server::answers::fields_of(x).is_empty() {
+        let current = crate::server::answers::fields_of(x);
+        let answered = !current.is_empty();
+        if answered && !replace {
             report.kept += 1;
             continue;
         }
@@ -569,7 +618,7 @@ pub async fn fill_assessment(
             .then(|| set.get(&r.ref_id).cloned())
             .flatten();
         let fields = match from_set {
-            Some(f) => Some((f, None)),
+            Some((pa, f)) => Some((f, Origin::Answer(pa))),
             None => held
                 .iter()
                 .filter(|_| keyed.contains(&x.requirement_id))
@@ -597,12 +646,20 @@ pub async fn fill_assessment(
                             ),
                             ..Default::default()
                         },
-                        Some(c),
+                        Origin::Certificate(c),
                     )
                 }),
         };
         match fields {
-            Some((f, certified)) => fills.push((x.id, x.version, f, r.ref_id.clone(), certified)),
+            // Replacing an answer with the same answer changes nothing.
+            Some((f, _)) if answered && f == current => report.kept += 1,
+            Some((f, from)) => {
+                if answered {
+                    report.replaced += 1;
+                }
+                fills.push((x.id, x.version, f, r.ref_id.clone(), from))
+            }
+            None if answered => report.kept += 1,
             None => report.not_covered.push(r.ref_id.clone()),
         }
     }
@@ -630,42 +687,118 @@ pub async fn fill_assessment(
                 .map(|(i, _)| (x.id, (i.target_kind, i.target)))
         })
         .collect();
-    for ((answer_id, _, f, ref_id, certified), outcome) in fills.iter().zip(&outcomes) {
+    // The evidence that comes along: the product answers' files and links,
+    // and the certificates' files, in one query.
+    let library: Vec<library_evidence::Model> = {
+        let answers: Vec<i64> = fills.iter().filter_map(|f| f.4.answer()).collect();
+        let certificates: Vec<i64> = fills.iter().filter_map(|f| f.4.certificate()).collect();
+        if answers.is_empty() && certificates.is_empty() {
+            Vec::new()
+        } else {
+            access::scoped::<library_evidence::Entity>(actor)
+                .filter(
+                    Condition::any()
+                        .add(library_evidence::Column::ProductAnswerId.is_in(answers))
+                        .add(library_evidence::Column::CertificateId.is_in(certificates)),
+                )
+                .order_by_asc(library_evidence::Column::Id)
+                .all(&txn)
+                .await?
+        }
+    };
+    // What the filled answers hold already (a replaced answer keeps its
+    // evidence; an item already there is not copied twice).
+    let mut held: HashMap<AnswerId, Vec<evidence::Model>> = HashMap::new();
+    if !library.is_empty() {
+        for e in access::evidence_of(&a)
+            .filter(evidence::Column::AnswerId.is_in(fills.iter().map(|f| f.0)))
+            .all(&txn)
+            .await?
+        {
+            held.entry(e.answer_id).or_default().push(e);
+        }
+    }
+    let mut copies: Vec<evidence::ActiveModel> = Vec::new();
+    for ((answer_id, _, f, ref_id, from), outcome) in fills.iter().zip(&outcomes) {
         if *outcome != Outcome::Saved {
             report.changed_meanwhile += 1;
             continue;
         }
-        if let Some(c) = certified {
-            // The certificate goes with the answer as its evidence.
-            evidence::ActiveModel {
-                assessment_id: Set(a.id),
-                answer_id: Set(*answer_id),
-                kind: Set("certificate".into()),
-                title: Set(format!(
-                    "{} {}",
-                    CertScheme::parse(&c.scheme).map_or(c.scheme_name.as_str(), |s| s.label()),
-                    c.number
-                )),
-                scheme: Set(Some(
-                    CertScheme::parse(&c.scheme)
-                        .map_or(c.scheme_name.clone(), |s| s.label().to_string()),
-                )),
-                level: Set(CertPart::parse(&c.part)
-                    .and_then(|part| CertLevels::parse("levels", part, &c.levels).ok())
-                    .map(|l| l.to_string())),
-                scope: Set(Some(c.scope.clone()).filter(|s| !s.is_empty())),
-                issuer: Set(Some(c.issuer.clone())),
-                expires_on: Set(Some(c.expires_on)),
-                certificate_id: Set(Some(c.id)),
-                created_by: Set(Some(actor.user_id())),
-                created_at: Set(now),
-                ..Default::default()
+        let there = held.entry(*answer_id).or_default();
+        match from {
+            Origin::Certificate(c) => {
+                // The certificate goes with the answer as its evidence, with
+                // its file where the library keeps one.
+                let file = library.iter().find(|e| e.certificate_id == Some(c.id));
+                if !there.iter().any(|e| e.certificate_id == Some(c.id)) {
+                    copies.push(evidence::ActiveModel {
+                        assessment_id: Set(a.id),
+                        answer_id: Set(*answer_id),
+                        kind: Set("certificate".into()),
+                        title: Set(format!(
+                            "{} {}",
+                            CertScheme::parse(&c.scheme)
+                                .map_or(c.scheme_name.as_str(), |s| s.label()),
+                            c.number
+                        )),
+                        sha256: Set(file.and_then(|e| e.sha256.clone())),
+                        content_type: Set(file.and_then(|e| e.content_type.clone())),
+                        size_bytes: Set(file.and_then(|e| e.size_bytes)),
+                        url: Set(None),
+                        scheme: Set(Some(
+                            CertScheme::parse(&c.scheme)
+                                .map_or(c.scheme_name.clone(), |s| s.label().to_string()),
+                        )),
+                        level: Set(CertPart::parse(&c.part)
+                            .and_then(|part| CertLevels::parse("levels", part, &c.levels).ok())
+                            .map(|l| l.to_string())),
+                        scope: Set(Some(c.scope.clone()).filter(|s| !s.is_empty())),
+                        issuer: Set(Some(c.issuer.clone())),
+                        expires_on: Set(Some(c.expires_on)),
+                        certificate_id: Set(Some(c.id)),
+                        copied: Set(true),
+                        created_by: Set(Some(actor.user_id())),
+                        created_at: Set(now),
+                        ..Default::default()
+                    });
+                }
+                report.from_certificates.push(ref_id.clone());
             }
-            .insert(&txn)
-            .await?;
-            report.from_certificates.push(ref_id.clone());
-        } else {
-            report.from_answers.push(ref_id.clone());
+            Origin::Answer(pa) => {
+                let room = (MAX_EVIDENCE_PER_ANSWER as usize).saturating_sub(there.len());
+                let new = library
+                    .iter()
+                    .filter(|e| e.product_answer_id == Some(*pa))
+                    .filter(|e| {
+                        !there
+                            .iter()
+                            .any(|h| h.kind == e.kind && h.sha256 == e.sha256 && h.url == e.url)
+                    })
+                    .take(room);
+                for e in new {
+                    copies.push(evidence::ActiveModel {
+                        assessment_id: Set(a.id),
+                        answer_id: Set(*answer_id),
+                        kind: Set(e.kind.clone()),
+                        title: Set(e.title.clone()),
+                        sha256: Set(e.sha256.clone()),
+                        content_type: Set(e.content_type.clone()),
+                        size_bytes: Set(e.size_bytes),
+                        url: Set(e.url.clone()),
+                        scheme: Set(None),
+                        level: Set(None),
+                        scope: Set(None),
+                        issuer: Set(None),
+                        expires_on: Set(None),
+                        certificate_id: Set(None),
+                        copied: Set(true),
+                        created_by: Set(Some(actor.user_id())),
+                        created_at: Set(now),
+                        ..Default::default()
+                    });
+                }
+                report.from_answers.push(ref_id.clone());
+            }
         }
         if let (Some((TargetKind::Sl, target)), Some(claimed)) =
             (targets.get(answer_id), f.claimed_level)
@@ -675,7 +808,21 @@ pub async fn fill_assessment(
             }
         }
     }
-    if !report.from_certificates.is_empty() {
+    report.evidence_copied = copies.len();
+    if !copies.is_empty() {
+        crate::server::services::evidence_files::touch_blobs(
+            &txn,
+            library.iter().filter_map(|e| e.sha256.clone()),
+            now,
+        )
+        .await?;
+        for chunk in copies.chunks(100) {
+            evidence::Entity::insert_many(chunk.to_vec())
+                .exec(&txn)
+                .await?;
+        }
+    }
+    if !report.from_certificates.is_empty() || !copies.is_empty() {
         read_models::recount_progress(&txn, &[a.id]).await?;
     }
     assessment::Entity::update_many()
@@ -699,6 +846,8 @@ pub async fn fill_assessment(
             "from_answers": report.from_answers.len(),
             "from_certificates": report.from_certificates.len(),
             "kept": report.kept,
+            "replaced": report.replaced,
+            "evidence_copied": report.evidence_copied,
             "not_covered": report.not_covered.len(),
             "changed_meanwhile": report.changed_meanwhile,
         })),

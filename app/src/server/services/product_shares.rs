@@ -17,8 +17,8 @@ use crate::model::{
 use crate::server::{
     access, audit, db,
     entities::{
-        certificate, engagement, product, product_share, product_share_change, product_version,
-        profile, requirement,
+        certificate, engagement, library_evidence, product, product_share, product_share_change,
+        product_version, profile, requirement,
     },
     notify, read_models, Actor, AppState,
 };
@@ -298,16 +298,29 @@ pub async fn shared_set(
         .await?;
     let open = changes.iter().filter(|c| c.asked_at.is_none()).count();
     let (summary, v, p) = summary_of(conn, &s, &supplier, open).await?;
-    let set =
-        product_answers::set_of(conn, actor, &v, &p, access::shared_answers(&s), None).await?;
+    let set = product_answers::set_of(
+        conn,
+        actor,
+        &v,
+        &p,
+        access::shared_answers(&s),
+        access::shared_evidence(&s),
+        None,
+    )
+    .await?;
     let today = state.clock.today();
-    let certificates: Vec<CertificateDto> = access::shared_certificates(&s)
+    let mut certificates: Vec<CertificateDto> = access::shared_certificates(&s)
         .order_by_desc(certificate::Column::ExpiresOn)
         .all(conn)
         .await?
         .into_iter()
         .map(|c| read_models::certificate_dto(c, today))
         .collect();
+    let files = access::shared_evidence(&s)
+        .filter(library_evidence::Column::CertificateId.is_in(certificates.iter().map(|c| c.id)))
+        .all(conn)
+        .await?;
+    read_models::attach_certificate_files(&mut certificates, files);
     let bound = access::assessments_about_share(conn, actor, &s).await?;
     let answering = affected(conn, actor, &set.catalog_key, &bound).await?;
     let profiles_of: HashMap<ProfileId, String> = access::scoped::<profile::Entity>(actor)

@@ -2,7 +2,7 @@
 //! systems, service offerings), their versions, and the 62443 certificates
 //! of a version or of the organization. Suppliers only; for anyone else the
 //! library does not exist, and one supplier's library is invisible to every
-//! other organization. Three queries per page, whatever the library's size.
+//! other organization. Four queries per page, whatever the library's size.
 
 use crate::model::{
     parse_name, parse_optional_date, parse_text, AppError, CertPart, Certificate, CertificateDto,
@@ -11,12 +11,12 @@ use crate::model::{
 };
 use crate::server::{
     access, audit, db,
-    entities::{certificate, product, product_version},
+    entities::{certificate, library_evidence, product, product_version},
     read_models,
     respond::unique_violation,
     Actor, AppState,
 };
-use sea_orm::{ActiveModelTrait, QueryOrder, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, QueryFilter, QueryOrder, Set};
 use serde_json::json;
 use std::collections::HashMap;
 
@@ -49,15 +49,26 @@ pub async fn library(actor: &Actor, state: &AppState) -> Result<ProductLibrary, 
         .order_by_desc(certificate::Column::ExpiresOn)
         .all(conn)
         .await?;
+    // Each certificate's file, if one is kept.
+    let files = access::scoped::<library_evidence::Entity>(actor)
+        .filter(library_evidence::Column::CertificateId.is_not_null())
+        .all(conn)
+        .await?;
+    let version_of: HashMap<i64, Option<i64>> = certificates
+        .iter()
+        .map(|c| (c.id, c.product_version_id))
+        .collect();
+    let mut certificates: Vec<CertificateDto> = certificates
+        .into_iter()
+        .map(|c| read_models::certificate_dto(c, today))
+        .collect();
+    read_models::attach_certificate_files(&mut certificates, files);
     let mut org_certificates = Vec::new();
     let mut of_version: HashMap<i64, Vec<CertificateDto>> = HashMap::new();
     for c in certificates {
-        match c.product_version_id {
-            Some(v) => of_version
-                .entry(v)
-                .or_default()
-                .push(read_models::certificate_dto(c, today)),
-            None => org_certificates.push(read_models::certificate_dto(c, today)),
+        match version_of.get(&c.id).copied().flatten() {
+            Some(v) => of_version.entry(v).or_default().push(c),
+            None => org_certificates.push(c),
         }
     }
     let mut of_product: HashMap<i64, Vec<ProductVersionDto>> = HashMap::new();

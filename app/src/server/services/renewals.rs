@@ -10,15 +10,15 @@
 
 use super::org_names;
 use crate::model::{
-    parse_cadence, renewal_date, renewal_due, renewal_opens, AnswerDto, AnswerFields, AppError,
-    AssessmentId, AssessmentStatus, Permission, RenewalDto, RenewalDue, RequirementId, Side,
-    RENEWAL_LEAD_DAYS,
+    parse_cadence, renewal_date, renewal_due, renewal_opens, AnswerDto, AnswerFields, AnswerId,
+    AppError, AssessmentId, AssessmentStatus, Permission, RenewalDto, RenewalDue, RequirementId,
+    Side, RENEWAL_LEAD_DAYS,
 };
 use crate::server::{
     access,
     answers::fields_of,
     audit, db,
-    entities::{answer, answer_version, assessment, catalog, profile, requirement},
+    entities::{answer, answer_version, assessment, catalog, evidence, profile, requirement},
     notify, read_models,
     respond::unique_violation,
     webhooks, Actor, AppState,
@@ -378,6 +378,8 @@ async fn open(
         .iter()
         .filter_map(|x| Some((identity.get(&x.requirement_id)?, x)))
         .collect();
+    // Which accepted answer each item's answer continues.
+    let mut continues: HashMap<crate::model::ProfileItemId, AnswerId> = HashMap::new();
     let rows: Vec<answer::ActiveModel> = items
         .iter()
         .map(|i| {
@@ -386,6 +388,9 @@ async fn open(
                     .get(&i.requirement_id)
                     .and_then(|k| by_ref.get(k).copied())
             });
+            if let Some(w) = was {
+                continues.insert(i.id, w.id);
+            }
             let f = was.map(fields_of).unwrap_or_default();
             let filled = f.compliance.is_some();
             answer::ActiveModel {
@@ -437,6 +442,7 @@ async fn open(
             .exec(&txn)
             .await?;
     }
+    let carried = carry_evidence(&txn, prev, &a, &continues, now).await?;
     read_models::recount_progress(&txn, &[a.id]).await?;
     audit::record(
         &txn,
@@ -450,6 +456,7 @@ async fn open(
             after: Some(json!({
                 "renews": prev.id, "round": a.round, "profile": current.id,
                 "profile_version": current.version, "prefilled": written.len(),
+                "evidence_carried": carried,
                 "due_on": due.to_string(),
             })),
         },
@@ -498,4 +505,70 @@ async fn open(
     webhooks::assessment_event(&txn, state, &a, webhooks::Topic::AssessmentSent, "sent").await?;
     txn.commit().await?;
     Ok(a.id)
+}
+
+/// Carries the accepted answers' evidence (files, links, certificate
+/// records) over to the renewal's answers that continue them, as copies
+/// pointing at the same stored files: the supplier confirms or replaces
+/// it instead of uploading it again. Returns how many items came along.
+async fn carry_evidence(
+    txn: &sea_orm::DatabaseTransaction,
+    prev: &assessment::Model,
+    a: &assessment::Model,
+    continues: &HashMap<crate::model::ProfileItemId, AnswerId>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<usize, AppError> {
+    if continues.is_empty() {
+        return Ok(0);
+    }
+    // access: allow — system job: the renewal's answers just written.
+    let new_of: HashMap<AnswerId, AnswerId> = answer::Entity::find()
+        .filter(answer::Column::AssessmentId.eq(a.id))
+        .all(txn)
+        .await?
+        .into_iter()
+        .filter_map(|x| Some((*continues.get(&x.profile_item_id)?, x.id)))
+        .collect();
+    // access: allow — system job: the accepted assessment's evidence.
+    let old = evidence::Entity::find()
+        .filter(evidence::Column::AssessmentId.eq(prev.id))
+        .filter(evidence::Column::AnswerId.is_in(new_of.keys().copied()))
+        .order_by_asc(evidence::Column::Id)
+        .all(txn)
+        .await?;
+    super::evidence_files::touch_blobs(txn, old.iter().filter_map(|e| e.sha256.clone()), now)
+        .await?;
+    let rows: Vec<evidence::ActiveModel> = old
+        .into_iter()
+        .filter_map(|e| {
+            let to = *new_of.get(&e.answer_id)?;
+            Some(evidence::ActiveModel {
+                assessment_id: Set(a.id),
+                answer_id: Set(to),
+                kind: Set(e.kind),
+                title: Set(e.title),
+                sha256: Set(e.sha256),
+                content_type: Set(e.content_type),
+                size_bytes: Set(e.size_bytes),
+                url: Set(e.url),
+                scheme: Set(e.scheme),
+                level: Set(e.level),
+                scope: Set(e.scope),
+                issuer: Set(e.issuer),
+                expires_on: Set(e.expires_on),
+                certificate_id: Set(e.certificate_id),
+                copied: Set(true),
+                created_by: Set(e.created_by),
+                created_at: Set(now),
+                ..Default::default()
+            })
+        })
+        .collect();
+    let n = rows.len();
+    for chunk in rows.chunks(100) {
+        evidence::Entity::insert_many(chunk.to_vec())
+            .exec(txn)
+            .await?;
+    }
+    Ok(n)
 }

@@ -119,6 +119,15 @@ struct Ids {
     alpha_share: String,
     alpha_share_change: String,
     beta_share: String,
+    /// An answer of Sigma's shared version, a certificate of it, a file and
+    /// a link kept with the answer; an answer of Tau's version (shared with
+    /// Beta) and a file kept with it.
+    sigma_product_answer: String,
+    sigma_certificate: String,
+    sigma_library_file: String,
+    sigma_library_link: String,
+    tau_product_answer: String,
+    tau_library_file: String,
 }
 
 fn slug(c: Caller) -> String {
@@ -379,6 +388,12 @@ fn tests_ids() -> Ids {
         alpha_share: "1".into(),
         alpha_share_change: "1".into(),
         beta_share: "2".into(),
+        sigma_product_answer: "1".into(),
+        sigma_certificate: "2".into(),
+        sigma_library_file: "3".into(),
+        sigma_library_link: "4".into(),
+        tau_product_answer: "5".into(),
+        tau_library_file: "6".into(),
     }
 }
 
@@ -511,6 +526,12 @@ async fn isolation_matrix(b: Backend) {
         alpha_share: String::new(),
         alpha_share_change: String::new(),
         beta_share: String::new(),
+        sigma_product_answer: String::new(),
+        sigma_certificate: String::new(),
+        sigma_library_file: String::new(),
+        sigma_library_link: String::new(),
+        tau_product_answer: String::new(),
+        tau_library_file: String::new(),
     };
     let mut ids = ids;
     let (st, t) = app
@@ -722,6 +743,92 @@ async fn isolation_matrix(b: Backend) {
         .await;
     assert_eq!(st, StatusCode::OK, "{share}");
     ids.beta_share = share.to_string();
+    // Library evidence: Sigma keeps a file and a link with the shared
+    // answer and records a (lapsed: it fills nothing) certificate; Tau
+    // keeps a file with an answer of the set it shares with Beta.
+    let (st, set) = app
+        .call(
+            &sigma_admin,
+            "get_product_answers",
+            &[("product_version_id", &ids.sigma_version)],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{set}");
+    ids.sigma_product_answer = crate::products::row(&set, "CR 1.1 RE(2)")["id"].to_string();
+    let (st, f) = app
+        .upload(
+            &sigma_admin,
+            "upload_product_evidence",
+            &[("product_answer_id", &ids.sigma_product_answer)],
+            "SIGMA-SHARED guide.txt",
+            b"sigma library".to_vec(),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{f}");
+    ids.sigma_library_file = f.to_string();
+    let (st, l) = app
+        .call(
+            &sigma_admin,
+            "add_product_evidence_link",
+            &[
+                ("product_answer_id", &ids.sigma_product_answer),
+                ("title", "SIGMA-SHARED link"),
+                ("url", "https://sigma.example/guide"),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{l}");
+    ids.sigma_library_link = l.to_string();
+    let (st, cert) = app
+        .call(
+            &sigma_admin,
+            "add_certificate",
+            &[
+                ("product_version_id", &ids.sigma_version),
+                ("certificate[scheme]", "isasecure_csa"),
+                ("certificate[levels]", "2"),
+                ("certificate[number]", "CSA-SIGMA-1"),
+                ("certificate[issuer]", "Certa Labs"),
+                ("certificate[issued_on]", "2023-01-01"),
+                ("certificate[expires_on]", "2024-01-01"),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{cert}");
+    ids.sigma_certificate = cert.to_string();
+    let (st, r) = app
+        .call(
+            &tau_admin,
+            "save_product_answer",
+            &[
+                ("product_version_id", &tv.to_string()),
+                ("ref_id", "CR 1.1"),
+                ("version", "0"),
+                ("answer[compliance]", "meets"),
+                ("answer[statement]", "TAU-SHARED answer"),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{r}");
+    let (_, tset) = app
+        .call(
+            &tau_admin,
+            "get_product_answers",
+            &[("product_version_id", &tv.to_string())],
+        )
+        .await;
+    ids.tau_product_answer = crate::products::row(&tset, "CR 1.1")["id"].to_string();
+    let (st, f) = app
+        .upload(
+            &tau_admin,
+            "upload_product_evidence",
+            &[("product_answer_id", &ids.tau_product_answer)],
+            "TAU-SHARED notes.txt",
+            b"tau library".to_vec(),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{f}");
+    ids.tau_library_file = f.to_string();
     for (owner, supplier, supplier_client, org) in [
         (&alpha_admin, w.sigma.id.0, &sigma_admin, "alpha"),
         (&beta_admin, tau.id.0, &tau_admin, "beta"),
@@ -1027,7 +1134,9 @@ async fn isolation_matrix(b: Backend) {
             }
             let uploads = endpoint.starts_with("import_")
                 || endpoint.ends_with("_sheet")
-                || endpoint == "upload_evidence";
+                || endpoint == "upload_evidence"
+                || endpoint == "upload_product_evidence"
+                || endpoint == "upload_certificate_file";
             let (status, body) = if uploads {
                 // The `file` argument is the uploaded file's content.
                 let (file, fields): (Vec<_>, Vec<_>) =

@@ -168,6 +168,21 @@ pub(super) fn pages(c: Caller, ids: &Ids) -> Vec<(String, u16)> {
     ));
     out.push((format!("/evidence/{}", ids.beta_evidence), download(404)));
     out.push(("/evidence/99999999".into(), download(404)));
+    // Library files: Sigma's people, and Alpha while the set is shared
+    // with it (Sigma revokes it in its own turn, after Alpha's); Tau's,
+    // shared with Beta, nobody here.
+    out.push((
+        format!("/library-evidence/{}", ids.sigma_library_file),
+        download(if matches!(c, Alpha(_) | Sigma(_)) {
+            200
+        } else {
+            404
+        }),
+    ));
+    out.push((
+        format!("/library-evidence/{}", ids.tau_library_file),
+        download(404),
+    ));
     out.push((
         format!("/assessments/{}/export/xlsx", ids.alpha_assessment),
         download(sigmas(200)),

@@ -194,6 +194,62 @@ pub(super) fn product_cases(c: Caller, ids: &Ids) -> Vec<Case> {
             a(&[("share_id", &ids.beta_share)]),
             expect(c, 404, &[]),
         ),
+        // Library evidence: Sigma's editors keep files and links with its
+        // answers and certificates; nobody touches Tau's (or anyone's
+        // else). Sigma's admin removes the link; for its contributor it is
+        // gone already.
+        (
+            "upload_product_evidence",
+            a(&[
+                ("product_answer_id", &ids.sigma_product_answer),
+                ("file:note.txt", "more library evidence"),
+            ]),
+            expect(c, 404, &sigma_editors(200)),
+        ),
+        (
+            "upload_product_evidence",
+            a(&[
+                ("product_answer_id", &ids.tau_product_answer),
+                ("file:note.txt", "more library evidence"),
+            ]),
+            expect(c, 404, &[]),
+        ),
+        (
+            "add_product_evidence_link",
+            a(&[
+                ("product_answer_id", &ids.sigma_product_answer),
+                ("title", &me),
+                ("url", "https://sigma.example/more"),
+            ]),
+            expect(c, 404, &sigma_editors(200)),
+        ),
+        (
+            "add_product_evidence_link",
+            a(&[
+                ("product_answer_id", &ids.tau_product_answer),
+                ("title", &me),
+                ("url", "https://tau.example/more"),
+            ]),
+            expect(c, 404, &[]),
+        ),
+        (
+            "upload_certificate_file",
+            a(&[
+                ("certificate_id", &ids.sigma_certificate),
+                ("file:certificate.pdf", "%PDF-1.7 certificate"),
+            ]),
+            expect(c, 404, &sigma_editors(200)),
+        ),
+        (
+            "remove_library_evidence",
+            a(&[("library_evidence_id", &ids.sigma_library_link)]),
+            expect(c, 404, &[(Sigma(Role::Admin), 200)]),
+        ),
+        (
+            "remove_library_evidence",
+            a(&[("library_evidence_id", &ids.tau_library_file)]),
+            expect(c, 404, &[]),
+        ),
         // The organization's own certificate: every supplier's editors.
         (
             "add_certificate",
