@@ -39,6 +39,15 @@ test('a supplier keeps its product library: versions and certificates, the expir
   const row = page.locator('section[data-version="4.3"] tr[data-certificate="CSA-HX500-43-0001"]');
   await expect(row).toContainText('SL 2');
   await expect(row.locator('td[data-state="valid"]')).toBeVisible();
+  // Its file, as the certification body issued it: a file that is not what
+  // its name says is refused and named, the real one kept.
+  await row.getByText("Add the certificate's file").click();
+  await row.getByLabel('File (PDF or image, up to 10 MiB)').setInputFiles({ name: 'CSA-HX500-43-0001.pdf', mimeType: 'application/pdf', buffer: Buffer.from('MZ not a pdf') });
+  await row.getByRole('button', { name: 'Upload' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'not a .pdf file' })).toBeVisible();
+  await row.getByLabel('File (PDF or image, up to 10 MiB)').setInputFiles({ name: 'CSA-HX500-43-0001.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.7\n% CSA-HX500-43-0001\n') });
+  await row.getByRole('button', { name: 'Upload' }).click();
+  await expect(row.getByTestId('certificate-file').getByRole('link', { name: 'CSA-HX500-43-0001.pdf' })).toBeVisible();
 
   // An asset owner has no product library.
   const owner = await (await browser.newContext()).newPage();
@@ -71,6 +80,20 @@ test('a supplier keeps answers per product version and fills a questionnaire fro
   await editor.getByRole('button', { name: 'Save answer' }).click();
   await expect(editor).toHaveCount(0);
   await expect(helix.locator('tr[data-ref="CR 1.2"]')).toContainText('Meets · level 2 · Every device authenticates with its certificate.');
+  // Evidence kept with CR 3.4's answer: a link and a file.
+  await helix.locator('tr[data-ref="CR 3.4"]').getByRole('button', { name: 'Edit' }).click();
+  const kept = helix.getByTestId('product-evidence');
+  await kept.getByLabel('Link title').fill('Firmware signing procedure');
+  await kept.getByLabel('Address').fill('https://helix.example/security/signing');
+  await kept.getByRole('button', { name: 'Add link' }).click();
+  await expect(kept.locator('li[data-kind="link"]')).toContainText('Firmware signing procedure');
+  await kept.getByLabel('File (PDF, image, text, Office, zip; up to 10 MiB)').setInputFiles({ name: 'signing-keys.txt', mimeType: 'text/plain', buffer: Buffer.from('Keys are held in the HSM; two people sign each release.') });
+  await kept.getByRole('button', { name: 'Upload' }).click();
+  await expect(kept.locator('li[data-kind="file"]')).toContainText('signing-keys.txt');
+  await helix.getByTestId('product-answer-editor').getByRole('button', { name: 'Cancel' }).click();
+  await expect(helix.locator('tr[data-ref="CR 3.4"]').getByTestId('library-evidence')).toContainText('signing-keys.txt');
+  // CR 1.1 still holds 4.1's hardening guide, copied with the version.
+  await expect(helix.locator('tr[data-ref="CR 1.1"]').getByTestId('library-evidence')).toContainText('HX-500 hardening guide HG-41.pdf');
 
   // Northwind sends the quick check; Helix fills it from HX-500 4.2.
   const owner = await (await browser.newContext()).newPage();
@@ -83,7 +106,8 @@ test('a supplier keeps answers per product version and fills a questionnaire fro
   await fill.getByLabel('Product version').selectOption({ label: 'HX-500 4.2' });
   await fill.getByRole('button', { name: 'Fill from product' }).click();
   const report = helix.getByTestId('fill-report');
-  await expect(report).toContainText('From HX-500 4.2: 3 answers filled from its answer set, 1 from certificates; 0 already answered kept; 1 not covered.');
+  await expect(report).toContainText('From HX-500 4.2: 3 answers filled from its answer set, 1 from certificates (0 replaced an answer already given); 0 already answered kept; 1 not covered;');
+  await expect(report).toContainText('files and links copied as evidence.');
   await expect(report.getByTestId('filled-by-certificate')).toContainText('CR 2.1');
   // The copies are ordinary answers; the assessment now says what it is about.
   await expect(helix.locator('tr[data-ref="CR 2.1"]')).toContainText('Meets');
@@ -121,6 +145,15 @@ test('a supplier shares a product version with one asset owner, who reads it, se
   // Read-only answers, the certificate (expiring), and what changed since.
   await expect(owner.getByTestId('shared-answers').locator('tr[data-ref="CR 3.4"]')).toContainText('Firmware images are signed');
   await expect(owner.locator('tr[data-certificate="CSA-HX500-42-0117"] td[data-state="expiring"]')).toBeVisible();
+  // The evidence kept with the answers, and the certificate's file, to download.
+  await expect(owner.getByTestId('shared-answers').locator('tr[data-ref="CR 1.1"]')).toContainText('HX-500 hardening guide HG-41.pdf');
+  const certFile = owner.locator('tr[data-certificate="CSA-HX500-42-0117"]').getByTestId('certificate-file').getByRole('link');
+  await expect(certFile).toHaveText('CSA-HX500-42-0117.pdf');
+  const fileUrl = (await certFile.getAttribute('href'))!;
+  const got = await owner.request.get(fileUrl);
+  expect(got.status()).toBe(200);
+  expect(got.headers()['content-type']).toBe('application/pdf');
+  await expect(owner.getByText("Add the certificate's file")).toHaveCount(0);
   const change = owner.getByTestId('share-changes').locator('tr[data-change="CR 1.2"]').last();
   await expect(change).toContainText('Partially meets · level 1');
   await expect(change).toContainText('Meets · level 2');
@@ -172,4 +205,5 @@ test('a supplier shares a product version with one asset owner, who reads it, se
   await expect(owner.getByTestId('no-shared')).toBeVisible();
   const gone = await owner.goto(shareUrl);
   expect(gone?.status()).toBe(404);
+  expect((await owner.request.get(fileUrl)).status()).toBe(404);
 });

@@ -618,6 +618,74 @@ pub struct SharedSet {
     pub may_ask: bool,
 }
 
+/// A requirement as it stays the same across versions of its catalog: the
+/// catalog's key and the requirement's identifier.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct RequirementIdentity {
+    pub catalog_key: String,
+    pub ref_id: String,
+}
+
+impl RequirementIdentity {
+    pub fn new(catalog_key: &str, ref_id: &str) -> Self {
+        Self {
+            catalog_key: catalog_key.to_string(),
+            ref_id: ref_id.to_string(),
+        }
+    }
+}
+
+/// Earlier answers, found again for the requirements of a later
+/// questionnaire (a renewal, or an assessment filled from a product's
+/// answers): the answer to the very requirement first; failing that, the
+/// one to the requirement with the same catalog key and identifier, where
+/// the catalog moved to a newer version. An identifier alone never
+/// matches: "CR 1.1" of another catalog is another requirement.
+#[derive(Clone, Debug)]
+pub struct Carryover<T> {
+    by_id: std::collections::HashMap<super::RequirementId, T>,
+    by_identity: std::collections::HashMap<RequirementIdentity, T>,
+}
+
+impl<T> Default for Carryover<T> {
+    fn default() -> Self {
+        Self {
+            by_id: Default::default(),
+            by_identity: Default::default(),
+        }
+    }
+}
+
+impl<T: Clone> Carryover<T> {
+    /// Keeps `value` as the answer to `requirement` (when known) and to its
+    /// identity (when known).
+    pub fn add(
+        &mut self,
+        requirement: Option<super::RequirementId>,
+        identity: Option<RequirementIdentity>,
+        value: T,
+    ) {
+        if let Some(id) = identity {
+            self.by_identity.insert(id, value.clone());
+        }
+        if let Some(r) = requirement {
+            self.by_id.insert(r, value);
+        }
+    }
+
+    /// The earlier answer for `requirement`, whose identity is `identity`
+    /// (none when its catalog has no stable key to match by).
+    pub fn find(
+        &self,
+        requirement: super::RequirementId,
+        identity: Option<&RequirementIdentity>,
+    ) -> Option<&T> {
+        self.by_id
+            .get(&requirement)
+            .or_else(|| identity.and_then(|i| self.by_identity.get(i)))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -854,5 +922,58 @@ mod tests {
             Certificate::parse(&sdla, false, today).unwrap().levels,
             CertLevels::Ml(3)
         );
+    }
+
+    #[test]
+    fn earlier_answers_are_found_by_requirement_then_by_catalog_and_identifier() {
+        use super::super::RequirementId;
+        let mut c = Carryover::default();
+        // Answers to 4-2 version 1's CR 1.1 (requirement 11) and CR 2.1 (21).
+        c.add(
+            Some(RequirementId(11)),
+            Some(RequirementIdentity::new("iec-62443-4-2", "CR 1.1")),
+            "accounts",
+        );
+        c.add(
+            Some(RequirementId(21)),
+            Some(RequirementIdentity::new("iec-62443-4-2", "CR 2.1")),
+            "authorization",
+        );
+        // The very requirement.
+        assert_eq!(c.find(RequirementId(11), None), Some(&"accounts"));
+        // The catalog's next version: another requirement, the same identity.
+        let next = RequirementIdentity::new("iec-62443-4-2", "CR 1.1");
+        assert_eq!(c.find(RequirementId(111), Some(&next)), Some(&"accounts"));
+        // The same identifier in another catalog is another requirement.
+        let owners = RequirementIdentity::new("northwind-baseline", "CR 1.1");
+        assert_eq!(c.find(RequirementId(900), Some(&owners)), None);
+        // Nothing to match by: nothing found.
+        assert_eq!(c.find(RequirementId(901), None), None);
+        // The very requirement wins over an identity match.
+        c.add(
+            None,
+            Some(RequirementIdentity::new("iec-62443-4-2", "CR 9.9")),
+            "other",
+        );
+        let moved = RequirementIdentity::new("iec-62443-4-2", "CR 9.9");
+        assert_eq!(
+            c.find(RequirementId(21), Some(&moved)),
+            Some(&"authorization")
+        );
+        // Kept by identity only (a product's answer set): found by identity.
+        let mut product: Carryover<&str> = Carryover::default();
+        product.add(
+            None,
+            Some(RequirementIdentity::new("iec-62443-4-2", "CR 3.4")),
+            "signed",
+        );
+        assert_eq!(
+            product.find(
+                RequirementId(34),
+                Some(&RequirementIdentity::new("iec-62443-4-2", "CR 3.4"))
+            ),
+            Some(&"signed")
+        );
+        assert_eq!(product.find(RequirementId(34), None), None);
     }
 }

@@ -311,9 +311,9 @@ pub fn ProductPage() -> impl IntoView {
                                         {v.past_end_of_support.then(|| view! { " " <span class="tag provisional">"end of support passed"</span> })}
                                     </p>
                                     {certificate_table(v.certificates, may_edit.then_some(up))}
-                                    {upload_error(up)}
                                 </section>
                             }).collect_view()}
+                            {upload_error(up)}
                             {may_edit.then(|| view! {
                                 <section class="card">
                                     <h2>"New version"</h2>

@@ -328,8 +328,9 @@ async fn seed_profiles(state: &AppState, owner: crate::model::OrgId) -> Result<(
 }
 
 /// Helix's product library: the HX-500 controller in versions 4.1 and 4.2,
-/// 4.2 holding an ISASecure CSA SL 2 certificate that expires in three
-/// weeks, and Helix's SDLA certificate for its development process.
+/// 4.2 holding an ISASecure CSA SL 2 certificate (with its file) that
+/// expires in three weeks, and Helix's SDLA certificate for its
+/// development process.
 async fn seed_products(state: &AppState) -> Result<(), AppError> {
     use super::services::products;
     use crate::model::{CertificateForm, ProductForm};
@@ -394,6 +395,35 @@ async fn seed_products(state: &AppState) -> Result<(), AppError> {
         };
         product_answers::save(&actor, state, v41, ref_id, &a, 0).await?;
     }
+    // 4.1 keeps its hardening guide (a file) and the account policy (a
+    // link) with CR 1.1; 4.2 starts with them, and so does what is filled
+    // from it.
+    use super::services::library_evidence;
+    let cr11 = product_answers::answer_set(&actor, state, v41)
+        .await?
+        .rows
+        .into_iter()
+        .find(|r| r.ref_id == "CR 1.1")
+        .and_then(|r| r.id)
+        .ok_or(AppError::NotFound)?;
+    library_evidence::add_answer_file(
+        &actor,
+        state,
+        cr11,
+        "HX-500 hardening guide HG-41.pdf",
+        demo_pdf("HX-500 hardening guide HG-41: accounts, roles, shared accounts off"),
+    )
+    .await?;
+    library_evidence::add_answer_link(
+        &actor,
+        state,
+        cr11,
+        crate::model::EvidenceLink::parse(
+            "Helix account policy",
+            "https://helix.example/security/accounts",
+        )?,
+    )
+    .await?;
     let v42 = products::add_version(&actor, state, hx, "4.2", &days(-300), &days(2900)).await?;
     product_answers::save(
         &actor,
@@ -408,7 +438,7 @@ async fn seed_products(state: &AppState) -> Result<(), AppError> {
         1,
     )
     .await?;
-    products::add_certificate(
+    let csa = products::add_certificate(
         &actor,
         state,
         Some(v42),
@@ -423,6 +453,15 @@ async fn seed_products(state: &AppState) -> Result<(), AppError> {
             expires_on: days(21),
             ..Default::default()
         },
+    )
+    .await?;
+    // The certificate's file, as the certification body issued it.
+    library_evidence::set_certificate_file(
+        &actor,
+        state,
+        csa,
+        "CSA-HX500-42-0117.pdf",
+        demo_pdf("ISASecure CSA certificate CSA-HX500-42-0117: HX-500 4.2, SL 2"),
     )
     .await?;
     products::add_certificate(
@@ -1254,5 +1293,42 @@ pub fn logins_table() -> String {
             l.password
         ));
     }
+    out
+}
+
+/// A one-page PDF showing `text` (ASCII): demo evidence files.
+fn demo_pdf(text: &str) -> Vec<u8> {
+    let text: String = text
+        .chars()
+        .filter(|c| c.is_ascii() && !matches!(c, '(' | ')' | '\\'))
+        .collect();
+    let content = format!("BT /F1 12 Tf 56 780 Td ({text}) Tj ET");
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>".to_string(),
+        format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len()),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_string(),
+    ];
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for o in offsets {
+        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
     out
 }

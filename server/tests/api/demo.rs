@@ -75,6 +75,15 @@ async fn demo_data_seeds_once_and_every_demo_login_works(b: Backend) {
         "{q}"
     );
     assert_eq!(q["certificates"][0]["number"], "CSA-HX500-42-0117");
+    // What was filled from the certificate carries its file as evidence.
+    let certified = q["answers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|x| x["evidence"].as_array().into_iter().flatten())
+        .find(|e| e["kind"] == "certificate")
+        .unwrap_or_else(|| panic!("a certificate as evidence: {q}"));
+    assert!(certified["size_bytes"].as_i64().unwrap() > 0, "{certified}");
     // Helix's library: HX-500 4.1 and 4.2, 4.2 certified (ISASecure CSA SL 2,
     // expiring soon), and Helix's SDLA certificate.
     let (_, lib) = app.call(&c, "list_products", &[]).await;
@@ -86,6 +95,24 @@ async fn demo_data_seeds_once_and_every_demo_login_works(b: Backend) {
         "isasecure_csa"
     );
     assert_eq!(hx["versions"][0]["certificates"][0]["state"], "expiring");
+    assert_eq!(
+        hx["versions"][0]["certificates"][0]["file"]["title"],
+        "CSA-HX500-42-0117.pdf"
+    );
+    // 4.2 started with 4.1's hardening guide and account policy.
+    let (_, set) = app
+        .call(
+            &c,
+            "get_product_answers",
+            &[("product_version_id", &hx["versions"][0]["id"].to_string())],
+        )
+        .await;
+    let cr11 = crate::products::row(&set, "CR 1.1");
+    assert_eq!(
+        cr11["evidence"][0]["title"],
+        "HX-500 hardening guide HG-41.pdf"
+    );
+    assert_eq!(cr11["evidence"][1]["kind"], "link");
     assert_eq!(hx["versions"][1]["version"], "4.1");
     assert_eq!(lib["certificates"][0]["scheme"], "isasecure_sdla");
     // Helix shared HX-500 4.2's answers with Northwind, and changed one since.

@@ -9,10 +9,10 @@
 
 use super::{evidence_files::MAX_EVIDENCE_PER_ANSWER, user_names};
 use crate::model::{
-    check_answer, fr_of, AnswerFields, AnswerId, AnswerInput, AppError, AssessmentId, CertLevels,
-    CertPart, CertScheme, Compliance, ComponentType, FillReport, Held, Permission,
-    ProductAnswerRow, ProductAnswerSet, ProductAnswerVersionDto, ProductKind, RequirementId, Role,
-    Side, TargetKind,
+    check_answer, fr_of, AnswerFields, AnswerId, AnswerInput, AppError, AssessmentId, Carryover,
+    CertLevels, CertPart, CertScheme, Compliance, ComponentType, FillReport, Held, Permission,
+    ProductAnswerRow, ProductAnswerSet, ProductAnswerVersionDto, ProductKind, RequirementId,
+    RequirementIdentity, Role, Side, TargetKind,
 };
 use crate::server::{
     access, audit, db,
@@ -552,16 +552,24 @@ pub async fn fill_assessment(
         .await?
         .into_iter()
         .collect();
-    // The version's answers by identifier: (the product answer, its fields).
-    let set: HashMap<String, (i64, AnswerFields)> = access::scoped::<product_answer::Entity>(actor)
+    // The version's answers by requirement identity: (the product answer,
+    // its fields).
+    let mut set: Carryover<(i64, AnswerFields)> = Carryover::default();
+    for x in access::scoped::<product_answer::Entity>(actor)
         .filter(product_answer::Column::ProductVersionId.eq(v.id))
         .filter(product_answer::Column::CatalogKey.eq(key))
         .all(&txn)
         .await?
-        .into_iter()
-        .map(|x| (x.ref_id, (x.id, read_fields(&x.fields))))
-        .filter(|(_, (_, f))| f.compliance.is_some())
-        .collect();
+    {
+        let f = read_fields(&x.fields);
+        if f.compliance.is_some() {
+            set.add(
+                None,
+                Some(RequirementIdentity::new(key, &x.ref_id)),
+                (x.id, f),
+            );
+        }
+    }
     let held: Vec<(Held, certificate::Model)> = access::scoped::<certificate::Entity>(actor)
         .filter(
             Condition::any()
@@ -613,10 +621,12 @@ pub async fn fill_assessment(
             report.kept += 1;
             continue;
         }
-        let from_set = keyed
+        // Matched by identity where the requirement is of a shipped version
+        // of the product's catalog.
+        let identity = keyed
             .contains(&x.requirement_id)
-            .then(|| set.get(&r.ref_id).cloned())
-            .flatten();
+            .then(|| RequirementIdentity::new(key, &r.ref_id));
+        let from_set = set.find(x.requirement_id, identity.as_ref()).cloned();
         let fields = match from_set {
             Some((pa, f)) => Some((f, Origin::Answer(pa))),
             None => held

@@ -368,26 +368,31 @@ async fn open(
         .await?
         .into_iter()
         .collect();
-    let identity: HashMap<RequirementId, (String, String)> = reqs
+    let identity: HashMap<RequirementId, crate::model::RequirementIdentity> = reqs
         .into_iter()
-        .filter_map(|(id, cat, r)| Some((id, (keys.get(&cat)?.clone(), r))))
+        .filter_map(|(id, cat, r)| {
+            Some((
+                id,
+                crate::model::RequirementIdentity::new(keys.get(&cat)?, &r),
+            ))
+        })
         .collect();
-    let by_id: HashMap<RequirementId, &answer::Model> =
-        accepted.iter().map(|x| (x.requirement_id, x)).collect();
-    let by_ref: HashMap<&(String, String), &answer::Model> = accepted
-        .iter()
-        .filter_map(|x| Some((identity.get(&x.requirement_id)?, x)))
-        .collect();
+    let mut carry = crate::model::Carryover::default();
+    for x in &accepted {
+        carry.add(
+            Some(x.requirement_id),
+            identity.get(&x.requirement_id).cloned(),
+            x,
+        );
+    }
     // Which accepted answer each item's answer continues.
     let mut continues: HashMap<crate::model::ProfileItemId, AnswerId> = HashMap::new();
     let rows: Vec<answer::ActiveModel> = items
         .iter()
         .map(|i| {
-            let was = by_id.get(&i.requirement_id).copied().or_else(|| {
-                identity
-                    .get(&i.requirement_id)
-                    .and_then(|k| by_ref.get(k).copied())
-            });
+            let was = carry
+                .find(i.requirement_id, identity.get(&i.requirement_id))
+                .copied();
             if let Some(w) = was {
                 continues.insert(i.id, w.id);
             }
