@@ -17,23 +17,44 @@ use leptos_router::{
     path, SsrMode,
 };
 
-/// The HTML document around every page. On the server it also sets the
-/// Content-Security-Policy with a fresh nonce for Leptos' inline scripts.
+/// The script nonce of one page response: made by the server's header
+/// middleware, which also sends the Content-Security-Policy naming it, and
+/// read here from the request, so the policy and the page's scripts always
+/// agree.
+#[cfg(feature = "ssr")]
+#[derive(Clone, Debug)]
+pub struct PageNonce(pub String);
+
+/// The page's Content-Security-Policy for a script nonce.
+pub fn page_csp(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; \
+         frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+    )
+}
+
+/// The HTML document around every page. On the server it uses the
+/// request's nonce for Leptos' inline scripts (see [`PageNonce`]).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     {
-        leptos::nonce::provide_nonce();
-        if let (Some(nonce), Some(resp)) = (
-            leptos::nonce::use_nonce(),
-            use_context::<leptos_axum::ResponseOptions>(),
-        ) {
-            let csp = format!(
-                "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
-                 style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; \
-                 frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
-            );
-            if let Ok(v) = http::HeaderValue::from_str(&csp) {
-                resp.insert_header(http::header::CONTENT_SECURITY_POLICY, v);
+        let given = use_context::<http::request::Parts>()
+            .and_then(|p| p.extensions.get::<PageNonce>().cloned());
+        match given {
+            Some(n) => provide_context(leptos::nonce::Nonce::from_value(n.0)),
+            None => {
+                // Without the middleware (tests of the app alone): a nonce
+                // of its own, and the policy through the response options.
+                leptos::nonce::provide_nonce();
+                if let (Some(nonce), Some(resp)) = (
+                    leptos::nonce::use_nonce(),
+                    use_context::<leptos_axum::ResponseOptions>(),
+                ) {
+                    if let Ok(v) = http::HeaderValue::from_str(&page_csp(&nonce)) {
+                        resp.insert_header(http::header::CONTENT_SECURITY_POLICY, v);
+                    }
+                }
             }
         }
     }

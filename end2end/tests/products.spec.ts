@@ -77,9 +77,15 @@ test('a supplier keeps answers per product version and fills a questionnaire fro
   await editor.getByLabel('Answer').selectOption('meets');
   await editor.getByLabel('Level claimed').fill('2');
   await editor.getByLabel('Statement').fill('Every device authenticates with its certificate.');
-  await editor.getByRole('button', { name: 'Save answer' }).click();
-  await expect(editor).toHaveCount(0);
+  // Saved by itself a moment after the typing stops; the editor stays open.
+  await expect(editor.getByTestId('saved')).toHaveText('Saved');
   await expect(helix.locator('tr[data-ref="CR 1.2"]')).toContainText('Meets · level 2 · Every device authenticates with its certificate.');
+  // More typing saves again, from the version just saved (no conflict).
+  await editor.getByLabel('Statement').fill('Every device authenticates with its own certificate.');
+  await expect(helix.locator('tr[data-ref="CR 1.2"]')).toContainText('Every device authenticates with its own certificate.');
+  await expect(editor.getByRole('alert')).toHaveCount(0);
+  await editor.getByRole('button', { name: 'Close' }).click();
+  await expect(editor).toHaveCount(0);
   // Evidence kept with CR 3.4's answer: a link and a file.
   await helix.locator('tr[data-ref="CR 3.4"]').getByRole('button', { name: 'Edit' }).click();
   const kept = helix.getByTestId('product-evidence');
@@ -90,7 +96,7 @@ test('a supplier keeps answers per product version and fills a questionnaire fro
   await kept.getByLabel('File (PDF, image, text, Office, zip; up to 10 MiB)').setInputFiles({ name: 'signing-keys.txt', mimeType: 'text/plain', buffer: Buffer.from('Keys are held in the HSM; two people sign each release.') });
   await kept.getByRole('button', { name: 'Upload' }).click();
   await expect(kept.locator('li[data-kind="file"]')).toContainText('signing-keys.txt');
-  await helix.getByTestId('product-answer-editor').getByRole('button', { name: 'Cancel' }).click();
+  await helix.getByTestId('product-answer-editor').getByRole('button', { name: 'Close' }).click();
   await expect(helix.locator('tr[data-ref="CR 3.4"]').getByTestId('library-evidence')).toContainText('signing-keys.txt');
   // CR 1.1 still holds 4.1's hardening guide, copied with the version.
   await expect(helix.locator('tr[data-ref="CR 1.1"]').getByTestId('library-evidence')).toContainText('HX-500 hardening guide HG-41.pdf');

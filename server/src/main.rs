@@ -92,6 +92,18 @@ enum DemoCommand {
         #[arg(long)]
         email: String,
     },
+    /// Add a product version whose answer set holds many answers, for the
+    /// answer-set page's benchmark (a new version of the shipped 3-3
+    /// catalog is generated with it, so an empty database only). The
+    /// supplier's admin password is read like `admin create`'s.
+    ProductSet {
+        #[arg(long, default_value_t = 500)]
+        rows: usize,
+        #[arg(long, default_value = "Product Bench Supplier")]
+        org: String,
+        #[arg(long)]
+        email: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -252,6 +264,22 @@ async fn main() {
                     g.owner_email,
                     started.elapsed().as_secs_f64(),
                     g.engagement_id
+                ),
+                Err(e) => fail(e),
+            }
+        }
+        Command::Demo {
+            command: DemoCommand::ProductSet { rows, org, email },
+        } => {
+            if rows == 0 || rows > 5_000 {
+                fail("give 1 to 5,000 rows");
+            }
+            let password = read_password();
+            let st = state(config).await;
+            match app::server::generate::product_set(&st, &org, &email, &password, rows).await {
+                Ok(g) => println!(
+                    "generated {} answers for {}: /products/{}/versions/{}",
+                    g.answers, g.admin_email, g.product_id, g.version_id
                 ),
                 Err(e) => fail(e),
             }

@@ -60,10 +60,23 @@ pub async fn csrf(req: Request, next: Next) -> Response {
     (StatusCode::FORBIDDEN, "Cross-site request refused.").into_response()
 }
 
-pub async fn headers(State(https): State<Https>, req: Request, next: Next) -> Response {
+pub async fn headers(State(https): State<Https>, mut req: Request, next: Next) -> Response {
     let cacheable = is_static_asset(req.uri().path());
+    // A page's script nonce: the page renders it into its scripts, and its
+    // policy (below) names it.
+    let nonce = leptos::nonce::Nonce::new().to_string();
+    req.extensions_mut().insert(app::PageNonce(nonce.clone()));
     let mut res = next.run(req).await;
     let served = res.status().is_success() || res.status() == StatusCode::NOT_MODIFIED;
+    let page = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    if page && !res.headers().contains_key(header::CONTENT_SECURITY_POLICY) {
+        if let Ok(v) = HeaderValue::from_str(&app::page_csp(&nonce)) {
+            res.headers_mut().insert(header::CONTENT_SECURITY_POLICY, v);
+        }
+    }
     let h = res.headers_mut();
     let mut set = |name: header::HeaderName, value: &'static str| {
         if !h.contains_key(&name) {

@@ -240,6 +240,8 @@ mod tests {
             ("assessment.sent", MailTopic::Questionnaires),
             ("assessment.submitted", MailTopic::Questionnaires),
             ("assessment.reminder", MailTopic::Questionnaires),
+            ("assessment.renewal_reminder", MailTopic::Questionnaires),
+            ("assessment.renewal_opened", MailTopic::Questionnaires),
             ("assessment.decided", MailTopic::Questionnaires),
             ("review.rejected", MailTopic::Reviews),
             ("review.clarification", MailTopic::Reviews),

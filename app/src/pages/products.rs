@@ -5,7 +5,7 @@ use crate::api::products::{
     get_product, list_products, product_sharing, upload_certificate_file, AddCertificate,
     AddProductVersion, CreateProduct, RevokeProductShare, ShareProductVersion,
 };
-use crate::components::{action_error, field_error, submit_upload, ErrorBox};
+use crate::components::{action_error, field_error, saved_note, submit_upload, ErrorBox};
 use crate::model::{
     AppError, CertPart, CertScheme, CertState, CertificateDto, ComponentType, LibraryEvidenceDto,
     ProductKind,
@@ -357,7 +357,10 @@ pub fn ProductPage() -> impl IntoView {
 
 /// A product version's reusable answers: one row per requirement of the
 /// catalog that fits the product, what changed since the previous version,
-/// and one editor for the row being edited.
+/// and one editor for the row being edited. The editor saves by itself a
+/// moment after each change (and on "Save now"), with the version it
+/// started from, so a colleague's newer save is never overwritten; it
+/// stays outside the list's refresh, so typing is never interrupted.
 #[component]
 pub fn ProductAnswersPage() -> impl IntoView {
     use crate::api::products::{
@@ -375,6 +378,9 @@ pub fn ProductAnswersPage() -> impl IntoView {
     };
     let save = ServerAction::<SaveProductAnswer>::new();
     let editing = RwSignal::new(None::<ProductAnswerRow>);
+    // The stored version of the answer being edited: each save sends it and
+    // takes the new one back.
+    let stored = RwSignal::new(0i32);
     // The evidence of the answer being edited, as last read.
     let shown = RwSignal::new(Vec::<LibraryEvidenceDto>::new());
     let up =
@@ -403,13 +409,108 @@ pub fn ProductAnswersPage() -> impl IntoView {
             }
         }
     });
-    // A successful save closes the editor.
+    // Which answer the save under way is of (set as its form is submitted).
+    let in_flight = RwSignal::new(None::<String>);
+    // A save answers the new version: the next save of the same answer
+    // starts from it (one of another answer, finishing late, does not count).
     Effect::new(move |_| {
-        if let Some(Ok(_)) = save.value().get() {
-            editing.set(None);
+        if let Some(Ok(v)) = save.value().get() {
+            if in_flight.get_untracked() == editing.get_untracked().map(|r| r.ref_id) {
+                stored.set(v);
+            }
         }
     });
+    // Autosave: a moment after the last change, the form is submitted (as
+    // "Save now" would). Closing the editor, or opening another answer,
+    // first saves what is still waiting.
+    let pending =
+        StoredValue::new_local(None::<(leptos::prelude::TimeoutHandle, web_sys::HtmlFormElement)>);
+    let submit_waiting = move || {
+        if let Some((handle, form)) = pending.try_update_value(Option::take).flatten() {
+            handle.clear();
+            if form.is_connected() {
+                let _ = form.request_submit();
+            }
+        }
+    };
+    let autosave = move |ev: leptos::ev::Event| {
+        use wasm_bindgen::JsCast;
+        let Some(form) = ev
+            .current_target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok())
+        else {
+            return;
+        };
+        if let Some((handle, _)) = pending.try_update_value(Option::take).flatten() {
+            handle.clear();
+        }
+        if let Ok(handle) = set_timeout_with_handle(
+            move || {
+                if let Some((_, form)) = pending.try_update_value(Option::take).flatten() {
+                    if form.is_connected() {
+                        let _ = form.request_submit();
+                    }
+                }
+            },
+            std::time::Duration::from_millis(700),
+        ) {
+            pending.set_value(Some((handle, form)));
+        }
+    };
     let summary = answer_summary;
+    let editor = move || {
+        editing.get().map(|row| {
+            let vid = vid().to_string();
+            let f = row.fields.clone();
+            let current = f.compliance.map(|c| c.as_str()).unwrap_or("");
+            view! {
+                <section class="card" data-testid="product-answer-editor">
+                    <h2>{format!("{} {}", row.ref_id, row.title)}</h2>
+                    <ActionForm action=save attr:class="stack" on:input=autosave on:change=autosave on:submit=move |_| in_flight.set(editing.get_untracked().map(|r| r.ref_id))>
+                        <input type="hidden" name="product_version_id" value=vid.clone()/>
+                        <input type="hidden" name="ref_id" value=row.ref_id.clone()/>
+                        <input type="hidden" name="version" prop:value=move || stored.get().to_string()/>
+                        <label for="pa-compliance">"Answer"</label>
+                        <select id="pa-compliance" name="answer[compliance]">
+                            <option value="">"—"</option>
+                            {Compliance::ALL.map(|c| view! { <option value=c.as_str() selected=c.as_str() == current>{c.label()}</option> }).collect_view()}
+                        </select>
+                        {field_error(save.value(), "compliance")}
+                        <label for="pa-level">"Level claimed"</label>
+                        <input id="pa-level" name="answer[claimed_level]" value=f.claimed_level.map(|l| l.to_string()).unwrap_or_default()/>
+                        {field_error(save.value(), "claimed_level")}
+                        <label for="pa-statement">"Statement"</label>
+                        <textarea id="pa-statement" name="answer[statement]" rows="2">{f.statement.clone()}</textarea>
+                        <label for="pa-countermeasure">"Compensating countermeasure"</label>
+                        <textarea id="pa-countermeasure" name="answer[countermeasure]" rows="2">{f.countermeasure.clone()}</textarea>
+                        {field_error(save.value(), "countermeasure")}
+                        <label for="pa-planned">"Planned by"</label>
+                        <input id="pa-planned" type="date" name="answer[planned_on]" value=f.planned_on.map(|d| d.to_string()).unwrap_or_default()/>
+                        {field_error(save.value(), "planned_on")}
+                        <label for="pa-na">"Why it does not apply"</label>
+                        <input id="pa-na" name="answer[na_reason]" value=f.na_reason.clone()/>
+                        {field_error(save.value(), "na_reason")}
+                        <label for="pa-other">"Met by"</label>
+                        <input id="pa-other" name="answer[other_party]" value=f.other_party.clone()/>
+                        {field_error(save.value(), "other_party")}
+                        <div class="form-end">
+                            {saved_note(save.value(), "Saved")}
+                            " "<button type="button" on:click=move |_| {
+                                submit_waiting();
+                                editing.set(None);
+                            }>"Close"</button>
+                            " "<button type="submit" class="primary">"Save now"</button>
+                        </div>
+                    </ActionForm>
+                    {action_error(save.value())}
+                    {match row.id {
+                        Some(pa) => Either::Left(view! { <EvidenceEditor answer=pa shown=shown up=up link=link remove=remove/> }),
+                        None => Either::Right(view! { <p class="muted small">"Once the answer is saved, files and links can be kept with it."</p> }),
+                    }}
+                </section>
+            }
+        })
+    };
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -417,8 +518,6 @@ pub fn ProductAnswersPage() -> impl IntoView {
                     Err(e) => Either::Left(view! { <Title text="Answers"/><ErrorBox error=e/> }),
                     Ok(set) => {
                         let title = format!("{} {} — answers", set.product, set.version);
-                        let vid = set.version_id.to_string();
-                        let may_edit = set.may_edit;
                         Either::Right(view! {
                             <Title text=title.clone()/>
                             <p><a href=format!("/products/{}", set.product_id)>{format!("← {}", set.product)}</a></p>
@@ -428,84 +527,50 @@ pub fn ProductAnswersPage() -> impl IntoView {
                                 {set.previous_version.clone().map(|p| format!(" Copied from version {p}; changed answers are marked."))}
                             </p>
                             <SharingPanel version_id=set.version_id/>
-                            {move || editing.get().map(|row| {
-                                let vid = vid.clone();
-                                let f = row.fields.clone();
-                                let current = f.compliance.map(|c| c.as_str()).unwrap_or("");
-                                view! {
-                                    <section class="card" data-testid="product-answer-editor">
-                                        <h2>{format!("{} {}", row.ref_id, row.title)}</h2>
-                                        <ActionForm action=save attr:class="stack">
-                                            <input type="hidden" name="product_version_id" value=vid.clone()/>
-                                            <input type="hidden" name="ref_id" value=row.ref_id.clone()/>
-                                            <input type="hidden" name="version" value=row.version.to_string()/>
-                                            <label for="pa-compliance">"Answer"</label>
-                                            <select id="pa-compliance" name="answer[compliance]">
-                                                <option value="">"—"</option>
-                                                {Compliance::ALL.map(|c| view! { <option value=c.as_str() selected=c.as_str() == current>{c.label()}</option> }).collect_view()}
-                                            </select>
-                                            {field_error(save.value(), "compliance")}
-                                            <label for="pa-level">"Level claimed"</label>
-                                            <input id="pa-level" name="answer[claimed_level]" value=f.claimed_level.map(|l| l.to_string()).unwrap_or_default()/>
-                                            {field_error(save.value(), "claimed_level")}
-                                            <label for="pa-statement">"Statement"</label>
-                                            <textarea id="pa-statement" name="answer[statement]" rows="2">{f.statement.clone()}</textarea>
-                                            <label for="pa-countermeasure">"Compensating countermeasure"</label>
-                                            <textarea id="pa-countermeasure" name="answer[countermeasure]" rows="2">{f.countermeasure.clone()}</textarea>
-                                            {field_error(save.value(), "countermeasure")}
-                                            <label for="pa-planned">"Planned by"</label>
-                                            <input id="pa-planned" type="date" name="answer[planned_on]" value=f.planned_on.map(|d| d.to_string()).unwrap_or_default()/>
-                                            {field_error(save.value(), "planned_on")}
-                                            <label for="pa-na">"Why it does not apply"</label>
-                                            <input id="pa-na" name="answer[na_reason]" value=f.na_reason.clone()/>
-                                            {field_error(save.value(), "na_reason")}
-                                            <label for="pa-other">"Met by"</label>
-                                            <input id="pa-other" name="answer[other_party]" value=f.other_party.clone()/>
-                                            {field_error(save.value(), "other_party")}
-                                            <div class="form-end">
-                                                <button type="button" on:click=move |_| editing.set(None)>"Cancel"</button>
-                                                " "<button type="submit" class="primary">"Save answer"</button>
-                                            </div>
-                                        </ActionForm>
-                                        {action_error(save.value())}
-                                        {match row.id {
-                                            Some(pa) => Either::Left(view! { <EvidenceEditor answer=pa shown=shown up=up link=link remove=remove/> }),
-                                            None => Either::Right(view! { <p class="muted small">"Save an answer first; then files and links can be kept with it."</p> }),
-                                        }}
-                                    </section>
-                                }
-                            })}
-                            <table class="table small" data-testid="product-answers">
-                                <thead><tr><th scope="col">"Requirement"</th><th scope="col">"Answer"</th><th scope="col">"Since the previous version"</th><th scope="col"></th></tr></thead>
-                                <tbody>
-                                    {set.rows.into_iter().map(|row| {
-                                        let text = summary(&row.fields);
-                                        let was = row.previous.as_ref().map(summary);
-                                        let changed = row.changed;
-                                        let r2 = row.clone();
-                                        view! {
-                                            <tr data-ref=row.ref_id.clone() class:warn=changed == Some(true)>
-                                                <th scope="row">{row.ref_id.clone()} " " <span class="muted">{row.title.clone()}</span></th>
-                                                <td>{text}{library_evidence_list(row.evidence.clone())}</td>
-                                                <td>{match changed {
-                                                    None => String::new(),
-                                                    Some(false) => "unchanged".to_string(),
-                                                    Some(true) => format!("changed (was: {})", was.unwrap_or_default()),
-                                                }}</td>
-                                                <td>{may_edit.then(|| view! {
-                                                    <button type="button" class="link" on:click=move |_| {
-                                                        shown.set(r2.evidence.clone());
-                                                        editing.set(Some(r2.clone()));
-                                                    }>"Edit"</button>
-                                                })}</td>
-                                            </tr>
-                                        }
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
                         })
                     }
                 }
+            })}
+        </Suspense>
+        {editor}
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                data.await.ok().map(|set| {
+                    let may_edit = set.may_edit;
+                    view! {
+                        <table class="table small" data-testid="product-answers">
+                            <thead><tr><th scope="col">"Requirement"</th><th scope="col">"Answer"</th><th scope="col">"Since the previous version"</th><th scope="col"></th></tr></thead>
+                            <tbody>
+                                {set.rows.into_iter().map(|row| {
+                                    let text = summary(&row.fields);
+                                    let was = row.previous.as_ref().map(summary);
+                                    let changed = row.changed;
+                                    let r2 = row.clone();
+                                    view! {
+                                        <tr data-ref=row.ref_id.clone() class:warn=changed == Some(true)>
+                                            <th scope="row">{row.ref_id.clone()} " " <span class="muted">{row.title.clone()}</span></th>
+                                            <td>{text}{library_evidence_list(row.evidence.clone())}</td>
+                                            <td>{match changed {
+                                                None => String::new(),
+                                                Some(false) => "unchanged".to_string(),
+                                                Some(true) => format!("changed (was: {})", was.unwrap_or_default()),
+                                            }}</td>
+                                            <td>{may_edit.then(|| view! {
+                                                <button type="button" class="link" on:click=move |_| {
+                                                    submit_waiting();
+                                                    shown.set(r2.evidence.clone());
+                                                    stored.set(r2.version);
+                                                    save.clear();
+                                                    editing.set(Some(r2.clone()));
+                                                }>"Edit"</button>
+                                            })}</td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }
+                })
             })}
         </Suspense>
     }

@@ -350,3 +350,164 @@ pub async fn portfolio(
         answers,
     })
 }
+
+/// What [`product_set`] made: where the answer set's page is.
+pub struct GeneratedSet {
+    pub admin_email: String,
+    pub product_id: i64,
+    pub version_id: i64,
+    pub answers: usize,
+}
+
+/// A product version whose answer set holds `rows` answers, for the
+/// answer-set page's benchmark: a product supplier (its admin signs in with
+/// `email` and `password`), a newer version of the shipped IEC 62443-3-3
+/// catalog with `rows` generated requirements, and a system product whose
+/// version 1.0 answers every one. That catalog version is one every
+/// organization would see, so this runs on an empty database only.
+pub async fn product_set(
+    state: &AppState,
+    supplier_name: &str,
+    email: &str,
+    password: &str,
+    rows: usize,
+) -> Result<GeneratedSet, AppError> {
+    use super::entities::{product, product_answer, product_answer_version, product_version};
+    use sea_orm::PaginatorTrait;
+    // access: allow — generator: refuses any database with organizations.
+    if organization::Entity::find().count(&state.db).await? > 0 {
+        return Err(AppError::Conflict(
+            "This database holds organizations already. The generated product set adds a \
+             version of a shipped catalog that every organization would see: use an empty database."
+                .into(),
+        ));
+    }
+    let (org, admin) = create_org_with_admin(
+        state,
+        supplier_name,
+        &[OrgKind::ProductSupplier],
+        email,
+        "Product Bench Admin",
+        password,
+        &Who::system(&state.audit_key, "generate"),
+    )
+    .await?;
+    let now = state.clock.now();
+    let key = super::services::product_answers::catalog_key_of(crate::model::ProductKind::System);
+    let txn = super::db::write_txn(&state.writer).await?;
+    // access: allow — generator: the newest shipped version of the catalog.
+    let newest = catalog::Entity::find()
+        .filter(catalog::Column::Key.eq(key))
+        .filter(catalog::Column::OwnerOrgId.is_null())
+        .order_by_desc(catalog::Column::Version)
+        .one(&txn)
+        .await?
+        .map_or(0, |c| c.version);
+    let cat = catalog::ActiveModel {
+        owner_org_id: Set(None),
+        key: Set(key.into()),
+        name: Set(format!("IEC 62443-3-3 (generated: {rows} requirements)")),
+        version: Set(newest + 1),
+        part: Set(Some("3-3".into())),
+        applies_to: Set("system".into()),
+        source: Set("Generated for benchmarks".into()),
+        created_at: Set(now),
+        origin: Set(None),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let ref_of = |i: usize| format!("SR {}.{}", i % 7 + 1, i / 7 + 1);
+    let reqs: Vec<requirement::ActiveModel> = (0..rows)
+        .map(|i| {
+            let fr = i % 7 + 1;
+            requirement::ActiveModel {
+                catalog_id: Set(cat.id),
+                position: Set(i as i32),
+                ref_id: Set(ref_of(i)),
+                kind: Set("requirement".into()),
+                group_code: Set(format!("FR {fr}")),
+                group_title: Set(format!("Foundational requirement {fr}")),
+                title: Set(format!("Generated system requirement {}", i + 1)),
+                description: Set(String::new()),
+                parent_ref: Set(None),
+                sl: Set(Some("1 2 3 4".into())),
+                component_types: Set(None),
+                verified: Set(true),
+                ..Default::default()
+            }
+        })
+        .collect();
+    insert_chunks(&txn, reqs).await?;
+    let p = product::ActiveModel {
+        organization_id: Set(org),
+        name: Set("Bench plant control system".into()),
+        kind: Set("system".into()),
+        component_type: Set(None),
+        description: Set(String::new()),
+        created_by: Set(Some(admin)),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let v = product_version::ActiveModel {
+        organization_id: Set(org),
+        product_id: Set(p.id),
+        version: Set("1.0".into()),
+        released_on: Set(None),
+        end_of_support: Set(None),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let fields = |i: usize| {
+        serde_json::to_string(&crate::model::AnswerFields {
+            compliance: Some(crate::model::Compliance::Meets),
+            claimed_level: Some(2 + (i % 2) as i16),
+            statement: format!("Generated answer {} kept with the system", i + 1),
+            ..Default::default()
+        })
+        .unwrap_or_default()
+    };
+    let answers: Vec<product_answer::ActiveModel> = (0..rows)
+        .map(|i| product_answer::ActiveModel {
+            organization_id: Set(org),
+            product_version_id: Set(v.id),
+            catalog_key: Set(key.into()),
+            ref_id: Set(ref_of(i)),
+            fields: Set(fields(i)),
+            version: Set(1),
+            updated_by: Set(Some(admin)),
+            updated_at: Set(now),
+            ..Default::default()
+        })
+        .collect();
+    insert_chunks(&txn, answers).await?;
+    // access: allow — generator: the answers just written.
+    let written = product_answer::Entity::find()
+        .filter(product_answer::Column::ProductVersionId.eq(v.id))
+        .all(&txn)
+        .await?;
+    let versions: Vec<product_answer_version::ActiveModel> = written
+        .iter()
+        .map(|a| product_answer_version::ActiveModel {
+            organization_id: Set(org),
+            product_answer_id: Set(a.id),
+            version: Set(1),
+            fields: Set(a.fields.clone()),
+            changed_by: Set(Some(admin)),
+            changed_at: Set(now),
+            ..Default::default()
+        })
+        .collect();
+    insert_chunks(&txn, versions).await?;
+    txn.commit().await?;
+    Ok(GeneratedSet {
+        admin_email: email.to_string(),
+        product_id: p.id,
+        version_id: v.id,
+        answers: written.len(),
+    })
+}

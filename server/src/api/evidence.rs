@@ -162,7 +162,16 @@ async fn add_link(
     tag = "evidence",
     params(("id" = i64, Path, description = "The evidence's id")),
     responses(
-        (status = 200, description = "The file, as uploaded", content_type = "application/octet-stream"),
+        (status = 200, description = "The file, as uploaded: its type is one an upload is checked against (PDF, PNG, JPEG, zip, Office, plain text)", content(
+            ("application/pdf"),
+            ("image/png"),
+            ("image/jpeg"),
+            ("application/zip"),
+            ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            ("application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+            ("text/plain"),
+            ("application/octet-stream"),
+        )),
         (status = 400, description = "The id is malformed", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such file, or not the organization's to read", body = Problem, content_type = "application/problem+json"),

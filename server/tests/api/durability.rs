@@ -501,8 +501,9 @@ async fn a_backup_under_load_restores_every_acknowledged_row_and_file(b: Backend
     let text =
         String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{text}");
-    // Ours and the demo's certificate.
-    assert!(text.contains("4 evidence files"), "{text}");
+    // Ours and the demo's: its certificate, and the product library's
+    // hardening guide and certificate file.
+    assert!(text.contains("6 evidence files"), "{text}");
     let must = acked_count(&must_have);
     assert!(
         during > must,

@@ -196,6 +196,25 @@ async fn an_accepted_assessment_is_renewed_on_time_once(b: Backend) {
     let r = get(&app, &s.owner, &next).await;
     assert_eq!(r["answers"][0]["since_last"], true);
     assert_eq!(r["renewal"]["changed"], 1);
+    // A week before it is due, both sides are reminded (once each).
+    app.clock.set(renews_on - chrono::Duration::days(7));
+    for lease in ["a", "b"] {
+        app::server::services::reminders::run_once(&app.state, lease)
+            .await
+            .unwrap();
+    }
+    let owners = crate::commitments::count_kind(&app, "assessment.renewal_reminder").await;
+    assert_eq!(owners.len(), 2, "Alpha's admin and reviewer: {owners:?}");
+    assert!(owners.iter().all(|(_, n)| *n == 1), "{owners:?}");
+    let mails = app.mails_to(w.alpha.email(Role::Reviewer)).await;
+    assert!(
+        mails.iter().any(|m| m
+            .subject
+            .contains("Re-assessment of Sigma Devices due in 7 days")),
+        "{mails:?}"
+    );
+    let suppliers = crate::commitments::count_kind(&app, "assessment.reminder").await;
+    assert!(!suppliers.is_empty(), "Sigma is reminded too");
     // Nobody else reads the renewal.
     let (st, _) = app
         .call(&beta, "get_assessment", &[("assessment_id", &next)])

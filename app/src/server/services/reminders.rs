@@ -308,7 +308,11 @@ async fn due(state: &AppState) -> Result<Vec<Due>, AppError> {
         commitments
             .iter()
             .flat_map(|c| [c.owner_org_id, c.supplier_org_id])
-            .chain(assessments.iter().map(|a| a.owner_org_id))
+            .chain(
+                assessments
+                    .iter()
+                    .flat_map(|a| [a.owner_org_id, a.supplier_org_id]),
+            )
             .chain(
                 certificates
                     .iter()
@@ -470,6 +474,30 @@ async fn due(state: &AppState) -> Result<Vec<Due>, AppError> {
                 link: format!("/assessments/{}", a.id),
                 webhook: None,
             });
+        }
+        // A periodic re-assessment reminds the owner that asked for it too.
+        if a.renewal_of.is_some() {
+            if let Some(d) = remind(a.owner_org_id.0, a.due_on) {
+                out.push(Due {
+                    key: format!("renewal:{}:{}:{d}d", a.id, a.due_on),
+                    org: a.owner_org_id.0,
+                    roles: &[Role::Admin, Role::Reviewer],
+                    kind: "assessment.renewal_reminder",
+                    title: format!(
+                        "Re-assessment of {} due {}",
+                        name(a.supplier_org_id),
+                        days_word((a.due_on - today).num_days())
+                    ),
+                    body: format!(
+                        "The periodic re-assessment of {} is due on {}; it is {} so far.",
+                        name(a.supplier_org_id),
+                        a.due_on,
+                        a.status.label().to_lowercase()
+                    ),
+                    link: format!("/assessments/{}", a.id),
+                    webhook: None,
+                });
+            }
         }
     }
     let mut relied = std::collections::HashSet::new();
