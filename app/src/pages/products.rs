@@ -355,6 +355,9 @@ pub fn ProductPage() -> impl IntoView {
     }
 }
 
+/// The id of the product answer editor's form.
+const ANSWER_FORM: &str = "product-answer-form";
+
 /// A product version's reusable answers: one row per requirement of the
 /// catalog that fits the product, what changed since the previous version,
 /// and one editor for the row being edited. The editor saves by itself a
@@ -422,39 +425,37 @@ pub fn ProductAnswersPage() -> impl IntoView {
     });
     // Autosave: a moment after the last change, the form is submitted (as
     // "Save now" would). Closing the editor, or opening another answer,
-    // first saves what is still waiting.
-    let pending =
-        StoredValue::new_local(None::<(leptos::prelude::TimeoutHandle, web_sys::HtmlFormElement)>);
-    let submit_waiting = move || {
-        if let Some((handle, form)) = pending.try_update_value(Option::take).flatten() {
-            handle.clear();
-            if form.is_connected() {
-                let _ = form.request_submit();
-            }
+    // first saves what is still waiting. Only the timer's handle is kept
+    // (the form is found by its id when the timer fires): the page's state
+    // is made on the server too, where browser objects have no place.
+    let pending = StoredValue::new(None::<leptos::prelude::TimeoutHandle>);
+    let submit_form = || {
+        if let Some(form) = document()
+            .get_element_by_id(ANSWER_FORM)
+            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlFormElement>(e).ok())
+        {
+            let _ = form.request_submit();
         }
     };
-    let autosave = move |ev: leptos::ev::Event| {
-        use wasm_bindgen::JsCast;
-        let Some(form) = ev
-            .current_target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok())
-        else {
-            return;
-        };
-        if let Some((handle, _)) = pending.try_update_value(Option::take).flatten() {
+    let submit_waiting = move || {
+        if let Some(handle) = pending.try_update_value(Option::take).flatten() {
+            handle.clear();
+            submit_form();
+        }
+    };
+    let autosave = move |_: leptos::ev::Event| {
+        if let Some(handle) = pending.try_update_value(Option::take).flatten() {
             handle.clear();
         }
         if let Ok(handle) = set_timeout_with_handle(
             move || {
-                if let Some((_, form)) = pending.try_update_value(Option::take).flatten() {
-                    if form.is_connected() {
-                        let _ = form.request_submit();
-                    }
+                if pending.try_update_value(Option::take).flatten().is_some() {
+                    submit_form();
                 }
             },
             std::time::Duration::from_millis(700),
         ) {
-            pending.set_value(Some((handle, form)));
+            pending.set_value(Some(handle));
         }
     };
     let summary = answer_summary;
@@ -466,7 +467,7 @@ pub fn ProductAnswersPage() -> impl IntoView {
             view! {
                 <section class="card" data-testid="product-answer-editor">
                     <h2>{format!("{} {}", row.ref_id, row.title)}</h2>
-                    <ActionForm action=save attr:class="stack" on:input=autosave on:change=autosave on:submit=move |_| in_flight.set(editing.get_untracked().map(|r| r.ref_id))>
+                    <ActionForm action=save attr:id=ANSWER_FORM attr:class="stack" on:input=autosave on:change=autosave on:submit=move |_| in_flight.set(editing.get_untracked().map(|r| r.ref_id))>
                         <input type="hidden" name="product_version_id" value=vid.clone()/>
                         <input type="hidden" name="ref_id" value=row.ref_id.clone()/>
                         <input type="hidden" name="version" prop:value=move || stored.get().to_string()/>
