@@ -117,6 +117,39 @@ async fn page_p50(client: &reqwest::Client, url: &str, marker: &str, rounds: usi
     percentile(&lat, 0.50)
 }
 
+/// A second `pactline serve` on the database at `url` (reminders off),
+/// once its health check answers: the server (stopped when dropped; it
+/// removes `cleanup`) and its base address.
+async fn second_server(
+    bin: &str,
+    url: &str,
+    dir: &std::path::Path,
+    cleanup: std::path::PathBuf,
+) -> (Server, String) {
+    let port = free_port();
+    let child = Command::new(bin)
+        .arg("serve")
+        .env("DATABASE_URL", url)
+        .env("PACTLINE_DATA_DIR", dir)
+        .env("PACTLINE_ADDR", format!("127.0.0.1:{port}"))
+        .env("PACTLINE_DEMO", "false")
+        .env("PACTLINE_REMINDER_INTERVAL_SECS", "0")
+        .env("PACTLINE_LOG", "warn")
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("start pactline");
+    let server = Server(child, cleanup);
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !matches!(client.get(format!("{base}/healthz")).send().await, Ok(r) if r.status().is_success())
+    {
+        assert!(Instant::now() < deadline, "server did not come up");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    (server, base)
+}
+
 fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1000.0)
 }

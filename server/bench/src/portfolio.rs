@@ -46,27 +46,7 @@ pub(crate) async fn portfolio(bin: &str, label: &str, url: &str, dir: &std::path
         String::from_utf8_lossy(&out.stderr)
     );
     let generated = started.elapsed();
-    let port = free_port();
-    let child = Command::new(bin)
-        .arg("serve")
-        .env("DATABASE_URL", url)
-        .env("PACTLINE_DATA_DIR", dir)
-        .env("PACTLINE_ADDR", format!("127.0.0.1:{port}"))
-        .env("PACTLINE_DEMO", "false")
-        .env("PACTLINE_REMINDER_INTERVAL_SECS", "0")
-        .env("PACTLINE_LOG", "warn")
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("start pactline");
-    let _server = Server(child, dir.join("unused"));
-    let base = format!("http://127.0.0.1:{port}");
-    let client = reqwest::Client::new();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !matches!(client.get(format!("{base}/healthz")).send().await, Ok(r) if r.status().is_success())
-    {
-        assert!(Instant::now() < deadline, "server did not come up");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let (_server, base) = second_server(bin, url, dir, dir.join("unused")).await;
     let owner = signed_in(&base, PORTFOLIO_EMAIL, PORTFOLIO_PASSWORD).await;
     let p = call(&owner, &base, "get_portfolio", &[]).await;
     assert_eq!(p["suppliers"], 1000, "{p}");

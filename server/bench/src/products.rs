@@ -221,8 +221,7 @@ const SET_PASSWORD: &str = "bench-answer-set-quartz-58-meadow";
 /// on a fresh SQLite database, served by a second server, then rendered
 /// 200 times (after 20 unmeasured). Prints and returns the SSR p50.
 async fn answer_set_of_500(bin: &str) -> Duration {
-    let port = free_port();
-    let dir = std::env::temp_dir().join(format!("pactline-bench-set-{port}"));
+    let dir = std::env::temp_dir().join(format!("pactline-bench-set-{}", free_port()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let url = format!("sqlite://{}?mode=rwc", dir.join("set.db").display());
@@ -245,26 +244,7 @@ async fn answer_set_of_500(bin: &str) -> Duration {
         .find(|w| w.starts_with("/products/"))
         .unwrap_or_else(|| panic!("no page in {said:?}"))
         .to_string();
-    let child = Command::new(bin)
-        .arg("serve")
-        .env("DATABASE_URL", &url)
-        .env("PACTLINE_DATA_DIR", &dir)
-        .env("PACTLINE_ADDR", format!("127.0.0.1:{port}"))
-        .env("PACTLINE_DEMO", "false")
-        .env("PACTLINE_REMINDER_INTERVAL_SECS", "0")
-        .env("PACTLINE_LOG", "warn")
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("start pactline");
-    let _server = Server(child, dir);
-    let base = format!("http://127.0.0.1:{port}");
-    let client = reqwest::Client::new();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !matches!(client.get(format!("{base}/healthz")).send().await, Ok(r) if r.status().is_success())
-    {
-        assert!(Instant::now() < deadline, "server did not come up");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let (_server, base) = second_server(bin, &url, &dir, dir.clone()).await;
     let supplier = signed_in(&base, SET_EMAIL, SET_PASSWORD).await;
     let p50 = page_p50(
         &supplier,
