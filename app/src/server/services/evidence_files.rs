@@ -604,12 +604,22 @@ pub async fn download(
         .await?
         .into_inner();
     // A file, or a certificate record that carries the certificate's file.
-    let digest = e.sha256.clone().ok_or(AppError::NotFound)?;
+    stored_file(state, e.title, e.content_type, e.sha256).await
+}
+
+/// A stored file as a download: its name, content type and bytes (read by
+/// digest, checked on read); nothing stored is not found.
+pub(crate) async fn stored_file(
+    state: &AppState,
+    title: String,
+    content_type: Option<String>,
+    sha256: Option<String>,
+) -> Result<(String, String, Vec<u8>), AppError> {
+    let digest = sha256.ok_or(AppError::NotFound)?;
     let bytes = on_store(state, move |store| store.get(&digest)).await?;
     Ok((
-        e.title,
-        e.content_type
-            .unwrap_or_else(|| "application/octet-stream".into()),
+        title,
+        content_type.unwrap_or_else(|| "application/octet-stream".into()),
         bytes,
     ))
 }

@@ -222,14 +222,7 @@ pub async fn download(
     let e = access::library_evidence_readable(&state.db, actor, id)
         .await?
         .into_inner();
-    let digest = e.sha256.clone().ok_or(AppError::NotFound)?;
-    let bytes = evidence_files::on_store(state, move |store| store.get(&digest)).await?;
-    Ok((
-        e.title,
-        e.content_type
-            .unwrap_or_else(|| "application/octet-stream".into()),
-        bytes,
-    ))
+    evidence_files::stored_file(state, e.title, e.content_type, e.sha256).await
 }
 
 /// Copies the evidence of the library's product answers `from` (old answer
